@@ -1,1 +1,19 @@
+//! aibom: a static compliance and supply-chain scanner for AI/ML repositories.
+//!
+//! `scan::scan` walks a repository, parses every AI artefact header-only (never executing or
+//! unpickling anything), builds the inventory (`inventory::Inventory`) and runs the rules over
+//! it. The command line (`cli`) and the reporters (`report`) sit at the edges.
+
 pub mod artifact;
+pub mod cli;
+pub mod detect;
+pub mod finding;
+pub mod hash;
+pub mod inventory;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod walk;
+
+pub use scan::{ScanOptions, ScanResult, scan};

@@ -1160,6 +1160,11 @@ mod tests {
     }
 
     #[test]
+    fn kept_array_keys_are_sorted_and_unique() {
+        assert!(KEPT_STRING_ARRAYS.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
     fn garbage_never_panics() {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for round in 0..2000 {
@@ -1187,6 +1192,6 @@ mod tests {
         let start = std::time::Instant::now();
         let meta = parse_bytes(&bytes).unwrap();
         assert_eq!(meta.architecture(), Some("llama"));
-        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
     }
 }

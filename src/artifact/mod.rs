@@ -18,6 +18,7 @@ pub mod keras;
 pub mod lfs;
 pub mod numpy;
 pub mod onnx;
+pub mod parsed;
 pub mod pickle;
 pub mod safetensors;
 pub mod text;
@@ -28,7 +29,7 @@ use std::fmt;
 
 /// Why a file could not be parsed. `limit` names the resource limit that was hit, when that is
 /// the reason, so the finding can say which limit (header size, GGUF count, zip ratio …).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ParseError {
     pub message: String,
     pub offset: Option<u64>,

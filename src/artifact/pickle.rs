@@ -1,6 +1,35 @@
-//! Static pickle opcode walker. STUB: being implemented.
-use super::{ParseError, ParseResult};
+//! Static pickle opcode walker.
+//!
+//! A pickle is a program for a stack machine: `GLOBAL`, `STACK_GLOBAL`, `INST` and `EXT*` import any
+//! Python callable and `REDUCE`/`OBJ`/`NEWOBJ`/`BUILD` call it, so loading a checkpoint can run
+//! arbitrary code. This module walks the opcodes of every pickle stream in a file (protocols 0–5,
+//! as CPython's `pickletools` documents them), keeps a small virtual stack and memo so that the
+//! string arguments of `STACK_GLOBAL` can be resolved, and records every import with a
+//! classification against an allow list and a deny list. Whether an import is a finding is for
+//! `rules/`.
+//!
+//! It must never unpickle, import or execute anything, never hold a whole file in memory (large
+//! byte payloads are skipped, not stored), and never allocate from a length read from the file
+//! without checking it against the limits in [`limits`].
+//!
+//! Classification, in order: an exact allow-list entry is safe (this is how `uuid.UUID` escapes
+//! the `uuid` deny entry); then the deny list (matched on the dotted path `module.name`, so a
+//! denied module covers its submodules and protocol-4 dotted names); then any dunder attribute in
+//! the name (`x.__globals__`) is dangerous; then the allow-list patterns (`torch._utils._rebuild_*`,
+//! `sklearn.*` classes …); everything else is unknown. Python 2 module names are mapped to their
+//! Python 3 names first, as CPython's `fix_imports` does. `copyreg._reconstructor` is allowed: it
+//! only instantiates a class that is itself imported, and classified, separately.
+use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
+
+/// Strings longer than this are not kept on the virtual stack (an import name never is).
+pub const PICKLE_KEPT_STRING_BYTES: u64 = 64 * 1024;
+/// Total bytes of strings kept on the virtual stack and memo of one stream; past it, strings are
+/// tracked as opaque values (a `STACK_GLOBAL` on them is then reported as unresolvable).
+pub const PICKLE_KEPT_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How an imported global is classified against the allow and deny lists.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -17,11 +46,12 @@ pub enum GlobalSafety {
 /// One global a pickle stream imports.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ImportedGlobal {
+    /// The module as written in the pickle (`?` when it could not be resolved statically).
     pub module: String,
     pub name: String,
     /// `GLOBAL`, `STACK_GLOBAL`, `INST` or `EXT`.
     pub opcode: &'static str,
-    /// Byte offset of the opcode in the stream.
+    /// Byte offset of the opcode in the input (the file or zip entry), not in its stream.
     pub offset: u64,
     /// Index of the stream in the file (0 for the first pickle).
     pub stream: usize,
@@ -31,29 +61,1656 @@ pub struct ImportedGlobal {
 /// What the walker learned from every pickle stream in one file or zip entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PickleScan {
+    /// Complete streams walked (up to `STOP`).
     pub streams: usize,
+    /// Protocol of the first `PROTO` opcode (`None` for protocol 0/1 pickles).
     pub protocol: Option<u8>,
     pub opcodes: u64,
+    /// Every import, in stream order.
     pub globals: Vec<ImportedGlobal>,
-    /// Calls of imported callables (REDUCE, OBJ, NEWOBJ, NEWOBJ_EX, BUILD) counted.
+    /// Calls of imported callables (REDUCE, OBJ, NEWOBJ, NEWOBJ_EX, BUILD, and INST which both
+    /// imports and calls) counted.
     pub calls: u64,
+    /// Set when the first stream could not be walked to its end but imports had already been
+    /// seen: those imports are kept (an unpickler runs them before it fails), and this says why
+    /// the walk stopped. Anything after that point was not seen.
+    pub incomplete: Option<String>,
 }
 
 impl PickleScan {
     pub fn dangerous(&self) -> impl Iterator<Item = &ImportedGlobal> {
-        self.globals.iter().filter(|g| matches!(g.safety, GlobalSafety::Dangerous { .. }))
+        self.globals
+            .iter()
+            .filter(|g| matches!(g.safety, GlobalSafety::Dangerous { .. }))
     }
     pub fn unknown(&self) -> impl Iterator<Item = &ImportedGlobal> {
-        self.globals.iter().filter(|g| g.safety == GlobalSafety::Unknown)
+        self.globals
+            .iter()
+            .filter(|g| g.safety == GlobalSafety::Unknown)
     }
 }
 
-/// Walk every pickle stream in `bytes` (a plain pickle file, or one zip entry).
-pub fn scan(_bytes: &[u8]) -> ParseResult<PickleScan> {
-    Err(ParseError::new("pickle walker not implemented yet"))
+/// Walk every pickle stream in `reader` (a plain pickle file, or one zip entry), streaming.
+///
+/// The first stream must be a pickle: an empty input, or one whose first stream is malformed
+/// before any import was seen, is an error. After each `STOP`, following bytes that start with
+/// `PROTO` are walked as a further stream (legacy torch files hold five); the walk stops quietly
+/// at the first following bytes that are not a valid pickle.
+pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
+    let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader));
+    let mut result = PickleScan::default();
+    if input.peek()?.is_none() {
+        return Err(ParseError::new("empty file: not a pickle"));
+    }
+    if let Err(err) = walk_stream(&mut input, 0, &mut result) {
+        if result.globals.is_empty() {
+            return Err(err);
+        }
+        let mut reason = err.to_string();
+        if result.globals.iter().any(is_joblib_array_wrapper) {
+            reason.push_str(" (joblib stores array data raw inside the stream)");
+        }
+        result.incomplete = Some(reason);
+        return Ok(result);
+    }
+    result.streams = 1;
+    while result.streams < limits::PICKLE_STREAMS {
+        match input.peek() {
+            Ok(Some(op::PROTO)) => {}
+            _ => break,
+        }
+        input.start_stream();
+        let index = result.streams;
+        if walk_stream(&mut input, index, &mut result).is_err() {
+            break;
+        }
+        result.streams += 1;
+    }
+    Ok(result)
 }
 
+fn is_joblib_array_wrapper(global: &ImportedGlobal) -> bool {
+    global.module == "joblib.numpy_pickle"
+        && matches!(global.name.as_str(), "NumpyArrayWrapper" | "NDArrayWrapper")
+}
+
+/// Opcode bytes, as in CPython's `pickletools`.
+mod op {
+    pub const MARK: u8 = b'(';
+    pub const STOP: u8 = b'.';
+    pub const POP: u8 = b'0';
+    pub const POP_MARK: u8 = b'1';
+    pub const DUP: u8 = b'2';
+    pub const FLOAT: u8 = b'F';
+    pub const INT: u8 = b'I';
+    pub const BININT: u8 = b'J';
+    pub const BININT1: u8 = b'K';
+    pub const LONG: u8 = b'L';
+    pub const BININT2: u8 = b'M';
+    pub const NONE: u8 = b'N';
+    pub const PERSID: u8 = b'P';
+    pub const BINPERSID: u8 = b'Q';
+    pub const REDUCE: u8 = b'R';
+    pub const STRING: u8 = b'S';
+    pub const BINSTRING: u8 = b'T';
+    pub const SHORT_BINSTRING: u8 = b'U';
+    pub const UNICODE: u8 = b'V';
+    pub const BINUNICODE: u8 = b'X';
+    pub const APPEND: u8 = b'a';
+    pub const BUILD: u8 = b'b';
+    pub const GLOBAL: u8 = b'c';
+    pub const DICT: u8 = b'd';
+    pub const EMPTY_DICT: u8 = b'}';
+    pub const APPENDS: u8 = b'e';
+    pub const GET: u8 = b'g';
+    pub const BINGET: u8 = b'h';
+    pub const INST: u8 = b'i';
+    pub const LONG_BINGET: u8 = b'j';
+    pub const LIST: u8 = b'l';
+    pub const EMPTY_LIST: u8 = b']';
+    pub const OBJ: u8 = b'o';
+    pub const PUT: u8 = b'p';
+    pub const BINPUT: u8 = b'q';
+    pub const LONG_BINPUT: u8 = b'r';
+    pub const SETITEM: u8 = b's';
+    pub const TUPLE: u8 = b't';
+    pub const EMPTY_TUPLE: u8 = b')';
+    pub const SETITEMS: u8 = b'u';
+    pub const BINFLOAT: u8 = b'G';
+    pub const PROTO: u8 = 0x80;
+    pub const NEWOBJ: u8 = 0x81;
+    pub const EXT1: u8 = 0x82;
+    pub const EXT2: u8 = 0x83;
+    pub const EXT4: u8 = 0x84;
+    pub const TUPLE1: u8 = 0x85;
+    pub const TUPLE2: u8 = 0x86;
+    pub const TUPLE3: u8 = 0x87;
+    pub const NEWTRUE: u8 = 0x88;
+    pub const NEWFALSE: u8 = 0x89;
+    pub const LONG1: u8 = 0x8a;
+    pub const LONG4: u8 = 0x8b;
+    pub const BINBYTES: u8 = b'B';
+    pub const SHORT_BINBYTES: u8 = b'C';
+    pub const SHORT_BINUNICODE: u8 = 0x8c;
+    pub const BINUNICODE8: u8 = 0x8d;
+    pub const BINBYTES8: u8 = 0x8e;
+    pub const EMPTY_SET: u8 = 0x8f;
+    pub const ADDITEMS: u8 = 0x90;
+    pub const FROZENSET: u8 = 0x91;
+    pub const NEWOBJ_EX: u8 = 0x92;
+    pub const STACK_GLOBAL: u8 = 0x93;
+    pub const MEMOIZE: u8 = 0x94;
+    pub const FRAME: u8 = 0x95;
+    pub const BYTEARRAY8: u8 = 0x96;
+    pub const NEXT_BUFFER: u8 = 0x97;
+    pub const READONLY_BUFFER: u8 = 0x98;
+}
+
+/// The highest pickle protocol CPython knows.
+const HIGHEST_PROTOCOL: u8 = 5;
+
+/// A buffered input that counts its position and enforces the per-stream byte budget.
+struct Input<R> {
+    inner: R,
+    pos: u64,
+    stream_start: u64,
+}
+
+impl<R: BufRead> Input<R> {
+    fn new(inner: R) -> Self {
+        Input {
+            inner,
+            pos: 0,
+            stream_start: 0,
+        }
+    }
+
+    fn start_stream(&mut self) {
+        self.stream_start = self.pos;
+    }
+
+    fn truncated(&self) -> ParseError {
+        truncated_at(self.pos)
+    }
+
+    fn io_error(&self, err: io::Error) -> ParseError {
+        io_error_at(self.pos, err)
+    }
+
+    /// Fail unless `n` more bytes fit in this stream's budget.
+    fn ensure(&self, n: u64) -> ParseResult<()> {
+        let used = self.pos.saturating_sub(self.stream_start);
+        if n > limits::PICKLE_BYTES.saturating_sub(used) {
+            return Err(ParseError::limit(
+                "pickle size",
+                format!(
+                    "pickle stream longer than {} bytes (at byte {})",
+                    limits::PICKLE_BYTES,
+                    self.pos
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn peek(&mut self) -> ParseResult<Option<u8>> {
+        let pos = self.pos;
+        let buf = self.inner.fill_buf().map_err(|e| io_error_at(pos, e))?;
+        Ok(buf.first().copied())
+    }
+
+    fn byte(&mut self) -> ParseResult<u8> {
+        let [b] = self.array::<1>()?;
+        Ok(b)
+    }
+
+    fn array<const N: usize>(&mut self) -> ParseResult<[u8; N]> {
+        self.ensure(N as u64)?;
+        let mut out = [0u8; N];
+        self.inner
+            .read_exact(&mut out)
+            .map_err(|e| self.io_error(e))?;
+        self.pos += N as u64;
+        Ok(out)
+    }
+
+    /// Read `n` bytes when they are worth keeping (`keep` and short), otherwise skip them.
+    fn payload(&mut self, n: u64, keep: bool) -> ParseResult<Option<Vec<u8>>> {
+        self.ensure(n)?;
+        if keep && n <= PICKLE_KEPT_STRING_BYTES {
+            let mut out = vec![0u8; n as usize];
+            self.inner
+                .read_exact(&mut out)
+                .map_err(|e| self.io_error(e))?;
+            self.pos += n;
+            return Ok(Some(out));
+        }
+        let copied = io::copy(&mut (&mut self.inner).take(n), &mut io::sink())
+            .map_err(|e| self.io_error(e))?;
+        self.pos += copied;
+        if copied < n {
+            return Err(self.truncated());
+        }
+        Ok(None)
+    }
+
+    /// Read a newline-terminated argument; returns the line without `\n`, or `None` when it was
+    /// longer than `keep` bytes (it is then skipped).
+    fn line(&mut self, keep: u64) -> ParseResult<Option<Vec<u8>>> {
+        let mut out = Vec::new();
+        let mut overflow = false;
+        loop {
+            let pos = self.pos;
+            let buf = self.inner.fill_buf().map_err(|e| io_error_at(pos, e))?;
+            if buf.is_empty() {
+                return Err(truncated_at(pos));
+            }
+            let newline = memchr::memchr(b'\n', buf);
+            let take = newline.map_or(buf.len(), |i| i + 1);
+            let content = newline.unwrap_or(buf.len());
+            if !overflow {
+                if (out.len() + content) as u64 > keep {
+                    overflow = true;
+                    out = Vec::new();
+                } else {
+                    out.extend_from_slice(buf.get(..content).unwrap_or_default());
+                }
+            }
+            self.ensure(take as u64)?;
+            self.inner.consume(take);
+            self.pos += take as u64;
+            if newline.is_some() {
+                return Ok(if overflow { None } else { Some(out) });
+            }
+        }
+    }
+
+    /// A decimal line argument (`GET`, `PUT`); `None` when it is not a non-negative integer.
+    fn decimal_line(&mut self) -> ParseResult<Option<u64>> {
+        let line = self.line(64)?;
+        Ok(line.and_then(|l| std::str::from_utf8(&l).ok()?.trim().parse::<u64>().ok()))
+    }
+
+    fn u32_le(&mut self) -> ParseResult<u32> {
+        Ok(u32::from_le_bytes(self.array::<4>()?))
+    }
+
+    fn u64_le(&mut self) -> ParseResult<u64> {
+        Ok(u64::from_le_bytes(self.array::<8>()?))
+    }
+
+    /// A signed 4-byte length, which CPython rejects when negative.
+    fn i32_len(&mut self, offset: u64) -> ParseResult<u64> {
+        let n = i32::from_le_bytes(self.array::<4>()?);
+        u64::try_from(n).map_err(|_| ParseError::at(offset, "negative length in pickle"))
+    }
+}
+
+fn truncated_at(pos: u64) -> ParseError {
+    ParseError::at(pos, "truncated pickle")
+}
+
+fn io_error_at(pos: u64, err: io::Error) -> ParseError {
+    if err.kind() == io::ErrorKind::UnexpectedEof {
+        truncated_at(pos)
+    } else {
+        ParseError::from(err)
+    }
+}
+
+/// A value on the virtual stack: only strings matter (they may name a module or a global).
+#[derive(Clone)]
+enum Value {
+    Text(Rc<str>),
+    Other,
+}
+
+/// The virtual stack machine of one stream.
+#[derive(Default)]
+struct Machine {
+    stack: Vec<Value>,
+    marks: Vec<usize>,
+    memo: HashMap<u64, Value>,
+    kept_text: u64,
+}
+
+impl Machine {
+    fn base(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    fn push(&mut self, value: Value) -> ParseResult<()> {
+        if self.stack.len() >= limits::PICKLE_STACK {
+            return Err(ParseError::limit(
+                "pickle stack",
+                format!("pickle stack deeper than {} entries", limits::PICKLE_STACK),
+            ));
+        }
+        self.stack.push(value);
+        Ok(())
+    }
+
+    fn mark(&mut self) -> ParseResult<()> {
+        if self.marks.len() >= limits::PICKLE_STACK {
+            return Err(ParseError::limit(
+                "pickle stack",
+                format!("more than {} nested pickle marks", limits::PICKLE_STACK),
+            ));
+        }
+        self.marks.push(self.stack.len());
+        Ok(())
+    }
+
+    /// Pop within the current mark frame; an underflow yields an opaque value (a real unpickler
+    /// would fail here, so being tolerant only ever shows more of the stream).
+    fn pop(&mut self) -> Value {
+        if self.stack.len() > self.base() {
+            self.stack.pop().unwrap_or(Value::Other)
+        } else {
+            Value::Other
+        }
+    }
+
+    fn pop_n(&mut self, n: usize) {
+        for _ in 0..n {
+            self.pop();
+        }
+    }
+
+    fn pop_mark(&mut self) {
+        let base = self.marks.pop().unwrap_or(0);
+        self.stack.truncate(base);
+    }
+
+    fn top(&self) -> Value {
+        if self.stack.len() > self.base() {
+            self.stack.last().cloned().unwrap_or(Value::Other)
+        } else {
+            Value::Other
+        }
+    }
+
+    fn put(&mut self, key: u64) -> ParseResult<()> {
+        if !self.memo.contains_key(&key) && self.memo.len() >= limits::PICKLE_MEMO {
+            return Err(ParseError::limit(
+                "pickle memo",
+                format!("pickle memo larger than {} entries", limits::PICKLE_MEMO),
+            ));
+        }
+        let top = self.top();
+        self.memo.insert(key, top);
+        Ok(())
+    }
+
+    fn get(&self, key: Option<u64>) -> Value {
+        key.and_then(|k| self.memo.get(&k).cloned())
+            .unwrap_or(Value::Other)
+    }
+
+    /// A string value, kept while the per-stream text budget lasts.
+    fn text(&mut self, text: Option<String>) -> Value {
+        match text {
+            Some(s) if self.kept_text.saturating_add(s.len() as u64) <= PICKLE_KEPT_TEXT_BYTES => {
+                self.kept_text += s.len() as u64;
+                Value::Text(Rc::from(s))
+            }
+            _ => Value::Other,
+        }
+    }
+}
+
+/// Walk one stream up to and including its `STOP`.
+fn walk_stream<R: BufRead>(
+    input: &mut Input<R>,
+    stream: usize,
+    scan: &mut PickleScan,
+) -> ParseResult<()> {
+    let mut m = Machine::default();
+    loop {
+        let offset = input.pos;
+        let code = input.byte()?;
+        scan.opcodes += 1;
+        let record = |scan: &mut PickleScan, module: String, name: String, opcode, safety| {
+            scan.globals.push(ImportedGlobal {
+                module,
+                name,
+                opcode,
+                offset,
+                stream,
+                safety,
+            });
+        };
+        match code {
+            op::MARK => m.mark()?,
+            op::STOP => {
+                if m.stack.is_empty() {
+                    return Err(ParseError::at(offset, "pickle STOP with an empty stack"));
+                }
+                return Ok(());
+            }
+            op::POP => {
+                if m.stack.len() > m.base() {
+                    m.pop();
+                } else {
+                    m.pop_mark();
+                }
+            }
+            op::POP_MARK => m.pop_mark(),
+            op::DUP => {
+                let top = m.top();
+                m.push(top)?;
+            }
+            op::FLOAT | op::INT | op::LONG => {
+                input.line(0)?;
+                m.push(Value::Other)?;
+            }
+            op::BININT => {
+                input.array::<4>()?;
+                m.push(Value::Other)?;
+            }
+            op::BININT1 => {
+                input.byte()?;
+                m.push(Value::Other)?;
+            }
+            op::BININT2 => {
+                input.array::<2>()?;
+                m.push(Value::Other)?;
+            }
+            op::LONG1 => {
+                let n = u64::from(input.byte()?);
+                input.payload(n, false)?;
+                m.push(Value::Other)?;
+            }
+            op::LONG4 => {
+                let n = input.i32_len(offset)?;
+                input.payload(n, false)?;
+                m.push(Value::Other)?;
+            }
+            op::BINFLOAT => {
+                input.array::<8>()?;
+                m.push(Value::Other)?;
+            }
+            op::STRING => {
+                let line = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let text = line.and_then(|l| unquote_string(&l)).map(|b| latin1(&b));
+                let value = m.text(text);
+                m.push(value)?;
+            }
+            op::UNICODE => {
+                let line = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let value = m.text(line.map(|l| raw_unicode_escape(&l)));
+                m.push(value)?;
+            }
+            op::BINSTRING | op::SHORT_BINSTRING => {
+                let n = if code == op::BINSTRING {
+                    input.i32_len(offset)?
+                } else {
+                    u64::from(input.byte()?)
+                };
+                let bytes = input.payload(n, true)?;
+                let value = m.text(bytes.map(|b| latin1(&b)));
+                m.push(value)?;
+            }
+            op::BINUNICODE | op::SHORT_BINUNICODE | op::BINUNICODE8 => {
+                let n = match code {
+                    op::BINUNICODE => u64::from(input.u32_le()?),
+                    op::SHORT_BINUNICODE => u64::from(input.byte()?),
+                    _ => input.u64_le()?,
+                };
+                let bytes = input.payload(n, true)?;
+                let value = m.text(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()));
+                m.push(value)?;
+            }
+            op::BINBYTES | op::SHORT_BINBYTES | op::BINBYTES8 | op::BYTEARRAY8 => {
+                let n = match code {
+                    op::BINBYTES => u64::from(input.u32_le()?),
+                    op::SHORT_BINBYTES => u64::from(input.byte()?),
+                    _ => input.u64_le()?,
+                };
+                input.payload(n, false)?;
+                m.push(Value::Other)?;
+            }
+            op::NONE
+            | op::NEWTRUE
+            | op::NEWFALSE
+            | op::EMPTY_LIST
+            | op::EMPTY_TUPLE
+            | op::EMPTY_DICT
+            | op::EMPTY_SET
+            | op::NEXT_BUFFER => m.push(Value::Other)?,
+            op::READONLY_BUFFER => {}
+            op::APPEND => m.pop_n(1),
+            op::SETITEM => m.pop_n(2),
+            op::APPENDS | op::SETITEMS | op::ADDITEMS => m.pop_mark(),
+            op::LIST | op::TUPLE | op::DICT | op::FROZENSET => {
+                m.pop_mark();
+                m.push(Value::Other)?;
+            }
+            op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
+                m.pop_n(usize::from(code - op::TUPLE1 + 1));
+                m.push(Value::Other)?;
+            }
+            op::GET => {
+                let key = input.decimal_line()?;
+                let value = m.get(key);
+                m.push(value)?;
+            }
+            op::BINGET => {
+                let key = u64::from(input.byte()?);
+                let value = m.get(Some(key));
+                m.push(value)?;
+            }
+            op::LONG_BINGET => {
+                let key = u64::from(input.u32_le()?);
+                let value = m.get(Some(key));
+                m.push(value)?;
+            }
+            op::PUT => {
+                if let Some(key) = input.decimal_line()? {
+                    m.put(key)?;
+                }
+            }
+            op::BINPUT => {
+                let key = u64::from(input.byte()?);
+                m.put(key)?;
+            }
+            op::LONG_BINPUT => {
+                let key = u64::from(input.u32_le()?);
+                m.put(key)?;
+            }
+            op::MEMOIZE => {
+                let key = m.memo.len() as u64;
+                m.put(key)?;
+            }
+            op::EXT1 | op::EXT2 | op::EXT4 => {
+                let ext = match code {
+                    op::EXT1 => i64::from(input.byte()?),
+                    op::EXT2 => i64::from(u16::from_le_bytes(input.array::<2>()?)),
+                    _ => i64::from(i32::from_le_bytes(input.array::<4>()?)),
+                };
+                record(
+                    scan,
+                    "copyreg._extension_registry".to_owned(),
+                    ext.to_string(),
+                    "EXT",
+                    GlobalSafety::Dangerous {
+                        reason: "extension registry import".to_owned(),
+                    },
+                );
+                m.push(Value::Other)?;
+            }
+            op::GLOBAL | op::INST => {
+                let module = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let name = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let opcode = if code == op::GLOBAL { "GLOBAL" } else { "INST" };
+                match (module, name) {
+                    (Some(module), Some(name)) => {
+                        let module = String::from_utf8_lossy(&module).into_owned();
+                        let name = String::from_utf8_lossy(&name).into_owned();
+                        let safety = classify(&module, &name);
+                        record(scan, module, name, opcode, safety);
+                    }
+                    _ => record(scan, "?".to_owned(), "?".to_owned(), opcode, unresolvable()),
+                }
+                if code == op::INST {
+                    m.pop_mark();
+                    scan.calls += 1;
+                }
+                m.push(Value::Other)?;
+            }
+            op::STACK_GLOBAL => {
+                let name = m.pop();
+                let module = m.pop();
+                match (module, name) {
+                    (Value::Text(module), Value::Text(name)) => {
+                        let safety = classify(&module, &name);
+                        record(
+                            scan,
+                            module.to_string(),
+                            name.to_string(),
+                            "STACK_GLOBAL",
+                            safety,
+                        );
+                    }
+                    _ => record(
+                        scan,
+                        "?".to_owned(),
+                        "?".to_owned(),
+                        "STACK_GLOBAL",
+                        unresolvable(),
+                    ),
+                }
+                m.push(Value::Other)?;
+            }
+            op::REDUCE | op::NEWOBJ => {
+                m.pop_n(2);
+                m.push(Value::Other)?;
+                scan.calls += 1;
+            }
+            op::NEWOBJ_EX => {
+                m.pop_n(3);
+                m.push(Value::Other)?;
+                scan.calls += 1;
+            }
+            op::OBJ => {
+                m.pop_mark();
+                m.push(Value::Other)?;
+                scan.calls += 1;
+            }
+            op::BUILD => {
+                m.pop_n(1);
+                scan.calls += 1;
+            }
+            op::PROTO => {
+                let version = input.byte()?;
+                if version > HIGHEST_PROTOCOL {
+                    return Err(ParseError::at(
+                        offset,
+                        format!("unsupported pickle protocol {version}"),
+                    ));
+                }
+                scan.protocol.get_or_insert(version);
+            }
+            op::FRAME => {
+                input.u64_le()?;
+            }
+            op::PERSID => {
+                input.line(0)?;
+                m.push(Value::Other)?;
+            }
+            op::BINPERSID => {
+                m.pop_n(1);
+                m.push(Value::Other)?;
+            }
+            other => {
+                return Err(ParseError::at(
+                    offset,
+                    format!("not a pickle: unknown opcode 0x{other:02x}"),
+                ));
+            }
+        }
+    }
+}
+
+fn unresolvable() -> GlobalSafety {
+    GlobalSafety::Dangerous {
+        reason: "unresolvable import".to_owned(),
+    }
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// The argument of protocol-0 `STRING`: a quoted Python bytes literal with escapes. `None` when
+/// it is not quoted (CPython rejects it).
+fn unquote_string(line: &[u8]) -> Option<Vec<u8>> {
+    let (&first, rest) = line.split_first()?;
+    let (&last, inner) = rest.split_last()?;
+    if first != last || !matches!(first, b'\'' | b'"') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while let Some(&b) = inner.get(i) {
+        i += 1;
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let Some(&esc) = inner.get(i) else {
+            out.push(b'\\');
+            break;
+        };
+        i += 1;
+        match esc {
+            b'\\' | b'\'' | b'"' => out.push(esc),
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'v' => out.push(0x0b),
+            b'\n' => {}
+            b'x' => {
+                let hex = inner
+                    .get(i..i + 2)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.extend_from_slice(b"\\x"),
+                }
+            }
+            b'0'..=b'7' => {
+                let mut value = u32::from(esc - b'0');
+                let mut digits = 1;
+                while digits < 3 {
+                    match inner.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(d - b'0');
+                            i += 1;
+                            digits += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((value & 0xff) as u8);
+            }
+            other => {
+                out.push(b'\\');
+                out.push(other);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Decode Python's `raw-unicode-escape` (protocol-0 `UNICODE`): `\uXXXX`, `\UXXXXXXXX`, and
+/// every other byte as Latin-1.
+fn raw_unicode_escape(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' {
+            let width = match bytes.get(i + 1) {
+                Some(b'u') => 4,
+                Some(b'U') => 8,
+                _ => 0,
+            };
+            if width > 0 {
+                let hex = bytes
+                    .get(i + 2..i + 2 + width)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                if let Some(c) = hex
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32)
+                {
+                    out.push(c);
+                    i += 2 + width;
+                    continue;
+                }
+            }
+        }
+        out.push(char::from(b));
+        i += 1;
+    }
+    out
+}
+
+/// Python 2 module names that CPython's `fix_imports` maps to Python 3 modules, sorted.
+static PY2_MODULES: &[(&str, &str)] = &[
+    ("BaseHTTPServer", "http.server"),
+    ("CGIHTTPServer", "http.server"),
+    ("SimpleHTTPServer", "http.server"),
+    ("StringIO", "io"),
+    ("__builtin__", "builtins"),
+    ("__builtins__", "builtins"),
+    ("cPickle", "pickle"),
+    ("cStringIO", "io"),
+    ("commands", "subprocess"),
+    ("copy_reg", "copyreg"),
+    ("exceptions", "builtins"),
+    ("httplib", "http.client"),
+    ("urllib2", "urllib.request"),
+    ("xmlrpclib", "xmlrpc.client"),
+];
+
+/// Denied dotted paths with the reason, sorted. An entry covers itself and everything below it
+/// (`os` covers `os.system` and `os.path.join`).
+static DENY: &[(&str, &str)] = &[
+    ("_functools", "builds arbitrary calls"),
+    ("_io", "opens files"),
+    ("_operator.attrgetter", "arbitrary attribute access"),
+    ("_operator.call", "calls arbitrary functions"),
+    ("_operator.itemgetter", "arbitrary item access"),
+    ("_operator.methodcaller", "calls arbitrary methods"),
+    ("_pickle", "nested unpickling"),
+    ("_posixsubprocess", "executes shell commands"),
+    ("aiohttp", "network access"),
+    ("asyncio", "runs subprocesses and network I/O"),
+    ("bdb", "starts a debugger"),
+    ("builtins.__import__", "imports modules"),
+    ("builtins.apply", "calls arbitrary functions"),
+    ("builtins.breakpoint", "starts a debugger"),
+    ("builtins.compile", "compiles code"),
+    ("builtins.delattr", "arbitrary attribute access"),
+    ("builtins.eval", "evaluates code"),
+    ("builtins.exec", "executes code"),
+    ("builtins.execfile", "executes code"),
+    ("builtins.getattr", "arbitrary attribute access"),
+    ("builtins.globals", "interpreter internals"),
+    ("builtins.input", "reads input"),
+    ("builtins.locals", "interpreter internals"),
+    ("builtins.open", "opens files"),
+    ("builtins.raw_input", "reads input"),
+    ("builtins.setattr", "arbitrary attribute access"),
+    ("builtins.vars", "interpreter internals"),
+    ("cProfile", "executes code"),
+    ("cloudpickle", "serialised code"),
+    ("code", "executes code"),
+    ("codecs.open", "opens files"),
+    ("codeop", "compiles code"),
+    ("ctypes", "calls native code"),
+    ("dill", "serialised code"),
+    ("ftplib", "network access"),
+    ("functools.partial", "builds arbitrary calls"),
+    ("glob", "filesystem access"),
+    ("http.client", "network access"),
+    ("http.server", "network access"),
+    ("importlib", "imports modules"),
+    ("io", "opens files"),
+    ("joblib.load", "nested unpickling"),
+    ("joblib.numpy_pickle.load", "nested unpickling"),
+    ("marshal", "loads bytecode"),
+    ("multiprocessing", "runs processes"),
+    ("nt", "executes shell commands"),
+    ("numpy.ctypeslib", "calls native code"),
+    ("numpy.f2py", "compiles and runs code"),
+    ("numpy.lib._npyio_impl.load", "nested unpickling"),
+    ("numpy.lib.npyio.load", "nested unpickling"),
+    ("numpy.load", "nested unpickling"),
+    ("numpy.testing", "executes code"),
+    ("operator.attrgetter", "arbitrary attribute access"),
+    ("operator.call", "calls arbitrary functions"),
+    ("operator.itemgetter", "arbitrary item access"),
+    ("operator.methodcaller", "calls arbitrary methods"),
+    ("os", "executes shell commands"),
+    ("pandas.io.pickle", "nested unpickling"),
+    ("pandas.read_pickle", "nested unpickling"),
+    ("pdb", "starts a debugger"),
+    ("pickle", "nested unpickling"),
+    ("pip", "installs packages"),
+    ("pkgutil.resolve_name", "imports modules"),
+    ("platform", "executes shell commands"),
+    ("popen2", "executes shell commands"),
+    ("posix", "executes shell commands"),
+    ("profile", "executes code"),
+    ("pty", "spawns a shell"),
+    ("pydoc", "imports modules"),
+    ("requests", "network access"),
+    ("runpy", "executes code"),
+    ("shelve", "nested unpickling"),
+    ("shutil", "changes files"),
+    ("signal", "sends process signals"),
+    ("smtplib", "network access"),
+    ("socket", "network access"),
+    ("ssl", "network access"),
+    ("subprocess", "executes shell commands"),
+    ("sys", "interpreter internals"),
+    ("telnetlib", "network access"),
+    ("tempfile", "creates files"),
+    ("timeit", "executes code"),
+    ("torch._dynamo", "compiles and runs code"),
+    ("torch.hub", "downloads and runs code"),
+    ("torch.jit.load", "loads TorchScript code"),
+    ("torch.load", "nested unpickling"),
+    ("torch.ops", "calls native operators"),
+    ("torch.serialization.load", "nested unpickling"),
+    ("torch.storage._load_from_bytes", "nested unpickling"),
+    ("torch.utils.cpp_extension", "compiles native code"),
+    ("types.CodeType", "builds bytecode"),
+    ("types.FunctionType", "builds functions"),
+    ("urllib", "network access"),
+    ("uuid", "executes shell commands"),
+    ("venv", "creates environments"),
+    ("webbrowser", "opens URLs"),
+    ("xmlrpc", "network access"),
+    ("zipimport", "imports code"),
+];
+
+/// Allowed `(module, name)` pairs, sorted. A pattern may use `*` (any characters; in a name it
+/// never matches a dotted path) and `<Class>` (one identifier starting with an upper-case
+/// letter). Entries without a pattern are checked before the deny list, patterns after it.
+static ALLOW: &[(&str, &str)] = &[
+    ("_codecs", "encode"),
+    ("accelerate.utils.dataclasses", "<Class>"),
+    ("argparse", "Namespace"),
+    ("builtins", "bool"),
+    ("builtins", "bytearray"),
+    ("builtins", "bytes"),
+    ("builtins", "complex"),
+    ("builtins", "dict"),
+    ("builtins", "float"),
+    ("builtins", "frozenset"),
+    ("builtins", "int"),
+    ("builtins", "list"),
+    ("builtins", "long"),
+    ("builtins", "object"),
+    ("builtins", "range"),
+    ("builtins", "set"),
+    ("builtins", "slice"),
+    ("builtins", "str"),
+    ("builtins", "tuple"),
+    ("builtins", "unicode"),
+    ("builtins", "xrange"),
+    ("collections", "Counter"),
+    ("collections", "OrderedDict"),
+    ("collections", "defaultdict"),
+    ("collections", "deque"),
+    ("copyreg", "_reconstructor"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("decimal", "Decimal"),
+    ("joblib.numpy_pickle", "NDArrayWrapper"),
+    ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+    ("numpy", "dtype"),
+    ("numpy", "ndarray"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "scalar"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy.dtypes", "*DType"),
+    ("numpy.random._pickle", "__bit_generator_ctor"),
+    ("numpy.random._pickle", "__generator_ctor"),
+    ("numpy.random._pickle", "__randomstate_ctor"),
+    ("pathlib", "*Path"),
+    ("sklearn.*", "<Class>"),
+    ("torch", "*Storage"),
+    ("torch", "Size"),
+    ("torch", "Tensor"),
+    ("torch", "bfloat16"),
+    ("torch", "bool"),
+    ("torch", "channels_last"),
+    ("torch", "complex128"),
+    ("torch", "complex64"),
+    ("torch", "contiguous_format"),
+    ("torch", "device"),
+    ("torch", "float16"),
+    ("torch", "float32"),
+    ("torch", "float64"),
+    ("torch", "float8_e4m3fn"),
+    ("torch", "float8_e5m2"),
+    ("torch", "half"),
+    ("torch", "int16"),
+    ("torch", "int32"),
+    ("torch", "int64"),
+    ("torch", "int8"),
+    ("torch", "per_channel_affine"),
+    ("torch", "per_tensor_affine"),
+    ("torch", "preserve_format"),
+    ("torch", "qint32"),
+    ("torch", "qint8"),
+    ("torch", "quint8"),
+    ("torch", "sparse_coo"),
+    ("torch", "strided"),
+    ("torch", "uint16"),
+    ("torch", "uint32"),
+    ("torch", "uint64"),
+    ("torch", "uint8"),
+    ("torch._tensor", "_rebuild_from_type_v2"),
+    ("torch._utils", "_rebuild_*"),
+    ("torch.cuda", "*Storage"),
+    ("torch.nn.modules.*", "<Class>"),
+    ("torch.nn.parameter", "Parameter"),
+    ("torch.storage", "*Storage"),
+    ("transformers.configuration_utils", "<Class>"),
+    ("transformers.models.*.configuration_*", "<Class>"),
+    ("transformers.trainer_utils", "<Class>"),
+    ("transformers.training_args", "<Class>"),
+    ("transformers.training_args_seq2seq", "<Class>"),
+    ("transformers.utils.generic", "<Class>"),
+    ("uuid", "UUID"),
+];
+
 /// Classify one imported global.
-pub fn classify(_module: &str, _name: &str) -> GlobalSafety {
-    GlobalSafety::Unknown
+pub fn classify(module: &str, name: &str) -> GlobalSafety {
+    let module = canonical_module(module);
+    let is_pattern = |pattern: &str| pattern.contains('*') || pattern.contains('<');
+    if ALLOW
+        .iter()
+        .any(|&(m, n)| !is_pattern(m) && !is_pattern(n) && m == module && n == name)
+    {
+        return GlobalSafety::Safe;
+    }
+    let path = format!("{module}.{name}");
+    if let Some(reason) = deny_reason(&path) {
+        return GlobalSafety::Dangerous {
+            reason: reason.to_owned(),
+        };
+    }
+    if name
+        .split('.')
+        .any(|part| part.len() > 4 && part.starts_with("__") && part.ends_with("__"))
+    {
+        return GlobalSafety::Dangerous {
+            reason: "dunder attribute access".to_owned(),
+        };
+    }
+    let allowed = ALLOW.iter().any(|&(m, n)| {
+        (is_pattern(m) || is_pattern(n)) && glob(m, module) && name_matches(n, name)
+    });
+    if allowed {
+        GlobalSafety::Safe
+    } else {
+        GlobalSafety::Unknown
+    }
+}
+
+/// The Python 3 name of a module, following CPython's `fix_imports` mapping.
+fn canonical_module(module: &str) -> &str {
+    PY2_MODULES
+        .iter()
+        .find(|&&(old, _)| old == module)
+        .map_or(module, |&(_, new)| new)
+}
+
+fn deny_reason(path: &str) -> Option<&'static str> {
+    DENY.iter()
+        .find(|&&(entry, _)| {
+            path == entry
+                || (path.starts_with(entry) && path.as_bytes().get(entry.len()) == Some(&b'.'))
+        })
+        .map(|&(_, reason)| reason)
+}
+
+fn name_matches(pattern: &str, name: &str) -> bool {
+    if pattern == "<Class>" {
+        return name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    }
+    !name.contains('.') && glob(pattern, name)
+}
+
+/// Match `text` against a pattern where `*` stands for any run of characters.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((&last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn global(module: &str, name: &str) -> Vec<u8> {
+        format!("c{module}\n{name}\n").into_bytes()
+    }
+
+    fn short_unicode(s: &str) -> Vec<u8> {
+        let mut out = vec![op::SHORT_BINUNICODE, s.len() as u8];
+        out.extend_from_slice(s.as_bytes());
+        out
+    }
+
+    fn dangerous(reason: &str) -> GlobalSafety {
+        GlobalSafety::Dangerous {
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn names(scan: &PickleScan) -> Vec<(String, String, &'static str)> {
+        scan.globals
+            .iter()
+            .map(|g| (g.module.clone(), g.name.clone(), g.opcode))
+            .collect()
+    }
+
+    /// `pickle.dumps(os.system, protocol=0)`-style reduce: `cos\nsystem\n(S'ls'\ntR.`
+    #[test]
+    fn protocol0_global_reduce_is_dangerous() {
+        let scan = scan(&b"cos\nsystem\n(S'ls'\ntR."[..]).unwrap();
+        assert_eq!(scan.streams, 1);
+        assert_eq!(scan.protocol, None);
+        assert_eq!(scan.calls, 1);
+        assert_eq!(scan.globals.len(), 1);
+        let g = &scan.globals[0];
+        assert_eq!(
+            (g.module.as_str(), g.name.as_str(), g.opcode, g.offset),
+            ("os", "system", "GLOBAL", 0)
+        );
+        assert_eq!(g.safety, dangerous("executes shell commands"));
+        assert_eq!(scan.dangerous().count(), 1);
+    }
+
+    /// Bytes of `pickle.dumps(collections.OrderedDict(), protocol=4)`, from CPython 3.
+    #[test]
+    fn protocol4_stack_global_with_memoize_is_resolved() {
+        let bytes = b"\x80\x04\x95\"\x00\x00\x00\x00\x00\x00\x00\x8c\x0bcollections\x94\x8c\x0bOrderedDict\x94\x93\x94)R\x94.";
+        let scan = scan(&bytes[..]).unwrap();
+        assert_eq!(scan.protocol, Some(4));
+        assert_eq!(
+            names(&scan),
+            vec![("collections".into(), "OrderedDict".into(), "STACK_GLOBAL")]
+        );
+        assert_eq!(scan.globals[0].safety, GlobalSafety::Safe);
+        assert_eq!(scan.globals[0].offset, 39);
+        assert_eq!(scan.calls, 1);
+    }
+
+    #[test]
+    fn memoised_strings_are_resolved_through_every_get_form() {
+        // module memoised with BINPUT 1, name with LONG_BINPUT 7; both popped, then fetched back.
+        let mut p = vec![op::PROTO, 4];
+        p.extend(short_unicode("subprocess"));
+        p.extend([op::BINPUT, 1, op::POP]);
+        p.extend(short_unicode("Popen"));
+        p.extend([op::LONG_BINPUT, 7, 0, 0, 0, op::POP]);
+        p.extend([op::BINGET, 1, op::LONG_BINGET, 7, 0, 0, 0, op::STACK_GLOBAL]);
+        // protocol-0 PUT/GET with decimal lines
+        p.extend(b"Vposix\np3\n0Vsystem\np4\n0g3\ng4\n");
+        p.push(op::STACK_GLOBAL);
+        // MEMOIZE's key is the memo size: {1, 7, 3, 4} has 4 entries, so key 4 now holds "builtins"
+        p.extend(short_unicode("builtins"));
+        p.push(op::MEMOIZE);
+        p.extend([op::POP, op::BINGET, 4]);
+        p.extend(short_unicode("eval"));
+        p.extend([op::STACK_GLOBAL, op::TUPLE3, op::STOP]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(
+            names(&scan),
+            vec![
+                ("subprocess".into(), "Popen".into(), "STACK_GLOBAL"),
+                ("posix".into(), "system".into(), "STACK_GLOBAL"),
+                ("builtins".into(), "eval".into(), "STACK_GLOBAL"),
+            ]
+        );
+        assert!(
+            scan.globals
+                .iter()
+                .all(|g| matches!(g.safety, GlobalSafety::Dangerous { .. }))
+        );
+    }
+
+    #[test]
+    fn unresolvable_stack_global_is_dangerous() {
+        // module is an int, name from a missing memo slot
+        let p = [
+            op::PROTO,
+            4,
+            op::BININT1,
+            5,
+            op::BINGET,
+            9,
+            op::STACK_GLOBAL,
+            op::STOP,
+        ];
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(names(&scan), vec![("?".into(), "?".into(), "STACK_GLOBAL")]);
+        assert_eq!(scan.globals[0].safety, dangerous("unresolvable import"));
+    }
+
+    #[test]
+    fn bytes_are_not_import_names() {
+        let mut p = vec![op::PROTO, 4, op::SHORT_BINBYTES, 2];
+        p.extend(b"os");
+        p.extend(short_unicode("system"));
+        p.extend([op::STACK_GLOBAL, op::STOP]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(scan.globals[0].module, "?");
+    }
+
+    #[test]
+    fn inst_and_ext_are_recorded() {
+        let mut p = b"(S'id'\nisubprocess\ncheck_output\n".to_vec();
+        p.extend([
+            op::PROTO,
+            2,
+            op::EXT1,
+            0x11,
+            op::EXT2,
+            0x34,
+            0x12,
+            op::EXT4,
+            1,
+            0,
+            0,
+            0,
+        ]);
+        p.extend([op::TUPLE3, op::TUPLE2, op::STOP]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(
+            names(&scan),
+            vec![
+                ("subprocess".into(), "check_output".into(), "INST"),
+                ("copyreg._extension_registry".into(), "17".into(), "EXT"),
+                ("copyreg._extension_registry".into(), "4660".into(), "EXT"),
+                ("copyreg._extension_registry".into(), "1".into(), "EXT"),
+            ]
+        );
+        assert_eq!(
+            scan.globals[1].safety,
+            dangerous("extension registry import")
+        );
+        assert_eq!(scan.calls, 1);
+        assert_eq!(scan.protocol, Some(2));
+    }
+
+    #[test]
+    fn every_call_opcode_is_counted() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(global("collections", "OrderedDict"));
+        p.extend([op::EMPTY_TUPLE, op::REDUCE]); // 1
+        p.extend([op::EMPTY_DICT, op::BUILD]); // 2
+        p.extend([op::MARK]);
+        p.extend(global("collections", "deque"));
+        p.extend([op::OBJ]); // 3
+        p.extend(global("collections", "Counter"));
+        p.extend([op::EMPTY_TUPLE, op::NEWOBJ]); // 4
+        p.extend(global("collections", "Counter"));
+        p.extend([op::EMPTY_TUPLE, op::EMPTY_DICT, op::NEWOBJ_EX]); // 5
+        p.extend([op::TUPLE3, op::STOP]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(scan.calls, 5);
+        assert_eq!(scan.globals.len(), 4);
+        assert_eq!(scan.unknown().count(), 0);
+    }
+
+    /// Every opcode of protocols 0–5 is understood (the stream must reach STOP).
+    #[test]
+    fn all_opcodes_are_walked() {
+        let mut p = vec![op::PROTO, 5, op::FRAME, 0, 0, 0, 0, 0, 0, 0, 0];
+        p.push(op::MARK);
+        p.extend(b"F1.5\nI12\nL99999999999999999999L\n");
+        p.extend([op::BININT, 1, 2, 3, 4, op::BININT1, 1, op::BININT2, 1, 2]);
+        p.extend([op::LONG1, 2, 0xff, 0x7f, op::LONG4, 1, 0, 0, 0, 5]);
+        p.extend(b"S'a\\'b'\nT\x01\x00\x00\x00xU\x01yVz\\u00e9\n");
+        p.extend(b"X\x01\x00\x00\x00w");
+        p.extend([op::BINUNICODE8, 1, 0, 0, 0, 0, 0, 0, 0, b'v']);
+        p.extend(b"B\x01\x00\x00\x00bC\x01c");
+        p.extend([op::BINBYTES8, 1, 0, 0, 0, 0, 0, 0, 0, b'd']);
+        p.extend([op::BYTEARRAY8, 1, 0, 0, 0, 0, 0, 0, 0, b'e']);
+        p.extend([
+            op::NONE,
+            op::NEWTRUE,
+            op::NEWFALSE,
+            op::BINFLOAT,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ]);
+        p.extend([op::NEXT_BUFFER, op::READONLY_BUFFER, op::POP, op::POP_MARK]);
+        p.extend([
+            op::EMPTY_LIST,
+            op::NONE,
+            op::APPEND,
+            op::MARK,
+            op::NONE,
+            op::APPENDS,
+        ]);
+        p.extend([op::MARK, op::NONE, op::LIST, op::POP]);
+        p.extend([
+            op::EMPTY_TUPLE,
+            op::MARK,
+            op::TUPLE,
+            op::TUPLE1,
+            op::NONE,
+            op::TUPLE2,
+        ]);
+        p.extend([op::NONE, op::DUP, op::TUPLE3, op::POP, op::POP]);
+        p.extend([
+            op::EMPTY_DICT,
+            op::NONE,
+            op::NONE,
+            op::SETITEM,
+            op::MARK,
+            op::SETITEMS,
+        ]);
+        p.extend([op::MARK, op::DICT, op::POP, op::POP]);
+        p.extend([
+            op::EMPTY_SET,
+            op::MARK,
+            op::NONE,
+            op::ADDITEMS,
+            op::MARK,
+            op::FROZENSET,
+            op::POP,
+            op::POP,
+        ]);
+        p.extend(b"Ppid\nN");
+        p.extend([op::BINPERSID, op::POP]);
+        p.extend([
+            op::NONE,
+            op::MEMOIZE,
+            op::BINPUT,
+            1,
+            op::LONG_BINPUT,
+            2,
+            0,
+            0,
+            0,
+        ]);
+        p.extend(b"p3\ng3\n");
+        p.extend([
+            op::BINGET,
+            1,
+            op::LONG_BINGET,
+            2,
+            0,
+            0,
+            0,
+            op::TUPLE3,
+            op::STOP,
+        ]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(scan.streams, 1);
+        assert_eq!(scan.protocol, Some(5));
+        assert!(scan.globals.is_empty());
+        assert_eq!(scan.opcodes, 75);
+    }
+
+    #[test]
+    fn protocol0_strings_are_unescaped() {
+        assert_eq!(unquote_string(b"'o\\x73'"), Some(b"os".to_vec()));
+        assert_eq!(unquote_string(b"\"a\\nb\\101\""), Some(b"a\nbA".to_vec()));
+        assert_eq!(unquote_string(b"'unterminated"), None);
+        assert_eq!(unquote_string(b"'"), None);
+        assert_eq!(
+            raw_unicode_escape(b"p\\u006fsix\\U00000021\\x"),
+            "posix!\\x"
+        );
+        // the walker resolves an escaped STRING module
+        let p = b"\x80\x02S'o\\x73'\nS'system'\n\x93.";
+        assert_eq!(names(&scan(&p[..]).unwrap())[0].0, "os");
+    }
+
+    #[test]
+    fn several_streams_are_walked_and_trailing_data_is_ignored() {
+        let mut p = vec![op::PROTO, 2, op::BININT1, 1, op::STOP];
+        p.extend([op::PROTO, 2]);
+        p.extend(global("torch._utils", "_rebuild_tensor_v2"));
+        p.push(op::STOP);
+        p.extend([op::PROTO, 2]);
+        p.extend(global("os", "system"));
+        p.push(op::STOP);
+        // raw storage bytes follow
+        p.extend([8, 0, 0, 0, 0, 0, 0, 0, 0xde, 0xad]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(scan.streams, 3);
+        assert_eq!(
+            scan.globals
+                .iter()
+                .map(|g| (g.stream, g.safety.clone()))
+                .collect::<Vec<_>>(),
+            vec![
+                (1, GlobalSafety::Safe),
+                (2, dangerous("executes shell commands"))
+            ]
+        );
+        assert_eq!(scan.globals[1].offset, 5 + 2 + 33 + 1 + 2);
+    }
+
+    #[test]
+    fn a_broken_later_stream_stops_quietly() {
+        let mut p = vec![op::PROTO, 2, op::NONE, op::STOP, op::PROTO, 2, 0xff, 0xff];
+        assert_eq!(scan(&p[..]).unwrap().streams, 1);
+        p = vec![op::PROTO, 2, op::NONE, op::STOP, op::PROTO, 9];
+        assert_eq!(scan(&p[..]).unwrap().streams, 1);
+    }
+
+    #[test]
+    fn stream_count_is_bounded() {
+        let one = [op::PROTO, 2, op::NONE, op::STOP];
+        let p: Vec<u8> = one.iter().copied().cycle().take(one.len() * 40).collect();
+        assert_eq!(scan(&p[..]).unwrap().streams, limits::PICKLE_STREAMS);
+    }
+
+    #[test]
+    fn not_a_pickle_is_an_error() {
+        assert!(scan(&b""[..]).unwrap_err().message.contains("empty"));
+        assert!(
+            scan(&b"{\"a\": 1}"[..])
+                .unwrap_err()
+                .message
+                .contains("unknown opcode")
+        );
+        assert!(scan(&b"."[..]).is_err());
+        assert!(scan(&[op::PROTO, 6, op::NONE, op::STOP][..]).is_err());
+    }
+
+    #[test]
+    fn truncated_input_is_an_error() {
+        let full = b"\x80\x04\x95\"\x00\x00\x00\x00\x00\x00\x00\x8c\x0bcollections\x94\x8c\x0bOrderedDict\x94\x93\x94)R\x94.";
+        for cut in 1..=40 {
+            let err = scan(&full[..cut]).unwrap_err();
+            assert!(err.message.contains("truncated"), "{cut}: {err}");
+        }
+        // once the import is seen, a truncation keeps it and says why the walk stopped
+        for cut in 41..full.len() {
+            let partial = scan(&full[..cut]).unwrap();
+            assert_eq!(partial.globals.len(), 1);
+            assert!(partial.incomplete.as_deref().unwrap().contains("truncated"));
+        }
+        assert!(scan(&b"cos\nsys"[..]).is_err());
+    }
+
+    #[test]
+    fn imports_before_an_error_are_kept() {
+        let scan = scan(&b"cos\nsystem\n(S'ls'\ntR\xff"[..]).unwrap();
+        assert_eq!(scan.streams, 0);
+        assert_eq!(scan.dangerous().count(), 1);
+        assert!(
+            scan.incomplete
+                .as_deref()
+                .unwrap()
+                .contains("unknown opcode 0xff")
+        );
+
+        let mut p = vec![op::PROTO, 2];
+        p.extend(global("joblib.numpy_pickle", "NumpyArrayWrapper"));
+        p.extend([op::EMPTY_DICT, op::BUILD, 0x00, 0x3f]);
+        let scan = super::scan(&p[..]).unwrap();
+        assert!(scan.incomplete.unwrap().contains("joblib"));
+    }
+
+    #[test]
+    fn hostile_lengths_hit_the_limit_without_allocating() {
+        for code in [op::BINBYTES8, op::BINUNICODE8, op::BYTEARRAY8] {
+            let mut p = vec![op::PROTO, 5, code];
+            p.extend((1u64 << 63).to_le_bytes());
+            let err = scan(&p[..]).unwrap_err();
+            assert_eq!(err.limit, Some("pickle size"), "{code:#x}");
+        }
+        let mut p = vec![op::PROTO, 5, op::BINBYTES8];
+        p.extend((1u64 << 20).to_le_bytes());
+        p.extend([0u8; 10]);
+        assert!(scan(&p[..]).unwrap_err().message.contains("truncated"));
+        let p = [op::PROTO, 2, op::LONG4, 0, 0, 0, 0x80];
+        assert!(scan(&p[..]).unwrap_err().message.contains("negative"));
+        let p = [op::PROTO, 2, op::BINSTRING, 0xff, 0xff, 0xff, 0xff];
+        assert!(scan(&p[..]).unwrap_err().message.contains("negative"));
+    }
+
+    #[test]
+    fn large_payloads_are_streamed_past() {
+        let n: u32 = 3 * 1024 * 1024;
+        let mut p = vec![op::PROTO, 4, op::BINUNICODE];
+        p.extend(n.to_le_bytes());
+        p.extend(std::iter::repeat_n(b'a', n as usize));
+        p.extend(short_unicode("system"));
+        p.extend([op::STACK_GLOBAL, op::STOP]);
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(scan.globals[0].module, "?");
+    }
+
+    #[test]
+    fn long_lines_are_skipped() {
+        let mut p = b"c".to_vec();
+        p.extend(std::iter::repeat_n(b'x', 100_000));
+        p.extend(b"\nsystem\n.");
+        let scan = scan(&p[..]).unwrap();
+        assert_eq!(names(&scan), vec![("?".into(), "?".into(), "GLOBAL")]);
+    }
+
+    #[test]
+    fn memo_and_stack_are_bounded() {
+        let mut p = vec![op::PROTO, 4, op::NONE];
+        for i in 0..=limits::PICKLE_MEMO as u32 {
+            p.push(op::LONG_BINPUT);
+            p.extend(i.to_le_bytes());
+        }
+        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle memo"));
+        let p: Vec<u8> = std::iter::once(op::PROTO)
+            .chain([4])
+            .chain(std::iter::repeat_n(op::NONE, limits::PICKLE_STACK + 1))
+            .collect();
+        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+        let p: Vec<u8> = std::iter::repeat_n(op::MARK, limits::PICKLE_STACK + 1).collect();
+        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut state: u32 = 0x1234_5678;
+        for len in 0..400 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    (state >> 24) as u8
+                })
+                .collect();
+            let _ = scan(&bytes[..]);
+        }
+    }
+
+    #[test]
+    fn classification_follows_the_lists() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("__builtin__", "eval", Some("evaluates code")),
+            ("builtins", "getattr", Some("arbitrary attribute access")),
+            ("__builtin__", "set", None),
+            ("os.path", "join", Some("executes shell commands")),
+            ("posix", "system", Some("executes shell commands")),
+            ("nt", "system", Some("executes shell commands")),
+            ("commands", "getoutput", Some("executes shell commands")),
+            ("cPickle", "loads", Some("nested unpickling")),
+            ("torch", "load", Some("nested unpickling")),
+            ("torch", "serialization.load", Some("nested unpickling")),
+            ("torch.hub", "load", Some("downloads and runs code")),
+            ("functools", "partial", Some("builds arbitrary calls")),
+            ("operator", "attrgetter", Some("arbitrary attribute access")),
+            ("numpy", "load", Some("nested unpickling")),
+            ("numpy.f2py", "compile", Some("compiles and runs code")),
+            ("pkgutil", "resolve_name", Some("imports modules")),
+            ("uuid", "_popen", Some("executes shell commands")),
+            ("codecs", "open", Some("opens files")),
+            (
+                "collections",
+                "OrderedDict.__init__.__globals__",
+                Some("dunder attribute access"),
+            ),
+            (
+                "torch._utils",
+                "_rebuild_tensor.__globals__",
+                Some("dunder attribute access"),
+            ),
+        ];
+        for &(module, name, reason) in cases {
+            let got = classify(module, name);
+            match reason {
+                Some(reason) => assert_eq!(got, dangerous(reason), "{module}.{name}"),
+                None => assert_ne!(got, GlobalSafety::Unknown, "{module}.{name}"),
+            }
+        }
+        for (module, name) in [
+            ("collections", "OrderedDict"),
+            ("torch._utils", "_rebuild_tensor_v2"),
+            ("torch._utils", "_rebuild_parameter"),
+            ("torch", "FloatStorage"),
+            ("torch.storage", "UntypedStorage"),
+            ("torch", "bfloat16"),
+            ("torch.nn.modules.linear", "Linear"),
+            ("numpy.core.multiarray", "_reconstruct"),
+            ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy.dtypes", "Float32DType"),
+            ("sklearn.linear_model._logistic", "LogisticRegression"),
+            ("transformers.training_args", "TrainingArguments"),
+            ("transformers.models.bert.configuration_bert", "BertConfig"),
+            ("uuid", "UUID"),
+            ("copy_reg", "_reconstructor"),
+            ("_codecs", "encode"),
+            ("pathlib", "PosixPath"),
+        ] {
+            assert_eq!(
+                classify(module, name),
+                GlobalSafety::Safe,
+                "{module}.{name}"
+            );
+        }
+        for (module, name) in [
+            ("__main__", "MyModel"),
+            ("builtins", "type"),
+            ("sklearn.utils", "check_output"),
+            ("torch.nn.modules.linear", "F.linear"),
+            ("torch", "FloatStorage.x"),
+            ("numpy", "frombuffer"),
+            ("codecs", "encode"),
+        ] {
+            assert_eq!(
+                classify(module, name),
+                GlobalSafety::Unknown,
+                "{module}.{name}"
+            );
+        }
+        assert!(matches!(classify("osx", "thing"), GlobalSafety::Unknown));
+        assert!(matches!(
+            classify("codeop_extra", "x"),
+            GlobalSafety::Unknown
+        ));
+    }
+
+    #[test]
+    fn tables_are_sorted_and_unique() {
+        assert!(PY2_MODULES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(DENY.windows(2).all(|w| w[0].0 < w[1].0), "DENY not sorted");
+        assert!(ALLOW.windows(2).all(|w| w[0] < w[1]), "ALLOW not sorted");
+    }
+
+    #[test]
+    fn only_uuid_uuid_is_allowed_over_the_deny_list() {
+        let overriding: Vec<_> = ALLOW
+            .iter()
+            .filter(|(m, n)| !m.contains(['*', '<']) && !n.contains(['*', '<']))
+            .filter(|(m, n)| deny_reason(&format!("{m}.{n}")).is_some())
+            .collect();
+        assert_eq!(overriding, vec![&("uuid", "UUID")]);
+    }
+
+    #[test]
+    fn glob_matches() {
+        assert!(glob("torch.nn.modules.*", "torch.nn.modules.linear"));
+        assert!(!glob("torch.nn.modules.*", "torch.nn.modules"));
+        assert!(glob(
+            "transformers.models.*.configuration_*",
+            "transformers.models.bert.configuration_bert"
+        ));
+        assert!(!glob(
+            "transformers.models.*.configuration_*",
+            "transformers.models.bert.modeling_bert"
+        ));
+        assert!(glob("*Storage", "Storage"));
+        assert!(!glob("a*a", "a"));
+        assert!(glob("exact", "exact"));
+        assert!(!glob("exact", "exactly"));
+    }
 }

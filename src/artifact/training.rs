@@ -1,8 +1,18 @@
 //! Training and merge configs: axolotl, LLaMA-Factory (incl. `dataset_info.json`), TRL-style
-//! YAML/JSON, mergekit. They tell which corpus trained which model. STUB.
-use super::text::Spanned;
+//! YAML/JSON, mergekit. They tell which corpus trained which model, and which models a merge was
+//! made from.
+//!
+//! Most YAML and JSON files in a repository are not training configs, so recognition is
+//! conservative: a document must carry a model key *and* the keys that make it one tool's config,
+//! otherwise it is `Ok(None)`. Text that mentions none of the model keys is not even parsed.
+//! References are recorded as written (local path, hub id or LLaMA-Factory dataset name); nothing
+//! is resolved, downloaded or opened here.
+
+use super::card::find_token;
+use super::text::{self, Spanned, TextSpan};
 use super::{ParseError, ParseResult};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,10 +38,46 @@ pub struct TrainingConfig {
     pub output_dir: Option<Spanned<String>>,
 }
 
+/// Text that contains none of these is not a training config and is not parsed.
+const MODEL_KEYS: &[&str] = &["base_model", "merge_method", "model_name_or_path"];
+
+/// `datasets` loader names (`path: json` + `data_files: …`): the files are the reference.
+const LOADER_NAMES: &[&str] = &["arrow", "csv", "json", "parquet", "text"];
+
+/// TRL / HF example-script dataset keys.
+const TRL_DATASET_KEYS: &[&str] = &[
+    "dataset_name",
+    "dataset_path",
+    "train_file",
+    "validation_file",
+    "test_file",
+    "data_files",
+];
+
 /// Recognise and parse a training config from YAML or JSON text; `Ok(None)` when the document is
-/// not a training config.
-pub fn parse(_text: &str, _is_yaml: bool) -> ParseResult<Option<TrainingConfig>> {
-    Err(ParseError::new("training config not implemented yet"))
+/// not a training config. Text that is not valid YAML/JSON but names a model key is an error.
+pub fn parse(text: &str, is_yaml: bool) -> ParseResult<Option<TrainingConfig>> {
+    if !MODEL_KEYS.iter().any(|k| text.contains(k)) {
+        return Ok(None);
+    }
+    let value = if is_yaml {
+        text::parse_yaml(text)?
+    } else {
+        text::parse_json(text)?
+    };
+    let Some(object) = value.as_object() else {
+        return Ok(None);
+    };
+    let doc = Document {
+        text,
+        is_yaml,
+        object,
+    };
+    Ok(doc
+        .mergekit()
+        .or_else(|| doc.axolotl())
+        .or_else(|| doc.llama_factory())
+        .or_else(|| doc.trl()))
 }
 
 /// One LLaMA-Factory `dataset_info.json` entry.
@@ -41,6 +87,476 @@ pub struct DatasetInfoEntry {
     pub hf_hub_url: Option<String>,
 }
 
-pub fn parse_dataset_info(_text: &str) -> ParseResult<BTreeMap<String, DatasetInfoEntry>> {
-    Err(ParseError::new("dataset_info.json not implemented yet"))
+/// LLaMA-Factory `dataset_info.json`: `{name: {file_name, hf_hub_url, …}}`. Entries that are not
+/// objects are skipped.
+pub fn parse_dataset_info(text: &str) -> ParseResult<BTreeMap<String, DatasetInfoEntry>> {
+    let Value::Object(object) = text::parse_json(text)? else {
+        return Err(ParseError::new(
+            "dataset_info.json must be a JSON object of dataset entries",
+        ));
+    };
+    let str_of = |entry: &Value, key: &str| text::str_at(entry, key).map(str::to_owned);
+    Ok(object
+        .iter()
+        .filter(|(_, entry)| entry.is_object())
+        .map(|(name, entry)| {
+            let info = DatasetInfoEntry {
+                file_name: str_of(entry, "file_name"),
+                hf_hub_url: str_of(entry, "hf_hub_url"),
+            };
+            (name.clone(), info)
+        })
+        .collect())
+}
+
+/// A parsed document with its source text, for spans.
+struct Document<'a> {
+    text: &'a str,
+    is_yaml: bool,
+    object: &'a Map<String, Value>,
+}
+
+impl Document<'_> {
+    fn str(&self, key: &str) -> Option<&str> {
+        self.object.get(key).and_then(Value::as_str)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.object.get(key).is_some_and(|v| !v.is_null())
+    }
+
+    fn mergekit(&self) -> Option<TrainingConfig> {
+        let moe = self.has("gate_mode") && self.object.get("experts").is_some_and(Value::is_array);
+        let merge = self.str("merge_method").is_some()
+            && (self.object.get("models").is_some_and(Value::is_array)
+                || self.object.get("slices").is_some_and(Value::is_array));
+        if !merge && !moe {
+            return None;
+        }
+        let items = |key: &str| {
+            self.object
+                .get(key)
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+        };
+        let mut models = Vec::new();
+        for model in items("models").unwrap_or_default() {
+            models.extend(
+                model
+                    .get("model")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            );
+        }
+        let mut slice_models = Vec::new();
+        for slice in items("slices").unwrap_or_default() {
+            for source in slice
+                .get("sources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                slice_models.extend(
+                    source
+                        .get("model")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let mut experts = Vec::new();
+        for expert in items("experts").unwrap_or_default() {
+            experts.extend(
+                expert
+                    .get("source_model")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            );
+        }
+        let base_model = self.spanned("base_model");
+        let mut merge_models = self.spanned_values("models", models);
+        merge_models.extend(self.spanned_values("slices", slice_models));
+        merge_models.extend(self.spanned_values("experts", experts));
+        merge_models.extend(base_model.clone());
+        Some(TrainingConfig {
+            flavour: TrainingFlavour::Mergekit,
+            base_model,
+            merge_models: dedup(merge_models),
+            datasets: Vec::new(),
+            dataset_dir: None,
+            output_dir: None,
+        })
+    }
+
+    fn axolotl(&self) -> Option<TrainingConfig> {
+        self.str("base_model")?;
+        let has_path_entry = self
+            .object
+            .get("datasets")
+            .and_then(Value::as_array)
+            .is_some_and(|items| {
+                items
+                    .iter()
+                    .any(|i| i.get("path").is_some_and(Value::is_string))
+            });
+        if !has_path_entry && !self.has("pretraining_dataset") {
+            return None;
+        }
+        let mut datasets = Vec::new();
+        for key in ["datasets", "pretraining_dataset", "test_datasets"] {
+            let mut values = Vec::new();
+            match self.object.get(key) {
+                Some(Value::String(s)) => values.push(s.clone()),
+                Some(Value::Array(items)) => {
+                    items.iter().for_each(|i| dataset_entry(i, &mut values))
+                }
+                Some(entry @ Value::Object(_)) => dataset_entry(entry, &mut values),
+                _ => {}
+            }
+            datasets.extend(self.spanned_values(key, values));
+        }
+        Some(self.config(TrainingFlavour::Axolotl, "base_model", datasets, None))
+    }
+
+    fn llama_factory(&self) -> Option<TrainingConfig> {
+        self.str("model_name_or_path")?;
+        if !self.has("stage") && !self.has("finetuning_type") {
+            return None;
+        }
+        let mut datasets = Vec::new();
+        for key in ["dataset", "eval_dataset"] {
+            let names: Vec<String> = match self.object.get(key) {
+                Some(Value::String(s)) => s.split(',').map(str::trim).map(str::to_owned).collect(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(|s| s.trim().to_owned()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let names = names.into_iter().filter(|n| !n.is_empty()).collect();
+            datasets.extend(self.spanned_values(key, names));
+        }
+        let dataset_dir = self.str("dataset_dir").map(str::to_owned);
+        Some(self.config(
+            TrainingFlavour::LlamaFactory,
+            "model_name_or_path",
+            datasets,
+            dataset_dir,
+        ))
+    }
+
+    fn trl(&self) -> Option<TrainingConfig> {
+        let model_key = ["model_name_or_path", "base_model"]
+            .into_iter()
+            .find(|k| self.str(k).is_some())?;
+        let has_mixture = self
+            .object
+            .get("dataset_mixture")
+            .is_some_and(Value::is_object);
+        if !has_mixture && !TRL_DATASET_KEYS.iter().any(|k| self.has(k)) {
+            return None;
+        }
+        let has_data_files = self.has("data_files");
+        let mut datasets = Vec::new();
+        for key in TRL_DATASET_KEYS {
+            let mut values = Vec::new();
+            strings_deep(self.object.get(*key), 2, &mut values);
+            if *key == "dataset_name" && has_data_files {
+                values.retain(|v| !LOADER_NAMES.contains(&v.as_str()));
+            }
+            datasets.extend(self.spanned_values(key, values));
+        }
+        if let Some(Value::Array(items)) = self
+            .object
+            .get("dataset_mixture")
+            .and_then(|m| m.get("datasets"))
+        {
+            let ids = items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(Value::as_str))
+                .map(str::to_owned);
+            datasets.extend(self.spanned_values("dataset_mixture", ids.collect()));
+        }
+        Some(self.config(TrainingFlavour::Trl, model_key, datasets, None))
+    }
+
+    fn config(
+        &self,
+        flavour: TrainingFlavour,
+        model_key: &str,
+        datasets: Vec<Spanned<String>>,
+        dataset_dir: Option<String>,
+    ) -> TrainingConfig {
+        TrainingConfig {
+            flavour,
+            base_model: self.spanned(model_key),
+            merge_models: Vec::new(),
+            datasets: dedup(datasets),
+            dataset_dir,
+            output_dir: self.spanned("output_dir"),
+        }
+    }
+
+    fn key_span(&self, key: &str) -> Option<TextSpan> {
+        if self.is_yaml {
+            text::find_yaml_key(self.text, key)
+        } else {
+            text::find_json_key(self.text, key)
+        }
+    }
+
+    /// A string value at `key` with the span of the value as written (else of the key).
+    fn spanned(&self, key: &str) -> Option<Spanned<String>> {
+        let value = self.str(key)?.to_owned();
+        self.spanned_values(key, vec![value]).pop()
+    }
+
+    /// Values written, in order, somewhere after `key`: each is located as a token after the
+    /// previous one, falling back to the key's span.
+    fn spanned_values(&self, key: &str, values: Vec<String>) -> Vec<Spanned<String>> {
+        let key_span = self.key_span(key);
+        let mut cursor = key_span.map(|s| s.offset.saturating_add(s.len));
+        values
+            .into_iter()
+            .map(|value| {
+                let found =
+                    cursor.and_then(|from| find_token(self.text, &value, from, self.text.len()));
+                let span = match found {
+                    Some(at) => {
+                        cursor = Some(at.saturating_add(value.len()));
+                        Some(TextSpan::at(self.text, at, value.len()))
+                    }
+                    None => key_span,
+                };
+                Spanned::new(value, span)
+            })
+            .collect()
+    }
+}
+
+/// An axolotl dataset entry: a string, or `{path, data_files, …}` where a loader-name `path`
+/// (`json`, `csv` …) defers to its `data_files`.
+fn dataset_entry(entry: &Value, out: &mut Vec<String>) {
+    match entry {
+        Value::String(s) => out.push(s.clone()),
+        Value::Object(map) => {
+            let mut files = Vec::new();
+            strings_deep(map.get("data_files"), 2, &mut files);
+            if let Some(path) = map.get("path").and_then(Value::as_str)
+                && (files.is_empty() || !LOADER_NAMES.contains(&path))
+            {
+                out.push(path.to_owned());
+            }
+            out.extend(files);
+        }
+        _ => {}
+    }
+}
+
+/// Strings of a string, list or `{split: string-or-list}` value, to `depth` levels.
+fn strings_deep(value: Option<&Value>, depth: usize, out: &mut Vec<String>) {
+    match value {
+        Some(Value::String(s)) => out.push(s.clone()),
+        Some(Value::Array(items)) if depth > 0 => {
+            items
+                .iter()
+                .for_each(|v| strings_deep(Some(v), depth - 1, out));
+        }
+        Some(Value::Object(map)) if depth > 0 => {
+            map.values()
+                .for_each(|v| strings_deep(Some(v), depth - 1, out));
+        }
+        _ => {}
+    }
+}
+
+/// Keep the first occurrence of each value.
+fn dedup(items: Vec<Spanned<String>>) -> Vec<Spanned<String>> {
+    let mut seen = std::collections::BTreeSet::new();
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.value.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice(text: &str, span: Option<TextSpan>) -> &str {
+        let span = span.unwrap();
+        &text[span.offset..span.offset + span.len]
+    }
+
+    fn values(items: &[Spanned<String>]) -> Vec<&str> {
+        items.iter().map(|i| i.value.as_str()).collect()
+    }
+
+    #[test]
+    fn axolotl() {
+        let text = "base_model: NousResearch/Llama-2-7b-hf\nmodel_type: LlamaForCausalLM\n\
+datasets:\n  - path: mhenrichsen/alpaca_2k_test\n    type: alpaca\n  - path: json\n    data_files: data/chats.jsonl\n    type: chat_template\n\
+dataset_prepared_path: last_run_prepared\noutput_dir: ./outputs/lora-out\nadapter: lora\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Axolotl);
+        let base = c.base_model.unwrap();
+        assert_eq!(base.value, "NousResearch/Llama-2-7b-hf");
+        assert_eq!(slice(text, base.span), "NousResearch/Llama-2-7b-hf");
+        assert_eq!(
+            values(&c.datasets),
+            ["mhenrichsen/alpaca_2k_test", "data/chats.jsonl"]
+        );
+        assert_eq!(c.datasets[0].span.unwrap().line, 4);
+        assert_eq!(c.datasets[1].span.unwrap().line, 7);
+        let out = c.output_dir.unwrap();
+        assert_eq!(out.value, "./outputs/lora-out");
+        assert_eq!(out.span.unwrap().line, 10);
+        assert!(c.merge_models.is_empty());
+    }
+
+    #[test]
+    fn llama_factory() {
+        let text = "### model\nmodel_name_or_path: meta-llama/Meta-Llama-3-8B-Instruct\n\n\
+stage: sft\nfinetuning_type: lora\ndataset: identity, alpaca_en_demo\ndataset_dir: data\n\
+template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::LlamaFactory);
+        assert_eq!(
+            c.base_model.unwrap().value,
+            "meta-llama/Meta-Llama-3-8B-Instruct"
+        );
+        assert_eq!(values(&c.datasets), ["identity", "alpaca_en_demo"]);
+        let span = c.datasets[1].span.unwrap();
+        assert_eq!((span.line, span.column), (6, 20));
+        assert_eq!(c.dataset_dir.as_deref(), Some("data"));
+        assert_eq!(c.output_dir.unwrap().value, "saves/llama3-8b/lora/sft");
+    }
+
+    #[test]
+    fn llama_factory_json() {
+        let text =
+            r#"{"model_name_or_path": "Qwen/Qwen2-7B", "stage": "pt", "dataset": "c4_demo"}"#;
+        let c = parse(text, false).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::LlamaFactory);
+        assert_eq!(values(&c.datasets), ["c4_demo"]);
+        assert_eq!(slice(text, c.datasets[0].span), "c4_demo");
+        assert!(c.output_dir.is_none());
+    }
+
+    #[test]
+    fn trl_style() {
+        let text = r#"{
+  "model_name_or_path": "Qwen/Qwen2-0.5B",
+  "dataset_name": "json",
+  "data_files": {"train": ["data/a.jsonl", "data/b.jsonl"], "test": "data/c.jsonl"},
+  "output_dir": "out"
+}"#;
+        let c = parse(text, false).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Trl);
+        assert_eq!(
+            values(&c.datasets),
+            ["data/a.jsonl", "data/b.jsonl", "data/c.jsonl"]
+        );
+        assert_eq!(c.datasets[2].span.unwrap().line, 4);
+        assert_eq!(c.output_dir.unwrap().value, "out");
+
+        let text = "base_model: org/m\ndataset_name: trl-lib/Capybara\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Trl);
+        assert_eq!(c.base_model.unwrap().value, "org/m");
+        assert_eq!(values(&c.datasets), ["trl-lib/Capybara"]);
+
+        let text = "model_name_or_path: org/m\ndataset_mixture:\n  datasets:\n    - id: org/d1\n    - id: org/d2\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(values(&c.datasets), ["org/d1", "org/d2"]);
+        assert_eq!(c.datasets[1].span.unwrap().line, 5);
+    }
+
+    #[test]
+    fn mergekit() {
+        let text = concat!(
+            "slices:\n  - sources:\n      - model: org/a\n        layer_range: [0, 32]\n",
+            "      - model: org/b\n        layer_range: [0, 32]\n",
+            "  - sources:\n      - model: org/a\n        layer_range: [32, 40]\n",
+            "merge_method: slerp\nbase_model: org/a\nparameters:\n  t: 0.5\n",
+        );
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Mergekit);
+        assert_eq!(values(&c.merge_models), ["org/a", "org/b"]);
+        assert_eq!(c.merge_models[1].span.unwrap().line, 5);
+        assert_eq!(c.base_model.unwrap().span.unwrap().line, 11);
+
+        let text = "models:\n  - model: org/x\n    parameters: {weight: 0.5}\n  - model: org/y+org/lora\nmerge_method: ties\nbase_model: org/base\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(
+            values(&c.merge_models),
+            ["org/x", "org/y+org/lora", "org/base"]
+        );
+
+        let text = "base_model: org/base\ngate_mode: hidden\nexperts:\n  - source_model: org/e1\n    positive_prompts: [x]\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Mergekit);
+        assert_eq!(values(&c.merge_models), ["org/e1", "org/base"]);
+    }
+
+    #[test]
+    fn other_documents_are_not_training_configs() {
+        let not = [
+            ("name: CI\non: push\njobs: {}\n", true),
+            ("base_model: org/a\n", true),
+            ("base_model: org/a\ndatasets: [org/d]\n", true),
+            ("model_name_or_path: org/a\nlearning_rate: 1e-4\n", true),
+            ("- base_model: x\n", true),
+            ("merge_method: slerp\n", true),
+            (
+                r#"{"base_model": "x", "datasets": [{"type": "alpaca"}]}"#,
+                false,
+            ),
+            ("[1, 2, 3]", false),
+            ("not: [valid", true),
+        ];
+        for (text, is_yaml) in not {
+            assert_eq!(parse(text, is_yaml).unwrap(), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn invalid_documents_with_model_keys_are_errors() {
+        let err = parse("base_model: [org/a\n", true).unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{}", err.message);
+        let err = parse("{\"base_model\": }", false).unwrap_err();
+        assert!(err.message.starts_with("invalid JSON"), "{}", err.message);
+        let deep = format!("{{\"base_model\": {}", "[".repeat(50_000));
+        assert!(parse(&deep, false).is_err());
+    }
+
+    #[test]
+    fn dataset_info() {
+        let text = r#"{
+  "alpaca_en_demo": {"file_name": "alpaca_en_demo.json"},
+  "identity": {"file_name": "identity.json", "formatting": "alpaca"},
+  "hub": {"hf_hub_url": "org/ds", "ms_hub_url": "x"},
+  "junk": 5
+}"#;
+        let info = parse_dataset_info(text).unwrap();
+        assert_eq!(info.len(), 3);
+        assert_eq!(
+            info["alpaca_en_demo"].file_name.as_deref(),
+            Some("alpaca_en_demo.json")
+        );
+        assert_eq!(info["hub"].hf_hub_url.as_deref(), Some("org/ds"));
+        assert_eq!(info["hub"].file_name, None);
+        assert!(
+            parse_dataset_info("[]")
+                .unwrap_err()
+                .message
+                .contains("JSON object")
+        );
+        assert!(
+            parse_dataset_info("{")
+                .unwrap_err()
+                .message
+                .starts_with("invalid JSON")
+        );
+    }
 }

@@ -1,0 +1,180 @@
+//! One parsed file: its kind, where its hash came from, and what its parser returned.
+//!
+//! This is the seam between the per-kind parsers and the inventory: `parse_file` opens a file
+//! (bounded reads only), picks the parser for its kind, and folds every outcome — including an
+//! LFS pointer standing in for the real content — into a `ParsedFile` value.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::corpus::CorpusFormat;
+use super::{
+    ParseError, ParseResult, card, corpus, croissant, gguf, hf_config, keras, lfs, limits, numpy, onnx,
+    pickle, safetensors, training, zipped,
+};
+use crate::detect::{ArtifactKind, Sniffed, sniff};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HashSource {
+    /// The `oid sha256:` of a Git LFS pointer.
+    LfsPointer,
+    /// A Hugging Face cache blob name.
+    HfCacheBlob,
+    /// The file's content, hashed by this scan or by an earlier one (the hash cache); the two
+    /// are not distinguished so that a rescan gives identical output.
+    Content,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "kebab-case")]
+pub enum Artifact {
+    AdapterConfig(hf_config::AdapterConfig),
+    Card(card::Card),
+    ChatTemplate(hf_config::TokenizerConfig),
+    Corpus(corpus::CorpusStats),
+    Croissant(croissant::Croissant),
+    DatasetInfo(BTreeMap<String, training::DatasetInfoEntry>),
+    Gguf(gguf::GgufMetadata),
+    Keras(keras::KerasScan),
+    LfsPointer { oid_sha256: String, size: u64 },
+    LicenseFile { title: String },
+    ModelConfig(hf_config::ModelConfig),
+    Npy(numpy::NpyScan),
+    Npz(numpy::NpzScan),
+    Onnx(onnx::OnnxMetadata),
+    Pickle(pickle::PickleScan),
+    Safetensors(safetensors::SafetensorsHeader),
+    ShardIndex(safetensors::ShardIndex),
+    TokenizerConfig(hf_config::TokenizerConfig),
+    TorchZip(zipped::TorchZipScan),
+    Training(training::TrainingConfig),
+    /// A YAML/JSON candidate that turned out not to be a training config.
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedFile {
+    pub path: String,
+    pub kind: ArtifactKind,
+    /// The size of the content: the real size for an LFS pointer.
+    pub size: u64,
+    pub sha256: Option<String>,
+    pub hash_source: Option<HashSource>,
+    pub artifact: Result<Artifact, ParseError>,
+    /// The component this file belongs to, set by the inventory.
+    pub component: Option<String>,
+}
+
+impl ParsedFile {
+    pub fn is_lfs_pointer(&self) -> bool {
+        matches!(self.artifact, Ok(Artifact::LfsPointer { .. }))
+    }
+}
+
+/// Read at most `limit` bytes of a file as UTF-8 text.
+pub fn read_text(path: &Path, size: u64) -> ParseResult<String> {
+    if size > limits::TEXT_BYTES {
+        return Err(ParseError::limit(
+            "text size",
+            format!("{size} bytes is more than the {} byte limit for text artefacts", limits::TEXT_BYTES),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    File::open(path)?.take(limits::TEXT_BYTES).read_to_end(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
+}
+
+/// Parse one file whose kind is known. Returns the artefact (or why it could not be parsed)
+/// and, for an LFS pointer, the pointer.
+pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> (ParseResult<Artifact>, Option<lfs::LfsPointer>) {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return (Err(e.into()), None),
+    };
+    let mut prefix = [0u8; 64];
+    let prefix_len = match read_prefix(&mut file, &mut prefix) {
+        Ok(n) => n,
+        Err(e) => return (Err(e.into()), None),
+    };
+    let prefix = &prefix[..prefix_len];
+    let sniffed = sniff(prefix);
+    if sniffed == Sniffed::LfsPointer && size <= lfs::MAX_POINTER_BYTES {
+        let pointer = read_text(path, size).and_then(|t| lfs::parse(t.as_bytes()));
+        return match pointer {
+            Ok(p) => (Ok(Artifact::LfsPointer { oid_sha256: p.oid_sha256.clone(), size: p.size }), Some(p)),
+            Err(e) => (Err(e), None),
+        };
+    }
+    if let Err(e) = file.seek(SeekFrom::Start(0)) {
+        return (Err(e.into()), None);
+    }
+    (parse_content(path, file, kind, size, sniffed), None)
+}
+
+fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn parse_content(path: &Path, file: File, kind: ArtifactKind, size: u64, sniffed: Sniffed) -> ParseResult<Artifact> {
+    use ArtifactKind as K;
+    let text = || read_text(path, size);
+    match kind {
+        K::Safetensors => {
+            let header = safetensors::parse_header(BufReader::new(file), size)?;
+            if header.expected_file_len != size {
+                return Err(ParseError::new(format!(
+                    "file is {size} bytes but its header describes {} bytes (8 + {} header + {} data): truncated or padded",
+                    header.expected_file_len, header.header_len, header.data_len
+                )));
+            }
+            Ok(Artifact::Safetensors(header))
+        }
+        K::ShardIndex => Ok(Artifact::ShardIndex(safetensors::parse_index(&text()?)?)),
+        K::Gguf => Ok(Artifact::Gguf(gguf::parse(BufReader::new(file), size)?)),
+        K::Pickle if sniffed == Sniffed::Zip => Ok(Artifact::TorchZip(zipped::scan_torch_zip(BufReader::new(file))?)),
+        K::Pickle => Ok(Artifact::Pickle(pickle::scan(BufReader::with_capacity(1 << 16, file))?)),
+        K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(BufReader::new(file))?)),
+        K::H5 => Ok(Artifact::Keras(keras::scan_h5(BufReader::new(file), size)?)),
+        K::Onnx => Ok(Artifact::Onnx(onnx::parse(BufReader::new(file), size)?)),
+        K::Npy => Ok(Artifact::Npy(numpy::scan_npy(BufReader::new(file), size)?)),
+        K::Npz => Ok(Artifact::Npz(numpy::scan_npz(BufReader::new(file))?)),
+        K::Card => Ok(Artifact::Card(card::parse(&text()?)?)),
+        K::ModelConfig => Ok(Artifact::ModelConfig(hf_config::parse_model_config(&text()?)?)),
+        K::AdapterConfig => Ok(Artifact::AdapterConfig(hf_config::parse_adapter_config(&text()?)?)),
+        K::TokenizerConfig => Ok(Artifact::TokenizerConfig(hf_config::parse_tokenizer_config(&text()?)?)),
+        K::ChatTemplate => Ok(Artifact::ChatTemplate(hf_config::parse_chat_template_file(&text()?))),
+        K::ChatTemplateJson => Ok(Artifact::ChatTemplate(hf_config::parse_tokenizer_config(&text()?)?)),
+        K::Croissant => Ok(Artifact::Croissant(croissant::parse(&text()?)?)),
+        K::DatasetInfo => Ok(Artifact::DatasetInfo(training::parse_dataset_info(&text()?)?)),
+        K::TrainingCandidate => {
+            if size > 1024 * 1024 {
+                return Ok(Artifact::Other);
+            }
+            let is_yaml = !path.extension().is_some_and(|e| e == "json");
+            Ok(training::parse(&text()?, is_yaml)?.map_or(Artifact::Other, Artifact::Training))
+        }
+        K::Corpus(CorpusFormat::Parquet) => Ok(Artifact::Corpus(corpus::scan_parquet(file)?)),
+        K::Corpus(format) => Ok(Artifact::Corpus(corpus::scan_text(BufReader::with_capacity(1 << 16, file), format)?)),
+        K::LicenseFile => {
+            let mut head = Vec::new();
+            file.take(4096).read_to_end(&mut head)?;
+            let head = String::from_utf8_lossy(&head);
+            let title = head.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").chars().take(120).collect();
+            Ok(Artifact::LicenseFile { title })
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The command line: arguments in, validated options once, exit code out.
+//!
+//! Everything a user can get wrong is caught here or in policy loading and reported with exit
+//! code 2 — before any scanning starts.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::hash::HashCache;
+use crate::policy::{self, FailOn, Policy};
+use crate::report::{self, Content, Format, RenderOptions};
+use crate::rules;
+use crate::scan::{self, Progress, ScanOptions};
+
+/// Exit codes.
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "aibom", version, about = "Bill of materials and compliance checks for AI/ML repositories", max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a repository and report findings.
+    Scan(ScanArgs),
+    /// Write the bill of materials only (inventory and relations, no findings).
+    Bom(ScanArgs),
+    /// List the rules, or explain one.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The repository to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Config file (default: aibom.toml at the repository root, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format for standard output (and for a plain `--output FILE`).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write output to FILE, or FORMAT=FILE; repeat for several outputs in one run.
+    #[arg(long, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// Lowest severity that makes the exit code 1 (default: error, or `fail_on` in the config).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Do not read or write the hash cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print findings only: no inventory, no summary, no progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code to explain (e.g. MOD001).
+    pub code: Option<String>,
+    /// Print the full rule reference as Markdown (the source of docs/rules.md).
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Run the command line and return the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Scan(args) => run_scan(args, Content::Scan),
+        Command::Bom(args) => run_scan(args, Content::BomOnly),
+        Command::Rules(args) => run_rules(args),
+    }
+}
+
+fn run_rules(args: RulesArgs) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    let text = match (&args.code, args.markdown) {
+        (_, true) => rules::render_docs(),
+        (Some(code), false) => match rules::find(code) {
+            Some(rule) => rules::render_doc(rule.meta()),
+            None => {
+                eprintln!("error: no rule has the code `{code}`; `aibom rules` lists them");
+                return EXIT_ERROR;
+            }
+        },
+        (None, false) => {
+            let mut s = String::new();
+            for rule in rules::registry::RULES {
+                let m = rule.meta();
+                s.push_str(&format!("{}  {:<32} {:<8} {}\n", m.code, m.name, m.default_severity.as_str(), m.summary));
+            }
+            s
+        }
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    EXIT_CLEAN
+}
+
+/// One requested output: a format and where it goes (`None` = stdout).
+struct OutputTarget {
+    format: Format,
+    file: Option<PathBuf>,
+}
+
+fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
+    let default_format = args.format.unwrap_or(Format::Human);
+    let mut targets = Vec::new();
+    let mut plain_file = false;
+    for spec in &args.output {
+        match spec.split_once('=') {
+            Some((format, file)) => {
+                let format = Format::parse(format)
+                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human or json)"))?;
+                if file.is_empty() {
+                    return Err(format!("`--output {spec}` names no file"));
+                }
+                targets.push(OutputTarget { format, file: Some(PathBuf::from(file)) });
+            }
+            None => {
+                plain_file = true;
+                targets.push(OutputTarget { format: default_format, file: Some(PathBuf::from(spec)) });
+            }
+        }
+    }
+    if targets.is_empty() || (!plain_file && args.format.is_some()) {
+        targets.insert(0, OutputTarget { format: default_format, file: None });
+    }
+    Ok(targets)
+}
+
+fn load_policy(args: &ScanArgs) -> Result<Policy, i32> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => Some(args.path.join("aibom.toml")).filter(|p| p.is_file()),
+    };
+    match path {
+        None => Ok(Policy::default()),
+        Some(path) => policy::load(&path).map_err(|e| {
+            eprintln!("{:?}", miette::Report::new(e));
+            EXIT_ERROR
+        }),
+    }
+}
+
+static PROGRESS: Progress = Progress { total_bytes: AtomicU64::new(0), done_bytes: AtomicU64::new(0) };
+
+fn run_scan(args: ScanArgs, content: Content) -> i32 {
+    let targets = match parse_outputs(&args) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let policy = match load_policy(&args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let fail_on = args.fail_on.or(policy.fail_on).unwrap_or(FailOn::Error);
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let mut options = ScanOptions::new(&args.path);
+    options.policy = policy;
+    options.jobs = args.jobs;
+    options.cache_dir = if args.no_cache { None } else { HashCache::default_dir() };
+    options.progress = Some(&PROGRESS);
+
+    let ticker = show_progress.then(spawn_progress_bar);
+    let result = scan::scan(options);
+    if let Some((stop, handle)) = ticker {
+        drop(stop);
+        let _ = handle.join();
+    }
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    for target in &targets {
+        let render = RenderOptions { content, color: color && target.file.is_none(), quiet: args.quiet };
+        let reporter = report::reporter(target.format);
+        let written = match &target.file {
+            None => reporter.render(&result, &render, &mut std::io::stdout().lock()),
+            Some(path) => write_file(path, |out| reporter.render(&result, &render, out)),
+        };
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                break;
+            }
+            let to = target.file.as_deref().map_or("standard output".to_owned(), |p| p.display().to_string());
+            eprintln!("error: cannot write {to}: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    if content == Content::Scan && result.findings.iter().any(|f| fail_on.fails(f.severity)) { EXIT_FINDINGS } else { EXIT_CLEAN }
+}
+
+fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    render(&mut out)?;
+    out.flush()
+}
+
+/// A progress bar on stderr that appears only once a scan has run for a second.
+fn spawn_progress_bar() -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    let (stop, stopped) = mpsc::channel::<()>();
+    let handle = std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Duration::from_millis(100)) {
+            if start.elapsed() < Duration::from_secs(1) {
+                continue;
+            }
+            let total = PROGRESS.total_bytes.load(Ordering::Relaxed);
+            let bar = bar.get_or_insert_with(|| {
+                let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{spinner} scanning {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+                ) {
+                    bar.set_style(style);
+                }
+                bar
+            });
+            bar.set_length(total);
+            bar.set_position(PROGRESS.done_bytes.load(Ordering::Relaxed));
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+    });
+    (stop, handle)
+}

@@ -1,0 +1,260 @@
+//! "What is this file?" — and nothing else.
+//!
+//! A sorted table of file-name patterns, plus content sniffers for the cases a name cannot
+//! decide (a zip-based torch checkpoint versus a raw pickle, a Git LFS pointer in place of
+//! weights). Detection never parses beyond a few bytes and never decides anything about policy.
+
+use crate::artifact::corpus::CorpusFormat;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    AdapterConfig,
+    Card,
+    ChatTemplate,
+    ChatTemplateJson,
+    Corpus(CorpusFormat),
+    Croissant,
+    DatasetInfo,
+    Gguf,
+    H5,
+    Keras,
+    LicenseFile,
+    ModelConfig,
+    Npy,
+    Npz,
+    Onnx,
+    Pickle,
+    Safetensors,
+    ShardIndex,
+    TokenizerConfig,
+    /// A YAML or JSON file that may be a training or merge config; decided by its content.
+    TrainingCandidate,
+}
+
+impl ArtifactKind {
+    /// Binary weight formats: hashed, and grouped into model components.
+    pub fn is_weights(self) -> bool {
+        matches!(
+            self,
+            ArtifactKind::Gguf
+                | ArtifactKind::H5
+                | ArtifactKind::Keras
+                | ArtifactKind::Npy
+                | ArtifactKind::Npz
+                | ArtifactKind::Onnx
+                | ArtifactKind::Pickle
+                | ArtifactKind::Safetensors
+        )
+    }
+
+    /// Files whose content hash belongs in the BOM.
+    pub fn is_hashed(self) -> bool {
+        self.is_weights() || matches!(self, ArtifactKind::Corpus(_))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ArtifactKind::AdapterConfig => "adapter-config",
+            ArtifactKind::Card => "card",
+            ArtifactKind::ChatTemplate => "chat-template",
+            ArtifactKind::ChatTemplateJson => "chat-template-json",
+            ArtifactKind::Corpus(_) => "corpus",
+            ArtifactKind::Croissant => "croissant",
+            ArtifactKind::DatasetInfo => "dataset-info",
+            ArtifactKind::Gguf => "gguf",
+            ArtifactKind::H5 => "keras-h5",
+            ArtifactKind::Keras => "keras",
+            ArtifactKind::LicenseFile => "license-file",
+            ArtifactKind::ModelConfig => "model-config",
+            ArtifactKind::Npy => "npy",
+            ArtifactKind::Npz => "npz",
+            ArtifactKind::Onnx => "onnx",
+            ArtifactKind::Pickle => "pickle",
+            ArtifactKind::Safetensors => "safetensors",
+            ArtifactKind::ShardIndex => "shard-index",
+            ArtifactKind::TokenizerConfig => "tokenizer-config",
+            ArtifactKind::TrainingCandidate => "training-config",
+        }
+    }
+}
+
+/// How a table entry matches a file name (lower-cased).
+#[derive(Debug, Clone, Copy)]
+pub enum NamePattern {
+    Exact(&'static str),
+    Prefix(&'static str),
+    Suffix(&'static str),
+}
+
+impl NamePattern {
+    fn matches(self, name: &str) -> bool {
+        match self {
+            NamePattern::Exact(p) => name == p,
+            NamePattern::Prefix(p) => name.starts_with(p),
+            NamePattern::Suffix(p) => name.ends_with(p),
+        }
+    }
+
+    fn key(self) -> (u8, &'static str) {
+        match self {
+            NamePattern::Exact(p) => (0, p),
+            NamePattern::Suffix(p) => (1, p),
+            NamePattern::Prefix(p) => (2, p),
+        }
+    }
+}
+
+use ArtifactKind as K;
+use NamePattern::{Exact, Prefix, Suffix};
+
+/// Exact names first, then suffixes, then prefixes, each sorted; the first match wins, so a
+/// longer suffix (`.safetensors.index.json`) is listed — and tested — before a shorter one
+/// it ends with (`.json` is never in this table: plain JSON is decided by path below).
+pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
+    (Exact("adapter_config.json"), K::AdapterConfig),
+    (Exact("chat_template.jinja"), K::ChatTemplate),
+    (Exact("chat_template.json"), K::ChatTemplateJson),
+    (Exact("config.json"), K::ModelConfig),
+    (Exact("croissant.json"), K::Croissant),
+    (Exact("dataset_info.json"), K::DatasetInfo),
+    (Exact("readme.md"), K::Card),
+    (Exact("tokenizer_config.json"), K::TokenizerConfig),
+    (Suffix(".bin"), K::Pickle),
+    (Suffix(".bin.index.json"), K::ShardIndex),
+    (Suffix(".ckpt"), K::Pickle),
+    (Suffix(".croissant.json"), K::Croissant),
+    (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
+    (Suffix(".dill"), K::Pickle),
+    (Suffix(".gguf"), K::Gguf),
+    (Suffix(".h5"), K::H5),
+    (Suffix(".hdf5"), K::H5),
+    (Suffix(".joblib"), K::Pickle),
+    (Suffix(".jsonl"), K::Corpus(CorpusFormat::Jsonl)),
+    (Suffix(".keras"), K::Keras),
+    (Suffix(".ndjson"), K::Corpus(CorpusFormat::Jsonl)),
+    (Suffix(".npy"), K::Npy),
+    (Suffix(".npz"), K::Npz),
+    (Suffix(".onnx"), K::Onnx),
+    (Suffix(".parquet"), K::Corpus(CorpusFormat::Parquet)),
+    (Suffix(".pickle"), K::Pickle),
+    (Suffix(".pkl"), K::Pickle),
+    (Suffix(".pt"), K::Pickle),
+    (Suffix(".pth"), K::Pickle),
+    (Suffix(".safetensors"), K::Safetensors),
+    (Suffix(".safetensors.index.json"), K::ShardIndex),
+    (Suffix(".tsv"), K::Corpus(CorpusFormat::Tsv)),
+    (Suffix(".yaml"), K::TrainingCandidate),
+    (Suffix(".yml"), K::TrainingCandidate),
+    (Prefix("copying"), K::LicenseFile),
+    (Prefix("licence"), K::LicenseFile),
+    (Prefix("license"), K::LicenseFile),
+    (Prefix("notice"), K::LicenseFile),
+    (Prefix("use_policy"), K::LicenseFile),
+];
+
+/// Directory names that make `.json` and `.txt` files corpora.
+pub static DATA_DIRS: &[&str] = &[
+    "corpora",
+    "corpus",
+    "data",
+    "dataset",
+    "datasets",
+    "training-data",
+    "training_data",
+];
+
+/// Detect a file's kind from its repository-relative path (`/`-separated).
+pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_ascii_lowercase();
+    let in_chat_template_dir = rel_path.contains("additional_chat_templates/");
+    if in_chat_template_dir && name.ends_with(".jinja") {
+        return Some(K::ChatTemplate);
+    }
+    let mut best: Option<(usize, ArtifactKind)> = None;
+    for (pattern, kind) in NAME_TABLE {
+        if pattern.matches(&name) {
+            let len = pattern.key().1.len();
+            let exact = matches!(pattern, Exact(_));
+            if exact {
+                return Some(*kind);
+            }
+            if best.is_none_or(|(l, _)| len > l) {
+                best = Some((len, *kind));
+            }
+        }
+    }
+    if let Some((_, kind)) = best {
+        return Some(kind);
+    }
+    let in_data_dir = rel_path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| DATA_DIRS.contains(&dir.to_ascii_lowercase().as_str()));
+    if in_data_dir {
+        if name.ends_with(".json") {
+            return Some(K::Corpus(CorpusFormat::Json));
+        }
+        if name.ends_with(".txt") {
+            return Some(K::Corpus(CorpusFormat::Text));
+        }
+    }
+    None
+}
+
+/// Refine a name-based kind from the file's first bytes. Returns `Sniffed::LfsPointer` for a
+/// pointer standing in for any artefact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    LfsPointer,
+    Zip,
+    Other,
+}
+
+pub fn sniff(prefix: &[u8]) -> Sniffed {
+    if crate::artifact::lfs::looks_like_pointer(prefix) {
+        Sniffed::LfsPointer
+    } else if crate::artifact::zipped::is_zip(prefix) {
+        Sniffed::Zip
+    } else {
+        Sniffed::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_table_is_sorted_within_each_group() {
+        let keys: Vec<_> = NAME_TABLE.iter().map(|(p, _)| p.key()).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "NAME_TABLE must stay sorted: exact, suffix, prefix");
+        let mut dirs = DATA_DIRS.to_vec();
+        dirs.sort();
+        assert_eq!(dirs, DATA_DIRS);
+    }
+
+    #[test]
+    fn longest_suffix_wins() {
+        assert_eq!(detect("m/model.safetensors.index.json"), Some(K::ShardIndex));
+        assert_eq!(detect("m/pytorch_model.bin.index.json"), Some(K::ShardIndex));
+        assert_eq!(detect("m/pytorch_model.bin"), Some(K::Pickle));
+        assert_eq!(detect("m/model-00001-of-00002.safetensors"), Some(K::Safetensors));
+    }
+
+    #[test]
+    fn names_and_paths() {
+        assert_eq!(detect("models/a/README.md"), Some(K::Card));
+        assert_eq!(detect("models/a/config.json"), Some(K::ModelConfig));
+        assert_eq!(detect("LICENSE"), Some(K::LicenseFile));
+        assert_eq!(detect("m/LICENSE.txt"), Some(K::LicenseFile));
+        assert_eq!(detect("data/x/train.json"), Some(K::Corpus(CorpusFormat::Json)));
+        assert_eq!(detect("src/settings.json"), None);
+        assert_eq!(detect("notes.txt"), None);
+        assert_eq!(detect("m/additional_chat_templates/tool_use.jinja"), Some(K::ChatTemplate));
+        assert_eq!(detect("train/axolotl.yaml"), Some(K::TrainingCandidate));
+    }
+}

@@ -1,0 +1,261 @@
+//! The terminal report: the inventory, then findings as miette diagnostics grouped by
+//! component (with a source snippet when the finding points into a text artefact), then a
+//! summary table.
+//!
+//! This reporter reads the text of cards and configs again to show snippets; it never reads
+//! binary weights.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use super::{Content, RenderOptions, Reporter};
+use crate::finding::{Finding, Severity};
+use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
+use crate::scan::ScanResult;
+
+pub struct Human;
+
+/// Rule families this version evaluates; the summary says which it does not.
+const EVALUATED: &[&str] = &["BOM", "MOD"];
+const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN", "PRM", "TOOL", "EXC"];
+
+impl Reporter for Human {
+    fn render(&self, result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+        if !options.quiet {
+            inventory_table(&result.inventory, options, out)?;
+        }
+        if options.content == Content::Scan {
+            findings(result, options, out)?;
+            if !options.quiet {
+                summary(result, options, out)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn paint(text: &str, code: &str, options: &RenderOptions) -> String {
+    if options.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+}
+
+fn licences(c: &Component) -> String {
+    let mut values: Vec<&str> = c.declared_licenses.iter().map(|l| l.value.as_str()).collect();
+    values.sort();
+    values.dedup();
+    if values.is_empty() { "-".to_owned() } else { values.join(", ") }
+}
+
+fn inventory_table(inv: &Inventory, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let local: Vec<&Component> = inv.components.values().filter(|c| !c.external).collect();
+    writeln!(out, "{}", paint(&format!("Inventory: {} components", local.len()), "1", options))?;
+    let rows: Vec<[String; 5]> = local
+        .iter()
+        .map(|c| {
+            let hash = match (&c.sha256, c.files.len()) {
+                (Some(h), _) => format!("sha256:{}", &h[..12.min(h.len())]),
+                (None, n) if c.files.iter().all(|f| f.sha256.is_none()) => {
+                    let _ = n;
+                    "-".to_owned()
+                }
+                (None, n) => {
+                    let hashed = c.files.iter().filter(|f| f.sha256.is_some()).count();
+                    format!("{hashed}/{n} files hashed")
+                }
+            };
+            [
+                c.kind.as_str().to_owned(),
+                c.path.clone().unwrap_or_else(|| c.name.clone()),
+                c.format.clone().unwrap_or_else(|| "-".to_owned()),
+                c.size.map(human_size).unwrap_or_else(|| "-".to_owned()),
+                format!("{}  {}", licences(c), hash),
+            ]
+        })
+        .collect();
+    let header = ["KIND", "PATH", "FORMAT", "SIZE", "LICENCE  HASH"];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        format!(
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    writeln!(out, "{}", paint(&line(header), "2", options))?;
+    for row in &rows {
+        writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]))?;
+    }
+    if !inv.relations.is_empty() {
+        writeln!(out, "\n{}", paint("Lineage:", "1", options))?;
+        for r in inv.relations.iter().filter(|r| r.kind != RelationKind::LicensedBy) {
+            let verb = match (r.kind, r.relation.as_deref()) {
+                (RelationKind::DerivedFrom, Some(rel)) => format!("derived from ({rel})"),
+                (RelationKind::DerivedFrom, None) => "derived from".to_owned(),
+                (RelationKind::TrainedOn, _) => "trained on".to_owned(),
+                (RelationKind::LicensedBy, _) => "licensed by".to_owned(),
+                (RelationKind::UsesPrompt, _) => "uses prompt".to_owned(),
+                (RelationKind::ProvidesTool, _) => "provides tool".to_owned(),
+            };
+            let external = inv.component(&r.to).is_some_and(|c| c.external);
+            let to = if external { format!("{} (external)", r.to) } else { r.to.clone() };
+            writeln!(out, "  {}  {verb}  {to}", r.from)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// A finding as a miette diagnostic.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<String>>,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{}/{}", self.finding.code, self.finding.rule)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let location = self.finding.location.as_ref().map(|l| l.path.as_str());
+        match (&self.finding.help, location, &self.source) {
+            (Some(help), _, Some(_)) => Some(Box::new(help)),
+            (Some(help), Some(path), None) => Some(Box::new(format!("{help}\nat {path}"))),
+            (None, Some(path), None) => Some(Box::new(format!("at {path}"))),
+            (None, _, _) | (Some(_), None, None) => self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>),
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.location.as_ref()?.span?;
+        self.source.as_ref()?;
+        let label = LabeledSpan::new(Some(self.finding.subject.clone()), span.offset, span.len.max(1));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    if result.findings.is_empty() {
+        return writeln!(out, "{}\n", paint("No findings.", "32", options));
+    }
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &result.findings {
+        groups.entry(f.component.as_deref().unwrap_or("")).or_default().push(f);
+    }
+    for (component, group) in groups {
+        let title = if component.is_empty() { "repository".to_owned() } else { component.to_owned() };
+        writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
+        for finding in group {
+            let source = finding.location.as_ref().filter(|l| l.span.is_some()).and_then(|l| {
+                let text = std::fs::read_to_string(result.root.join(&l.path)).ok()?;
+                Some(NamedSource::new(&l.path, text))
+            });
+            let diagnostic = FindingDiagnostic { finding, source };
+            let mut rendered = String::new();
+            if handler.render_report(&mut rendered, &diagnostic).is_err() {
+                rendered = format!("{}[{}] {}\n", finding.severity.as_str(), finding.code, finding.message);
+            }
+            write!(out, "{rendered}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let count = |s: Severity| result.findings.iter().filter(|f| f.severity == s).count();
+    let inv = &result.inventory;
+    writeln!(out, "{}", paint("Summary", "1", options))?;
+    let kinds = [
+        ComponentKind::Model,
+        ComponentKind::Adapter,
+        ComponentKind::Quantization,
+        ComponentKind::Merge,
+        ComponentKind::Dataset,
+        ComponentKind::Corpus,
+        ComponentKind::LicenceDocument,
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|&k| (k, inv.components.values().filter(|c| c.kind == k && !c.external).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{n} {}", k.as_str()))
+        .collect();
+    let external = inv.components.values().filter(|c| c.external).count();
+    writeln!(out, "  components  {} ({} external references)", if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }, external)?;
+    writeln!(
+        out,
+        "  findings    {} error, {} warning, {} note",
+        paint(&count(Severity::Error).to_string(), "31", options),
+        paint(&count(Severity::Warning).to_string(), "33", options),
+        count(Severity::Note)
+    )?;
+    let s = &result.stats;
+    writeln!(
+        out,
+        "  files       {} walked, {} artefacts; hashes: {} computed ({}), {} from cache, {} free (LFS pointers)",
+        s.files_walked,
+        s.artifacts,
+        s.hashes_computed,
+        human_size(s.bytes_hashed),
+        s.hashes_from_cache,
+        s.hashes_free
+    )?;
+    writeln!(out, "  checks      {} evaluated; not in this version: {}", EVALUATED.join(", "), NOT_YET.join(", "))?;
+    if !result.policy.not_evaluated.is_empty() {
+        writeln!(out, "  config      [{}] accepted but not evaluated by this version", result.policy.not_evaluated.join("], ["))?;
+    }
+    Ok(())
+}

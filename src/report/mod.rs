@@ -1,0 +1,54 @@
+//! Reporters: one trait, one implementation per output format.
+//!
+//! Reporters render what the scan found; they never decide anything. Each gets the whole scan
+//! result and a writer. Formats that later versions add (SARIF, CycloneDX, SPDX, the audit
+//! report) are peers here.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::scan::ScanResult;
+
+/// The output formats this version can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "human" => Some(Format::Human),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// What the output should contain: a full scan report, or the bill of materials alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Scan,
+    BomOnly,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    pub content: Content,
+    pub color: bool,
+    pub quiet: bool,
+}
+
+pub trait Reporter {
+    fn render(&self, result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()>;
+}
+
+pub fn reporter(format: Format) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(human::Human),
+        Format::Json => Box::new(json::Json),
+    }
+}

@@ -1,0 +1,66 @@
+//! BOM001: an artefact that could not be parsed or read.
+
+use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::finding::{Finding, Severity};
+
+pub struct ParseFailure;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "BOM001",
+    name: "unparseable-artifact",
+    family: Family::Bom,
+    default_severity: Severity::Warning,
+    summary: "An artefact could not be parsed or read; it is missing from the inventory's checks.",
+    security: false,
+    doc: RuleDoc {
+        what: "Reports every file aibom recognised as an AI artefact (weights, card, config, corpus, \
+               Hugging Face cache repository) but could not parse or read: a truncated safetensors file, a \
+               header length past the end of the file, a GGUF metadata count beyond any sane limit, a card \
+               whose YAML front matter is invalid, a zip entry that claims gigabytes, an unreadable file. \
+               The message says what was wrong and, when a resource limit was hit, which limit.",
+        why: "Whatever aibom cannot parse it cannot check: a corrupt checkpoint hides its pickle imports, a \
+              broken card hides its licence. Hostile files are crafted to break parsers, so a parse failure \
+              on a weight file deserves a look. The scan goes on; this finding makes sure the gap is seen.",
+        example: "`models/base/model.safetensors` is 20 bytes long but its first 8 bytes declare a 4096-byte \
+                  header:\n\n```\nwarning[BOM001]: models/base/model.safetensors could not be parsed: header \
+                  length 4096 is past the end of the file\n```",
+        fix: "Re-download or regenerate the file (for LFS-tracked weights, `git lfs pull`), or fix the YAML or \
+              JSON the message points at. If the file is not an artefact at all, rename it or exclude it \
+              (`[scan] exclude = [\"path/glob\"]` in `aibom.toml`).",
+    },
+};
+
+impl Rule for ParseFailure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for file in &cx.inventory.files {
+            if let Err(err) = &file.artifact {
+                let finding = Finding::new(
+                    &META,
+                    file.component.as_deref(),
+                    file.path.clone(),
+                    format!("{} ({}) could not be parsed: {err}", file.path, file.kind.name()),
+                )
+                .at(&file.path, None);
+                out.push(finding);
+            }
+        }
+        for (dir, repo) in &cx.inventory.cache_repos {
+            if let Err(err) = repo {
+                out.push(
+                    Finding::new(&META, None, dir.clone(), format!("Hugging Face cache repository {dir} could not be read: {err}"))
+                        .at(dir, None),
+                );
+            }
+        }
+        for unreadable in &cx.inventory.unreadable {
+            out.push(
+                Finding::new(&META, None, unreadable.path.clone(), format!("{} could not be read: {}", unreadable.path, unreadable.error))
+                    .at(&unreadable.path, None),
+            );
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! MOD001: a pickle imports a dangerous global.
+
+use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::artifact::pickle::GlobalSafety;
+use crate::finding::{Finding, Severity};
+
+pub struct DangerousPickleGlobal;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "MOD001",
+    name: "dangerous-pickle-global",
+    family: Family::Mod,
+    default_severity: Severity::Error,
+    summary: "A pickle imports a global that can run code (os.system, builtins.exec, subprocess …).",
+    security: true,
+    doc: RuleDoc {
+        what: "Walks every pickle stream statically — plain pickles, PyTorch zip checkpoints (`*/data.pkl`), \
+               legacy multi-stream torch files, joblib files, NumPy object arrays in `.npy`/`.npz` — and reports \
+               each imported global on the deny list: `os`/`posix`/`nt`, `subprocess`, `builtins.exec`/`eval`/\
+               `getattr`/`__import__`, `runpy`, `socket`, `shutil`, `pty`, `webbrowser`, `functools.partial`, \
+               `operator.attrgetter` and others. Imports are found through `GLOBAL`, `INST`, `STACK_GLOBAL` \
+               (with its module and name resolved through the memo) and the copyreg extension registry; an \
+               import whose name cannot be resolved statically is treated as dangerous. Nothing is unpickled.",
+        why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
+              `pickle.load`, `joblib.load` and `numpy.load(allow_pickle=True)` on such a file run the attacker's \
+              command with the loader's privileges. Malicious checkpoints on public hubs use exactly these \
+              imports.",
+        example: "`models/legacy/classifier.pt` (a torch zip) whose `archive/data.pkl` calls `posix.system`:\n\n\
+                  ```\nerror[MOD001]: models/legacy/classifier.pt imports posix.system (runs shell commands) \
+                  in archive/data.pkl\n```",
+        fix: "Do not load the file. Obtain the weights in safetensors (or GGUF/ONNX) from a trusted source, or \
+              convert a trusted checkpoint in an isolated environment. If the import is a false positive for \
+              your own code, re-save the model without it; suppress only with an `[[exception]]` naming the \
+              file and a reason.",
+    },
+};
+
+impl Rule for DangerousPickleGlobal {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for file in &cx.inventory.files {
+            for (entry, global) in super::mod002::pickle_globals(file) {
+                let GlobalSafety::Dangerous { reason } = &global.safety else { continue };
+                let qualified = format!("{}.{}", global.module, global.name);
+                let place = match entry {
+                    Some(entry) => format!(" in {entry}"),
+                    None if global.stream > 0 => format!(" in pickle stream {}", global.stream + 1),
+                    None => String::new(),
+                };
+                out.push(
+                    Finding::new(
+                        &META,
+                        file.component.as_deref(),
+                        format!("{}:{qualified}", entry.unwrap_or("")),
+                        format!(
+                            "{} imports {qualified} ({reason}){place}, via {} at byte {}",
+                            file.path, global.opcode, global.offset
+                        ),
+                    )
+                    .at(&file.path, None)
+                    .with_help("do not load this file; obtain the weights as safetensors from a trusted source"),
+                );
+            }
+        }
+    }
+}

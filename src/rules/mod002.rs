@@ -1,0 +1,81 @@
+//! MOD002: a pickle imports a global on neither the allow list nor the deny list.
+
+use std::collections::BTreeSet;
+
+use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::artifact::parsed::{Artifact, ParsedFile};
+use crate::artifact::pickle::{GlobalSafety, ImportedGlobal};
+use crate::finding::{Finding, Severity};
+
+pub struct UnverifiedPickleGlobal;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "MOD002",
+    name: "unverified-pickle-global",
+    family: Family::Mod,
+    default_severity: Severity::Warning,
+    summary: "A pickle imports a global that is on neither list, so the file cannot be verified as safe.",
+    security: true,
+    doc: RuleDoc {
+        what: "Reports each global a pickle imports that is neither on the allow list (PyTorch rebuild \
+               helpers and storages, `collections.OrderedDict`, NumPy array reconstruction, scikit-learn \
+               estimators, transformers training arguments, plain builtins such as `set`) nor on the deny list \
+               of MOD001.",
+        why: "An unknown import is code the loader will import and may call. It is often harmless — a \
+              project's own class pickled with the model — but aibom cannot tell, and neither can a reviewer \
+              without reading that code. The file is not proven safe.",
+        example: "`model.pkl` imports `acme_internal.loaders.load_weights` and calls it:\n\n```\n\
+                  warning[MOD002]: model.pkl imports acme_internal.loaders.load_weights, which is on neither \
+                  list and cannot be verified\n```",
+        fix: "Prefer a format without code (safetensors). If the import is your own trusted code, record \
+              that decision with an `[[exception]]` for this rule and file, with a reason.",
+    },
+};
+
+/// Every imported global of a parsed file, with the zip or npz entry it came from.
+pub fn pickle_globals(file: &ParsedFile) -> Vec<(Option<&str>, &ImportedGlobal)> {
+    match &file.artifact {
+        Ok(Artifact::Pickle(scan)) => scan.globals.iter().map(|g| (None, g)).collect(),
+        Ok(Artifact::TorchZip(zip)) => {
+            zip.pickles.iter().flat_map(|(entry, scan)| scan.globals.iter().map(move |g| (Some(entry.as_str()), g))).collect()
+        }
+        Ok(Artifact::Npy(npy)) => npy.pickle.iter().flat_map(|s| s.globals.iter().map(|g| (None, g))).collect(),
+        Ok(Artifact::Npz(npz)) => npz
+            .arrays
+            .iter()
+            .flat_map(|(entry, npy)| npy.pickle.iter().flat_map(move |s| s.globals.iter().map(move |g| (Some(entry.as_str()), g))))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Rule for UnverifiedPickleGlobal {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for file in &cx.inventory.files {
+            let mut seen = BTreeSet::new();
+            for (entry, global) in pickle_globals(file) {
+                if global.safety != GlobalSafety::Unknown {
+                    continue;
+                }
+                let qualified = format!("{}.{}", global.module, global.name);
+                if !seen.insert((entry, qualified.clone())) {
+                    continue;
+                }
+                let place = entry.map(|e| format!(" in {e}")).unwrap_or_default();
+                out.push(
+                    Finding::new(
+                        &META,
+                        file.component.as_deref(),
+                        format!("{}:{qualified}", entry.unwrap_or("")),
+                        format!("{} imports {qualified}{place}, which is on neither list and cannot be verified", file.path),
+                    )
+                    .at(&file.path, None),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Every rule, sorted by code. Codes are public API: a retired code is never reused.
+
+use super::Rule;
+use super::{bom001, bom002, bom003, bom004, mod001, mod002, mod003, mod004, mod005};
+
+pub static RULES: &[&dyn Rule] = &[
+    &bom001::ParseFailure,
+    &bom002::WeightsWithoutProvenance,
+    &bom003::ShardIndexMismatch,
+    &bom004::LfsSizeMismatch,
+    &mod001::DangerousPickleGlobal,
+    &mod002::UnverifiedPickleGlobal,
+    &mod003::KerasCustomCode,
+    &mod004::RemoteCodeRequired,
+    &mod005::ChatTemplateInternals,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_and_unique() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn names_are_kebab_case_and_unique() {
+        let mut names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+        for name in &names {
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && !name.starts_with('-')
+                    && !name.ends_with('-'),
+                "{name} is not kebab-case"
+            );
+        }
+        names.sort();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(len, names.len());
+    }
+
+    #[test]
+    fn every_doc_has_four_parts() {
+        for rule in RULES {
+            let m = rule.meta();
+            for (part, text) in [("what", m.doc.what), ("why", m.doc.why), ("example", m.doc.example), ("fix", m.doc.fix)] {
+                assert!(text.trim().len() > 20, "{}: the `{part}` part of the doc is missing or too short", m.code);
+            }
+            assert!(m.code.starts_with(&format!("{:?}", m.family).to_ascii_uppercase()), "{} is in the wrong family", m.code);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! One scan, end to end: walk, detect, parse and hash in parallel, build the inventory, run the
+//! rules, apply the policy's severities.
+//!
+//! This is the library's entry point; it runs without a terminal and without git (git is only
+//! consulted, read-only, to compare LFS pointers with real content when the tree is a work tree).
+//! It never writes inside the scanned tree: the only write is the hash cache, in the user cache
+//! directory.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::artifact::hf_cache;
+use crate::artifact::lfs::LfsPointer;
+use crate::artifact::parsed::{HashSource, ParsedFile, parse_file};
+use crate::detect::{ArtifactKind, detect};
+use crate::finding::Finding;
+use crate::hash::{HashCache, hash_file};
+use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
+use crate::policy::Policy;
+use crate::rules::{Context, registry::RULES};
+use crate::walk::{self, FileEntry};
+
+pub struct ScanOptions {
+    pub root: PathBuf,
+    pub policy: Policy,
+    /// Worker threads; `None` = one per core.
+    pub jobs: Option<usize>,
+    /// The hash cache directory; `None` disables the cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Called with the progress counters once the scan is running (the CLI draws a bar).
+    pub progress: Option<&'static Progress>,
+}
+
+impl ScanOptions {
+    pub fn new(root: impl Into<PathBuf>) -> ScanOptions {
+        ScanOptions { root: root.into(), policy: Policy::default(), jobs: None, cache_dir: None, progress: None }
+    }
+}
+
+/// Counters a progress display can read while a scan runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total_bytes: AtomicU64,
+    pub done_bytes: AtomicU64,
+}
+
+/// Facts about the scan itself (not part of the deterministic JSON output).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ScanStats {
+    pub files_walked: usize,
+    pub artifacts: usize,
+    pub bytes_hashed: u64,
+    pub hashes_from_cache: usize,
+    pub hashes_computed: usize,
+    pub hashes_free: usize,
+    pub symlinks_skipped: u64,
+    pub special_files_skipped: u64,
+}
+
+pub struct ScanResult {
+    pub root: PathBuf,
+    pub inventory: Inventory,
+    pub findings: Vec<Finding>,
+    pub stats: ScanStats,
+    pub policy: Policy,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("cannot scan {path}: {reason}")]
+    Root { path: String, reason: String },
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+pub fn scan(options: ScanOptions) -> Result<ScanResult, ScanError> {
+    let root = &options.root;
+    let meta = std::fs::metadata(root).map_err(|e| ScanError::Root { path: root.display().to_string(), reason: e.to_string() })?;
+    if !meta.is_dir() {
+        return Err(ScanError::Root { path: root.display().to_string(), reason: "not a directory".to_owned() });
+    }
+    let pool = {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(jobs) = options.jobs {
+            builder = builder.num_threads(jobs.max(1));
+        }
+        builder.build().map_err(|e| ScanError::Threads(e.to_string()))?
+    };
+    pool.install(|| run(options))
+}
+
+fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
+    let ScanOptions { root, policy, cache_dir, progress, .. } = options;
+    let fallback = Progress::default();
+    let progress: &Progress = progress.unwrap_or(&fallback);
+
+    let walked = walk::walk(&root);
+    let mut stats = ScanStats {
+        files_walked: walked.files.len(),
+        symlinks_skipped: walked.symlinks_skipped,
+        special_files_skipped: walked.special_files_skipped,
+        ..ScanStats::default()
+    };
+    let candidates: Vec<(FileEntry, ArtifactKind)> = walked
+        .files
+        .into_iter()
+        .filter(|f| !policy.is_excluded(&f.rel_path))
+        .filter_map(|f| detect(&f.rel_path).map(|k| (f, k)))
+        .collect();
+    stats.artifacts = candidates.len();
+    progress.total_bytes.store(candidates.iter().map(|(f, k)| if k.is_hashed() { f.size } else { 0 }).sum(), Ordering::Relaxed);
+
+    let cache = match &cache_dir {
+        Some(dir) => HashCache::load(dir),
+        None => HashCache::disabled(),
+    };
+    let counters = HashCounters::default();
+    let files: Vec<ParsedFile> =
+        candidates.par_iter().map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress)).collect();
+    if cache_dir.is_some() {
+        // A cache that cannot be written only costs the next scan time.
+        let _ = cache.save();
+    }
+    stats.bytes_hashed = counters.bytes.load(Ordering::Relaxed);
+    stats.hashes_from_cache = counters.cached.load(Ordering::Relaxed) as usize;
+    stats.hashes_computed = counters.computed.load(Ordering::Relaxed) as usize;
+    stats.hashes_free = counters.free.load(Ordering::Relaxed) as usize;
+
+    let cache_repos = walked
+        .cache_repos
+        .par_iter()
+        .filter(|(rel, _)| !policy.is_excluded(rel))
+        .map(|(rel, abs)| (rel.clone(), hf_cache::read_repo(abs)))
+        .collect();
+    let unreadable = walked.errors.into_iter().map(|(path, error)| Unreadable { path, error }).collect();
+    let lfs_checks = lfs_checks(&root, &files);
+
+    let mut inventory = inventory::build(files, cache_repos, unreadable);
+    inventory.lfs_checks = lfs_checks;
+    let findings = run_rules(&inventory, &policy);
+    Ok(ScanResult { root, inventory, findings, stats, policy })
+}
+
+#[derive(Default)]
+struct HashCounters {
+    bytes: AtomicU64,
+    cached: AtomicU64,
+    computed: AtomicU64,
+    free: AtomicU64,
+}
+
+fn parse_and_hash(entry: &FileEntry, kind: ArtifactKind, cache: &HashCache, counters: &HashCounters, progress: &Progress) -> ParsedFile {
+    let (artifact, pointer) = parse_file(&entry.abs_path, kind, entry.size);
+    let mut parsed = ParsedFile {
+        path: entry.rel_path.clone(),
+        kind,
+        size: entry.size,
+        sha256: None,
+        hash_source: None,
+        artifact,
+        component: None,
+    };
+    if let Some(LfsPointer { oid_sha256, size }) = pointer {
+        parsed.size = size;
+        parsed.sha256 = Some(oid_sha256);
+        parsed.hash_source = Some(HashSource::LfsPointer);
+        counters.free.fetch_add(1, Ordering::Relaxed);
+        progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
+        return parsed;
+    }
+    if !kind.is_hashed() {
+        return parsed;
+    }
+    if let Some(hash) = cache.get(entry) {
+        counters.cached.fetch_add(1, Ordering::Relaxed);
+        progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
+        parsed.sha256 = Some(hash);
+        parsed.hash_source = Some(HashSource::Content);
+        return parsed;
+    }
+    match hash_file(&entry.abs_path, &progress.done_bytes) {
+        Ok(hash) => {
+            counters.computed.fetch_add(1, Ordering::Relaxed);
+            counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
+            cache.insert(entry, &hash);
+            parsed.sha256 = Some(hash);
+            parsed.hash_source = Some(HashSource::Content);
+        }
+        Err(e) => {
+            if parsed.artifact.is_ok() {
+                parsed.artifact = Err(crate::artifact::ParseError::new(format!("cannot hash: {e}")));
+            }
+        }
+    }
+    parsed
+}
+
+/// Run every enabled rule and apply the policy's severities. Findings come out sorted, one per
+/// fingerprint.
+pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
+    let cx = Context { inventory };
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let Some(severity) = policy.severity(rule.meta().code) else { continue };
+        let start = findings.len();
+        rule.check(&cx, &mut findings);
+        for f in &mut findings[start..] {
+            f.severity = severity;
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.fingerprint.clone()));
+    findings
+}
+
+/// Compare LFS pointers with the real content where both are on this machine: a pointer in the
+/// tree with its object in the local LFS store, and real weights whose staged version is a
+/// pointer. Read-only.
+fn lfs_checks(root: &Path, files: &[ParsedFile]) -> Vec<LfsCheck> {
+    let mut checks = Vec::new();
+    let Ok(repo) = git2::Repository::discover(root) else { return checks };
+    let git_dir = repo.path().to_owned();
+    for f in files.iter().filter(|f| f.is_lfs_pointer()) {
+        let Some(oid) = &f.sha256 else { continue };
+        let object = git_dir.join("lfs/objects").join(&oid[..2]).join(&oid[2..4]).join(oid);
+        if let Ok(meta) = std::fs::metadata(&object) {
+            checks.push(LfsCheck { path: f.path.clone(), pointer_size: f.size, real_size: meta.len(), real_source: "the local LFS store" });
+        }
+    }
+    let (Some(workdir), Ok(index)) = (repo.workdir().map(Path::to_owned), repo.index()) else { return checks };
+    let Ok(abs_root) = root.canonicalize() else { return checks };
+    let Ok(workdir) = workdir.canonicalize() else { return checks };
+    let Ok(prefix) = abs_root.strip_prefix(&workdir) else { return checks };
+    for f in files.iter().filter(|f| f.kind.is_weights() && !f.is_lfs_pointer()) {
+        let in_repo = prefix.join(&f.path);
+        let Some(entry) = index.get_path(&in_repo, 0) else { continue };
+        if u64::from(entry.file_size) > crate::artifact::lfs::MAX_POINTER_BYTES {
+            continue;
+        }
+        let Ok(blob) = repo.find_blob(entry.id) else { continue };
+        if let Ok(pointer) = crate::artifact::lfs::parse(blob.content()) {
+            checks.push(LfsCheck { path: f.path.clone(), pointer_size: pointer.size, real_size: f.size, real_source: "the working tree" });
+        }
+    }
+    checks.sort();
+    checks
+}
