@@ -65,16 +65,11 @@ fn inventory_table(inv: &Inventory, options: &RenderOptions, out: &mut dyn Write
     let rows: Vec<[String; 5]> = local
         .iter()
         .map(|c| {
-            let hash = match (&c.sha256, c.files.len()) {
+            let hashed = c.files.iter().filter(|f| f.sha256.is_some()).count();
+            let hash = match (&c.sha256, hashed) {
                 (Some(h), _) => format!("sha256:{}", &h[..12.min(h.len())]),
-                (None, n) if c.files.iter().all(|f| f.sha256.is_none()) => {
-                    let _ = n;
-                    "-".to_owned()
-                }
-                (None, n) => {
-                    let hashed = c.files.iter().filter(|f| f.sha256.is_some()).count();
-                    format!("{hashed}/{n} files hashed")
-                }
+                (None, 0) => "-".to_owned(),
+                (None, k) => format!("{k}/{} files hashed", c.files.len()),
             };
             [
                 c.kind.as_str().to_owned(),

@@ -98,13 +98,13 @@ pub fn render_docs() -> String {
 /// One rule's documentation as Markdown.
 pub fn render_doc(m: &RuleMeta) -> String {
     format!(
-        "## {code}\n\n`{name}` · default severity **{sev}** · family {family:?}\n\n{summary}\n\n\
+        "## {code}\n\n`{name}` · default severity **{sev}** · family {family}\n\n{summary}\n\n\
          ### What it checks\n\n{what}\n\n### Why it matters\n\n{why}\n\n### Example\n\n{example}\n\n\
          ### How to fix or suppress\n\n{fix}\n",
         code = m.code,
         name = m.name,
         sev = m.default_severity.as_str(),
-        family = m.family,
+        family = format!("{:?}", m.family).to_ascii_uppercase(),
         summary = m.summary,
         what = m.doc.what.trim(),
         why = m.doc.why.trim(),

@@ -1,0 +1,105 @@
+//! Rule fixtures: every `fixtures/rules/<CODE>/fail-*` case triggers its rule, every `pass-*`
+//! case does not, and the malicious pickle cases name the global they import.
+
+use std::path::{Path, PathBuf};
+
+use aibom::finding::Finding;
+use aibom::{ScanOptions, scan};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
+}
+
+fn findings(dir: &Path) -> Vec<Finding> {
+    scan(ScanOptions::new(dir)).expect("scan runs").findings
+}
+
+fn cases(code: &str) -> Vec<(String, PathBuf)> {
+    let mut cases: Vec<(String, PathBuf)> = std::fs::read_dir(fixtures().join(code))
+        .unwrap_or_else(|e| panic!("fixtures/rules/{code}: {e}"))
+        .map(|e| e.expect("dir entry"))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
+    let mut checked = 0;
+    for rule in aibom::rules::registry::RULES {
+        let code = rule.meta().code;
+        if !fixtures().join(code).is_dir() {
+            // BOM004 needs a git directory and is built at run time (tests/scan.rs).
+            assert_eq!(code, "BOM004", "{code} has no fixtures/rules/{code}/");
+            continue;
+        }
+        let cases = cases(code);
+        assert!(cases.iter().any(|(n, _)| n.starts_with("fail-")), "{code} has no fail- case");
+        assert!(cases.iter().any(|(n, _)| n.starts_with("pass-")), "{code} has no pass- case");
+        for (name, path) in cases {
+            let found: Vec<Finding> = findings(&path).into_iter().filter(|f| f.code == code).collect();
+            if name.starts_with("fail-") {
+                assert!(!found.is_empty(), "{code}/{name}: expected a {code} finding, got none");
+            } else {
+                assert!(found.is_empty(), "{code}/{name}: expected no {code} finding, got {found:#?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} cases checked");
+}
+
+#[test]
+fn malicious_pickles_are_caught_with_the_global_named() {
+    let expected: &[(&str, &[&str])] = &[
+        ("fail-getattr-chain", &["builtins.getattr", "builtins.__import__"]),
+        ("fail-global-posix-system", &["posix.system"]),
+        ("fail-inst-subprocess", &["subprocess.Popen"]),
+        ("fail-joblib", &["os.system"]),
+        ("fail-multi-stream", &["runpy._run_code"]),
+        ("fail-npy-object", &["posix.system"]),
+        ("fail-npz-object", &["subprocess.check_output"]),
+        ("fail-protocol-5", &["nt.system"]),
+        ("fail-stack-global-memo", &["builtins.exec"]),
+        ("fail-torch-zip", &["os.system"]),
+    ];
+    let all: Vec<String> = cases("MOD001").into_iter().map(|(n, _)| n).filter(|n| n.starts_with("fail-")).collect();
+    let listed: Vec<String> = expected.iter().map(|(n, _)| (*n).to_owned()).collect();
+    assert_eq!(all, listed, "every MOD001 fail case needs its expected globals here");
+    for (case, globals) in expected {
+        let found = findings(&fixtures().join("MOD001").join(case));
+        for global in *globals {
+            assert!(
+                found.iter().any(|f| f.code == "MOD001" && f.message.contains(&format!(" imports {global} "))),
+                "MOD001/{case}: no finding names {global}: {found:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn benign_checkpoints_are_not_called_unsafe() {
+    for case in ["pass-numpy-array", "pass-sklearn", "pass-torch-state-dict", "pass-transformers-training-args"] {
+        let found = findings(&fixtures().join("MOD001").join(case));
+        let unsafe_findings: Vec<&Finding> = found.iter().filter(|f| f.code.starts_with("MOD") || f.code == "BOM001").collect();
+        assert!(unsafe_findings.is_empty(), "MOD001/{case} was flagged: {unsafe_findings:#?}");
+    }
+}
+
+#[test]
+fn hostile_headers_are_parse_findings_naming_the_problem() {
+    let expected = [
+        ("fail-huge-header", "limit"),
+        ("fail-gguf-huge-count", "limit"),
+        ("fail-zip-claims-10gb", "limit"),
+        ("fail-truncated-safetensors", ""),
+        ("fail-bad-card-yaml", "YAML"),
+    ];
+    for (case, word) in expected {
+        let found = findings(&fixtures().join("BOM001").join(case));
+        let bom001: Vec<&Finding> = found.iter().filter(|f| f.code == "BOM001").collect();
+        assert_eq!(bom001.len(), 1, "BOM001/{case}: {found:#?}");
+        assert!(bom001[0].message.contains(word), "BOM001/{case}: message should mention `{word}`: {}", bom001[0].message);
+    }
+}

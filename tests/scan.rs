@@ -1,0 +1,190 @@
+//! Library-level tests of a whole scan: the demo inventory, determinism, free hashes, the hash
+//! cache, LFS size checks, and that a scan never writes into the scanned tree.
+
+use std::path::{Path, PathBuf};
+
+use aibom::inventory::ComponentKind;
+use aibom::report::{Content, Format, RenderOptions, reporter};
+use aibom::{ScanOptions, ScanResult, scan};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+}
+
+fn json(result: &ScanResult) -> String {
+    let mut out = Vec::new();
+    let options = RenderOptions { content: Content::Scan, color: false, quiet: false };
+    reporter(Format::Json).render(result, &options, &mut out).expect("render");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn scan_dir(dir: &Path) -> ScanResult {
+    scan(ScanOptions::new(dir)).expect("scan runs")
+}
+
+#[test]
+fn demo_inventory_has_every_kind_and_its_lineage() {
+    let result = scan_dir(&fixture("demo"));
+    let inv = &result.inventory;
+    let expect = [
+        ("model:models/acme-base-1b", ComponentKind::Model),
+        ("adapter:models/support-lora", ComponentKind::Adapter),
+        ("quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf", ComponentKind::Quantization),
+        ("merge:merges/acme-merge", ComponentKind::Merge),
+        ("dataset:data/support-chats", ComponentKind::Dataset),
+        ("corpus:data/eval/questions.csv", ComponentKind::Corpus),
+        ("model:hub/meta-llama/Llama-3.1-8B", ComponentKind::Model),
+        ("model:vendor/hf-cache/models--acme--tiny-bert", ComponentKind::Model),
+        ("licence-document:models/acme-base-1b/LICENSE", ComponentKind::LicenceDocument),
+    ];
+    for (id, kind) in expect {
+        let c = inv.component(id).unwrap_or_else(|| panic!("no component {id}; have {:?}", inv.components.keys().collect::<Vec<_>>()));
+        assert_eq!(c.kind, kind, "{id}");
+    }
+    assert!(inv.component("model:hub/meta-llama/Llama-3.1-8B").unwrap().external);
+    let has = |from: &str, kind: &str, to: &str| {
+        inv.relations.iter().any(|r| r.from == from && format!("{:?}", r.kind) == kind && r.to == to)
+    };
+    assert!(has("adapter:models/support-lora", "DerivedFrom", "model:hub/meta-llama/Llama-3.1-8B"));
+    assert!(has("adapter:models/support-lora", "TrainedOn", "dataset:data/support-chats"), "axolotl config lineage");
+    assert!(has("quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf", "DerivedFrom", "model:hub/meta-llama/Llama-3.1-8B"));
+    assert!(has("merge:merges/acme-merge", "DerivedFrom", "model:models/acme-base-1b"));
+    assert!(has("model:models/acme-base-1b", "LicensedBy", "licence-document:models/acme-base-1b/LICENSE"));
+    // Every weight file has a SHA-256.
+    for c in inv.components.values().filter(|c| c.kind.is_model_like() && !c.external) {
+        for f in &c.files {
+            assert!(f.sha256.is_some(), "{} has no hash", f.path);
+        }
+    }
+    let codes: Vec<(&str, &str)> = result.findings.iter().map(|f| (f.code, f.component.as_deref().unwrap_or(""))).collect();
+    assert!(codes.contains(&("MOD001", "model:models/legacy-classifier/classifier.pt")), "{codes:?}");
+    assert!(codes.contains(&("MOD004", "model:models/remote-code-model")), "{codes:?}");
+    assert!(codes.contains(&("BOM002", "model:models/vision-onnx/model.onnx")), "{codes:?}");
+    assert!(!codes.iter().any(|(code, c)| code.starts_with("MOD") && c.contains("sklearn-scaler")), "{codes:?}");
+    assert!(!codes.iter().any(|(code, _)| *code == "BOM001"), "the demo parses cleanly: {:#?}", result.findings);
+}
+
+#[test]
+fn hf_cache_repositories_give_repo_ids_revisions_and_blob_hashes() {
+    let result = scan_dir(&fixture("demo"));
+    let c = result.inventory.component("model:vendor/hf-cache/models--acme--tiny-bert").expect("cache component");
+    assert_eq!(c.hub_id.as_deref(), Some("acme/tiny-bert"));
+    let revision = c.revision.as_deref().expect("revision from refs/main");
+    assert_eq!(revision.len(), 40);
+    let weights = c.files.iter().find(|f| f.path.ends_with("model.safetensors")).expect("snapshot file");
+    assert!(weights.path.contains(revision));
+    let blob = weights.sha256.as_deref().expect("blob hash");
+    let content = std::fs::read(fixture("demo/vendor/hf-cache/models--acme--tiny-bert/blobs").join(blob)).expect("blob");
+    assert_eq!(blob, sha256_hex(&content), "the blob name is the content's SHA-256");
+    assert!(c.files.iter().any(|f| f.path.ends_with("config.json") && f.sha256.is_none()), "git SHA-1 blobs are not SHA-256");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    aibom::artifact::hex(&Sha256::digest(bytes))
+}
+
+#[test]
+fn lfs_pointer_weights_are_inventoried_without_reading_weights() {
+    let result = scan_dir(&fixture("lfs-only"));
+    assert_eq!(result.stats.bytes_hashed, 0, "nothing may be hashed: every hash comes from a pointer");
+    let big_a = result.inventory.component("model:models/big-a").expect("big-a");
+    assert_eq!(big_a.files.len(), 2);
+    for f in &big_a.files {
+        assert!(f.size > 1_000_000_000, "{}: the real size, not the pointer's", f.path);
+        assert_eq!(f.hash_source, Some(aibom::artifact::parsed::HashSource::LfsPointer));
+        assert!(f.sha256.as_deref().is_some_and(|h| h.len() == 64));
+    }
+    assert!(result.findings.iter().all(|f| f.code != "BOM001" && f.code != "BOM003"), "{:#?}", result.findings);
+}
+
+#[test]
+fn two_scans_give_identical_json_whatever_the_thread_count() {
+    let mut one = ScanOptions::new(fixture("demo"));
+    one.jobs = Some(1);
+    let mut two = ScanOptions::new(fixture("demo"));
+    two.jobs = Some(2);
+    let a = json(&scan(one).unwrap());
+    let b = json(&scan(two).unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a, json(&scan_dir(&fixture("demo"))));
+}
+
+fn listing(dir: &Path) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| (e.path().display().to_string(), e.path().symlink_metadata().unwrap().len()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_hash_cache_makes_a_rescan_read_nothing_and_lives_outside_the_tree() {
+    let tree = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tree.path().join("m")).unwrap();
+    let mut file = 16u64.to_le_bytes().to_vec();
+    file.extend_from_slice(b"{\"__metadata__\":{}}    ");
+    let header_len = (file.len() - 8) as u64;
+    file[..8].copy_from_slice(&header_len.to_le_bytes());
+    std::fs::write(tree.path().join("m/model.safetensors"), &file).unwrap();
+    std::fs::write(tree.path().join("m/README.md"), "---\nlicense: mit\n---\n").unwrap();
+    let before = listing(tree.path());
+
+    let mut options = ScanOptions::new(tree.path());
+    options.cache_dir = Some(cache.path().to_owned());
+    let first = scan(options).unwrap();
+    assert_eq!((first.stats.hashes_computed, first.stats.hashes_from_cache), (1, 0));
+
+    let mut options = ScanOptions::new(tree.path());
+    options.cache_dir = Some(cache.path().to_owned());
+    let second = scan(options).unwrap();
+    assert_eq!((second.stats.hashes_computed, second.stats.hashes_from_cache), (0, 1));
+    assert_eq!(second.stats.bytes_hashed, 0);
+    assert_eq!(json(&first), json(&second), "cache hits must not change the output");
+    assert_eq!(before, listing(tree.path()), "a scan must not write into the scanned tree");
+}
+
+const POINTER_OID: &str = "9d7b3e2f5a0c4b1d8e6f7a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
+
+fn pointer(size: u64) -> String {
+    format!("version https://git-lfs.github.com/spec/v1\noid sha256:{POINTER_OID}\nsize {size}\n")
+}
+
+#[test]
+fn lfs_pointer_size_is_checked_against_the_local_lfs_store() {
+    let tree = tempfile::tempdir().unwrap();
+    git2::Repository::init(tree.path()).unwrap();
+    std::fs::write(tree.path().join("model.safetensors"), pointer(5000)).unwrap();
+    std::fs::write(tree.path().join("README.md"), "---\nlicense: mit\n---\n").unwrap();
+    let objects = tree.path().join(".git/lfs/objects").join(&POINTER_OID[..2]).join(&POINTER_OID[2..4]);
+    std::fs::create_dir_all(&objects).unwrap();
+    std::fs::write(objects.join(POINTER_OID), vec![0u8; 4096]).unwrap();
+    let found = scan_dir(tree.path()).findings;
+    let bom004: Vec<_> = found.iter().filter(|f| f.code == "BOM004").collect();
+    assert_eq!(bom004.len(), 1, "{found:#?}");
+    assert!(bom004[0].message.contains("5000") && bom004[0].message.contains("4096"));
+
+    std::fs::write(objects.join(POINTER_OID), vec![0u8; 5000]).unwrap();
+    assert!(scan_dir(tree.path()).findings.iter().all(|f| f.code != "BOM004"), "equal sizes are fine");
+}
+
+#[test]
+fn real_weights_are_checked_against_the_pointer_in_the_git_index() {
+    let tree = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(tree.path()).unwrap();
+    std::fs::write(tree.path().join("README.md"), "---\nlicense: mit\n---\n").unwrap();
+    std::fs::write(tree.path().join("weights.bin"), pointer(999)).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("weights.bin")).unwrap();
+    index.write().unwrap();
+    // The working tree now holds real content of another size (a pickle: `N.` = None).
+    std::fs::write(tree.path().join("weights.bin"), b"\x80\x02N.").unwrap();
+    let found = scan_dir(tree.path()).findings;
+    assert!(
+        found.iter().any(|f| f.code == "BOM004" && f.message.contains("999") && f.message.contains("the working tree")),
+        "{found:#?}"
+    );
+}
