@@ -23,7 +23,12 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "aibom", version, about = "Bill of materials and compliance checks for AI/ML repositories", max_term_width = 100)]
+#[command(
+    name = "aibom",
+    version,
+    about = "Bill of materials and compliance checks for AI/ML repositories",
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -109,7 +114,13 @@ fn run_rules(args: RulesArgs) -> i32 {
             let mut s = String::new();
             for rule in rules::registry::RULES {
                 let m = rule.meta();
-                s.push_str(&format!("{}  {:<32} {:<8} {}\n", m.code, m.name, m.default_severity.as_str(), m.summary));
+                s.push_str(&format!(
+                    "{}  {:<32} {:<8} {}\n",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
+                ));
             }
             s
         }
@@ -136,16 +147,28 @@ fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
                 if file.is_empty() {
                     return Err(format!("`--output {spec}` names no file"));
                 }
-                targets.push(OutputTarget { format, file: Some(PathBuf::from(file)) });
+                targets.push(OutputTarget {
+                    format,
+                    file: Some(PathBuf::from(file)),
+                });
             }
             None => {
                 plain_file = true;
-                targets.push(OutputTarget { format: default_format, file: Some(PathBuf::from(spec)) });
+                targets.push(OutputTarget {
+                    format: default_format,
+                    file: Some(PathBuf::from(spec)),
+                });
             }
         }
     }
     if targets.is_empty() || (!plain_file && args.format.is_some()) {
-        targets.insert(0, OutputTarget { format: default_format, file: None });
+        targets.insert(
+            0,
+            OutputTarget {
+                format: default_format,
+                file: None,
+            },
+        );
     }
     Ok(targets)
 }
@@ -158,13 +181,16 @@ fn load_policy(args: &ScanArgs) -> Result<Policy, i32> {
     match path {
         None => Ok(Policy::default()),
         Some(path) => policy::load(&path).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(e));
+            eprintln!("{:?}", miette::Report::new(*e));
             EXIT_ERROR
         }),
     }
 }
 
-static PROGRESS: Progress = Progress { total_bytes: AtomicU64::new(0), done_bytes: AtomicU64::new(0) };
+static PROGRESS: Progress = Progress {
+    total_bytes: AtomicU64::new(0),
+    done_bytes: AtomicU64::new(0),
+};
 
 fn run_scan(args: ScanArgs, content: Content) -> i32 {
     let targets = match parse_outputs(&args) {
@@ -183,7 +209,11 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
     let mut options = ScanOptions::new(&args.path);
     options.policy = policy;
     options.jobs = args.jobs;
-    options.cache_dir = if args.no_cache { None } else { HashCache::default_dir() };
+    options.cache_dir = if args.no_cache {
+        None
+    } else {
+        HashCache::default_dir()
+    };
     options.progress = Some(&PROGRESS);
 
     let ticker = show_progress.then(spawn_progress_bar);
@@ -203,10 +233,16 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     for target in &targets {
-        let render = RenderOptions { content, color: color && target.file.is_none(), quiet: args.quiet };
+        let render = RenderOptions {
+            content,
+            color: color && target.file.is_none(),
+            quiet: args.quiet,
+        };
         let reporter = report::reporter(target.format);
         let written = match &target.file {
             None => reporter.render(&result, &render, &mut std::io::stdout().lock()),
@@ -216,15 +252,25 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 break;
             }
-            let to = target.file.as_deref().map_or("standard output".to_owned(), |p| p.display().to_string());
+            let to = target
+                .file
+                .as_deref()
+                .map_or("standard output".to_owned(), |p| p.display().to_string());
             eprintln!("error: cannot write {to}: {e}");
             return EXIT_ERROR;
         }
     }
-    if content == Content::Scan && result.findings.iter().any(|f| fail_on.fails(f.severity)) { EXIT_FINDINGS } else { EXIT_CLEAN }
+    if content == Content::Scan && result.findings.iter().any(|f| fail_on.fails(f.severity)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }
 
-fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+fn write_file(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     render(&mut out)?;
     out.flush()
@@ -236,7 +282,9 @@ fn spawn_progress_bar() -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
     let handle = std::thread::spawn(move || {
         let start = Instant::now();
         let mut bar: Option<indicatif::ProgressBar> = None;
-        while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Duration::from_millis(100)) {
+        while let Err(mpsc::RecvTimeoutError::Timeout) =
+            stopped.recv_timeout(Duration::from_millis(100))
+        {
             if start.elapsed() < Duration::from_secs(1) {
                 continue;
             }

@@ -166,7 +166,11 @@ pub static DATA_DIRS: &[&str] = &[
 
 /// Detect a file's kind from its repository-relative path (`/`-separated).
 pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
-    let name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_ascii_lowercase();
+    let name = rel_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel_path)
+        .to_ascii_lowercase();
     let in_chat_template_dir = rel_path.contains("additional_chat_templates/");
     if in_chat_template_dir && name.ends_with(".jinja") {
         return Some(K::ChatTemplate);
@@ -231,7 +235,10 @@ mod tests {
         let keys: Vec<_> = NAME_TABLE.iter().map(|(p, _)| p.key()).collect();
         let mut sorted = keys.clone();
         sorted.sort();
-        assert_eq!(keys, sorted, "NAME_TABLE must stay sorted: exact, suffix, prefix");
+        assert_eq!(
+            keys, sorted,
+            "NAME_TABLE must stay sorted: exact, suffix, prefix"
+        );
         let mut dirs = DATA_DIRS.to_vec();
         dirs.sort();
         assert_eq!(dirs, DATA_DIRS);
@@ -239,10 +246,19 @@ mod tests {
 
     #[test]
     fn longest_suffix_wins() {
-        assert_eq!(detect("m/model.safetensors.index.json"), Some(K::ShardIndex));
-        assert_eq!(detect("m/pytorch_model.bin.index.json"), Some(K::ShardIndex));
+        assert_eq!(
+            detect("m/model.safetensors.index.json"),
+            Some(K::ShardIndex)
+        );
+        assert_eq!(
+            detect("m/pytorch_model.bin.index.json"),
+            Some(K::ShardIndex)
+        );
         assert_eq!(detect("m/pytorch_model.bin"), Some(K::Pickle));
-        assert_eq!(detect("m/model-00001-of-00002.safetensors"), Some(K::Safetensors));
+        assert_eq!(
+            detect("m/model-00001-of-00002.safetensors"),
+            Some(K::Safetensors)
+        );
     }
 
     #[test]
@@ -251,10 +267,16 @@ mod tests {
         assert_eq!(detect("models/a/config.json"), Some(K::ModelConfig));
         assert_eq!(detect("LICENSE"), Some(K::LicenseFile));
         assert_eq!(detect("m/LICENSE.txt"), Some(K::LicenseFile));
-        assert_eq!(detect("data/x/train.json"), Some(K::Corpus(CorpusFormat::Json)));
+        assert_eq!(
+            detect("data/x/train.json"),
+            Some(K::Corpus(CorpusFormat::Json))
+        );
         assert_eq!(detect("src/settings.json"), None);
         assert_eq!(detect("notes.txt"), None);
-        assert_eq!(detect("m/additional_chat_templates/tool_use.jinja"), Some(K::ChatTemplate));
+        assert_eq!(
+            detect("m/additional_chat_templates/tool_use.jinja"),
+            Some(K::ChatTemplate)
+        );
         assert_eq!(detect("train/axolotl.yaml"), Some(K::TrainingCandidate));
     }
 }

@@ -87,7 +87,10 @@ impl Finding {
     }
 
     pub fn at(mut self, path: &str, span: Option<TextSpan>) -> Finding {
-        self.location = Some(Location { path: path.to_owned(), span });
+        self.location = Some(Location {
+            path: path.to_owned(),
+            span,
+        });
         self
     }
 
@@ -99,7 +102,9 @@ impl Finding {
     /// Order for every output: by location, then code, component and subject.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
-            self.location.as_ref().map(|l| (l.path.as_str(), l.span.map(|s| (s.line, s.column)))),
+            self.location
+                .as_ref()
+                .map(|l| (l.path.as_str(), l.span.map(|s| (s.line, s.column)))),
             self.code,
             self.component.as_deref(),
             self.subject.as_str(),
@@ -128,7 +133,10 @@ mod tests {
         assert_eq!(a, fingerprint("MOD001", Some("model:m"), "posix.system"));
         assert_ne!(a, fingerprint("MOD001", Some("model:m"), "os.system"));
         assert_ne!(a, fingerprint("MOD002", Some("model:m"), "posix.system"));
-        assert_ne!(fingerprint("X", Some("ab"), "c"), fingerprint("X", Some("a"), "bc"));
+        assert_ne!(
+            fingerprint("X", Some("ab"), "c"),
+            fingerprint("X", Some("a"), "bc")
+        );
     }
 
     #[test]

@@ -49,7 +49,12 @@ struct Key {
 
 impl Key {
     fn of(entry: &FileEntry) -> Key {
-        Key { dev: entry.dev, ino: entry.ino, size: entry.size, mtime_ns: entry.mtime_ns }
+        Key {
+            dev: entry.dev,
+            ino: entry.ino,
+            size: entry.size,
+            mtime_ns: entry.mtime_ns,
+        }
     }
 }
 
@@ -65,7 +70,11 @@ const CACHE_FILE: &str = "hashes-v1.txt";
 impl HashCache {
     /// A cache that remembers nothing (`--no-cache`).
     pub fn disabled() -> HashCache {
-        HashCache { path: None, entries: Mutex::new(HashMap::new()), added: AtomicU64::new(0) }
+        HashCache {
+            path: None,
+            entries: Mutex::new(HashMap::new()),
+            added: AtomicU64::new(0),
+        }
     }
 
     /// The cache directory: `$AIBOM_CACHE_DIR`, else the user cache dir (`~/.cache/aibom`).
@@ -87,13 +96,15 @@ impl HashCache {
                 }
             }
         }
-        HashCache { path: Some(path), entries: Mutex::new(entries), added: AtomicU64::new(0) }
+        HashCache {
+            path: Some(path),
+            entries: Mutex::new(entries),
+            added: AtomicU64::new(0),
+        }
     }
 
     pub fn get(&self, entry: &FileEntry) -> Option<String> {
-        if self.path.is_none() {
-            return None;
-        }
+        self.path.as_ref()?;
         self.entries.lock().ok()?.get(&Key::of(entry)).cloned()
     }
 
@@ -110,18 +121,27 @@ impl HashCache {
     /// Write the cache back if anything was added: to a temporary file, then renamed, so a
     /// concurrent reader sees the old or the new cache, never half of one.
     pub fn save(&self) -> io::Result<()> {
-        let Some(path) = &self.path else { return Ok(()) };
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
         if self.added.load(Ordering::Relaxed) == 0 {
             return Ok(());
         }
-        let entries = self.entries.lock().map_err(|_| io::Error::other("hash cache lock poisoned"))?;
+        let entries = self
+            .entries
+            .lock()
+            .map_err(|_| io::Error::other("hash cache lock poisoned"))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
         {
             let mut out = io::BufWriter::new(File::create(&tmp)?);
             for (key, hash) in entries.iter() {
-                writeln!(out, "{} {} {} {} {}", key.dev, key.ino, key.size, key.mtime_ns, hash)?;
+                writeln!(
+                    out,
+                    "{} {} {} {} {}",
+                    key.dev, key.ino, key.size, key.mtime_ns, hash
+                )?;
             }
             out.flush()?;
         }
@@ -182,7 +202,14 @@ mod tests {
             .unwrap();
         let reloaded = HashCache::load(dir.path());
         assert_eq!(reloaded.get(&entry).as_deref(), Some(hash));
-        let moved = FileEntry { mtime_ns: 43, ..entry };
-        assert_eq!(reloaded.get(&moved), None, "a changed mtime must miss the cache");
+        let moved = FileEntry {
+            mtime_ns: 43,
+            ..entry
+        };
+        assert_eq!(
+            reloaded.get(&moved),
+            None,
+            "a changed mtime must miss the cache"
+        );
     }
 }

@@ -62,7 +62,13 @@ impl ComponentKind {
 
     /// Kinds that are (or stand for) trained weights.
     pub fn is_model_like(self) -> bool {
-        matches!(self, ComponentKind::Model | ComponentKind::Adapter | ComponentKind::Quantization | ComponentKind::Merge)
+        matches!(
+            self,
+            ComponentKind::Model
+                | ComponentKind::Adapter
+                | ComponentKind::Quantization
+                | ComponentKind::Merge
+        )
     }
 
     pub fn is_data(self) -> bool {
@@ -229,7 +235,10 @@ impl Inventory {
     }
 
     pub fn file(&self, path: &str) -> Option<&ParsedFile> {
-        self.files.binary_search_by(|f| f.path.as_str().cmp(path)).ok().map(|i| &self.files[i])
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
     }
 
     /// Files in one directory (`""` or `.` for the root), not recursive.
@@ -258,7 +267,14 @@ pub fn build(
     unreadable: Vec<Unreadable>,
 ) -> Inventory {
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut builder = Builder { inv: Inventory { files, cache_repos, ..Inventory::default() }, relations: BTreeMap::new() };
+    let mut builder = Builder {
+        inv: Inventory {
+            files,
+            cache_repos,
+            ..Inventory::default()
+        },
+        relations: BTreeMap::new(),
+    };
     builder.inv.unreadable = unreadable;
     builder.inv.unreadable.sort();
     builder.weights();
@@ -334,7 +350,9 @@ impl Builder {
                 }
                 (ArtifactKind::AdapterConfig, _) => info.has_adapter_config = true,
                 (ArtifactKind::ShardIndex, _) => info.has_shard_index = true,
-                (_, Ok(Artifact::Training(t))) if t.flavour == TrainingFlavour::Mergekit => info.has_mergekit = true,
+                (_, Ok(Artifact::Training(t))) if t.flavour == TrainingFlavour::Mergekit => {
+                    info.has_mergekit = true
+                }
                 _ => {}
             }
         }
@@ -343,7 +361,10 @@ impl Builder {
 
     fn kind_for_dir(info: &DirInfo, weight_names: &[&str]) -> ComponentKind {
         let relation = info.card_relation.as_deref();
-        if info.has_adapter_config || weight_names.iter().any(|n| n.starts_with("adapter_model")) || relation == Some("adapter") {
+        if info.has_adapter_config
+            || weight_names.iter().any(|n| n.starts_with("adapter_model"))
+            || relation == Some("adapter")
+        {
             ComponentKind::Adapter
         } else if info.has_mergekit || relation == Some("merge") {
             ComponentKind::Merge
@@ -359,12 +380,16 @@ impl Builder {
         let mut by_dir: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, f) in self.inv.files.iter().enumerate() {
             if f.kind.is_weights() {
-                by_dir.entry(parent(&f.path).to_owned()).or_default().push(i);
+                by_dir
+                    .entry(parent(&f.path).to_owned())
+                    .or_default()
+                    .push(i);
             }
         }
         for (dir, indices) in by_dir {
-            let (gguf, other): (Vec<usize>, Vec<usize>) =
-                indices.into_iter().partition(|&i| self.inv.files[i].kind == ArtifactKind::Gguf);
+            let (gguf, other): (Vec<usize>, Vec<usize>) = indices
+                .into_iter()
+                .partition(|&i| self.inv.files[i].kind == ArtifactKind::Gguf);
             for i in gguf {
                 self.gguf_component(i);
             }
@@ -372,7 +397,10 @@ impl Builder {
                 continue;
             }
             let info = self.dir_info(&dir);
-            let names: Vec<String> = other.iter().map(|&i| file_name(&self.inv.files[i].path).to_owned()).collect();
+            let names: Vec<String> = other
+                .iter()
+                .map(|&i| file_name(&self.inv.files[i].path).to_owned())
+                .collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let grouped = info.has_card
                 || info.has_model_config
@@ -382,7 +410,11 @@ impl Builder {
                 || names.iter().any(|n| is_shard_name(n));
             if grouped {
                 let kind = Self::kind_for_dir(&info, &names);
-                let name = if dir == "." { "root".to_owned() } else { file_name(&dir).to_owned() };
+                let name = if dir == "." {
+                    "root".to_owned()
+                } else {
+                    file_name(&dir).to_owned()
+                };
                 let id = format!("{}:{dir}", kind.as_str());
                 let component = Component::new(id.clone(), kind, name, Some(dir.clone()));
                 self.inv.components.insert(id.clone(), component);
@@ -394,7 +426,8 @@ impl Builder {
                     let path = self.inv.files[i].path.clone();
                     let kind = Self::kind_for_dir(&info, &[file_name(&path)]);
                     let id = format!("{}:{path}", kind.as_str());
-                    let component = Component::new(id.clone(), kind, file_name(&path).to_owned(), Some(path));
+                    let component =
+                        Component::new(id.clone(), kind, file_name(&path).to_owned(), Some(path));
                     self.inv.components.insert(id.clone(), component);
                     self.attach(i, &id);
                 }
@@ -406,10 +439,13 @@ impl Builder {
         let path = self.inv.files[i].path.clone();
         let (kind, name) = match &self.inv.files[i].artifact {
             Ok(Artifact::Gguf(meta)) => {
-                let is_adapter = meta.str("general.type") == Some("adapter") || meta.kv.contains_key("adapter.type");
+                let is_adapter = meta.str("general.type") == Some("adapter")
+                    || meta.kv.contains_key("adapter.type");
                 let kind = if is_adapter {
                     ComponentKind::Adapter
-                } else if !meta.base_models().is_empty() || meta.kv.contains_key("general.quantization_version") {
+                } else if !meta.base_models().is_empty()
+                    || meta.kv.contains_key("general.quantization_version")
+                {
                     ComponentKind::Quantization
                 } else {
                     ComponentKind::Model
@@ -420,7 +456,10 @@ impl Builder {
         };
         let id = format!("{}:{path}", kind.as_str());
         let name = name.unwrap_or_else(|| file_name(&path).to_owned());
-        self.inv.components.insert(id.clone(), Component::new(id.clone(), kind, name, Some(path)));
+        self.inv.components.insert(
+            id.clone(),
+            Component::new(id.clone(), kind, name, Some(path)),
+        );
         self.attach(i, &id);
     }
 
@@ -438,7 +477,9 @@ impl Builder {
         };
         let properties = file_properties(file);
         let format = file.kind.is_weights().then(|| format_of(file.kind));
-        let Some(component) = self.inv.components.get_mut(id) else { return };
+        let Some(component) = self.inv.components.get_mut(id) else {
+            return;
+        };
         component.files.push(entry);
         for (key, value) in properties {
             merge_property(&mut component.properties, key, value);
@@ -458,8 +499,13 @@ impl Builder {
     /// Cards in directories without weights that describe a model (a merge recipe, a model
     /// whose weights are fetched at run time) are model components without files.
     fn metadata_only_models(&mut self) {
-        let claimed: BTreeSet<String> =
-            self.inv.components.values().filter_map(|c| c.path.clone()).map(|p| dir_of_component(&p)).collect();
+        let claimed: BTreeSet<String> = self
+            .inv
+            .components
+            .values()
+            .filter_map(|c| c.path.clone())
+            .map(|p| dir_of_component(&p))
+            .collect();
         let mut new = Vec::new();
         for f in &self.inv.files {
             let dir = parent(&f.path);
@@ -467,7 +513,10 @@ impl Builder {
                 continue;
             }
             let describes_model = match &f.artifact {
-                Ok(Artifact::Card(card)) => !card.is_dataset_card && (!card.base_model.is_empty() || card.pipeline_tag.is_some()),
+                Ok(Artifact::Card(card)) => {
+                    !card.is_dataset_card
+                        && (!card.base_model.is_empty() || card.pipeline_tag.is_some())
+                }
                 Ok(Artifact::Training(t)) => t.flavour == TrainingFlavour::Mergekit,
                 Ok(Artifact::AdapterConfig(_)) => true,
                 _ => false,
@@ -482,7 +531,8 @@ impl Builder {
             let info = self.dir_info(&dir);
             let kind = Self::kind_for_dir(&info, &[]);
             let id = format!("{}:{dir}", kind.as_str());
-            let mut component = Component::new(id.clone(), kind, file_name(&dir).to_owned(), Some(dir));
+            let mut component =
+                Component::new(id.clone(), kind, file_name(&dir).to_owned(), Some(dir));
             component.set("weights_present", false);
             self.inv.components.insert(id, component);
         }
@@ -503,21 +553,35 @@ impl Builder {
         }
         for dir in &dataset_dirs {
             let id = format!("dataset:{dir}");
-            let name = if dir == "." { "root".to_owned() } else { file_name(dir).to_owned() };
-            self.inv.components.insert(id.clone(), Component::new(id, ComponentKind::Dataset, name, Some(dir.clone())));
+            let name = if dir == "." {
+                "root".to_owned()
+            } else {
+                file_name(dir).to_owned()
+            };
+            self.inv.components.insert(
+                id.clone(),
+                Component::new(id, ComponentKind::Dataset, name, Some(dir.clone())),
+            );
         }
         for i in 0..self.inv.files.len() {
             let f = &self.inv.files[i];
             if !matches!(f.kind, ArtifactKind::Corpus(_)) {
                 continue;
             }
-            let dataset = dataset_dirs.iter().filter(|d| is_within(&f.path, d)).max_by_key(|d| d.len());
+            let dataset = dataset_dirs
+                .iter()
+                .filter(|d| is_within(&f.path, d))
+                .max_by_key(|d| d.len());
             let id = match dataset {
                 Some(dir) => format!("dataset:{dir}"),
                 None => {
                     let id = format!("corpus:{}", f.path);
-                    let mut component =
-                        Component::new(id.clone(), ComponentKind::Corpus, file_name(&f.path).to_owned(), Some(f.path.clone()));
+                    let mut component = Component::new(
+                        id.clone(),
+                        ComponentKind::Corpus,
+                        file_name(&f.path).to_owned(),
+                        Some(f.path.clone()),
+                    );
                     component.format = Some(corpus_format(f));
                     self.inv.components.insert(id.clone(), component);
                     id
@@ -531,7 +595,10 @@ impl Builder {
                 .inv
                 .files
                 .iter()
-                .filter(|f| f.component.as_deref() == Some(id.as_str()) && matches!(f.kind, ArtifactKind::Corpus(_)))
+                .filter(|f| {
+                    f.component.as_deref() == Some(id.as_str())
+                        && matches!(f.kind, ArtifactKind::Corpus(_))
+                })
                 .map(corpus_format)
                 .collect();
             if let Some(c) = self.inv.components.get_mut(&id)
@@ -551,14 +618,20 @@ impl Builder {
                 RepoType::Model | RepoType::Space => ComponentKind::Model,
             };
             let id = format!("{}:{dir}", kind.as_str());
-            let mut component = Component::new(id.clone(), kind, repo.repo_id.clone(), Some(dir.clone()));
+            let mut component =
+                Component::new(id.clone(), kind, repo.repo_id.clone(), Some(dir.clone()));
             component.hub_id = Some(repo.repo_id.clone());
             component.format = Some("hf-cache".to_owned());
-            let head = repo.refs.get("main").cloned().or_else(|| repo.snapshots.first().map(|s| s.commit.clone()));
+            let head = repo
+                .refs
+                .get("main")
+                .cloned()
+                .or_else(|| repo.snapshots.first().map(|s| s.commit.clone()));
             component.revision = head.clone();
             component.set("refs", serde_json::to_value(&repo.refs).unwrap_or_default());
             for snapshot in &repo.snapshots {
-                if head.as_deref().is_some_and(|h| h != snapshot.commit) && repo.snapshots.len() > 1 {
+                if head.as_deref().is_some_and(|h| h != snapshot.commit) && repo.snapshots.len() > 1
+                {
                     continue;
                 }
                 for file in &snapshot.files {
@@ -571,7 +644,13 @@ impl Builder {
                     });
                 }
             }
-            component.set("snapshots", repo.snapshots.iter().map(|s| s.commit.clone()).collect::<Vec<_>>());
+            component.set(
+                "snapshots",
+                repo.snapshots
+                    .iter()
+                    .map(|s| s.commit.clone())
+                    .collect::<Vec<_>>(),
+            );
             self.inv.components.insert(id, component);
         }
         self.inv.cache_repos = repos;
@@ -586,8 +665,12 @@ impl Builder {
             let f = self.inv.files[i].clone();
             let dir = parent(&f.path).to_owned();
             let id = format!("licence-document:{}", f.path);
-            let mut component =
-                Component::new(id.clone(), ComponentKind::LicenceDocument, file_name(&f.path).to_owned(), Some(f.path.clone()));
+            let mut component = Component::new(
+                id.clone(),
+                ComponentKind::LicenceDocument,
+                file_name(&f.path).to_owned(),
+                Some(f.path.clone()),
+            );
             if let Ok(Artifact::LicenseFile { title }) = &f.artifact {
                 component.set("title", title.clone());
             }
@@ -601,7 +684,18 @@ impl Builder {
             }
         }
         for (from, to, path) in links {
-            self.relate(&from, RelationKind::LicensedBy, &to, None, Confidence::High, Evidence { source: "licence file in directory", path, span: None });
+            self.relate(
+                &from,
+                RelationKind::LicensedBy,
+                &to,
+                None,
+                Confidence::High,
+                Evidence {
+                    source: "licence file in directory",
+                    path,
+                    span: None,
+                },
+            );
         }
     }
 
@@ -625,23 +719,50 @@ impl Builder {
             };
             match artifact {
                 Artifact::AdapterConfig(cfg) => {
-                    let Some(owner) = self.component_for_dir(&dir) else { continue };
+                    let Some(owner) = self.component_for_dir(&dir) else {
+                        continue;
+                    };
                     self.set_property(&owner, "peft_type", cfg.peft_type.clone());
                     self.set_property(&owner, "lora_r", cfg.r);
                     if let Some(base) = cfg.base_model_name_or_path {
                         let to = self.resolve_model(&base.value, &dir);
-                        let evidence = Evidence { source: "adapter_config.json base_model_name_or_path", path: path.clone(), span: base.span };
-                        self.relate(&owner, RelationKind::DerivedFrom, &to, Some("adapter"), Confidence::High, evidence);
+                        let evidence = Evidence {
+                            source: "adapter_config.json base_model_name_or_path",
+                            path: path.clone(),
+                            span: base.span,
+                        };
+                        self.relate(
+                            &owner,
+                            RelationKind::DerivedFrom,
+                            &to,
+                            Some("adapter"),
+                            Confidence::High,
+                            evidence,
+                        );
                     }
                 }
                 Artifact::Card(card) => self.card_lineage(&card, &path, &dir),
                 Artifact::ModelConfig(cfg) => {
-                    let Some(owner) = self.component_for_dir(&dir) else { continue };
-                    self.set_property(&owner, "architectures", (!cfg.architectures.is_empty()).then_some(cfg.architectures.clone()));
+                    let Some(owner) = self.component_for_dir(&dir) else {
+                        continue;
+                    };
+                    self.set_property(
+                        &owner,
+                        "architectures",
+                        (!cfg.architectures.is_empty()).then_some(cfg.architectures.clone()),
+                    );
                     self.set_property(&owner, "model_type", cfg.model_type.clone());
-                    self.set_property(&owner, "name_or_path", cfg.name_or_path.as_ref().map(|n| n.value.clone()));
+                    self.set_property(
+                        &owner,
+                        "name_or_path",
+                        cfg.name_or_path.as_ref().map(|n| n.value.clone()),
+                    );
                     if !cfg.auto_map.is_empty() {
-                        self.set_property(&owner, "remote_code", Some(cfg.auto_map.values().cloned().collect::<Vec<_>>()));
+                        self.set_property(
+                            &owner,
+                            "remote_code",
+                            Some(cfg.auto_map.values().cloned().collect::<Vec<_>>()),
+                        );
                     }
                 }
                 Artifact::Gguf(meta) => self.gguf_lineage(&meta, &path),
@@ -652,7 +773,11 @@ impl Builder {
                         self.declare(&id, license, "croissant license", &path, None);
                     }
                     if !cr.personal_sensitive_information.is_empty() {
-                        self.set_property(&id, "personal_sensitive_information", Some(cr.personal_sensitive_information.clone()));
+                        self.set_property(
+                            &id,
+                            "personal_sensitive_information",
+                            Some(cr.personal_sensitive_information.clone()),
+                        );
                     }
                 }
                 _ => {}
@@ -678,62 +803,135 @@ impl Builder {
         declare(self, &card.license_link, "card license_link");
         self.set_property(&owner, "pipeline_tag", card.pipeline_tag.clone());
         self.set_property(&owner, "library_name", card.library_name.clone());
-        self.set_property(&owner, "language", (!card.language.is_empty()).then(|| card.language.clone()));
+        self.set_property(
+            &owner,
+            "language",
+            (!card.language.is_empty()).then(|| card.language.clone()),
+        );
         self.set_property(&owner, "card", Some(path.to_owned()));
         if card.is_dataset_card {
             return;
         }
         let kind = self.inv.components.get(&owner).map(|c| c.kind);
-        let relation = card.base_model_relation.as_ref().map(|r| r.value.clone()).unwrap_or_else(|| {
-            match kind {
-                Some(ComponentKind::Adapter) => "adapter",
-                Some(ComponentKind::Quantization) => "quantized",
-                Some(ComponentKind::Merge) => "merge",
-                _ if card.base_model.len() > 1 => "merge",
-                _ => "finetune",
-            }
-            .to_owned()
-        });
+        let relation = card
+            .base_model_relation
+            .as_ref()
+            .map(|r| r.value.clone())
+            .unwrap_or_else(|| {
+                match kind {
+                    Some(ComponentKind::Adapter) => "adapter",
+                    Some(ComponentKind::Quantization) => "quantized",
+                    Some(ComponentKind::Merge) => "merge",
+                    _ if card.base_model.len() > 1 => "merge",
+                    _ => "finetune",
+                }
+                .to_owned()
+            });
         for base in &card.base_model {
             let to = self.resolve_model(&base.value, dir);
-            let evidence = Evidence { source: "card base_model", path: path.to_owned(), span: base.span };
-            self.relate(&owner, RelationKind::DerivedFrom, &to, Some(&relation), Confidence::Medium, evidence);
+            let evidence = Evidence {
+                source: "card base_model",
+                path: path.to_owned(),
+                span: base.span,
+            };
+            self.relate(
+                &owner,
+                RelationKind::DerivedFrom,
+                &to,
+                Some(&relation),
+                Confidence::Medium,
+                evidence,
+            );
         }
         for dataset in &card.datasets {
             let to = self.resolve_dataset(&dataset.value, dir);
-            let evidence = Evidence { source: "card datasets", path: path.to_owned(), span: dataset.span };
-            self.relate(&owner, RelationKind::TrainedOn, &to, None, Confidence::Low, evidence);
+            let evidence = Evidence {
+                source: "card datasets",
+                path: path.to_owned(),
+                span: dataset.span,
+            };
+            self.relate(
+                &owner,
+                RelationKind::TrainedOn,
+                &to,
+                None,
+                Confidence::Low,
+                evidence,
+            );
         }
     }
 
     fn gguf_lineage(&mut self, meta: &gguf::GgufMetadata, path: &str) {
-        let Some(owner) = self.inv.files.iter().find(|f| f.path == path).and_then(|f| f.component.clone()) else { return };
+        let Some(owner) = self
+            .inv
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| f.component.clone())
+        else {
+            return;
+        };
         if let Some(license) = meta.str("general.license") {
             self.declare(&owner, license, "gguf general.license", path, None);
         }
         if let Some(name) = meta.str("general.license.name") {
             self.declare(&owner, name, "gguf general.license.name", path, None);
         }
-        for key in ["general.architecture", "general.file_type", "general.size_label", "general.quantized_by"] {
+        for key in [
+            "general.architecture",
+            "general.file_type",
+            "general.size_label",
+            "general.quantized_by",
+        ] {
             if let Some(value) = meta.kv.get(key) {
-                self.set_property(&owner, key.trim_start_matches("general."), serde_json::to_value(value).ok());
+                self.set_property(
+                    &owner,
+                    key.trim_start_matches("general."),
+                    serde_json::to_value(value).ok(),
+                );
             }
         }
         self.set_property(&owner, "gguf_version", Some(meta.version));
         let kind = self.inv.components.get(&owner).map(|c| c.kind);
-        let relation = if kind == Some(ComponentKind::Adapter) { "adapter" } else { "quantized" };
+        let relation = if kind == Some(ComponentKind::Adapter) {
+            "adapter"
+        } else {
+            "quantized"
+        };
         for base in meta.base_models() {
             if let Some(reference) = gguf_reference(&base) {
                 let to = self.resolve_model(&reference, parent(path));
-                let evidence = Evidence { source: "gguf general.base_model", path: path.to_owned(), span: None };
-                self.relate(&owner, RelationKind::DerivedFrom, &to, Some(relation), Confidence::Medium, evidence);
+                let evidence = Evidence {
+                    source: "gguf general.base_model",
+                    path: path.to_owned(),
+                    span: None,
+                };
+                self.relate(
+                    &owner,
+                    RelationKind::DerivedFrom,
+                    &to,
+                    Some(relation),
+                    Confidence::Medium,
+                    evidence,
+                );
             }
         }
         for dataset in meta.datasets() {
             if let Some(reference) = gguf_reference(&dataset) {
                 let to = self.resolve_dataset(&reference, parent(path));
-                let evidence = Evidence { source: "gguf general.dataset", path: path.to_owned(), span: None };
-                self.relate(&owner, RelationKind::TrainedOn, &to, None, Confidence::Medium, evidence);
+                let evidence = Evidence {
+                    source: "gguf general.dataset",
+                    path: path.to_owned(),
+                    span: None,
+                };
+                self.relate(
+                    &owner,
+                    RelationKind::TrainedOn,
+                    &to,
+                    None,
+                    Confidence::Medium,
+                    evidence,
+                );
             }
         }
     }
@@ -748,7 +946,9 @@ impl Builder {
         let owner = if cfg.flavour == TrainingFlavour::Mergekit {
             self.component_for_dir(dir)
         } else {
-            cfg.output_dir.as_ref().and_then(|out| self.local_component(&out.value, dir, ComponentKind::is_model_like))
+            cfg.output_dir
+                .as_ref()
+                .and_then(|out| self.local_component(&out.value, dir, ComponentKind::is_model_like))
         };
         let Some(owner) = owner else { return };
         let source = match cfg.flavour {
@@ -759,7 +959,12 @@ impl Builder {
         };
         let relation = if cfg.flavour == TrainingFlavour::Mergekit {
             "merge"
-        } else if self.inv.components.get(&owner).is_some_and(|c| c.kind == ComponentKind::Adapter) {
+        } else if self
+            .inv
+            .components
+            .get(&owner)
+            .is_some_and(|c| c.kind == ComponentKind::Adapter)
+        {
             "adapter"
         } else {
             "finetune"
@@ -770,14 +975,28 @@ impl Builder {
             if to == owner {
                 continue;
             }
-            let evidence = Evidence { source, path: path.to_owned(), span: base.span };
-            self.relate(&owner, RelationKind::DerivedFrom, &to, Some(relation), Confidence::High, evidence);
+            let evidence = Evidence {
+                source,
+                path: path.to_owned(),
+                span: base.span,
+            };
+            self.relate(
+                &owner,
+                RelationKind::DerivedFrom,
+                &to,
+                Some(relation),
+                Confidence::High,
+                evidence,
+            );
         }
         for dataset in &cfg.datasets {
             let mut reference = dataset.value.clone();
             if cfg.flavour == TrainingFlavour::LlamaFactory {
                 let info_dir = cfg.dataset_dir.as_deref().unwrap_or("data");
-                let info = dataset_infos.iter().find(|(d, _)| normalize(d) == normalize(info_dir)).map(|(d, info)| (d, info.get(&reference)));
+                let info = dataset_infos
+                    .iter()
+                    .find(|(d, _)| normalize(d) == normalize(info_dir))
+                    .map(|(d, info)| (d, info.get(&reference)));
                 if let Some((info_dir, Some(entry))) = info {
                     if let Some(file) = &entry.file_name {
                         reference = format!("{info_dir}/{file}");
@@ -787,30 +1006,59 @@ impl Builder {
                 }
             }
             let to = self.resolve_dataset(&reference, dir);
-            let evidence = Evidence { source, path: path.to_owned(), span: dataset.span };
-            self.relate(&owner, RelationKind::TrainedOn, &to, None, Confidence::High, evidence);
+            let evidence = Evidence {
+                source,
+                path: path.to_owned(),
+                span: dataset.span,
+            };
+            self.relate(
+                &owner,
+                RelationKind::TrainedOn,
+                &to,
+                None,
+                Confidence::High,
+                evidence,
+            );
         }
     }
 
     /// The weights component whose directory is `dir`.
     fn component_for_dir(&self, dir: &str) -> Option<String> {
         let mut candidates = self.inv.components.values().filter(|c| {
-            c.kind.is_model_like() && !c.external && c.path.as_deref().is_some_and(|p| p == dir || parent(p) == dir)
+            c.kind.is_model_like()
+                && !c.external
+                && c.path
+                    .as_deref()
+                    .is_some_and(|p| p == dir || parent(p) == dir)
         });
         let first = candidates.next()?;
         // Prefer the directory component over single-file components in it.
         if first.path.as_deref() == Some(dir) {
             return Some(first.id.clone());
         }
-        let dir_level = self.inv.components.values().find(|c| c.path.as_deref() == Some(dir) && c.kind.is_model_like());
+        let dir_level = self
+            .inv
+            .components
+            .values()
+            .find(|c| c.path.as_deref() == Some(dir) && c.kind.is_model_like());
         Some(dir_level.unwrap_or(first).id.clone())
     }
 
     /// A local component for a path reference written in a file in `dir`.
-    fn local_component(&self, reference: &str, dir: &str, accept: fn(ComponentKind) -> bool) -> Option<String> {
+    fn local_component(
+        &self,
+        reference: &str,
+        dir: &str,
+        accept: fn(ComponentKind) -> bool,
+    ) -> Option<String> {
         let candidates = [normalize(reference), normalize(&join(dir, reference))];
         for candidate in candidates.iter().flatten() {
-            if let Some(c) = self.inv.components.values().find(|c| accept(c.kind) && c.path.as_deref() == Some(candidate.as_str())) {
+            if let Some(c) = self
+                .inv
+                .components
+                .values()
+                .find(|c| accept(c.kind) && c.path.as_deref() == Some(candidate.as_str()))
+            {
                 return Some(c.id.clone());
             }
             // A file inside a component (a corpus file inside a dataset directory).
@@ -836,34 +1084,50 @@ impl Builder {
     /// when the reference is not in the tree.
     fn resolve(&mut self, reference: &str, dir: &str, kind: ComponentKind) -> String {
         let reference = reference.trim();
-        let accept: fn(ComponentKind) -> bool =
-            if kind == ComponentKind::Dataset { ComponentKind::is_data } else { ComponentKind::is_model_like };
+        let accept: fn(ComponentKind) -> bool = if kind == ComponentKind::Dataset {
+            ComponentKind::is_data
+        } else {
+            ComponentKind::is_model_like
+        };
         if let Some(id) = self.local_component(reference, dir, accept) {
             return id;
         }
         let hub_id = hub_id_of(reference);
         if let Some(hub) = &hub_id
-            && let Some(c) = self.inv.components.values().find(|c| !c.external && c.hub_id.as_deref() == Some(hub) && accept(c.kind))
+            && let Some(c) = self
+                .inv
+                .components
+                .values()
+                .find(|c| !c.external && c.hub_id.as_deref() == Some(hub) && accept(c.kind))
         {
             return c.id.clone();
         }
-        let (id, name, mut component) = match &hub_id {
+        let mut component = match &hub_id {
             Some(hub) => {
-                let id = format!("{}:hub/{hub}", kind.as_str());
-                let mut c = Component::new(id.clone(), kind, hub.clone(), None);
+                let mut c = Component::new(
+                    format!("{}:hub/{hub}", kind.as_str()),
+                    kind,
+                    hub.clone(),
+                    None,
+                );
                 c.hub_id = Some(hub.clone());
-                (id, hub.clone(), c)
+                c
             }
             None => {
-                let local = normalize(&join(dir, reference)).unwrap_or_else(|| reference.to_owned());
-                let id = format!("{}:missing/{local}", kind.as_str());
-                let mut c = Component::new(id.clone(), kind, reference.to_owned(), None);
+                let local =
+                    normalize(&join(dir, reference)).unwrap_or_else(|| reference.to_owned());
+                let mut c = Component::new(
+                    format!("{}:missing/{local}", kind.as_str()),
+                    kind,
+                    reference.to_owned(),
+                    None,
+                );
                 c.set("unresolved_reference", reference.to_owned());
-                (id, reference.to_owned(), c)
+                c
             }
         };
-        let _ = name;
         component.external = true;
+        let id = component.id.clone();
         self.inv.components.entry(id.clone()).or_insert(component);
         id
     }
@@ -895,9 +1159,21 @@ impl Builder {
         }
     }
 
-    fn declare(&mut self, id: &str, value: &str, source: &'static str, path: &str, span: Option<TextSpan>) {
+    fn declare(
+        &mut self,
+        id: &str,
+        value: &str,
+        source: &'static str,
+        path: &str,
+        span: Option<TextSpan>,
+    ) {
         if let Some(c) = self.inv.components.get_mut(id) {
-            let declared = DeclaredLicense { value: value.to_owned(), source, path: path.to_owned(), span };
+            let declared = DeclaredLicense {
+                value: value.to_owned(),
+                source,
+                path: path.to_owned(),
+                span,
+            };
             if !c.declared_licenses.contains(&declared) {
                 c.declared_licenses.push(declared);
             }
@@ -905,7 +1181,9 @@ impl Builder {
     }
 
     fn set_property<T: Serialize>(&mut self, id: &str, key: &str, value: Option<T>) {
-        let Some(value) = value.and_then(|v| serde_json::to_value(v).ok()) else { return };
+        let Some(value) = value.and_then(|v| serde_json::to_value(v).ok()) else {
+            return;
+        };
         if let Some(c) = self.inv.components.get_mut(id) {
             merge_property(&mut c.properties, key.to_owned(), value);
         }
@@ -958,7 +1236,10 @@ fn file_properties(file: &ParsedFile) -> Vec<(String, serde_json::Value)> {
         Ok(Artifact::Safetensors(h)) => {
             out.push(("tensor_count".to_owned(), h.tensor_count.into()));
             out.push(("parameter_count".to_owned(), h.parameter_count.into()));
-            out.push(("dtypes".to_owned(), serde_json::to_value(h.dtypes.keys().collect::<Vec<_>>()).unwrap_or_default()));
+            out.push((
+                "dtypes".to_owned(),
+                serde_json::to_value(h.dtypes.keys().collect::<Vec<_>>()).unwrap_or_default(),
+            ));
         }
         Ok(Artifact::Gguf(m)) => {
             out.push(("tensor_count".to_owned(), m.tensor_count.into()));
@@ -976,7 +1257,10 @@ fn file_properties(file: &ParsedFile) -> Vec<(String, serde_json::Value)> {
         Ok(Artifact::Corpus(stats)) => {
             out.push(("records".to_owned(), stats.records.into()));
             if !stats.columns.is_empty() {
-                out.push(("columns".to_owned(), serde_json::to_value(&stats.columns).unwrap_or_default()));
+                out.push((
+                    "columns".to_owned(),
+                    serde_json::to_value(&stats.columns).unwrap_or_default(),
+                ));
             }
         }
         Ok(Artifact::LfsPointer { .. }) => out.push(("lfs_pointers".to_owned(), 1.into())),
@@ -987,7 +1271,11 @@ fn file_properties(file: &ParsedFile) -> Vec<(String, serde_json::Value)> {
 
 /// Numbers add up across files; lists merge into sorted unique lists; other values keep the
 /// first one seen (files are visited in path order).
-fn merge_property(properties: &mut BTreeMap<String, serde_json::Value>, key: String, value: serde_json::Value) {
+fn merge_property(
+    properties: &mut BTreeMap<String, serde_json::Value>,
+    key: String,
+    value: serde_json::Value,
+) {
     use serde_json::Value;
     match (properties.get_mut(&key), value) {
         (None, value) => {
@@ -1010,7 +1298,10 @@ fn merge_property(properties: &mut BTreeMap<String, serde_json::Value>, key: Str
 
 fn corpus_format(file: &ParsedFile) -> String {
     match file.kind {
-        ArtifactKind::Corpus(format) => serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        ArtifactKind::Corpus(format) => serde_json::to_value(format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -1018,15 +1309,26 @@ fn corpus_format(file: &ParsedFile) -> String {
 /// The directory a component lives in: its path for directory components, the parent for files.
 fn dir_of_component(path: &str) -> String {
     let name = file_name(path);
-    if name.contains('.') && crate::detect::detect(path).is_some() { parent(path).to_owned() } else { path.to_owned() }
+    if name.contains('.') && crate::detect::detect(path).is_some() {
+        parent(path).to_owned()
+    } else {
+        path.to_owned()
+    }
 }
 
 fn is_within(path: &str, dir: &str) -> bool {
-    dir == "." || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    dir == "."
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn join(dir: &str, reference: &str) -> String {
-    if dir == "." || reference.starts_with('/') { reference.to_owned() } else { format!("{dir}/{reference}") }
+    if dir == "." || reference.starts_with('/') {
+        reference.to_owned()
+    } else {
+        format!("{dir}/{reference}")
+    }
 }
 
 /// Normalise a repository-relative path: drop `.` and empty parts, apply `..`; `None` when it
@@ -1045,13 +1347,22 @@ pub fn normalize(path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    Some(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
+    Some(if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    })
 }
 
 /// A hub repository id from a reference: `org/name`, a hub URL, or `org/name@rev`.
 pub fn hub_id_of(reference: &str) -> Option<String> {
     let mut r = reference.trim();
-    for prefix in ["https://huggingface.co/", "http://huggingface.co/", "hf://", "huggingface.co/"] {
+    for prefix in [
+        "https://huggingface.co/",
+        "http://huggingface.co/",
+        "hf://",
+        "huggingface.co/",
+    ] {
         if let Some(rest) = r.strip_prefix(prefix) {
             r = rest.strip_prefix("datasets/").unwrap_or(rest);
             break;
@@ -1060,18 +1371,25 @@ pub fn hub_id_of(reference: &str) -> Option<String> {
     if r.contains("://") {
         return None;
     }
-    let r = r.split(['@', '?', '#']).next().unwrap_or(r).trim_end_matches('/');
+    let r = r
+        .split(['@', '?', '#'])
+        .next()
+        .unwrap_or(r)
+        .trim_end_matches('/');
     let parts: Vec<&str> = r.split('/').collect();
     let valid = |s: &str| {
         !s.is_empty()
             && s != "."
             && s != ".."
             && s.len() <= 96
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     };
     match parts.as_slice() {
         [org, name] if valid(org) && valid(name) => Some(format!("{org}/{name}")),
-        [org, name, "tree" | "blob" | "resolve", ..] if valid(org) && valid(name) => Some(format!("{org}/{name}")),
+        [org, name, "tree" | "blob" | "resolve", ..] if valid(org) && valid(name) => {
+            Some(format!("{org}/{name}"))
+        }
         [name] if valid(name) && !name.contains('.') => Some((*name).to_owned()),
         _ => None,
     }
@@ -1084,7 +1402,11 @@ fn gguf_reference(r: &gguf::GgufReference) -> Option<String> {
         return Some(id);
     }
     match (&r.organization, &r.name) {
-        (Some(org), Some(name)) => Some(format!("{}/{}", org.replace(' ', "-"), name.replace(' ', "-"))),
+        (Some(org), Some(name)) => Some(format!(
+            "{}/{}",
+            org.replace(' ', "-"),
+            name.replace(' ', "-")
+        )),
         (None, Some(name)) => Some(name.clone()),
         _ => None,
     }
@@ -1096,9 +1418,18 @@ mod tests {
 
     #[test]
     fn hub_ids() {
-        assert_eq!(hub_id_of("meta-llama/Llama-3.1-8B").as_deref(), Some("meta-llama/Llama-3.1-8B"));
-        assert_eq!(hub_id_of("https://huggingface.co/meta-llama/Llama-3.1-8B").as_deref(), Some("meta-llama/Llama-3.1-8B"));
-        assert_eq!(hub_id_of("https://huggingface.co/datasets/acme/chats").as_deref(), Some("acme/chats"));
+        assert_eq!(
+            hub_id_of("meta-llama/Llama-3.1-8B").as_deref(),
+            Some("meta-llama/Llama-3.1-8B")
+        );
+        assert_eq!(
+            hub_id_of("https://huggingface.co/meta-llama/Llama-3.1-8B").as_deref(),
+            Some("meta-llama/Llama-3.1-8B")
+        );
+        assert_eq!(
+            hub_id_of("https://huggingface.co/datasets/acme/chats").as_deref(),
+            Some("acme/chats")
+        );
         assert_eq!(hub_id_of("gpt2").as_deref(), Some("gpt2"));
         assert_eq!(hub_id_of("./models/base"), None);
         assert_eq!(hub_id_of("data/a/b.jsonl"), None);

@@ -35,7 +35,13 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     pub fn new(root: impl Into<PathBuf>) -> ScanOptions {
-        ScanOptions { root: root.into(), policy: Policy::default(), jobs: None, cache_dir: None, progress: None }
+        ScanOptions {
+            root: root.into(),
+            policy: Policy::default(),
+            jobs: None,
+            cache_dir: None,
+            progress: None,
+        }
     }
 }
 
@@ -77,22 +83,36 @@ pub enum ScanError {
 
 pub fn scan(options: ScanOptions) -> Result<ScanResult, ScanError> {
     let root = &options.root;
-    let meta = std::fs::metadata(root).map_err(|e| ScanError::Root { path: root.display().to_string(), reason: e.to_string() })?;
+    let meta = std::fs::metadata(root).map_err(|e| ScanError::Root {
+        path: root.display().to_string(),
+        reason: e.to_string(),
+    })?;
     if !meta.is_dir() {
-        return Err(ScanError::Root { path: root.display().to_string(), reason: "not a directory".to_owned() });
+        return Err(ScanError::Root {
+            path: root.display().to_string(),
+            reason: "not a directory".to_owned(),
+        });
     }
     let pool = {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(jobs) = options.jobs {
             builder = builder.num_threads(jobs.max(1));
         }
-        builder.build().map_err(|e| ScanError::Threads(e.to_string()))?
+        builder
+            .build()
+            .map_err(|e| ScanError::Threads(e.to_string()))?
     };
     pool.install(|| run(options))
 }
 
 fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
-    let ScanOptions { root, policy, cache_dir, progress, .. } = options;
+    let ScanOptions {
+        root,
+        policy,
+        cache_dir,
+        progress,
+        ..
+    } = options;
     let fallback = Progress::default();
     let progress: &Progress = progress.unwrap_or(&fallback);
 
@@ -110,15 +130,23 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .filter_map(|f| detect(&f.rel_path).map(|k| (f, k)))
         .collect();
     stats.artifacts = candidates.len();
-    progress.total_bytes.store(candidates.iter().map(|(f, k)| if k.is_hashed() { f.size } else { 0 }).sum(), Ordering::Relaxed);
+    progress.total_bytes.store(
+        candidates
+            .iter()
+            .map(|(f, k)| if k.is_hashed() { f.size } else { 0 })
+            .sum(),
+        Ordering::Relaxed,
+    );
 
     let cache = match &cache_dir {
         Some(dir) => HashCache::load(dir),
         None => HashCache::disabled(),
     };
     let counters = HashCounters::default();
-    let files: Vec<ParsedFile> =
-        candidates.par_iter().map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress)).collect();
+    let files: Vec<ParsedFile> = candidates
+        .par_iter()
+        .map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress))
+        .collect();
     if cache_dir.is_some() {
         // A cache that cannot be written only costs the next scan time.
         let _ = cache.save();
@@ -134,13 +162,23 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .filter(|(rel, _)| !policy.is_excluded(rel))
         .map(|(rel, abs)| (rel.clone(), hf_cache::read_repo(abs)))
         .collect();
-    let unreadable = walked.errors.into_iter().map(|(path, error)| Unreadable { path, error }).collect();
+    let unreadable = walked
+        .errors
+        .into_iter()
+        .map(|(path, error)| Unreadable { path, error })
+        .collect();
     let lfs_checks = lfs_checks(&root, &files);
 
     let mut inventory = inventory::build(files, cache_repos, unreadable);
     inventory.lfs_checks = lfs_checks;
     let findings = run_rules(&inventory, &policy);
-    Ok(ScanResult { root, inventory, findings, stats, policy })
+    Ok(ScanResult {
+        root,
+        inventory,
+        findings,
+        stats,
+        policy,
+    })
 }
 
 #[derive(Default)]
@@ -151,7 +189,13 @@ struct HashCounters {
     free: AtomicU64,
 }
 
-fn parse_and_hash(entry: &FileEntry, kind: ArtifactKind, cache: &HashCache, counters: &HashCounters, progress: &Progress) -> ParsedFile {
+fn parse_and_hash(
+    entry: &FileEntry,
+    kind: ArtifactKind,
+    cache: &HashCache,
+    counters: &HashCounters,
+    progress: &Progress,
+) -> ParsedFile {
     let (artifact, pointer) = parse_file(&entry.abs_path, kind, entry.size);
     let mut parsed = ParsedFile {
         path: entry.rel_path.clone(),
@@ -190,7 +234,9 @@ fn parse_and_hash(entry: &FileEntry, kind: ArtifactKind, cache: &HashCache, coun
         }
         Err(e) => {
             if parsed.artifact.is_ok() {
-                parsed.artifact = Err(crate::artifact::ParseError::new(format!("cannot hash: {e}")));
+                parsed.artifact = Err(crate::artifact::ParseError::new(format!(
+                    "cannot hash: {e}"
+                )));
             }
         }
     }
@@ -203,7 +249,9 @@ pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
     let cx = Context { inventory };
     let mut findings = Vec::new();
     for rule in RULES {
-        let Some(severity) = policy.severity(rule.meta().code) else { continue };
+        let Some(severity) = policy.severity(rule.meta().code) else {
+            continue;
+        };
         let start = findings.len();
         rule.check(&cx, &mut findings);
         for f in &mut findings[start..] {
@@ -221,28 +269,59 @@ pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
 /// pointer. Read-only.
 fn lfs_checks(root: &Path, files: &[ParsedFile]) -> Vec<LfsCheck> {
     let mut checks = Vec::new();
-    let Ok(repo) = git2::Repository::discover(root) else { return checks };
+    let Ok(repo) = git2::Repository::discover(root) else {
+        return checks;
+    };
     let git_dir = repo.path().to_owned();
     for f in files.iter().filter(|f| f.is_lfs_pointer()) {
         let Some(oid) = &f.sha256 else { continue };
-        let object = git_dir.join("lfs/objects").join(&oid[..2]).join(&oid[2..4]).join(oid);
+        let object = git_dir
+            .join("lfs/objects")
+            .join(&oid[..2])
+            .join(&oid[2..4])
+            .join(oid);
         if let Ok(meta) = std::fs::metadata(&object) {
-            checks.push(LfsCheck { path: f.path.clone(), pointer_size: f.size, real_size: meta.len(), real_source: "the local LFS store" });
+            checks.push(LfsCheck {
+                path: f.path.clone(),
+                pointer_size: f.size,
+                real_size: meta.len(),
+                real_source: "the local LFS store",
+            });
         }
     }
-    let (Some(workdir), Ok(index)) = (repo.workdir().map(Path::to_owned), repo.index()) else { return checks };
-    let Ok(abs_root) = root.canonicalize() else { return checks };
-    let Ok(workdir) = workdir.canonicalize() else { return checks };
-    let Ok(prefix) = abs_root.strip_prefix(&workdir) else { return checks };
-    for f in files.iter().filter(|f| f.kind.is_weights() && !f.is_lfs_pointer()) {
+    let (Some(workdir), Ok(index)) = (repo.workdir().map(Path::to_owned), repo.index()) else {
+        return checks;
+    };
+    let Ok(abs_root) = root.canonicalize() else {
+        return checks;
+    };
+    let Ok(workdir) = workdir.canonicalize() else {
+        return checks;
+    };
+    let Ok(prefix) = abs_root.strip_prefix(&workdir) else {
+        return checks;
+    };
+    for f in files
+        .iter()
+        .filter(|f| f.kind.is_weights() && !f.is_lfs_pointer())
+    {
         let in_repo = prefix.join(&f.path);
-        let Some(entry) = index.get_path(&in_repo, 0) else { continue };
+        let Some(entry) = index.get_path(&in_repo, 0) else {
+            continue;
+        };
         if u64::from(entry.file_size) > crate::artifact::lfs::MAX_POINTER_BYTES {
             continue;
         }
-        let Ok(blob) = repo.find_blob(entry.id) else { continue };
+        let Ok(blob) = repo.find_blob(entry.id) else {
+            continue;
+        };
         if let Ok(pointer) = crate::artifact::lfs::parse(blob.content()) {
-            checks.push(LfsCheck { path: f.path.clone(), pointer_size: pointer.size, real_size: f.size, real_source: "the working tree" });
+            checks.push(LfsCheck {
+                path: f.path.clone(),
+                pointer_size: pointer.size,
+                real_size: f.size,
+                real_source: "the working tree",
+            });
         }
     }
     checks.sort();

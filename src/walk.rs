@@ -39,7 +39,10 @@ static SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
 
 pub fn walk(root: &Path) -> Walk {
     let mut out = Walk::default();
-    let mut iter = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    let mut iter = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(next) = iter.next() {
         let entry = match next {
             Ok(entry) => entry,
@@ -74,7 +77,9 @@ pub fn walk(root: &Path) -> Walk {
             continue;
         }
         match entry.metadata() {
-            Ok(meta) => out.files.push(file_entry(rel, entry.path().to_owned(), &meta)),
+            Ok(meta) => out
+                .files
+                .push(file_entry(rel, entry.path().to_owned(), &meta)),
             Err(err) => out.errors.push((rel, io_message(&err))),
         }
     }
@@ -92,7 +97,11 @@ fn file_entry(rel_path: String, abs_path: PathBuf, meta: &std::fs::Metadata) -> 
     #[cfg(unix)]
     let (dev, ino, mtime_ns) = {
         use std::os::unix::fs::MetadataExt;
-        (meta.dev(), meta.ino(), meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128)
+        (
+            meta.dev(),
+            meta.ino(),
+            meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
+        )
     };
     #[cfg(not(unix))]
     let (dev, ino, mtime_ns) = {
@@ -103,14 +112,28 @@ fn file_entry(rel_path: String, abs_path: PathBuf, meta: &std::fs::Metadata) -> 
             .map_or(0, |d| d.as_nanos() as i128);
         (0, 0, mtime)
     };
-    FileEntry { rel_path, abs_path, size: meta.len(), dev, ino, mtime_ns }
+    FileEntry {
+        rel_path,
+        abs_path,
+        size: meta.len(),
+        dev,
+        ino,
+        mtime_ns,
+    }
 }
 
 /// `/`-separated path relative to the root; the root itself is `.`.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 fn io_message(err: &walkdir::Error) -> String {

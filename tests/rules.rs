@@ -35,14 +35,29 @@ fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
             continue;
         }
         let cases = cases(code);
-        assert!(cases.iter().any(|(n, _)| n.starts_with("fail-")), "{code} has no fail- case");
-        assert!(cases.iter().any(|(n, _)| n.starts_with("pass-")), "{code} has no pass- case");
+        assert!(
+            cases.iter().any(|(n, _)| n.starts_with("fail-")),
+            "{code} has no fail- case"
+        );
+        assert!(
+            cases.iter().any(|(n, _)| n.starts_with("pass-")),
+            "{code} has no pass- case"
+        );
         for (name, path) in cases {
-            let found: Vec<Finding> = findings(&path).into_iter().filter(|f| f.code == code).collect();
+            let found: Vec<Finding> = findings(&path)
+                .into_iter()
+                .filter(|f| f.code == code)
+                .collect();
             if name.starts_with("fail-") {
-                assert!(!found.is_empty(), "{code}/{name}: expected a {code} finding, got none");
+                assert!(
+                    !found.is_empty(),
+                    "{code}/{name}: expected a {code} finding, got none"
+                );
             } else {
-                assert!(found.is_empty(), "{code}/{name}: expected no {code} finding, got {found:#?}");
+                assert!(
+                    found.is_empty(),
+                    "{code}/{name}: expected no {code} finding, got {found:#?}"
+                );
             }
             checked += 1;
         }
@@ -53,7 +68,10 @@ fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
 #[test]
 fn malicious_pickles_are_caught_with_the_global_named() {
     let expected: &[(&str, &[&str])] = &[
-        ("fail-getattr-chain", &["builtins.getattr", "builtins.__import__"]),
+        (
+            "fail-getattr-chain",
+            &["builtins.getattr", "builtins.__import__"],
+        ),
         ("fail-global-posix-system", &["posix.system"]),
         ("fail-inst-subprocess", &["subprocess.Popen"]),
         ("fail-joblib", &["os.system"]),
@@ -64,14 +82,24 @@ fn malicious_pickles_are_caught_with_the_global_named() {
         ("fail-stack-global-memo", &["builtins.exec"]),
         ("fail-torch-zip", &["os.system"]),
     ];
-    let all: Vec<String> = cases("MOD001").into_iter().map(|(n, _)| n).filter(|n| n.starts_with("fail-")).collect();
+    let all: Vec<String> = cases("MOD001")
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with("fail-"))
+        .collect();
     let listed: Vec<String> = expected.iter().map(|(n, _)| (*n).to_owned()).collect();
-    assert_eq!(all, listed, "every MOD001 fail case needs its expected globals here");
+    assert_eq!(
+        all, listed,
+        "every MOD001 fail case needs its expected globals here"
+    );
     for (case, globals) in expected {
         let found = findings(&fixtures().join("MOD001").join(case));
         for global in *globals {
             assert!(
-                found.iter().any(|f| f.code == "MOD001" && f.message.contains(&format!(" imports {global} "))),
+                found
+                    .iter()
+                    .any(|f| f.code == "MOD001"
+                        && f.message.contains(&format!(" imports {global} "))),
                 "MOD001/{case}: no finding names {global}: {found:#?}"
             );
         }
@@ -80,10 +108,21 @@ fn malicious_pickles_are_caught_with_the_global_named() {
 
 #[test]
 fn benign_checkpoints_are_not_called_unsafe() {
-    for case in ["pass-numpy-array", "pass-sklearn", "pass-torch-state-dict", "pass-transformers-training-args"] {
+    for case in [
+        "pass-numpy-array",
+        "pass-sklearn",
+        "pass-torch-state-dict",
+        "pass-transformers-training-args",
+    ] {
         let found = findings(&fixtures().join("MOD001").join(case));
-        let unsafe_findings: Vec<&Finding> = found.iter().filter(|f| f.code.starts_with("MOD") || f.code == "BOM001").collect();
-        assert!(unsafe_findings.is_empty(), "MOD001/{case} was flagged: {unsafe_findings:#?}");
+        let unsafe_findings: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.code.starts_with("MOD") || f.code == "BOM001")
+            .collect();
+        assert!(
+            unsafe_findings.is_empty(),
+            "MOD001/{case} was flagged: {unsafe_findings:#?}"
+        );
     }
 }
 
@@ -100,6 +139,10 @@ fn hostile_headers_are_parse_findings_naming_the_problem() {
         let found = findings(&fixtures().join("BOM001").join(case));
         let bom001: Vec<&Finding> = found.iter().filter(|f| f.code == "BOM001").collect();
         assert_eq!(bom001.len(), 1, "BOM001/{case}: {found:#?}");
-        assert!(bom001[0].message.contains(word), "BOM001/{case}: message should mention `{word}`: {}", bom001[0].message);
+        assert!(
+            bom001[0].message.contains(word),
+            "BOM001/{case}: message should mention `{word}`: {}",
+            bom001[0].message
+        );
     }
 }

@@ -8,13 +8,21 @@ use aibom::report::{Content, Format, RenderOptions, reporter};
 use aibom::{ScanOptions, ScanResult, scan};
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path)
 }
 
 fn json(result: &ScanResult) -> String {
     let mut out = Vec::new();
-    let options = RenderOptions { content: Content::Scan, color: false, quiet: false };
-    reporter(Format::Json).render(result, &options, &mut out).expect("render");
+    let options = RenderOptions {
+        content: Content::Scan,
+        color: false,
+        quiet: false,
+    };
+    reporter(Format::Json)
+        .render(result, &options, &mut out)
+        .expect("render");
     String::from_utf8(out).expect("utf-8")
 }
 
@@ -29,54 +37,141 @@ fn demo_inventory_has_every_kind_and_its_lineage() {
     let expect = [
         ("model:models/acme-base-1b", ComponentKind::Model),
         ("adapter:models/support-lora", ComponentKind::Adapter),
-        ("quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf", ComponentKind::Quantization),
+        (
+            "quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf",
+            ComponentKind::Quantization,
+        ),
         ("merge:merges/acme-merge", ComponentKind::Merge),
         ("dataset:data/support-chats", ComponentKind::Dataset),
         ("corpus:data/eval/questions.csv", ComponentKind::Corpus),
         ("model:hub/meta-llama/Llama-3.1-8B", ComponentKind::Model),
-        ("model:vendor/hf-cache/models--acme--tiny-bert", ComponentKind::Model),
-        ("licence-document:models/acme-base-1b/LICENSE", ComponentKind::LicenceDocument),
+        (
+            "model:vendor/hf-cache/models--acme--tiny-bert",
+            ComponentKind::Model,
+        ),
+        (
+            "licence-document:models/acme-base-1b/LICENSE",
+            ComponentKind::LicenceDocument,
+        ),
     ];
     for (id, kind) in expect {
-        let c = inv.component(id).unwrap_or_else(|| panic!("no component {id}; have {:?}", inv.components.keys().collect::<Vec<_>>()));
+        let c = inv.component(id).unwrap_or_else(|| {
+            panic!(
+                "no component {id}; have {:?}",
+                inv.components.keys().collect::<Vec<_>>()
+            )
+        });
         assert_eq!(c.kind, kind, "{id}");
     }
-    assert!(inv.component("model:hub/meta-llama/Llama-3.1-8B").unwrap().external);
+    assert!(
+        inv.component("model:hub/meta-llama/Llama-3.1-8B")
+            .unwrap()
+            .external
+    );
     let has = |from: &str, kind: &str, to: &str| {
-        inv.relations.iter().any(|r| r.from == from && format!("{:?}", r.kind) == kind && r.to == to)
+        inv.relations
+            .iter()
+            .any(|r| r.from == from && format!("{:?}", r.kind) == kind && r.to == to)
     };
-    assert!(has("adapter:models/support-lora", "DerivedFrom", "model:hub/meta-llama/Llama-3.1-8B"));
-    assert!(has("adapter:models/support-lora", "TrainedOn", "dataset:data/support-chats"), "axolotl config lineage");
-    assert!(has("quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf", "DerivedFrom", "model:hub/meta-llama/Llama-3.1-8B"));
-    assert!(has("merge:merges/acme-merge", "DerivedFrom", "model:models/acme-base-1b"));
-    assert!(has("model:models/acme-base-1b", "LicensedBy", "licence-document:models/acme-base-1b/LICENSE"));
+    assert!(has(
+        "adapter:models/support-lora",
+        "DerivedFrom",
+        "model:hub/meta-llama/Llama-3.1-8B"
+    ));
+    assert!(
+        has(
+            "adapter:models/support-lora",
+            "TrainedOn",
+            "dataset:data/support-chats"
+        ),
+        "axolotl config lineage"
+    );
+    assert!(has(
+        "quantization:models/support-gguf/acme-support-8b.Q4_K_M.gguf",
+        "DerivedFrom",
+        "model:hub/meta-llama/Llama-3.1-8B"
+    ));
+    assert!(has(
+        "merge:merges/acme-merge",
+        "DerivedFrom",
+        "model:models/acme-base-1b"
+    ));
+    assert!(has(
+        "model:models/acme-base-1b",
+        "LicensedBy",
+        "licence-document:models/acme-base-1b/LICENSE"
+    ));
     // Every weight file has a SHA-256.
-    for c in inv.components.values().filter(|c| c.kind.is_model_like() && !c.external) {
+    for c in inv
+        .components
+        .values()
+        .filter(|c| c.kind.is_model_like() && !c.external)
+    {
         for f in &c.files {
             assert!(f.sha256.is_some(), "{} has no hash", f.path);
         }
     }
-    let codes: Vec<(&str, &str)> = result.findings.iter().map(|f| (f.code, f.component.as_deref().unwrap_or(""))).collect();
-    assert!(codes.contains(&("MOD001", "model:models/legacy-classifier/classifier.pt")), "{codes:?}");
-    assert!(codes.contains(&("MOD004", "model:models/remote-code-model")), "{codes:?}");
-    assert!(codes.contains(&("BOM002", "model:models/vision-onnx/model.onnx")), "{codes:?}");
-    assert!(!codes.iter().any(|(code, c)| code.starts_with("MOD") && c.contains("sklearn-scaler")), "{codes:?}");
-    assert!(!codes.iter().any(|(code, _)| *code == "BOM001"), "the demo parses cleanly: {:#?}", result.findings);
+    let codes: Vec<(&str, &str)> = result
+        .findings
+        .iter()
+        .map(|f| (f.code, f.component.as_deref().unwrap_or("")))
+        .collect();
+    assert!(
+        codes.contains(&("MOD001", "model:models/legacy-classifier/classifier.pt")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("MOD004", "model:models/remote-code-model")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("BOM002", "model:models/vision-onnx/model.onnx")),
+        "{codes:?}"
+    );
+    assert!(
+        !codes
+            .iter()
+            .any(|(code, c)| code.starts_with("MOD") && c.contains("sklearn-scaler")),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|(code, _)| *code == "BOM001"),
+        "the demo parses cleanly: {:#?}",
+        result.findings
+    );
 }
 
 #[test]
 fn hf_cache_repositories_give_repo_ids_revisions_and_blob_hashes() {
     let result = scan_dir(&fixture("demo"));
-    let c = result.inventory.component("model:vendor/hf-cache/models--acme--tiny-bert").expect("cache component");
+    let c = result
+        .inventory
+        .component("model:vendor/hf-cache/models--acme--tiny-bert")
+        .expect("cache component");
     assert_eq!(c.hub_id.as_deref(), Some("acme/tiny-bert"));
     let revision = c.revision.as_deref().expect("revision from refs/main");
     assert_eq!(revision.len(), 40);
-    let weights = c.files.iter().find(|f| f.path.ends_with("model.safetensors")).expect("snapshot file");
+    let weights = c
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("model.safetensors"))
+        .expect("snapshot file");
     assert!(weights.path.contains(revision));
     let blob = weights.sha256.as_deref().expect("blob hash");
-    let content = std::fs::read(fixture("demo/vendor/hf-cache/models--acme--tiny-bert/blobs").join(blob)).expect("blob");
-    assert_eq!(blob, sha256_hex(&content), "the blob name is the content's SHA-256");
-    assert!(c.files.iter().any(|f| f.path.ends_with("config.json") && f.sha256.is_none()), "git SHA-1 blobs are not SHA-256");
+    let content =
+        std::fs::read(fixture("demo/vendor/hf-cache/models--acme--tiny-bert/blobs").join(blob))
+            .expect("blob");
+    assert_eq!(
+        blob,
+        sha256_hex(&content),
+        "the blob name is the content's SHA-256"
+    );
+    assert!(
+        c.files
+            .iter()
+            .any(|f| f.path.ends_with("config.json") && f.sha256.is_none()),
+        "git SHA-1 blobs are not SHA-256"
+    );
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -87,15 +182,35 @@ fn sha256_hex(bytes: &[u8]) -> String {
 #[test]
 fn lfs_pointer_weights_are_inventoried_without_reading_weights() {
     let result = scan_dir(&fixture("lfs-only"));
-    assert_eq!(result.stats.bytes_hashed, 0, "nothing may be hashed: every hash comes from a pointer");
-    let big_a = result.inventory.component("model:models/big-a").expect("big-a");
+    assert_eq!(
+        result.stats.bytes_hashed, 0,
+        "nothing may be hashed: every hash comes from a pointer"
+    );
+    let big_a = result
+        .inventory
+        .component("model:models/big-a")
+        .expect("big-a");
     assert_eq!(big_a.files.len(), 2);
     for f in &big_a.files {
-        assert!(f.size > 1_000_000_000, "{}: the real size, not the pointer's", f.path);
-        assert_eq!(f.hash_source, Some(aibom::artifact::parsed::HashSource::LfsPointer));
+        assert!(
+            f.size > 1_000_000_000,
+            "{}: the real size, not the pointer's",
+            f.path
+        );
+        assert_eq!(
+            f.hash_source,
+            Some(aibom::artifact::parsed::HashSource::LfsPointer)
+        );
         assert!(f.sha256.as_deref().is_some_and(|h| h.len() == 64));
     }
-    assert!(result.findings.iter().all(|f| f.code != "BOM001" && f.code != "BOM003"), "{:#?}", result.findings);
+    assert!(
+        result
+            .findings
+            .iter()
+            .all(|f| f.code != "BOM001" && f.code != "BOM003"),
+        "{:#?}",
+        result.findings
+    );
 }
 
 #[test]
@@ -114,7 +229,12 @@ fn listing(dir: &Path) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .map(|e| (e.path().display().to_string(), e.path().symlink_metadata().unwrap().len()))
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                e.path().symlink_metadata().unwrap().len(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -136,15 +256,29 @@ fn the_hash_cache_makes_a_rescan_read_nothing_and_lives_outside_the_tree() {
     let mut options = ScanOptions::new(tree.path());
     options.cache_dir = Some(cache.path().to_owned());
     let first = scan(options).unwrap();
-    assert_eq!((first.stats.hashes_computed, first.stats.hashes_from_cache), (1, 0));
+    assert_eq!(
+        (first.stats.hashes_computed, first.stats.hashes_from_cache),
+        (1, 0)
+    );
 
     let mut options = ScanOptions::new(tree.path());
     options.cache_dir = Some(cache.path().to_owned());
     let second = scan(options).unwrap();
-    assert_eq!((second.stats.hashes_computed, second.stats.hashes_from_cache), (0, 1));
+    assert_eq!(
+        (second.stats.hashes_computed, second.stats.hashes_from_cache),
+        (0, 1)
+    );
     assert_eq!(second.stats.bytes_hashed, 0);
-    assert_eq!(json(&first), json(&second), "cache hits must not change the output");
-    assert_eq!(before, listing(tree.path()), "a scan must not write into the scanned tree");
+    assert_eq!(
+        json(&first),
+        json(&second),
+        "cache hits must not change the output"
+    );
+    assert_eq!(
+        before,
+        listing(tree.path()),
+        "a scan must not write into the scanned tree"
+    );
 }
 
 const POINTER_OID: &str = "9d7b3e2f5a0c4b1d8e6f7a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
@@ -159,7 +293,11 @@ fn lfs_pointer_size_is_checked_against_the_local_lfs_store() {
     git2::Repository::init(tree.path()).unwrap();
     std::fs::write(tree.path().join("model.safetensors"), pointer(5000)).unwrap();
     std::fs::write(tree.path().join("README.md"), "---\nlicense: mit\n---\n").unwrap();
-    let objects = tree.path().join(".git/lfs/objects").join(&POINTER_OID[..2]).join(&POINTER_OID[2..4]);
+    let objects = tree
+        .path()
+        .join(".git/lfs/objects")
+        .join(&POINTER_OID[..2])
+        .join(&POINTER_OID[2..4]);
     std::fs::create_dir_all(&objects).unwrap();
     std::fs::write(objects.join(POINTER_OID), vec![0u8; 4096]).unwrap();
     let found = scan_dir(tree.path()).findings;
@@ -168,7 +306,13 @@ fn lfs_pointer_size_is_checked_against_the_local_lfs_store() {
     assert!(bom004[0].message.contains("5000") && bom004[0].message.contains("4096"));
 
     std::fs::write(objects.join(POINTER_OID), vec![0u8; 5000]).unwrap();
-    assert!(scan_dir(tree.path()).findings.iter().all(|f| f.code != "BOM004"), "equal sizes are fine");
+    assert!(
+        scan_dir(tree.path())
+            .findings
+            .iter()
+            .all(|f| f.code != "BOM004"),
+        "equal sizes are fine"
+    );
 }
 
 #[test]
@@ -184,7 +328,9 @@ fn real_weights_are_checked_against_the_pointer_in_the_git_index() {
     std::fs::write(tree.path().join("weights.bin"), b"\x80\x02N.").unwrap();
     let found = scan_dir(tree.path()).findings;
     assert!(
-        found.iter().any(|f| f.code == "BOM004" && f.message.contains("999") && f.message.contains("the working tree")),
+        found.iter().any(|f| f.code == "BOM004"
+            && f.message.contains("999")
+            && f.message.contains("the working tree")),
         "{found:#?}"
     );
 }

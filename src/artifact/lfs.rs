@@ -20,9 +20,13 @@ pub fn looks_like_pointer(prefix: &[u8]) -> bool {
 
 pub fn parse(bytes: &[u8]) -> ParseResult<LfsPointer> {
     if bytes.len() as u64 > MAX_POINTER_BYTES {
-        return Err(ParseError::limit("LFS pointer size", "LFS pointer larger than 1024 bytes"));
+        return Err(ParseError::limit(
+            "LFS pointer size",
+            "LFS pointer larger than 1024 bytes",
+        ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| ParseError::new("LFS pointer is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| ParseError::new("LFS pointer is not UTF-8"))?;
     let mut oid = None;
     let mut size = None;
     for line in text.lines() {
@@ -57,7 +61,8 @@ mod tests {
 
     #[test]
     fn parses_a_pointer() {
-        let text = format!("version https://git-lfs.github.com/spec/v1\noid sha256:{OID}\nsize 12345\n");
+        let text =
+            format!("version https://git-lfs.github.com/spec/v1\noid sha256:{OID}\nsize 12345\n");
         assert!(looks_like_pointer(text.as_bytes()));
         let p = parse(text.as_bytes()).unwrap();
         assert_eq!(p.oid_sha256, OID);

@@ -38,15 +38,27 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), offset: None, limit: None }
+        ParseError {
+            message: message.into(),
+            offset: None,
+            limit: None,
+        }
     }
 
     pub fn at(offset: u64, message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), offset: Some(offset), limit: None }
+        ParseError {
+            message: message.into(),
+            offset: Some(offset),
+            limit: None,
+        }
     }
 
     pub fn limit(limit: &'static str, message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), offset: None, limit: Some(limit) }
+        ParseError {
+            message: message.into(),
+            offset: None,
+            limit: Some(limit),
+        }
     }
 }
 

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::corpus::CorpusFormat;
 use super::{
-    ParseError, ParseResult, card, corpus, croissant, gguf, hf_config, keras, lfs, limits, numpy, onnx,
-    pickle, safetensors, training, zipped,
+    ParseError, ParseResult, card, corpus, croissant, gguf, hf_config, keras, lfs, limits, numpy,
+    onnx, pickle, safetensors, training, zipped,
 };
 use crate::detect::{ArtifactKind, Sniffed, sniff};
 
@@ -30,8 +30,11 @@ pub enum HashSource {
     Content,
 }
 
+/// One value per parsed file, held until the scan ends; boxing the larger variants would save
+/// a few hundred bytes per file and cost an allocation each, so they are not boxed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", content = "data", rename_all = "kebab-case")]
+#[allow(clippy::large_enum_variant)]
 pub enum Artifact {
     AdapterConfig(hf_config::AdapterConfig),
     Card(card::Card),
@@ -41,8 +44,13 @@ pub enum Artifact {
     DatasetInfo(BTreeMap<String, training::DatasetInfoEntry>),
     Gguf(gguf::GgufMetadata),
     Keras(keras::KerasScan),
-    LfsPointer { oid_sha256: String, size: u64 },
-    LicenseFile { title: String },
+    LfsPointer {
+        oid_sha256: String,
+        size: u64,
+    },
+    LicenseFile {
+        title: String,
+    },
     ModelConfig(hf_config::ModelConfig),
     Npy(numpy::NpyScan),
     Npz(numpy::NpzScan),
@@ -81,17 +89,27 @@ pub fn read_text(path: &Path, size: u64) -> ParseResult<String> {
     if size > limits::TEXT_BYTES {
         return Err(ParseError::limit(
             "text size",
-            format!("{size} bytes is more than the {} byte limit for text artefacts", limits::TEXT_BYTES),
+            format!(
+                "{size} bytes is more than the {} byte limit for text artefacts",
+                limits::TEXT_BYTES
+            ),
         ));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    File::open(path)?.take(limits::TEXT_BYTES).read_to_end(&mut bytes)?;
-    String::from_utf8(bytes).map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
+    File::open(path)?
+        .take(limits::TEXT_BYTES)
+        .read_to_end(&mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
 }
 
 /// Parse one file whose kind is known. Returns the artefact (or why it could not be parsed)
 /// and, for an LFS pointer, the pointer.
-pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> (ParseResult<Artifact>, Option<lfs::LfsPointer>) {
+pub fn parse_file(
+    path: &Path,
+    kind: ArtifactKind,
+    size: u64,
+) -> (ParseResult<Artifact>, Option<lfs::LfsPointer>) {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return (Err(e.into()), None),
@@ -106,7 +124,13 @@ pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> (ParseResult<Ar
     if sniffed == Sniffed::LfsPointer && size <= lfs::MAX_POINTER_BYTES {
         let pointer = read_text(path, size).and_then(|t| lfs::parse(t.as_bytes()));
         return match pointer {
-            Ok(p) => (Ok(Artifact::LfsPointer { oid_sha256: p.oid_sha256.clone(), size: p.size }), Some(p)),
+            Ok(p) => (
+                Ok(Artifact::LfsPointer {
+                    oid_sha256: p.oid_sha256.clone(),
+                    size: p.size,
+                }),
+                Some(p),
+            ),
             Err(e) => (Err(e), None),
         };
     }
@@ -129,7 +153,13 @@ fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-fn parse_content(path: &Path, file: File, kind: ArtifactKind, size: u64, sniffed: Sniffed) -> ParseResult<Artifact> {
+fn parse_content(
+    path: &Path,
+    file: File,
+    kind: ArtifactKind,
+    size: u64,
+    sniffed: Sniffed,
+) -> ParseResult<Artifact> {
     use ArtifactKind as K;
     let text = || read_text(path, size);
     match kind {
@@ -145,35 +175,64 @@ fn parse_content(path: &Path, file: File, kind: ArtifactKind, size: u64, sniffed
         }
         K::ShardIndex => Ok(Artifact::ShardIndex(safetensors::parse_index(&text()?)?)),
         K::Gguf => Ok(Artifact::Gguf(gguf::parse(BufReader::new(file), size)?)),
-        K::Pickle if sniffed == Sniffed::Zip => Ok(Artifact::TorchZip(zipped::scan_torch_zip(BufReader::new(file))?)),
-        K::Pickle => Ok(Artifact::Pickle(pickle::scan(BufReader::with_capacity(1 << 16, file))?)),
-        K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(BufReader::new(file))?)),
+        K::Pickle if sniffed == Sniffed::Zip => Ok(Artifact::TorchZip(zipped::scan_torch_zip(
+            BufReader::new(file),
+        )?)),
+        K::Pickle => Ok(Artifact::Pickle(pickle::scan(BufReader::with_capacity(
+            1 << 16,
+            file,
+        ))?)),
+        K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(BufReader::new(
+            file,
+        ))?)),
         K::H5 => Ok(Artifact::Keras(keras::scan_h5(BufReader::new(file), size)?)),
         K::Onnx => Ok(Artifact::Onnx(onnx::parse(BufReader::new(file), size)?)),
         K::Npy => Ok(Artifact::Npy(numpy::scan_npy(BufReader::new(file), size)?)),
         K::Npz => Ok(Artifact::Npz(numpy::scan_npz(BufReader::new(file))?)),
         K::Card => Ok(Artifact::Card(card::parse(&text()?)?)),
-        K::ModelConfig => Ok(Artifact::ModelConfig(hf_config::parse_model_config(&text()?)?)),
-        K::AdapterConfig => Ok(Artifact::AdapterConfig(hf_config::parse_adapter_config(&text()?)?)),
-        K::TokenizerConfig => Ok(Artifact::TokenizerConfig(hf_config::parse_tokenizer_config(&text()?)?)),
-        K::ChatTemplate => Ok(Artifact::ChatTemplate(hf_config::parse_chat_template_file(&text()?))),
-        K::ChatTemplateJson => Ok(Artifact::ChatTemplate(hf_config::parse_tokenizer_config(&text()?)?)),
+        K::ModelConfig => Ok(Artifact::ModelConfig(hf_config::parse_model_config(
+            &text()?,
+        )?)),
+        K::AdapterConfig => Ok(Artifact::AdapterConfig(hf_config::parse_adapter_config(
+            &text()?,
+        )?)),
+        K::TokenizerConfig => Ok(Artifact::TokenizerConfig(
+            hf_config::parse_tokenizer_config(&text()?)?,
+        )),
+        K::ChatTemplate => Ok(Artifact::ChatTemplate(hf_config::parse_chat_template_file(
+            &text()?,
+        ))),
+        K::ChatTemplateJson => Ok(Artifact::ChatTemplate(hf_config::parse_tokenizer_config(
+            &text()?,
+        )?)),
         K::Croissant => Ok(Artifact::Croissant(croissant::parse(&text()?)?)),
-        K::DatasetInfo => Ok(Artifact::DatasetInfo(training::parse_dataset_info(&text()?)?)),
+        K::DatasetInfo => Ok(Artifact::DatasetInfo(training::parse_dataset_info(
+            &text()?
+        )?)),
         K::TrainingCandidate => {
             if size > 1024 * 1024 {
                 return Ok(Artifact::Other);
             }
-            let is_yaml = !path.extension().is_some_and(|e| e == "json");
+            let is_yaml = path.extension().is_none_or(|e| e != "json");
             Ok(training::parse(&text()?, is_yaml)?.map_or(Artifact::Other, Artifact::Training))
         }
         K::Corpus(CorpusFormat::Parquet) => Ok(Artifact::Corpus(corpus::scan_parquet(file)?)),
-        K::Corpus(format) => Ok(Artifact::Corpus(corpus::scan_text(BufReader::with_capacity(1 << 16, file), format)?)),
+        K::Corpus(format) => Ok(Artifact::Corpus(corpus::scan_text(
+            BufReader::with_capacity(1 << 16, file),
+            format,
+        )?)),
         K::LicenseFile => {
             let mut head = Vec::new();
             file.take(4096).read_to_end(&mut head)?;
             let head = String::from_utf8_lossy(&head);
-            let title = head.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").chars().take(120).collect();
+            let title = head
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect();
             Ok(Artifact::LicenseFile { title })
         }
     }

@@ -25,12 +25,22 @@ impl TextSpan {
         let line = memchr::memchr_iter(b'\n', before).count() as u32 + 1;
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count() as u32 + 1;
-        TextSpan { line, column, offset, len }
+        TextSpan {
+            line,
+            column,
+            offset,
+            len,
+        }
     }
 
     /// The first line of a file, for findings about a whole file.
     pub fn first_line() -> TextSpan {
-        TextSpan { line: 1, column: 1, offset: 0, len: 0 }
+        TextSpan {
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 0,
+        }
     }
 }
 
@@ -73,7 +83,11 @@ pub fn find_yaml_key(text: &str, key: &str) -> Option<TextSpan> {
         if let Some(rest) = bare.or(quoted)
             && rest.trim_start().starts_with(':')
         {
-            return Some(TextSpan::at(text, offset + indent, trimmed.len() - rest.len()));
+            return Some(TextSpan::at(
+                text,
+                offset + indent,
+                trimmed.len() - rest.len(),
+            ));
         }
         offset += line.len();
     }
@@ -120,7 +134,9 @@ pub fn parse_json(text: &str) -> ParseResult<serde_json::Value> {
     }
     serde_json::from_str(text).map_err(|e| {
         let mut err = ParseError::new(format!("invalid JSON: {e}"));
-        if e.classify() == serde_json::error::Category::Syntax && e.to_string().contains("recursion") {
+        if e.classify() == serde_json::error::Category::Syntax
+            && e.to_string().contains("recursion")
+        {
             err.limit = Some("nesting depth");
         }
         err
@@ -140,9 +156,10 @@ pub fn str_at<'a>(value: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 pub fn strings_at(value: &serde_json::Value, key: &str) -> Vec<String> {
     match value.get(key) {
         Some(serde_json::Value::String(s)) => vec![s.clone()],
-        Some(serde_json::Value::Array(items)) => {
-            items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-        }
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }

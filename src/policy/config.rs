@@ -55,7 +55,13 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(name: &str, text: &str, message: impl Into<String>, span: Option<std::ops::Range<usize>>, label: &str) -> Self {
+    fn new(
+        name: &str,
+        text: &str,
+        message: impl Into<String>,
+        span: Option<std::ops::Range<usize>>,
+        label: &str,
+    ) -> Self {
         ConfigError {
             message: message.into(),
             src: NamedSource::new(name, text.to_owned()),
@@ -65,7 +71,7 @@ impl ConfigError {
         }
     }
 
-    fn help(mut self, help: impl Into<String>) -> Self {
+    fn help(mut self: Box<Self>, help: impl Into<String>) -> Box<Self> {
         self.help = Some(help.into());
         self
     }
@@ -82,19 +88,35 @@ impl ConfigError {
 }
 
 /// Load and validate a config file.
-pub fn load(path: &Path) -> Result<Policy, ConfigError> {
+pub fn load(path: &Path) -> Result<Policy, Box<ConfigError>> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        ConfigError::new(&name, "", format!("cannot read config {name}: {e}"), None, "")
+        Box::new(ConfigError::new(
+            &name,
+            "",
+            format!("cannot read config {name}: {e}"),
+            None,
+            "",
+        ))
     })?;
     load_str(&text, &name, Some(path.to_owned()))
 }
 
 /// Parse and validate config text; `name` is used in diagnostics.
-pub fn load_str(text: &str, name: &str, source: Option<PathBuf>) -> Result<Policy, ConfigError> {
+pub fn load_str(
+    text: &str,
+    name: &str,
+    source: Option<PathBuf>,
+) -> Result<Policy, Box<ConfigError>> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_owned();
-        ConfigError::new(name, text, format!("invalid config: {message}"), e.span(), "here")
+        Box::new(ConfigError::new(
+            name,
+            text,
+            format!("invalid config: {message}"),
+            e.span(),
+            "here",
+        ))
     })?;
     validate(raw, source, text).map_err(|mut e| {
         e.src = NamedSource::new(name, text.to_owned());
@@ -103,20 +125,33 @@ pub fn load_str(text: &str, name: &str, source: Option<PathBuf>) -> Result<Polic
 }
 
 /// Validate raw config into a policy. `text` is the config source, for error snippets.
-pub fn validate(raw: RawConfig, source: Option<PathBuf>, text: &str) -> Result<Policy, ConfigError> {
-    let name = source.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "aibom.toml".to_owned());
-    let err = |message: String, span: std::ops::Range<usize>, label: &str| ConfigError::new(&name, text, message, Some(span), label);
+pub fn validate(
+    raw: RawConfig,
+    source: Option<PathBuf>,
+    text: &str,
+) -> Result<Policy, Box<ConfigError>> {
+    let name = source
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "aibom.toml".to_owned());
+    let err = |message: String, span: std::ops::Range<usize>, label: &str| {
+        Box::new(ConfigError::new(&name, text, message, Some(span), label))
+    };
 
-    let mut severities: BTreeMap<&'static str, Option<Severity>> =
-        RULES.iter().map(|r| (r.meta().code, Some(r.meta().default_severity))).collect();
+    let mut severities: BTreeMap<&'static str, Option<Severity>> = RULES
+        .iter()
+        .map(|r| (r.meta().code, Some(r.meta().default_severity)))
+        .collect();
 
     let preset = match &raw.preset {
         Some(p) => {
             let name = p.get_ref().as_str();
             let Some((_, preset_text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
                 let known: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
-                return Err(err(format!("unknown preset `{name}`"), p.span(), "not a preset")
-                    .help(format!("presets: {}", known.join(", "))));
+                return Err(
+                    err(format!("unknown preset `{name}`"), p.span(), "not a preset")
+                        .help(format!("presets: {}", known.join(", "))),
+                );
             };
             apply_preset(name, preset_text, &mut severities);
             name.to_owned()
@@ -126,16 +161,24 @@ pub fn validate(raw: RawConfig, source: Option<PathBuf>, text: &str) -> Result<P
 
     for (code, level) in &raw.rules {
         let Some(rule) = crate::rules::find(code.get_ref()) else {
-            return Err(err(format!("unknown rule `{}`", code.get_ref()), code.span(), "no rule has this code")
-                .help("`aibom rules` lists every rule"));
+            return Err(err(
+                format!("unknown rule `{}`", code.get_ref()),
+                code.span(),
+                "no rule has this code",
+            )
+            .help("`aibom rules` lists every rule"));
         };
         let value = match level.get_ref().as_str() {
             "off" => None,
             other => match Severity::parse(other) {
                 Some(s) => Some(s),
                 None => {
-                    return Err(err(format!("invalid severity `{other}` for {}", rule.meta().code), level.span(), "expected a severity")
-                        .help("use \"error\", \"warning\", \"note\" or \"off\""));
+                    return Err(err(
+                        format!("invalid severity `{other}` for {}", rule.meta().code),
+                        level.span(),
+                        "expected a severity",
+                    )
+                    .help("use \"error\", \"warning\", \"note\" or \"off\""));
                 }
             },
         };
@@ -144,7 +187,11 @@ pub fn validate(raw: RawConfig, source: Option<PathBuf>, text: &str) -> Result<P
 
     let fail_on = match &raw.fail_on {
         Some(f) => Some(FailOn::parse(f.get_ref()).ok_or_else(|| {
-            err(format!("invalid fail_on `{}`", f.get_ref()), f.span(), "expected error, warning, note or never")
+            err(
+                format!("invalid fail_on `{}`", f.get_ref()),
+                f.span(),
+                "expected error, warning, note or never",
+            )
         })?),
         None => None,
     };
@@ -152,12 +199,19 @@ pub fn validate(raw: RawConfig, source: Option<PathBuf>, text: &str) -> Result<P
     let mut builder = GlobSetBuilder::new();
     let mut exclude_patterns = Vec::new();
     for pattern in raw.scan.iter().flat_map(|s| s.exclude.iter()) {
-        let glob = Glob::new(pattern.get_ref())
-            .map_err(|e| err(format!("invalid exclude glob: {}", e.kind()), pattern.span(), "this glob"))?;
+        let glob = Glob::new(pattern.get_ref()).map_err(|e| {
+            err(
+                format!("invalid exclude glob: {}", e.kind()),
+                pattern.span(),
+                "this glob",
+            )
+        })?;
         builder.add(glob);
         exclude_patterns.push(pattern.get_ref().clone());
     }
-    let exclude = builder.build().map_err(|e| err(format!("invalid exclude globs: {e}"), 0..0, ""))?;
+    let exclude = builder
+        .build()
+        .map_err(|e| err(format!("invalid exclude globs: {e}"), 0..0, ""))?;
 
     let not_evaluated = [
         ("project", raw.project.is_some()),
@@ -173,7 +227,15 @@ pub fn validate(raw: RawConfig, source: Option<PathBuf>, text: &str) -> Result<P
     .map(|(name, _)| name.to_owned())
     .collect();
 
-    Ok(Policy { severities, preset, fail_on, exclude, exclude_patterns, source, not_evaluated })
+    Ok(Policy {
+        severities,
+        preset,
+        fail_on,
+        exclude,
+        exclude_patterns,
+        source,
+        not_evaluated,
+    })
 }
 
 /// Presets are embedded and tested; a malformed preset is a bug caught by the tests.
@@ -208,19 +270,39 @@ mod tests {
         sorted.sort();
         assert_eq!(names, sorted);
         for (name, text) in PRESETS {
-            let value: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("preset {name}: {e}"));
-            assert!(value.get("description").is_some_and(|d| d.is_str()), "preset {name} needs a description");
-            for (code, level) in value.get("rules").and_then(|r| r.as_table()).into_iter().flatten() {
-                assert!(crate::rules::find(code).is_some(), "preset {name} names unknown rule {code}");
+            let value: toml::Table =
+                toml::from_str(text).unwrap_or_else(|e| panic!("preset {name}: {e}"));
+            assert!(
+                value.get("description").is_some_and(|d| d.is_str()),
+                "preset {name} needs a description"
+            );
+            for (code, level) in value
+                .get("rules")
+                .and_then(|r| r.as_table())
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    crate::rules::find(code).is_some(),
+                    "preset {name} names unknown rule {code}"
+                );
                 let level = level.as_str().unwrap_or_default();
-                assert!(level == "off" || Severity::parse(level).is_some(), "preset {name}: bad level {level}");
+                assert!(
+                    level == "off" || Severity::parse(level).is_some(),
+                    "preset {name}: bad level {level}"
+                );
             }
         }
     }
 
     #[test]
     fn overrides_apply_over_presets() {
-        let policy = load_str("preset = \"strict\"\n[rules]\nMOD002 = \"note\"\nBOM002 = \"off\"\n", "t.toml", None).unwrap();
+        let policy = load_str(
+            "preset = \"strict\"\n[rules]\nMOD002 = \"note\"\nBOM002 = \"off\"\n",
+            "t.toml",
+            None,
+        )
+        .unwrap();
         assert_eq!(policy.severity("MOD002"), Some(Severity::Note));
         assert_eq!(policy.severity("BOM002"), None);
         assert_eq!(policy.severity("MOD004"), Some(Severity::Error));
@@ -242,7 +324,12 @@ mod tests {
 
     #[test]
     fn future_tables_are_accepted_and_reported() {
-        let policy = load_str("[project]\ncommercial = true\n[[tool]]\nid = \"mcp:x\"\n", "t.toml", None).unwrap();
+        let policy = load_str(
+            "[project]\ncommercial = true\n[[tool]]\nid = \"mcp:x\"\n",
+            "t.toml",
+            None,
+        )
+        .unwrap();
         assert_eq!(policy.not_evaluated, vec!["project", "tool"]);
     }
 }

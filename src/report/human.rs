@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use super::{Content, RenderOptions, Reporter};
 use crate::finding::{Finding, Severity};
@@ -23,7 +25,12 @@ const EVALUATED: &[&str] = &["BOM", "MOD"];
 const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN", "PRM", "TOOL", "EXC"];
 
 impl Reporter for Human {
-    fn render(&self, result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    fn render(
+        &self,
+        result: &ScanResult,
+        options: &RenderOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         if !options.quiet {
             inventory_table(&result.inventory, options, out)?;
         }
@@ -38,7 +45,11 @@ impl Reporter for Human {
 }
 
 fn paint(text: &str, code: &str, options: &RenderOptions) -> String {
-    if options.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    if options.color {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
 }
 
 fn human_size(bytes: u64) -> String {
@@ -49,19 +60,43 @@ fn human_size(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 fn licences(c: &Component) -> String {
-    let mut values: Vec<&str> = c.declared_licenses.iter().map(|l| l.value.as_str()).collect();
+    let mut values: Vec<&str> = c
+        .declared_licenses
+        .iter()
+        .map(|l| l.value.as_str())
+        .collect();
     values.sort();
     values.dedup();
-    if values.is_empty() { "-".to_owned() } else { values.join(", ") }
+    if values.is_empty() {
+        "-".to_owned()
+    } else {
+        values.join(", ")
+    }
 }
 
-fn inventory_table(inv: &Inventory, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+fn inventory_table(
+    inv: &Inventory,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let local: Vec<&Component> = inv.components.values().filter(|c| !c.external).collect();
-    writeln!(out, "{}", paint(&format!("Inventory: {} components", local.len()), "1", options))?;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            &format!("Inventory: {} components", local.len()),
+            "1",
+            options
+        )
+    )?;
     let rows: Vec<[String; 5]> = local
         .iter()
         .map(|c| {
@@ -103,11 +138,19 @@ fn inventory_table(inv: &Inventory, options: &RenderOptions, out: &mut dyn Write
     };
     writeln!(out, "{}", paint(&line(header), "2", options))?;
     for row in &rows {
-        writeln!(out, "{}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]))?;
+        writeln!(
+            out,
+            "{}",
+            line([&row[0], &row[1], &row[2], &row[3], &row[4]])
+        )?;
     }
     if !inv.relations.is_empty() {
         writeln!(out, "\n{}", paint("Lineage:", "1", options))?;
-        for r in inv.relations.iter().filter(|r| r.kind != RelationKind::LicensedBy) {
+        for r in inv
+            .relations
+            .iter()
+            .filter(|r| r.kind != RelationKind::LicensedBy)
+        {
             let verb = match (r.kind, r.relation.as_deref()) {
                 (RelationKind::DerivedFrom, Some(rel)) => format!("derived from ({rel})"),
                 (RelationKind::DerivedFrom, None) => "derived from".to_owned(),
@@ -117,7 +160,11 @@ fn inventory_table(inv: &Inventory, options: &RenderOptions, out: &mut dyn Write
                 (RelationKind::ProvidesTool, _) => "provides tool".to_owned(),
             };
             let external = inv.component(&r.to).is_some_and(|c| c.external);
-            let to = if external { format!("{} (external)", r.to) } else { r.to.clone() };
+            let to = if external {
+                format!("{} (external)", r.to)
+            } else {
+                r.to.clone()
+            };
             writeln!(out, "  {}  {verb}  {to}", r.from)?;
         }
     }
@@ -146,7 +193,10 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}/{}", self.finding.code, self.finding.rule)))
+        Some(Box::new(format!(
+            "{}/{}",
+            self.finding.code, self.finding.rule
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -163,7 +213,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
             (Some(help), _, Some(_)) => Some(Box::new(help)),
             (Some(help), Some(path), None) => Some(Box::new(format!("{help}\nat {path}"))),
             (None, Some(path), None) => Some(Box::new(format!("at {path}"))),
-            (None, _, _) | (Some(_), None, None) => self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>),
+            (None, _, _) | (Some(_), None, None) => self
+                .finding
+                .help
+                .as_ref()
+                .map(|h| Box::new(h) as Box<dyn fmt::Display>),
         }
     }
 
@@ -174,7 +228,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.finding.location.as_ref()?.span?;
         self.source.as_ref()?;
-        let label = LabeledSpan::new(Some(self.finding.subject.clone()), span.offset, span.len.max(1));
+        let label = LabeledSpan::new(
+            Some(self.finding.subject.clone()),
+            span.offset,
+            span.len.max(1),
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -183,24 +241,44 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
     if result.findings.is_empty() {
         return writeln!(out, "{}\n", paint("No findings.", "32", options));
     }
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &result.findings {
-        groups.entry(f.component.as_deref().unwrap_or("")).or_default().push(f);
+        groups
+            .entry(f.component.as_deref().unwrap_or(""))
+            .or_default()
+            .push(f);
     }
     for (component, group) in groups {
-        let title = if component.is_empty() { "repository".to_owned() } else { component.to_owned() };
+        let title = if component.is_empty() {
+            "repository".to_owned()
+        } else {
+            component.to_owned()
+        };
         writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
         for finding in group {
-            let source = finding.location.as_ref().filter(|l| l.span.is_some()).and_then(|l| {
-                let text = std::fs::read_to_string(result.root.join(&l.path)).ok()?;
-                Some(NamedSource::new(&l.path, text))
-            });
+            let source = finding
+                .location
+                .as_ref()
+                .filter(|l| l.span.is_some())
+                .and_then(|l| {
+                    let text = std::fs::read_to_string(result.root.join(&l.path)).ok()?;
+                    Some(NamedSource::new(&l.path, text))
+                });
             let diagnostic = FindingDiagnostic { finding, source };
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &diagnostic).is_err() {
-                rendered = format!("{}[{}] {}\n", finding.severity.as_str(), finding.code, finding.message);
+                rendered = format!(
+                    "{}[{}] {}\n",
+                    finding.severity.as_str(),
+                    finding.code,
+                    finding.message
+                );
             }
             write!(out, "{rendered}")?;
         }
@@ -224,12 +302,29 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
     ];
     let parts: Vec<String> = kinds
         .iter()
-        .map(|&k| (k, inv.components.values().filter(|c| c.kind == k && !c.external).count()))
+        .map(|&k| {
+            (
+                k,
+                inv.components
+                    .values()
+                    .filter(|c| c.kind == k && !c.external)
+                    .count(),
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .map(|(k, n)| format!("{n} {}", k.as_str()))
         .collect();
     let external = inv.components.values().filter(|c| c.external).count();
-    writeln!(out, "  components  {} ({} external references)", if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }, external)?;
+    writeln!(
+        out,
+        "  components  {} ({} external references)",
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join(", ")
+        },
+        external
+    )?;
     writeln!(
         out,
         "  findings    {} error, {} warning, {} note",
@@ -248,9 +343,18 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         s.hashes_from_cache,
         s.hashes_free
     )?;
-    writeln!(out, "  checks      {} evaluated; not in this version: {}", EVALUATED.join(", "), NOT_YET.join(", "))?;
+    writeln!(
+        out,
+        "  checks      {} evaluated; not in this version: {}",
+        EVALUATED.join(", "),
+        NOT_YET.join(", ")
+    )?;
     if !result.policy.not_evaluated.is_empty() {
-        writeln!(out, "  config      [{}] accepted but not evaluated by this version", result.policy.not_evaluated.join("], ["))?;
+        writeln!(
+            out,
+            "  config      [{}] accepted but not evaluated by this version",
+            result.policy.not_evaluated.join("], [")
+        )?;
     }
     Ok(())
 }

@@ -54,7 +54,12 @@ struct Summary {
 }
 
 impl Reporter for Json {
-    fn render(&self, result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    fn render(
+        &self,
+        result: &ScanResult,
+        options: &RenderOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let inv = &result.inventory;
         let mut components = BTreeMap::new();
         for c in inv.components.values().filter(|c| !c.external) {
@@ -63,7 +68,10 @@ impl Reporter for Json {
         let with_findings = options.content == Content::Scan;
         let findings = with_findings.then(|| {
             let mut counts: BTreeMap<&'static str, usize> =
-                [Severity::Error, Severity::Warning, Severity::Note].iter().map(|s| (s.as_str(), 0)).collect();
+                [Severity::Error, Severity::Warning, Severity::Note]
+                    .iter()
+                    .map(|s| (s.as_str(), 0))
+                    .collect();
             for f in &result.findings {
                 *counts.entry(f.severity.as_str()).or_insert(0) += 1;
             }
@@ -72,11 +80,18 @@ impl Reporter for Json {
         let output = Output {
             format: "aibom-scan",
             format_version: FORMAT_VERSION,
-            tool: Tool { name: "aibom", version: env!("CARGO_PKG_VERSION") },
+            tool: Tool {
+                name: "aibom",
+                version: env!("CARGO_PKG_VERSION"),
+            },
             root: result.root.display().to_string(),
             policy: PolicyInfo {
                 preset: &result.policy.preset,
-                config: result.policy.source.as_ref().map(|p| p.display().to_string()),
+                config: result
+                    .policy
+                    .source
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
                 not_evaluated: &result.policy.not_evaluated,
             },
             summary: Summary {

@@ -43,7 +43,12 @@ pub struct RenderOptions {
 }
 
 pub trait Reporter {
-    fn render(&self, result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()>;
+    fn render(
+        &self,
+        result: &ScanResult,
+        options: &RenderOptions,
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
 }
 
 pub fn reporter(format: Format) -> Box<dyn Reporter> {

@@ -42,7 +42,11 @@ impl Rule for ParseFailure {
                     &META,
                     file.component.as_deref(),
                     file.path.clone(),
-                    format!("{} ({}) could not be parsed: {err}", file.path, file.kind.name()),
+                    format!(
+                        "{} ({}) could not be parsed: {err}",
+                        file.path,
+                        file.kind.name()
+                    ),
                 )
                 .at(&file.path, None);
                 out.push(finding);
@@ -51,15 +55,28 @@ impl Rule for ParseFailure {
         for (dir, repo) in &cx.inventory.cache_repos {
             if let Err(err) = repo {
                 out.push(
-                    Finding::new(&META, None, dir.clone(), format!("Hugging Face cache repository {dir} could not be read: {err}"))
-                        .at(dir, None),
+                    Finding::new(
+                        &META,
+                        None,
+                        dir.clone(),
+                        format!("Hugging Face cache repository {dir} could not be read: {err}"),
+                    )
+                    .at(dir, None),
                 );
             }
         }
         for unreadable in &cx.inventory.unreadable {
             out.push(
-                Finding::new(&META, None, unreadable.path.clone(), format!("{} could not be read: {}", unreadable.path, unreadable.error))
-                    .at(&unreadable.path, None),
+                Finding::new(
+                    &META,
+                    None,
+                    unreadable.path.clone(),
+                    format!(
+                        "{} could not be read: {}",
+                        unreadable.path, unreadable.error
+                    ),
+                )
+                .at(&unreadable.path, None),
             );
         }
     }

@@ -42,11 +42,12 @@ impl Rule for WeightsWithoutProvenance {
             if !c.kind.is_model_like() || c.external || c.files.is_empty() {
                 continue;
             }
-            let has_relation = inv
-                .relations
-                .iter()
-                .any(|r| r.from == c.id && matches!(r.kind, RelationKind::DerivedFrom | RelationKind::TrainedOn));
-            if has_relation || !c.declared_licenses.is_empty() || c.properties.contains_key("card") {
+            let has_relation = inv.relations.iter().any(|r| {
+                r.from == c.id
+                    && matches!(r.kind, RelationKind::DerivedFrom | RelationKind::TrainedOn)
+            });
+            if has_relation || !c.declared_licenses.is_empty() || c.properties.contains_key("card")
+            {
                 continue;
             }
             let dir = if c.files.len() == 1 && c.path.as_deref() == Some(&c.files[0].path) {
@@ -55,15 +56,27 @@ impl Rule for WeightsWithoutProvenance {
                 c.path.clone().unwrap_or_default()
             };
             let provenance_in_dir = inv.files_in_dir(&dir).any(|f| match &f.artifact {
-                Ok(Artifact::ModelConfig(cfg)) => cfg.name_or_path.as_ref().is_some_and(|n| !n.value.trim().is_empty()),
+                Ok(Artifact::ModelConfig(cfg)) => cfg
+                    .name_or_path
+                    .as_ref()
+                    .is_some_and(|n| !n.value.trim().is_empty()),
                 Ok(Artifact::AdapterConfig(_)) => true,
                 _ => false,
             });
-            let provenance_in_files = c.files.iter().filter_map(|f| inv.file(&f.path)).any(|f| match &f.artifact {
-                Ok(Artifact::Gguf(meta)) => meta.str("general.name").is_some() || !meta.base_models().is_empty(),
-                Ok(Artifact::Safetensors(h)) => h.metadata.keys().any(|k| k.starts_with("modelspec.") || k.starts_with("ss_")),
-                _ => false,
-            });
+            let provenance_in_files =
+                c.files
+                    .iter()
+                    .filter_map(|f| inv.file(&f.path))
+                    .any(|f| match &f.artifact {
+                        Ok(Artifact::Gguf(meta)) => {
+                            meta.str("general.name").is_some() || !meta.base_models().is_empty()
+                        }
+                        Ok(Artifact::Safetensors(h)) => h
+                            .metadata
+                            .keys()
+                            .any(|k| k.starts_with("modelspec.") || k.starts_with("ss_")),
+                        _ => false,
+                    });
             if provenance_in_dir || provenance_in_files {
                 continue;
             }

@@ -41,10 +41,18 @@ impl Rule for ShardIndexMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let inv = cx.inventory;
         for index_file in &inv.files {
-            let Ok(Artifact::ShardIndex(index)) = &index_file.artifact else { continue };
+            let Ok(Artifact::ShardIndex(index)) = &index_file.artifact else {
+                continue;
+            };
             let dir = parent(&index_file.path);
             let component = inv.files_in_dir(dir).find_map(|f| f.component.clone());
-            let prefixed = |name: &str| if dir == "." { name.to_owned() } else { format!("{dir}/{name}") };
+            let prefixed = |name: &str| {
+                if dir == "." {
+                    name.to_owned()
+                } else {
+                    format!("{dir}/{name}")
+                }
+            };
             let listed: BTreeSet<&str> = index.shards.iter().map(String::as_str).collect();
             let mut described_bytes = Some(0u64);
             for shard in &listed {
@@ -61,16 +69,22 @@ impl Rule for ShardIndexMismatch {
                     ),
                     Some(f) => {
                         described_bytes = match (&f.artifact, described_bytes) {
-                            (Ok(Artifact::Safetensors(h)), Some(total)) => total.checked_add(h.data_len),
+                            (Ok(Artifact::Safetensors(h)), Some(total)) => {
+                                total.checked_add(h.data_len)
+                            }
                             _ => None,
                         }
                     }
                 }
             }
-            let extensions: BTreeSet<&str> = listed.iter().filter_map(|s| s.rsplit_once('.').map(|(_, e)| e)).collect();
+            let extensions: BTreeSet<&str> = listed
+                .iter()
+                .filter_map(|s| s.rsplit_once('.').map(|(_, e)| e))
+                .collect();
             for f in inv.files_in_dir(dir) {
                 let name = f.path.rsplit('/').next().unwrap_or(&f.path);
-                let same_set = name.contains("-of-") && extensions.iter().any(|e| name.ends_with(&format!(".{e}")));
+                let same_set = name.contains("-of-")
+                    && extensions.iter().any(|e| name.ends_with(&format!(".{e}")));
                 if same_set && !listed.contains(name) && f.path != index_file.path {
                     out.push(
                         Finding::new(

@@ -39,7 +39,10 @@ impl Rule for LfsSizeMismatch {
             if check.pointer_size == check.real_size {
                 continue;
             }
-            let component = cx.inventory.file(&check.path).and_then(|f| f.component.clone());
+            let component = cx
+                .inventory
+                .file(&check.path)
+                .and_then(|f| f.component.clone());
             out.push(
                 Finding::new(
                     &META,

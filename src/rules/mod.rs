@@ -68,7 +68,10 @@ pub trait Rule: Sync {
 
 /// Lookup by code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static dyn Rule> {
-    registry::RULES.iter().copied().find(|r| r.meta().code.eq_ignore_ascii_case(code))
+    registry::RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code))
 }
 
 /// `docs/rules.md`, generated from the registry (a test keeps the committed file in sync).

@@ -43,7 +43,9 @@ impl Rule for DangerousPickleGlobal {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
             for (entry, global) in super::mod002::pickle_globals(file) {
-                let GlobalSafety::Dangerous { reason } = &global.safety else { continue };
+                let GlobalSafety::Dangerous { reason } = &global.safety else {
+                    continue;
+                };
                 let qualified = format!("{}.{}", global.module, global.name);
                 let place = match entry {
                     Some(entry) => format!(" in {entry}"),

@@ -36,14 +36,24 @@ pub static META: RuleMeta = RuleMeta {
 pub fn pickle_globals(file: &ParsedFile) -> Vec<(Option<&str>, &ImportedGlobal)> {
     match &file.artifact {
         Ok(Artifact::Pickle(scan)) => scan.globals.iter().map(|g| (None, g)).collect(),
-        Ok(Artifact::TorchZip(zip)) => {
-            zip.pickles.iter().flat_map(|(entry, scan)| scan.globals.iter().map(move |g| (Some(entry.as_str()), g))).collect()
-        }
-        Ok(Artifact::Npy(npy)) => npy.pickle.iter().flat_map(|s| s.globals.iter().map(|g| (None, g))).collect(),
+        Ok(Artifact::TorchZip(zip)) => zip
+            .pickles
+            .iter()
+            .flat_map(|(entry, scan)| scan.globals.iter().map(move |g| (Some(entry.as_str()), g)))
+            .collect(),
+        Ok(Artifact::Npy(npy)) => npy
+            .pickle
+            .iter()
+            .flat_map(|s| s.globals.iter().map(|g| (None, g)))
+            .collect(),
         Ok(Artifact::Npz(npz)) => npz
             .arrays
             .iter()
-            .flat_map(|(entry, npy)| npy.pickle.iter().flat_map(move |s| s.globals.iter().map(move |g| (Some(entry.as_str()), g))))
+            .flat_map(|(entry, npy)| {
+                npy.pickle
+                    .iter()
+                    .flat_map(move |s| s.globals.iter().map(move |g| (Some(entry.as_str()), g)))
+            })
             .collect(),
         _ => Vec::new(),
     }

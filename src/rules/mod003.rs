@@ -36,14 +36,19 @@ impl Rule for KerasCustomCode {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
-            let Ok(Artifact::Keras(scan)) = &file.artifact else { continue };
+            let Ok(Artifact::Keras(scan)) = &file.artifact else {
+                continue;
+            };
             for layer in &scan.lambda_layers {
                 out.push(
                     Finding::new(
                         &META,
                         file.component.as_deref(),
                         format!("lambda:{layer}"),
-                        format!("{} has a Lambda layer `{layer}` (serialized Python code)", file.path),
+                        format!(
+                            "{} has a Lambda layer `{layer}` (serialized Python code)",
+                            file.path
+                        ),
                     )
                     .at(&file.path, None),
                 );
@@ -53,14 +58,28 @@ impl Rule for KerasCustomCode {
                     .module
                     .as_deref()
                     .map(|m| format!(" from module `{m}`"))
-                    .or_else(|| object.registered_name.as_deref().map(|r| format!(" registered as `{r}`")))
+                    .or_else(|| {
+                        object
+                            .registered_name
+                            .as_deref()
+                            .map(|r| format!(" registered as `{r}`"))
+                    })
                     .unwrap_or_default();
                 out.push(
                     Finding::new(
                         &META,
                         file.component.as_deref(),
-                        format!("custom:{}", object.registered_name.as_deref().unwrap_or(&object.class_name)),
-                        format!("{} needs custom code: `{}`{origin}", file.path, object.class_name),
+                        format!(
+                            "custom:{}",
+                            object
+                                .registered_name
+                                .as_deref()
+                                .unwrap_or(&object.class_name)
+                        ),
+                        format!(
+                            "{} needs custom code: `{}`{origin}",
+                            file.path, object.class_name
+                        ),
                     )
                     .at(&file.path, None),
                 );

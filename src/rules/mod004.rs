@@ -51,7 +51,10 @@ impl Rule for RemoteCodeRequired {
                 Finding::new(
                     &META,
                     file.component.as_deref(),
-                    format!("auto_map:{}", file.path.rsplit('/').next().unwrap_or(&file.path)),
+                    format!(
+                        "auto_map:{}",
+                        file.path.rsplit('/').next().unwrap_or(&file.path)
+                    ),
                     format!("{} requires remote code: {}", file.path, classes.join(", ")),
                 )
                 .at(&file.path, span)

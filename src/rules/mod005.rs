@@ -35,7 +35,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 static INTERNALS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"__[A-Za-z_]+__|\bos\s*\.|\bpopen\b|\bsubprocess\b|\beval\s*\(|\bexec\s*\(").expect("valid regex")
+    Regex::new(r"__[A-Za-z_]+__|\bos\s*\.|\bpopen\b|\bsubprocess\b|\beval\s*\(|\bexec\s*\(")
+        .expect("valid regex")
 });
 
 /// The first suspicious construct in a template, with its byte offset.
@@ -51,32 +52,55 @@ impl Rule for ChatTemplateInternals {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
             let templates: Vec<(String, String, Option<TextSpan>, bool)> = match &file.artifact {
-                Ok(Artifact::TokenizerConfig(cfg)) => {
-                    cfg.chat_templates.iter().map(|t| (t.name.clone(), t.template.clone(), t.span, false)).collect()
-                }
+                Ok(Artifact::TokenizerConfig(cfg)) => cfg
+                    .chat_templates
+                    .iter()
+                    .map(|t| (t.name.clone(), t.template.clone(), t.span, false))
+                    .collect(),
                 Ok(Artifact::ChatTemplate(cfg)) => cfg
                     .chat_templates
                     .iter()
-                    .map(|t| (t.name.clone(), t.template.clone(), t.span, file.kind == crate::detect::ArtifactKind::ChatTemplate))
+                    .map(|t| {
+                        (
+                            t.name.clone(),
+                            t.template.clone(),
+                            t.span,
+                            file.kind == crate::detect::ArtifactKind::ChatTemplate,
+                        )
+                    })
                     .collect(),
-                Ok(Artifact::Gguf(meta)) => {
-                    meta.chat_templates().into_iter().map(|(k, t)| (k, t, None, false)).collect()
-                }
+                Ok(Artifact::Gguf(meta)) => meta
+                    .chat_templates()
+                    .into_iter()
+                    .map(|(k, t)| (k, t, None, false))
+                    .collect(),
                 _ => continue,
             };
             for (name, template, span, raw_file) in templates {
-                let Some((offset, construct)) = first_internal(&template) else { continue };
+                let Some((offset, construct)) = first_internal(&template) else {
+                    continue;
+                };
                 // In a raw .jinja file the match offset is a file offset; point at it.
-                let span = if raw_file { Some(TextSpan::at(&template, offset, construct.len())) } else { span };
+                let span = if raw_file {
+                    Some(TextSpan::at(&template, offset, construct.len()))
+                } else {
+                    span
+                };
                 out.push(
                     Finding::new(
                         &META,
                         file.component.as_deref(),
                         format!("template:{name}"),
-                        format!("{} chat template `{name}` reaches for Python internals: `{}`", file.path, construct.trim()),
+                        format!(
+                            "{} chat template `{name}` reaches for Python internals: `{}`",
+                            file.path,
+                            construct.trim()
+                        ),
                     )
                     .at(&file.path, span)
-                    .with_help("replace the template with a reviewed one; never serve the model with it"),
+                    .with_help(
+                        "replace the template with a reviewed one; never serve the model with it",
+                    ),
                 );
             }
         }

@@ -33,7 +33,8 @@ mod tests {
         let mut names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
         for name in &names {
             assert!(
-                name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                     && !name.starts_with('-')
                     && !name.ends_with('-'),
                 "{name} is not kebab-case"
@@ -49,10 +50,24 @@ mod tests {
     fn every_doc_has_four_parts() {
         for rule in RULES {
             let m = rule.meta();
-            for (part, text) in [("what", m.doc.what), ("why", m.doc.why), ("example", m.doc.example), ("fix", m.doc.fix)] {
-                assert!(text.trim().len() > 20, "{}: the `{part}` part of the doc is missing or too short", m.code);
+            for (part, text) in [
+                ("what", m.doc.what),
+                ("why", m.doc.why),
+                ("example", m.doc.example),
+                ("fix", m.doc.fix),
+            ] {
+                assert!(
+                    text.trim().len() > 20,
+                    "{}: the `{part}` part of the doc is missing or too short",
+                    m.code
+                );
             }
-            assert!(m.code.starts_with(&format!("{:?}", m.family).to_ascii_uppercase()), "{} is in the wrong family", m.code);
+            assert!(
+                m.code
+                    .starts_with(&format!("{:?}", m.family).to_ascii_uppercase()),
+                "{} is in the wrong family",
+                m.code
+            );
         }
     }
 }
