@@ -202,7 +202,7 @@ pub struct Unreadable {
 pub struct Inventory {
     pub components: BTreeMap<String, Component>,
     pub relations: Vec<Relation>,
-    /// Every artefact file with its parse result, sorted by path.
+    /// Every artefact file with its parse result, sorted by directory, then name.
     #[serde(skip)]
     pub files: Vec<ParsedFile>,
     #[serde(skip)]
@@ -235,20 +235,30 @@ impl Inventory {
     }
 
     pub fn file(&self, path: &str) -> Option<&ParsedFile> {
+        let key = dir_order(path);
         self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .binary_search_by(|f| dir_order(&f.path).cmp(&key))
             .ok()
             .map(|i| &self.files[i])
     }
 
-    /// Files in one directory (`""` or `.` for the root), not recursive.
+    /// Files in one directory (`.` for the root), not recursive. Files are sorted by directory
+    /// first, so this is a binary search and a contiguous run.
     pub fn files_in_dir<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a ParsedFile> + 'a {
-        self.files.iter().filter(move |f| parent(&f.path) == dir)
+        let start = self.files.partition_point(|f| parent(&f.path) < dir);
+        self.files[start..]
+            .iter()
+            .take_while(move |f| parent(&f.path) == dir)
     }
 
     pub fn count(&self, kind: ComponentKind) -> usize {
         self.components.values().filter(|c| c.kind == kind).count()
     }
+}
+
+/// The order of `Inventory::files`: by directory, then by name.
+fn dir_order(path: &str) -> (&str, &str) {
+    (parent(path), file_name(path))
 }
 
 /// Parent directory of a repository-relative path; `.` for files at the root.
@@ -266,7 +276,7 @@ pub fn build(
     cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
     unreadable: Vec<Unreadable>,
 ) -> Inventory {
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.sort_by(|a, b| dir_order(&a.path).cmp(&dir_order(&b.path)));
     let mut builder = Builder {
         inv: Inventory {
             files,
@@ -862,13 +872,7 @@ impl Builder {
     }
 
     fn gguf_lineage(&mut self, meta: &gguf::GgufMetadata, path: &str) {
-        let Some(owner) = self
-            .inv
-            .files
-            .iter()
-            .find(|f| f.path == path)
-            .and_then(|f| f.component.clone())
-        else {
+        let Some(owner) = self.inv.file(path).and_then(|f| f.component.clone()) else {
             return;
         };
         if let Some(license) = meta.str("general.license") {
@@ -1062,7 +1066,7 @@ impl Builder {
                 return Some(c.id.clone());
             }
             // A file inside a component (a corpus file inside a dataset directory).
-            if let Some(f) = self.inv.files.iter().find(|f| f.path == *candidate)
+            if let Some(f) = self.inv.file(candidate)
                 && let Some(id) = &f.component
                 && self.inv.components.get(id).is_some_and(|c| accept(c.kind))
             {
