@@ -1414,7 +1414,7 @@ mod tests {
         assert_eq!(scan.streams, 1);
         assert_eq!(scan.protocol, Some(5));
         assert!(scan.globals.is_empty());
-        assert_eq!(scan.opcodes, 75);
+        assert_eq!(scan.opcodes, 82); // as counted by pickletools.genops
     }
 
     #[test]
@@ -1489,12 +1489,12 @@ mod tests {
     #[test]
     fn truncated_input_is_an_error() {
         let full = b"\x80\x04\x95\"\x00\x00\x00\x00\x00\x00\x00\x8c\x0bcollections\x94\x8c\x0bOrderedDict\x94\x93\x94)R\x94.";
-        for cut in 1..=40 {
+        for cut in 1..=39 {
             let err = scan(&full[..cut]).unwrap_err();
             assert!(err.message.contains("truncated"), "{cut}: {err}");
         }
         // once the import is seen, a truncation keeps it and says why the walk stopped
-        for cut in 41..full.len() {
+        for cut in 40..full.len() {
             let partial = scan(&full[..cut]).unwrap();
             assert_eq!(partial.globals.len(), 1);
             assert!(partial.incomplete.as_deref().unwrap().contains("truncated"));
