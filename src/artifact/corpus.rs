@@ -270,7 +270,8 @@ struct JsonlScan {
     line: Vec<u8>,
     overflow: bool,
     nonblank: bool,
-    first_line: bool,
+    /// A line has been completed (the BOM is stripped from the first one only).
+    seen_line: bool,
     records: u64,
     malformed: u64,
     columns: Columns,
@@ -308,8 +309,8 @@ impl JsonlScan {
     }
 
     fn end_line(&mut self) {
-        let first_line = !self.first_line;
-        self.first_line = true;
+        let first_line = !self.seen_line;
+        self.seen_line = true;
         if self.nonblank {
             self.records = self.records.saturating_add(1);
             if !self.overflow {
