@@ -650,7 +650,13 @@ impl Builder {
                         kind: crate::detect::detect(&file.path).map_or("file", |k| k.name()),
                         size: file.size,
                         sha256: file.sha256.clone(),
-                        hash_source: file.sha256.as_ref().map(|_| HashSource::HfCacheBlob),
+                        hash_source: file.sha256.as_ref().map(|hash| {
+                            if file.blob.as_ref() == Some(hash) {
+                                HashSource::HfCacheBlob
+                            } else {
+                                HashSource::Content
+                            }
+                        }),
                     });
                 }
             }

@@ -147,6 +147,18 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .par_iter()
         .map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress))
         .collect();
+    let cache_repos = walked
+        .cache_repos
+        .par_iter()
+        .filter(|(rel, _)| !policy.is_excluded(rel))
+        .map(|(rel, abs)| {
+            let repo = hf_cache::read_repo(abs).map(|mut repo| {
+                hash_cache_weights(abs, &mut repo, &cache, &counters, progress);
+                repo
+            });
+            (rel.clone(), repo)
+        })
+        .collect();
     if cache_dir.is_some() {
         // A cache that cannot be written only costs the next scan time.
         let _ = cache.save();
@@ -156,12 +168,6 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     stats.hashes_computed = counters.computed.load(Ordering::Relaxed) as usize;
     stats.hashes_free = counters.free.load(Ordering::Relaxed) as usize;
 
-    let cache_repos = walked
-        .cache_repos
-        .par_iter()
-        .filter(|(rel, _)| !policy.is_excluded(rel))
-        .map(|(rel, abs)| (rel.clone(), hf_cache::read_repo(abs)))
-        .collect();
     let unreadable = walked
         .errors
         .into_iter()
@@ -217,18 +223,8 @@ fn parse_and_hash(
     if !kind.is_hashed() {
         return parsed;
     }
-    if let Some(hash) = cache.get(entry) {
-        counters.cached.fetch_add(1, Ordering::Relaxed);
-        progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
-        parsed.sha256 = Some(hash);
-        parsed.hash_source = Some(HashSource::Content);
-        return parsed;
-    }
-    match hash_file(&entry.abs_path, &progress.done_bytes) {
+    match content_hash(entry, cache, counters, progress) {
         Ok(hash) => {
-            counters.computed.fetch_add(1, Ordering::Relaxed);
-            counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
-            cache.insert(entry, &hash);
             parsed.sha256 = Some(hash);
             parsed.hash_source = Some(HashSource::Content);
         }
@@ -241,6 +237,54 @@ fn parse_and_hash(
         }
     }
     parsed
+}
+
+/// The SHA-256 of a file's content: from the hash cache, or computed (and cached).
+fn content_hash(
+    entry: &FileEntry,
+    cache: &HashCache,
+    counters: &HashCounters,
+    progress: &Progress,
+) -> std::io::Result<String> {
+    if let Some(hash) = cache.get(entry) {
+        counters.cached.fetch_add(1, Ordering::Relaxed);
+        progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
+        return Ok(hash);
+    }
+    let hash = hash_file(&entry.abs_path, &progress.done_bytes)?;
+    counters.computed.fetch_add(1, Ordering::Relaxed);
+    counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
+    cache.insert(entry, &hash);
+    Ok(hash)
+}
+
+/// Weight files in a Hugging Face cache whose blob is named by a git SHA-1 (small files stored
+/// without LFS) get their SHA-256 from their content, like any other weight file. Blobs are read
+/// only inside the cache repository's own `blobs/` directory.
+fn hash_cache_weights(
+    repo_dir: &Path,
+    repo: &mut hf_cache::CacheRepo,
+    cache: &HashCache,
+    counters: &HashCounters,
+    progress: &Progress,
+) {
+    for file in repo.snapshots.iter_mut().flat_map(|s| s.files.iter_mut()) {
+        let is_weights = detect(&file.path).is_some_and(ArtifactKind::is_weights);
+        let (None, Some(blob), true) = (&file.sha256, &file.blob, is_weights) else {
+            continue;
+        };
+        if blob.contains('/') || blob.contains("..") {
+            continue;
+        }
+        let rel = format!("blobs/{blob}");
+        let is_regular = std::fs::symlink_metadata(repo_dir.join(&rel)).is_ok_and(|m| m.is_file());
+        if is_regular
+            && let Ok(entry) = walk::stat(repo_dir, &rel)
+            && let Ok(hash) = content_hash(&entry, cache, counters, progress)
+        {
+            file.sha256 = Some(hash);
+        }
+    }
 }
 
 /// Run every enabled rule and apply the policy's severities. Findings come out sorted, one per

@@ -134,6 +134,7 @@ pub fn scan_npz<R: Read + Seek>(reader: R) -> ParseResult<NpzScan> {
         }
     }
     scan.arrays.sort_by(|a, b| a.0.cmp(&b.0));
+    scan.errors.extend(zip.take_suspicious_claims());
     scan.errors.sort();
     match first_error {
         Some(err) if scan.arrays.is_empty() => Err(err),

@@ -29,6 +29,8 @@ pub struct ZipContainer<R> {
     archive: zip::ZipArchive<R>,
     /// Bytes that may still be read from this archive, over all entries.
     budget: u64,
+    /// Entries whose declared size exceeds the limits: (entry name, what it claims).
+    suspicious_claims: Vec<(String, String)>,
 }
 
 impl<R: Read + Seek> ZipContainer<R> {
@@ -49,6 +51,7 @@ impl<R: Read + Seek> ZipContainer<R> {
         Ok(ZipContainer {
             archive,
             budget: limits::ZIP_ENTRY_READ_BYTES,
+            suspicious_claims: Vec::new(),
         })
     }
 
@@ -129,6 +132,11 @@ impl<R: Read + Seek> ZipContainer<R> {
     /// (untrusted) uncompressed size. At most `max_bytes` (and what is left of the archive
     /// budget) can be read; more, or an inflation above the ratio limit, is an error naming the
     /// limit.
+    /// Entries read so far whose declared size exceeded the limits, with what they claim.
+    pub fn take_suspicious_claims(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.suspicious_claims)
+    }
+
     pub fn with_entry<T>(
         &mut self,
         index: usize,
@@ -153,6 +161,20 @@ impl<R: Read + Seek> ZipContainer<R> {
         } else {
             (max_bytes, "zip entry size")
         };
+        // A declared size is never trusted for allocation, and reading goes by the real bytes;
+        // but a claim past the limits is a bomb or a parser-differential trick, so it is
+        // recorded for the caller to report.
+        if declared > cap || declared > ratio_allowance {
+            let name = entry.name().map_or_else(|_| format!("entry {index}"), |n| n.into_owned());
+            self.suspicious_claims.push((
+                name,
+                format!(
+                    "claims {declared} bytes uncompressed from {} compressed (limits: {cap} bytes, ratio {}:1)",
+                    entry.compressed_size(),
+                    limits::ZIP_RATIO
+                ),
+            ));
+        }
         let mut bounded = BoundedEntry {
             inner: entry,
             read: 0,
@@ -283,6 +305,7 @@ pub fn scan_torch_zip<R: Read + Seek>(reader: R) -> ParseResult<TorchZipScan> {
             }
         }
     }
+    scan.errors.extend(zip.take_suspicious_claims());
     match first_error {
         Some(err) if scan.pickles.is_empty() => Err(err),
         _ => Ok(scan),

@@ -1,6 +1,8 @@
 //! BOM001: an artefact that could not be parsed or read.
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::artifact::parsed::Artifact;
+use crate::artifact::pickle::PickleScan;
 use crate::finding::{Finding, Severity};
 
 pub struct ParseFailure;
@@ -37,19 +39,21 @@ impl Rule for ParseFailure {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
-            if let Err(err) = &file.artifact {
-                let finding = Finding::new(
-                    &META,
-                    file.component.as_deref(),
-                    file.path.clone(),
-                    format!(
-                        "{} ({}) could not be parsed: {err}",
-                        file.path,
-                        file.kind.name()
-                    ),
-                )
-                .at(&file.path, None);
-                out.push(finding);
+            let problems = match &file.artifact {
+                Err(err) => vec![(String::new(), format!("could not be parsed: {err}"))],
+                Ok(artifact) => partial_problems(artifact),
+            };
+            for (part, problem) in problems {
+                let subject = if part.is_empty() {
+                    file.path.clone()
+                } else {
+                    format!("{}:{part}", file.path)
+                };
+                let message = format!("{} ({}) {problem}", file.path, file.kind.name());
+                out.push(
+                    Finding::new(&META, file.component.as_deref(), subject, message)
+                        .at(&file.path, None),
+                );
             }
         }
         for (dir, repo) in &cx.inventory.cache_repos {
@@ -80,4 +84,58 @@ impl Rule for ParseFailure {
             );
         }
     }
+}
+
+/// Parts of a file that parsed but not completely: a pickle stream that broke after some
+/// imports, zip entries that could not be read, duplicate entry names.
+fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut pickle = |part: &str, scan: &PickleScan| {
+        if let Some(reason) = &scan.incomplete {
+            let place = if part.is_empty() {
+                String::new()
+            } else {
+                format!(" in {part}")
+            };
+            problems.push((
+                part.to_owned(),
+                format!("was only partly walked{place}: {reason}; imports after that point are not checked"),
+            ));
+        }
+    };
+    match artifact {
+        Artifact::Pickle(scan) => pickle("", scan),
+        Artifact::Npy(npy) => npy.pickle.iter().for_each(|scan| pickle("", scan)),
+        Artifact::TorchZip(zip) => {
+            zip.pickles
+                .iter()
+                .for_each(|(entry, scan)| pickle(entry, scan));
+            for (entry, error) in &zip.errors {
+                problems.push((
+                    entry.clone(),
+                    format!("entry {entry} could not be read: {error}"),
+                ));
+            }
+            if zip.duplicate_names {
+                problems.push((
+                    "duplicate-names".to_owned(),
+                    "has duplicate zip entry names: loaders may disagree on which one they read"
+                        .to_owned(),
+                ));
+            }
+        }
+        Artifact::Npz(npz) => {
+            npz.arrays
+                .iter()
+                .for_each(|(entry, npy)| npy.pickle.iter().for_each(|scan| pickle(entry, scan)));
+            for (entry, error) in &npz.errors {
+                problems.push((
+                    entry.clone(),
+                    format!("entry {entry} could not be read: {error}"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    problems
 }
