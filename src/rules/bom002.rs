@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
                model card (`README.md` with front matter) and no other provenance: no `config.json` naming \
                its origin (`_name_or_path`), no `adapter_config.json`, no base model or name in GGUF metadata, \
                no `modelspec.*` or training keys in safetensors metadata, no training config producing it, and \
-               no declared licence.",
+               no declared licence, and no hub repository id (a Hugging Face cache entry names its source).",
         why: "Weights without provenance cannot be licensed, audited or reproduced: nobody can say which \
               licence binds them, what they were trained on, or whether they are the file that was reviewed. \
               They are the first thing an auditor asks about and the last thing anyone remembers.",
@@ -46,7 +46,10 @@ impl Rule for WeightsWithoutProvenance {
                 r.from == c.id
                     && matches!(r.kind, RelationKind::DerivedFrom | RelationKind::TrainedOn)
             });
-            if has_relation || !c.declared_licenses.is_empty() || c.properties.contains_key("card")
+            if has_relation
+                || c.hub_id.is_some()
+                || !c.declared_licenses.is_empty()
+                || c.properties.contains_key("card")
             {
                 continue;
             }

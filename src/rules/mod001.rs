@@ -56,7 +56,7 @@ impl Rule for DangerousPickleGlobal {
                     Finding::new(
                         &META,
                         file.component.as_deref(),
-                        format!("{}:{qualified}", entry.unwrap_or("")),
+                        entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
                         format!(
                             "{} imports {qualified} ({reason}){place}, via {} at byte {}",
                             file.path, global.opcode, global.offset

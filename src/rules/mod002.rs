@@ -80,7 +80,7 @@ impl Rule for UnverifiedPickleGlobal {
                     Finding::new(
                         &META,
                         file.component.as_deref(),
-                        format!("{}:{qualified}", entry.unwrap_or("")),
+                        entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
                         format!("{} imports {qualified}{place}, which is on neither list and cannot be verified", file.path),
                     )
                     .at(&file.path, None),

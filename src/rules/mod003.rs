@@ -53,7 +53,12 @@ impl Rule for KerasCustomCode {
                     .at(&file.path, None),
                 );
             }
-            for object in &scan.custom_objects {
+            // `__lambda__` is the serialized function of a Lambda layer, reported above.
+            let custom = scan
+                .custom_objects
+                .iter()
+                .filter(|o| o.class_name != "__lambda__");
+            for object in custom {
                 let origin = object
                     .module
                     .as_deref()
