@@ -204,6 +204,12 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
             return Some(K::Corpus(CorpusFormat::Text));
         }
     }
+    // TRL-style JSON training configs (`sft_config.json`, `train_args.json` …); the content
+    // decides whether they really are one.
+    let training_words = ["dpo", "finetune", "fine_tune", "sft", "train"];
+    if name.ends_with(".json") && training_words.iter().any(|w| name.contains(w)) {
+        return Some(K::TrainingCandidate);
+    }
     None
 }
 
@@ -278,5 +284,7 @@ mod tests {
             Some(K::ChatTemplate)
         );
         assert_eq!(detect("train/axolotl.yaml"), Some(K::TrainingCandidate));
+        assert_eq!(detect("configs/sft_config.json"), Some(K::TrainingCandidate));
+        assert_eq!(detect("data/train.json"), Some(K::Corpus(CorpusFormat::Json)));
     }
 }
