@@ -284,7 +284,13 @@ mod tests {
             Some(K::ChatTemplate)
         );
         assert_eq!(detect("train/axolotl.yaml"), Some(K::TrainingCandidate));
-        assert_eq!(detect("configs/sft_config.json"), Some(K::TrainingCandidate));
-        assert_eq!(detect("data/train.json"), Some(K::Corpus(CorpusFormat::Json)));
+        assert_eq!(
+            detect("configs/sft_config.json"),
+            Some(K::TrainingCandidate)
+        );
+        assert_eq!(
+            detect("data/train.json"),
+            Some(K::Corpus(CorpusFormat::Json))
+        );
     }
 }

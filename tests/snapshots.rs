@@ -16,25 +16,44 @@ fn fixtures() -> PathBuf {
 fn demo_terminal_report() {
     let result = scan(ScanOptions::new(fixtures().join("demo"))).unwrap();
     let mut out = Vec::new();
-    let options = RenderOptions { content: Content::Scan, color: false, quiet: false };
-    reporter(Format::Human).render(&result, &options, &mut out).unwrap();
+    let options = RenderOptions {
+        content: Content::Scan,
+        color: false,
+        quiet: false,
+    };
+    reporter(Format::Human)
+        .render(&result, &options, &mut out)
+        .unwrap();
     insta::assert_snapshot!("demo_terminal_report", String::from_utf8(out).unwrap());
 }
 
 #[test]
 fn rule_fixture_findings() {
     let mut report = String::new();
-    let mut codes: Vec<PathBuf> =
-        std::fs::read_dir(fixtures().join("rules")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut codes: Vec<PathBuf> = std::fs::read_dir(fixtures().join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     codes.sort();
     for code_dir in codes {
-        let mut cases: Vec<PathBuf> = std::fs::read_dir(&code_dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&code_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         cases.sort();
         for case in cases {
             let rel = case.strip_prefix(fixtures()).unwrap().display().to_string();
             writeln!(report, "{rel}").unwrap();
             for f in scan(ScanOptions::new(&case)).unwrap().findings {
-                writeln!(report, "  {} {} [{}] {}", f.severity.as_str(), f.code, f.subject, f.message).unwrap();
+                writeln!(
+                    report,
+                    "  {} {} [{}] {}",
+                    f.severity.as_str(),
+                    f.code,
+                    f.subject,
+                    f.message
+                )
+                .unwrap();
             }
         }
     }

@@ -165,7 +165,9 @@ impl<R: Read + Seek> ZipContainer<R> {
         // but a claim past the limits is a bomb or a parser-differential trick, so it is
         // recorded for the caller to report.
         if declared > cap || declared > ratio_allowance {
-            let name = entry.name().map_or_else(|_| format!("entry {index}"), |n| n.into_owned());
+            let name = entry
+                .name()
+                .map_or_else(|_| format!("entry {index}"), |n| n.into_owned());
             self.suspicious_claims.push((
                 name,
                 format!(
