@@ -230,7 +230,7 @@ def gen_corpus(work, name, fixtures, copies):
             files += 1
             if not os.path.islink(p):
                 size += os.path.getsize(p)
-    print(f"gen: wrote {root} ({copies} copies of fixtures/rules + fixtures/demo: {files} files, {size / 1e3:.0f} KB)")
+    print(f"gen: wrote {root} ({copies} x fixtures/rules + fixtures/demo: {files} files, {size / 1e3:.0f} KB)")
     return {"dir": root, "copies": copies, "files": files, "bytes": size}
 
 

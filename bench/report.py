@@ -249,7 +249,7 @@ def build_report(args):
         manifest = json.load(f)
     raw = os.path.join(work, "raw")
     comps = {os.path.basename(d): load_comparison(d) for d in sorted(glob.glob(os.path.join(raw, "*"))) if os.path.isfile(os.path.join(d, "names.json"))}
-    aibom = os.path.abspath("target/release/aibom")
+    aibom = os.path.join(work, "aibom")
     m = machine()
     v = versions(aibom)
     rss = read_rss(os.path.join(work, "out"))
@@ -259,7 +259,14 @@ def build_report(args):
     check_results = checks(work, manifest)
     load_path = os.path.join(work, "out", "loadavg-start.txt")
     load_start = open(load_path, encoding="utf-8").read().strip() if os.path.isfile(load_path) else "?"
-    load_end = " ".join(open("/proc/loadavg", encoding="utf-8").read().split()[:3])
+    load_path = os.path.join(work, "out", "loadavg-end.txt")
+    load_end = open(load_path, encoding="utf-8").read().strip() if os.path.isfile(load_path) else "?"
+    binary = {}
+    binary_path = os.path.join(work, "out", "aibom-binary.txt")
+    if os.path.isfile(binary_path):
+        for line in open(binary_path, encoding="utf-8"):
+            key, _, value = line.partition(": ")
+            binary[key] = value.strip()
 
     summary = []  # (goal, measured, target, verdict)
     sections = []
@@ -396,7 +403,7 @@ def build_report(args):
         "| | |",
         "|---|---|",
         f"| Machine | {m['nproc']} CPUs, {m['cpu']} ({m['features']}), {m['ram']} RAM, Linux {m['kernel']} |",
-        f"| aibom | {v['aibom']}, built with `cargo build --release` from commit `{v['commit']}`{dirty} |",
+        f"| aibom | {binary.get('version', v['aibom'])}, `target/release/aibom` built {binary.get('built', '?')} by `cargo build --release` in the tree at commit `{v['commit']}`{dirty}; the run timed a copy of it (SHA-256 `{binary.get('sha256', '?')[:16]}…`) |",
         f"| Tools | {v['hyperfine']}; {v['openssl']}; Python {v['python']}; {v['rustc']} |",
         f"| Load average | {load_start} at the start, {load_end} at the end (1, 5, 15 min; other work on this machine shares its cores) |",
         f"| Method | {args.rounds} rounds, commands alternating (order reversed every other round); per round and command one hyperfine run of {args.slow_runs} (hashing) or {args.fast_runs} (fast commands) timed runs; medians over all rounds |",

@@ -115,6 +115,14 @@ if ((BUILD)); then
     cargo build --release 2>&1 | tail -3 | tee -a "$LOG"
 fi
 [[ -x $AIBOM ]] || { echo "run.sh: $AIBOM not found" >&2; exit 2; }
+# target/ may be shared with other builds: time a private copy so the binary cannot change mid-run.
+cp "$AIBOM" "$WORK/aibom"
+AIBOM=$WORK/aibom
+{
+    echo "version: $("$AIBOM" --version)"
+    echo "sha256: $(sha256sum "$AIBOM" | cut -d' ' -f1)"
+    echo "built: $(date -u -r "$ROOT/target/release/aibom" '+%Y-%m-%d %H:%M UTC')"
+} >"$OUT/aibom-binary.txt"
 
 # --- inputs ------------------------------------------------------------------------------------
 say "== generating inputs in bench/work ($MODE mode)"
@@ -298,6 +306,7 @@ rss "aibom: model-file corpus" "$AIBOM" scan "$CORPUS" --no-cache --quiet --form
 rss "reference: openssl dgst -sha256 on the large file" openssl dgst -sha256 "$BIG"
 
 # --- report ------------------------------------------------------------------------------------
+cut -d' ' -f1-3 /proc/loadavg >"$OUT/loadavg-end.txt"
 say "== writing bench/RESULTS.md"
 python3 bench/report.py --work "$WORK" --mode "$MODE" --rounds "$ROUNDS" --slow-runs "$SLOW_RUNS" \
     --fast-runs "$FAST_RUNS" --out bench/RESULTS.md
