@@ -245,7 +245,12 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
         };
         let reporter = report::reporter(target.format);
         let written = match &target.file {
-            None => reporter.render(&result, &render, &mut std::io::stdout().lock()),
+            None => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                reporter
+                    .render(&result, &render, &mut out)
+                    .and_then(|()| out.flush())
+            }
             Some(path) => write_file(path, |out| reporter.render(&result, &render, out)),
         };
         if let Err(e) = written {

@@ -21,22 +21,33 @@ use crate::walk::FileEntry;
 /// Read size for hashing: large enough that syscalls vanish next to SHA-256 itself.
 const CHUNK: usize = 1 << 20;
 
+thread_local! {
+    /// One read buffer per worker thread, reused for every file it hashes.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// SHA-256 of a whole file, streamed; `progress` counts bytes as they are hashed.
 pub fn hash_file(path: &Path, progress: &AtomicU64) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        progress.fetch_add(n as u64, Ordering::Relaxed);
-    }
-    Ok(hex(&hasher.finalize()))
+    hash_reader(File::open(path)?, progress)
+}
+
+/// SHA-256 of everything a reader yields, in large chunks.
+pub fn hash_reader(mut reader: impl Read, progress: &AtomicU64) -> io::Result<String> {
+    BUFFER.with_borrow_mut(|buf| {
+        buf.resize(CHUNK, 0);
+        let mut hasher = Sha256::new();
+        loop {
+            let n = match reader.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            progress.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(hex(&hasher.finalize()))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

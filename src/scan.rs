@@ -6,6 +6,8 @@
 //! It never writes inside the scanned tree: the only write is the hash cache, in the user cache
 //! directory.
 
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -13,10 +15,10 @@ use rayon::prelude::*;
 
 use crate::artifact::hf_cache;
 use crate::artifact::lfs::LfsPointer;
-use crate::artifact::parsed::{HashSource, ParsedFile, parse_file};
+use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, parse_file};
 use crate::detect::{ArtifactKind, detect};
 use crate::finding::Finding;
-use crate::hash::{HashCache, hash_file};
+use crate::hash::{HashCache, hash_file, hash_reader};
 use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
 use crate::policy::Policy;
 use crate::rules::{Context, registry::RULES};
@@ -202,7 +204,11 @@ fn parse_and_hash(
     counters: &HashCounters,
     progress: &Progress,
 ) -> ParsedFile {
-    let (artifact, pointer) = parse_file(&entry.abs_path, kind, entry.size);
+    let Parsed {
+        artifact,
+        pointer,
+        file,
+    } = parse_file(&entry.abs_path, kind, entry.size);
     let mut parsed = ParsedFile {
         path: entry.rel_path.clone(),
         kind,
@@ -223,7 +229,7 @@ fn parse_and_hash(
     if !kind.is_hashed() {
         return parsed;
     }
-    match content_hash(entry, cache, counters, progress) {
+    match content_hash(entry, file, cache, counters, progress) {
         Ok(hash) => {
             parsed.sha256 = Some(hash);
             parsed.hash_source = Some(HashSource::Content);
@@ -239,9 +245,11 @@ fn parse_and_hash(
     parsed
 }
 
-/// The SHA-256 of a file's content: from the hash cache, or computed (and cached).
+/// The SHA-256 of a file's content: from the hash cache, or computed (and cached) — from the
+/// already open file when there is one.
 fn content_hash(
     entry: &FileEntry,
+    open: Option<File>,
     cache: &HashCache,
     counters: &HashCounters,
     progress: &Progress,
@@ -251,7 +259,13 @@ fn content_hash(
         progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
         return Ok(hash);
     }
-    let hash = hash_file(&entry.abs_path, &progress.done_bytes)?;
+    let hash = match open {
+        Some(mut file) => {
+            file.seek(SeekFrom::Start(0))?;
+            hash_reader(file, &progress.done_bytes)?
+        }
+        None => hash_file(&entry.abs_path, &progress.done_bytes)?,
+    };
     counters.computed.fetch_add(1, Ordering::Relaxed);
     counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
     cache.insert(entry, &hash);
@@ -280,7 +294,7 @@ fn hash_cache_weights(
         let is_regular = std::fs::symlink_metadata(repo_dir.join(&rel)).is_ok_and(|m| m.is_file());
         if is_regular
             && let Ok(entry) = walk::stat(repo_dir, &rel)
-            && let Ok(hash) = content_hash(&entry, cache, counters, progress)
+            && let Ok(hash) = content_hash(&entry, None, cache, counters, progress)
         {
             file.sha256 = Some(hash);
         }

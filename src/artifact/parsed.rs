@@ -84,8 +84,8 @@ impl ParsedFile {
     }
 }
 
-/// Read at most `limit` bytes of a file as UTF-8 text.
-pub fn read_text(path: &Path, size: u64) -> ParseResult<String> {
+/// Read a whole text artefact (at most `limits::TEXT_BYTES`) from an open file as UTF-8.
+fn read_text(mut file: &File, size: u64) -> ParseResult<String> {
     if size > limits::TEXT_BYTES {
         return Err(ParseError::limit(
             "text size",
@@ -95,49 +95,66 @@ pub fn read_text(path: &Path, size: u64) -> ParseResult<String> {
             ),
         ));
     }
+    file.seek(SeekFrom::Start(0))?;
     let mut bytes = Vec::with_capacity(size as usize);
-    File::open(path)?
-        .take(limits::TEXT_BYTES)
-        .read_to_end(&mut bytes)?;
+    file.take(limits::TEXT_BYTES).read_to_end(&mut bytes)?;
     String::from_utf8(bytes)
         .map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
 }
 
-/// Parse one file whose kind is known. Returns the artefact (or why it could not be parsed)
-/// and, for an LFS pointer, the pointer.
-pub fn parse_file(
-    path: &Path,
-    kind: ArtifactKind,
-    size: u64,
-) -> (ParseResult<Artifact>, Option<lfs::LfsPointer>) {
+/// What `parse_file` found, and the open file, so the caller can hash it without opening it
+/// again.
+pub struct Parsed {
+    pub artifact: ParseResult<Artifact>,
+    /// Set when the file is a Git LFS pointer standing in for the real content.
+    pub pointer: Option<lfs::LfsPointer>,
+    pub file: Option<File>,
+}
+
+/// Parse one file whose kind is known: the artefact (or why it could not be parsed) and, for
+/// an LFS pointer, the pointer.
+pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> Parsed {
+    let failed = |e: ParseError| Parsed {
+        artifact: Err(e),
+        pointer: None,
+        file: None,
+    };
     let mut file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return (Err(e.into()), None),
+        Err(e) => return failed(e.into()),
     };
     let mut prefix = [0u8; 64];
     let prefix_len = match read_prefix(&mut file, &mut prefix) {
         Ok(n) => n,
-        Err(e) => return (Err(e.into()), None),
+        Err(e) => return failed(e.into()),
     };
-    let prefix = &prefix[..prefix_len];
-    let sniffed = sniff(prefix);
+    let sniffed = sniff(&prefix[..prefix_len]);
     if sniffed == Sniffed::LfsPointer && size <= lfs::MAX_POINTER_BYTES {
-        let pointer = read_text(path, size).and_then(|t| lfs::parse(t.as_bytes()));
-        return match pointer {
-            Ok(p) => (
-                Ok(Artifact::LfsPointer {
+        return match read_text(&file, size).and_then(|t| lfs::parse(t.as_bytes())) {
+            Ok(p) => Parsed {
+                artifact: Ok(Artifact::LfsPointer {
                     oid_sha256: p.oid_sha256.clone(),
                     size: p.size,
                 }),
-                Some(p),
-            ),
-            Err(e) => (Err(e), None),
+                pointer: Some(p),
+                file: Some(file),
+            },
+            Err(e) => Parsed {
+                artifact: Err(e),
+                pointer: None,
+                file: Some(file),
+            },
         };
     }
-    if let Err(e) = file.seek(SeekFrom::Start(0)) {
-        return (Err(e.into()), None);
+    let artifact = file
+        .seek(SeekFrom::Start(0))
+        .map_err(ParseError::from)
+        .and_then(|_| parse_content(path, &file, kind, size, sniffed));
+    Parsed {
+        artifact,
+        pointer: None,
+        file: Some(file),
     }
-    (parse_content(path, file, kind, size, sniffed), None)
 }
 
 fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -155,13 +172,13 @@ fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 
 fn parse_content(
     path: &Path,
-    file: File,
+    file: &File,
     kind: ArtifactKind,
     size: u64,
     sniffed: Sniffed,
 ) -> ParseResult<Artifact> {
     use ArtifactKind as K;
-    let text = || read_text(path, size);
+    let text = || read_text(file, size);
     match kind {
         K::Safetensors => {
             let header = safetensors::parse_header(BufReader::new(file), size)?;
@@ -216,7 +233,9 @@ fn parse_content(
             let is_yaml = path.extension().is_none_or(|e| e != "json");
             Ok(training::parse(&text()?, is_yaml)?.map_or(Artifact::Other, Artifact::Training))
         }
-        K::Corpus(CorpusFormat::Parquet) => Ok(Artifact::Corpus(corpus::scan_parquet(file)?)),
+        K::Corpus(CorpusFormat::Parquet) => {
+            Ok(Artifact::Corpus(corpus::scan_parquet(file.try_clone()?)?))
+        }
         K::Corpus(format) => Ok(Artifact::Corpus(corpus::scan_text(
             BufReader::with_capacity(1 << 16, file),
             format,
