@@ -129,7 +129,7 @@ def machine():
 def versions(aibom):
     commit = run(["git", "rev-parse", "--short=12", "HEAD"]) or "unknown"
     dirty = run(["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "Cargo.toml", "Cargo.lock"])
-    dirty_files = [line[3:] for line in dirty.splitlines() if line.strip()]
+    dirty_files = [line.split(maxsplit=1)[1] for line in dirty.splitlines() if line.strip()]
     return {
         "aibom": run([aibom, "--version"]) or "unknown",
         "commit": commit,

@@ -908,40 +908,33 @@ impl Builder {
         } else {
             "quantized"
         };
-        for base in meta.base_models() {
-            if let Some(reference) = gguf_reference(&base) {
-                let to = self.resolve_model(&reference, parent(path));
+        let groups = [
+            (
+                meta.base_models(),
+                RelationKind::DerivedFrom,
+                Some(relation),
+                "gguf general.base_model",
+            ),
+            (
+                meta.datasets(),
+                RelationKind::TrainedOn,
+                None,
+                "gguf general.dataset",
+            ),
+        ];
+        for (references, kind, relation, source) in groups {
+            for reference in references.iter().filter_map(gguf_reference) {
+                let to = if kind == RelationKind::TrainedOn {
+                    self.resolve_dataset(&reference, parent(path))
+                } else {
+                    self.resolve_model(&reference, parent(path))
+                };
                 let evidence = Evidence {
-                    source: "gguf general.base_model",
+                    source,
                     path: path.to_owned(),
                     span: None,
                 };
-                self.relate(
-                    &owner,
-                    RelationKind::DerivedFrom,
-                    &to,
-                    Some(relation),
-                    Confidence::Medium,
-                    evidence,
-                );
-            }
-        }
-        for dataset in meta.datasets() {
-            if let Some(reference) = gguf_reference(&dataset) {
-                let to = self.resolve_dataset(&reference, parent(path));
-                let evidence = Evidence {
-                    source: "gguf general.dataset",
-                    path: path.to_owned(),
-                    span: None,
-                };
-                self.relate(
-                    &owner,
-                    RelationKind::TrainedOn,
-                    &to,
-                    None,
-                    Confidence::Medium,
-                    evidence,
-                );
+                self.relate(&owner, kind, &to, relation, Confidence::Medium, evidence);
             }
         }
     }
