@@ -23,6 +23,8 @@ pub enum ArtifactKind {
     ModelConfig,
     Npy,
     Npz,
+    /// An MCP client config (`.mcp.json`, `mcp.json`, `claude_desktop_config.json`).
+    McpConfig,
     Onnx,
     Pickle,
     Safetensors,
@@ -33,6 +35,10 @@ pub enum ArtifactKind {
 }
 
 impl ArtifactKind {
+    /// Python, TypeScript or JavaScript source that may define agent tools; decided by content.
+    ToolCode,
+    /// A JSON file whose name mentions tools or functions; decided by its content.
+    ToolJson,
     /// Binary weight formats: hashed, and grouped into model components.
     pub fn is_weights(self) -> bool {
         matches!(
@@ -72,6 +78,7 @@ impl ArtifactKind {
             ArtifactKind::Onnx => "onnx",
             ArtifactKind::Pickle => "pickle",
             ArtifactKind::Safetensors => "safetensors",
+            ArtifactKind::McpConfig => "mcp-config",
             ArtifactKind::ShardIndex => "shard-index",
             ArtifactKind::TokenizerConfig => "tokenizer-config",
             ArtifactKind::TrainingCandidate => "training-config",
@@ -82,6 +89,8 @@ impl ArtifactKind {
 /// How a table entry matches a file name (lower-cased).
 #[derive(Debug, Clone, Copy)]
 pub enum NamePattern {
+            ArtifactKind::ToolCode => "tool-code",
+            ArtifactKind::ToolJson => "tool-json",
     Exact(&'static str),
     Prefix(&'static str),
     Suffix(&'static str),
@@ -120,13 +129,18 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Exact("dataset_info.json"), K::DatasetInfo),
     (Exact("readme.md"), K::Card),
     (Exact("tokenizer_config.json"), K::TokenizerConfig),
+    (Exact(".mcp.json"), K::McpConfig),
     (Suffix(".bin"), K::Pickle),
     (Suffix(".bin.index.json"), K::ShardIndex),
     (Suffix(".ckpt"), K::Pickle),
     (Suffix(".croissant.json"), K::Croissant),
+    (Exact("claude_desktop_config.json"), K::McpConfig),
     (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
     (Suffix(".dill"), K::Pickle),
     (Suffix(".gguf"), K::Gguf),
+    (Exact("mcp.json"), K::McpConfig),
+    (Exact("promptfooconfig.yaml"), K::PromptfooConfig),
+    (Exact("promptfooconfig.yml"), K::PromptfooConfig),
     (Suffix(".h5"), K::H5),
     (Suffix(".hdf5"), K::H5),
     (Suffix(".joblib"), K::Pickle),
@@ -140,8 +154,11 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Suffix(".pickle"), K::Pickle),
     (Suffix(".pkl"), K::Pickle),
     (Suffix(".pt"), K::Pickle),
+    (Suffix(".js"), K::ToolCode),
     (Suffix(".pth"), K::Pickle),
     (Suffix(".safetensors"), K::Safetensors),
+    (Suffix(".mjs"), K::ToolCode),
+    (Suffix(".mts"), K::ToolCode),
     (Suffix(".safetensors.index.json"), K::ShardIndex),
     (Suffix(".tsv"), K::Corpus(CorpusFormat::Tsv)),
     (Suffix(".yaml"), K::TrainingCandidate),
@@ -162,8 +179,10 @@ pub static DATA_DIRS: &[&str] = &[
     "datasets",
     "training-data",
     "training_data",
+    (Suffix(".py"), K::ToolCode),
 ];
 
+    (Suffix(".ts"), K::ToolCode),
 /// Detect a file's kind from its repository-relative path (`/`-separated).
 pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     let name = rel_path
@@ -242,6 +261,10 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(
+    // Tool definitions (`tools.json`, `openai_functions.json`); the content decides.
+    if name.ends_with(".json") && (name.contains("tool") || name.contains("function")) {
+        return Some(K::ToolJson);
+    }
             keys, sorted,
             "NAME_TABLE must stay sorted: exact, suffix, prefix"
         );
@@ -294,3 +317,50 @@ mod tests {
         );
     }
 }
+
+    #[test]
+    fn prompts_and_changelogs() {
+        let prompt = |f| Some(K::Prompt(f));
+        assert_eq!(detect("a/triage.prompty"), prompt(PromptFormat::Prompty));
+        assert_eq!(detect("a/s.prompt.yml"), prompt(PromptFormat::GithubModels));
+        assert_eq!(
+            detect("a/s.prompt.yaml"),
+            prompt(PromptFormat::GithubModels)
+        );
+        assert_eq!(detect("a/s.prompt"), prompt(PromptFormat::Dotprompt));
+        assert_eq!(
+            detect(".github/prompts/review.prompt.md"),
+            prompt(PromptFormat::PromptMarkdown)
+        );
+        assert_eq!(
+            detect("prompts/support/system.md"),
+            prompt(PromptFormat::Plain)
+        );
+        assert_eq!(detect("prompts/x.j2"), prompt(PromptFormat::Plain));
+        assert_eq!(detect("data/prompts/x.txt"), prompt(PromptFormat::Plain));
+        assert_eq!(
+            detect("prompts/data/x.txt"),
+            Some(K::Corpus(CorpusFormat::Text))
+        );
+        assert_eq!(detect("prompts/logo.png"), None);
+        assert_eq!(detect("prompts/CHANGELOG.md"), Some(K::Changelog));
+        assert_eq!(detect("prompts/a.changelog.md"), Some(K::Changelog));
+        assert_eq!(detect("prompts/README.md"), Some(K::Card));
+        assert_eq!(
+            detect("evals/promptfooconfig.yaml"),
+            Some(K::PromptfooConfig)
+        );
+    }
+
+    #[test]
+    fn agent_tool_files() {
+        assert_eq!(detect(".mcp.json"), Some(K::McpConfig));
+        assert_eq!(detect(".vscode/mcp.json"), Some(K::McpConfig));
+        assert_eq!(detect(".cursor/mcp.json"), Some(K::McpConfig));
+        assert_eq!(detect("claude_desktop_config.json"), Some(K::McpConfig));
+        assert_eq!(detect("agents/tools.py"), Some(K::ToolCode));
+        assert_eq!(detect("server/index.ts"), Some(K::ToolCode));
+        assert_eq!(detect("tools/openai_tools.json"), Some(K::ToolJson));
+        assert_eq!(detect("api/functions.json"), Some(K::ToolJson));
+        assert_eq!(detect("src/settings.json"), None);
+    }

@@ -128,7 +128,7 @@ pub struct Component {
 }
 
 impl Component {
-    fn new(id: String, kind: ComponentKind, name: String, path: Option<String>) -> Component {
+    pub fn new(id: String, kind: ComponentKind, name: String, path: Option<String>) -> Component {
         Component {
             id,
             kind,
@@ -222,6 +222,15 @@ pub struct LfsCheck {
     pub pointer_size: u64,
     pub real_size: u64,
     /// `the local LFS store`, `the working tree` …
+    /// Agent tools and MCP servers by tool id, with their inferred tiers (`agent::discover`).
+    #[serde(skip)]
+    pub agent_tools: BTreeMap<String, crate::agent::AgentTool>,
+    /// What the licence engine concluded (`license::analyse`), for the `LIC` rules.
+    #[serde(skip)]
+    pub licensing: crate::license::Licensing,
+    /// Every prompt with its changelog and (from the scan's git stage) its history, by path.
+    #[serde(skip)]
+    pub prompts: Vec<PromptRecord>,
     pub real_source: &'static str,
 }
 
@@ -313,6 +322,10 @@ struct DirInfo {
     has_shard_index: bool,
     has_mergekit: bool,
     quantization_method: Option<String>,
+    for relation in crate::agent::discover(&mut builder.inv) {
+        let key = (relation.from.clone(), relation.kind, relation.to.clone());
+        builder.relations.insert(key, relation);
+    }
 }
 
 fn is_shard_name(name: &str) -> bool {

@@ -4,6 +4,7 @@
 //! unpickling anything), builds the inventory (`inventory::Inventory`) and runs the rules over
 //! it. The command line (`cli`) and the reporters (`report`) sit at the edges.
 
+pub mod agent;
 pub mod artifact;
 pub mod cli;
 pub mod detect;

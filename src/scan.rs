@@ -304,7 +304,7 @@ fn hash_cache_weights(
 /// Run every enabled rule and apply the policy's severities. Findings come out sorted, one per
 /// fingerprint.
 pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
-    let cx = Context { inventory };
+    let cx = Context { inventory, policy };
     let mut findings = Vec::new();
     for rule in RULES {
         let Some(severity) = policy.severity(rule.meta().code) else {

@@ -16,6 +16,7 @@ pub mod hf_cache;
 pub mod hf_config;
 pub mod keras;
 pub mod lfs;
+pub mod mcp;
 pub mod numpy;
 pub mod onnx;
 pub mod parsed;
@@ -23,6 +24,8 @@ pub mod pickle;
 pub mod safetensors;
 pub mod text;
 pub mod training;
+pub mod tool_code;
+pub mod tool_json;
 pub mod zipped;
 
 use std::fmt;

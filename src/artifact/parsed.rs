@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::corpus::CorpusFormat;
 use super::{
-    ParseError, ParseResult, card, corpus, croissant, gguf, hf_config, keras, lfs, limits, numpy,
-    onnx, pickle, safetensors, training, zipped,
+    ParseError, ParseResult, card, corpus, croissant, gguf, hf_config, keras, lfs, limits, mcp,
+    numpy, onnx, pickle, prompt, safetensors, tool_code, tool_json, training, zipped,
 };
 use crate::detect::{ArtifactKind, Sniffed, sniff};
 
@@ -58,6 +58,7 @@ pub enum Artifact {
     Pickle(pickle::PickleScan),
     Safetensors(safetensors::SafetensorsHeader),
     ShardIndex(safetensors::ShardIndex),
+    McpConfig(mcp::McpConfig),
     TokenizerConfig(hf_config::TokenizerConfig),
     TorchZip(zipped::TorchZipScan),
     Training(training::TrainingConfig),
@@ -68,6 +69,8 @@ pub enum Artifact {
 #[derive(Debug, Clone, Serialize)]
 pub struct ParsedFile {
     pub path: String,
+    /// Agent tools defined in a JSON tool list or in source code.
+    Tools(Vec<tool_json::ToolDecl>),
     pub kind: ArtifactKind,
     /// The size of the content: the real size for an LFS pointer.
     pub size: u64,
@@ -253,6 +256,48 @@ fn parse_content(
                 .take(120)
                 .collect();
             Ok(Artifact::LicenseFile { title })
+        K::Prompt(format) => Ok(Artifact::Prompt(prompt::parse(&text()?, format)?)),
+        K::PromptfooConfig => Ok(Artifact::PromptfooConfig(
+            prompt::parse_promptfoo(&text()?)?,
+        )),
+        K::Changelog => Ok(Artifact::Changelog(prompt::Changelog { text: text()? })),
+        K::McpConfig => Ok(Artifact::McpConfig(mcp::parse(&text()?)?)),
+        K::ToolJson => {
+            let stem = file_stem(path);
+            Ok(tool_json::parse(&text()?, &stem)?.map_or(Artifact::Other, Artifact::Tools))
+        }
+        K::ToolCode => {
+            if size > tool_code::MAX_SOURCE_BYTES {
+                return Ok(Artifact::Other);
+            }
+            let mut bytes = Vec::new();
+            file.take(tool_code::MAX_SOURCE_BYTES)
+                .read_to_end(&mut bytes)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let language = match path.extension().and_then(|e| e.to_str()) {
+                Some("py") => tool_code::Language::Python,
+                _ => tool_code::Language::Script,
+            };
+            let tools = tool_code::scan(&text, language, &file_stem(path))?;
+            Ok(if tools.is_empty() {
+                Artifact::Other
+            } else {
+                Artifact::Tools(tools)
+            })
+        }
         }
     }
+}
+
+/// A file's name without its extensions (`billing.tools.json` → `billing`), for tools whose
+/// server is not named in the file.
+fn file_stem(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let stem = name.split('.').find(|s| !s.is_empty()).unwrap_or("tools");
+    stem.trim_end_matches("_tools")
+        .trim_end_matches("-tools")
+        .to_owned()
 }

@@ -26,10 +26,14 @@ pub struct RawConfig {
     pub project: Option<toml::Value>,
     pub corpus: Option<toml::Value>,
     pub model: Option<toml::Value>,
-    pub tool: Option<toml::Value>,
-    pub exception: Option<toml::Value>,
-    pub licenses: Option<toml::Value>,
-    pub prompts: Option<toml::Value>,
+    #[serde(default)]
+    pub tool: Vec<super::tools::RawToolEntry>,
+    pub licenses: Option<super::usage::RawLicenses>,
+    /// The licence database `[licenses]` ids are checked against (`--license-db` layered over
+    /// the built-in one); `None` = the built-in database.
+    #[serde(skip)]
+    pub license_db: Option<crate::license::LicenseDb>,
+    pub prompts: Option<super::prompts::RawPrompts>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -217,10 +221,6 @@ pub fn validate(
         ("project", raw.project.is_some()),
         ("corpus", raw.corpus.is_some()),
         ("model", raw.model.is_some()),
-        ("tool", raw.tool.is_some()),
-        ("exception", raw.exception.is_some()),
-        ("licenses", raw.licenses.is_some()),
-        ("prompts", raw.prompts.is_some()),
     ]
     .into_iter()
     .filter(|(_, present)| *present)
@@ -274,6 +274,23 @@ mod tests {
                 toml::from_str(text).unwrap_or_else(|e| panic!("preset {name}: {e}"));
             assert!(
                 value.get("description").is_some_and(|d| d.is_str()),
+    let exceptions = raw
+        .exception
+        .iter()
+        .map(|e| validate_exception(e, text, &err))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let prompts = super::prompts::PromptPaths::validate(raw.prompts.as_ref())
+        .map_err(|(message, span, label)| err(message, span, label))?;
+
+    let license_db = match raw.license_db.take() {
+        Some(db) => db,
+        None => crate::license::LicenseDb::embedded().unwrap_or_default(),
+    };
+    let tools = super::tools::validate(std::mem::take(&mut raw.tool), text, &err)?;
+    let project = super::usage::validate_project(raw.project.take(), &err)?;
+    let licenses = super::usage::validate_licenses(raw.licenses.take(), &license_db, &err)?;
+
                 "preset {name} needs a description"
             );
             for (code, level) in value
@@ -330,6 +347,9 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(policy.not_evaluated, vec!["project", "tool"]);
+        assert!(!policy.not_evaluated.contains(&"tool".to_owned()));
+        assert_eq!(policy.tools.len(), 1);
+        assert!(!policy.not_evaluated.contains(&"project".to_owned()));
+        assert_eq!(policy.project.and_then(|p| p.commercial), Some(true));
     }
 }

@@ -59,6 +59,10 @@ pub struct Policy {
     /// Severity per rule code after preset and overrides; `None` = the rule is off.
     pub severities: BTreeMap<&'static str, Option<Severity>>,
     pub preset: String,
+    /// `[[tool]]`: the blast-radius registry, in file order.
+    pub tools: Vec<tools::ToolEntry>,
+    /// `[[exception]]` entries, in file order (the first that matches a finding applies).
+    pub exceptions: Vec<crate::suppression::Exception>,
     pub fail_on: Option<FailOn>,
     pub exclude: GlobSet,
     pub exclude_patterns: Vec<String>,

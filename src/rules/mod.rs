@@ -73,6 +73,8 @@ pub fn find(code: &str) -> Option<&'static dyn Rule> {
         .copied()
         .find(|r| r.meta().code.eq_ignore_ascii_case(code))
 }
+    /// The validated policy: registries such as `[[tool]]` that rules compare the inventory with.
+    pub policy: &'a crate::policy::Policy,
 
 /// `docs/rules.md`, generated from the registry (a test keeps the committed file in sync).
 pub fn render_docs() -> String {

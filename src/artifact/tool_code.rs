@@ -1,0 +1,477 @@
+//! Tools defined in source code, found lexically: Python `@tool` (LangChain, CrewAI),
+//! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@<server>.tool(...)` (FastMCP,
+//! with `annotations=`), `BaseTool` subclasses; TypeScript/JavaScript `server.registerTool(name,
+//! {…annotations…})` and `server.tool(name, …)`.
+//!
+//! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
+//! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
+//! missed conservatively — a tool that is not found is still reported nowhere, which is why the
+//! JSON and MCP config paths exist as well.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ParseResult;
+use super::text::TextSpan;
+use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+
+/// Source files larger than this are not scanned for tools.
+pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
+/// Lines a decorator or a call's argument list may span.
+const MAX_SPAN_LINES: usize = 60;
+/// Bytes after a TypeScript `registerTool(` searched for its options.
+const MAX_CALL_BYTES: usize = 8 * 1024;
+
+static HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']?(readOnlyHint|destructiveHint|idempotentHint|openWorldHint)["']?\s*[=:]\s*(True|False|true|false)"#)
+        .expect("valid regex")
+});
+static PY_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+});
+static PY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)").expect("valid regex")
+});
+static PY_ATTR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("valid regex")
+});
+static PY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|Server)\(\s*(?:name\s*=\s*)?["']([^"']+)["']"#)
+        .expect("valid regex")
+});
+static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(name|name_override|description|needs_approval)\s*=\s*(?:"([^"]*)"|'([^']*)'|(True|False))"#)
+        .expect("valid regex")
+});
+static PY_FIRST_STRING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\(\s*(?:"([^"]+)"|'([^']+)')"#).expect("valid regex"));
+static TS_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*["'`]([^"'`]+)["'`]"#)
+        .expect("valid regex")
+});
+static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*["'`]([^"'`]+)["'`]"#)
+        .expect("valid regex")
+});
+static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"description\s*:\s*(?:"([^"]*)"|'([^']*)'|`([^`]*)`)"#).expect("valid regex")
+});
+
+/// Which language a source file is, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Python,
+    Script,
+}
+
+/// Tools defined in one source file; an empty list when there are none. `stem` names an MCP
+/// server whose constructor is not found in the file.
+pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<Vec<ToolDecl>> {
+    if !text.contains("tool") && !text.contains("Tool") {
+        return Ok(Vec::new());
+    }
+    let mut tools = match language {
+        Language::Python => scan_python(text, stem),
+        Language::Script => scan_script(text, stem),
+    };
+    tools.sort_by_key(|t| t.span.map(|s| s.offset));
+    Ok(tools)
+}
+
+fn capture<'t>(c: &regex::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
+    groups.iter().find_map(|&g| c.get(g).map(|m| m.as_str()))
+}
+
+fn annotations_in(text: &str) -> Option<Annotations> {
+    let mut found = Annotations::default();
+    let mut any = false;
+    for c in HINT.captures_iter(text) {
+        let value = Some(c[2].eq_ignore_ascii_case("true"));
+        any = true;
+        match &c[1] {
+            "readOnlyHint" => found.read_only = value,
+            "destructiveHint" => found.destructive = value,
+            "idempotentHint" => found.idempotent = value,
+            _ => found.open_world = value,
+        }
+    }
+    any.then_some(found)
+}
+
+/// Byte offset of each line start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .filter(|&i| i <= text.len())
+        .collect()
+}
+
+fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
+    let servers: BTreeMap<&str, &str> = PY_SERVER
+        .captures_iter(text)
+        .map(|c| {
+            (
+                c.get(1).map_or("", |m| m.as_str()),
+                c.get(2).map_or("", |m| m.as_str()),
+            )
+        })
+        .collect();
+    let is_crewai = text.contains("crewai");
+    let lines: Vec<&str> = text.lines().collect();
+    let starts = line_starts(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if let Some(c) = PY_CLASS.captures(line)
+            && c[2].split(',').any(|b| {
+                let b = b.trim();
+                b == "BaseTool" || b.ends_with(".BaseTool")
+            })
+        {
+            let class = c[1].to_owned();
+            let mut name = None;
+            let mut description = None;
+            for body in lines.iter().skip(i + 1).take(200) {
+                if !body.is_empty() && !body.starts_with([' ', '\t']) {
+                    break;
+                }
+                if let Some(a) = PY_ATTR.captures(body) {
+                    let value = capture(&a, &[2, 3]).unwrap_or("").to_owned();
+                    match &a[1] {
+                        "name" if name.is_none() => name = Some(value),
+                        "description" if description.is_none() => description = Some(value),
+                        _ => {}
+                    }
+                }
+            }
+            let name = name.unwrap_or(class);
+            let offset = starts[i] + line.find(&c[1]).unwrap_or(0);
+            out.push(ToolDecl {
+                id: format!("fn:{name}"),
+                name,
+                provider: None,
+                dialect: if is_crewai {
+                    Dialect::CrewaiTool
+                } else {
+                    Dialect::LangchainBaseTool
+                },
+                description: description.map(|d| short_description(&d)),
+                annotations: None,
+                auto_approved: None,
+                url: None,
+                span: Some(TextSpan::at(text, offset, c[1].len())),
+            });
+            i += 1;
+            continue;
+        }
+        let Some(decorator) = trimmed.strip_prefix('@') else {
+            i += 1;
+            continue;
+        };
+        let target_end = decorator
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(decorator.len());
+        let target = &decorator[..target_end];
+        let (dialect, server) = match target.rsplit_once('.') {
+            None if target == "tool" => (
+                if is_crewai {
+                    Dialect::CrewaiTool
+                } else {
+                    Dialect::PythonTool
+                },
+                None,
+            ),
+            None if target == "function_tool" => (Dialect::FunctionTool, None),
+            Some((_, "function_tool")) => (Dialect::FunctionTool, None),
+            Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
+                (Dialect::PythonTool, None)
+            }
+            Some((object, "tool")) => (Dialect::Fastmcp, Some(object)),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // The decorator's arguments, up to balanced parentheses.
+        let mut args = String::from(&decorator[target_end..]);
+        let mut end = i;
+        while paren_depth(&args) > 0 && end + 1 < lines.len() && end - i < MAX_SPAN_LINES {
+            end += 1;
+            args.push('\n');
+            args.push_str(lines[end]);
+        }
+        // The decorated function.
+        let Some((def_line, function)) = (end + 1..lines.len().min(end + 1 + 20))
+            .find_map(|j| PY_DEF.captures(lines[j]).map(|c| (j, c[1].to_owned())))
+        else {
+            i = end + 1;
+            continue;
+        };
+        let mut name = function.clone();
+        let mut description = None;
+        let mut auto_approved = None;
+        if let Some(c) = PY_FIRST_STRING.captures(args.trim_start()) {
+            name = capture(&c, &[1, 2]).unwrap_or(&name).to_owned();
+        }
+        for c in PY_KWARG.captures_iter(&args) {
+            match (&c[1], capture(&c, &[2, 3]), c.get(4).map(|m| m.as_str())) {
+                ("name" | "name_override", Some(v), _) => name = v.to_owned(),
+                ("description", Some(v), _) => description = Some(v.to_owned()),
+                ("needs_approval", _, Some(flag)) => auto_approved = Some(flag == "False"),
+                _ => {}
+            }
+        }
+        if description.is_none() {
+            description = docstring(&lines[def_line + 1..]);
+        }
+        let (id, provider) = match server {
+            Some(object) => {
+                let server = servers.get(object).copied().unwrap_or(stem);
+                (
+                    format!("mcp:{server}/{name}"),
+                    Some(format!("mcp:{server}")),
+                )
+            }
+            None => (format!("fn:{name}"), None),
+        };
+        let def_text = lines[def_line];
+        let offset = starts[def_line] + def_text.find(&function).unwrap_or(0);
+        out.push(ToolDecl {
+            id,
+            name,
+            provider,
+            dialect,
+            description: description.map(|d| short_description(&d)),
+            annotations: if dialect == Dialect::Fastmcp {
+                annotations_in(&args)
+            } else {
+                None
+            },
+            auto_approved,
+            url: None,
+            span: Some(TextSpan::at(text, offset, function.len())),
+        });
+        i = def_line + 1;
+    }
+    out
+}
+
+fn paren_depth(s: &str) -> i32 {
+    s.chars().fold(0, |d, c| match c {
+        '(' => d + 1,
+        ')' => d - 1,
+        _ => d,
+    })
+}
+
+/// The first paragraph of a function's docstring, from the lines after its `def`.
+fn docstring(after: &[&str]) -> Option<String> {
+    let mut lines = after.iter().take(MAX_SPAN_LINES);
+    // Skip the rest of a multi-line signature.
+    let first = lines.find(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.ends_with(':') && !t.ends_with(',') && !t.starts_with(')')
+    })?;
+    let t = first.trim();
+    let quote = ["\"\"\"", "'''"].into_iter().find(|q| t.starts_with(q))?;
+    let body = &t[3..];
+    if let Some(end) = body.find(quote) {
+        return Some(body[..end].trim().to_owned());
+    }
+    let mut text = body.trim().to_owned();
+    for l in lines {
+        let l = l.trim();
+        if l.is_empty() || l.contains(quote) {
+            if let Some(end) = l.find(quote) {
+                text.push(' ');
+                text.push_str(&l[..end]);
+            }
+            break;
+        }
+        text.push(' ');
+        text.push_str(l);
+    }
+    Some(text.trim().to_owned())
+}
+
+fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
+    let servers: BTreeMap<&str, &str> = TS_SERVER
+        .captures_iter(text)
+        .map(|c| {
+            (
+                c.get(1).map_or("", |m| m.as_str()),
+                c.get(2).map_or("", |m| m.as_str()),
+            )
+        })
+        .collect();
+    let is_mcp = text.contains("modelcontextprotocol") || !servers.is_empty();
+    let mut out = Vec::new();
+    for c in TS_CALL.captures_iter(text) {
+        let (object, method, name) = (&c[1], &c[2], c[3].to_owned());
+        if method == "tool" && !is_mcp {
+            continue;
+        }
+        let whole = c.get(0).map_or(0..0, |m| m.range());
+        let call = bounded_call(&text[whole.start..]);
+        let description = TS_DESCRIPTION
+            .captures(call)
+            .and_then(|d| capture(&d, &[1, 2, 3]).map(str::to_owned))
+            .or_else(|| {
+                // Legacy `server.tool(name, description, schema, handler)`.
+                let rest = text[whole.end..]
+                    .trim_start()
+                    .strip_prefix(',')?
+                    .trim_start();
+                let quote = rest
+                    .chars()
+                    .next()
+                    .filter(|q| matches!(q, '"' | '\'' | '`'))?;
+                rest[1..].find(quote).map(|end| rest[1..1 + end].to_owned())
+            });
+        let server = servers.get(object).copied().unwrap_or(stem);
+        let name_offset = c.get(3).map_or(whole.start, |m| m.start());
+        out.push(ToolDecl {
+            id: format!("mcp:{server}/{name}"),
+            provider: Some(format!("mcp:{server}")),
+            name: name.clone(),
+            dialect: if method == "registerTool" {
+                Dialect::TsRegisterTool
+            } else {
+                Dialect::TsServerTool
+            },
+            description: description.map(|d| short_description(&d)),
+            annotations: annotations_in(call),
+            auto_approved: None,
+            url: None,
+            span: Some(TextSpan::at(text, name_offset, name.len())),
+        });
+    }
+    out
+}
+
+/// The text of a call from its name to its closing parenthesis (bounded; strings are not
+/// parsed, so a parenthesis inside a string can end it early — the cost is a missed hint).
+fn bounded_call(from: &str) -> &str {
+    let limit = from.len().min(MAX_CALL_BYTES);
+    let mut depth = 0i32;
+    for (i, c) in from.char_indices() {
+        if i >= limit {
+            return &from[..i];
+        }
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => {
+                depth -= 1;
+                if depth <= 0 {
+                    return &from[..i + c.len_utf8()];
+                }
+            }
+            _ => {}
+        }
+    }
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_decorators_and_classes() {
+        let src = r#"
+from mcp.server.fastmcp import FastMCP
+from mcp.types import ToolAnnotations
+from agents import function_tool
+mcp = FastMCP("billing")
+
+@mcp.tool(
+    annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False),
+)
+def get_invoice(invoice_id: str) -> str:
+    """Fetch one invoice."""
+
+@function_tool(needs_approval=False)
+async def issue_refund(order: str) -> str:
+    ...
+
+@tool("Search Docs")
+def search(q):
+    '''Search the
+    documentation.'''
+
+class DeleteRecords(BaseTool):
+    name: str = "delete_records"
+    description = "Deletes records"
+"#;
+        let tools = scan(src, Language::Python, "x").unwrap();
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "mcp:billing/get_invoice",
+                "fn:issue_refund",
+                "fn:Search Docs",
+                "fn:delete_records"
+            ]
+        );
+        let a = tools[0].annotations.unwrap();
+        assert_eq!(
+            (a.read_only, a.open_world, a.destructive),
+            (Some(true), Some(false), None)
+        );
+        assert_eq!(tools[0].description.as_deref(), Some("Fetch one invoice."));
+        assert_eq!(tools[1].auto_approved, Some(true));
+        assert_eq!(
+            tools[2].description.as_deref(),
+            Some("Search the documentation.")
+        );
+        assert_eq!(tools[3].dialect, Dialect::LangchainBaseTool);
+        assert_eq!(tools[0].span.unwrap().line, 10);
+    }
+
+    #[test]
+    fn typescript_calls() {
+        let src = r#"
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "deploy", version: "1.0.0" });
+server.registerTool(
+  "rollout",
+  { title: "Roll out", description: "Deploy a build", annotations: { destructiveHint: false, readOnlyHint: false } },
+  async () => ({ content: [] })
+);
+server.tool("status", "Show status", {}, async () => ({}));
+"#;
+        let tools = scan(src, Language::Script, "x").unwrap();
+        assert_eq!(tools[0].id, "mcp:deploy/rollout");
+        assert_eq!(tools[0].annotations.unwrap().destructive, Some(false));
+        assert_eq!(tools[0].description.as_deref(), Some("Deploy a build"));
+        assert_eq!(tools[1].id, "mcp:deploy/status");
+        assert_eq!(tools[1].description.as_deref(), Some("Show status"));
+        assert!(tools[1].annotations.is_none());
+    }
+
+    #[test]
+    fn plain_code_has_no_tools() {
+        assert!(
+            scan("def f():\n    return 1\n", Language::Python, "x")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            scan("app.tool('x')", Language::Script, "x")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(scan("@tool\n", Language::Python, "x").unwrap().is_empty());
+        assert!(
+            scan(&"(".repeat(100_000), Language::Script, "x")
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
