@@ -42,6 +42,8 @@ pub enum Command {
     Bom(ScanArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// List the licence database, or show one licence's terms.
+    Licenses(LicensesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,11 +69,28 @@ pub struct ScanArgs {
     /// Do not read or write the hash cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Pre-commit mode: scan the staged files (read from the git index) and what they relate
+    /// to; report findings on the staged files only.
+    #[arg(long, conflicts_with = "since")]
+    pub staged: bool,
+    /// Pull-request mode: report only findings on artefacts changed since the merge base of
+    /// REF and HEAD.
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
     /// Print findings only: no inventory, no summary, no progress bar.
     #[arg(long, short)]
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Extra licence records (an organisation's own), layered over the built-in database.
+    #[arg(long, value_name = "DIR")]
+    pub license_db: Option<PathBuf>,
+    /// Accepted findings: those whose fingerprint is in FILE are suppressed and do not fail.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to FILE as a baseline (the exit code is then 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +100,15 @@ pub struct RulesArgs {
     /// Print the full rule reference as Markdown (the source of docs/rules.md).
     #[arg(long)]
     pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// A licence id, Hugging Face id or alias to show (e.g. llama-3.1).
+    pub id: Option<String>,
+    /// Extra licence records, layered over the built-in database.
+    #[arg(long, value_name = "DIR")]
+    pub license_db: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +124,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => run_scan(args, Content::Scan),
         Command::Bom(args) => run_scan(args, Content::BomOnly),
         Command::Rules(args) => run_rules(args),
+        Command::Licenses(args) => run_licenses(args),
     }
 }
 
@@ -129,6 +158,36 @@ fn run_rules(args: RulesArgs) -> i32 {
     EXIT_CLEAN
 }
 
+fn load_license_db(dir: Option<&Path>) -> Result<crate::license::LicenseDb, i32> {
+    let db = match dir {
+        Some(dir) => crate::license::LicenseDb::with_overlay(dir),
+        None => crate::license::LicenseDb::embedded(),
+    };
+    db.map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
+}
+
+fn run_licenses(args: LicensesArgs) -> i32 {
+    let db = match load_license_db(args.license_db.as_deref()) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let text = match &args.id {
+        None => crate::license::render::list(&db),
+        Some(id) => match db.lookup(id) {
+            Some(record) => crate::license::render::show(record),
+            None => {
+                eprintln!("error: no licence `{id}` in the database; `aibom licenses` lists them");
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    EXIT_CLEAN
+}
+
 /// One requested output: a format and where it goes (`None` = stdout).
 struct OutputTarget {
     format: Format,
@@ -143,7 +202,7 @@ fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
         match spec.split_once('=') {
             Some((format, file)) => {
                 let format = Format::parse(format)
-                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human or json)"))?;
+                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human, json or sarif)"))?;
                 if file.is_empty() {
                     return Err(format!("`--output {spec}` names no file"));
                 }
@@ -173,14 +232,14 @@ fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
     Ok(targets)
 }
 
-fn load_policy(args: &ScanArgs) -> Result<Policy, i32> {
+fn load_policy(args: &ScanArgs, db: &crate::license::LicenseDb) -> Result<Policy, i32> {
     let path = match &args.config {
         Some(p) => Some(p.clone()),
         None => Some(args.path.join("aibom.toml")).filter(|p| p.is_file()),
     };
     match path {
         None => Ok(Policy::default()),
-        Some(path) => policy::load(&path).map_err(|e| {
+        Some(path) => policy::config::load_with_license_db(&path, db.clone()).map_err(|e| {
             eprintln!("{:?}", miette::Report::new(*e));
             EXIT_ERROR
         }),
@@ -200,7 +259,11 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let policy = match load_policy(&args) {
+    let license_db = match load_license_db(args.license_db.as_deref()) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let policy = match load_policy(&args, &license_db) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -215,6 +278,26 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
         HashCache::default_dir()
     };
     options.progress = Some(&PROGRESS);
+    options.changes = match (&args.staged, &args.since) {
+        (true, _) => crate::git::ChangeScope::Staged,
+        (false, Some(reference)) => crate::git::ChangeScope::Since(reference.clone()),
+        (false, None) => crate::git::ChangeScope::All,
+    };
+    options.license_db = Some(std::sync::Arc::new(license_db));
+    if let Some(path) = &args.baseline {
+        match crate::suppression::Baseline::load(path) {
+            Ok(baseline) => {
+                options.baseline = Some(crate::suppression::BaselineInput {
+                    baseline,
+                    path: scan::display_relative(&args.path, path),
+                })
+            }
+            Err(e) => {
+                eprintln!("error: cannot read baseline {}: {e}", path.display());
+                return EXIT_ERROR;
+            }
+        }
+    }
 
     let ticker = show_progress.then(spawn_progress_bar);
     let result = scan::scan(options);
@@ -264,6 +347,33 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
             eprintln!("error: cannot write {to}: {e}");
             return EXIT_ERROR;
         }
+    }
+    if let Some(path) = &args.write_baseline {
+        // Hygiene findings (EXC*) are fixed, never accepted: a baseline of them would go stale.
+        let baseline = crate::suppression::Baseline::from_findings(
+            result
+                .findings
+                .iter()
+                .filter(|f| !f.code.starts_with("EXC"))
+                .chain(
+                    result
+                        .suppressed
+                        .iter()
+                        .filter(|s| {
+                            s.suppression.kind == crate::suppression::SuppressionKind::Baseline
+                        })
+                        .map(|s| &s.finding),
+                ),
+        );
+        let written = write_file(path, |out| {
+            serde_json::to_writer_pretty(&mut *out, &baseline)?;
+            out.write_all(b"\n")
+        });
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_ERROR;
+        }
+        return EXIT_CLEAN;
     }
     if content == Content::Scan && result.findings.iter().any(|f| fail_on.fails(f.severity)) {
         EXIT_FINDINGS

@@ -5,12 +5,15 @@
 //! weights). Detection never parses beyond a few bytes and never decides anything about policy.
 
 use crate::artifact::corpus::CorpusFormat;
+use crate::artifact::prompt::PromptFormat;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ArtifactKind {
     AdapterConfig,
     Card,
+    /// A changelog (`CHANGELOG.md`, `<name>.changelog.md`): read for prompt changelog entries.
+    Changelog,
     ChatTemplate,
     ChatTemplateJson,
     Corpus(CorpusFormat),
@@ -20,25 +23,27 @@ pub enum ArtifactKind {
     H5,
     Keras,
     LicenseFile,
+    /// An MCP client config (`.mcp.json`, `mcp.json`, `claude_desktop_config.json`).
+    McpConfig,
     ModelConfig,
     Npy,
     Npz,
-    /// An MCP client config (`.mcp.json`, `mcp.json`, `claude_desktop_config.json`).
-    McpConfig,
     Onnx,
     Pickle,
+    Prompt(PromptFormat),
+    PromptfooConfig,
     Safetensors,
     ShardIndex,
     TokenizerConfig,
+    /// Python, TypeScript or JavaScript source that may define agent tools; decided by content.
+    ToolCode,
+    /// A JSON file whose name mentions tools or functions; decided by its content.
+    ToolJson,
     /// A YAML or JSON file that may be a training or merge config; decided by its content.
     TrainingCandidate,
 }
 
 impl ArtifactKind {
-    /// Python, TypeScript or JavaScript source that may define agent tools; decided by content.
-    ToolCode,
-    /// A JSON file whose name mentions tools or functions; decided by its content.
-    ToolJson,
     /// Binary weight formats: hashed, and grouped into model components.
     pub fn is_weights(self) -> bool {
         matches!(
@@ -63,6 +68,7 @@ impl ArtifactKind {
         match self {
             ArtifactKind::AdapterConfig => "adapter-config",
             ArtifactKind::Card => "card",
+            ArtifactKind::Changelog => "changelog",
             ArtifactKind::ChatTemplate => "chat-template",
             ArtifactKind::ChatTemplateJson => "chat-template-json",
             ArtifactKind::Corpus(_) => "corpus",
@@ -72,15 +78,19 @@ impl ArtifactKind {
             ArtifactKind::H5 => "keras-h5",
             ArtifactKind::Keras => "keras",
             ArtifactKind::LicenseFile => "license-file",
+            ArtifactKind::McpConfig => "mcp-config",
             ArtifactKind::ModelConfig => "model-config",
             ArtifactKind::Npy => "npy",
             ArtifactKind::Npz => "npz",
             ArtifactKind::Onnx => "onnx",
             ArtifactKind::Pickle => "pickle",
+            ArtifactKind::Prompt(_) => "prompt",
+            ArtifactKind::PromptfooConfig => "promptfoo-config",
             ArtifactKind::Safetensors => "safetensors",
-            ArtifactKind::McpConfig => "mcp-config",
             ArtifactKind::ShardIndex => "shard-index",
             ArtifactKind::TokenizerConfig => "tokenizer-config",
+            ArtifactKind::ToolCode => "tool-code",
+            ArtifactKind::ToolJson => "tool-json",
             ArtifactKind::TrainingCandidate => "training-config",
         }
     }
@@ -89,8 +99,6 @@ impl ArtifactKind {
 /// How a table entry matches a file name (lower-cased).
 #[derive(Debug, Clone, Copy)]
 pub enum NamePattern {
-            ArtifactKind::ToolCode => "tool-code",
-            ArtifactKind::ToolJson => "tool-json",
     Exact(&'static str),
     Prefix(&'static str),
     Suffix(&'static str),
@@ -121,31 +129,36 @@ use NamePattern::{Exact, Prefix, Suffix};
 /// longer suffix (`.safetensors.index.json`) is listed — and tested — before a shorter one
 /// it ends with (`.json` is never in this table: plain JSON is decided by path below).
 pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
+    (Exact(".mcp.json"), K::McpConfig),
     (Exact("adapter_config.json"), K::AdapterConfig),
+    (Exact("changelog.md"), K::Changelog),
     (Exact("chat_template.jinja"), K::ChatTemplate),
     (Exact("chat_template.json"), K::ChatTemplateJson),
+    (Exact("claude_desktop_config.json"), K::McpConfig),
     (Exact("config.json"), K::ModelConfig),
     (Exact("croissant.json"), K::Croissant),
     (Exact("dataset_info.json"), K::DatasetInfo),
-    (Exact("readme.md"), K::Card),
-    (Exact("tokenizer_config.json"), K::TokenizerConfig),
-    (Exact(".mcp.json"), K::McpConfig),
-    (Suffix(".bin"), K::Pickle),
-    (Suffix(".bin.index.json"), K::ShardIndex),
-    (Suffix(".ckpt"), K::Pickle),
-    (Suffix(".croissant.json"), K::Croissant),
-    (Exact("claude_desktop_config.json"), K::McpConfig),
-    (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
-    (Suffix(".dill"), K::Pickle),
-    (Suffix(".gguf"), K::Gguf),
     (Exact("mcp.json"), K::McpConfig),
     (Exact("promptfooconfig.yaml"), K::PromptfooConfig),
     (Exact("promptfooconfig.yml"), K::PromptfooConfig),
+    (Exact("readme.md"), K::Card),
+    (Exact("tokenizer_config.json"), K::TokenizerConfig),
+    (Suffix(".bin"), K::Pickle),
+    (Suffix(".bin.index.json"), K::ShardIndex),
+    (Suffix(".changelog.md"), K::Changelog),
+    (Suffix(".ckpt"), K::Pickle),
+    (Suffix(".croissant.json"), K::Croissant),
+    (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
+    (Suffix(".dill"), K::Pickle),
+    (Suffix(".gguf"), K::Gguf),
     (Suffix(".h5"), K::H5),
     (Suffix(".hdf5"), K::H5),
     (Suffix(".joblib"), K::Pickle),
+    (Suffix(".js"), K::ToolCode),
     (Suffix(".jsonl"), K::Corpus(CorpusFormat::Jsonl)),
     (Suffix(".keras"), K::Keras),
+    (Suffix(".mjs"), K::ToolCode),
+    (Suffix(".mts"), K::ToolCode),
     (Suffix(".ndjson"), K::Corpus(CorpusFormat::Jsonl)),
     (Suffix(".npy"), K::Npy),
     (Suffix(".npz"), K::Npz),
@@ -153,13 +166,23 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Suffix(".parquet"), K::Corpus(CorpusFormat::Parquet)),
     (Suffix(".pickle"), K::Pickle),
     (Suffix(".pkl"), K::Pickle),
+    (Suffix(".prompt"), K::Prompt(PromptFormat::Dotprompt)),
+    (
+        Suffix(".prompt.md"),
+        K::Prompt(PromptFormat::PromptMarkdown),
+    ),
+    (
+        Suffix(".prompt.yaml"),
+        K::Prompt(PromptFormat::GithubModels),
+    ),
+    (Suffix(".prompt.yml"), K::Prompt(PromptFormat::GithubModels)),
+    (Suffix(".prompty"), K::Prompt(PromptFormat::Prompty)),
     (Suffix(".pt"), K::Pickle),
-    (Suffix(".js"), K::ToolCode),
     (Suffix(".pth"), K::Pickle),
+    (Suffix(".py"), K::ToolCode),
     (Suffix(".safetensors"), K::Safetensors),
-    (Suffix(".mjs"), K::ToolCode),
-    (Suffix(".mts"), K::ToolCode),
     (Suffix(".safetensors.index.json"), K::ShardIndex),
+    (Suffix(".ts"), K::ToolCode),
     (Suffix(".tsv"), K::Corpus(CorpusFormat::Tsv)),
     (Suffix(".yaml"), K::TrainingCandidate),
     (Suffix(".yml"), K::TrainingCandidate),
@@ -179,10 +202,12 @@ pub static DATA_DIRS: &[&str] = &[
     "datasets",
     "training-data",
     "training_data",
-    (Suffix(".py"), K::ToolCode),
 ];
 
-    (Suffix(".ts"), K::ToolCode),
+/// The directory whose text templates are prompts, and their extensions.
+pub static PROMPT_DIR: &str = "prompts";
+pub static PROMPT_EXTENSIONS: &[&str] = &["j2", "jinja", "md", "txt"];
+
 /// Detect a file's kind from its repository-relative path (`/`-separated).
 pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     let name = rel_path
@@ -210,11 +235,24 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     if let Some((_, kind)) = best {
         return Some(kind);
     }
-    let in_data_dir = rel_path
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|dir| DATA_DIRS.contains(&dir.to_ascii_lowercase().as_str()));
+    // The nearest of a `prompts/` directory and a data directory decides what a text file is.
+    let nearest_marker = rel_path.split('/').rev().skip(1).find_map(|dir| {
+        let dir = dir.to_ascii_lowercase();
+        if dir == PROMPT_DIR {
+            Some(K::Prompt(PromptFormat::Plain))
+        } else {
+            DATA_DIRS
+                .contains(&dir.as_str())
+                .then_some(K::Corpus(CorpusFormat::Text))
+        }
+    });
+    if nearest_marker == Some(K::Prompt(PromptFormat::Plain)) {
+        let is_template = PROMPT_EXTENSIONS
+            .iter()
+            .any(|e| name.rsplit_once('.').is_some_and(|(_, ext)| ext == *e));
+        return is_template.then_some(K::Prompt(PromptFormat::Plain));
+    }
+    let in_data_dir = nearest_marker.is_some();
     if in_data_dir {
         if name.ends_with(".json") {
             return Some(K::Corpus(CorpusFormat::Json));
@@ -222,6 +260,10 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
         if name.ends_with(".txt") {
             return Some(K::Corpus(CorpusFormat::Text));
         }
+    }
+    // Tool definitions (`tools.json`, `openai_functions.json`); the content decides.
+    if name.ends_with(".json") && (name.contains("tool") || name.contains("function")) {
+        return Some(K::ToolJson);
     }
     // TRL-style JSON training configs (`sft_config.json`, `train_args.json` …); the content
     // decides whether they really are one.
@@ -261,10 +303,6 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(
-    // Tool definitions (`tools.json`, `openai_functions.json`); the content decides.
-    if name.ends_with(".json") && (name.contains("tool") || name.contains("function")) {
-        return Some(K::ToolJson);
-    }
             keys, sorted,
             "NAME_TABLE must stay sorted: exact, suffix, prefix"
         );
@@ -316,7 +354,6 @@ mod tests {
             Some(K::Corpus(CorpusFormat::Json))
         );
     }
-}
 
     #[test]
     fn prompts_and_changelogs() {
@@ -364,3 +401,4 @@ mod tests {
         assert_eq!(detect("api/functions.json"), Some(K::ToolJson));
         assert_eq!(detect("src/settings.json"), None);
     }
+}

@@ -29,6 +29,11 @@ use crate::artifact::training::{DatasetInfoEntry, TrainingConfig, TrainingFlavou
 use crate::artifact::{ParseError, gguf};
 use crate::detect::ArtifactKind;
 
+mod prompts;
+pub use prompts::{
+    Change, ChangelogRef, ChangelogSource, PromptHistory, PromptRecord, changelog_text,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
@@ -124,6 +129,9 @@ pub struct Component {
     pub size: Option<u64>,
     pub files: Vec<ComponentFile>,
     pub declared_licenses: Vec<DeclaredLicense>,
+    /// The licence engine's conclusion, with its evidence (set after the inventory is built).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concluded_license: Option<crate::license::ConcludedLicense>,
     pub properties: BTreeMap<String, serde_json::Value>,
 }
 
@@ -142,6 +150,7 @@ impl Component {
             size: None,
             files: Vec::new(),
             declared_licenses: Vec::new(),
+            concluded_license: None,
             properties: BTreeMap::new(),
         }
     }
@@ -213,15 +222,6 @@ pub struct Inventory {
     /// LFS pointers compared with the real content found on this machine.
     #[serde(skip)]
     pub lfs_checks: Vec<LfsCheck>,
-}
-
-/// An LFS pointer and the real content it stands for, both found.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LfsCheck {
-    pub path: String,
-    pub pointer_size: u64,
-    pub real_size: u64,
-    /// `the local LFS store`, `the working tree` …
     /// Agent tools and MCP servers by tool id, with their inferred tiers (`agent::discover`).
     #[serde(skip)]
     pub agent_tools: BTreeMap<String, crate::agent::AgentTool>,
@@ -231,6 +231,15 @@ pub struct LfsCheck {
     /// Every prompt with its changelog and (from the scan's git stage) its history, by path.
     #[serde(skip)]
     pub prompts: Vec<PromptRecord>,
+}
+
+/// An LFS pointer and the real content it stands for, both found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LfsCheck {
+    pub path: String,
+    pub pointer_size: u64,
+    pub real_size: u64,
+    /// `the local LFS store`, `the working tree` …
     pub real_source: &'static str,
 }
 
@@ -281,9 +290,19 @@ fn file_name(path: &str) -> &str {
 
 /// Build the inventory from parsed files (any order) and cache repositories.
 pub fn build(
+    files: Vec<ParsedFile>,
+    cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
+    unreadable: Vec<Unreadable>,
+) -> Inventory {
+    build_with(files, cache_repos, unreadable, None)
+}
+
+/// `build`, with the `[prompts] changelog` of the policy (a changelog shared by every prompt).
+pub fn build_with(
     mut files: Vec<ParsedFile>,
     cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
     unreadable: Vec<Unreadable>,
+    shared_prompt_changelog: Option<&str>,
 ) -> Inventory {
     files.sort_by(|a, b| dir_order(&a.path).cmp(&dir_order(&b.path)));
     let mut builder = Builder {
@@ -299,9 +318,14 @@ pub fn build(
     builder.weights();
     builder.metadata_only_models();
     builder.datasets();
+    builder.prompts(shared_prompt_changelog);
     builder.cache_components();
     builder.licence_documents();
     builder.lineage();
+    for relation in crate::agent::discover(&mut builder.inv) {
+        let key = (relation.from.clone(), relation.kind, relation.to.clone());
+        builder.relations.insert(key, relation);
+    }
     builder.claim_metadata_files();
     builder.finish()
 }
@@ -322,10 +346,6 @@ struct DirInfo {
     has_shard_index: bool,
     has_mergekit: bool,
     quantization_method: Option<String>,
-    for relation in crate::agent::discover(&mut builder.inv) {
-        let key = (relation.from.clone(), relation.kind, relation.to.clone());
-        builder.relations.insert(key, relation);
-    }
 }
 
 fn is_shard_name(name: &str) -> bool {
@@ -700,7 +720,7 @@ impl Builder {
                 file_name(&f.path).to_owned(),
                 Some(f.path.clone()),
             );
-            if let Ok(Artifact::LicenseFile { title }) = &f.artifact {
+            if let Ok(Artifact::LicenseFile { title, .. }) = &f.artifact {
                 component.set("title", title.clone());
             }
             self.inv.components.insert(id.clone(), component);

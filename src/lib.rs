@@ -9,12 +9,15 @@ pub mod artifact;
 pub mod cli;
 pub mod detect;
 pub mod finding;
+pub mod git;
 pub mod hash;
 pub mod inventory;
+pub mod license;
 pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod suppression;
 pub mod walk;
 
 pub use scan::{ScanOptions, ScanResult, scan};

@@ -22,7 +22,10 @@ use crate::hash::{HashCache, hash_file, hash_reader};
 use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
 use crate::policy::Policy;
 use crate::rules::{Context, registry::RULES};
+use crate::suppression::{self, BaselineInput, Date, Suppressed};
 use crate::walk::{self, FileEntry};
+
+mod prompt_refs;
 
 pub struct ScanOptions {
     pub root: PathBuf,
@@ -33,6 +36,14 @@ pub struct ScanOptions {
     pub cache_dir: Option<PathBuf>,
     /// Called with the progress counters once the scan is running (the CLI draws a bar).
     pub progress: Option<&'static Progress>,
+    /// What to report on: the whole tree, the staged changes, or the changes since a ref.
+    pub changes: crate::git::ChangeScope,
+    /// The licence database; `None` = the built-in one.
+    pub license_db: Option<std::sync::Arc<crate::license::LicenseDb>>,
+    /// Accepted findings (`--baseline`): matching findings are suppressed, stale entries reported.
+    pub baseline: Option<BaselineInput>,
+    /// The date exception expiry is checked against; `None` = today (or `SOURCE_DATE_EPOCH`).
+    pub today: Option<Date>,
 }
 
 impl ScanOptions {
@@ -43,6 +54,10 @@ impl ScanOptions {
             jobs: None,
             cache_dir: None,
             progress: None,
+            changes: crate::git::ChangeScope::All,
+            license_db: None,
+            baseline: None,
+            today: None,
         }
     }
 }
@@ -71,6 +86,8 @@ pub struct ScanResult {
     pub root: PathBuf,
     pub inventory: Inventory,
     pub findings: Vec<Finding>,
+    /// Findings accepted by an `[[exception]]` or the baseline; they never fail a scan.
+    pub suppressed: Vec<Suppressed>,
     pub stats: ScanStats,
     pub policy: Policy,
 }
@@ -81,6 +98,10 @@ pub enum ScanError {
     Root { path: String, reason: String },
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    #[error("{0}")]
+    Git(String),
+    #[error("{0}")]
+    LicenseDb(String),
 }
 
 pub fn scan(options: ScanOptions) -> Result<ScanResult, ScanError> {
@@ -113,23 +134,50 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         policy,
         cache_dir,
         progress,
+        license_db,
+        baseline,
+        today,
+        changes,
         ..
     } = options;
     let fallback = Progress::default();
     let progress: &Progress = progress.unwrap_or(&fallback);
 
-    let walked = walk::walk(&root);
+    // `--staged` reads the index, not the work tree; the temporary copies live until the end.
+    let mut staged = match changes {
+        crate::git::ChangeScope::Staged => Some(
+            crate::git::staged_tree(&root, &policy).map_err(|e| ScanError::Git(e.to_string()))?,
+        ),
+        _ => None,
+    };
+    let walked = match &mut staged {
+        Some(tree) => std::mem::take(&mut tree.walk),
+        None => walk::walk(&root),
+    };
     let mut stats = ScanStats {
         files_walked: walked.files.len(),
         symlinks_skipped: walked.symlinks_skipped,
         special_files_skipped: walked.special_files_skipped,
         ..ScanStats::default()
     };
+    let mut undetected = Vec::new();
     let candidates: Vec<(FileEntry, ArtifactKind)> = walked
         .files
         .into_iter()
         .filter(|f| !policy.is_excluded(&f.rel_path))
-        .filter_map(|f| detect(&f.rel_path).map(|k| (f, k)))
+        .filter_map(|f| {
+            match policy
+                .prompts
+                .kind_of(&f.rel_path)
+                .or_else(|| detect(&f.rel_path))
+            {
+                Some(k) => Some((f, k)),
+                None => {
+                    undetected.push(f);
+                    None
+                }
+            }
+        })
         .collect();
     stats.artifacts = candidates.len();
     progress.total_bytes.store(
@@ -145,10 +193,13 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         None => HashCache::disabled(),
     };
     let counters = HashCounters::default();
-    let files: Vec<ParsedFile> = candidates
+    let mut files: Vec<ParsedFile> = candidates
         .par_iter()
         .map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress))
         .collect();
+    for (entry, kind) in prompt_refs::referenced_prompts(&files, undetected) {
+        files.push(parse_and_hash(&entry, kind, &cache, &counters, progress));
+    }
     let cache_repos = walked
         .cache_repos
         .par_iter()
@@ -177,16 +228,65 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .collect();
     let lfs_checks = lfs_checks(&root, &files);
 
-    let mut inventory = inventory::build(files, cache_repos, unreadable);
+    let mut inventory = inventory::build_with(
+        files,
+        cache_repos,
+        unreadable,
+        policy.prompts.changelog.as_deref(),
+    );
     inventory.lfs_checks = lfs_checks;
+    crate::git::attach_prompt_histories(&root, &mut inventory, &changes);
+    let license_db = match license_db {
+        Some(db) => db,
+        None => std::sync::Arc::new(
+            crate::license::LicenseDb::embedded()
+                .map_err(|e| ScanError::LicenseDb(e.to_string()))?,
+        ),
+    };
+    crate::license::analyse(&mut inventory, &license_db, &policy, &root);
     let findings = run_rules(&inventory, &policy);
+    let config_path = policy.source.as_deref().map(|p| display_relative(&root, p));
+    let (findings, suppressed) = suppression::apply(
+        findings,
+        &inventory,
+        &policy,
+        config_path.as_deref(),
+        baseline.as_ref(),
+        today.unwrap_or_else(Date::today),
+    );
+    let changed = match (&changes, staged) {
+        (crate::git::ChangeScope::Staged, Some(tree)) => Some(tree.changed),
+        (crate::git::ChangeScope::Since(reference), _) => Some(
+            crate::git::changed_since(&root, reference)
+                .map_err(|e| ScanError::Git(e.to_string()))?
+                .0,
+        ),
+        _ => None,
+    };
+    let mut findings = findings;
+    if let Some(changed) = &changed {
+        findings.retain(|f| crate::git::concerns_changed(f, &inventory, changed));
+    }
     Ok(ScanResult {
         root,
         inventory,
         findings,
+        suppressed,
         stats,
         policy,
     })
+}
+
+/// `path` relative to `root` when it is inside it (for locations in outputs), else as given.
+pub fn display_relative(root: &Path, path: &Path) -> String {
+    let inside = match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.strip_prefix(root).ok().map(Path::to_path_buf),
+        _ => None,
+    };
+    inside
+        .unwrap_or_else(|| path.to_path_buf())
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 #[derive(Default)]

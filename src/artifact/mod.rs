@@ -21,11 +21,12 @@ pub mod numpy;
 pub mod onnx;
 pub mod parsed;
 pub mod pickle;
+pub mod prompt;
 pub mod safetensors;
 pub mod text;
-pub mod training;
 pub mod tool_code;
 pub mod tool_json;
+pub mod training;
 pub mod zipped;
 
 use std::fmt;

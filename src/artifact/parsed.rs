@@ -38,6 +38,7 @@ pub enum HashSource {
 pub enum Artifact {
     AdapterConfig(hf_config::AdapterConfig),
     Card(card::Card),
+    Changelog(prompt::Changelog),
     ChatTemplate(hf_config::TokenizerConfig),
     Corpus(corpus::CorpusStats),
     Croissant(croissant::Croissant),
@@ -50,16 +51,26 @@ pub enum Artifact {
     },
     LicenseFile {
         title: String,
+        /// The text normalised for fingerprint matching (`license::normalize`), at most
+        /// `LICENSE_TEXT_BYTES` of the file.
+        #[serde(skip)]
+        normalized: String,
+        /// SHA-256 of the file's bytes (what `[[licenses.clarify]]` pins).
+        content_sha256: Option<String>,
     },
+    McpConfig(mcp::McpConfig),
     ModelConfig(hf_config::ModelConfig),
     Npy(numpy::NpyScan),
     Npz(numpy::NpzScan),
     Onnx(onnx::OnnxMetadata),
     Pickle(pickle::PickleScan),
+    Prompt(prompt::Prompt),
+    PromptfooConfig(prompt::PromptfooConfig),
     Safetensors(safetensors::SafetensorsHeader),
     ShardIndex(safetensors::ShardIndex),
-    McpConfig(mcp::McpConfig),
     TokenizerConfig(hf_config::TokenizerConfig),
+    /// Agent tools defined in a JSON tool list or in source code.
+    Tools(Vec<tool_json::ToolDecl>),
     TorchZip(zipped::TorchZipScan),
     Training(training::TrainingConfig),
     /// A YAML/JSON candidate that turned out not to be a training config.
@@ -69,8 +80,6 @@ pub enum Artifact {
 #[derive(Debug, Clone, Serialize)]
 pub struct ParsedFile {
     pub path: String,
-    /// Agent tools defined in a JSON tool list or in source code.
-    Tools(Vec<tool_json::ToolDecl>),
     pub kind: ArtifactKind,
     /// The size of the content: the real size for an LFS pointer.
     pub size: u64,
@@ -86,6 +95,10 @@ impl ParsedFile {
         matches!(self.artifact, Ok(Artifact::LfsPointer { .. }))
     }
 }
+
+/// Licence files are read up to this many bytes (the longest common licence texts are under
+/// 100 KB).
+const LICENSE_TEXT_BYTES: u64 = 1024 * 1024;
 
 /// Read a whole text artefact (at most `limits::TEXT_BYTES`) from an open file as UTF-8.
 fn read_text(mut file: &File, size: u64) -> ParseResult<String> {
@@ -243,19 +256,6 @@ fn parse_content(
             BufReader::with_capacity(1 << 16, file),
             format,
         )?)),
-        K::LicenseFile => {
-            let mut head = Vec::new();
-            file.take(4096).read_to_end(&mut head)?;
-            let head = String::from_utf8_lossy(&head);
-            let title = head
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .chars()
-                .take(120)
-                .collect();
-            Ok(Artifact::LicenseFile { title })
         K::Prompt(format) => Ok(Artifact::Prompt(prompt::parse(&text()?, format)?)),
         K::PromptfooConfig => Ok(Artifact::PromptfooConfig(
             prompt::parse_promptfoo(&text()?)?,
@@ -285,6 +285,26 @@ fn parse_content(
                 Artifact::Tools(tools)
             })
         }
+        K::LicenseFile => {
+            let mut bytes = Vec::new();
+            file.take(LICENSE_TEXT_BYTES).read_to_end(&mut bytes)?;
+            let content_sha256 =
+                (size <= LICENSE_TEXT_BYTES).then(|| crate::license::db::sha256_bytes_hex(&bytes));
+            let text = String::from_utf8_lossy(&bytes);
+            let normalized = crate::license::normalize(&text);
+            let title = text
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect();
+            Ok(Artifact::LicenseFile {
+                title,
+                normalized,
+                content_sha256,
+            })
         }
     }
 }

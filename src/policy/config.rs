@@ -9,8 +9,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{FailOn, PRESETS, Policy};
+use crate::artifact::text::TextSpan;
 use crate::finding::Severity;
 use crate::rules::registry::RULES;
+use crate::suppression::{Date, Exception};
 
 /// The file as written. Unknown keys are errors, so a typo never silently disables a check.
 #[derive(Debug, Default, Deserialize)]
@@ -21,9 +23,11 @@ pub struct RawConfig {
     #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
     pub scan: Option<RawScan>,
+    #[serde(default)]
+    pub exception: Vec<RawException>,
     // Tables of features that later versions evaluate. They are accepted (so one config serves
     // every version in a team) and reported as not evaluated.
-    pub project: Option<toml::Value>,
+    pub project: Option<super::usage::RawProject>,
     pub corpus: Option<toml::Value>,
     pub model: Option<toml::Value>,
     #[serde(default)]
@@ -41,6 +45,17 @@ pub struct RawConfig {
 pub struct RawScan {
     #[serde(default)]
     pub exclude: Vec<Spanned<String>>,
+}
+
+/// One `[[exception]]` as written; validated by `validate_exception`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawException {
+    pub rule: Spanned<String>,
+    pub path: Option<Spanned<String>>,
+    pub component: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
+    pub expires: Option<Spanned<toml::Value>>,
 }
 
 /// A configuration error, pointing at the offending TOML.
@@ -106,6 +121,39 @@ pub fn load(path: &Path) -> Result<Policy, Box<ConfigError>> {
     load_str(&text, &name, Some(path.to_owned()))
 }
 
+/// Load and validate a config file whose `[licenses]` ids are checked against `db` (the
+/// built-in database with `--license-db` layered over it).
+pub fn load_with_license_db(
+    path: &Path,
+    db: crate::license::LicenseDb,
+) -> Result<Policy, Box<ConfigError>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(ConfigError::new(
+            &name,
+            "",
+            format!("cannot read config {name}: {e}"),
+            None,
+            "",
+        ))
+    })?;
+    let mut raw: RawConfig = toml::from_str(&text).map_err(|e| {
+        let message = e.message().trim().to_owned();
+        Box::new(ConfigError::new(
+            &name,
+            &text,
+            format!("invalid config: {message}"),
+            e.span(),
+            "here",
+        ))
+    })?;
+    raw.license_db = Some(db);
+    validate(raw, Some(path.to_owned()), &text).map_err(|mut e| {
+        e.src = NamedSource::new(&name, text.clone());
+        e
+    })
+}
+
 /// Parse and validate config text; `name` is used in diagnostics.
 pub fn load_str(
     text: &str,
@@ -130,7 +178,7 @@ pub fn load_str(
 
 /// Validate raw config into a policy. `text` is the config source, for error snippets.
 pub fn validate(
-    raw: RawConfig,
+    mut raw: RawConfig,
     source: Option<PathBuf>,
     text: &str,
 ) -> Result<Policy, Box<ConfigError>> {
@@ -218,7 +266,6 @@ pub fn validate(
         .map_err(|e| err(format!("invalid exclude globs: {e}"), 0..0, ""))?;
 
     let not_evaluated = [
-        ("project", raw.project.is_some()),
         ("corpus", raw.corpus.is_some()),
         ("model", raw.model.is_some()),
     ]
@@ -227,7 +274,29 @@ pub fn validate(
     .map(|(name, _)| name.to_owned())
     .collect();
 
+    let exceptions = raw
+        .exception
+        .iter()
+        .map(|e| validate_exception(e, text, &err))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let prompts = super::prompts::PromptPaths::validate(raw.prompts.as_ref())
+        .map_err(|(message, span, label)| err(message, span, label))?;
+
+    let license_db = match raw.license_db.take() {
+        Some(db) => db,
+        None => crate::license::LicenseDb::embedded().unwrap_or_default(),
+    };
+    let tools = super::tools::validate(std::mem::take(&mut raw.tool), source.as_deref(), text, &err)?;
+    let project = super::usage::validate_project(raw.project.take(), &err)?;
+    let licenses = super::usage::validate_licenses(raw.licenses.take(), &license_db, &err)?;
+
     Ok(Policy {
+        tools,
+        project,
+        licenses,
+        prompts,
+        exceptions,
         severities,
         preset,
         fail_on,
@@ -235,6 +304,94 @@ pub fn validate(
         exclude_patterns,
         source,
         not_evaluated,
+    })
+}
+
+/// Check one `[[exception]]`: a known rule, a path glob or a component id, a non-empty reason,
+/// and an expiry that is a real date.
+fn validate_exception(
+    raw: &RawException,
+    text: &str,
+    err: &dyn Fn(String, std::ops::Range<usize>, &str) -> Box<ConfigError>,
+) -> Result<Exception, Box<ConfigError>> {
+    let Some(rule) = crate::rules::find(raw.rule.get_ref()) else {
+        return Err(err(
+            format!("unknown rule `{}` in [[exception]]", raw.rule.get_ref()),
+            raw.rule.span(),
+            "no rule has this code",
+        )
+        .help("`aibom rules` lists every rule"));
+    };
+    let path = match &raw.path {
+        Some(p) => {
+            let glob = Glob::new(p.get_ref()).map_err(|e| {
+                err(
+                    format!("invalid exception path glob: {}", e.kind()),
+                    p.span(),
+                    "this glob",
+                )
+            })?;
+            Some((p.get_ref().clone(), glob.compile_matcher()))
+        }
+        None => None,
+    };
+    let component = raw.component.as_ref().map(|c| c.get_ref().clone());
+    if path.is_none() && component.is_none() {
+        return Err(err(
+            format!(
+                "the [[exception]] for {} needs a `path` glob or a `component` id",
+                rule.meta().code
+            ),
+            raw.rule.span(),
+            "this exception applies to nothing",
+        )
+        .help("add `path = \"models/acme/**\"` or `component = \"model:models/acme\"`"));
+    }
+    let reason = match &raw.reason {
+        Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_owned(),
+        Some(r) => {
+            return Err(err(
+                "an exception's `reason` must not be empty".to_owned(),
+                r.span(),
+                "empty reason",
+            ));
+        }
+        None => {
+            return Err(err(
+                format!("the [[exception]] for {} has no `reason`", rule.meta().code),
+                raw.rule.span(),
+                "every exception needs a reason",
+            )
+            .help("say why the finding is accepted, e.g. `reason = \"reviewed in SEC-1234\"`"));
+        }
+    };
+    let expires = match &raw.expires {
+        None => None,
+        Some(value) => {
+            let date = match value.get_ref() {
+                toml::Value::String(s) => Date::parse(s),
+                toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+                    Date::parse(&d.to_string())
+                }
+                _ => None,
+            };
+            Some(date.ok_or_else(|| {
+                err(
+                    "an exception's `expires` must be a date".to_owned(),
+                    value.span(),
+                    "expected YYYY-MM-DD",
+                )
+                .help("write `expires = 2026-12-31`")
+            })?)
+        }
+    };
+    Ok(Exception {
+        rule: rule.meta().code,
+        path,
+        component,
+        reason,
+        expires,
+        span: TextSpan::at(text, raw.rule.span().start, raw.rule.span().len()),
     })
 }
 
@@ -274,23 +431,6 @@ mod tests {
                 toml::from_str(text).unwrap_or_else(|e| panic!("preset {name}: {e}"));
             assert!(
                 value.get("description").is_some_and(|d| d.is_str()),
-    let exceptions = raw
-        .exception
-        .iter()
-        .map(|e| validate_exception(e, text, &err))
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let prompts = super::prompts::PromptPaths::validate(raw.prompts.as_ref())
-        .map_err(|(message, span, label)| err(message, span, label))?;
-
-    let license_db = match raw.license_db.take() {
-        Some(db) => db,
-        None => crate::license::LicenseDb::embedded().unwrap_or_default(),
-    };
-    let tools = super::tools::validate(std::mem::take(&mut raw.tool), text, &err)?;
-    let project = super::usage::validate_project(raw.project.take(), &err)?;
-    let licenses = super::usage::validate_licenses(raw.licenses.take(), &license_db, &err)?;
-
                 "preset {name} needs a description"
             );
             for (code, level) in value

@@ -6,6 +6,9 @@
 //! command-line options.
 
 pub mod config;
+pub mod prompts;
+pub mod tools;
+pub mod usage;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -56,13 +59,13 @@ impl FailOn {
 /// The validated policy. Rules only ever see this.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    /// Severity per rule code after preset and overrides; `None` = the rule is off.
-    pub severities: BTreeMap<&'static str, Option<Severity>>,
-    pub preset: String,
     /// `[[tool]]`: the blast-radius registry, in file order.
     pub tools: Vec<tools::ToolEntry>,
     /// `[[exception]]` entries, in file order (the first that matches a finding applies).
     pub exceptions: Vec<crate::suppression::Exception>,
+    /// Severity per rule code after preset and overrides; `None` = the rule is off.
+    pub severities: BTreeMap<&'static str, Option<Severity>>,
+    pub preset: String,
     pub fail_on: Option<FailOn>,
     pub exclude: GlobSet,
     pub exclude_patterns: Vec<String>,
@@ -70,6 +73,12 @@ pub struct Policy {
     pub source: Option<PathBuf>,
     /// Top-level tables accepted for features this version does not evaluate yet.
     pub not_evaluated: Vec<String>,
+    /// `[prompts]`: extra prompt paths and a shared prompt changelog.
+    pub prompts: prompts::PromptPaths,
+    /// `[project]`: the declared usage licence obligations are checked against.
+    pub project: Option<usage::Project>,
+    /// `[licenses]`: allow, deny, clarify.
+    pub licenses: usage::LicensePolicy,
 }
 
 impl Default for Policy {

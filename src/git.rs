@@ -1,0 +1,570 @@
+//! Git facts, gathered in the scan stage so rules never touch git: which files are staged
+//! (`--staged`) or changed since a merge base (`--since`), the staged content itself, and each
+//! prompt's history (when its content and its changelog entry last changed, and its version and
+//! content at HEAD or the merge base).
+//!
+//! Read-only: nothing here writes to the repository, its index or its work tree. Staged content
+//! that differs from the work tree is copied into a temporary directory outside the repository;
+//! everything else is read in place. History walks are bounded (`MAX_HISTORY` commits on the
+//! first-parent chain) and every blob read is bounded by the text limit.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, Tree};
+
+use crate::artifact::limits;
+use crate::detect::{ArtifactKind, detect};
+use crate::inventory::{self, Change, ChangelogSource, Inventory, PromptHistory, changelog_text};
+use crate::policy::Policy;
+use crate::walk::{self, FileEntry, Walk};
+
+/// Which changes a scan reports on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ChangeScope {
+    /// The whole tree (the default).
+    #[default]
+    All,
+    /// `--staged`: the files in the index that differ from HEAD, read from the index.
+    Staged,
+    /// `--since REF`: artefacts changed since the merge base of REF and HEAD.
+    Since(String),
+}
+
+/// Commits walked on HEAD's first-parent chain to date a prompt's changes.
+pub const MAX_HISTORY: usize = 1000;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct GitError(pub String);
+
+fn git_err(context: &str) -> impl Fn(git2::Error) -> GitError + '_ {
+    move |e| GitError(format!("{context}: {}", e.message()))
+}
+
+/// A repository and where the scanned root sits inside its work tree.
+struct Repo {
+    repo: Repository,
+    /// The root, relative to the work tree, `/`-separated, with a trailing `/` (empty at the top).
+    prefix: String,
+}
+
+impl Repo {
+    fn open(root: &Path) -> Result<Repo, GitError> {
+        let repo = Repository::discover(root).map_err(|e| {
+            GitError(format!(
+                "{} is not in a git repository: {}",
+                root.display(),
+                e.message()
+            ))
+        })?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| {
+                GitError("the repository has no work tree (bare repository)".to_owned())
+            })?
+            .canonicalize()
+            .map_err(|e| GitError(format!("cannot resolve the work tree: {e}")))?;
+        let abs_root = root
+            .canonicalize()
+            .map_err(|e| GitError(format!("cannot resolve {}: {e}", root.display())))?;
+        let rel = abs_root
+            .strip_prefix(&workdir)
+            .map_err(|_| GitError("the scanned path is outside the work tree".to_owned()))?;
+        let prefix = walk::rel_path(Path::new(""), rel);
+        let prefix = if prefix == "." || prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        Ok(Repo { repo, prefix })
+    }
+
+    /// A repository path as a root-relative path, if it is under the root.
+    fn to_root(&self, repo_path: &str) -> Option<String> {
+        repo_path.strip_prefix(&self.prefix).map(str::to_owned)
+    }
+
+    fn to_repo(&self, root_path: &str) -> String {
+        format!("{}{root_path}", self.prefix)
+    }
+
+    fn head_tree(&self) -> Option<Tree<'_>> {
+        self.repo.head().ok()?.peel_to_tree().ok()
+    }
+}
+
+/// What `--staged` scans: the staged files and the artefacts they relate to, each read from the
+/// index (or from the work tree when it holds the same content).
+pub struct StagedTree {
+    pub walk: Walk,
+    /// Root-relative paths staged with a difference from HEAD.
+    pub changed: BTreeSet<String>,
+    /// Staged content that differs from the work tree, copied here; removed on drop.
+    _temp: Option<tempfile::TempDir>,
+}
+
+/// Kinds read only for what they say about other files (never hashed, small).
+fn is_context_kind(kind: ArtifactKind) -> bool {
+    !kind.is_hashed()
+}
+
+/// Collect the staged files of the repository containing `root` and the files they relate to:
+/// the metadata files (cards, configs, changelogs, indexes) in each staged file's directory and
+/// its ancestors, the `[prompts] changelog`, and the base model directory an adapter or card
+/// names by a local path. Never walks the work tree.
+pub fn staged_tree(root: &Path, policy: &Policy) -> Result<StagedTree, GitError> {
+    let repo = Repo::open(root)?;
+    let index = repo
+        .repo
+        .index()
+        .map_err(git_err("cannot read the index"))?;
+    let head = repo.head_tree();
+    let mut options = DiffOptions::new();
+    if !repo.prefix.is_empty() {
+        options.pathspec(&repo.prefix);
+    }
+    let diff = repo
+        .repo
+        .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
+        .map_err(git_err("cannot compare the index with HEAD"))?;
+    let mut changed = BTreeSet::new();
+    for delta in diff.deltas() {
+        if matches!(
+            delta.status(),
+            Delta::Deleted | Delta::Unmodified | Delta::Ignored
+        ) {
+            continue;
+        }
+        if let Some(path) = delta.new_file().path().and_then(Path::to_str)
+            && let Some(rel) = repo.to_root(path)
+        {
+            changed.insert(rel);
+        }
+    }
+
+    let kind_of = |rel: &str| policy.prompts.kind_of(rel).or_else(|| detect(rel));
+    // Directories whose metadata files come along: each changed file's directory and ancestors.
+    let mut context_dirs: HashSet<String> = HashSet::new();
+    for rel in &changed {
+        let mut dir = inventory::parent(rel);
+        loop {
+            if !context_dirs.insert(dir.to_owned()) || dir == "." {
+                break;
+            }
+            dir = inventory::parent(dir);
+        }
+    }
+    let entries: HashMap<String, git2::IndexEntry> = index
+        .iter()
+        .filter_map(|e| {
+            let path = String::from_utf8(e.path.clone()).ok()?;
+            let rel = repo.to_root(&path)?;
+            Some((rel, e))
+        })
+        .filter(|(rel, _)| changed.contains(rel) || context_dirs.contains(inventory::parent(rel)))
+        .collect();
+
+    let mut selected: BTreeSet<String> = changed.clone();
+    for rel in entries.keys() {
+        if !changed.contains(rel) && kind_of(rel).is_some_and(is_context_kind) {
+            selected.insert(rel.clone());
+        }
+    }
+    if let Some(shared) = &policy.prompts.changelog
+        && index
+            .get_path(Path::new(&repo.to_repo(shared)), 0)
+            .is_some()
+    {
+        selected.insert(shared.clone());
+    }
+    for dir in referenced_model_dirs(&repo, &index, &changed) {
+        for entry in index.iter() {
+            let Some(rel) = String::from_utf8(entry.path.clone())
+                .ok()
+                .and_then(|p| repo.to_root(&p))
+            else {
+                continue;
+            };
+            if inventory::parent(&rel) == dir && kind_of(&rel).is_some_and(is_context_kind) {
+                selected.insert(rel);
+            }
+        }
+    }
+
+    let mut temp: Option<tempfile::TempDir> = None;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let odb = repo
+        .repo
+        .odb()
+        .map_err(git_err("cannot open the object database"))?;
+    for rel in selected {
+        let looked_up;
+        let entry = match entries.get(&rel) {
+            Some(e) => e,
+            None => match index.get_path(Path::new(&repo.to_repo(&rel)), 0) {
+                Some(e) => {
+                    looked_up = e;
+                    &looked_up
+                }
+                None => continue,
+            },
+        };
+        // Regular files only: no symlinks (0o120000) or submodules (0o160000).
+        if entry.mode & 0o170000 != 0o100000 {
+            continue;
+        }
+        if let Ok(on_disk) = walk::stat(root, &rel)
+            && same_as_index(&on_disk, entry)
+        {
+            files.push(on_disk);
+            continue;
+        }
+        let dir = match &temp {
+            Some(t) => t.path().to_owned(),
+            None => {
+                let t = tempfile::Builder::new()
+                    .prefix("aibom-staged-")
+                    .tempdir()
+                    .map_err(|e| GitError(format!("cannot create a temporary directory: {e}")))?;
+                let p = t.path().to_owned();
+                temp = Some(t);
+                p
+            }
+        };
+        match write_blob(&odb, entry.id, &dir.join(files.len().to_string()), &rel) {
+            Ok(entry) => files.push(entry),
+            Err(e) => errors.push((rel, e)),
+        }
+    }
+    files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok(StagedTree {
+        walk: Walk {
+            files,
+            errors,
+            ..Walk::default()
+        },
+        changed,
+        _temp: temp,
+    })
+}
+
+/// The work-tree file holds the staged content when its size, modification time and inode match
+/// the index entry (the test git itself uses), and it was not modified in the same second the
+/// index was written in a way the timestamps cannot show.
+fn same_as_index(on_disk: &FileEntry, entry: &git2::IndexEntry) -> bool {
+    let mtime_ns =
+        i128::from(entry.mtime.seconds()) * 1_000_000_000 + i128::from(entry.mtime.nanoseconds());
+    on_disk.size == u64::from(entry.file_size)
+        && on_disk.mtime_ns == mtime_ns
+        && (entry.ino == 0 || on_disk.ino as u32 == entry.ino)
+}
+
+/// Stream a blob into `dest` and describe it as a file entry with the repository path.
+fn write_blob(odb: &git2::Odb<'_>, id: Oid, dest: &Path, rel: &str) -> Result<FileEntry, String> {
+    let (mut reader, _, kind) = odb.reader(id).map_err(|e| e.message().to_owned())?;
+    if kind != ObjectType::Blob {
+        return Err("the index entry is not a blob".to_owned());
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(dest).map_err(|e| e.to_string())?);
+    std::io::copy(&mut reader, &mut out).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    let meta = std::fs::metadata(dest).map_err(|e| e.to_string())?;
+    let mut entry = walk::stat(
+        dest.parent().unwrap_or(dest),
+        &dest.file_name().unwrap_or_default().to_string_lossy(),
+    )
+    .map_err(|e| e.to_string())?;
+    entry.rel_path = rel.to_owned();
+    entry.abs_path = PathBuf::from(dest);
+    entry.size = meta.len();
+    Ok(entry)
+}
+
+/// Read a small blob as text (bounded by the text limit).
+fn blob_text(repo: &Repository, id: Oid) -> Option<String> {
+    let blob = repo.find_blob(id).ok()?;
+    if blob.size() as u64 > limits::TEXT_BYTES {
+        return None;
+    }
+    String::from_utf8(blob.content().to_vec()).ok()
+}
+
+/// Directories (root-relative) that staged adapter configs and cards name as their base model by
+/// a local path.
+fn referenced_model_dirs(
+    repo: &Repo,
+    index: &git2::Index,
+    changed: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    for rel in changed {
+        let kind = detect(rel);
+        if !matches!(kind, Some(ArtifactKind::AdapterConfig | ArtifactKind::Card)) {
+            continue;
+        }
+        let Some(entry) = index.get_path(Path::new(&repo.to_repo(rel)), 0) else {
+            continue;
+        };
+        let Some(text) = blob_text(&repo.repo, entry.id) else {
+            continue;
+        };
+        let references: Vec<String> = match kind {
+            Some(ArtifactKind::AdapterConfig) => {
+                crate::artifact::hf_config::parse_adapter_config(&text)
+                    .ok()
+                    .and_then(|c| c.base_model_name_or_path)
+                    .map(|b| vec![b.value])
+                    .unwrap_or_default()
+            }
+            _ => crate::artifact::card::parse(&text)
+                .map(|c| c.base_model.into_iter().map(|b| b.value).collect())
+                .unwrap_or_default(),
+        };
+        let dir = inventory::parent(rel);
+        for reference in references {
+            let joined = if dir == "." {
+                reference.clone()
+            } else {
+                format!("{dir}/{reference}")
+            };
+            for candidate in [
+                inventory::normalize(&reference),
+                inventory::normalize(&joined),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                dirs.insert(candidate);
+            }
+        }
+    }
+    dirs
+}
+
+/// Root-relative paths changed between the merge base of `reference` and HEAD and the work tree
+/// (committed, staged or not), for `--since`.
+pub fn changed_since(root: &Path, reference: &str) -> Result<(BTreeSet<String>, Oid), GitError> {
+    let repo = Repo::open(root)?;
+    let base = merge_base(&repo.repo, reference)?;
+    let tree = repo
+        .repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(git_err("cannot read the merge base"))?;
+    let mut options = DiffOptions::new();
+    if !repo.prefix.is_empty() {
+        options.pathspec(&repo.prefix);
+    }
+    let diff = repo
+        .repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+        .map_err(git_err("cannot compare the work tree with the merge base"))?;
+    let mut changed = BTreeSet::new();
+    for delta in diff.deltas() {
+        if matches!(
+            delta.status(),
+            Delta::Deleted | Delta::Unmodified | Delta::Ignored
+        ) {
+            continue;
+        }
+        if let Some(path) = delta.new_file().path().and_then(Path::to_str)
+            && let Some(rel) = repo.to_root(path)
+        {
+            changed.insert(rel);
+        }
+    }
+    Ok((changed, base))
+}
+
+fn merge_base(repo: &Repository, reference: &str) -> Result<Oid, GitError> {
+    let target = repo
+        .revparse_single(reference)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError(format!("--since {reference}: {}", e.message())))?;
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(git_err("cannot read HEAD"))?;
+    repo.merge_base(target.id(), head.id()).map_err(|e| {
+        GitError(format!(
+            "--since {reference}: no merge base with HEAD: {}",
+            e.message()
+        ))
+    })
+}
+
+/// Attach each prompt's history to the inventory. Without a repository (or with no commit yet)
+/// prompts get no history and the history checks stay silent.
+pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &ChangeScope) {
+    if inventory.prompts.is_empty() {
+        return;
+    }
+    let Ok(repo) = Repo::open(root) else { return };
+    let Ok(head) = repo.repo.head().and_then(|h| h.peel_to_commit()) else {
+        return;
+    };
+    let (base_label, base_id) = match scope {
+        ChangeScope::Since(reference) => match merge_base(&repo.repo, reference) {
+            Ok(id) => (format!("the merge base with {reference}"), id),
+            Err(_) => return,
+        },
+        _ => ("HEAD".to_owned(), head.id()),
+    };
+    let current = if *scope == ChangeScope::Staged {
+        "index"
+    } else {
+        "working tree"
+    };
+    let mut commits: Vec<(Oid, Tree<'_>)> = Vec::new();
+    let mut next = Some(head);
+    while let Some(commit) = next.take() {
+        if commits.len() >= MAX_HISTORY {
+            break;
+        }
+        let Ok(tree) = commit.tree() else { break };
+        commits.push((commit.id(), tree));
+        next = commit.parent(0).ok();
+    }
+    let reached_root = commits.len() < MAX_HISTORY;
+    let base_tree = repo.repo.find_commit(base_id).and_then(|c| c.tree()).ok();
+    let changelog_texts: HashMap<String, String> = inventory
+        .files
+        .iter()
+        .filter_map(|f| match &f.artifact {
+            Ok(crate::artifact::parsed::Artifact::Changelog(c)) => {
+                Some((f.path.clone(), c.text.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+
+    let mut records = std::mem::take(&mut inventory.prompts);
+    for record in &mut records {
+        let kind = inventory.file(&record.path).map(|f| f.kind);
+        let format = match kind {
+            Some(ArtifactKind::Prompt(f)) => f,
+            _ => continue,
+        };
+        let prompt_repo_path = repo.to_repo(&record.path);
+        let content_at = |text: &str| {
+            crate::artifact::prompt::parse(text, format)
+                .ok()
+                .map(|p| p.content_sha256)
+        };
+        let mut content_cache = HashMap::new();
+        let content_change = newest_change(
+            &repo.repo,
+            &commits,
+            reached_root,
+            &prompt_repo_path,
+            Some(record.content_sha256.clone()),
+            &mut content_cache,
+            &content_at,
+        );
+        let changelog_change = record.changelog.as_ref().and_then(|c| {
+            let current = if c.source == ChangelogSource::FrontMatter {
+                inventory
+                    .file(&record.path)
+                    .and_then(|f| match &f.artifact {
+                        Ok(crate::artifact::parsed::Artifact::Prompt(p)) => {
+                            Some(p.changelog.join("\n"))
+                        }
+                        _ => None,
+                    })
+            } else {
+                changelog_texts
+                    .get(&c.path)
+                    .and_then(|t| changelog_text(c.source, &c.path, t, &record.keys, &record.path))
+            };
+            let extract =
+                |text: &str| changelog_text(c.source, &c.path, text, &record.keys, &record.path);
+            newest_change(
+                &repo.repo,
+                &commits,
+                reached_root,
+                &repo.to_repo(&c.path),
+                current,
+                &mut HashMap::new(),
+                &extract,
+            )
+        });
+        let base_prompt = base_tree
+            .as_ref()
+            .and_then(|t| t.get_path(Path::new(&prompt_repo_path)).ok())
+            .and_then(|e| blob_text(&repo.repo, e.id()))
+            .and_then(|text| crate::artifact::prompt::parse(&text, format).ok());
+        record.history = Some(PromptHistory {
+            current,
+            content_change,
+            changelog_change,
+            base: base_label.clone(),
+            base_exists: base_prompt.is_some(),
+            base_version: base_prompt
+                .as_ref()
+                .and_then(|p| p.version.as_ref().map(|v| v.value.clone())),
+            base_content_sha256: base_prompt.map(|p| p.content_sha256),
+        });
+    }
+    inventory.prompts = records;
+}
+
+/// The newest change of `extract(content of path)`: pending when the current value differs from
+/// HEAD's, else the newest commit on the first-parent chain whose value differs from its
+/// parent's. `None` when the walk stopped (history limit) before finding one.
+fn newest_change(
+    repo: &Repository,
+    commits: &[(Oid, Tree<'_>)],
+    reached_root: bool,
+    path: &str,
+    current: Option<String>,
+    cache: &mut HashMap<Oid, Option<String>>,
+    extract: &dyn Fn(&str) -> Option<String>,
+) -> Option<Change> {
+    let mut value_at = |tree: &Tree<'_>| -> Option<String> {
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        cache
+            .entry(entry.id())
+            .or_insert_with(|| blob_text(repo, entry.id()).and_then(|t| extract(&t)))
+            .clone()
+    };
+    let mut newer = current;
+    let mut newer_change = Change::Pending;
+    for (depth, (id, tree)) in commits.iter().enumerate() {
+        let value = value_at(tree);
+        if value != newer {
+            return Some(newer_change);
+        }
+        newer = value;
+        newer_change = Change::Commit {
+            id: id.to_string()[..10].to_owned(),
+            time: repo.find_commit(*id).map_or(0, |c| c.time().seconds()),
+            depth,
+        };
+    }
+    // The oldest walked commit introduced the value if the walk reached the root commit.
+    (reached_root && newer.is_some()).then_some(newer_change)
+}
+
+/// True when a finding concerns a changed file: its location, or a file of its component.
+pub fn concerns_changed(
+    finding: &crate::finding::Finding,
+    inventory: &Inventory,
+    changed: &BTreeSet<String>,
+) -> bool {
+    if finding
+        .location
+        .as_ref()
+        .is_some_and(|l| changed.contains(&l.path))
+    {
+        return true;
+    }
+    finding
+        .component
+        .as_ref()
+        .and_then(|id| inventory.component(id))
+        .is_some_and(|c| c.files.iter().any(|f| changed.contains(&f.path)))
+}
