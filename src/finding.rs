@@ -1,7 +1,8 @@
 //! Findings: what a rule reports. Data only — reporters decide how a finding looks.
 //!
-//! A finding's fingerprint is the rule code, the component id and the subject (a pickle global,
-//! a shard name, a licence clause …), never a line number, so baselines survive edits.
+//! A finding's fingerprint is the rule code, the component id (for a finding about no
+//! component, its file path) and the subject (a pickle global, a shard name, a licence clause …),
+//! never a line number, so baselines survive edits.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -86,7 +87,13 @@ impl Finding {
         }
     }
 
+    /// Where the finding points. A finding about no component is identified by its file: the
+    /// fingerprint then covers the path (never the line), so the same problem in two files
+    /// gives two findings and two baseline entries.
     pub fn at(mut self, path: &str, span: Option<TextSpan>) -> Finding {
+        if self.component.is_none() {
+            self.fingerprint = fingerprint(self.code, Some(&format!("file:{path}")), &self.subject);
+        }
         self.location = Some(Location {
             path: path.to_owned(),
             span,

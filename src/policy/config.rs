@@ -9,10 +9,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{FailOn, PRESETS, Policy};
-use crate::artifact::text::TextSpan;
 use crate::finding::Severity;
 use crate::rules::registry::RULES;
-use crate::suppression::{Date, Exception};
 
 /// The file as written. Unknown keys are errors, so a typo never silently disables a check.
 #[derive(Debug, Default, Deserialize)]
@@ -90,7 +88,7 @@ impl ConfigError {
         }
     }
 
-    fn help(mut self: Box<Self>, help: impl Into<String>) -> Box<Self> {
+    pub(super) fn help(mut self: Box<Self>, help: impl Into<String>) -> Box<Self> {
         self.help = Some(help.into());
         self
     }
@@ -277,7 +275,7 @@ pub fn validate(
     let exceptions = raw
         .exception
         .iter()
-        .map(|e| validate_exception(e, text, &err))
+        .map(|e| super::exceptions::validate(e, text, &err))
         .collect::<Result<Vec<_>, _>>()?;
 
     let prompts = super::prompts::PromptPaths::validate(raw.prompts.as_ref())
@@ -304,94 +302,6 @@ pub fn validate(
         exclude_patterns,
         source,
         not_evaluated,
-    })
-}
-
-/// Check one `[[exception]]`: a known rule, a path glob or a component id, a non-empty reason,
-/// and an expiry that is a real date.
-fn validate_exception(
-    raw: &RawException,
-    text: &str,
-    err: &dyn Fn(String, std::ops::Range<usize>, &str) -> Box<ConfigError>,
-) -> Result<Exception, Box<ConfigError>> {
-    let Some(rule) = crate::rules::find(raw.rule.get_ref()) else {
-        return Err(err(
-            format!("unknown rule `{}` in [[exception]]", raw.rule.get_ref()),
-            raw.rule.span(),
-            "no rule has this code",
-        )
-        .help("`aibom rules` lists every rule"));
-    };
-    let path = match &raw.path {
-        Some(p) => {
-            let glob = Glob::new(p.get_ref()).map_err(|e| {
-                err(
-                    format!("invalid exception path glob: {}", e.kind()),
-                    p.span(),
-                    "this glob",
-                )
-            })?;
-            Some((p.get_ref().clone(), glob.compile_matcher()))
-        }
-        None => None,
-    };
-    let component = raw.component.as_ref().map(|c| c.get_ref().clone());
-    if path.is_none() && component.is_none() {
-        return Err(err(
-            format!(
-                "the [[exception]] for {} needs a `path` glob or a `component` id",
-                rule.meta().code
-            ),
-            raw.rule.span(),
-            "this exception applies to nothing",
-        )
-        .help("add `path = \"models/acme/**\"` or `component = \"model:models/acme\"`"));
-    }
-    let reason = match &raw.reason {
-        Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_owned(),
-        Some(r) => {
-            return Err(err(
-                "an exception's `reason` must not be empty".to_owned(),
-                r.span(),
-                "empty reason",
-            ));
-        }
-        None => {
-            return Err(err(
-                format!("the [[exception]] for {} has no `reason`", rule.meta().code),
-                raw.rule.span(),
-                "every exception needs a reason",
-            )
-            .help("say why the finding is accepted, e.g. `reason = \"reviewed in SEC-1234\"`"));
-        }
-    };
-    let expires = match &raw.expires {
-        None => None,
-        Some(value) => {
-            let date = match value.get_ref() {
-                toml::Value::String(s) => Date::parse(s),
-                toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
-                    Date::parse(&d.to_string())
-                }
-                _ => None,
-            };
-            Some(date.ok_or_else(|| {
-                err(
-                    "an exception's `expires` must be a date".to_owned(),
-                    value.span(),
-                    "expected YYYY-MM-DD",
-                )
-                .help("write `expires = 2026-12-31`")
-            })?)
-        }
-    };
-    Ok(Exception {
-        rule: rule.meta().code,
-        path,
-        component,
-        reason,
-        expires,
-        span: TextSpan::at(text, raw.rule.span().start, raw.rule.span().len()),
     })
 }
 

@@ -6,6 +6,7 @@
 //! command-line options.
 
 pub mod config;
+pub mod exceptions;
 pub mod prompts;
 pub mod tools;
 pub mod usage;

@@ -17,12 +17,13 @@ use super::{Content, RenderOptions, Reporter};
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
 use crate::scan::ScanResult;
+use crate::suppression::SuppressionKind;
 
 pub struct Human;
 
 /// Rule families this version evaluates; the summary says which it does not.
-const EVALUATED: &[&str] = &["BOM", "MOD"];
-const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN", "PRM", "TOOL", "EXC"];
+const EVALUATED: &[&str] = &["BOM", "MOD", "EXC"];
+const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN", "PRM", "TOOL"];
 
 impl Reporter for Human {
     fn render(
@@ -332,6 +333,21 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         paint(&count(Severity::Warning).to_string(), "33", options),
         count(Severity::Note)
     )?;
+    if !result.suppressed.is_empty() {
+        let by = |k: SuppressionKind| {
+            result
+                .suppressed
+                .iter()
+                .filter(|s| s.suppression.kind == k)
+                .count()
+        };
+        writeln!(
+            out,
+            "  suppressed  {} by exceptions, {} by the baseline (not counted above)",
+            by(SuppressionKind::Exception),
+            by(SuppressionKind::Baseline)
+        )?;
+    }
     let s = &result.stats;
     writeln!(
         out,

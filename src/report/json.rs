@@ -11,6 +11,7 @@ use super::{Content, RenderOptions, Reporter};
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, Relation};
 use crate::scan::ScanResult;
+use crate::suppression::Suppressed;
 
 /// Bumped on any incompatible change of the output shape.
 pub const FORMAT_VERSION: u32 = 1;
@@ -29,6 +30,8 @@ struct Output<'a> {
     relations: &'a [Relation],
     #[serde(skip_serializing_if = "Option::is_none")]
     findings: Option<&'a [Finding]>,
+    #[serde(skip_serializing_if = "<[Suppressed]>::is_empty")]
+    suppressed: &'a [Suppressed],
 }
 
 #[derive(Serialize)]
@@ -103,6 +106,11 @@ impl Reporter for Json {
             components: inv.components.values().collect(),
             relations: &inv.relations,
             findings: with_findings.then_some(result.findings.as_slice()),
+            suppressed: if with_findings {
+                &result.suppressed
+            } else {
+                &[]
+            },
         };
         serde_json::to_writer_pretty(&mut *out, &output)?;
         out.write_all(b"\n")

@@ -6,6 +6,7 @@
 
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +17,7 @@ use crate::scan::ScanResult;
 pub enum Format {
     Human,
     Json,
+    Sarif,
 }
 
 impl Format {
@@ -23,6 +25,7 @@ impl Format {
         match s {
             "human" => Some(Format::Human),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
             _ => None,
         }
     }
@@ -55,5 +58,6 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
+        Format::Sarif => Box::new(sarif::Sarif),
     }
 }

@@ -1,13 +1,18 @@
 //! Every rule, sorted by code. Codes are public API: a retired code is never reused.
 
 use super::Rule;
-use super::{bom001, bom002, bom003, bom004, mod001, mod002, mod003, mod004, mod005};
+use super::{
+    bom001, bom002, bom003, bom004, exc001, exc002, exc003, mod001, mod002, mod003, mod004, mod005,
+};
 
 pub static RULES: &[&dyn Rule] = &[
     &bom001::ParseFailure,
     &bom002::WeightsWithoutProvenance,
     &bom003::ShardIndexMismatch,
     &bom004::LfsSizeMismatch,
+    &exc001::UnusedException,
+    &exc002::ExpiredException,
+    &exc003::StaleBaselineEntry,
     &mod001::DangerousPickleGlobal,
     &mod002::UnverifiedPickleGlobal,
     &mod003::KerasCustomCode,
