@@ -157,8 +157,8 @@ fn text_findings_keep_their_line() {
         .expect("the demo has remote code");
     let location = &remote["locations"][0]["physicalLocation"];
     assert_eq!(
-        location["artifactLocation"]["uri"],
-        "models/remote-code-model/config.json"
+        location["artifactLocation"]["uri"], "fixtures/demo/models/remote-code-model/config.json",
+        "URIs are relative to the repository, not to the scanned directory"
     );
     assert_eq!(location["region"]["startLine"], 6);
     assert_eq!(location["region"]["startColumn"], 3);
@@ -205,7 +205,7 @@ fn findings_on_binary_weights_are_anchored_on_the_model_card() {
     let location = &bare["locations"][0]["physicalLocation"];
     assert_eq!(
         location["artifactLocation"]["uri"],
-        "models/legacy-classifier/classifier.pt"
+        "fixtures/demo/models/legacy-classifier/classifier.pt"
     );
     assert_eq!(location["region"]["startLine"], 1);
 }

@@ -64,13 +64,19 @@ pub fn render_log(result: &ScanResult, max_results: usize) -> Value {
     });
     let total = entries.len();
     entries.truncate(max_results);
+    let prefix = repository_prefix(&result.root);
     let results: Vec<Value> = entries
         .iter()
-        .map(|(f, s)| result_json(f, *s, &result.inventory))
+        .map(|(f, s)| result_json(f, *s, &result.inventory, prefix.as_deref()))
         .collect();
+    let category = match &prefix {
+        Some(prefix) if prefix.is_empty() => "aibom/".to_owned(),
+        Some(prefix) => format!("aibom/{prefix}/"),
+        None => automation_id(&result.root),
+    };
     let mut run = json!({
         "tool": { "driver": driver(&result.policy) },
-        "automationDetails": { "id": automation_id(&result.root) },
+        "automationDetails": { "id": category },
         "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scanned repository root." } } },
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -200,12 +206,21 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{}...", &text[..end])
 }
 
-fn result_json(finding: &Finding, suppressed: Option<&Suppressed>, inventory: &Inventory) -> Value {
+fn result_json(
+    finding: &Finding,
+    suppressed: Option<&Suppressed>,
+    inventory: &Inventory,
+    prefix: Option<&str>,
+) -> Value {
     let rule_index = RULES
         .iter()
         .position(|r| r.meta().code == finding.code)
         .unwrap_or(0);
     let (path, span) = anchor(finding, inventory);
+    let repo_path = match prefix {
+        Some(prefix) if !prefix.is_empty() => format!("{prefix}/{path}"),
+        _ => path.clone(),
+    };
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str(&format!(" ({help})"));
@@ -217,7 +232,7 @@ fn result_json(finding: &Finding, suppressed: Option<&Suppressed>, inventory: &I
         "message": { "text": message },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri_of(&path), "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": uri_of(&repo_path), "uriBaseId": "%SRCROOT%" },
                 "region": region(span),
             }
         }],
@@ -332,8 +347,24 @@ pub fn uri_of(path: &str) -> String {
     out
 }
 
+/// Where the scanned root sits inside its git work tree (`""` at the top, `ml/models` below it),
+/// so URIs are relative to the repository as code scanning expects; `None` outside git. Only
+/// git metadata is read, never a file of the tree.
+pub fn repository_prefix(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let inside = root.strip_prefix(&workdir).ok()?;
+    let parts: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
 /// `aibom/<root>/`: the code scanning category, so scans of different roots do not overwrite
-/// each other's alerts. Stable across machines: the root as given, never an absolute path.
+/// each other's alerts. Stable across machines: the root's place in its repository, else the
+/// root as given, never an absolute path.
 pub fn automation_id(root: &Path) -> String {
     let shown = if root.is_absolute() {
         std::env::current_dir()
