@@ -358,7 +358,8 @@ pub fn mentions(changelog: &str, keys: &[&str]) -> Option<(String, TextSpan)> {
         if section_level.is_none() && mentioned && level.is_some() {
             section_level = level;
         }
-        if section_level.is_some() || mentioned {
+        // Blank lines are layout: adding a section below this one is not an edit of it.
+        if (section_level.is_some() || mentioned) && !line.trim().is_empty() {
             out.push_str(line.trim_end());
             out.push('\n');
             if first.is_none() {

@@ -12,12 +12,33 @@ pub mod bom004;
 pub mod exc001;
 pub mod exc002;
 pub mod exc003;
+pub mod lic001;
+pub mod lic002;
+pub mod lic003;
+pub mod lic004;
+pub mod lic005;
+pub mod lic006;
+pub mod lic007;
+pub mod lic008;
+pub mod lic009;
+pub mod lic010;
+pub mod lic011;
 pub mod mod001;
 pub mod mod002;
 pub mod mod003;
 pub mod mod004;
 pub mod mod005;
+pub mod prm001;
+pub mod prm002;
+pub mod prm003;
 pub mod registry;
+pub mod tool001;
+pub mod tool002;
+pub mod tool003;
+pub mod tool004;
+pub mod tool005;
+pub mod tool006;
+pub mod tool007;
 
 use crate::finding::{Finding, Severity};
 use crate::inventory::Inventory;
@@ -62,6 +83,8 @@ pub struct RuleMeta {
 /// What a rule may read.
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
+    /// The validated policy: registries such as `[[tool]]` that rules compare the inventory with.
+    pub policy: &'a crate::policy::Policy,
 }
 
 pub trait Rule: Sync {
@@ -76,8 +99,6 @@ pub fn find(code: &str) -> Option<&'static dyn Rule> {
         .copied()
         .find(|r| r.meta().code.eq_ignore_ascii_case(code))
 }
-    /// The validated policy: registries such as `[[tool]]` that rules compare the inventory with.
-    pub policy: &'a crate::policy::Policy,
 
 /// `docs/rules.md`, generated from the registry (a test keeps the committed file in sync).
 pub fn render_docs() -> String {

@@ -4,6 +4,11 @@ use super::Rule;
 use super::{
     bom001, bom002, bom003, bom004, exc001, exc002, exc003, mod001, mod002, mod003, mod004, mod005,
 };
+use super::{
+    lic001, lic002, lic003, lic004, lic005, lic006, lic007, lic008, lic009, lic010, lic011,
+};
+use super::{prm001, prm002, prm003};
+use super::{tool001, tool002, tool003, tool004, tool005, tool006, tool007};
 
 pub static RULES: &[&dyn Rule] = &[
     &bom001::ParseFailure,
@@ -13,11 +18,32 @@ pub static RULES: &[&dyn Rule] = &[
     &exc001::UnusedException,
     &exc002::ExpiredException,
     &exc003::StaleBaselineEntry,
+    &lic001::NoLicenseFound,
+    &lic002::LicenseUnresolved,
+    &lic003::LicenseEvidenceConflict,
+    &lic004::CommercialUseForbidden,
+    &lic005::UsageThresholdExceeded,
+    &lic006::AttributionMissing,
+    &lic007::DerivativeNamePrefix,
+    &lic008::OutputTrainingRestricted,
+    &lic009::MorePermissiveThanBase,
+    &lic010::NeedsReview,
+    &lic011::LicensePolicyViolation,
     &mod001::DangerousPickleGlobal,
     &mod002::UnverifiedPickleGlobal,
     &mod003::KerasCustomCode,
     &mod004::RemoteCodeRequired,
     &mod005::ChatTemplateInternals,
+    &prm001::PromptWithoutChangelog,
+    &prm002::StalePromptChangelog,
+    &prm003::PromptVersionNotBumped,
+    &tool001::ToolNotRegistered,
+    &tool002::TierBelowInferred,
+    &tool003::EntryIncomplete,
+    &tool004::EntryUnused,
+    &tool005::AutoApprovedHighTier,
+    &tool006::LiteralSecret,
+    &tool007::UnpinnedServerPackage,
 ];
 
 #[cfg(test)]

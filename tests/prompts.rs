@@ -1,0 +1,527 @@
+//! Prompt changelog checks (PRM002, PRM003) and the git-aware modes (`--staged`, `--since`), on
+//! real git repositories built in temporary directories: commits with explicit dates, staged and
+//! unstaged edits.
+
+use std::path::Path;
+
+use aibom::finding::Finding;
+use aibom::git::ChangeScope;
+use aibom::{ScanOptions, ScanResult, scan};
+use git2::{Oid, Repository, Signature, Time};
+
+struct TestRepo {
+    dir: tempfile::TempDir,
+    repo: Repository,
+}
+
+impl TestRepo {
+    fn new() -> TestRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        TestRepo { dir, repo }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Write a file in the work tree only.
+    fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let abs = self.path().join(path);
+        std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+        std::fs::write(abs, content).unwrap();
+    }
+
+    fn stage(&self, path: &str) {
+        let mut index = self.repo.index().unwrap();
+        index.add_path(Path::new(path)).unwrap();
+        index.write().unwrap();
+    }
+
+    /// Write, stage and commit files, at `time` (seconds since the epoch).
+    fn commit(&self, files: &[(&str, &str)], message: &str, time: i64) -> Oid {
+        for (path, content) in files {
+            self.write(path, content);
+            self.stage(path);
+        }
+        let mut index = self.repo.index().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = Signature::new("Acme CI", "ci@example.com", &Time::new(time, 0)).unwrap();
+        let parents: Vec<git2::Commit<'_>> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                &tree,
+                &parents,
+            )
+            .unwrap()
+    }
+
+    fn scan(&self, changes: ChangeScope) -> ScanResult {
+        let mut options = ScanOptions::new(self.path());
+        options.changes = changes;
+        scan(options).expect("scan runs")
+    }
+
+    fn findings(&self, changes: ChangeScope, code: &str) -> Vec<Finding> {
+        self.scan(changes)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect()
+    }
+}
+
+const CHANGELOG_V1: &str =
+    "# Prompt changelog\n\n## prompts/support.md\n\n- v1 (2025-01-10): first version.\n";
+const CHANGELOG_V2: &str = "# Prompt changelog\n\n## prompts/support.md\n\n- v2 (2025-02-10): refunds go to a human.\n- v1 (2025-01-10): first version.\n";
+const SUPPORT_V1: &str = "You are the Acme support assistant.\n";
+const SUPPORT_V2: &str =
+    "You are the Acme support assistant. Hand refund requests to a human agent.\n";
+const DAY: i64 = 86_400;
+const T0: i64 = 1_736_500_000;
+
+#[test]
+fn prm002_fires_when_the_prompt_changed_in_a_later_commit_than_its_entry() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+        ],
+        "first prompt",
+        T0,
+    );
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+    let stale = repo.commit(&[("prompts/support.md", SUPPORT_V2)], "tweak", T0 + DAY);
+    let found = repo.findings(ChangeScope::All, "PRM002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].location.as_ref().unwrap().path,
+        "prompts/support.md"
+    );
+    assert!(
+        found[0].message.contains(&stale.to_string()[..10]),
+        "{}",
+        found[0].message
+    );
+    assert!(found[0].message.contains("prompts/CHANGELOG.md"));
+    // No PRM001: the prompt has a changelog, only a stale one.
+    assert!(repo.findings(ChangeScope::All, "PRM001").is_empty());
+}
+
+#[test]
+fn prm002_is_silent_when_the_entry_came_with_the_change() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+        ],
+        "first prompt",
+        T0,
+    );
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V2),
+            ("prompts/CHANGELOG.md", CHANGELOG_V2),
+        ],
+        "tweak, with its entry",
+        T0 + DAY,
+    );
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+}
+
+#[test]
+fn prm002_an_entry_for_another_prompt_does_not_refresh_this_one() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+        ],
+        "first prompt",
+        T0,
+    );
+    repo.commit(&[("prompts/support.md", SUPPORT_V2)], "tweak", T0 + DAY);
+    let other = format!("{CHANGELOG_V1}\n## prompts/greeting.md\n\n- v1: first version.\n");
+    repo.commit(
+        &[
+            ("prompts/greeting.md", "Greet the customer.\n"),
+            ("prompts/CHANGELOG.md", &other),
+        ],
+        "greeting",
+        T0 + 2 * DAY,
+    );
+    let found = repo.findings(ChangeScope::All, "PRM002");
+    let paths: Vec<&str> = found
+        .iter()
+        .map(|f| f.location.as_ref().unwrap().path.as_str())
+        .collect();
+    assert_eq!(paths, ["prompts/support.md"]);
+}
+
+#[test]
+fn prm002_metadata_edits_are_not_content_changes() {
+    let repo = TestRepo::new();
+    let prompty = |version: &str, body: &str| {
+        format!("---\nname: Triage\nversion: {version}\n---\nsystem:\n{body}\n")
+    };
+    repo.commit(
+        &[
+            ("triage.prompty", &prompty("1.0.0", "Route the ticket.")),
+            ("triage.changelog.md", "- 1.0.0: first version\n"),
+        ],
+        "triage",
+        T0,
+    );
+    repo.commit(
+        &[("triage.prompty", &prompty("1.0.1", "Route the ticket."))],
+        "bump only",
+        T0 + DAY,
+    );
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+    repo.commit(
+        &[(
+            "triage.prompty",
+            &prompty("1.0.1", "Route the ticket to one queue."),
+        )],
+        "body change",
+        T0 + 2 * DAY,
+    );
+    assert_eq!(repo.findings(ChangeScope::All, "PRM002").len(), 1);
+}
+
+#[test]
+fn prm002_front_matter_changelog_is_dated_by_its_own_lines() {
+    let repo = TestRepo::new();
+    let dotprompt =
+        |entries: &str, body: &str| format!("---\nversion: 1\nchangelog:\n{entries}---\n{body}\n");
+    repo.commit(
+        &[(
+            "summarise.prompt",
+            &dotprompt("  - \"1: first\"\n", "Summarise {{doc}}."),
+        )],
+        "summarise",
+        T0,
+    );
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+    repo.commit(
+        &[(
+            "summarise.prompt",
+            &dotprompt("  - \"1: first\"\n", "Summarise {{doc}} in three bullets."),
+        )],
+        "body only",
+        T0 + DAY,
+    );
+    assert_eq!(repo.findings(ChangeScope::All, "PRM002").len(), 1);
+    repo.commit(
+        &[(
+            "summarise.prompt",
+            &dotprompt(
+                "  - \"2: three bullets\"\n  - \"1: first\"\n",
+                "Summarise {{doc}} in three bullets.",
+            ),
+        )],
+        "entry",
+        T0 + 2 * DAY,
+    );
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+}
+
+#[test]
+fn prm002_staged_prompt_without_staged_changelog() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+        ],
+        "first prompt",
+        T0,
+    );
+    repo.write("prompts/support.md", SUPPORT_V2);
+    repo.stage("prompts/support.md");
+    // The entry is written but not staged: the commit being made has none.
+    repo.write("prompts/CHANGELOG.md", CHANGELOG_V2);
+    let found = repo.findings(ChangeScope::Staged, "PRM002");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("is staged"),
+        "{}",
+        found[0].message
+    );
+    // The work tree as a whole is fine: prompt and entry changed together.
+    assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+    repo.stage("prompts/CHANGELOG.md");
+    assert!(repo.findings(ChangeScope::Staged, "PRM002").is_empty());
+}
+
+#[test]
+fn prm002_uncommitted_prompt_edit_in_the_work_tree() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+        ],
+        "first prompt",
+        T0,
+    );
+    repo.write("prompts/support.md", SUPPORT_V2);
+    let found = repo.findings(ChangeScope::All, "PRM002");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.contains("uncommitted"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn prompt_rules_need_no_git_and_stay_silent_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("prompts")).unwrap();
+    std::fs::write(dir.path().join("prompts/support.md"), SUPPORT_V1).unwrap();
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["PRM001"]);
+    assert!(result.inventory.prompts[0].history.is_none());
+}
+
+const PROMPTY_V1: &str = "---\nname: Triage\nversion: 1.2.0\n---\nsystem:\nRoute the ticket.\n";
+const PROMPTY_V1_EDITED: &str =
+    "---\nname: Triage\nversion: 1.2.0\n---\nsystem:\nRoute the ticket to one queue.\n";
+const PROMPTY_V2: &str =
+    "---\nname: Triage\nversion: 1.3.0\n---\nsystem:\nRoute the ticket to one queue.\n";
+
+#[test]
+fn prm003_content_changed_since_head_with_the_same_version() {
+    let repo = TestRepo::new();
+    repo.commit(&[("triage.prompty", PROMPTY_V1)], "triage", T0);
+    assert!(repo.findings(ChangeScope::All, "PRM003").is_empty());
+    repo.write("triage.prompty", PROMPTY_V1_EDITED);
+    let found = repo.findings(ChangeScope::All, "PRM003");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.contains("still 1.2.0"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].location.as_ref().unwrap().span.unwrap().line, 3);
+    repo.write("triage.prompty", PROMPTY_V2);
+    assert!(repo.findings(ChangeScope::All, "PRM003").is_empty());
+}
+
+#[test]
+fn prm003_staged_mode_judges_the_index() {
+    let repo = TestRepo::new();
+    repo.commit(&[("triage.prompty", PROMPTY_V1)], "triage", T0);
+    repo.write("triage.prompty", PROMPTY_V1_EDITED);
+    repo.stage("triage.prompty");
+    // The bump is in the work tree only: the commit being made has none.
+    repo.write("triage.prompty", PROMPTY_V2);
+    assert_eq!(repo.findings(ChangeScope::Staged, "PRM003").len(), 1);
+    assert!(repo.findings(ChangeScope::All, "PRM003").is_empty());
+}
+
+#[test]
+fn prm003_since_judges_against_the_merge_base() {
+    let repo = TestRepo::new();
+    let base = repo.commit(&[("triage.prompty", PROMPTY_V1)], "triage", T0);
+    repo.repo
+        .branch("main-line", &repo.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    repo.commit(&[("triage.prompty", PROMPTY_V1_EDITED)], "edit", T0 + DAY);
+    // Committed: HEAD equals the work tree, so only the merge base shows the change.
+    assert!(repo.findings(ChangeScope::All, "PRM003").is_empty());
+    let found = repo.findings(ChangeScope::Since("main-line".to_owned()), "PRM003");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.contains("merge base with main-line"),
+        "{}",
+        found[0].message
+    );
+    repo.commit(&[("triage.prompty", PROMPTY_V2)], "bump", T0 + 2 * DAY);
+    assert!(
+        repo.findings(ChangeScope::Since("main-line".to_owned()), "PRM003")
+            .is_empty()
+    );
+}
+
+fn malicious_pickle() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules/MOD001/fail-global-posix-system/model.pkl"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn staged_malicious_pickle_is_caught_from_the_index_even_when_the_work_tree_was_reverted() {
+    let repo = TestRepo::new();
+    repo.commit(&[("README.md", "# Acme models\n")], "init", T0);
+    repo.write("models/clf.pkl", malicious_pickle());
+    repo.stage("models/clf.pkl");
+    // The work tree copy is replaced by something harmless after staging.
+    repo.write("models/clf.pkl", b"not a pickle at all");
+    let found = repo.findings(ChangeScope::Staged, "MOD001");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].location.as_ref().unwrap().path, "models/clf.pkl");
+    assert!(found[0].message.contains("posix.system"));
+    // A plain scan reads the work tree and sees no pickle global.
+    assert!(repo.findings(ChangeScope::All, "MOD001").is_empty());
+    // Nothing was written into the repository.
+    let status = repo.repo.statuses(None).unwrap();
+    let paths: Vec<String> = status
+        .iter()
+        .filter_map(|s| s.path().map(str::to_owned))
+        .collect();
+    assert_eq!(paths, ["models/clf.pkl"]);
+}
+
+#[test]
+fn unstaged_malicious_pickle_is_ignored_by_staged_mode() {
+    let repo = TestRepo::new();
+    repo.commit(&[("README.md", "# Acme models\n")], "init", T0);
+    repo.write("models/clf.pkl", malicious_pickle());
+    assert!(repo.findings(ChangeScope::Staged, "MOD001").is_empty());
+    assert_eq!(repo.findings(ChangeScope::All, "MOD001").len(), 1);
+}
+
+#[test]
+fn staged_mode_reports_staged_files_only_and_pulls_in_related_files() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+            (
+                "prompts/legacy/old.md",
+                "An old prompt with no changelog.\n",
+            ),
+        ],
+        "prompts",
+        T0,
+    );
+    let committed_pickle = malicious_pickle();
+    repo.write("vendor/old.pkl", &committed_pickle);
+    repo.stage("vendor/old.pkl");
+    repo.commit(&[], "vendor", T0 + DAY);
+    repo.write("prompts/support.md", SUPPORT_V2);
+    repo.write("prompts/CHANGELOG.md", CHANGELOG_V2);
+    repo.stage("prompts/support.md");
+    repo.stage("prompts/CHANGELOG.md");
+
+    let result = repo.scan(ChangeScope::Staged);
+    let files: Vec<&str> = result
+        .inventory
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(files, ["prompts/CHANGELOG.md", "prompts/support.md"]);
+    assert!(
+        result.findings.is_empty(),
+        "only staged files are reported: {:#?}",
+        result.findings
+    );
+
+    // The changelog comes along even when only the prompt is staged.
+    let repo2 = TestRepo::new();
+    repo2.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V2),
+        ],
+        "prompts",
+        T0,
+    );
+    repo2.write("prompts/support.md", SUPPORT_V2);
+    repo2.stage("prompts/support.md");
+    let result = repo2.scan(ChangeScope::Staged);
+    assert!(result.inventory.file("prompts/CHANGELOG.md").is_some());
+    let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["PRM002"], "{:#?}", result.findings);
+}
+
+#[test]
+fn staged_adapter_pulls_in_its_base_model_card() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[(
+            "models/base/README.md",
+            "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme base\n",
+        )],
+        "base",
+        T0,
+    );
+    repo.write(
+        "models/adapter/adapter_config.json",
+        r#"{"base_model_name_or_path": "../base", "peft_type": "LORA", "r": 8}"#,
+    );
+    repo.stage("models/adapter/adapter_config.json");
+    let result = repo.scan(ChangeScope::Staged);
+    assert!(
+        result.inventory.file("models/base/README.md").is_some(),
+        "{:?}",
+        result
+            .inventory
+            .files
+            .iter()
+            .map(|f| &f.path)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn since_reports_only_artefacts_changed_since_the_merge_base() {
+    let repo = TestRepo::new();
+    repo.write("old/clf.pkl", malicious_pickle());
+    repo.stage("old/clf.pkl");
+    let base = repo.commit(&[], "old pickle", T0);
+    repo.write("new/clf.pkl", malicious_pickle());
+    repo.stage("new/clf.pkl");
+    repo.commit(&[], "new pickle", T0 + DAY);
+
+    let paths = |found: Vec<Finding>| -> Vec<String> {
+        found
+            .into_iter()
+            .map(|f| f.location.unwrap().path)
+            .collect()
+    };
+    assert_eq!(
+        paths(repo.findings(ChangeScope::All, "MOD001")),
+        ["new/clf.pkl", "old/clf.pkl"]
+    );
+    assert_eq!(
+        paths(repo.findings(ChangeScope::Since(base.to_string()), "MOD001")),
+        ["new/clf.pkl"]
+    );
+    let bad = scan({
+        let mut o = ScanOptions::new(repo.path());
+        o.changes = ChangeScope::Since("no-such-ref".to_owned());
+        o
+    });
+    assert!(bad.is_err());
+}
+
+#[test]
+fn staged_and_since_need_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    for changes in [ChangeScope::Staged, ChangeScope::Since("HEAD".to_owned())] {
+        let mut options = ScanOptions::new(dir.path());
+        options.changes = changes;
+        assert!(scan(options).is_err());
+    }
+}
