@@ -1,0 +1,386 @@
+//! The licence database: the records embedded at build time, with an organisation's own records
+//! (`--license-db DIR`) layered over them, and the look-ups identification needs.
+//!
+//! It never touches the network and reads only the directory it is given, bounded per file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use sha2::{Digest, Sha256};
+
+use super::record::LicenseRecord;
+use super::{normalize, word_count};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/license_db.rs"));
+}
+
+/// A record file larger than this is refused.
+const MAX_RECORD_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("licence database {file}: {message}")]
+pub struct LicenseDbError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LicenseDb {
+    /// Sorted by id.
+    records: Vec<Arc<LicenseRecord>>,
+    /// Case-folded ids, Hugging Face ids, aliases, SPDX ids and ScanCode keys → index.
+    names: BTreeMap<String, usize>,
+}
+
+/// How a licence text matched a record.
+#[derive(Debug, Clone)]
+pub struct TextMatch {
+    pub record: Arc<LicenseRecord>,
+    /// The text is not the record's canonical text, though a fingerprint matches.
+    pub modified: bool,
+    /// Words in the text minus words in the canonical text, when the record knows its text.
+    pub word_difference: Option<i64>,
+    /// The fingerprint is for a notice-only file (`max_words`).
+    pub notice_only: bool,
+}
+
+static EMBEDDED_DB: LazyLock<Result<LicenseDb, LicenseDbError>> = LazyLock::new(|| {
+    let mut records = Vec::new();
+    for (file, text) in embedded::EMBEDDED {
+        records.push(parse_record(file, text)?);
+    }
+    LicenseDb::from_records(records, "license-db")
+});
+
+impl LicenseDb {
+    /// The built-in database. A broken built-in record is a bug the data test catches; it is
+    /// still reported, not a panic.
+    pub fn embedded() -> Result<LicenseDb, LicenseDbError> {
+        EMBEDDED_DB.clone()
+    }
+
+    /// The built-in database with the records of `dir` layered over it (same id = override).
+    pub fn with_overlay(dir: &Path) -> Result<LicenseDb, LicenseDbError> {
+        let mut db = LicenseDb::embedded()?;
+        db.layer(dir)?;
+        Ok(db)
+    }
+
+    /// Only the records of `dir` (tests and fixtures).
+    pub fn from_dir(dir: &Path) -> Result<LicenseDb, LicenseDbError> {
+        let mut db = LicenseDb::default();
+        db.layer(dir)?;
+        Ok(db)
+    }
+
+    /// Layer the records of `dir` over this database.
+    pub fn layer(&mut self, dir: &Path) -> Result<(), LicenseDbError> {
+        let shown = dir.display().to_string();
+        let entries = std::fs::read_dir(dir).map_err(|e| LicenseDbError {
+            file: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let mut paths: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .collect();
+        paths.sort();
+        let mut layered = Vec::new();
+        for path in paths {
+            let file = path.display().to_string();
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_RECORD_BYTES {
+                return Err(LicenseDbError {
+                    file,
+                    message: format!("{size} bytes is more than the {MAX_RECORD_BYTES} byte limit"),
+                });
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| LicenseDbError {
+                file: file.clone(),
+                message: e.to_string(),
+            })?;
+            layered.push(parse_record(&file, &text)?);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &layered {
+            if !seen.insert(r.id.clone()) {
+                return Err(LicenseDbError {
+                    file: shown,
+                    message: format!("two records have the id `{}`", r.id),
+                });
+            }
+        }
+        let mut all: BTreeMap<String, Arc<LicenseRecord>> = self
+            .records
+            .iter()
+            .map(|r| (r.id.clone(), r.clone()))
+            .collect();
+        for r in layered {
+            all.insert(r.id.clone(), Arc::new(r));
+        }
+        *self = LicenseDb::from_arcs(all.into_values().collect());
+        Ok(())
+    }
+
+    fn from_records(
+        records: Vec<LicenseRecord>,
+        origin: &str,
+    ) -> Result<LicenseDb, LicenseDbError> {
+        let mut ids = BTreeMap::new();
+        for r in &records {
+            if ids.insert(r.id.clone(), ()).is_some() {
+                return Err(LicenseDbError {
+                    file: origin.to_owned(),
+                    message: format!("two records have the id `{}`", r.id),
+                });
+            }
+        }
+        Ok(LicenseDb::from_arcs(
+            records.into_iter().map(Arc::new).collect(),
+        ))
+    }
+
+    fn from_arcs(mut records: Vec<Arc<LicenseRecord>>) -> LicenseDb {
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut names = BTreeMap::new();
+        // Weaker names first, so an id always wins over another record's alias.
+        for (i, r) in records.iter().enumerate() {
+            for name in r.aliases.iter().chain(&r.hf_ids) {
+                names.insert(fold(name), i);
+            }
+            for name in [&r.scancode, &r.spdx] {
+                if !name.is_empty() {
+                    names.insert(fold(name), i);
+                }
+            }
+        }
+        for (i, r) in records.iter().enumerate() {
+            names.insert(fold(&r.id), i);
+        }
+        LicenseDb { records, names }
+    }
+
+    pub fn records(&self) -> &[Arc<LicenseRecord>] {
+        &self.records
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// A record by its id (case-insensitive).
+    pub fn get(&self, id: &str) -> Option<&Arc<LicenseRecord>> {
+        let i = self
+            .records
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .or_else(|| {
+                self.records
+                    .iter()
+                    .position(|r| r.id.eq_ignore_ascii_case(id))
+            })?;
+        Some(&self.records[i])
+    }
+
+    /// A declared value — an id, a Hugging Face id, an alias (`license_name`, GGUF
+    /// `general.license.name`), an SPDX id or a ScanCode key — case-insensitively. A
+    /// single-licence SPDX expression written in another case or form goes through the `spdx`
+    /// crate.
+    pub fn lookup(&self, value: &str) -> Option<&Arc<LicenseRecord>> {
+        let folded = fold(value);
+        if folded.is_empty() {
+            return None;
+        }
+        if let Some(&i) = self.names.get(&folded) {
+            return Some(&self.records[i]);
+        }
+        let stripped = folded
+            .strip_prefix("licenseref-scancode-")
+            .unwrap_or(&folded);
+        if let Some(r) = self.records.iter().find(|r| {
+            fold(&r.scancode)
+                .strip_prefix("licenseref-scancode-")
+                .is_some_and(|k| k == stripped)
+        }) {
+            return Some(r);
+        }
+        let ids = spdx_ids(value);
+        if let [only] = ids.as_slice() {
+            return self.names.get(&fold(only)).map(|&i| &self.records[i]);
+        }
+        None
+    }
+
+    /// Every record named by an SPDX expression (`apache-2.0 OR mit`), when it is one.
+    pub fn lookup_expression(&self, value: &str) -> Vec<&Arc<LicenseRecord>> {
+        spdx_ids(value)
+            .iter()
+            .filter_map(|id| self.names.get(&fold(id)).map(|&i| &self.records[i]))
+            .collect()
+    }
+
+    /// A record whose canonical link the URL points at (scheme, `www.` and trailing `/` ignored;
+    /// a longer URL under a record's link matches).
+    pub fn lookup_link(&self, url: &str) -> Option<&Arc<LicenseRecord>> {
+        let url = link_key(url);
+        if url.is_empty() {
+            return None;
+        }
+        self.records
+            .iter()
+            .filter_map(|r| {
+                r.links
+                    .iter()
+                    .map(|l| link_key(l))
+                    .filter(|l| !l.is_empty() && (url == *l || url.starts_with(&format!("{l}/"))))
+                    .map(|l| l.len())
+                    .max()
+                    .map(|len| (len, r))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, r)| r)
+    }
+
+    /// Records whose fingerprints match a normalised text. Several can match (a text that quotes
+    /// another licence); the caller decides. Each match says whether the text is the record's
+    /// canonical text.
+    pub fn identify_text(&self, normalized: &str) -> Vec<TextMatch> {
+        let words = word_count(normalized);
+        let mut matches = Vec::new();
+        for r in &self.records {
+            let Some(fp) = r
+                .fingerprint
+                .iter()
+                .find(|fp| fingerprint_matches(fp, normalized, words))
+            else {
+                continue;
+            };
+            let notice_only = fp.max_words.is_some();
+            let (modified, word_difference) = match &r.text {
+                Some(t) if !t.normalized_sha256.is_empty() && !notice_only => {
+                    let sha = sha256_hex(normalized);
+                    let modified = !sha.eq_ignore_ascii_case(&t.normalized_sha256);
+                    (modified, Some(words as i64 - t.words as i64))
+                }
+                _ => (false, None),
+            };
+            matches.push(TextMatch {
+                record: r.clone(),
+                modified,
+                word_difference,
+                notice_only,
+            });
+        }
+        // Exact texts first, then full texts over notices, then the longest fingerprint.
+        matches.sort_by_key(|m| {
+            let fp_len: usize = m
+                .record
+                .fingerprint
+                .iter()
+                .map(|f| f.all.iter().map(String::len).sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            (
+                m.modified,
+                m.notice_only,
+                std::cmp::Reverse(fp_len),
+                m.record.id.clone(),
+            )
+        });
+        matches
+    }
+}
+
+/// Whether one fingerprint matches: every phrase occurs in the normalised text, and the text is
+/// no longer than `max_words` when that is set.
+pub fn fingerprint_matches(
+    fp: &super::record::Fingerprint,
+    normalized: &str,
+    words: usize,
+) -> bool {
+    !fp.all.is_empty()
+        && fp.max_words.is_none_or(|max| words <= max)
+        && fp.all.iter().all(|phrase| {
+            let phrase = normalize(phrase);
+            !phrase.is_empty() && normalized.contains(&phrase)
+        })
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    sha256_bytes_hex(text.as_bytes())
+}
+
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse_record(file: &str, text: &str) -> Result<LicenseRecord, LicenseDbError> {
+    let record: LicenseRecord = toml::from_str(text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!(" (line {line})")
+            })
+            .unwrap_or_default();
+        LicenseDbError {
+            file: file.to_owned(),
+            message: format!("{}{at}", e.message().trim()),
+        }
+    })?;
+    let problem = if record.id.trim().is_empty() {
+        Some("`id` is empty".to_owned())
+    } else if record.name.trim().is_empty() {
+        Some("`name` is empty".to_owned())
+    } else {
+        record
+            .fingerprint
+            .iter()
+            .position(|f| f.all.iter().all(|p| normalize(p).is_empty()))
+            .map(|i| format!("fingerprint {} has no phrase", i + 1))
+    };
+    match problem {
+        Some(message) => Err(LicenseDbError {
+            file: file.to_owned(),
+            message,
+        }),
+        None => Ok(record),
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.trim().to_ascii_lowercase()
+}
+
+/// A URL reduced to host and path for comparison.
+fn link_key(url: &str) -> String {
+    let url = url.trim().to_ascii_lowercase();
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(&url);
+    let url = url.strip_prefix("www.").unwrap_or(url);
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    url.trim_end_matches('/').to_owned()
+}
+
+/// The SPDX licence ids of an expression, through the `spdx` crate (lax: any case, `/` for OR,
+/// imprecise names). Empty when the value is not an SPDX expression.
+pub fn spdx_ids(value: &str) -> Vec<String> {
+    let Ok(expr) = spdx::Expression::parse_mode(value.trim(), spdx::ParseMode::LAX) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = expr
+        .requirements()
+        .filter_map(|r| r.req.license.id().map(|id| id.name.to_owned()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}

@@ -1,0 +1,258 @@
+//! One licence record (`license-db/<id>.toml`), as the data folder writes it.
+//!
+//! Deserialisation is tolerant: every table but the identity is optional, and keys this version
+//! does not know are ignored here (the data test in `tests/license_db.rs` rejects them in the
+//! built-in records). A record that does not parse is an error naming its file.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LicenseRecord {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub family: String,
+    #[serde(default)]
+    pub version_date: String,
+    #[serde(default)]
+    pub spdx: String,
+    #[serde(default)]
+    pub scancode: String,
+    #[serde(default)]
+    pub hf_ids: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub fingerprint: Vec<Fingerprint>,
+    #[serde(default)]
+    pub text: Option<TextInfo>,
+    #[serde(default)]
+    pub commercial: Commercial,
+    #[serde(default)]
+    pub threshold: Vec<Threshold>,
+    #[serde(default)]
+    pub attribution: Option<Attribution>,
+    #[serde(default)]
+    pub naming: Option<Naming>,
+    #[serde(default)]
+    pub outputs: Option<Outputs>,
+    #[serde(default)]
+    pub derivatives: Derivatives,
+    #[serde(default)]
+    pub use_restrictions: Option<UseRestrictions>,
+    #[serde(default)]
+    pub redistribution: Redistribution,
+    #[serde(default)]
+    pub geo: Vec<Geo>,
+    #[serde(default)]
+    pub termination: toml::Table,
+    #[serde(default)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Fingerprint {
+    pub all: Vec<String>,
+    #[serde(default)]
+    pub max_words: Option<usize>,
+}
+
+/// The canonical text's size and hash after normalisation (`license::normalize`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TextInfo {
+    /// The canonical text's file name in the shared licence-text collection.
+    #[serde(default)]
+    pub file: String,
+    #[serde(default)]
+    pub words: usize,
+    #[serde(default)]
+    pub normalized_sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommercialStatus {
+    Allowed,
+    Conditional,
+    Forbidden,
+    /// The record does not say.
+    #[default]
+    Unknown,
+}
+
+impl CommercialStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommercialStatus::Allowed => "allowed",
+            CommercialStatus::Conditional => "conditional",
+            CommercialStatus::Forbidden => "forbidden",
+            CommercialStatus::Unknown => "unknown",
+        }
+    }
+
+    /// Larger is stricter: the strictest status of a set of licences binds.
+    pub fn strictness(self) -> u8 {
+        match self {
+            CommercialStatus::Allowed => 0,
+            CommercialStatus::Conditional => 1,
+            CommercialStatus::Unknown => 2,
+            CommercialStatus::Forbidden => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Commercial {
+    #[serde(default)]
+    pub status: CommercialStatus,
+    #[serde(default)]
+    pub registration_required: bool,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Mau,
+    AnnualRevenueUsd,
+    MonthlyRevenueUsd,
+}
+
+impl Metric {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Metric::Mau => "monthly active users",
+            Metric::AnnualRevenueUsd => "annual revenue (USD)",
+            Metric::MonthlyRevenueUsd => "monthly revenue (USD)",
+        }
+    }
+
+    /// The `[project]` key that declares this metric.
+    pub fn project_key(self) -> &'static str {
+        match self {
+            Metric::Mau => "monthly_active_users",
+            Metric::AnnualRevenueUsd => "annual_revenue_usd",
+            Metric::MonthlyRevenueUsd => "monthly_revenue_usd",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Threshold {
+    pub metric: Metric,
+    pub limit: f64,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub on_exceed: String,
+    #[serde(default)]
+    pub clause: String,
+    /// `commercial`: the threshold only applies to commercial use.
+    #[serde(default)]
+    pub applies_if: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Attribution {
+    #[serde(default)]
+    pub notice_file: String,
+    /// Any one of these must be displayed.
+    #[serde(default)]
+    pub display_text: Vec<String>,
+    #[serde(default)]
+    pub display_where: Vec<String>,
+    /// `redistribute`, `product_contains`, `hosted` …
+    #[serde(default)]
+    pub trigger: Vec<String>,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Naming {
+    pub derivative_prefix: String,
+    /// `finetune`, `adapter`, `merge`, `quantized`, `output_trained` …
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Outputs {
+    /// `allowed`, `conditional` or `forbidden`.
+    #[serde(default)]
+    pub train_other_models: String,
+    #[serde(default)]
+    pub condition: String,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Derivatives {
+    #[serde(default)]
+    pub includes_distillation: bool,
+    /// `none`, `use_restrictions_flow_down`, `license_flow_down`, `same_license`.
+    #[serde(default)]
+    pub copyleft: String,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UseRestrictions {
+    #[serde(default)]
+    pub aup_url: String,
+    #[serde(default)]
+    pub mutable: bool,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub flow_down_required: bool,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Redistribution {
+    #[serde(default)]
+    pub license_copy: bool,
+    #[serde(default)]
+    pub modified_file_notice: bool,
+    #[serde(default)]
+    pub hosted_counts_as_distribution: bool,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Geo {
+    #[serde(default)]
+    pub excluded: Vec<String>,
+    #[serde(default)]
+    pub modality: String,
+    #[serde(default)]
+    pub end_users_exempt: bool,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Meta {
+    #[serde(default)]
+    pub governing_law: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}

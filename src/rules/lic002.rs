@@ -1,0 +1,79 @@
+//! LIC002: a licence the engine cannot resolve — an external parent nothing identifies, or a
+//! declared licence the database does not know.
+
+use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::finding::{Finding, Severity};
+use crate::license::obligations::{local_components, location};
+
+pub struct LicenseUnresolved;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "LIC002",
+    name: "license-unresolved",
+    family: Family::Lic,
+    default_severity: Severity::Warning,
+    summary: "A parent's licence is unresolved, or a declared licence is not in the licence database.",
+    security: false,
+    doc: RuleDoc {
+        what: "Reports (1) a model derived from, or trained on, an external model or dataset (`base_model: \
+               acme/base`) whose licence cannot be identified from the reference, the local Hugging Face cache or \
+               the Hub; (2) a licence declared in a card, GGUF header or Croissant file that is not a licence in \
+               the database (an unknown `license_name`, a custom URL).",
+        why: "A derivative is bound by every parent's licence. If a parent's licence is unknown, the \
+              derivative's obligations are unknown too — \"unresolved\" is a finding, never silence.",
+        example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`:\n\n```\nwarning[LIC002]: \
+                  the licence of model:hub/acme/secret-base, a parent of model:models/acme-chat, is unresolved\n```",
+        fix: "Vendor the parent's licence file or card next to the derivative, record its licence with \
+              `[[licenses.clarify]]`, add a record for a custom licence with `--license-db`, or resolve \
+              parents with `--hf-cache`.",
+    },
+};
+
+impl Rule for LicenseUnresolved {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (c, facts) in local_components(cx.inventory) {
+            let at = location(c);
+            for parent in &facts.unresolved_parents {
+                let mut f = Finding::new(
+                    &META,
+                    Some(&c.id),
+                    format!("parent:{parent}"),
+                    format!(
+                        "the licence of {parent}, a parent of {}, is unresolved",
+                        c.id
+                    ),
+                )
+                .with_help(
+                    "vendor the parent's licence or card, or pin it with [[licenses.clarify]]",
+                );
+                if let Some(path) = &at {
+                    f = f.at(path, None);
+                }
+                out.push(f);
+            }
+            if !facts.own.is_empty() {
+                continue;
+            }
+            for e in facts.evidence.iter().filter(|e| e.licenses.is_empty()) {
+                let mut f = Finding::new(
+                    &META,
+                    Some(&c.id),
+                    format!("declared:{}", e.value),
+                    format!(
+                        "{} declares the licence `{}` ({}), which is not in the licence database",
+                        c.id, e.value, e.source
+                    ),
+                )
+                .with_help("use a known id (`aibom licenses`), or add a record with --license-db");
+                if let Some(path) = e.path.as_ref().or(at.as_ref()) {
+                    f = f.at(path, e.span);
+                }
+                out.push(f);
+            }
+        }
+    }
+}

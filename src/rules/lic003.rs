@@ -1,0 +1,88 @@
+//! LIC003: sources disagree about a component's licence, or its licence text has been edited.
+
+use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::finding::{Finding, Severity};
+use crate::license::obligations::{local_components, location};
+
+pub struct LicenseEvidenceConflict;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "LIC003",
+    name: "license-evidence-conflict",
+    family: Family::Lic,
+    default_severity: Severity::Warning,
+    summary: "Licence sources disagree (file, card, GGUF), or a licence file is an edited copy of a known licence.",
+    security: false,
+    doc: RuleDoc {
+        what: "Reports a component whose licence sources name different licences — a `LICENSE` file with the \
+               Llama 3.1 text next to a card saying `license: apache-2.0`, a GGUF `general.license` that \
+               contradicts the card — and licence files that match a known licence's fingerprint but are not its \
+               canonical text (a clause added or removed), with the word-count difference.",
+        why: "Hub licence tags are wrong about half the time, usually more permissive than the real terms. An \
+              edited licence text is a different contract: treating it as the original would hide the change.",
+        example: "```\nwarning[LIC003]: model:models/acme: card license says apache-2.0 but licence file says \
+                  llama-3.1\nwarning[LIC003]: models/acme/LICENSE matches llama-3.1 but is not its canonical text \
+                  (+14 words)\n```",
+        fix: "Make the sources agree (the licence text decides), or review the edited text and record the \
+              decision with `[[licenses.clarify]]` (pinned to the file's SHA-256).",
+    },
+};
+
+impl Rule for LicenseEvidenceConflict {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (c, facts) in local_components(cx.inventory) {
+            for (a, b) in &facts.conflicts {
+                let mut f = Finding::new(
+                    &META,
+                    Some(&c.id),
+                    format!("conflict:{}:{}", a.licenses.join("+"), b.licenses.join("+")),
+                    format!(
+                        "{}: {} says {} but {} says {}",
+                        c.id,
+                        a.source,
+                        a.licenses.join(" OR "),
+                        b.source,
+                        b.licenses.join(" OR ")
+                    ),
+                )
+                .with_help(format!(
+                    "the stronger source ({}) is used; make the sources agree",
+                    a.source
+                ));
+                if let Some(path) = b
+                    .path
+                    .as_ref()
+                    .or(a.path.as_ref())
+                    .cloned()
+                    .or_else(|| location(c))
+                {
+                    f = f.at(&path, b.span);
+                }
+                out.push(f);
+            }
+            for m in &facts.modified_texts {
+                let diff = m
+                    .word_difference
+                    .map(|d| format!(" ({d:+} words)"))
+                    .unwrap_or_default();
+                out.push(
+                    Finding::new(
+                        &META,
+                        Some(&c.id),
+                        format!("modified:{}", m.path),
+                        format!(
+                            "{} matches the {} licence but is not its canonical text{diff}: it has been edited",
+                            m.path, m.license
+                        ),
+                    )
+                    .at(&m.path, None)
+                    .with_help("review the changes; pin the decision with [[licenses.clarify]] and the file's SHA-256"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! The licence engine: identification of real licence texts, edited texts, look-ups, layering
+//! of an organisation's records, and the `aibom licenses` command.
+
+use std::path::{Path, PathBuf};
+
+use aibom::license::{LicenseDb, normalize};
+
+fn texts_dir() -> PathBuf {
+    std::env::var_os("AIBOM_LICENSE_TEXTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/license-texts"))
+}
+
+fn db() -> LicenseDb {
+    LicenseDb::embedded().expect("the built-in database loads")
+}
+
+#[test]
+fn every_licence_text_is_identified_as_itself() {
+    let db = db();
+    let dir = texts_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 50, "only {} texts", files.len());
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read(path).unwrap();
+        let normalized = normalize(&String::from_utf8_lossy(&text));
+        let owner = db
+            .records()
+            .iter()
+            .find(|r| r.text.as_ref().is_some_and(|t| t.file == name));
+        // Texts without a record yet are the data test's concern (tests/license_db.rs).
+        let Some(owner) = owner else { continue };
+        checked += 1;
+        let matches = db.identify_text(&normalized);
+        match matches.first() {
+            Some(m) if m.record.id == owner.id && !m.modified => {}
+            Some(m) => failures.push(format!(
+                "{name}: identified as {} (modified: {}), expected {}",
+                m.record.id, m.modified, owner.id
+            )),
+            None => failures.push(format!("{name}: not identified (expected {})", owner.id)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 40, "only {checked} texts have records");
+}
+
+#[test]
+fn an_edited_llama_text_is_modified_not_the_original() {
+    let db = db();
+    let text = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let edited = text.replacen(
+        "2. Additional Commercial Terms.",
+        "1.c. The licensee may also relicense the Llama Materials under any terms it likes.\n\n2. Additional Commercial Terms.",
+        1,
+    );
+    assert_ne!(edited, text, "the clause was inserted");
+    let matches = db.identify_text(&normalize(&edited));
+    let m = matches
+        .first()
+        .expect("still recognised as a Llama 3.1 text");
+    assert_eq!(m.record.id, "llama-3.1");
+    assert!(m.modified, "an edited text must not pass as the original");
+    assert!(
+        m.word_difference.is_some_and(|d| d > 10),
+        "{:?}",
+        m.word_difference
+    );
+    let original = db.identify_text(&normalize(&text));
+    assert!(!original[0].modified);
+}
+
+#[test]
+fn lookups_cover_hub_ids_aliases_spdx_and_links() {
+    let db = db();
+    let id = |v: &str| db.lookup(v).map(|r| r.id.clone());
+    assert_eq!(id("llama3.1").as_deref(), Some("llama-3.1"));
+    assert_eq!(id("LLAMA3.1").as_deref(), Some("llama-3.1"));
+    assert_eq!(id("apache-2.0").as_deref(), Some("apache-2.0"));
+    assert_eq!(id("Apache-2.0").as_deref(), Some("apache-2.0"));
+    assert_eq!(id("gemma").map(|i| i.starts_with("gemma")), Some(true));
+    assert_eq!(id("cc-by-nc-4.0").as_deref(), Some("cc-by-nc-4.0"));
+    assert_eq!(id("no-such-licence"), None);
+    assert_eq!(
+        db.lookup_link("https://www.llama.com/llama3_1/license/")
+            .map(|r| r.id.as_str()),
+        Some("llama-3.1")
+    );
+    let both: Vec<&str> = db
+        .lookup_expression("MIT OR Apache-2.0")
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(both, vec!["apache-2.0", "mit"]);
+}
+
+#[test]
+fn hub_ids_of_known_publishers_identify_their_licence() {
+    let db = db();
+    let id = |hub: &str| aibom::license::analysis::identify_hub_id(&db, hub).map(|r| r.id.clone());
+    assert_eq!(id("meta-llama/Llama-3.1-8B").as_deref(), Some("llama-3.1"));
+    assert_eq!(id("meta-llama/Meta-Llama-3-8B").as_deref(), Some("llama-3"));
+    assert_eq!(id("meta-llama/Llama-2-7b-hf").as_deref(), Some("llama-2"));
+    assert_eq!(
+        id("meta-llama/Llama-3.2-11B-Vision").as_deref(),
+        Some("llama-3.2")
+    );
+    assert!(id("google/gemma-2-9b").is_some_and(|i| i.starts_with("gemma")));
+    assert_eq!(id("google/flan-t5-base"), None);
+    assert_eq!(id("acme/Llama-3.1-8B"), None);
+}
+
+#[test]
+fn an_organisation_record_overrides_and_extends_the_builtin_database() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("acme-internal.toml"),
+        "id = \"acme-internal\"\nname = \"Acme Internal Model Licence\"\naliases = [\"acme\"]\n\
+         [[fingerprint]]\nall = [\"acme internal model licence\"]\n[commercial]\nstatus = \"forbidden\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mit.toml"),
+        "id = \"mit\"\nname = \"MIT, as Acme reads it\"\n[commercial]\nstatus = \"conditional\"\n",
+    )
+    .unwrap();
+    let db = LicenseDb::with_overlay(dir.path()).unwrap();
+    assert_eq!(
+        db.get("acme-internal").unwrap().name,
+        "Acme Internal Model Licence"
+    );
+    assert_eq!(db.lookup("ACME").unwrap().id, "acme-internal");
+    assert_eq!(db.get("mit").unwrap().name, "MIT, as Acme reads it");
+    assert!(db.get("llama-3.1").is_some(), "built-in records stay");
+    let found = db.identify_text(&normalize("ACME Internal Model Licence — v1"));
+    assert_eq!(found[0].record.id, "acme-internal");
+}
+
+#[test]
+fn a_broken_record_is_an_error_naming_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "id = \"x\"\nname = 3\n").unwrap();
+    let e = LicenseDb::from_dir(dir.path()).unwrap_err();
+    assert!(e.file.ends_with("bad.toml"), "{e}");
+    assert!(e.to_string().contains("line 2"), "{e}");
+    std::fs::write(dir.path().join("bad.toml"), "id = \"\"\nname = \"n\"\n").unwrap();
+    let e = LicenseDb::from_dir(dir.path()).unwrap_err();
+    assert!(e.message.contains("`id` is empty"), "{e}");
+}
+
+#[test]
+fn licenses_command_lists_and_explains() {
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["licenses"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        list.contains("llama-3.1") && list.contains("conditional"),
+        "{list}"
+    );
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["licenses", "llama-3.1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let terms = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "700M monthly active users",
+        "§2",
+        "Built with Llama",
+        "\"Llama\"",
+        "Sources",
+    ] {
+        assert!(terms.contains(needle), "missing {needle}:\n{terms}");
+    }
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["licenses", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The issue's acceptance list, on the rule fixtures.
+// ---------------------------------------------------------------------------------------------
+
+fn rule_case(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules")
+        .join(case)
+}
+
+fn scan_case(case: &str) -> aibom::ScanResult {
+    let dir = rule_case(case);
+    let mut options = aibom::ScanOptions::new(&dir);
+    let config = dir.join("aibom.toml");
+    if config.is_file() {
+        options.policy = aibom::policy::load(&config).expect("fixture config is valid");
+    }
+    aibom::scan(options).expect("scan runs")
+}
+
+fn messages(case: &str, code: &str) -> Vec<String> {
+    scan_case(case)
+        .findings
+        .into_iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.message)
+        .collect()
+}
+
+#[test]
+fn a_llama_fine_tune_named_without_the_prefix_is_flagged_and_with_it_is_not() {
+    let flagged = messages("LIC007/fail-acme-chat-8b", "LIC007");
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert!(
+        flagged[0].contains("\"acme-chat-8b\"") && flagged[0].contains("\"Llama\""),
+        "{flagged:?}"
+    );
+    assert!(messages("LIC007/pass-llama-prefix", "LIC007").is_empty());
+    let from_card = messages("LIC007/fail-card-model-index-name", "LIC007");
+    assert!(
+        from_card.iter().any(|m| m.contains("model-index name")),
+        "{from_card:?}"
+    );
+}
+
+#[test]
+fn an_apache_adapter_over_a_llama_base_is_flagged_naming_both_licences() {
+    let flagged = messages("LIC009/fail-apache-adapter-on-llama", "LIC009");
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert!(
+        flagged[0].contains("apache-2.0") && flagged[0].contains("llama-3.1"),
+        "{flagged:?}"
+    );
+    assert!(messages("LIC009/pass-llama-adapter-on-llama", "LIC009").is_empty());
+}
+
+#[test]
+fn a_non_commercial_dataset_trained_into_a_commercial_model_is_flagged() {
+    let flagged = messages("LIC004/fail-nc-dataset-commercial", "LIC004");
+    assert!(
+        flagged.iter().any(|m| m.starts_with("model:models/acme")
+            && m.contains("cc-by-nc-4.0 (through dataset:data/chats)")),
+        "{flagged:?}"
+    );
+    assert!(messages("LIC004/pass-nc-dataset-research", "LIC004").is_empty());
+}
+
+#[test]
+fn mau_above_the_llama_threshold_is_flagged_and_below_is_not() {
+    let flagged = messages("LIC005/fail-800m-mau-on-llama", "LIC005");
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert!(
+        flagged[0].contains("llama-3.1") && flagged[0].contains("§2"),
+        "{flagged:?}"
+    );
+    assert!(messages("LIC005/pass-10m-mau-on-llama", "LIC005").is_empty());
+}
+
+#[test]
+fn a_gguf_with_no_licence_and_no_card_is_lic001() {
+    let flagged = messages("LIC001/fail-gguf-no-licence", "LIC001");
+    assert_eq!(
+        flagged,
+        vec!["quantization:models/acme-q4.gguf has no licence"]
+    );
+    assert!(messages("LIC001/pass-gguf-licence", "LIC001").is_empty());
+}
+
+#[test]
+fn a_gemma_derivative_needs_review_for_flow_down() {
+    let reviews = messages("LIC010/fail-gemma-flow-down", "LIC010");
+    assert!(
+        reviews
+            .iter()
+            .any(|m| m.contains("gemma") && m.contains("must flow down")),
+        "{reviews:?}"
+    );
+}
+
+#[test]
+fn an_edited_llama_licence_file_is_not_silently_the_original() {
+    let result = scan_case("LIC003/fail-edited-llama-text");
+    let flagged: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003")
+        .map(|f| &f.message)
+        .collect();
+    assert!(
+        flagged
+            .iter()
+            .any(|m| m.contains("llama-3.1") && m.contains("edited") && m.contains("+14 words")),
+        "{flagged:?}"
+    );
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .as_ref()
+        .expect("a conclusion");
+    assert_eq!(concluded.status, "modified");
+    let unedited = scan_case("LIC003/pass-sources-agree");
+    let concluded = unedited.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.status, "identified");
+    assert_eq!(concluded.licenses, vec!["llama-3.1"]);
+    assert!(
+        concluded
+            .evidence
+            .iter()
+            .any(|e| e.source == "licence file")
+    );
+}
+
+#[test]
+fn external_parents_are_identified_from_the_reference_or_unresolved() {
+    let result = scan_case("LIC009/fail-apache-adapter-on-llama");
+    let base = &result.inventory.components["model:hub/meta-llama/Llama-3.1-8B"];
+    let concluded = base.concluded_license.as_ref().unwrap();
+    assert_eq!(concluded.licenses, vec!["llama-3.1"]);
+    assert_eq!(concluded.evidence[0].source, "hub id publisher and name");
+    let adapter = &result.inventory.components["adapter:adapters/acme-lora"];
+    let concluded = adapter.concluded_license.as_ref().unwrap();
+    assert_eq!(concluded.licenses, vec!["apache-2.0"]);
+    assert_eq!(
+        concluded.commercial, "conditional",
+        "the strictest status wins"
+    );
+    assert!(concluded.inherited.iter().any(|i| i.license == "llama-3.1"));
+
+    let unresolved = messages("LIC002/fail-unknown-parent", "LIC002");
+    assert!(
+        unresolved.iter().any(|m| m.contains("acme/secret-base")),
+        "{unresolved:?}"
+    );
+}
+
+#[test]
+fn attribution_is_checked_in_the_declared_files() {
+    let flagged = messages("LIC006/fail-no-built-with-llama", "LIC006");
+    assert!(
+        flagged
+            .iter()
+            .any(|m| m.contains("Built with Llama") && m.contains("ABOUT.md")),
+        "{flagged:?}"
+    );
+    assert!(messages("LIC006/pass-built-with-llama", "LIC006").is_empty());
+}
+
+#[test]
+fn json_output_carries_the_concluded_licence() {
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["bom", "--format", "json", "--no-cache"])
+        .arg(rule_case("LIC009/fail-apache-adapter-on-llama"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let concluded = &json["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "adapter:adapters/acme-lora")
+        .unwrap()["concluded_license"];
+    assert_eq!(concluded["licenses"][0], "apache-2.0");
+    assert_eq!(concluded["inherited"][0]["license"], "llama-3.1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `[project]` and `[licenses]` in aibom.toml.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn an_unknown_licence_in_allow_is_an_error_at_its_line_and_column() {
+    let e = aibom::policy::load_str(
+        "[licenses]\nallow = [\"mit\", \"acme-nope\"]\n",
+        "t.toml",
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("unknown licence `acme-nope`"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.line_column(), Some((2, 17)));
+}
+
+#[test]
+fn a_malformed_review_date_is_an_error_at_its_line_and_column() {
+    let config = "[licenses]\n[[licenses.clarify]]\npath = \"LICENSE\"\nsha256 = \"".to_owned()
+        + &"a".repeat(64)
+        + "\"\nlicense = \"mit\"\nreason = \"read by legal\"\nreviewed = \"2026-02-30\"\n";
+    let e = aibom::policy::load_str(&config, "t.toml", None).unwrap_err();
+    assert!(
+        e.message.contains("`reviewed` must be a date"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.line_column(), Some((7, 12)));
+}
+
+#[test]
+fn project_and_licenses_are_validated_and_evaluated() {
+    let policy = aibom::policy::load_str(
+        "[project]\ncommercial = true\nmonthly_active_users = 5\nattribution_files = [\"NOTICE\"]\n\
+         [licenses]\nallow = [\"Apache-2.0\", \"llama3.1\"]\ndeny = [\"cc-by-nc-4.0\"]\nlicense_review_max_age_days = 365\n",
+        "t.toml",
+        None,
+    )
+    .unwrap();
+    let project = policy.project.as_ref().unwrap();
+    assert_eq!(project.commercial, Some(true));
+    assert_eq!(project.monthly_active_users, Some(5.0));
+    assert_eq!(policy.licenses.allow, vec!["apache-2.0", "llama-3.1"]);
+    assert_eq!(policy.licenses.review_max_age_days, Some(365));
+    assert!(
+        !policy
+            .not_evaluated
+            .iter()
+            .any(|t| t == "project" || t == "licenses")
+    );
+
+    let e = aibom::policy::load_str("[project]\ncomercial = true\n", "t.toml", None).unwrap_err();
+    assert_eq!(e.line_column().map(|(l, _)| l), Some(2));
+    let e = aibom::policy::load_str("[project]\nmonthly_active_users = -1\n", "t.toml", None)
+        .unwrap_err();
+    assert_eq!(e.line_column(), Some((2, 24)));
+}
+
+#[test]
+fn a_licence_from_an_organisation_database_can_be_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_dir = dir.path().join("db");
+    std::fs::create_dir(&db_dir).unwrap();
+    std::fs::write(
+        db_dir.join("acme-internal.toml"),
+        "id = \"acme-internal\"\nname = \"Acme Internal\"\n[commercial]\nstatus = \"allowed\"\n",
+    )
+    .unwrap();
+    let config = dir.path().join("aibom.toml");
+    std::fs::write(&config, "[licenses]\nallow = [\"acme-internal\"]\n").unwrap();
+    assert!(
+        aibom::policy::load(&config).is_err(),
+        "unknown without the organisation's records"
+    );
+    let db = LicenseDb::with_overlay(&db_dir).unwrap();
+    let policy = aibom::policy::config::load_with_license_db(&config, db).unwrap();
+    assert_eq!(policy.licenses.allow, vec!["acme-internal"]);
+}
+
+#[test]
+fn a_clarification_pins_the_conclusion_and_goes_stale_with_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\npipeline_tag: text-generation\n---\n",
+    )
+    .unwrap();
+    let text = b"Acme Model Licence\n\nUse it for anything.\n";
+    std::fs::write(model.join("LICENSE"), text).unwrap();
+    let sha = aibom::license::db::sha256_bytes_hex(text);
+    let config = format!(
+        "[licenses]\nlicense_review_max_age_days = 30\n[[licenses.clarify]]\npath = \"models/acme/LICENSE\"\n\
+         sha256 = \"{sha}\"\nlicense = \"mit\"\nreason = \"Acme legal: equivalent to MIT (LEGAL-7)\"\nreviewed = 2020-01-01\n"
+    );
+    let mut options = aibom::ScanOptions::new(dir.path());
+    options.policy = aibom::policy::load_str(&config, "aibom.toml", None).unwrap();
+    let result = aibom::scan(options).unwrap();
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .unwrap();
+    assert_eq!(concluded.licenses, vec!["mit"]);
+    assert_eq!(concluded.evidence[0].source, "clarify");
+    let lic011: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC011")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(lic011.len(), 1, "{lic011:?}");
+    assert!(lic011[0].contains("reviewed 2020-01-01"), "{lic011:?}");
+    assert!(
+        !result.findings.iter().any(|f| f.code == "LIC002"),
+        "the clarification settles it"
+    );
+}
