@@ -44,6 +44,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the licence database, or show one licence's terms.
     Licenses(LicensesArgs),
+    /// Write a starter aibom.toml: project questions, one [[tool]] entry per agent tool found
+    /// (with its inferred tier), and corpus and model skeletons. Never overwrites a file.
+    Init(crate::init::InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +132,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn run_rules(args: RulesArgs) -> i32 {
+        Command::Init(args) => crate::init::run(args),
     let mut stdout = std::io::stdout().lock();
     let text = match (&args.code, args.markdown) {
         (_, true) => rules::render_docs(),

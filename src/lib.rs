@@ -11,6 +11,7 @@ pub mod detect;
 pub mod finding;
 pub mod git;
 pub mod hash;
+pub mod init;
 pub mod inventory;
 pub mod license;
 pub mod policy;

@@ -130,6 +130,13 @@ impl AgentTool {
     }
 }
 
+/// True when a file holds a literal secret (TOOL006): reporters must not quote its text.
+pub fn holds_literal_secret(inv: &Inventory, path: &str) -> bool {
+    inv.agent_tools
+        .values()
+        .any(|t| t.secrets.iter().any(|s| s.path == path))
+}
+
 /// The provider id of an MCP tool id (`mcp:billing/refund` → `mcp:billing`).
 pub fn provider_of(id: &str) -> Option<&str> {
     id.strip_prefix("mcp:")?;
@@ -255,11 +262,7 @@ fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpS
             package: package.clone(),
         });
     }
-    let setting = if server.auto_approve_span.is_some_and(|s| s.len > 0) {
-        "alwaysAllow/autoApprove"
-    } else {
-        "alwaysAllow"
-    };
+    let setting = server.auto_approve_key.unwrap_or("alwaysAllow");
     for name in &server.auto_approve {
         let approval = AutoApproval {
             setting,
@@ -267,7 +270,9 @@ fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpS
             span: server.auto_approve_span,
         };
         if name == "*" {
-            tools.get_mut(&id).map(|t| t.auto_approval.push(approval));
+            if let Some(t) = tools.get_mut(&id) {
+                t.auto_approval.push(approval);
+            }
             continue;
         }
         let tool_id = format!("{id}/{name}");

@@ -43,6 +43,9 @@ pub struct McpServer {
     pub headers: Vec<KeyValue>,
     /// Tool names the client runs without asking (`alwaysAllow`, `autoApprove`); `*` for all.
     pub auto_approve: Vec<String>,
+    /// `alwaysAllow` or `autoApprove`, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_approve_key: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_approve_span: Option<TextSpan>,
     pub disabled: bool,
@@ -210,7 +213,7 @@ fn parse_server(
     let env = key_values("env");
     let headers = key_values("headers");
 
-    let (auto_approve, auto_approve_span) = ["alwaysAllow", "autoApprove"]
+    let (auto_approve, auto_approve_key, auto_approve_span) = ["alwaysAllow", "autoApprove"]
         .iter()
         .find_map(|k| {
             let v = server.get(*k)?;
@@ -222,7 +225,7 @@ fn parse_server(
                 serde_json::Value::Bool(true) => vec!["*".to_owned()],
                 _ => Vec::new(),
             };
-            Some((names, locate(k)))
+            Some((names, Some(*k), locate(k)))
         })
         .unwrap_or_default();
     let disabled = server
@@ -260,6 +263,7 @@ fn parse_server(
         env,
         headers,
         auto_approve,
+        auto_approve_key,
         auto_approve_span,
         disabled,
         package,
@@ -441,7 +445,7 @@ pub fn package_of(command: &str, args: &[String]) -> Option<Package> {
     } else {
         split_npm_spec(spec)
     };
-    let pinned = version.as_deref().is_some_and(|v| is_exact_version(v));
+    let pinned = version.as_deref().is_some_and(is_exact_version);
     Some(Package {
         launcher: launcher.to_owned(),
         spec: spec.to_owned(),

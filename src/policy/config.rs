@@ -285,7 +285,8 @@ pub fn validate(
         Some(db) => db,
         None => crate::license::LicenseDb::embedded().unwrap_or_default(),
     };
-    let tools = super::tools::validate(std::mem::take(&mut raw.tool), source.as_deref(), text, &err)?;
+    let tools =
+        super::tools::validate(std::mem::take(&mut raw.tool), source.as_deref(), text, &err)?;
     let project = super::usage::validate_project(raw.project.take(), &err)?;
     let licenses = super::usage::validate_licenses(raw.licenses.take(), &license_db, &err)?;
 

@@ -52,7 +52,8 @@ pub struct ToolEntry {
     pub approval: Option<Approval>,
     /// `YYYY-MM-DD`.
     pub reviewed: Option<String>,
-    /// Where the entry's `id` is written in the config file.
+    /// The config file (its name; `aibom.toml` at the scanned root) and where `id` is written.
+    pub file: String,
     pub span: TextSpan,
 }
 
@@ -104,9 +105,14 @@ impl ToolEntry {
 /// Validate the `[[tool]]` entries; `text` is the config source, for spans.
 pub fn validate(
     raw: Vec<RawToolEntry>,
+    source: Option<&std::path::Path>,
     text: &str,
     err: ErrFn<'_>,
 ) -> Result<Vec<ToolEntry>, Box<ConfigError>> {
+    let file = source.and_then(|p| p.file_name()).map_or_else(
+        || "aibom.toml".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut out = Vec::with_capacity(raw.len());
     for entry in raw {
         let id = entry.id.get_ref().trim().to_owned();
@@ -175,10 +181,33 @@ pub fn validate(
             credential: entry.credential,
             approval,
             reviewed,
+            file: file.clone(),
             span: TextSpan::at(text, span.start, span.end.saturating_sub(span.start)),
         });
     }
     Ok(out)
+}
+
+/// The entries that govern a tool: those whose pattern names it, or else — for a tool of an
+/// MCP server — those that name its server exactly. File order; the first is the one in force.
+pub fn entries_for<'a>(
+    entries: &'a [ToolEntry],
+    tool: &crate::agent::AgentTool,
+) -> Vec<&'a ToolEntry> {
+    let direct: Vec<&ToolEntry> = entries
+        .iter()
+        .filter(|e| e.matches(&tool.id, tool.is_provider))
+        .collect();
+    if !direct.is_empty() {
+        return direct;
+    }
+    match &tool.provider {
+        Some(provider) => entries
+            .iter()
+            .filter(|e| e.matcher.is_match(provider))
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// A TOML date (`2026-10-01`) or a string holding one.

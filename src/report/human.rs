@@ -22,8 +22,8 @@ use crate::suppression::SuppressionKind;
 pub struct Human;
 
 /// Rule families this version evaluates; the summary says which it does not.
-const EVALUATED: &[&str] = &["BOM", "MOD", "EXC", "PRM"];
-const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN", "TOOL"];
+const EVALUATED: &[&str] = &["BOM", "MOD", "EXC", "PRM", "TOOL"];
+const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN"];
 
 impl Reporter for Human {
     fn render(
@@ -301,6 +301,8 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         ComponentKind::Merge,
         ComponentKind::Dataset,
         ComponentKind::Corpus,
+        ComponentKind::ToolProvider,
+        ComponentKind::Tool,
         ComponentKind::LicenceDocument,
     ];
     let parts: Vec<String> = kinds

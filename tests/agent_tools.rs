@@ -1,0 +1,207 @@
+//! Agent tools end to end: the fixture agent app is fully inventoried, `aibom init` writes a
+//! registry that silences the TOOL rules once its TODOs are filled, and literal secrets never
+//! reach any output.
+
+use std::path::{Path, PathBuf};
+
+use aibom::agent::Tier;
+use aibom::inventory::RelationKind;
+use aibom::{ScanOptions, scan};
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn aibom() -> Command {
+    let mut cmd = Command::cargo_bin("aibom").expect("binary");
+    cmd.env("NO_COLOR", "1").env(
+        "AIBOM_CACHE_DIR",
+        std::env::temp_dir().join("aibom-agent-tools-test-cache"),
+    );
+    cmd
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn tool_findings(dir: &Path) -> Vec<(String, String)> {
+    let mut options = ScanOptions::new(dir);
+    let config = dir.join("aibom.toml");
+    if config.is_file() {
+        options.policy = aibom::policy::load(&config).unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    scan(options)
+        .unwrap()
+        .findings
+        .into_iter()
+        .filter(|f| f.code.starts_with("TOOL"))
+        .map(|f| (f.code.to_owned(), f.subject))
+        .collect()
+}
+
+#[test]
+fn agent_app_is_fully_inventoried() {
+    let result = scan(ScanOptions::new(root().join("fixtures/agent-app"))).unwrap();
+    let inv = &result.inventory;
+    let ids: Vec<&str> = inv.agent_tools.keys().map(String::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "builtin:bash_20250124",
+            "builtin:code_interpreter",
+            "fn:Fetch Forecast",
+            "fn:archive_ticket",
+            "fn:get_weather",
+            "fn:issue_refund",
+            "fn:lookup_order",
+            "fn:search_kb",
+            "fn:send_receipt",
+            "mcp:billing",
+            "mcp:deploy",
+            "mcp:deploy/rollout",
+            "mcp:deploy/status",
+            "mcp:docs",
+            "mcp:memory",
+            "mcp:ops",
+            "mcp:ops/get_status",
+            "mcp:ops/restart_job",
+            "mcp:tickets",
+        ]
+    );
+    let tier = |id: &str| inv.agent_tools[id].tier;
+    assert_eq!(tier("builtin:bash_20250124"), Tier::Execute);
+    assert_eq!(tier("fn:issue_refund"), Tier::Financial);
+    assert_eq!(tier("fn:send_receipt"), Tier::ExternalSend);
+    assert_eq!(tier("mcp:docs"), Tier::WriteIrreversible);
+    assert_eq!(tier("mcp:ops/get_status"), Tier::Read);
+    assert_eq!(tier("mcp:ops/restart_job"), Tier::WriteReversible);
+    assert_eq!(tier("mcp:deploy/status"), Tier::WriteIrreversible);
+    assert_eq!(tier("mcp:tickets"), Tier::WriteIrreversible);
+
+    // Every tool and server is a component, and servers provide their tools.
+    for tool in inv.agent_tools.values() {
+        let component = inv.component(&tool.component).expect("component");
+        assert_eq!(component.properties["tool_id"], tool.id.as_str());
+        assert_eq!(component.properties["inferred_tier"], tool.tier.as_str());
+    }
+    let provides: Vec<(&str, &str)> = inv
+        .relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::ProvidesTool)
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    assert!(provides.contains(&("tool-provider:mcp:ops", "tool:mcp:ops/get_status")));
+    assert!(provides.contains(&("tool-provider:mcp:deploy", "tool:mcp:deploy/rollout")));
+    assert_eq!(provides.len(), 4);
+
+    // References stay references; the auto-approved tool is the read-only one.
+    let billing = &inv.agent_tools["mcp:billing"];
+    assert_eq!(billing.env_keys, ["BILLING_API_KEY", "BILLING_REGION"]);
+    assert!(billing.secrets.is_empty());
+    assert_eq!(inv.agent_tools["mcp:ops/get_status"].auto_approval.len(), 1);
+    assert_eq!(
+        inv.agent_tools["mcp:docs"].paths,
+        ["/srv/acme/docs".to_owned()]
+    );
+
+    // Without a registry, every tool is unregistered and nothing else is wrong.
+    let findings = tool_findings(&root().join("fixtures/agent-app"));
+    assert_eq!(findings.len(), ids.len(), "{findings:#?}");
+    assert!(findings.iter().all(|(code, _)| code == "TOOL001"));
+}
+
+#[test]
+fn init_writes_a_registry_that_silences_the_tool_rules_once_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("agent-app");
+    copy_dir(&root().join("fixtures/agent-app"), &repo);
+
+    aibom().arg("init").arg(&repo).assert().success();
+    let config = repo.join("aibom.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("[project]"));
+    assert!(text.contains("id = \"fn:issue_refund\"\ntier = \"financial\""));
+    assert!(text.contains("# evidence: name contains \"refund\""));
+    assert_eq!(text.matches("[[tool]]").count(), 19);
+
+    // With TODOs the entries exist but are incomplete.
+    let before = tool_findings(&repo);
+    assert!(
+        before.iter().all(|(code, _)| code == "TOOL003"),
+        "{before:#?}"
+    );
+    assert_eq!(before.len(), 19);
+
+    // Never overwrites.
+    let refused = aibom().arg("init").arg(&repo).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+
+    std::fs::write(&config, text.replace("\"TODO\"", "\"acme-platform\"")).unwrap();
+    let after = tool_findings(&repo);
+    assert!(after.is_empty(), "{after:#?}");
+
+    // --output writes elsewhere, also without overwriting.
+    let other = dir.path().join("other.toml");
+    aibom()
+        .arg("init")
+        .arg(&repo)
+        .arg("--output")
+        .arg(&other)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&other)
+            .unwrap()
+            .contains("[[tool]]")
+    );
+}
+
+#[test]
+fn literal_secrets_never_appear_in_any_output() {
+    let case = root().join("fixtures/rules/TOOL006/fail-literal-env-and-header");
+    let planted = ["acmelive7f3k9q2m8x4w", "acmetoken5v8n2b6c1z"];
+    let on_disk = std::fs::read_to_string(case.join(".mcp.json")).unwrap();
+    assert!(
+        planted.iter().all(|s| on_disk.contains(s)),
+        "the fixture plants both values"
+    );
+
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["scan", "--format", "json"],
+        vec!["scan", "--format", "human", "--color", "never"],
+        vec!["bom", "--format", "json"],
+        vec!["bom", "--format", "human"],
+    ] {
+        let out = aibom().args(&args).arg(&case).output().unwrap();
+        outputs.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        outputs.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let all = outputs.join("\n");
+    assert!(all.contains("TOOL006"), "the secrets are reported");
+    assert!(all.contains("ACME_API_KEY") && all.contains("Authorization"));
+    for secret in planted {
+        assert!(!all.contains(secret), "{secret} leaked into an output");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    copy_dir(&case, &repo);
+    aibom().arg("init").arg(&repo).assert().success();
+    let init = std::fs::read_to_string(repo.join("aibom.toml")).unwrap();
+    for secret in planted {
+        assert!(!init.contains(secret), "{secret} leaked into aibom init");
+    }
+}
