@@ -88,6 +88,10 @@ pub struct ScanArgs {
     /// Extra licence records (an organisation's own), layered over the built-in database.
     #[arg(long, value_name = "DIR")]
     pub license_db: Option<PathBuf>,
+    /// Resolve external parents' licences through a local Hugging Face cache (default:
+    /// $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub hf_cache: Option<PathBuf>,
     /// Accepted findings: those whose fingerprint is in FILE are suppressed and do not fail.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -288,6 +292,10 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
         (false, None) => crate::git::ChangeScope::All,
     };
     options.license_db = Some(std::sync::Arc::new(license_db));
+    options.hf_cache = match &args.hf_cache {
+        Some(dir) if dir.as_os_str().is_empty() => crate::license::hf_cache::default_dir(),
+        other => other.clone(),
+    };
     if let Some(path) = &args.baseline {
         match crate::suppression::Baseline::load(path) {
             Ok(baseline) => {

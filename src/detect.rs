@@ -208,6 +208,16 @@ pub static DATA_DIRS: &[&str] = &[
 pub static PROMPT_DIR: &str = "prompts";
 pub static PROMPT_EXTENSIONS: &[&str] = &["j2", "jinja", "md", "txt"];
 
+/// Directories of installed dependencies, where source files are not scanned for tools.
+pub static VENDORED_DIRS: &[&str] = &[
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "node_modules",
+    "site-packages",
+    "venv",
+];
+
 /// Detect a file's kind from its repository-relative path (`/`-separated).
 pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     let name = rel_path
@@ -233,6 +243,10 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
         }
     }
     if let Some((_, kind)) = best {
+        // Installed dependencies are not the repository's own tools.
+        if kind == K::ToolCode && rel_path.split('/').any(|d| VENDORED_DIRS.contains(&d)) {
+            return None;
+        }
         return Some(kind);
     }
     // The nearest of a `prompts/` directory and a data directory decides what a text file is.
@@ -400,5 +414,13 @@ mod tests {
         assert_eq!(detect("tools/openai_tools.json"), Some(K::ToolJson));
         assert_eq!(detect("api/functions.json"), Some(K::ToolJson));
         assert_eq!(detect("src/settings.json"), None);
+        assert_eq!(detect("node_modules/@acme/sdk/dist/server.js"), None);
+        assert_eq!(
+            detect(".venv/lib/python3.12/site-packages/x/tools.py"),
+            None
+        );
+        let mut vendored = VENDORED_DIRS.to_vec();
+        vendored.sort();
+        assert_eq!(vendored, VENDORED_DIRS);
     }
 }

@@ -40,6 +40,8 @@ pub struct ScanOptions {
     pub changes: crate::git::ChangeScope,
     /// The licence database; `None` = the built-in one.
     pub license_db: Option<std::sync::Arc<crate::license::LicenseDb>>,
+    /// A local Hugging Face cache to resolve external parents' licences from (`--hf-cache`).
+    pub hf_cache: Option<PathBuf>,
     /// Accepted findings (`--baseline`): matching findings are suppressed, stale entries reported.
     pub baseline: Option<BaselineInput>,
     /// The date exception expiry is checked against; `None` = today (or `SOURCE_DATE_EPOCH`).
@@ -56,6 +58,7 @@ impl ScanOptions {
             progress: None,
             changes: crate::git::ChangeScope::All,
             license_db: None,
+            hf_cache: None,
             baseline: None,
             today: None,
         }
@@ -135,6 +138,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         cache_dir,
         progress,
         license_db,
+        hf_cache,
         baseline,
         today,
         changes,
@@ -243,7 +247,16 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
                 .map_err(|e| ScanError::LicenseDb(e.to_string()))?,
         ),
     };
-    crate::license::analyse(&mut inventory, &license_db, &policy, &root);
+    let cached = hf_cache
+        .map(|dir| crate::license::hf_cache::resolve(&inventory, &dir))
+        .unwrap_or_default();
+    crate::license::analysis::analyse_with_cache(
+        &mut inventory,
+        &license_db,
+        &policy,
+        &root,
+        &cached,
+    );
     let findings = run_rules(&inventory, &policy);
     let config_path = policy.source.as_deref().map(|p| display_relative(&root, p));
     let (findings, suppressed) = suppression::apply(

@@ -182,6 +182,7 @@ fn literal_secrets_never_appear_in_any_output() {
     let mut outputs = Vec::new();
     for args in [
         vec!["scan", "--format", "json"],
+        vec!["scan", "--format", "sarif"],
         vec!["scan", "--format", "human", "--color", "never"],
         vec!["bom", "--format", "json"],
         vec!["bom", "--format", "human"],

@@ -504,3 +504,92 @@ fn a_clarification_pins_the_conclusion_and_goes_stale_with_age() {
         "the clarification settles it"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `--hf-cache`: external parents resolved from a local Hugging Face cache.
+// ---------------------------------------------------------------------------------------------
+
+/// A cache holding `acme/secret-base` at one commit, with a card and a licence file.
+fn fake_hf_cache(card: &str, licence: &str) -> tempfile::TempDir {
+    let cache = tempfile::tempdir().unwrap();
+    let repo = cache.path().join("models--acme--secret-base");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::create_dir_all(repo.join("blobs")).unwrap();
+    std::fs::create_dir_all(repo.join("snapshots").join(commit)).unwrap();
+    std::fs::write(repo.join("refs/main"), commit).unwrap();
+    for (name, blob, text) in [
+        (
+            "README.md",
+            "1111111111111111111111111111111111111111",
+            card,
+        ),
+        (
+            "LICENSE",
+            "2222222222222222222222222222222222222222",
+            licence,
+        ),
+    ] {
+        std::fs::write(repo.join("blobs").join(blob), text).unwrap();
+        std::os::unix::fs::symlink(
+            format!("../../blobs/{blob}"),
+            repo.join("snapshots").join(commit).join(name),
+        )
+        .unwrap();
+    }
+    cache
+}
+
+#[test]
+fn an_external_parent_is_resolved_from_a_local_hf_cache() {
+    let mit = std::fs::read_to_string(texts_dir().join("mit.txt")).unwrap();
+    let cache = fake_hf_cache("---\nlicense: mit\n---\n# Secret base\n", &mit);
+    let dir = rule_case("LIC002/fail-unknown-parent");
+
+    let without = aibom::scan(aibom::ScanOptions::new(&dir)).unwrap();
+    assert!(without.findings.iter().any(|f| f.code == "LIC002"));
+
+    let mut options = aibom::ScanOptions::new(&dir);
+    options.hf_cache = Some(cache.path().to_owned());
+    let with = aibom::scan(options).unwrap();
+    assert!(
+        !with.findings.iter().any(|f| f.code == "LIC002"),
+        "{:#?}",
+        with.findings
+    );
+    let parent = with.inventory.components["model:hub/acme/secret-base"]
+        .concluded_license
+        .clone()
+        .unwrap();
+    assert_eq!(parent.licenses, vec!["mit"]);
+    let sources: Vec<&str> = parent.evidence.iter().map(|e| e.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        vec!["hf cache licence file", "hf cache card license"]
+    );
+}
+
+#[test]
+fn a_cached_llama_parent_binds_its_derivative() {
+    let llama = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let cache = fake_hf_cache("---\nlicense: llama3.1\n---\n", &llama);
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["scan", "--no-cache", "--format", "json"])
+        .arg(format!("--hf-cache={}", cache.path().display()))
+        .arg(rule_case("LIC002/fail-unknown-parent"))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"LIC009"),
+        "mit over a Llama base: {codes:?}"
+    );
+    assert!(!codes.contains(&"LIC002"), "{codes:?}");
+}

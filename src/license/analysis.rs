@@ -16,6 +16,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::db::{LicenseDb, TextMatch, sha256_hex};
+use super::hf_cache::CachedLicence;
 use super::normalize;
 use super::record::{CommercialStatus, LicenseRecord};
 use crate::artifact::parsed::Artifact;
@@ -173,6 +174,18 @@ impl Licensing {
 
 /// Identify, inherit, and store the conclusions on the inventory's components.
 pub fn analyse(inventory: &mut Inventory, db: &LicenseDb, policy: &Policy, root: &Path) {
+    analyse_with_cache(inventory, db, policy, root, &BTreeMap::new());
+}
+
+/// `analyse`, with what a local Hugging Face cache holds about external components
+/// (`license::hf_cache::resolve`).
+pub fn analyse_with_cache(
+    inventory: &mut Inventory,
+    db: &LicenseDb,
+    policy: &Policy,
+    root: &Path,
+    cached: &BTreeMap<String, CachedLicence>,
+) {
     let mut licensing = Licensing {
         evaluated: true,
         project: policy.project.clone(),
@@ -186,6 +199,9 @@ pub fn analyse(inventory: &mut Inventory, db: &LicenseDb, policy: &Policy, root:
         }
         let mut facts = ComponentLicensing::default();
         gather(inventory, db, &policy.licenses, id, &mut facts);
+        if let Some(found) = cached.get(id) {
+            cached_evidence(db, found, &mut facts);
+        }
         conclude(db, &mut facts);
         facts.names = published_names(inventory, id, policy.project.as_ref());
         licensing.components.insert(id.clone(), facts);
@@ -400,10 +416,22 @@ fn licence_text_evidence(
         facts.evidence.push(e);
         return;
     }
+    text_evidence(db, "licence file", path, title, normalized, facts);
+}
+
+/// Identify one licence text and record it as evidence (rank 1).
+fn text_evidence(
+    db: &LicenseDb,
+    source: &str,
+    path: &str,
+    title: &str,
+    normalized: &str,
+    facts: &mut ComponentLicensing,
+) {
     let matches = db.identify_text(normalized);
     let best: Option<&TextMatch> = matches.first();
     let Some(m) = best else {
-        let mut e = evidence(1, "licence file", Some(path), None, title, Vec::new());
+        let mut e = evidence(1, source, Some(path), None, title, Vec::new());
         e.note = Some("text not identified".to_owned());
         facts.evidence.push(e);
         return;
@@ -416,7 +444,7 @@ fn licence_text_evidence(
     }
     let mut e = evidence(
         1,
-        "licence file",
+        source,
         Some(path),
         None,
         title,
@@ -440,6 +468,48 @@ fn licence_text_evidence(
         e.note = Some("notice file".to_owned());
     }
     facts.evidence.push(e);
+}
+
+/// Evidence from a Hugging Face cache about an external component: its snapshot's licence files
+/// and card fields, ranked like the same sources in the tree.
+fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentLicensing) {
+    // A weak guess from the hub id gives way to what the cache says.
+    facts.evidence.retain(|e| e.rank < 7);
+    for (file, text) in &found.texts {
+        let title = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        let title: String = title.chars().take(120).collect();
+        let path = format!("{}/{file}", found.origin);
+        text_evidence(
+            db,
+            "hf cache licence file",
+            &path,
+            &title,
+            &normalize(text),
+            facts,
+        );
+    }
+    for (source, value) in &found.declared {
+        let Some(licenses) = resolve_declared(db, source, value) else {
+            continue;
+        };
+        let mut e = evidence(
+            rank_of(source),
+            &format!("hf cache {source}"),
+            Some(&format!("{}/README.md", found.origin)),
+            None,
+            value,
+            licenses,
+        );
+        if e.licenses.is_empty() {
+            e.note = Some("not a licence in the database".to_owned());
+        }
+        facts.evidence.push(e);
+    }
+    facts.evidence.sort();
 }
 
 /// Publishers whose repository names carry their licence family and version

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod db;
+pub mod hf_cache;
 pub mod obligations;
 pub mod record;
 pub mod render;
