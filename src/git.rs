@@ -234,7 +234,12 @@ pub fn staged_tree(root: &Path, policy: &Policy) -> Result<StagedTree, GitError>
                 p
             }
         };
-        match write_blob(&odb, entry.id, &dir.join(files.len().to_string()), &rel) {
+        match write_blob(
+            &odb,
+            entry.id,
+            &blob_destination(&dir, files.len(), &rel),
+            &rel,
+        ) {
             Ok(entry) => files.push(entry),
             Err(e) => errors.push((rel, e)),
         }
@@ -262,11 +267,21 @@ fn same_as_index(on_disk: &FileEntry, entry: &git2::IndexEntry) -> bool {
         && (entry.ino == 0 || on_disk.ino as u32 == entry.ino)
 }
 
+/// Where the `n`th blob copied into `dir` goes: its own folder, under the file's own name, so
+/// parsers that look at the extension see the same one.
+fn blob_destination(dir: &Path, n: usize, rel: &str) -> PathBuf {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    dir.join(n.to_string()).join(name)
+}
+
 /// Stream a blob into `dest` and describe it as a file entry with the repository path.
 fn write_blob(odb: &git2::Odb<'_>, id: Oid, dest: &Path, rel: &str) -> Result<FileEntry, String> {
     let (mut reader, _, kind) = odb.reader(id).map_err(|e| e.message().to_owned())?;
     if kind != ObjectType::Blob {
         return Err("the index entry is not a blob".to_owned());
+    }
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
     }
     let mut out = std::io::BufWriter::new(std::fs::File::create(dest).map_err(|e| e.to_string())?);
     std::io::copy(&mut reader, &mut out).map_err(|e| e.to_string())?;
@@ -567,4 +582,78 @@ pub fn concerns_changed(
         .as_ref()
         .and_then(|id| inventory.component(id))
         .is_some_and(|c| c.files.iter().any(|f| changed.contains(&f.path)))
+}
+
+/// The tools and inferred tiers of the change's base (HEAD for `--staged`, the merge base for
+/// `--since`), for TOOL008: tool definition files that changed are read as they were at the
+/// base (absent if they did not exist), the others as they are, and tool discovery runs over
+/// them. `None` outside a change scope or without a base commit.
+pub fn base_tool_tiers(
+    root: &Path,
+    scope: &ChangeScope,
+    inventory: &Inventory,
+    changed: &BTreeSet<String>,
+) -> Option<std::collections::BTreeMap<String, crate::agent::Tier>> {
+    let is_tool_file = |kind: ArtifactKind| {
+        matches!(
+            kind,
+            ArtifactKind::McpConfig | ArtifactKind::ToolCode | ArtifactKind::ToolJson
+        )
+    };
+    let repo = Repo::open(root).ok()?;
+    let base = match scope {
+        ChangeScope::All => return None,
+        ChangeScope::Staged => repo.repo.head().ok()?.peel_to_commit().ok()?.id(),
+        ChangeScope::Since(reference) => merge_base(&repo.repo, reference).ok()?,
+    };
+    let tree = repo.repo.find_commit(base).ok()?.tree().ok()?;
+    let temp = tempfile::Builder::new()
+        .prefix("aibom-base-")
+        .tempdir()
+        .ok()?;
+    let odb = repo.repo.odb().ok()?;
+    let mut files = Vec::new();
+    for (i, file) in inventory
+        .files
+        .iter()
+        .filter(|f| is_tool_file(f.kind))
+        .enumerate()
+    {
+        if !changed.contains(&file.path) {
+            let mut unchanged = file.clone();
+            unchanged.component = None;
+            files.push(unchanged);
+            continue;
+        }
+        let Ok(entry) = tree.get_path(Path::new(&repo.to_repo(&file.path))) else {
+            continue;
+        };
+        let Ok(written) = write_blob(
+            &odb,
+            entry.id(),
+            &blob_destination(temp.path(), i, &file.path),
+            &file.path,
+        ) else {
+            continue;
+        };
+        let parsed =
+            crate::artifact::parsed::parse_file(&written.abs_path, file.kind, written.size);
+        files.push(crate::artifact::parsed::ParsedFile {
+            path: file.path.clone(),
+            kind: file.kind,
+            size: written.size,
+            sha256: None,
+            hash_source: None,
+            artifact: parsed.artifact,
+            component: None,
+        });
+    }
+    let base_inventory = inventory::build(files, Vec::new(), Vec::new());
+    Some(
+        base_inventory
+            .agent_tools
+            .into_values()
+            .map(|t| (t.id, t.tier))
+            .collect(),
+    )
 }

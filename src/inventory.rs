@@ -231,6 +231,9 @@ pub struct Inventory {
     /// Every prompt with its changelog and (from the scan's git stage) its history, by path.
     #[serde(skip)]
     pub prompts: Vec<PromptRecord>,
+    /// With `--staged` or `--since`: the tools and inferred tiers at the change's base (TOOL008).
+    #[serde(skip)]
+    pub base_tool_tiers: Option<BTreeMap<String, crate::agent::Tier>>,
 }
 
 /// An LFS pointer and the real content it stands for, both found.

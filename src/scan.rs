@@ -240,6 +240,20 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     );
     inventory.lfs_checks = lfs_checks;
     crate::git::attach_prompt_histories(&root, &mut inventory, &changes);
+    // `--staged` / `--since`: the changed files, and what the change's base looked like.
+    let changed = match (&changes, staged) {
+        (crate::git::ChangeScope::Staged, Some(tree)) => Some(tree.changed),
+        (crate::git::ChangeScope::Since(reference), _) => Some(
+            crate::git::changed_since(&root, reference)
+                .map_err(|e| ScanError::Git(e.to_string()))?
+                .0,
+        ),
+        _ => None,
+    };
+    if let Some(changed) = &changed {
+        inventory.base_tool_tiers =
+            crate::git::base_tool_tiers(&root, &changes, &inventory, changed);
+    }
     let license_db = match license_db {
         Some(db) => db,
         None => std::sync::Arc::new(
@@ -267,15 +281,6 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         baseline.as_ref(),
         today.unwrap_or_else(Date::today),
     );
-    let changed = match (&changes, staged) {
-        (crate::git::ChangeScope::Staged, Some(tree)) => Some(tree.changed),
-        (crate::git::ChangeScope::Since(reference), _) => Some(
-            crate::git::changed_since(&root, reference)
-                .map_err(|e| ScanError::Git(e.to_string()))?
-                .0,
-        ),
-        _ => None,
-    };
     let mut findings = findings;
     if let Some(changed) = &changed {
         findings.retain(|f| crate::git::concerns_changed(f, &inventory, changed));

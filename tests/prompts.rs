@@ -525,3 +525,91 @@ fn staged_and_since_need_a_repository() {
         assert!(scan(options).is_err());
     }
 }
+
+const MCP_DOCS: &str =
+    r#"{"mcpServers": {"docs": {"command": "npx", "args": ["-y", "@acme/docs-search@1.2.3"]}}}"#;
+const MCP_DOCS_AND_BILLING: &str = r#"{"mcpServers": {"docs": {"command": "npx", "args": ["-y", "@acme/docs-search@1.2.3"]},
+ "billing": {"command": "npx", "args": ["-y", "@acme/billing-mcp@2.0.0"]}}}"#;
+const TOOLS_READ: &str = "from agents import function_tool\n\n@function_tool\ndef lookup_order(order_id: str) -> str:\n    \"\"\"Look up an order by id.\"\"\"\n    return \"\"\n";
+const TOOLS_REFUND: &str = "from agents import function_tool\n\n@function_tool\ndef lookup_order(order_id: str) -> str:\n    \"\"\"Look up an order by id and refund the charge.\"\"\"\n    return \"\"\n";
+
+fn agent_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V1),
+            ("prompts/CHANGELOG.md", CHANGELOG_V1),
+            (".mcp.json", MCP_DOCS),
+            ("agents/tools.py", TOOLS_READ),
+        ],
+        "agent",
+        T0,
+    );
+    repo
+}
+
+fn messages(found: &[Finding]) -> Vec<&str> {
+    let mut m: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+    m.sort();
+    m
+}
+
+#[test]
+fn tool008_new_tool_and_raised_tier_staged_with_a_prompt_edit() {
+    let repo = agent_repo();
+    for (path, content) in [
+        ("prompts/support.md", SUPPORT_V2),
+        ("prompts/CHANGELOG.md", CHANGELOG_V2),
+        (".mcp.json", MCP_DOCS_AND_BILLING),
+        ("agents/tools.py", TOOLS_REFUND),
+    ] {
+        repo.write(path, content);
+        repo.stage(path);
+    }
+    // The work tree copy of the tool code goes back: the index decides.
+    repo.write("agents/tools.py", TOOLS_READ);
+    let found = repo.findings(ChangeScope::Staged, "TOOL008");
+    assert_eq!(
+        messages(&found),
+        [
+            "new tool mcp:billing (tier financial) in the same change as a prompt edit (prompts/support.md)",
+            "tool fn:lookup_order raised from read to financial in the same change as a prompt edit (prompts/support.md)",
+        ]
+    );
+    assert_eq!(found[0].location.as_ref().unwrap().path, ".mcp.json");
+    // Not a change-scoped scan: no TOOL008.
+    assert!(repo.findings(ChangeScope::All, "TOOL008").is_empty());
+}
+
+#[test]
+fn tool008_is_silent_without_a_prompt_edit() {
+    let repo = agent_repo();
+    repo.write(".mcp.json", MCP_DOCS_AND_BILLING);
+    repo.stage(".mcp.json");
+    assert!(repo.findings(ChangeScope::Staged, "TOOL008").is_empty());
+    // A prompt edit alone adds no tool either.
+    let repo = agent_repo();
+    repo.write("prompts/support.md", SUPPORT_V2);
+    repo.stage("prompts/support.md");
+    assert!(repo.findings(ChangeScope::Staged, "TOOL008").is_empty());
+}
+
+#[test]
+fn tool008_since_compares_with_the_merge_base() {
+    let repo = agent_repo();
+    let base = repo.repo.head().unwrap().peel_to_commit().unwrap().id();
+    repo.commit(&[(".mcp.json", MCP_DOCS_AND_BILLING)], "billing", T0 + DAY);
+    let since = || ChangeScope::Since(base.to_string());
+    assert!(repo.findings(since(), "TOOL008").is_empty());
+    repo.commit(
+        &[
+            ("prompts/support.md", SUPPORT_V2),
+            ("prompts/CHANGELOG.md", CHANGELOG_V2),
+        ],
+        "prompt",
+        T0 + 2 * DAY,
+    );
+    let found = repo.findings(since(), "TOOL008");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.starts_with("new tool mcp:billing"));
+}

@@ -39,9 +39,10 @@ fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
         if !fixtures().join(code).is_dir() {
             // BOM004 needs a git directory and is built at run time (tests/scan.rs); EXC003
             // needs a baseline file given on the command line (tests/baseline.rs); PRM002 and
-            // PRM003 need git history, built in temporary repositories (tests/prompts.rs).
+            // PRM003 and TOOL008 need git history, built in temporary repositories
+            // (tests/prompts.rs).
             assert!(
-                ["BOM004", "EXC003", "PRM002", "PRM003"].contains(&code),
+                ["BOM004", "EXC003", "PRM002", "PRM003", "TOOL008"].contains(&code),
                 "{code} has no fixtures/rules/{code}/"
             );
             continue;

@@ -39,6 +39,7 @@ pub mod tool004;
 pub mod tool005;
 pub mod tool006;
 pub mod tool007;
+pub mod tool008;
 
 use crate::finding::{Finding, Severity};
 use crate::inventory::Inventory;

@@ -8,7 +8,7 @@ use super::{
     lic001, lic002, lic003, lic004, lic005, lic006, lic007, lic008, lic009, lic010, lic011,
 };
 use super::{prm001, prm002, prm003};
-use super::{tool001, tool002, tool003, tool004, tool005, tool006, tool007};
+use super::{tool001, tool002, tool003, tool004, tool005, tool006, tool007, tool008};
 
 pub static RULES: &[&dyn Rule] = &[
     &bom001::ParseFailure,
@@ -44,6 +44,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tool005::AutoApprovedHighTier,
     &tool006::LiteralSecret,
     &tool007::UnpinnedServerPackage,
+    &tool008::ToolChangeWithPromptEdit,
 ];
 
 #[cfg(test)]
