@@ -95,8 +95,9 @@ pub struct ScanArgs {
     /// Accepted findings: those whose fingerprint is in FILE are suppressed and do not fail.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Write every current finding to FILE as a baseline (the exit code is then 0).
-    #[arg(long, value_name = "FILE")]
+    /// Write every current finding to FILE as a baseline (the exit code is then 0). Needs a
+    /// full scan: a baseline of the staged or changed files alone would drop the others.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["staged", "since"])]
     pub write_baseline: Option<PathBuf>,
 }
 

@@ -223,6 +223,13 @@ fn a_bad_baseline_file_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read baseline"));
     let out = aibom(dir.path(), &["scan", ".", "--baseline", "missing.json"]);
     assert_eq!(out.status.code(), Some(2));
+    // A baseline is written from a full scan only.
+    let out = aibom(
+        dir.path(),
+        &["scan", ".", "--staged", "--write-baseline", "b.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("b.json").exists());
 }
 
 #[test]
