@@ -92,6 +92,10 @@ pub struct ScanArgs {
     /// $HF_HUB_CACHE, $HF_HOME/hub, ~/.cache/huggingface/hub).
     #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub hf_cache: Option<PathBuf>,
+    /// Also ask the Hugging Face Hub about external parents (honours HF_ENDPOINT and HF_TOKEN).
+    /// Nothing else uses the network.
+    #[arg(long)]
+    pub online: bool,
     /// Accepted findings: those whose fingerprint is in FILE are suppressed and do not fail.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -297,6 +301,7 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
         Some(dir) if dir.as_os_str().is_empty() => crate::license::hf_cache::default_dir(),
         other => other.clone(),
     };
+    options.online = args.online.then(crate::license::hub::Hub::from_env);
     if let Some(path) = &args.baseline {
         match crate::suppression::Baseline::load(path) {
             Ok(baseline) => {

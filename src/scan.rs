@@ -42,6 +42,8 @@ pub struct ScanOptions {
     pub license_db: Option<std::sync::Arc<crate::license::LicenseDb>>,
     /// A local Hugging Face cache to resolve external parents' licences from (`--hf-cache`).
     pub hf_cache: Option<PathBuf>,
+    /// Ask the Hugging Face Hub about external parents (`--online`); the only network use.
+    pub online: Option<crate::license::hub::Hub>,
     /// Accepted findings (`--baseline`): matching findings are suppressed, stale entries reported.
     pub baseline: Option<BaselineInput>,
     /// The date exception expiry is checked against; `None` = today (or `SOURCE_DATE_EPOCH`).
@@ -59,6 +61,7 @@ impl ScanOptions {
             changes: crate::git::ChangeScope::All,
             license_db: None,
             hf_cache: None,
+            online: None,
             baseline: None,
             today: None,
         }
@@ -139,6 +142,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         progress,
         license_db,
         hf_cache,
+        online,
         baseline,
         today,
         changes,
@@ -261,9 +265,13 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
                 .map_err(|e| ScanError::LicenseDb(e.to_string()))?,
         ),
     };
-    let cached = hf_cache
+    let mut cached = hf_cache
         .map(|dir| crate::license::hf_cache::resolve(&inventory, &dir))
         .unwrap_or_default();
+    if let Some(hub) = &online {
+        let asked = crate::license::hub::resolve(&inventory, hub, &cached);
+        cached.extend(asked);
+    }
     crate::license::analysis::analyse_with_cache(
         &mut inventory,
         &license_db,

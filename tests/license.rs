@@ -593,3 +593,137 @@ fn a_cached_llama_parent_binds_its_derivative() {
     );
     assert!(!codes.contains(&"LIC002"), "{codes:?}");
 }
+
+#[test]
+fn a_clarification_can_pin_a_weight_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("data");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let rows = b"{\"q\": \"Where is my order?\"}\n";
+    std::fs::write(corpus.join("train.jsonl"), rows).unwrap();
+    let sha = aibom::license::db::sha256_bytes_hex(rows);
+    let config = format!(
+        "[[licenses.clarify]]\npath = \"data/train.jsonl\"\nsha256 = \"{sha}\"\nlicense = \"cc0-1.0\"\n\
+         reason = \"written by Acme staff (DATA-3)\"\nreviewed = 2026-01-15\n"
+    );
+    let mut options = aibom::ScanOptions::new(dir.path());
+    options.policy = aibom::policy::load_str(&config, "aibom.toml", None).unwrap();
+    let result = aibom::scan(options).unwrap();
+    let concluded = result.inventory.components["corpus:data/train.jsonl"]
+        .concluded_license
+        .clone()
+        .unwrap();
+    assert_eq!(concluded.licenses, vec!["cc0-1.0"]);
+    assert!(!result.findings.iter().any(|f| f.code == "LIC001"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// `--online`: a local server that answers like the Hub (never the real one).
+// ---------------------------------------------------------------------------------------------
+
+/// Serve `routes` (path → body) on 127.0.0.1; every request's head is recorded.
+fn fake_hub(
+    routes: Vec<(String, String)>,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+            log.lock().unwrap().push(head);
+            let (status, body) = match routes.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => ("200 OK", body.clone()),
+                None => ("404 Not Found", "{}".to_owned()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn online_asks_the_hub_at_hf_endpoint_with_hf_token() {
+    let llama = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let info = serde_json::json!({
+        "id": "acme/secret-base",
+        "sha": "abc123",
+        "cardData": { "license": "llama3.1" },
+        "siblings": [{ "rfilename": "LICENSE" }, { "rfilename": "model.safetensors" }]
+    });
+    let (url, seen) = fake_hub(vec![
+        ("/api/models/acme/secret-base".to_owned(), info.to_string()),
+        ("/acme/secret-base/resolve/abc123/LICENSE".to_owned(), llama),
+    ]);
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["scan", "--no-cache", "--format", "json", "--online"])
+        .arg(rule_case("LIC002/fail-unknown-parent"))
+        .env("HF_ENDPOINT", &url)
+        .env("HF_TOKEN", "hf_test_token_123")
+        .env_remove("HF_HUB_CACHE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains("hf_test_token_123"),
+        "the token is never printed"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let parent = json["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "model:hub/acme/secret-base")
+        .unwrap();
+    assert_eq!(parent["concluded_license"]["licenses"][0], "llama-3.1");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"LIC009") && !codes.contains(&"LIC002"),
+        "{codes:?}"
+    );
+    let requests = seen.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    for head in &requests {
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("authorization: bearer hf_test_token_123"),
+            "{head}"
+        );
+    }
+}
+
+#[test]
+fn without_online_nothing_is_asked() {
+    let (url, seen) = fake_hub(Vec::new());
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["scan", "--no-cache", "--format", "json"])
+        .arg(rule_case("LIC002/fail-unknown-parent"))
+        .env("HF_ENDPOINT", &url)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LIC002"));
+    assert!(seen.lock().unwrap().is_empty());
+}

@@ -361,6 +361,24 @@ fn gather(
     for path in documents {
         licence_text_evidence(inventory, db, policy, &path, facts);
     }
+    // A decision pinned to one of the component's own files (weights, a corpus file).
+    for c in &policy.clarify {
+        let Some(file) = inventory.file(&c.path) else {
+            continue;
+        };
+        if file.component.as_deref() == Some(id) && file.sha256.as_deref() == Some(&c.sha256) {
+            let mut e = evidence(
+                0,
+                "clarify",
+                Some(&c.path),
+                None,
+                &c.reason,
+                vec![c.license.clone()],
+            );
+            e.note = Some(format!("reviewed {}", c.reviewed));
+            facts.evidence.push(e);
+        }
+    }
     if component.external
         && facts.evidence.is_empty()
         && let Some(hub) = &component.hub_id

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod db;
 pub mod hf_cache;
+pub mod hub;
 pub mod obligations;
 pub mod record;
 pub mod render;
