@@ -196,12 +196,20 @@ pub fn run(args: InitArgs) -> i32 {
         eprintln!("error: cannot write {}: {e}", target.display());
         return 2;
     }
-    let count = |k: ComponentKind| result.inventory.count(k);
+    let local = |pred: fn(ComponentKind) -> bool| {
+        result
+            .inventory
+            .components
+            .values()
+            .filter(|c| pred(c.kind) && !c.external)
+            .count()
+    };
     eprintln!(
-        "wrote {}: {} tools, {} corpora, fill in the TODOs",
+        "wrote {}: {} tools, {} corpora and datasets, {} models; fill in the TODOs",
         target.display(),
         result.inventory.agent_tools.len(),
-        count(ComponentKind::Corpus) + count(ComponentKind::Dataset),
+        local(ComponentKind::is_data),
+        text.matches("\n[[model]]\n").count(),
     );
     0
 }

@@ -206,3 +206,16 @@ fn literal_secrets_never_appear_in_any_output() {
         assert!(!init.contains(secret), "{secret} leaked into aibom init");
     }
 }
+
+#[test]
+fn init_on_the_demo_writes_corpus_and_model_skeletons_that_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("demo");
+    copy_dir(&root().join("fixtures/demo"), &repo);
+    aibom().arg("init").arg(&repo).assert().success();
+    let text = std::fs::read_to_string(repo.join("aibom.toml")).unwrap();
+    assert!(text.contains("[[corpus]]\nid = \"support-chats\"\npath = \"data/support-chats\""));
+    assert!(text.contains("[[model]]\nid = \"support-lora\"\npath = \"models/support-lora\""));
+    assert!(text.contains("id = \"fn:refund_order\"\ntier = \"financial\""));
+    aibom::policy::load(&repo.join("aibom.toml")).expect("the written config loads");
+}

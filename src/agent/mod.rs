@@ -335,7 +335,9 @@ fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpS
 }
 
 fn add_decl(tools: &mut BTreeMap<String, AgentTool>, path: &str, decl: &ToolDecl) {
-    let is_provider = decl.dialect == Dialect::OpenaiHosted && decl.id.starts_with("mcp:");
+    let is_provider = decl.dialect == Dialect::OpenaiHosted
+        && decl.id.starts_with("mcp:")
+        && !decl.id.contains('/');
     let tool = tools
         .entry(decl.id.clone())
         .or_insert_with(|| AgentTool::new(&decl.id, is_provider));

@@ -171,9 +171,50 @@ pub fn parse(text: &str, fallback_server: &str) -> ParseResult<Option<Vec<ToolDe
         if let Some(s) = decl.span {
             cursor = s.offset + s.len;
         }
+        let hosted_tools = hosted_mcp_tools(tool, &decl);
         out.push(decl);
+        out.extend(hosted_tools);
     }
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// The tools of an OpenAI hosted `mcp` tool that the file names: `allowed_tools` and the
+/// `require_approval: {never: {tool_names}}` list (those run without approval).
+fn hosted_mcp_tools(tool: &serde_json::Value, provider: &ToolDecl) -> Vec<ToolDecl> {
+    if provider.dialect != Dialect::OpenaiHosted || !provider.id.starts_with("mcp:") {
+        return Vec::new();
+    }
+    let names = |v: Option<&serde_json::Value>| -> Vec<String> {
+        let list = match v {
+            Some(serde_json::Value::Object(o)) => o.get("tool_names"),
+            other => other,
+        };
+        list.and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect()
+    };
+    let approval = tool.get("require_approval");
+    let never = names(approval.and_then(|a| a.get("never")));
+    let all_never = approval.and_then(|a| a.as_str()) == Some("never");
+    let mut all = names(tool.get("allowed_tools"));
+    all.extend(never.iter().cloned());
+    all.sort();
+    all.dedup();
+    all.into_iter()
+        .map(|name| ToolDecl {
+            id: format!("{}/{name}", provider.id),
+            auto_approved: Some(all_never || never.contains(&name)),
+            name,
+            provider: Some(provider.id.clone()),
+            dialect: Dialect::OpenaiHosted,
+            description: None,
+            annotations: None,
+            url: None,
+            span: provider.span,
+        })
+        .collect()
 }
 
 fn classify(tool: &serde_json::Value, server: &str) -> Option<ToolDecl> {
@@ -207,7 +248,6 @@ fn classify(tool: &serde_json::Value, server: &str) -> Option<ToolDecl> {
             d.url = s(tool, "server_url");
             d.auto_approved = match tool.get("require_approval") {
                 Some(serde_json::Value::String(v)) => Some(v == "never"),
-                Some(serde_json::Value::Object(o)) => Some(o.contains_key("never")),
                 _ => None,
             };
             Some(d)
@@ -282,6 +322,21 @@ mod tests {
         );
         assert_eq!(tools[0].span.unwrap().line, 2);
         assert_eq!(tools[3].auto_approved, Some(true));
+        let text = r#"{"tools": [{"type": "mcp", "server_label": "crm", "server_url": "https://mcp.example.com",
+            "allowed_tools": ["search"], "require_approval": {"never": {"tool_names": ["delete_contact"]}}}]}"#;
+        let tools = parse(text, "x").unwrap().unwrap();
+        let ids: Vec<(&str, Option<bool>)> = tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.auto_approved))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("mcp:crm", None),
+                ("mcp:crm/delete_contact", Some(true)),
+                ("mcp:crm/search", Some(false))
+            ]
+        );
     }
 
     #[test]
