@@ -41,6 +41,20 @@ fn codes(report: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The JSON output, suppressed findings included, matches `schemas/aibom-scan.schema.json`.
+fn assert_matches_schema(report: &Value) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/aibom-scan.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
 const REMOTE_CONFIG: &str = "{\n  \"model_type\": \"acme\",\n  \"auto_map\": {\n    \"AutoModelForCausalLM\": \"modeling_acme.AcmeForCausalLM\"\n  }\n}\n";
 
 /// A repository with one remote-code model (MOD004, a warning, on `models/acme/config.json`).
@@ -135,6 +149,7 @@ fn a_baselined_finding_stays_accepted_when_lines_move() {
     assert!(codes(&report, "findings").is_empty());
     assert_eq!(codes(&report, "suppressed"), ["MOD004"]);
     assert_eq!(report["suppressed"][0]["suppression"]["kind"], "baseline");
+    assert_matches_schema(&report);
 
     // A new finding is still new.
     let other = dir.path().join("models/other");
@@ -245,6 +260,7 @@ fn exceptions_suppress_by_path_or_component_and_expire() {
     let ok = aibom(dir.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(ok.status.code(), Some(0));
     let report = json(&ok);
+    assert_matches_schema(&report);
     assert!(codes(&report, "findings").is_empty());
     assert_eq!(report["suppressed"][0]["suppression"]["kind"], "exception");
     assert_eq!(
@@ -340,5 +356,4 @@ fn exceptions_are_validated_with_line_and_column() {
             "{config}: expected `{position}` in\n{stderr}"
         );
     }
-    let _ = root();
 }
