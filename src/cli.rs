@@ -137,11 +137,11 @@ pub fn run(cli: Cli) -> i32 {
         Command::Bom(args) => run_scan(args, Content::BomOnly),
         Command::Rules(args) => run_rules(args),
         Command::Licenses(args) => run_licenses(args),
+        Command::Init(args) => crate::init::run(args),
     }
 }
 
 fn run_rules(args: RulesArgs) -> i32 {
-        Command::Init(args) => crate::init::run(args),
     let mut stdout = std::io::stdout().lock();
     let text = match (&args.code, args.markdown) {
         (_, true) => rules::render_docs(),
