@@ -58,6 +58,7 @@ fn agent_app_is_fully_inventoried() {
     assert_eq!(
         ids,
         [
+            "builtin:ShellTool",
             "builtin:bash_20250124",
             "builtin:code_interpreter",
             "fn:Fetch Forecast",
@@ -81,6 +82,7 @@ fn agent_app_is_fully_inventoried() {
     );
     let tier = |id: &str| inv.agent_tools[id].tier;
     assert_eq!(tier("builtin:bash_20250124"), Tier::Execute);
+    assert_eq!(tier("builtin:ShellTool"), Tier::Execute);
     assert_eq!(tier("fn:issue_refund"), Tier::Financial);
     assert_eq!(tier("fn:send_receipt"), Tier::ExternalSend);
     assert_eq!(tier("mcp:docs"), Tier::WriteIrreversible);
@@ -133,7 +135,7 @@ fn init_writes_a_registry_that_silences_the_tool_rules_once_filled() {
     assert!(text.contains("[project]"));
     assert!(text.contains("id = \"fn:issue_refund\"\ntier = \"financial\""));
     assert!(text.contains("# evidence: name contains \"refund\""));
-    assert_eq!(text.matches("[[tool]]").count(), 19);
+    assert_eq!(text.matches("[[tool]]").count(), 20);
 
     // With TODOs the entries exist but are incomplete.
     let before = tool_findings(&repo);
@@ -141,7 +143,7 @@ fn init_writes_a_registry_that_silences_the_tool_rules_once_filled() {
         before.iter().all(|(code, _)| code == "TOOL003"),
         "{before:#?}"
     );
-    assert_eq!(before.len(), 19);
+    assert_eq!(before.len(), 20);
 
     // Never overwrites.
     let refused = aibom().arg("init").arg(&repo).output().unwrap();

@@ -308,6 +308,20 @@ fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpS
             }
         }
     }
+    let is_container = server
+        .package
+        .as_ref()
+        .is_some_and(|p| p.launcher == "docker run");
+    if is_container {
+        for root in server.paths.iter().filter(|p| tier::is_broad_root(p)) {
+            server_tool.evidence.push(TierEvidence::new(
+                Tier::Execute,
+                format!("container mounts the host path `{root}`"),
+                path,
+                span,
+            ));
+        }
+    }
     for flag in &server.docker_flags {
         server_tool.evidence.push(TierEvidence::new(
             Tier::Execute,
@@ -370,7 +384,9 @@ fn add_decl(tools: &mut BTreeMap<String, AgentTool>, path: &str, decl: &ToolDecl
     }
     let name = decl.id.rsplit(['/', ':']).next().unwrap_or(&decl.name);
     match decl.dialect {
-        Dialect::OpenaiHosted | Dialect::AnthropicBuiltin if decl.id.starts_with("builtin:") => {
+        Dialect::OpenaiHosted | Dialect::AnthropicBuiltin | Dialect::LangchainBuiltin
+            if decl.id.starts_with("builtin:") =>
+        {
             if let Some(e) = tier::builtin_evidence(name, path, decl.span) {
                 tool.evidence.push(e);
             }

@@ -234,6 +234,25 @@ pub static KNOWN_PACKAGES: &[(&str, Tier, &str)] = &[
 
 /// Hosted and built-in tools by type prefix (the longest prefix wins). Sorted.
 pub static BUILTINS: &[(&str, Tier, &str)] = &[
+    ("DeleteFileTool", Tier::WriteIrreversible, "deletes files"),
+    (
+        "FileManagementToolkit",
+        Tier::WriteIrreversible,
+        "writes, moves and deletes files",
+    ),
+    ("PythonAstREPLTool", Tier::Execute, "runs Python code"),
+    ("PythonREPLTool", Tier::Execute, "runs Python code"),
+    (
+        "RequestsToolkit",
+        Tier::ExternalSend,
+        "sends HTTP requests, including POST and DELETE",
+    ),
+    ("ShellTool", Tier::Execute, "runs shell commands"),
+    (
+        "WriteFileTool",
+        Tier::WriteIrreversible,
+        "creates and overwrites files",
+    ),
     ("bash_", Tier::Execute, "runs shell commands"),
     ("code_execution_", Tier::Execute, "runs code in a sandbox"),
     ("code_interpreter", Tier::Execute, "runs code in a sandbox"),

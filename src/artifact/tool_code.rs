@@ -56,6 +56,23 @@ static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*["'`]([^"'`]+)["'`]"#)
         .expect("valid regex")
 });
+static PY_RISKY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    let names = RISKY_LANGCHAIN_TOOLS.join("|");
+    Regex::new(&format!(r"\b({names})\s*\(")).expect("valid regex")
+});
+
+/// Ready-made LangChain tools and toolkits with a large blast radius, instantiated by name.
+/// Sorted; their tiers are in `agent::tier::BUILTINS`.
+pub static RISKY_LANGCHAIN_TOOLS: &[&str] = &[
+    "DeleteFileTool",
+    "FileManagementToolkit",
+    "PythonAstREPLTool",
+    "PythonREPLTool",
+    "RequestsToolkit",
+    "ShellTool",
+    "WriteFileTool",
+];
+
 static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"description\s*:\s*(?:"([^"]*)"|'([^']*)'|`([^`]*)`)"#).expect("valid regex")
 });
@@ -120,9 +137,9 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
         })
         .collect();
     let is_crewai = text.contains("crewai");
+    let mut out = risky_instances(text);
     let lines: Vec<&str> = text.lines().collect();
     let starts = line_starts(text);
-    let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -257,6 +274,37 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             span: Some(TextSpan::at(text, offset, function.len())),
         });
         i = def_line + 1;
+    }
+    out
+}
+
+/// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent.
+fn risky_instances(text: &str) -> Vec<ToolDecl> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for c in PY_RISKY_CLASS.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        let before = &text[..m.start()];
+        // Skip the class's own definition and imports.
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[line_start..m.start()];
+        if line.trim_start().starts_with("class ") || line.contains("import") {
+            continue;
+        }
+        if !seen.insert(m.as_str()) {
+            continue;
+        }
+        out.push(ToolDecl {
+            id: format!("builtin:{}", m.as_str()),
+            name: m.as_str().to_owned(),
+            provider: None,
+            dialect: Dialect::LangchainBuiltin,
+            description: None,
+            annotations: None,
+            auto_approved: None,
+            url: None,
+            span: Some(TextSpan::at(text, m.start(), m.len())),
+        });
     }
     out
 }
@@ -432,6 +480,13 @@ class DeleteRecords(BaseTool):
         );
         assert_eq!(tools[3].dialect, Dialect::LangchainBaseTool);
         assert_eq!(tools[0].span.unwrap().line, 10);
+        let src = "from langchain_community.tools import ShellTool\nagent = make(tools=[ShellTool(), ShellTool()])\n";
+        let tools = scan(src, Language::Python, "x").unwrap();
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["builtin:ShellTool"]);
+        let mut sorted = RISKY_LANGCHAIN_TOOLS.to_vec();
+        sorted.sort();
+        assert_eq!(sorted, RISKY_LANGCHAIN_TOOLS);
     }
 
     #[test]
