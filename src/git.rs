@@ -523,8 +523,54 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
                 .and_then(|p| p.version.as_ref().map(|v| v.value.clone())),
             base_content_sha256: base_prompt.map(|p| p.content_sha256),
         });
+        set_history_properties(inventory, record);
     }
     inventory.prompts = records;
+}
+
+/// `last_changed` and the refined `changelog_state` on the prompt's component, for the BOM and
+/// the report.
+fn set_history_properties(inventory: &mut Inventory, record: &inventory::PromptRecord) {
+    let Some(history) = &record.history else {
+        return;
+    };
+    let Some(component) = inventory.components.get_mut(&record.component) else {
+        return;
+    };
+    if let Some(change) = &history.content_change {
+        let text = match change {
+            Change::Pending => format!("uncommitted ({})", history.current),
+            Change::Commit { id, time, .. } => format!("{} (commit {id})", utc_date(*time)),
+        };
+        component
+            .properties
+            .insert("last_changed".to_owned(), text.into());
+    }
+    if let (Some(content), Some(entry)) = (&history.content_change, &history.changelog_change) {
+        let state = if content.is_newer_than(entry) {
+            "stale"
+        } else {
+            "current"
+        };
+        component
+            .properties
+            .insert("changelog_state".to_owned(), state.into());
+    }
+}
+
+/// `YYYY-MM-DD` of a Unix time, in UTC (days-from-civil, inverted).
+fn utc_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// The newest change of `extract(content of path)`: pending when the current value differs from
@@ -656,4 +702,17 @@ pub fn base_tool_tiers(
             .map(|t| (t.id, t.tier))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+        assert_eq!(utc_date(1_736_500_000), "2025-01-10");
+        assert_eq!(utc_date(-86_400), "1969-12-31");
+    }
 }

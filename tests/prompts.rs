@@ -118,6 +118,17 @@ fn prm002_fires_when_the_prompt_changed_in_a_later_commit_than_its_entry() {
     assert!(found[0].message.contains("prompts/CHANGELOG.md"));
     // No PRM001: the prompt has a changelog, only a stale one.
     assert!(repo.findings(ChangeScope::All, "PRM001").is_empty());
+    // The BOM says so too, with the date of the last content change.
+    let result = repo.scan(ChangeScope::All);
+    let component = result
+        .inventory
+        .component("prompt:prompts/support.md")
+        .unwrap();
+    assert_eq!(component.properties["changelog_state"], "stale");
+    assert_eq!(
+        component.properties["last_changed"],
+        format!("2025-01-11 (commit {})", &stale.to_string()[..10])
+    );
 }
 
 #[test]
@@ -140,6 +151,12 @@ fn prm002_is_silent_when_the_entry_came_with_the_change() {
         T0 + DAY,
     );
     assert!(repo.findings(ChangeScope::All, "PRM002").is_empty());
+    let result = repo.scan(ChangeScope::All);
+    let component = result
+        .inventory
+        .component("prompt:prompts/support.md")
+        .unwrap();
+    assert_eq!(component.properties["changelog_state"], "current");
 }
 
 #[test]
@@ -297,6 +314,9 @@ fn prompt_rules_need_no_git_and_stay_silent_without_it() {
     let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
     assert_eq!(codes, ["PRM001"]);
     assert!(result.inventory.prompts[0].history.is_none());
+    let component = &result.inventory.components["prompt:prompts/support.md"];
+    assert_eq!(component.properties["changelog_state"], "missing");
+    assert!(!component.properties.contains_key("last_changed"));
 }
 
 const PROMPTY_V1: &str = "---\nname: Triage\nversion: 1.2.0\n---\nsystem:\nRoute the ticket.\n";
@@ -612,4 +632,48 @@ fn tool008_since_compares_with_the_merge_base() {
     let found = repo.findings(since(), "TOOL008");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].message.starts_with("new tool mcp:billing"));
+}
+
+#[test]
+fn cli_staged_and_since_outside_a_repository_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [vec!["--staged"], vec!["--since", "main"]] {
+        let output = assert_cmd::Command::cargo_bin("aibom")
+            .unwrap()
+            .arg("scan")
+            .arg(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("not in a git repository"), "{stderr}");
+    }
+    let output = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["scan", "--staged", "--since", "main"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn cli_staged_exit_code_follows_the_staged_findings() {
+    let repo = TestRepo::new();
+    repo.commit(&[("README.md", "# Acme\n")], "init", T0);
+    repo.write("models/clf.pkl", malicious_pickle());
+    let run = || {
+        assert_cmd::Command::cargo_bin("aibom")
+            .unwrap()
+            .args(["scan", "--staged", "--quiet", "--no-cache"])
+            .arg(repo.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(0), "unstaged pickle");
+    repo.stage("models/clf.pkl");
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("MOD001"));
 }

@@ -227,6 +227,15 @@ impl Builder {
                 component.set("changelog", c.path.clone());
                 component.set("changelog_source", c.source.as_str());
             }
+            // `missing` or `present`; the git stage refines `present` to `current` or `stale`.
+            component.set(
+                "changelog_state",
+                if changelog.is_some() {
+                    "present"
+                } else {
+                    "missing"
+                },
+            );
             if !p.changelog.is_empty() {
                 component.set("changelog_entries", p.changelog.len());
             }
