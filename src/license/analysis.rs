@@ -21,7 +21,7 @@ use super::normalize;
 use super::record::{CommercialStatus, LicenseRecord};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
-use crate::inventory::{ComponentKind, Inventory, RelationKind, parent};
+use crate::inventory::{Inventory, RelationKind, parent};
 use crate::policy::Policy;
 use crate::policy::usage::{LicensePolicy, Project};
 
@@ -194,7 +194,8 @@ pub fn analyse_with_cache(
     };
     licensing.clarify = clarify_states(inventory, &policy.licenses);
     for (id, c) in &inventory.components {
-        if c.kind == ComponentKind::LicenceDocument {
+        // Licences bind weights and data; prompts, tools and licence documents get none.
+        if !(c.kind.is_model_like() || c.kind.is_data()) {
             continue;
         }
         let mut facts = ComponentLicensing::default();
