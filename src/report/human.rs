@@ -107,6 +107,21 @@ fn inventory_table(
                 (None, 0) => "-".to_owned(),
                 (None, k) => format!("{k}/{} files hashed", c.files.len()),
             };
+            let is_tool = matches!(c.kind, ComponentKind::Tool | ComponentKind::ToolProvider);
+            if is_tool {
+                // Agent tools: the tool id where it is defined, and the inferred tier.
+                let tier = c.properties.get("inferred_tier").and_then(|t| t.as_str());
+                return [
+                    c.kind.as_str().to_owned(),
+                    match &c.path {
+                        Some(path) => format!("{} ({path})", c.name),
+                        None => c.name.clone(),
+                    },
+                    tier.map_or_else(|| "-".to_owned(), |t| format!("tier {t}")),
+                    "-".to_owned(),
+                    "-".to_owned(),
+                ];
+            }
             [
                 c.kind.as_str().to_owned(),
                 c.path.clone().unwrap_or_else(|| c.name.clone()),
