@@ -250,6 +250,19 @@ fn load_policy(args: &ScanArgs, db: &crate::license::LicenseDb) -> Result<Policy
         Some(p) => Some(p.clone()),
         None => Some(args.path.join("aibom.toml")).filter(|p| p.is_file()),
     };
+    // `--staged` checks the commit being made: the staged config, when there is one.
+    let staged_text = match (&path, args.staged, &args.config) {
+        (Some(path), true, None) => {
+            crate::git::staged_text(&args.path, "aibom.toml").map(|text| (text, path.clone()))
+        }
+        _ => None,
+    };
+    if let Some((text, path)) = staged_text {
+        return policy::config::load_text_with_license_db(text, &path, db.clone()).map_err(|e| {
+            eprintln!("{:?}", miette::Report::new(*e));
+            EXIT_ERROR
+        });
+    }
     match path {
         None => Ok(Policy::default()),
         Some(path) => policy::config::load_with_license_db(&path, db.clone()).map_err(|e| {

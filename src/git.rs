@@ -360,6 +360,14 @@ fn referenced_model_dirs(
     dirs
 }
 
+/// The staged content of a root-relative file, when the index has it as a small text blob.
+pub fn staged_text(root: &Path, rel: &str) -> Option<String> {
+    let repo = Repo::open(root).ok()?;
+    let index = repo.repo.index().ok()?;
+    let entry = index.get_path(Path::new(&repo.to_repo(rel)), 0)?;
+    blob_text(&repo.repo, entry.id)
+}
+
 /// Root-relative paths changed between the merge base of `reference` and HEAD and the work tree
 /// (committed, staged or not), for `--since`.
 pub fn changed_since(root: &Path, reference: &str) -> Result<(BTreeSet<String>, Oid), GitError> {

@@ -677,3 +677,29 @@ fn cli_staged_exit_code_follows_the_staged_findings() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).contains("MOD001"));
 }
+
+#[test]
+fn cli_staged_reads_the_staged_config() {
+    let repo = TestRepo::new();
+    repo.commit(
+        &[("aibom.toml", "[rules]\nMOD001 = \"off\"\n")],
+        "config",
+        T0,
+    );
+    repo.write("models/clf.pkl", malicious_pickle());
+    repo.stage("models/clf.pkl");
+    let run = || {
+        assert_cmd::Command::cargo_bin("aibom")
+            .unwrap()
+            .args(["scan", "--staged", "--quiet", "--no-cache"])
+            .arg(repo.path())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(0), "MOD001 is off in the config");
+    // The work tree turns MOD001 back on, but the commit being made does not.
+    repo.write("aibom.toml", "[rules]\nMOD001 = \"error\"\n");
+    assert_eq!(run().status.code(), Some(0), "the staged config decides");
+    repo.stage("aibom.toml");
+    assert_eq!(run().status.code(), Some(1));
+}

@@ -135,6 +135,17 @@ pub fn load_with_license_db(
             "",
         ))
     })?;
+    load_text_with_license_db(text, path, db)
+}
+
+/// `load_with_license_db` for config text read elsewhere (the staged `aibom.toml` of `--staged`);
+/// `path` names it in diagnostics.
+pub fn load_text_with_license_db(
+    text: String,
+    path: &Path,
+    db: crate::license::LicenseDb,
+) -> Result<Policy, Box<ConfigError>> {
+    let name = path.display().to_string();
     let mut raw: RawConfig = toml::from_str(&text).map_err(|e| {
         let message = e.message().trim().to_owned();
         Box::new(ConfigError::new(
