@@ -221,3 +221,18 @@ fn init_on_the_demo_writes_corpus_and_model_skeletons_that_load() {
     assert!(text.contains("id = \"fn:refund_order\"\ntier = \"financial\""));
     aibom::policy::load(&repo.join("aibom.toml")).expect("the written config loads");
 }
+
+#[test]
+fn an_invalid_tier_stops_the_scan_and_points_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[tool]]\nid = \"fn:x\"\ntier = \"dangerous\"\n",
+    )
+    .unwrap();
+    let out = aibom().arg("scan").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid tier `dangerous`"), "{stderr}");
+    assert!(stderr.contains("aibom.toml:3:8"), "{stderr}");
+}
