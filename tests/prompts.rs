@@ -703,3 +703,63 @@ fn cli_staged_reads_the_staged_config() {
     repo.stage("aibom.toml");
     assert_eq!(run().status.code(), Some(1));
 }
+
+#[test]
+fn promptfoo_references_and_configured_paths_are_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, content: &str| {
+        let abs = dir.path().join(path);
+        std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+        std::fs::write(abs, content).unwrap();
+    };
+    write(
+        "evals/promptfooconfig.yaml",
+        "prompts:\n  - file://../templates/answer.json\n  - file://../prompts/a.txt\n  - 'Inline {{q}}'\n",
+    );
+    write(
+        "templates/answer.json",
+        r#"[{"role": "system", "content": "Answer {{q}}."}]"#,
+    );
+    write("prompts/a.txt", "Answer briefly.\n");
+    write("agents/system.txt", "You are the Acme agent.\n");
+    write("agents/other.txt", "Not a prompt.\n");
+    write(
+        "docs/prompt-changes.md",
+        "# Prompt changes\n\n- 2025-05-01 agents/system.txt: first version.\n",
+    );
+    let mut options = ScanOptions::new(dir.path());
+    options.policy = aibom::policy::load_str(
+        "[prompts]\npaths = [\"agents/system.txt\"]\nchangelog = \"docs/prompt-changes.md\"\n",
+        "aibom.toml",
+        None,
+    )
+    .unwrap();
+    let result = scan(options).unwrap();
+    let prompts: Vec<(&str, Option<&str>)> = result
+        .inventory
+        .prompts
+        .iter()
+        .map(|p| {
+            (
+                p.path.as_str(),
+                p.changelog.as_ref().map(|c| c.path.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        prompts,
+        [
+            ("agents/system.txt", Some("docs/prompt-changes.md")),
+            ("prompts/a.txt", None),
+            ("templates/answer.json", None),
+        ]
+    );
+    let mut missing: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "PRM001")
+        .map(|f| f.location.as_ref().unwrap().path.as_str())
+        .collect();
+    missing.sort();
+    assert_eq!(missing, ["prompts/a.txt", "templates/answer.json"]);
+}
