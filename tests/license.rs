@@ -360,6 +360,11 @@ fn attribution_is_checked_in_the_declared_files() {
         "{flagged:?}"
     );
     assert!(messages("LIC006/pass-built-with-llama", "LIC006").is_empty());
+    let copy = messages("LIC006/fail-no-licence-copy", "LIC006");
+    assert_eq!(
+        copy,
+        vec!["model:models/acme is redistributed without a copy of llama-3.1 [§1.b.i]"]
+    );
 }
 
 #[test]
