@@ -529,4 +529,45 @@ server.tool("status", "Show status", {}, async () => ({}));
                 .is_empty()
         );
     }
+
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let pieces = [
+            "@tool",
+            "@mcp.tool(",
+            "def f(",
+            "class T(BaseTool):",
+            "\n",
+            "\r\n",
+            "\"\"\"",
+            "'''",
+            "name = \"é\"",
+            "(",
+            ")",
+            "server.registerTool(\"x\", {",
+            "annotations: {readOnlyHint: true",
+            "`",
+            "ShellTool(",
+            "é",
+            "\u{1F600}",
+            "    ",
+            "async def g",
+            "description=\"",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let _ = scan(&text, Language::Python, "x");
+            let _ = scan(&text, Language::Script, "x");
+        }
+    }
 }
