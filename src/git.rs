@@ -465,6 +465,7 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
         })
         .collect();
 
+    let mut texts = BlobTexts::new();
     let mut records = std::mem::take(&mut inventory.prompts);
     for record in &mut records {
         let kind = inventory.file(&record.path).map(|f| f.kind);
@@ -478,14 +479,13 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
                 .ok()
                 .map(|p| p.content_sha256)
         };
-        let mut content_cache = HashMap::new();
         let content_change = newest_change(
             &repo.repo,
             &commits,
             reached_root,
             &prompt_repo_path,
             Some(record.content_sha256.clone()),
-            &mut content_cache,
+            &mut texts,
             &content_at,
         );
         let changelog_change = record.changelog.as_ref().and_then(|c| {
@@ -511,7 +511,7 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
                 reached_root,
                 &repo.to_repo(&c.path),
                 current,
-                &mut HashMap::new(),
+                &mut texts,
                 &extract,
             )
         });
@@ -584,20 +584,30 @@ fn utc_date(seconds: i64) -> String {
 /// The newest change of `extract(content of path)`: pending when the current value differs from
 /// HEAD's, else the newest commit on the first-parent chain whose value differs from its
 /// parent's. `None` when the walk stopped (history limit) before finding one.
+/// Historical blob texts by id, shared by every prompt's walk (prompts share changelogs).
+type BlobTexts = HashMap<Oid, Option<std::rc::Rc<str>>>;
+
 fn newest_change(
     repo: &Repository,
     commits: &[(Oid, Tree<'_>)],
     reached_root: bool,
     path: &str,
     current: Option<String>,
-    cache: &mut HashMap<Oid, Option<String>>,
+    texts: &mut BlobTexts,
     extract: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Change> {
+    let mut extracted: HashMap<Oid, Option<String>> = HashMap::new();
     let mut value_at = |tree: &Tree<'_>| -> Option<String> {
-        let entry = tree.get_path(Path::new(path)).ok()?;
-        cache
-            .entry(entry.id())
-            .or_insert_with(|| blob_text(repo, entry.id()).and_then(|t| extract(&t)))
+        let id = tree.get_path(Path::new(path)).ok()?.id();
+        extracted
+            .entry(id)
+            .or_insert_with(|| {
+                texts
+                    .entry(id)
+                    .or_insert_with(|| blob_text(repo, id).map(std::rc::Rc::from))
+                    .as_deref()
+                    .and_then(extract)
+            })
             .clone()
     };
     let mut newer = current;

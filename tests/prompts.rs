@@ -763,3 +763,25 @@ fn promptfoo_references_and_configured_paths_are_prompts() {
     missing.sort();
     assert_eq!(missing, ["prompts/a.txt", "templates/answer.json"]);
 }
+
+#[test]
+fn staged_scan_of_a_subfolder_sees_only_its_staged_files() {
+    let repo = TestRepo::new();
+    repo.commit(&[("README.md", "# Acme\n")], "init", T0);
+    for path in ["ml/models/clf.pkl", "other/clf.pkl"] {
+        repo.write(path, malicious_pickle());
+        repo.stage(path);
+    }
+    // Reverted in the work tree: the index is what counts.
+    repo.write("ml/models/clf.pkl", b"harmless");
+    let mut options = ScanOptions::new(repo.path().join("ml"));
+    options.changes = ChangeScope::Staged;
+    let result = scan(options).unwrap();
+    let found: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "MOD001")
+        .map(|f| f.location.as_ref().unwrap().path.as_str())
+        .collect();
+    assert_eq!(found, ["models/clf.pkl"]);
+}
