@@ -276,7 +276,7 @@ fn blob_destination(dir: &Path, n: usize, rel: &str) -> PathBuf {
 
 /// Stream a blob into `dest` and describe it as a file entry with the repository path.
 fn write_blob(odb: &git2::Odb<'_>, id: Oid, dest: &Path, rel: &str) -> Result<FileEntry, String> {
-    let (mut reader, _, kind) = odb.reader(id).map_err(|e| e.message().to_owned())?;
+    let (_, kind) = odb.read_header(id).map_err(|e| e.message().to_owned())?;
     if kind != ObjectType::Blob {
         return Err("the index entry is not a blob".to_owned());
     }
@@ -284,7 +284,16 @@ fn write_blob(odb: &git2::Odb<'_>, id: Oid, dest: &Path, rel: &str) -> Result<Fi
         std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
     }
     let mut out = std::io::BufWriter::new(std::fs::File::create(dest).map_err(|e| e.to_string())?);
-    std::io::copy(&mut reader, &mut out).map_err(|e| e.to_string())?;
+    match odb.reader(id) {
+        // Loose objects stream; packed ones (which libgit2 cannot stream) are read whole.
+        Ok((mut reader, _, _)) => {
+            std::io::copy(&mut reader, &mut out).map_err(|e| e.to_string())?;
+        }
+        Err(_) => {
+            let object = odb.read(id).map_err(|e| e.message().to_owned())?;
+            out.write_all(object.data()).map_err(|e| e.to_string())?;
+        }
+    }
     out.flush().map_err(|e| e.to_string())?;
     drop(out);
     let meta = std::fs::metadata(dest).map_err(|e| e.to_string())?;
@@ -301,10 +310,12 @@ fn write_blob(odb: &git2::Odb<'_>, id: Oid, dest: &Path, rel: &str) -> Result<Fi
 
 /// Read a small blob as text (bounded by the text limit).
 fn blob_text(repo: &Repository, id: Oid) -> Option<String> {
-    let blob = repo.find_blob(id).ok()?;
-    if blob.size() as u64 > limits::TEXT_BYTES {
+    // The size from the object header first: a huge blob is never loaded.
+    let (size, kind) = repo.odb().ok()?.read_header(id).ok()?;
+    if kind != ObjectType::Blob || size as u64 > limits::TEXT_BYTES {
         return None;
     }
+    let blob = repo.find_blob(id).ok()?;
     String::from_utf8(blob.content().to_vec()).ok()
 }
 
