@@ -16,14 +16,11 @@ use miette::{
 use super::{Content, RenderOptions, Reporter};
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
+use crate::rules::Family;
 use crate::scan::ScanResult;
 use crate::suppression::SuppressionKind;
 
 pub struct Human;
-
-/// Rule families this version evaluates; the summary says which it does not.
-const EVALUATED: &[&str] = &["BOM", "MOD", "EXC", "PRM", "TOOL"];
-const NOT_YET: &[&str] = &["LIC", "PII", "GDPR", "LIN"];
 
 impl Reporter for Human {
     fn render(
@@ -378,12 +375,21 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         s.hashes_from_cache,
         s.hashes_free
     )?;
-    writeln!(
-        out,
-        "  checks      {} evaluated; not in this version: {}",
-        EVALUATED.join(", "),
-        NOT_YET.join(", ")
-    )?;
+    let (evaluated, not_yet): (Vec<Family>, Vec<Family>) =
+        Family::ALL.into_iter().partition(|f| f.is_implemented());
+    let names = |families: &[Family]| {
+        families
+            .iter()
+            .map(|f| f.prefix())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    write!(out, "  checks      {} evaluated", names(&evaluated))?;
+    if not_yet.is_empty() {
+        writeln!(out)?;
+    } else {
+        writeln!(out, "; not in this version: {}", names(&not_yet))?;
+    }
     if !result.policy.not_evaluated.is_empty() {
         writeln!(
             out,

@@ -58,6 +58,41 @@ pub enum Family {
     Exc,
 }
 
+impl Family {
+    /// Every family of SPEC §8, in order.
+    pub const ALL: [Family; 9] = [
+        Family::Bom,
+        Family::Mod,
+        Family::Lic,
+        Family::Pii,
+        Family::Gdpr,
+        Family::Lin,
+        Family::Prm,
+        Family::Tool,
+        Family::Exc,
+    ];
+
+    /// The code prefix: `BOM`, `MOD` …
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Bom => "BOM",
+            Family::Mod => "MOD",
+            Family::Lic => "LIC",
+            Family::Pii => "PII",
+            Family::Gdpr => "GDPR",
+            Family::Lin => "LIN",
+            Family::Prm => "PRM",
+            Family::Tool => "TOOL",
+            Family::Exc => "EXC",
+        }
+    }
+
+    /// Whether this version has any rule of the family.
+    pub fn is_implemented(self) -> bool {
+        registry::RULES.iter().any(|r| r.meta().family == self)
+    }
+}
+
 /// A rule's documentation, in the four parts every rule has.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleDoc {
