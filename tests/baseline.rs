@@ -357,3 +357,82 @@ fn exceptions_are_validated_with_line_and_column() {
         );
     }
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn baselines_apply_in_staged_mode() {
+    let dir = repo();
+    let path = dir.path();
+    git(path, &["init", "-q"]);
+    git(path, &["config", "user.email", "ci@example.com"]);
+    git(path, &["config", "user.name", "CI"]);
+    git(path, &["add", "models"]);
+    git(
+        path,
+        &["commit", "-q", "--no-verify", "-m", "remote-code model"],
+    );
+    let written = aibom(
+        path,
+        &["scan", ".", "-q", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(written.status.code(), Some(0));
+
+    // Stage an edit that moves the finding; it is in the staged scope.
+    std::fs::write(
+        path.join("models/acme/config.json"),
+        REMOTE_CONFIG.replacen("{\n", "{\n  \"torch_dtype\": \"bfloat16\",\n", 1),
+    )
+    .unwrap();
+    git(path, &["add", "models/acme/config.json"]);
+    let without = aibom(
+        path,
+        &[
+            "scan",
+            "--staged",
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+        ],
+    );
+    assert_eq!(without.status.code(), Some(1));
+    assert_eq!(codes(&json(&without), "findings"), ["MOD004"]);
+    let with = aibom(
+        path,
+        &[
+            "scan",
+            "--staged",
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+            "--baseline",
+            "baseline.json",
+        ],
+    );
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    assert_eq!(codes(&json(&with), "suppressed"), ["MOD004"]);
+    assert!(
+        codes(&json(&with), "findings").is_empty(),
+        "no stale-entry noise in staged mode"
+    );
+}
