@@ -272,7 +272,8 @@ fn region(span: TextSpan) -> Value {
 }
 
 /// Where a finding is shown: its own text location, or, for a finding about a binary file (or
-/// with no location at all), a text artefact of its component, else line 1 of the file.
+/// with no location at all), a text artefact of its component, else line 1 of the file (of the
+/// component's first file; `aibom.toml` for a finding about nothing in the tree).
 pub fn anchor(finding: &Finding, inventory: &Inventory) -> (String, TextSpan) {
     let Some(location) = &finding.location else {
         let path = finding
@@ -285,7 +286,9 @@ pub fn anchor(finding: &Finding, inventory: &Inventory) -> (String, TextSpan) {
                     &c.path,
                     inventory,
                 )
+                .or_else(|| c.files.first().map(|f| f.path.clone()))
             })
+            // Code scanning needs a file; the config is where such findings are accepted.
             .unwrap_or_else(|| "aibom.toml".to_owned());
         return (path, TextSpan::first_line());
     };
