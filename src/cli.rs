@@ -285,6 +285,12 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
             return EXIT_ERROR;
         }
     };
+    if content == Content::BomOnly && targets.iter().any(|t| t.format == Format::Sarif) {
+        eprintln!(
+            "error: SARIF holds findings, not a bill of materials; use `aibom scan --format sarif`"
+        );
+        return EXIT_ERROR;
+    }
     let license_db = match load_license_db(args.license_db.as_deref()) {
         Ok(db) => db,
         Err(code) => return code,

@@ -256,6 +256,17 @@ fn the_cli_writes_sarif_to_stdout_and_to_files() {
         log["runs"][0]["automationDetails"]["id"],
         "aibom/fixtures/demo/"
     );
+    let bom = Command::new(env!("CARGO_BIN_EXE_aibom"))
+        .current_dir(root())
+        .env("AIBOM_CACHE_DIR", dir.path().join("cache"))
+        .args(["bom", "fixtures/demo", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bom.status.code(),
+        Some(2),
+        "SARIF is for findings, not `bom`"
+    );
 }
 
 /// Where `.ci/run` installed the validators, or `None` (with a loud message) outside CI.
