@@ -10,6 +10,8 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -368,30 +370,6 @@ fn the_summary_stays_under_one_mebibyte() {
     assert_eq!(outputs["total"], "0");
 }
 
-/// Where `.ci/run` installed the tools, or `None` (with a loud message) outside CI.
-fn ci_tools() -> Option<PathBuf> {
-    match std::env::var_os("AIBOM_CI_TOOLS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            Some(if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            })
-        }
-        None if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but AIBOM_CI_TOOLS is not: run the tests through .ci/run")
-        }
-        None => {
-            eprintln!(
-                "\n*** SKIPPED: actionlint and the action/workflow schemas need the tools .ci/run \
-                 installs; run `bash .ci/run` ***\n"
-            );
-            None
-        }
-    }
-}
-
 /// The action's steps as a workflow job, so actionlint checks their expressions and structure.
 fn action_as_workflow(action: &Value) -> Value {
     let inputs: serde_json::Map<String, Value> = action["inputs"]
@@ -418,7 +396,9 @@ fn actionlint(tools: &Path, files: &[PathBuf]) -> std::process::Output {
 
 #[test]
 fn actionlint_and_schemas_pass_on_the_action_and_the_workflows() {
-    let Some(tools) = ci_tools() else { return };
+    let Some(tools) = common::ci_tools("actionlint and the action/workflow schemas") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let synthesized = dir.path().join("action-steps.yml");
     // JSON is YAML.

@@ -8,32 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Where `.ci/run` installed the tools, or `None` (with a loud message) outside CI.
-fn ci_tools() -> Option<PathBuf> {
-    match std::env::var_os("AIBOM_CI_TOOLS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            Some(if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            })
-        }
-        None if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but AIBOM_CI_TOOLS is not: run the tests through .ci/run")
-        }
-        None => {
-            eprintln!(
-                "\n*** SKIPPED: the pre-commit hook tests need the pre-commit that .ci/run \
-                 installs; run `bash .ci/run` ***\n"
-            );
-            None
-        }
-    }
 }
 
 const BILLING_SERVER: &str = r#"{
@@ -196,7 +174,9 @@ fn install_system_hook(sandbox: &Sandbox, hooks: &Path, rev: &str, args: &str) {
 
 #[test]
 fn the_system_hook_blocks_an_unregistered_mcp_server_until_it_is_registered() {
-    let Some(tools) = ci_tools() else { return };
+    let Some(tools) = common::ci_tools("the pre-commit hook test") else {
+        return;
+    };
     let sandbox = Sandbox::new(&tools);
     let (hooks, rev) = hook_repository(sandbox._dir.path());
     install_system_hook(&sandbox, &hooks, &rev, "--fail-on, warning");
@@ -222,7 +202,9 @@ fn the_system_hook_blocks_an_unregistered_mcp_server_until_it_is_registered() {
 
 #[test]
 fn with_a_baseline_an_old_finding_does_not_block_but_a_new_one_does() {
-    let Some(tools) = ci_tools() else { return };
+    let Some(tools) = common::ci_tools("the pre-commit hook test") else {
+        return;
+    };
     let sandbox = Sandbox::new(&tools);
     let (hooks, rev) = hook_repository(sandbox._dir.path());
 
@@ -299,7 +281,9 @@ fn with_a_baseline_an_old_finding_does_not_block_but_a_new_one_does() {
 
 #[test]
 fn the_rust_hook_builds_from_the_checkout_and_blocks_through_try_repo() {
-    let Some(tools) = ci_tools() else { return };
+    let Some(tools) = common::ci_tools("the pre-commit hook test") else {
+        return;
+    };
     let sandbox = Sandbox::new(&tools);
     let (hooks, _) = hook_repository(sandbox._dir.path());
 

@@ -11,6 +11,8 @@ use aibom::rules::registry::RULES;
 use aibom::{ScanOptions, ScanResult, scan};
 use serde_json::Value;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -269,30 +271,6 @@ fn the_cli_writes_sarif_to_stdout_and_to_files() {
     );
 }
 
-/// Where `.ci/run` installed the validators, or `None` (with a loud message) outside CI.
-fn ci_tools() -> Option<PathBuf> {
-    match std::env::var_os("AIBOM_CI_TOOLS") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            Some(if dir.is_absolute() {
-                dir
-            } else {
-                root().join(dir)
-            })
-        }
-        None if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but AIBOM_CI_TOOLS is not: run the tests through .ci/run")
-        }
-        None => {
-            eprintln!(
-                "\n*** SKIPPED: SARIF conformance (schema and GitHub rules) needs the validators \
-                 that .ci/run installs; run `bash .ci/run` ***\n"
-            );
-            None
-        }
-    }
-}
-
 fn validate(tools: &Path, sarif_path: &Path) {
     let schema =
         tools.join("node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
@@ -346,7 +324,9 @@ fn validate(tools: &Path, sarif_path: &Path) {
 
 #[test]
 fn demo_and_mixed_sarif_pass_the_schema_and_github_rules() {
-    let Some(tools) = ci_tools() else { return };
+    let Some(tools) = common::ci_tools("SARIF conformance (schema and GitHub rules)") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     for (name, result) in [("demo", demo()), ("mixed", mixed())] {
         let path = dir.path().join(format!("{name}.sarif"));

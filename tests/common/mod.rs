@@ -1,0 +1,27 @@
+//! Helpers shared by the integration tests that need tools `.ci/run` installs.
+
+use std::path::PathBuf;
+
+/// Where `.ci/run` installed the external tools (`AIBOM_CI_TOOLS`), or `None` with a loud
+/// SKIPPED message naming `what` is skipped. Under CI a missing tools folder is a failure.
+pub fn ci_tools(what: &str) -> Option<PathBuf> {
+    match std::env::var_os("AIBOM_CI_TOOLS") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            Some(if dir.is_absolute() {
+                dir
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir)
+            })
+        }
+        None if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but AIBOM_CI_TOOLS is not: run the tests through .ci/run")
+        }
+        None => {
+            eprintln!(
+                "\n*** SKIPPED: {what} needs the tools .ci/run installs; run `bash .ci/run` ***\n"
+            );
+            None
+        }
+    }
+}
