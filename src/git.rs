@@ -86,6 +86,24 @@ impl Repo {
         repo_path.strip_prefix(&self.prefix).map(str::to_owned)
     }
 
+    /// Root-relative paths a diff adds or changes (deletions are not artefacts to scan).
+    fn changed_paths(&self, diff: &git2::Diff<'_>) -> BTreeSet<String> {
+        diff.deltas()
+            .filter(|d| {
+                !matches!(
+                    d.status(),
+                    Delta::Deleted | Delta::Unmodified | Delta::Ignored
+                )
+            })
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .and_then(Path::to_str)
+                    .and_then(|p| self.to_root(p))
+            })
+            .collect()
+    }
+
     fn to_repo(&self, root_path: &str) -> String {
         format!("{}{root_path}", self.prefix)
     }
@@ -129,20 +147,7 @@ pub fn staged_tree(root: &Path, policy: &Policy) -> Result<StagedTree, GitError>
         .repo
         .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options))
         .map_err(git_err("cannot compare the index with HEAD"))?;
-    let mut changed = BTreeSet::new();
-    for delta in diff.deltas() {
-        if matches!(
-            delta.status(),
-            Delta::Deleted | Delta::Unmodified | Delta::Ignored
-        ) {
-            continue;
-        }
-        if let Some(path) = delta.new_file().path().and_then(Path::to_str)
-            && let Some(rel) = repo.to_root(path)
-        {
-            changed.insert(rel);
-        }
-    }
+    let changed = repo.changed_paths(&diff);
 
     let kind_of = |rel: &str| policy.prompts.kind_of(rel).or_else(|| detect(rel));
     // Directories whose metadata files come along: each changed file's directory and ancestors.
@@ -397,20 +402,7 @@ pub fn changed_since(root: &Path, reference: &str) -> Result<(BTreeSet<String>, 
         .repo
         .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
         .map_err(git_err("cannot compare the work tree with the merge base"))?;
-    let mut changed = BTreeSet::new();
-    for delta in diff.deltas() {
-        if matches!(
-            delta.status(),
-            Delta::Deleted | Delta::Unmodified | Delta::Ignored
-        ) {
-            continue;
-        }
-        if let Some(path) = delta.new_file().path().and_then(Path::to_str)
-            && let Some(rel) = repo.to_root(path)
-        {
-            changed.insert(rel);
-        }
-    }
+    let changed = repo.changed_paths(&diff);
     Ok((changed, base))
 }
 
@@ -577,24 +569,11 @@ fn set_history_properties(inventory: &mut Inventory, record: &inventory::PromptR
     }
 }
 
-/// `YYYY-MM-DD` of a Unix time, in UTC (days-from-civil, inverted).
+/// `YYYY-MM-DD` of a Unix time, in UTC.
 fn utc_date(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    crate::suppression::Date::from_unix(seconds).to_string()
 }
 
-/// The newest change of `extract(content of path)`: pending when the current value differs from
-/// HEAD's, else the newest commit on the first-parent chain whose value differs from its
-/// parent's. `None` when the walk stopped (history limit) before finding one.
 /// Historical blob texts by id, shared by every prompt's walk (prompts share changelogs).
 type BlobTexts = HashMap<Oid, Option<std::rc::Rc<str>>>;
 
