@@ -16,8 +16,12 @@ fn generated_fixtures_are_up_to_date() {
             "fixtures differ from generate.py: run `python3 fixtures/generate.py`"
         ),
         Err(e) if std::env::var_os("CI").is_some() => panic!("python3 is required in CI: {e}"),
-        Err(e) => eprintln!(
-            "\n*** SKIPPED generated_fixtures_are_up_to_date: python3 not available ({e}) ***\n"
-        ),
+        // Written to the stderr stream directly, which the test harness does not capture.
+        Err(e) => {
+            let note = format!(
+                "\n*** SKIPPED generated_fixtures_are_up_to_date: python3 not available ({e}) ***\n"
+            );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
+        }
     }
 }

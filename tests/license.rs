@@ -1,14 +1,41 @@
 //! The licence engine: identification of real licence texts, edited texts, look-ups, layering
 //! of an organisation's records, and the `aibom licenses` command.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use aibom::license::{LicenseDb, normalize};
 
-fn texts_dir() -> PathBuf {
-    std::env::var_os("AIBOM_LICENSE_TEXTS")
+/// The real licence texts (`AIBOM_LICENSE_TEXTS`, or `../shared/license-texts` beside the
+/// repository). They are not part of the project: when they are missing, a test that needs them
+/// fails under CI and says loudly that it was skipped elsewhere.
+fn texts_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("AIBOM_LICENSE_TEXTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/license-texts"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/license-texts"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "licence texts not found at {} (set AIBOM_LICENSE_TEXTS)",
+            dir.display()
+        );
+    }
+    // Written to the stderr stream directly: the test harness does not capture it, so the
+    // skip is visible in a normal `cargo test` run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: licence texts not found at {} (set AIBOM_LICENSE_TEXTS) ***\n",
+        dir.display()
+    );
+    None
+}
+
+/// One licence text by file name, or `None` when the texts are not available (see `texts_dir`).
+fn text(name: &str) -> Option<String> {
+    let path = texts_dir()?.join(name);
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 fn db() -> LicenseDb {
@@ -18,7 +45,7 @@ fn db() -> LicenseDb {
 #[test]
 fn every_licence_text_is_identified_as_itself() {
     let db = db();
-    let dir = texts_dir();
+    let Some(dir) = texts_dir() else { return };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("entry").path())
@@ -56,7 +83,9 @@ fn every_licence_text_is_identified_as_itself() {
 #[test]
 fn an_edited_llama_text_is_modified_not_the_original() {
     let db = db();
-    let text = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let Some(text) = text("llama-3.1.txt") else {
+        return;
+    };
     let edited = text.replacen(
         "2. Additional Commercial Terms.",
         "1.c. The licensee may also relicense the Llama Materials under any terms it likes.\n\n2. Additional Commercial Terms.",
@@ -547,7 +576,7 @@ fn fake_hf_cache(card: &str, licence: &str) -> tempfile::TempDir {
 
 #[test]
 fn an_external_parent_is_resolved_from_a_local_hf_cache() {
-    let mit = std::fs::read_to_string(texts_dir().join("mit.txt")).unwrap();
+    let Some(mit) = text("mit.txt") else { return };
     let cache = fake_hf_cache("---\nlicense: mit\n---\n# Secret base\n", &mit);
     let dir = rule_case("LIC002/fail-unknown-parent");
 
@@ -576,7 +605,9 @@ fn an_external_parent_is_resolved_from_a_local_hf_cache() {
 
 #[test]
 fn a_cached_llama_parent_binds_its_derivative() {
-    let llama = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let Some(llama) = text("llama-3.1.txt") else {
+        return;
+    };
     let cache = fake_hf_cache("---\nlicense: llama3.1\n---\n", &llama);
     let out = assert_cmd::Command::cargo_bin("aibom")
         .unwrap()
@@ -665,7 +696,9 @@ fn fake_hub(
 
 #[test]
 fn online_asks_the_hub_at_hf_endpoint_with_hf_token() {
-    let llama = std::fs::read_to_string(texts_dir().join("llama-3.1.txt")).unwrap();
+    let Some(llama) = text("llama-3.1.txt") else {
+        return;
+    };
     let info = serde_json::json!({
         "id": "acme/secret-base",
         "sha": "abc123",

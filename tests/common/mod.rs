@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests that need tools `.ci/run` installs.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Where `.ci/run` installed the external tools (`AIBOM_CI_TOOLS`), or `None` with a loud
@@ -18,7 +19,9 @@ pub fn ci_tools(what: &str) -> Option<PathBuf> {
             panic!("CI is set but AIBOM_CI_TOOLS is not: run the tests through .ci/run")
         }
         None => {
-            eprintln!(
+            // Written to the stderr stream directly, which the test harness does not capture.
+            let _ = writeln!(
+                std::io::stderr(),
                 "\n*** SKIPPED: {what} needs the tools .ci/run installs; run `bash .ci/run` ***\n"
             );
             None
