@@ -879,37 +879,36 @@ impl Builder {
                 }
                 .to_owned()
             });
-        for base in &card.base_model {
-            let to = self.resolve_model(&base.value, dir);
-            let evidence = Evidence {
-                source: "card base_model",
-                path: path.to_owned(),
-                span: base.span,
-            };
-            self.relate(
-                &owner,
+        let groups = [
+            (
+                &card.base_model,
                 RelationKind::DerivedFrom,
-                &to,
-                Some(&relation),
+                Some(relation.as_str()),
+                "card base_model",
                 Confidence::Medium,
-                evidence,
-            );
-        }
-        for dataset in &card.datasets {
-            let to = self.resolve_dataset(&dataset.value, dir);
-            let evidence = Evidence {
-                source: "card datasets",
-                path: path.to_owned(),
-                span: dataset.span,
-            };
-            self.relate(
-                &owner,
+            ),
+            (
+                &card.datasets,
                 RelationKind::TrainedOn,
-                &to,
                 None,
+                "card datasets",
                 Confidence::Low,
-                evidence,
-            );
+            ),
+        ];
+        for (references, kind, relation, source, confidence) in groups {
+            for reference in references {
+                let to = if kind == RelationKind::TrainedOn {
+                    self.resolve_dataset(&reference.value, dir)
+                } else {
+                    self.resolve_model(&reference.value, dir)
+                };
+                let evidence = Evidence {
+                    source,
+                    path: path.to_owned(),
+                    span: reference.span,
+                };
+                self.relate(&owner, kind, &to, relation, confidence, evidence);
+            }
         }
     }
 

@@ -104,19 +104,18 @@ impl ConfigError {
     }
 }
 
+fn read_config(path: &Path) -> Result<String, Box<ConfigError>> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let name = path.display().to_string();
+        let message = format!("cannot read config {name}: {e}");
+        Box::new(ConfigError::new(&name, "", message, None, ""))
+    })
+}
+
 /// Load and validate a config file.
 pub fn load(path: &Path) -> Result<Policy, Box<ConfigError>> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(ConfigError::new(
-            &name,
-            "",
-            format!("cannot read config {name}: {e}"),
-            None,
-            "",
-        ))
-    })?;
-    load_str(&text, &name, Some(path.to_owned()))
+    let text = read_config(path)?;
+    load_str(&text, &path.display().to_string(), Some(path.to_owned()))
 }
 
 /// Load and validate a config file whose `[licenses]` ids are checked against `db` (the
@@ -125,17 +124,7 @@ pub fn load_with_license_db(
     path: &Path,
     db: crate::license::LicenseDb,
 ) -> Result<Policy, Box<ConfigError>> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(ConfigError::new(
-            &name,
-            "",
-            format!("cannot read config {name}: {e}"),
-            None,
-            "",
-        ))
-    })?;
-    load_text_with_license_db(text, path, db)
+    load_text_with_license_db(read_config(path)?, path, db)
 }
 
 /// `load_with_license_db` for config text read elsewhere (the staged `aibom.toml` of `--staged`);
