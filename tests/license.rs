@@ -1,35 +1,14 @@
 //! The licence engine: identification of real licence texts, edited texts, look-ups, layering
 //! of an organisation's records, and the `aibom licenses` command.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use aibom::license::{LicenseDb, normalize};
 
-/// The real licence texts (`AIBOM_LICENSE_TEXTS`, or `../shared/license-texts` beside the
-/// repository). They are not part of the project: when they are missing, a test that needs them
-/// fails under CI and says loudly that it was skipped elsewhere.
+mod common;
+
 fn texts_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("AIBOM_LICENSE_TEXTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/license-texts"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "licence texts not found at {} (set AIBOM_LICENSE_TEXTS)",
-            dir.display()
-        );
-    }
-    // Written to the stderr stream directly: the test harness does not capture it, so the
-    // skip is visible in a normal `cargo test` run.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n*** SKIPPED: licence texts not found at {} (set AIBOM_LICENSE_TEXTS) ***\n",
-        dir.display()
-    );
-    None
+    common::license_texts_dir()
 }
 
 /// One licence text by file name, or `None` when the texts are not available (see `texts_dir`).

@@ -6,9 +6,10 @@
 
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use toml::Value;
+
+mod common;
 
 const TOP_KEYS: &[&str] = &[
     "id",
@@ -564,27 +565,7 @@ fn normalization_matches_the_documented_rule() {
 }
 
 fn texts_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("AIBOM_LICENSE_TEXTS") {
-        Some(d) => PathBuf::from(d),
-        None => repo_root().join("..").join("shared").join("license-texts"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "licence texts not found at {} (set AIBOM_LICENSE_TEXTS)",
-            dir.display()
-        );
-    }
-    // Written to the stderr stream directly: the test harness does not capture it, so the
-    // skip is visible in a normal `cargo test` run.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n*** SKIPPED license_db text checks: licence texts not found at {} (set AIBOM_LICENSE_TEXTS) ***\n",
-        dir.display()
-    );
-    None
+    common::license_texts_dir()
 }
 
 struct Text {

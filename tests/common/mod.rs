@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 /// Where `.ci/run` installed the external tools (`AIBOM_CI_TOOLS`), or `None` with a loud
 /// SKIPPED message naming `what` is skipped. Under CI a missing tools folder is a failure.
+#[allow(dead_code)] // not every test binary that includes this module needs the tools
 pub fn ci_tools(what: &str) -> Option<PathBuf> {
     match std::env::var_os("AIBOM_CI_TOOLS") {
         Some(dir) => {
@@ -27,4 +28,32 @@ pub fn ci_tools(what: &str) -> Option<PathBuf> {
             None
         }
     }
+}
+
+/// The real licence texts (`AIBOM_LICENSE_TEXTS`, or `../shared/license-texts` beside the
+/// repository). They are not part of the project: when they are missing, a test that needs them
+/// fails under CI and says loudly elsewhere that it was skipped.
+#[allow(dead_code)] // not every test binary that includes this module reads licence texts
+pub fn license_texts_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("AIBOM_LICENSE_TEXTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/license-texts")
+        });
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "licence texts not found at {} (set AIBOM_LICENSE_TEXTS)",
+            dir.display()
+        );
+    }
+    // Written to the stderr stream directly, which the test harness does not capture.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED: licence texts not found at {} (set AIBOM_LICENSE_TEXTS) ***\n",
+        dir.display()
+    );
+    None
 }
