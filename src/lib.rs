@@ -14,6 +14,7 @@ pub mod hash;
 pub mod init;
 pub mod inventory;
 pub mod license;
+pub mod pii;
 pub mod policy;
 pub mod report;
 pub mod rules;
