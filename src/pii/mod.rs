@@ -1,15 +1,26 @@
-//! STUB — the PII engine's public contract (issue #4). The engine helper replaces the bodies;
-//! the privacy stage (`crate::privacy`) is written against these names and signatures.
+//! Finds personal data in corpus files (SPEC §5.1): streamed, bounded memory, never storing or
+//! printing a detected value in clear (only redacted samples and, through the visitor, values
+//! the caller hashes at once).
 //!
-//! Finds personal data in corpus files: streamed, bounded memory, never storing or printing a
-//! detected value in clear (only redacted samples and, through the visitor, values the caller
-//! hashes at once).
+//! Layout: `detect` (anchors, the digit-run tokenizer and the shape dispatch), `validate`
+//! (checksums and issuing rules), `phone` (per-country validity and E.164), `synthetic`
+//! (documentation values), `redact` (samples), `stream` (chunks, regions, JSON string values)
+//! and `parquet` (string columns, row group by row group). Nothing here writes a file or
+//! prints anything; callers decide what to report.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
 use serde::Serialize;
+
+pub mod detect;
+mod parquet;
+pub mod phone;
+pub mod redact;
+pub mod stream;
+pub mod synthetic;
+pub mod validate;
 
 pub use crate::artifact::corpus::CorpusFormat;
 
@@ -105,29 +116,177 @@ pub struct FileReport {
     pub limit: Option<String>,
 }
 
-/// Scans one corpus file. `visit` sees every match (real and synthetic) as it is found.
+/// At most this many first lines are kept per type.
+pub const FIRST_LINES: usize = 5;
+/// At most this many redacted samples are kept per type.
+pub const SAMPLES: usize = 3;
+
+/// Builds a `FileReport` from matches that arrive in file order.
+#[derive(Default)]
+struct Collector {
+    by_type: BTreeMap<PiiType, Collected>,
+}
+
+#[derive(Default)]
+struct Collected {
+    report: TypeReport,
+    synthetic_lines: Vec<u64>,
+    synthetic_samples: Vec<String>,
+}
+
+impl Collector {
+    fn add(&mut self, kind: PiiType, normalized: &str, line: u64, synthetic: bool) {
+        let c = self.by_type.entry(kind).or_default();
+        let (lines, samples) = if synthetic {
+            c.report.synthetic += 1;
+            (&mut c.synthetic_lines, &mut c.synthetic_samples)
+        } else {
+            c.report.count += 1;
+            (&mut c.report.first_lines, &mut c.report.samples)
+        };
+        if lines.len() < FIRST_LINES && lines.last() != Some(&line) {
+            lines.push(line);
+        }
+        if samples.len() < SAMPLES {
+            let sample = redact::redact(kind, normalized);
+            if !samples.contains(&sample) {
+                samples.push(sample);
+            }
+        }
+    }
+
+    /// Real occurrences come first; synthetic ones fill the remaining places.
+    fn finish(self) -> BTreeMap<PiiType, TypeReport> {
+        self.by_type
+            .into_iter()
+            .map(|(kind, mut c)| {
+                let r = &mut c.report;
+                for line in c.synthetic_lines {
+                    if r.first_lines.len() < FIRST_LINES && !r.first_lines.contains(&line) {
+                        r.first_lines.push(line);
+                    }
+                }
+                r.first_lines.sort_unstable();
+                for s in c.synthetic_samples {
+                    if r.samples.len() < SAMPLES && !r.samples.contains(&s) {
+                        r.samples.push(s);
+                    }
+                }
+                (kind, c.report)
+            })
+            .collect()
+    }
+
+    fn hit(&mut self, h: &stream::Hit, line: u64, visit: &mut dyn FnMut(&Match<'_>)) {
+        visit(&Match {
+            kind: h.kind,
+            normalized: &h.normalized,
+            line,
+            synthetic: h.synthetic,
+        });
+        self.add(h.kind, &h.normalized, line, h.synthetic);
+    }
+}
+
+/// Scans one corpus file. `visit` sees every match (real and synthetic) as it is found, in
+/// file order. A large text file is scanned in parallel in the current rayon pool; the
+/// report is the same whatever the number of threads. `records` counts lines (JSONL
+/// records, text and CSV lines) or, for Parquet, rows.
 pub fn scan_file(
     path: &Path,
     format: CorpusFormat,
     visit: &mut dyn FnMut(&Match<'_>),
 ) -> io::Result<FileReport> {
-    let _ = (path, format, visit);
-    Ok(FileReport::default())
+    if format == CorpusFormat::Parquet {
+        return parquet::scan(path, visit);
+    }
+    let mut collector = Collector::default();
+    let mut lines_before = 0u64;
+    let mut bytes = 0u64;
+    stream::scan_text_file(path, format, &mut |region| {
+        for h in &region.hits {
+            collector.hit(h, lines_before + h.line + 1, visit);
+        }
+        lines_before += region.newlines;
+        bytes += region.bytes;
+    })?;
+    let partial_last_line = bytes > 0 && last_byte(path)? != Some(b'\n');
+    Ok(FileReport {
+        by_type: collector.finish(),
+        bytes_scanned: bytes,
+        records: lines_before + u64::from(partial_last_line),
+        limit: None,
+    })
 }
 
-/// Scans bytes already in memory (tests, fuzzing, staged blobs).
+fn last_byte(path: &Path) -> io::Result<Option<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    f.seek(SeekFrom::Start(len - 1))?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b)?;
+    Ok(Some(b[0]))
+}
+
+/// Scans bytes already in memory (tests, fuzzing, staged blobs). Parquet bytes are not
+/// decoded here (`limit` says so); use [`scan_file`].
 pub fn scan_bytes(
     bytes: &[u8],
     format: CorpusFormat,
     visit: &mut dyn FnMut(&Match<'_>),
 ) -> FileReport {
-    let _ = (bytes, format, visit);
-    FileReport::default()
+    let mut collector = Collector::default();
+    if format == CorpusFormat::Parquet {
+        return FileReport {
+            bytes_scanned: 0,
+            limit: Some("Parquet is scanned from a file, not from bytes in memory".into()),
+            ..FileReport::default()
+        };
+    }
+    let mut hits = Vec::new();
+    let mut scratch = Vec::new();
+    stream::scan_block(bytes, format, &mut scratch, &mut hits);
+    for h in &hits {
+        collector.hit(h, h.line + 1, visit);
+    }
+    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    let partial = !bytes.is_empty() && bytes.last() != Some(&b'\n');
+    FileReport {
+        by_type: collector.finish(),
+        bytes_scanned: bytes.len() as u64,
+        records: newlines + u64::from(partial),
+        limit: None,
+    }
 }
 
 /// The normalised form of an email address or phone number as the erasure log hashes it
-/// (`aibom hash-subject`); `None` when `value` is not one.
+/// (`aibom hash-subject`); `None` when `value` is not one. It is exactly what
+/// [`Match::normalized`] carries for the same value in a corpus: an email trimmed and
+/// lower-cased, a phone as `+` and digits (national numbers are assigned a country by their
+/// prefix and grouping, so E.164 input is the reliable form).
 pub fn normalize_subject(value: &str) -> Option<(PiiType, String)> {
-    let _ = value;
-    None
+    let value = value.trim();
+    if value.is_empty() || value.len() > 320 {
+        return None;
+    }
+    let mut found = Vec::new();
+    detect::detect(value.as_bytes(), 0, value.len(), b"", &mut |f| {
+        found.push(f)
+    });
+    let wanted = if value.contains('@') {
+        PiiType::Email
+    } else {
+        PiiType::Phone
+    };
+    match found.as_slice() {
+        [one] if one.kind == wanted => Some((one.kind, one.normalized.clone())),
+        _ => None,
+    }
 }
+
+#[cfg(test)]
+mod tests;

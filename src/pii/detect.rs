@@ -1,0 +1,1093 @@
+//! The detectors over one text segment (a JSON string value, or a block of text lines).
+//!
+//! Speed comes from anchors, not from regexes: `memchr` finds every `@` for emails, and one
+//! digit finder (eight bytes at a time) stops only where a digit is. From each digit the run of
+//! digit groups around it is read once, its shape (group lengths, separators, neighbours)
+//! decides which validators to try, and only then are hotwords looked up in a short window
+//! before it. Nothing here allocates except for a match's normalised value.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use memchr::memchr_iter;
+
+use super::PiiType;
+use super::phone::{self, Written};
+use super::synthetic;
+use super::validate;
+
+/// One detected value inside a segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: PiiType,
+    /// Byte offset of the match's anchor (its `@` or first digit) in the segment.
+    pub anchor: usize,
+    pub normalized: String,
+    pub synthetic: bool,
+}
+
+/// How far before a candidate its hotword may stand, in bytes.
+const HOTWORD_WINDOW: usize = 40;
+/// Bytes a detector may look back from its anchor (local part of an email, hotword window).
+pub const LOOK_BEHIND: usize = 128;
+/// Bytes a match may extend past its anchor.
+pub const LOOK_AHEAD: usize = 320;
+
+const NHS_WORDS: &[&[u8]] = &[b"nhs"];
+const TAX_WORDS: &[&[u8]] = &[b"steuer", b"tax", b"idnr", b"identifikationsnummer", b"tin"];
+const SSN_WORDS: &[&[u8]] = &[b"ssn", b"social security"];
+const ZIP_WORDS: &[&[u8]] = &[b"zip", b"postal code", b"postcode", b"post code"];
+const POSTCODE_WORDS: &[&[u8]] = &[b"postcode", b"post code", b"postal code", b"zip"];
+const PASSPORT_WORDS: &[&[u8]] = &[b"passport", b"reisepass", b"passeport"];
+const DOB_WORDS: &[&[u8]] = &[
+    b"date of birth",
+    b"dob",
+    b"d.o.b",
+    b"born",
+    b"birth",
+    b"geburtsdatum",
+    b"geboren",
+];
+const PHONE_WORDS: &[&[u8]] = &[
+    b"phone",
+    b"tel",
+    b"call",
+    b"mobile",
+    b"cell",
+    b"fax",
+    b"whatsapp",
+    b"contact",
+    b"ring",
+    b"text me",
+    b"sms",
+];
+const VERSION_WORDS: &[&[u8]] = &[
+    b"version",
+    b"ver",
+    b"release",
+    b"build",
+    b"oid",
+    b"firmware",
+];
+/// Domain endings that are file names (`icon@2x.png`), not mail domains.
+const FILE_TLDS: &[&[u8]] = &[
+    b"bmp", b"css", b"gif", b"htm", b"html", b"ico", b"jpeg", b"jpg", b"js", b"json", b"lock",
+    b"mjs", b"png", b"scss", b"svg", b"toml", b"ts", b"tsx", b"txt", b"webp", b"yaml", b"yml",
+];
+
+/// Runs every detector over `seg`, reporting matches whose anchor lies in `from..to`. `key` is
+/// the JSON key of the value (empty elsewhere); it counts as context for hotwords.
+pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMut(Found)) {
+    let to = to.min(seg.len());
+    if from >= to {
+        return;
+    }
+    for at in memchr_iter(b'@', &seg[from..to]) {
+        email(seg, from + at, out);
+    }
+    let mut i = from;
+    while let Some(p) = find_digit(seg, i, to) {
+        i = digit_token(seg, p, key, out).max(p + 1);
+    }
+}
+
+#[inline]
+fn find_digit(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
+    const LO: u64 = 0x3030_3030_3030_3030;
+    const TEN: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= end {
+        let x = u64::from_le_bytes(h[i..i + 8].try_into().unwrap_or([0; 8]));
+        let y = x ^ LO;
+        let t = y.wrapping_sub(TEN) & !y & HIGH;
+        if t != 0 {
+            return Some(i + (t.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..end).find(|&j| h[j].is_ascii_digit())
+}
+
+fn at(seg: &[u8], i: usize) -> u8 {
+    seg.get(i).copied().unwrap_or(b' ')
+}
+
+fn before(seg: &[u8], i: usize) -> u8 {
+    if i == 0 { b' ' } else { seg[i - 1] }
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// A hotword (ASCII case-insensitive, starting at a word boundary) in the window before
+/// `start` or in the JSON key.
+fn hotword(seg: &[u8], start: usize, key: &[u8], words: &[&[u8]]) -> bool {
+    let window = &seg[start.saturating_sub(HOTWORD_WINDOW)..start];
+    contains_word(window, words) || contains_word(key, words)
+}
+
+fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
+    words.iter().any(|w| {
+        hay.len() >= w.len()
+            && (0..=hay.len() - w.len()).any(|i| {
+                (i == 0 || !hay[i - 1].is_ascii_alphabetic())
+                    && hay[i..i + w.len()].eq_ignore_ascii_case(w)
+            })
+    })
+}
+
+fn skip_word(seg: &[u8], mut j: usize) -> usize {
+    while j < seg.len() && (is_word(seg[j]) || matches!(seg[j], b'-' | b'.' | b':' | b'/')) {
+        j += 1;
+    }
+    j
+}
+
+// ---------------------------------------------------------------------------------------------
+// Email
+
+fn email(seg: &[u8], at_pos: usize, out: &mut dyn FnMut(Found)) {
+    let local_char =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+    let mut s = at_pos;
+    while s > 0 && at_pos - s < 65 && local_char(seg[s - 1]) {
+        s -= 1;
+    }
+    let local = &seg[s..at_pos];
+    if local.is_empty()
+        || local.len() > 64
+        || local[0] == b'.'
+        || local[local.len() - 1] == b'.'
+        || (s > 0 && matches!(seg[s - 1], b'@' | b'/' | b'\\'))
+    {
+        return;
+    }
+    let mut e = at_pos + 1;
+    while e < seg.len()
+        && e - at_pos <= 254
+        && (seg[e].is_ascii_alphanumeric() || matches!(seg[e], b'.' | b'-'))
+    {
+        e += 1;
+    }
+    while e > at_pos + 1 && matches!(seg[e - 1], b'.' | b'-') {
+        e -= 1;
+    }
+    let domain = &seg[at_pos + 1..e];
+    if domain.len() < 4 || domain.len() > 253 {
+        return;
+    }
+    // `git@github.com:org/repo`, `user@host.com/path`, `x@y.com@z`.
+    let next = at(seg, e);
+    if (next == b':' && !at(seg, e + 1).is_ascii_whitespace() && e + 1 < seg.len())
+        || next == b'@'
+        || next == b'_'
+    {
+        return;
+    }
+    let mut labels = 0;
+    let mut tld: &[u8] = &[];
+    for label in domain.split(|&c| c == b'.') {
+        if label.is_empty()
+            || label.len() > 63
+            || label[0] == b'-'
+            || label[label.len() - 1] == b'-'
+        {
+            return;
+        }
+        labels += 1;
+        tld = label;
+    }
+    if labels < 2
+        || !(2..=24).contains(&tld.len())
+        || !tld.iter().all(u8::is_ascii_alphabetic)
+        || FILE_TLDS.iter().any(|f| tld.eq_ignore_ascii_case(f))
+    {
+        return;
+    }
+    // Retina image names: `icon@2x.png` is caught above; `@2x.` domains in general.
+    if domain.len() > 3 && domain[0].is_ascii_digit() && domain[1] == b'x' && domain[2] == b'.' {
+        return;
+    }
+    let normalized = String::from_utf8_lossy(&seg[s..e]).to_ascii_lowercase();
+    let synthetic = synthetic::email_domain(&normalized[normalized.len() - domain.len()..]);
+    out(Found {
+        kind: PiiType::Email,
+        anchor: at_pos,
+        normalized,
+        synthetic,
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digit runs
+
+/// The groups of digits read from one anchor, with the separators between them.
+#[derive(Clone)]
+struct Run {
+    digits: [u8; 32],
+    nd: usize,
+    groups: [u8; 12],
+    /// End offset of each group in the segment.
+    ends: [usize; 12],
+    /// Separator kinds (`SEP_*` bits) of the gap after each group.
+    gaps: [u8; 12],
+    ng: usize,
+    end: usize,
+    too_long: bool,
+    lead_paren: bool,
+    dot: bool,
+    slash: bool,
+    dash: bool,
+    space: bool,
+    paren: bool,
+}
+
+const SEP_DOT: u8 = 1;
+const SEP_SLASH: u8 = 2;
+const SEP_DASH: u8 = 4;
+const SEP_SPACE: u8 = 8;
+const SEP_PAREN: u8 = 16;
+
+impl Run {
+    fn digits(&self) -> &[u8] {
+        &self.digits[..self.nd]
+    }
+    fn groups(&self) -> &[u8] {
+        &self.groups[..self.ng]
+    }
+    fn shape(&self, g: &[u8]) -> bool {
+        self.groups() == g
+    }
+
+    /// The run cut to its first `k` groups.
+    fn prefix(&self, k: usize) -> Run {
+        let mut r = self.clone();
+        r.ng = k;
+        r.nd = self.groups[..k]
+            .iter()
+            .map(|&g| g as usize)
+            .sum::<usize>()
+            .min(32);
+        r.end = self.ends[k - 1];
+        let flags = self.gaps[..k - 1].iter().fold(0, |a, &g| a | g);
+        r.dot = flags & SEP_DOT != 0;
+        r.slash = flags & SEP_SLASH != 0;
+        r.dash = flags & SEP_DASH != 0;
+        r.space = flags & SEP_SPACE != 0;
+        r.paren = self.lead_paren || flags & SEP_PAREN != 0;
+        r
+    }
+}
+
+fn read_run(seg: &[u8], p: usize) -> Run {
+    let mut r = Run {
+        digits: [0; 32],
+        nd: 0,
+        groups: [0; 12],
+        ends: [0; 12],
+        gaps: [0; 12],
+        ng: 0,
+        end: p,
+        too_long: false,
+        lead_paren: before(seg, p) == b'(',
+        dot: false,
+        slash: false,
+        dash: false,
+        space: false,
+        paren: false,
+    };
+    let mut j = p;
+    loop {
+        let start = j;
+        while j < seg.len() && seg[j].is_ascii_digit() {
+            if r.nd < r.digits.len() {
+                r.digits[r.nd] = seg[j];
+                r.nd += 1;
+            } else {
+                r.too_long = true;
+            }
+            j += 1;
+        }
+        if r.ng < r.groups.len() {
+            r.groups[r.ng] = (j - start).min(255) as u8;
+            r.ends[r.ng] = j;
+            r.ng += 1;
+        } else {
+            r.too_long = true;
+        }
+        r.end = j;
+        // A separator: at most one of ` -./` and at most one parenthesis.
+        let mut k = j;
+        let (mut plain, mut parens) = (0, 0);
+        let mut flags = 0u8;
+        while k < seg.len() && k - j < 3 {
+            match seg[k] {
+                b' ' => flags |= SEP_SPACE,
+                b'-' => flags |= SEP_DASH,
+                b'.' => flags |= SEP_DOT,
+                b'/' => flags |= SEP_SLASH,
+                b'(' | b')' => {
+                    flags |= SEP_PAREN;
+                    parens += 1;
+                    k += 1;
+                    continue;
+                }
+                _ => break,
+            }
+            plain += 1;
+            k += 1;
+        }
+        if k == j || plain > 1 || parens > 1 || !at(seg, k).is_ascii_digit() || r.too_long {
+            let flags = r.gaps[..r.ng.saturating_sub(1)]
+                .iter()
+                .fold(0, |a, &g| a | g);
+            r.dot = flags & SEP_DOT != 0;
+            r.slash = flags & SEP_SLASH != 0;
+            r.dash = flags & SEP_DASH != 0;
+            r.space = flags & SEP_SPACE != 0;
+            r.paren = r.lead_paren || flags & SEP_PAREN != 0;
+            return r;
+        }
+        if r.ng <= r.gaps.len() {
+            r.gaps[r.ng - 1] = flags;
+        }
+        j = k;
+    }
+}
+
+fn emit(
+    out: &mut dyn FnMut(Found),
+    kind: PiiType,
+    anchor: usize,
+    normalized: String,
+    synthetic: bool,
+) {
+    out(Found {
+        kind,
+        anchor,
+        normalized,
+        synthetic,
+    });
+}
+
+fn ascii(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Handles the digit at `p` (the previous byte is not a digit) and returns where scanning
+/// resumes.
+fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> usize {
+    let prev = before(seg, p);
+    let next_after_digits = {
+        let mut j = p;
+        while j < seg.len() && seg[j].is_ascii_digit() {
+            j += 1;
+        }
+        at(seg, j)
+    };
+    if (next_after_digits == b':'
+        || next_after_digits.is_ascii_hexdigit() && !next_after_digits.is_ascii_digit()
+        || prev == b':'
+        || prev.is_ascii_hexdigit())
+        && let Some(end) = ipv6(seg, p, out)
+    {
+        return end;
+    }
+    if prev.is_ascii_alphabetic() {
+        return lettered(seg, p, key, out).unwrap_or_else(|| skip_word(seg, p));
+    }
+    if prev == b' '
+        && p >= 3
+        && seg[p - 2].is_ascii_uppercase()
+        && seg[p - 3].is_ascii_uppercase()
+        && let Some(end) = nino(seg, p - 3, p, out)
+    {
+        return end;
+    }
+    if is_word(prev)
+        || matches!(
+            prev,
+            b'.' | b'-' | b'/' | b'\\' | b'#' | b'@' | b'$' | b'%' | b'&' | b'^' | b'~' | b'*'
+        )
+        || !prev.is_ascii() && is_currency_tail(seg, p)
+    {
+        return skip_word(seg, p);
+    }
+    let full = read_run(seg, p);
+    if full.too_long {
+        return skip_word(seg, full.end);
+    }
+    // The longest prefix of the groups that is something wins (`+44 7911 123456 4556 …` is a
+    // phone followed by a card); when none is, scanning resumes after the first group.
+    for k in (1..=full.ng).rev() {
+        let run = if k == full.ng {
+            full.clone()
+        } else {
+            full.prefix(k)
+        };
+        if let Some(end) = dispatch(seg, p, prev, &run, key, out) {
+            return end;
+        }
+    }
+    if is_word(at(seg, full.ends[0])) {
+        return skip_word(seg, full.ends[0]);
+    }
+    full.ends[0]
+}
+
+/// Tries the validators that fit the shape of `run`; `Some(end)` when one matched.
+fn dispatch(
+    seg: &[u8],
+    p: usize,
+    prev: u8,
+    run: &Run,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) -> Option<usize> {
+    let end = run.end;
+    let next = at(seg, end);
+    let attached_after = is_word(next)
+        || next == b'@'
+        || (matches!(next, b'.' | b'-' | b'/' | b',' | b':')
+            && is_word(at(seg, end + 1))
+            && !(next == b':' && run.dot && run.ng == 4));
+    if attached_after {
+        return None;
+    }
+    if run.ng == 1 && run.nd <= 2 && next == b' ' && at(seg, end + 1).is_ascii_alphabetic() {
+        return textual_date(seg, p, key, out);
+    }
+    let plus = prev == b'+' && !is_word(before(seg, p - 1));
+    let d = run.digits();
+    if plus {
+        if !run.dot && !run.slash && (8..=16).contains(&run.nd) {
+            let how = Written {
+                plus: true,
+                groups: run.ng,
+                first_group: run.groups[0] as usize,
+                pairs: false,
+                hotword: false,
+            };
+            if let Some(ph) = phone::validate(d, how) {
+                emit(out, PiiType::Phone, p, ph.e164, ph.synthetic);
+                return Some(end);
+            }
+        }
+        return None;
+    }
+    let start = if run.lead_paren { p - 1 } else { p };
+    if run.slash {
+        return date_numeric(seg, start, run, key, out).then_some(end);
+    }
+    if run.dot {
+        let all_le3 = run.groups().iter().all(|&g| (1..=3).contains(&g));
+        let found = if run.ng == 4 && all_le3 && !run.dash && !run.space && !run.paren {
+            ipv4(seg, start, run, key, out)
+        } else if (run.shape(&[3, 3, 4]) && !hotword(seg, start, key, VERSION_WORDS))
+            || run.shape(&[2, 2, 2, 2, 2])
+        {
+            phone_national(seg, start, run, key, out)
+        } else if run.ng == 3 {
+            date_numeric(seg, start, run, key, out)
+        } else {
+            false
+        };
+        return found.then_some(end);
+    }
+    // Spaces, dashes and parentheses only from here.
+    if run.ng == 3 && (run.shape(&[4, 2, 2]) || run.shape(&[2, 2, 4])) && run.dash && !run.space {
+        return date_numeric(seg, start, run, key, out).then_some(end);
+    }
+    let nd = run.nd;
+    let gated = |words: &[&[u8]]| hotword(seg, start, key, words);
+    if nd == 10 && (run.ng == 1 || run.shape(&[3, 3, 4])) && validate::uk_nhs(d) && gated(NHS_WORDS)
+    {
+        emit(out, PiiType::UkNhs, p, ascii(d), d.starts_with(b"999"));
+        return Some(end);
+    }
+    if nd == 11 && !run.paren && validate::de_tax_id(d) && gated(TAX_WORDS) {
+        emit(out, PiiType::DeTaxId, p, ascii(d), false);
+        return Some(end);
+    }
+    if nd == 9
+        && !run.paren
+        && ((run.shape(&[3, 2, 4]) && run.dash != run.space) || (run.ng == 1 && gated(SSN_WORDS)))
+        && validate::us_ssn(d)
+    {
+        emit(out, PiiType::UsSsn, p, ascii(d), d == b"123456789");
+        return Some(end);
+    }
+    if (13..=19).contains(&nd) && !run.paren && card_shape(run) && validate::payment_card(d) {
+        emit(
+            out,
+            PiiType::PaymentCard,
+            p,
+            ascii(d),
+            synthetic::test_card(d),
+        );
+        return Some(end);
+    }
+    if ((nd == 5 && run.ng == 1) || (run.shape(&[5, 4]) && run.dash && !run.space))
+        && gated(ZIP_WORDS)
+    {
+        emit(out, PiiType::Postcode, p, ascii(d), false);
+        return Some(end);
+    }
+    if run.ng == 1 && (8..=9).contains(&nd) && gated(PASSPORT_WORDS) {
+        emit(out, PiiType::Passport, p, ascii(d), false);
+        return Some(end);
+    }
+    if (9..=13).contains(&nd) && !run.shape(&[3, 2, 4]) && phone_national(seg, start, run, key, out)
+    {
+        return Some(end);
+    }
+    None
+}
+
+/// `£`, `€` (multi-byte) right before a number: a price.
+fn is_currency_tail(seg: &[u8], p: usize) -> bool {
+    let pre = &seg[p.saturating_sub(3)..p];
+    pre.ends_with("£".as_bytes()) || pre.ends_with("€".as_bytes()) || pre.ends_with("¥".as_bytes())
+}
+
+fn card_shape(run: &Run) -> bool {
+    if run.ng == 1 {
+        return true;
+    }
+    if run.space == run.dash {
+        return false;
+    }
+    let g = run.groups();
+    let fours = g[..g.len() - 1].iter().all(|&x| x == 4) && (1..=4).contains(&g[g.len() - 1]);
+    fours || g == [4, 6, 5] || g == [4, 6, 4]
+}
+
+fn phone_national(
+    seg: &[u8],
+    start: usize,
+    run: &Run,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) -> bool {
+    let how = Written {
+        plus: false,
+        groups: run.ng,
+        first_group: run.groups[0] as usize,
+        pairs: run.ng == 5 && run.groups().iter().all(|&g| g == 2),
+        hotword: run.ng == 1 && hotword(seg, start, key, PHONE_WORDS),
+    };
+    let Some(ph) = phone::validate(run.digits(), how) else {
+        return false;
+    };
+    emit(
+        out,
+        PiiType::Phone,
+        start + usize::from(seg[start] == b'('),
+        ph.e164,
+        ph.synthetic,
+    );
+    true
+}
+
+fn ipv4(seg: &[u8], start: usize, run: &Run, key: &[u8], out: &mut dyn FnMut(Found)) -> bool {
+    let g = run.groups();
+    let d = run.digits();
+    let mut octets = [0u8; 4];
+    let mut k = 0;
+    for (i, &len) in g.iter().enumerate() {
+        let part = &d[k..k + len as usize];
+        k += len as usize;
+        if part.len() > 1 && part[0] == b'0' {
+            return false;
+        }
+        let v = part.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+        if v > 255 {
+            return false;
+        }
+        octets[i] = v as u8;
+    }
+    // `torch==2.1.0.1`, `>=1.2.3.4`, `version 1.2.3.4`, OIDs.
+    let p2 = &seg[start.saturating_sub(2)..start];
+    if p2.contains(&b'=') || p2.contains(&b'>') || p2.contains(&b'<') || p2.contains(&b'~') {
+        return false;
+    }
+    if hotword(seg, start, key, VERSION_WORDS) {
+        return false;
+    }
+    let ip = Ipv4Addr::from(octets);
+    let [a, b, _, _] = octets;
+    let not_personal = ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || a >= 224
+        || a == 0
+        || (a == 100 && (64..128).contains(&b));
+    if not_personal {
+        return false;
+    }
+    let synthetic = synthetic::ipv4(octets);
+    emit(out, PiiType::IpAddress, start, ip.to_string(), synthetic);
+    true
+}
+
+/// An IPv6 address around the digit at `p`; returns the end when one was found (or the
+/// hex-colon run was clearly not one and should be skipped).
+fn ipv6(seg: &[u8], p: usize, out: &mut dyn FnMut(Found)) -> Option<usize> {
+    let hexc = |c: u8| c.is_ascii_hexdigit() || c == b':';
+    let mut s = p;
+    while s > 0 && p - s < 40 && hexc(seg[s - 1]) {
+        s -= 1;
+    }
+    let mut e = p;
+    while e < seg.len() && e - s < 46 && hexc(seg[e]) {
+        e += 1;
+    }
+    let text = &seg[s..e];
+    let colons = text.iter().filter(|&&c| c == b':').count();
+    let double = text.windows(2).any(|w| w == b"::");
+    if colons < 2 || !(double || colons == 7) {
+        return None;
+    }
+    if is_word(before(seg, s))
+        || matches!(before(seg, s), b'.' | b'-')
+        || is_word(at(seg, e))
+        || at(seg, e) == b'.'
+    {
+        return None;
+    }
+    let str = std::str::from_utf8(text).ok()?;
+    let ip: Ipv6Addr = str.parse().ok()?;
+    let seg0 = ip.segments()[0];
+    let not_personal = ip.is_loopback()
+        || ip.is_unspecified()
+        || (seg0 & 0xffc0) == 0xfe80
+        || (seg0 & 0xfe00) == 0xfc00
+        || (seg0 & 0xff00) == 0xff00
+        || ip.to_ipv4_mapped().is_some();
+    if !not_personal {
+        let synthetic = seg0 == 0x2001 && ip.segments()[1] == 0x0db8;
+        emit(out, PiiType::IpAddress, p, ip.to_string(), synthetic);
+    }
+    Some(e)
+}
+
+/// Candidates that start with letters right before the digit at `p`: IBAN, NINO, UK
+/// postcode, lettered passport numbers.
+fn lettered(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> Option<usize> {
+    let mut ls = p;
+    while ls > 0 && p - ls < 3 && seg[ls - 1].is_ascii_alphabetic() {
+        ls -= 1;
+    }
+    if ls > 0 && is_word(seg[ls - 1]) {
+        return None;
+    }
+    let letters = p - ls;
+    if letters == 2 && seg[ls].is_ascii_uppercase() && seg[ls + 1].is_ascii_uppercase() {
+        if let Some(end) = iban(seg, ls, out) {
+            return Some(end);
+        }
+        if let Some(end) = nino(seg, ls, p, out) {
+            return Some(end);
+        }
+    }
+    if (1..=2).contains(&letters) {
+        if let Some(end) = uk_postcode(seg, ls, key, out) {
+            return Some(end);
+        }
+        // Passport: one or two capital letters and 6–8 digits, after a hotword.
+        let mut e = p;
+        while e < seg.len() && seg[e].is_ascii_digit() {
+            e += 1;
+        }
+        if (6..=8).contains(&(e - p))
+            && !is_word(at(seg, e))
+            && seg[ls..p].iter().all(u8::is_ascii_uppercase)
+            && hotword(seg, ls, key, PASSPORT_WORDS)
+        {
+            emit(out, PiiType::Passport, p, ascii(&seg[ls..e]), false);
+            return Some(e);
+        }
+    }
+    None
+}
+
+fn iban(seg: &[u8], s: usize, out: &mut dyn FnMut(Found)) -> Option<usize> {
+    let len = validate::iban_length(&seg[s..s + 2])?;
+    let mut compact = [0u8; 34];
+    let mut n = 0;
+    let mut j = s;
+    while n < len && j < seg.len() {
+        let c = seg[j];
+        if c.is_ascii_digit() || c.is_ascii_uppercase() {
+            compact[n] = c;
+            n += 1;
+            j += 1;
+        } else if c == b' ' && n % 4 == 0 && n > 0 && at(seg, j + 1).is_ascii_alphanumeric() {
+            j += 1;
+        } else {
+            return None;
+        }
+    }
+    if n != len || is_word(at(seg, j)) {
+        return None;
+    }
+    let code = &compact[..n];
+    if !validate::iban(code) {
+        return None;
+    }
+    emit(
+        out,
+        PiiType::Iban,
+        s + 2,
+        ascii(code),
+        synthetic::iban(code),
+    );
+    Some(j)
+}
+
+/// `AB123456C` or `AB 12 34 56 C`, letters at `s`, first digit at `p`.
+fn nino(seg: &[u8], s: usize, p: usize, out: &mut dyn FnMut(Found)) -> Option<usize> {
+    if before(seg, s).is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut c = [0u8; 9];
+    c[0] = seg[s];
+    c[1] = seg[s + 1];
+    let mut n = 2;
+    let mut j = p;
+    while n < 8 && j < seg.len() {
+        if seg[j].is_ascii_digit() {
+            c[n] = seg[j];
+            n += 1;
+            j += 1;
+        } else if seg[j] == b' ' && n % 2 == 0 && at(seg, j + 1).is_ascii_digit() {
+            j += 1;
+        } else {
+            return None;
+        }
+    }
+    if n != 8 {
+        return None;
+    }
+    if at(seg, j) == b' ' && (b'A'..=b'D').contains(&at(seg, j + 1)) {
+        j += 1;
+    }
+    c[8] = at(seg, j);
+    j += 1;
+    if is_word(at(seg, j)) || !validate::uk_nino(&c) {
+        return None;
+    }
+    emit(out, PiiType::UkNino, p, ascii(&c), false);
+    Some(j)
+}
+
+/// UK postcodes (`SW1A 1AA`, `M1 1AE`) after a hotword.
+fn uk_postcode(seg: &[u8], s: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> Option<usize> {
+    let up = |i: usize| at(seg, i).is_ascii_uppercase();
+    let dig = |i: usize| at(seg, i).is_ascii_digit();
+    let mut j = s;
+    while up(j) && j - s < 2 {
+        j += 1;
+    }
+    let d0 = j;
+    while dig(j) && j - d0 < 2 {
+        j += 1;
+    }
+    if j == d0 {
+        return None;
+    }
+    if up(j) && j - d0 == 1 && !dig(j + 1) && at(seg, j + 1) == b' ' {
+        j += 1;
+    }
+    let outward_end = j;
+    if at(seg, j) == b' ' {
+        j += 1;
+    }
+    if !(dig(j) && up(j + 1) && up(j + 2)) || is_word(at(seg, j + 3)) {
+        return None;
+    }
+    let end = j + 3;
+    if !hotword(seg, s, key, POSTCODE_WORDS) {
+        return None;
+    }
+    let mut norm = ascii(&seg[s..outward_end]);
+    norm.push(' ');
+    norm.push_str(&ascii(&seg[j..end]));
+    emit(out, PiiType::Postcode, d0, norm, false);
+    Some(end)
+}
+
+fn plausible_date(y: u32, m: u32, d: u32) -> bool {
+    (1900..=2030).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+fn iso(y: u32, m: u32, d: u32) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Numeric dates (`1985-03-12`, `12/03/1985`, `12.03.1985`), reported only after a
+/// date-of-birth hotword.
+fn date_numeric(
+    seg: &[u8],
+    start: usize,
+    run: &Run,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) -> bool {
+    if run.ng != 3 {
+        return false;
+    }
+    let d = run.digits();
+    let g = run.groups();
+    let num = |a: usize, b: usize| {
+        d[a..b]
+            .iter()
+            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+    };
+    let date = if g == [4, 2, 2] || g == [4, 1, 1] || g == [4, 1, 2] || g == [4, 2, 1] {
+        let (a, b) = (g[0] as usize, g[0] as usize + g[1] as usize);
+        Some((num(0, a), num(a, b), num(b, d.len())))
+    } else if g[2] == 4 && g[0] <= 2 && g[1] <= 2 {
+        let (a, b) = (g[0] as usize, g[0] as usize + g[1] as usize);
+        let (x, y, year) = (num(0, a), num(a, b), num(b, d.len()));
+        // Day first unless that is impossible (US month/day order).
+        if y <= 12 {
+            Some((year, y, x))
+        } else {
+            Some((year, x, y))
+        }
+    } else {
+        None
+    };
+    if let Some((y, m, day)) = date
+        && plausible_date(y, m, day)
+        && hotword(seg, start, key, DOB_WORDS)
+    {
+        emit(out, PiiType::DateOfBirth, start, iso(y, m, day), false);
+        return true;
+    }
+    false
+}
+
+const MONTHS: &[&[u8]] = &[
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+];
+
+/// `12 March 1985` after a date-of-birth hotword.
+fn textual_date(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> Option<usize> {
+    let mut j = p;
+    let mut day = 0u32;
+    while at(seg, j).is_ascii_digit() {
+        day = day * 10 + u32::from(seg[j] - b'0');
+        j += 1;
+    }
+    j += 1;
+    let ms = j;
+    while at(seg, j).is_ascii_alphabetic() {
+        j += 1;
+    }
+    let word = &seg[ms..j];
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(word))? as u32 + 1;
+    if at(seg, j) != b' ' {
+        return None;
+    }
+    j += 1;
+    let ys = j;
+    let mut year = 0u32;
+    while at(seg, j).is_ascii_digit() && j - ys < 5 {
+        year = year * 10 + u32::from(seg[j] - b'0');
+        j += 1;
+    }
+    if j - ys != 4 || is_word(at(seg, j)) || !plausible_date(year, month, day) {
+        return None;
+    }
+    if !hotword(seg, p, key, DOB_WORDS) {
+        return None;
+    }
+    emit(out, PiiType::DateOfBirth, p, iso(year, month, day), false);
+    Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<(PiiType, String, bool)> {
+        let mut v = Vec::new();
+        detect(text.as_bytes(), 0, text.len(), b"", &mut |f| {
+            v.push((f.kind, f.normalized, f.synthetic))
+        });
+        v
+    }
+
+    fn kinds(text: &str) -> Vec<PiiType> {
+        run(text).into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            run("mail Jane.Doe+x@Acme-Corp.co.uk."),
+            vec![(PiiType::Email, "jane.doe+x@acme-corp.co.uk".into(), false)]
+        );
+        assert!(run("a@example.com")[0].2);
+        assert!(run("b@sub.example.org")[0].2);
+        assert!(run("c@foo.test")[0].2);
+        for neg in [
+            "git@github.com:acme/repo.git",
+            "pip install pkg@1.2.3",
+            "@decorator",
+            "root@localhost",
+            "image@sha256:abcdef",
+            "icon@2x.png",
+            "a @ b",
+            "x@y",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(
+            run("call +44 20 7946 0123 now"),
+            vec![(PiiType::Phone, "+442079460123".into(), true)]
+        );
+        assert_eq!(run("+44 (0) 20 8123 4567")[0].1, "+442081234567");
+        assert_eq!(
+            run("(212) 555-0142")[0],
+            (PiiType::Phone, "+12125550142".into(), true)
+        );
+        assert_eq!(run("212-867-5309")[0].1, "+12128675309");
+        assert_eq!(run("1-800-867-5309")[0].1, "+18008675309");
+        assert_eq!(run("030 12345678")[0].1, "+493012345678");
+        assert_eq!(run("01 23 45 67 89")[0].1, "+33123456789");
+        assert_eq!(run("tel 2128675309")[0].1, "+12128675309");
+        for neg in [
+            "2128675309",
+            "v1.2+3",
+            "+1 for this",
+            "+100 points",
+            "1696517280",
+            "x+4471234567",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+    }
+
+    #[test]
+    fn cards_ibans_ids() {
+        assert_eq!(
+            run("4111 1111 1111 1111")[0],
+            (PiiType::PaymentCard, "4111111111111111".into(), true)
+        );
+        assert_eq!(
+            kinds("pay 4556-7375-8689-9855 now"),
+            vec![PiiType::PaymentCard]
+        );
+        assert_eq!(run("IBAN DE89 3704 0044 0532 0130 00")[0].0, PiiType::Iban);
+        assert!(run("GB82WEST12345698765432")[0].2);
+        assert_eq!(kinds("ssn 536-22-1234"), vec![PiiType::UsSsn]);
+        assert!(run("987-65-4321").is_empty());
+        assert!(run("078-05-1120").is_empty());
+        assert_eq!(kinds("NI AB 12 34 56 C."), vec![PiiType::UkNino]);
+        assert_eq!(kinds("NI AB123456C"), vec![PiiType::UkNino]);
+        assert!(run("QQ123456C").is_empty());
+        assert_eq!(kinds("NHS number 943 476 5919"), vec![PiiType::UkNhs]);
+        assert_eq!(kinds("Steuer-ID 86095742719"), vec![PiiType::DeTaxId]);
+        assert!(run("order 86095742719").is_empty());
+    }
+
+    #[test]
+    fn ips() {
+        assert_eq!(
+            run("from 81.2.69.160:443")[0],
+            (PiiType::IpAddress, "81.2.69.160".into(), false)
+        );
+        assert!(run("host 203.0.113.7")[0].2);
+        assert_eq!(
+            run("addr 2a00:1450:4009:81b::200e")[0].0,
+            PiiType::IpAddress
+        );
+        assert!(run("addr 2001:db8::1")[0].2);
+        for neg in [
+            "version 1.2.3.4",
+            "torch==2.1.0.1",
+            "oid 1.3.6.1.4.1",
+            "10.0.0.1",
+            "127.0.0.1",
+            "at 12:30:00",
+            "std::vector",
+            "v1.2.3.4",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+    }
+
+    #[test]
+    fn keyword_gated() {
+        assert_eq!(
+            run("date of birth: 12/03/1985")[0],
+            (PiiType::DateOfBirth, "1985-03-12".into(), false)
+        );
+        assert_eq!(run("DOB 1985-03-12")[0].1, "1985-03-12");
+        assert_eq!(run("born 12 March 1985")[0].1, "1985-03-12");
+        assert!(run("released 2024-03-15").is_empty());
+        assert_eq!(
+            run("postcode SW1A 1AA")[0],
+            (PiiType::Postcode, "SW1A 1AA".into(), false)
+        );
+        assert_eq!(run("post code: M1 1AE")[0].1, "M1 1AE");
+        assert_eq!(run("zip 10001")[0].1, "10001");
+        assert!(run("SW1A 1AA").is_empty());
+        assert_eq!(run("passport no. 123456789")[0].0, PiiType::Passport);
+        assert_eq!(run("passport AB1234567")[0].1, "AB1234567");
+        assert!(run("123456789").is_empty());
+    }
+
+    #[test]
+    fn negatives() {
+        for neg in [
+            "123e4567-e89b-12d3-a456-426614174000",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "aGVsbG8gd29ybGQgMTIzNDU2Nzg5MA==",
+            "ts 1696517280123",
+            "2024-03-15T12:30:00Z",
+            "20240315",
+            "ISBN 978-3-16-148410-0 9783161484100",
+            "price $1,234,567.89 £1299",
+            "at 48.8566, 2.3522",
+            "[101, 2023, 2003, 1037, 3231]",
+            "[0.0123456789, -0.98765]",
+            "DE12ABCDEFGH1234567890XYZ",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let mut junk: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+        junk.extend_from_slice(b"+ @ 1 ( ) :: . - 9999999999999999999999999999999999999999");
+        detect(&junk, 0, junk.len(), b"", &mut |_| {});
+        for n in 0..64 {
+            let s = &b"+44 (0) 20 7946 0123 a@b.co 4111 1111 1111 1111 DE89 3704 0044 0532 0130 00"
+                [..n];
+            detect(s, 0, s.len(), b"", &mut |_| {});
+        }
+        detect(b"", 0, 0, b"", &mut |_| {});
+    }
+}

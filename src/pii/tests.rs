@@ -1,0 +1,221 @@
+//! Whole-engine tests: formats, streaming, parallel determinism, hostile input.
+
+use super::*;
+use std::io::Write;
+
+fn collect(bytes: &[u8], format: CorpusFormat) -> (FileReport, Vec<(PiiType, String, u64, bool)>) {
+    let mut seen = Vec::new();
+    let report = scan_bytes(bytes, format, &mut |m| {
+        seen.push((m.kind, m.normalized.to_string(), m.line, m.synthetic))
+    });
+    (report, seen)
+}
+
+#[test]
+fn jsonl_scans_string_values_only() {
+    let corpus = concat!(
+        r#"{"messages":[{"role":"user","content":"I'm jane@acme-mail.com, card 4556 7375 8689 9855"}]}"#,
+        "\n",
+        r#"{"embedding":[0.0123, 4556737586899855, 2125550142], "ids":[101, 2023], "ts":1696517280123}"#,
+        "\n",
+        r#"{"version":"81.2.69.160","text":"from 81.2.69.160 ok"}"#,
+        "\n",
+        r#"{"text":"mail me: bob\u0040acme-mail.com or \"x@example.com\""}"#,
+        "\n"
+    );
+    let (report, seen) = collect(corpus.as_bytes(), CorpusFormat::Jsonl);
+    assert_eq!(report.records, 4);
+    let kinds: Vec<_> = seen.iter().map(|s| (s.0, s.2, s.3)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (PiiType::Email, 1, false),
+            (PiiType::PaymentCard, 1, false),
+            (PiiType::IpAddress, 3, false),
+            (PiiType::Email, 4, false),
+            (PiiType::Email, 4, true),
+        ]
+    );
+    assert_eq!(seen[3].1, "bob@acme-mail.com");
+    let email = &report.by_type[&PiiType::Email];
+    assert_eq!((email.count, email.synthetic), (2, 1));
+    assert_eq!(email.first_lines, vec![1, 4]);
+    assert_eq!(
+        email.samples,
+        vec!["j***@a***.com", "b***@a***.com", "x***@e***.com"]
+    );
+}
+
+#[test]
+fn csv_and_text() {
+    let csv = "name,phone,note\nacme,+44 7911 123456,\"call 020 7946 0123\"\nx,\"4111-1111-1111-1111\",y\n";
+    let (report, _) = collect(csv.as_bytes(), CorpusFormat::Csv);
+    assert_eq!(report.by_type[&PiiType::Phone].count, 1);
+    assert_eq!(report.by_type[&PiiType::Phone].synthetic, 1);
+    assert_eq!(report.by_type[&PiiType::PaymentCard].synthetic, 1);
+    assert_eq!(report.by_type[&PiiType::Phone].first_lines, vec![2]);
+    let (empty, _) = collect(b"", CorpusFormat::Text);
+    assert_eq!(empty, FileReport::default());
+}
+
+#[test]
+fn samples_never_hold_the_value() {
+    let text =
+        "jane.doe@acme-mail.com +44 7911 123456 4556 7375 8689 9855 IBAN GB33BUKB20201555555555";
+    let (report, seen) = collect(text.as_bytes(), CorpusFormat::Text);
+    assert_eq!(seen.len(), 4);
+    let json = serde_json::to_string(&report).unwrap();
+    for (_, value, _, _) in &seen {
+        assert!(!json.contains(value.as_str()), "{value} leaked into {json}");
+    }
+    for needle in ["jane.doe", "7911 123456", "4556 7375", "GB33BUKB"] {
+        assert!(!json.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn normalize_subject_matches_the_scanner() {
+    assert_eq!(
+        normalize_subject("  Jane.Doe@Acme-Mail.COM "),
+        Some((PiiType::Email, "jane.doe@acme-mail.com".into()))
+    );
+    assert_eq!(
+        normalize_subject("+44 (0)20 7946 0123"),
+        Some((PiiType::Phone, "+442079460123".into()))
+    );
+    assert_eq!(
+        normalize_subject("(212) 867-5309"),
+        Some((PiiType::Phone, "+12128675309".into()))
+    );
+    assert_eq!(normalize_subject("hello"), None);
+    assert_eq!(normalize_subject("4111 1111 1111 1111"), None);
+    let (_, seen) = collect(b"call +44 20 7946 0123", CorpusFormat::Text);
+    assert_eq!(
+        Some(seen[0].1.clone()),
+        normalize_subject("+442079460123").map(|s| s.1)
+    );
+}
+
+fn big_corpus(lines: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    for i in 0..lines {
+        if i % 7 == 0 {
+            writeln!(
+                v,
+                r#"{{"content":"user{i}@acme-mail.com called +1 212 867 {:04}"}}"#,
+                i % 10000
+            )
+            .unwrap();
+        } else {
+            writeln!(v, r#"{{"embedding":[0.{i}, 1.5, 3.25], "id":"{i:08x}"}}"#).unwrap();
+        }
+    }
+    v
+}
+
+#[test]
+fn file_scan_matches_bytes_scan_and_is_thread_independent() {
+    let data = big_corpus(400_000); // > 2 regions
+    assert!(data.len() as u64 > 2 * stream::REGION_BYTES);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.jsonl");
+    std::fs::write(&path, &data).unwrap();
+    let (from_bytes, seen_bytes) = collect(&data, CorpusFormat::Jsonl);
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut seen = Vec::new();
+        let report = pool
+            .install(|| {
+                scan_file(&path, CorpusFormat::Jsonl, &mut |m| {
+                    seen.push((m.kind, m.normalized.to_string(), m.line, m.synthetic))
+                })
+            })
+            .unwrap();
+        assert_eq!(report, from_bytes, "threads={threads}");
+        assert_eq!(seen, seen_bytes, "threads={threads}");
+    }
+    assert_eq!(from_bytes.records, 400_000);
+    assert!(from_bytes.by_type[&PiiType::Email].count > 50_000);
+}
+
+#[test]
+fn long_lines_stream_through_windows() {
+    // One 5 MB line (longer than a chunk) with matches spread through it, in text and JSON.
+    let mut line = Vec::new();
+    let mut expected = 0;
+    while line.len() < 5 * stream::CHUNK_BYTES {
+        line.extend_from_slice(b"lorem ipsum dolor sit amet ");
+        if line.len() % 7 == 0 {
+            line.extend_from_slice(b"jane@acme-mail.com ");
+            expected += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (format, wrap) in [(CorpusFormat::Text, false), (CorpusFormat::Jsonl, true)] {
+        let mut data = Vec::new();
+        if wrap {
+            data.extend_from_slice(b"{\"a\":\"first a@acme-mail.com\"}\n");
+        } else {
+            data.extend_from_slice(b"first a@acme-mail.com\n");
+        }
+        if wrap {
+            data.extend_from_slice(b"{\"text\":\"");
+        }
+        data.extend_from_slice(&line);
+        if wrap {
+            data.extend_from_slice(b"\", \"n\": [4556737586899855]}");
+        }
+        data.extend_from_slice(if wrap {
+            b"\n{\"b\":\"last b@acme-mail.com\"}".as_slice()
+        } else {
+            b"\nlast b@acme-mail.com".as_slice()
+        });
+        let path = dir.path().join("long.txt");
+        std::fs::write(&path, &data).unwrap();
+        let mut lines = Vec::new();
+        let report = scan_file(&path, format, &mut |m| lines.push(m.line)).unwrap();
+        let (mem, _) = collect(&data, format);
+        let email = &report.by_type[&PiiType::Email];
+        assert_eq!(email.count, expected + 2, "{format:?}");
+        assert_eq!(report, mem, "{format:?}");
+        assert_eq!(report.records, 3);
+        assert_eq!(lines.first(), Some(&1));
+        assert_eq!(lines.last(), Some(&3));
+        assert!(!report.by_type.contains_key(&PiiType::PaymentCard));
+    }
+}
+
+#[test]
+fn hostile_files_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\n\n\n".to_vec(),
+        vec![b'"'; 3 * stream::CHUNK_BYTES],
+        vec![b'\\'; 2 * stream::CHUNK_BYTES + 3],
+        (0..=255u8)
+            .cycle()
+            .take(2 * stream::CHUNK_BYTES + 17)
+            .collect(),
+        b"{\"a\":\"\\u12\"}\n{\"b\":\"\\ud800\\u0041\"}\n\"unterminated".to_vec(),
+        vec![b'9'; 2 * stream::CHUNK_BYTES],
+    ];
+    for (i, data) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("h{i}"));
+        std::fs::write(&path, data).unwrap();
+        for format in [
+            CorpusFormat::Jsonl,
+            CorpusFormat::Json,
+            CorpusFormat::Csv,
+            CorpusFormat::Text,
+        ] {
+            let report = scan_file(&path, format, &mut |_| {}).unwrap();
+            assert_eq!(report.bytes_scanned, data.len() as u64);
+            scan_bytes(data, format, &mut |_| {});
+        }
+    }
+    assert!(scan_file(&dir.path().join("h0"), CorpusFormat::Parquet, &mut |_| {}).is_err());
+}
