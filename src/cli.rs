@@ -47,6 +47,10 @@ pub enum Command {
     /// Write a starter aibom.toml: project questions, one [[tool]] entry per agent tool found
     /// (with its inferred tier), and corpus and model skeletons. Never overwrites a file.
     Init(crate::init::InitArgs),
+    /// Print the keyed hash (`hmac:<hex>`) of an email address or phone number read from
+    /// standard input, as the erasure log stores subjects. The key comes from an environment
+    /// variable; the value is never echoed.
+    HashSubject(crate::privacy::cli::HashSubjectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +142,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => run_rules(args),
         Command::Licenses(args) => run_licenses(args),
         Command::Init(args) => crate::init::run(args),
+        Command::HashSubject(args) => crate::privacy::cli::run(args),
     }
 }
 

@@ -62,6 +62,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
     pub fingerprint: String,
+    /// The highest severity policy may give this finding (a check that could not run, or
+    /// documentation values, are notes whatever the rule's configured severity).
+    #[serde(skip)]
+    pub severity_cap: Option<Severity>,
 }
 
 impl Finding {
@@ -84,7 +88,15 @@ impl Finding {
             location: None,
             help: None,
             fingerprint,
+            severity_cap: None,
         }
+    }
+
+    /// Never more severe than `cap`, whatever the policy says (see `severity_cap`).
+    pub fn at_most(mut self, cap: Severity) -> Finding {
+        self.severity_cap = Some(cap);
+        self.severity = self.severity.min(cap);
+        self
     }
 
     /// Where the finding points. A finding about no component is identified by its file: the

@@ -234,6 +234,10 @@ pub struct Inventory {
     /// With `--staged` or `--since`: the tools and inferred tiers at the change's base (TOOL008).
     #[serde(skip)]
     pub base_tool_tiers: Option<BTreeMap<String, crate::agent::Tier>>,
+    /// What the privacy stage found: PII per data file, the manifest resolved to components,
+    /// erasure logs (`privacy::stage`), for the `PII`, `GDPR` and `LIN` rules.
+    #[serde(skip)]
+    pub privacy: crate::privacy::PrivacyFacts,
 }
 
 /// An LFS pointer and the real content it stands for, both found.
@@ -289,6 +293,48 @@ pub fn parent(path: &str) -> &str {
 
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A relation written down outside the artefacts (the `[[model]]` and `[[corpus]]` manifest of
+/// `aibom.toml`). The target is a component id, or a model reference resolved like a card's
+/// `base_model` (a local path or a hub id, external when not in the tree).
+#[derive(Debug, Clone)]
+pub struct DeclaredRelation {
+    pub from: String,
+    pub kind: RelationKind,
+    pub to: DeclaredTarget,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone)]
+pub enum DeclaredTarget {
+    Component(String),
+    ModelReference(String),
+}
+
+/// Add declared relations at high confidence (merged with the relations read from artefacts).
+pub fn add_declared_relations(inv: &mut Inventory, declared: Vec<DeclaredRelation>) {
+    if declared.is_empty() {
+        return;
+    }
+    let mut builder = Builder {
+        relations: std::mem::take(&mut inv.relations)
+            .into_iter()
+            .map(|r| ((r.from.clone(), r.kind, r.to.clone()), r))
+            .collect(),
+        inv: std::mem::take(inv),
+    };
+    for d in declared {
+        let to = match d.to {
+            DeclaredTarget::Component(id) => id,
+            DeclaredTarget::ModelReference(reference) => builder.resolve_model(&reference, "."),
+        };
+        if to == d.from {
+            continue;
+        }
+        builder.relate(&d.from, d.kind, &to, None, Confidence::High, d.evidence);
+    }
+    *inv = builder.finish();
 }
 
 /// Build the inventory from parsed files (any order) and cache repositories.

@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod license;
 pub mod pii;
 pub mod policy;
+pub mod privacy;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -173,11 +173,13 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .files
         .into_iter()
         .filter(|f| !policy.is_excluded(&f.rel_path))
+        .filter(|f| !policy.privacy.is_erasure_log(&f.rel_path))
         .filter_map(|f| {
             match policy
                 .prompts
                 .kind_of(&f.rel_path)
                 .or_else(|| detect(&f.rel_path))
+                .or_else(|| policy.privacy.declared_data_kind(&f.rel_path))
             {
                 Some(k) => Some((f, k)),
                 None => {
@@ -188,6 +190,11 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         })
         .collect();
     stats.artifacts = candidates.len();
+    let data_files: std::collections::BTreeMap<String, PathBuf> = candidates
+        .iter()
+        .filter(|(_, k)| matches!(k, ArtifactKind::Corpus(_)))
+        .map(|(f, _)| (f.rel_path.clone(), f.abs_path.clone()))
+        .collect();
     progress.total_bytes.store(
         candidates
             .iter()
@@ -243,6 +250,8 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         policy.prompts.changelog.as_deref(),
     );
     inventory.lfs_checks = lfs_checks;
+    let today = today.unwrap_or_else(Date::today);
+    crate::privacy::run(&root, &mut inventory, &policy.privacy, &data_files, today);
     crate::git::attach_prompt_histories(&root, &mut inventory, &changes);
     // `--staged` / `--since`: the changed files, and what the change's base looked like.
     let changed = match (&changes, staged) {
@@ -287,7 +296,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         &policy,
         config_path.as_deref(),
         baseline.as_ref(),
-        today.unwrap_or_else(Date::today),
+        today,
     );
     let mut findings = findings;
     if let Some(changed) = &changed {
@@ -439,7 +448,7 @@ pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
         let start = findings.len();
         rule.check(&cx, &mut findings);
         for f in &mut findings[start..] {
-            f.severity = severity;
+            f.severity = f.severity_cap.map_or(severity, |cap| severity.min(cap));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

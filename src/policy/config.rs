@@ -26,8 +26,11 @@ pub struct RawConfig {
     // Tables of features that later versions evaluate. They are accepted (so one config serves
     // every version in a team) and reported as not evaluated.
     pub project: Option<super::usage::RawProject>,
-    pub corpus: Option<toml::Value>,
-    pub model: Option<toml::Value>,
+    #[serde(default)]
+    pub corpus: Vec<super::privacy::RawCorpus>,
+    #[serde(default)]
+    pub model: Vec<super::privacy::RawModel>,
+    pub privacy: Option<super::privacy::RawPrivacy>,
     #[serde(default)]
     pub tool: Vec<super::tools::RawToolEntry>,
     pub licenses: Option<super::usage::RawLicenses>,
@@ -263,14 +266,7 @@ pub fn validate(
         .build()
         .map_err(|e| err(format!("invalid exclude globs: {e}"), 0..0, ""))?;
 
-    let not_evaluated = [
-        ("corpus", raw.corpus.is_some()),
-        ("model", raw.model.is_some()),
-    ]
-    .into_iter()
-    .filter(|(_, present)| *present)
-    .map(|(name, _)| name.to_owned())
-    .collect();
+    let not_evaluated = Vec::new();
 
     let exceptions = raw
         .exception
@@ -288,9 +284,22 @@ pub fn validate(
     let tools =
         super::tools::validate(std::mem::take(&mut raw.tool), source.as_deref(), text, &err)?;
     let project = super::usage::validate_project(raw.project.take(), &err)?;
+    let config_file = source.as_deref().and_then(|p| p.file_name()).map_or_else(
+        || "aibom.toml".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let privacy = super::privacy::validate(
+        raw.privacy.as_ref(),
+        &raw.corpus,
+        &raw.model,
+        &config_file,
+        text,
+        &err,
+    )?;
     let licenses = super::usage::validate_licenses(raw.licenses.take(), &license_db, &err)?;
 
     Ok(Policy {
+        privacy,
         tools,
         project,
         licenses,

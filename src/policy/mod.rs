@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod exceptions;
+pub mod privacy;
 pub mod prompts;
 pub mod tools;
 pub mod usage;
@@ -80,6 +81,8 @@ pub struct Policy {
     pub project: Option<usage::Project>,
     /// `[licenses]`: allow, deny, clarify.
     pub licenses: usage::LicensePolicy,
+    /// `[[corpus]]`, `[[model]]` and `[privacy]`: the privacy manifest and declared lineage.
+    pub privacy: crate::privacy::manifest::Manifest,
 }
 
 impl Default for Policy {

@@ -4,9 +4,11 @@ use super::Rule;
 use super::{
     bom001, bom002, bom003, bom004, exc001, exc002, exc003, mod001, mod002, mod003, mod004, mod005,
 };
+use super::{gdpr001, gdpr002, gdpr003, gdpr004, gdpr005, gdpr006, gdpr007};
 use super::{
     lic001, lic002, lic003, lic004, lic005, lic006, lic007, lic008, lic009, lic010, lic011,
 };
+use super::{lin001, lin002, lin003, pii001, pii002, pii003};
 use super::{prm001, prm002, prm003};
 use super::{tool001, tool002, tool003, tool004, tool005, tool006, tool007, tool008};
 
@@ -18,6 +20,13 @@ pub static RULES: &[&dyn Rule] = &[
     &exc001::UnusedException,
     &exc002::ExpiredException,
     &exc003::StaleBaselineEntry,
+    &gdpr001::NoLegalBasis,
+    &gdpr002::RetentionGap,
+    &gdpr003::ErasureRecordsMissing,
+    &gdpr004::ErasureOverdue,
+    &gdpr005::WeightsCannotForget,
+    &gdpr006::ErasedSubjectPresent,
+    &gdpr007::CardPiiSectionMissing,
     &lic001::NoLicenseFound,
     &lic002::LicenseUnresolved,
     &lic003::LicenseEvidenceConflict,
@@ -29,11 +38,17 @@ pub static RULES: &[&dyn Rule] = &[
     &lic009::MorePermissiveThanBase,
     &lic010::NeedsReview,
     &lic011::LicensePolicyViolation,
+    &lin001::NoTrainingDataRecord,
+    &lin002::CorpusHashDrift,
+    &lin003::DanglingCorpusReference,
     &mod001::DangerousPickleGlobal,
     &mod002::UnverifiedPickleGlobal,
     &mod003::KerasCustomCode,
     &mod004::RemoteCodeRequired,
     &mod005::ChatTemplateInternals,
+    &pii001::PiiInCorpus,
+    &pii002::PiiUndeclared,
+    &pii003::TrainedOnPii,
     &prm001::PromptWithoutChangelog,
     &prm002::StalePromptChangelog,
     &prm003::PromptVersionNotBumped,
