@@ -120,10 +120,15 @@ fn is_word(c: u8) -> bool {
 }
 
 /// A hotword (ASCII case-insensitive, starting at a word boundary) in the window before
-/// `start` or in the JSON key.
+/// `start` with no digit between it and `start` (another value would stand between them), or
+/// in the JSON key.
 fn hotword(seg: &[u8], start: usize, key: &[u8], words: &[&[u8]]) -> bool {
     let window = &seg[start.saturating_sub(HOTWORD_WINDOW)..start];
-    contains_word(window, words) || contains_word(key, words)
+    let tail = window
+        .iter()
+        .rposition(u8::is_ascii_digit)
+        .map_or(window, |d| &window[d + 1..]);
+    contains_word(tail, words) || contains_word(key, words)
 }
 
 fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
@@ -418,7 +423,8 @@ fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> 
         return skip_word(seg, full.end);
     }
     // The longest prefix of the groups that is something wins (`+44 7911 123456 4556 …` is a
-    // phone followed by a card); when none is, scanning resumes after the first group.
+    // phone followed by a card); when none is, the whole run is skipped, so the tail of a
+    // number that failed its checksum is not read as a number of its own.
     for k in (1..=full.ng).rev() {
         let run = if k == full.ng {
             full.clone()
@@ -429,10 +435,10 @@ fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> 
             return end;
         }
     }
-    if is_word(at(seg, full.ends[0])) {
-        return skip_word(seg, full.ends[0]);
+    if is_word(at(seg, full.end)) {
+        return skip_word(seg, full.end);
     }
-    full.ends[0]
+    full.end
 }
 
 /// Tries the validators that fit the shape of `run`; `Some(end)` when one matched.

@@ -62,10 +62,14 @@ impl Lines {
 pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) {
     let mut lines = Lines { pos: 0, line: 0 };
     if !json_like(format) {
-        detect::detect(block, 0, block.len(), b"", &mut |f: Found| {
+        // Emails and digit tokens are found in two passes: put them back in text order.
+        let mut found = Vec::new();
+        detect::detect(block, 0, block.len(), b"", &mut |f: Found| found.push(f));
+        found.sort_by_key(|f| f.anchor);
+        for f in found {
             let line = lines.at(block, f.anchor);
             hits.push(hit(f, line));
-        });
+        }
         return;
     }
     let mut i = 0;
