@@ -1,0 +1,300 @@
+//! The privacy stage end to end: manifest lineage on the inventory, the component properties
+//! other writers read, erased subjects found again with the HMAC key (and not without it),
+//! `aibom hash-subject`, config errors with line and column, and hostile manifests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use aibom::inventory::{Confidence, RelationKind};
+use aibom::{ScanOptions, scan};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn case(code: &str, name: &str) -> PathBuf {
+    root().join("fixtures/rules").join(code).join(name)
+}
+
+fn aibom(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aibom"));
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("AIBOM_ERASURE_KEY")
+        .env_remove("AIBOM_FIXTURE_KEY_NEVER_SET");
+    cmd
+}
+
+fn scan_with_config(dir: &Path) -> aibom::ScanResult {
+    let mut options = ScanOptions::new(dir);
+    options.policy = aibom::policy::load(&dir.join("aibom.toml")).expect("config loads");
+    scan(options).expect("scan runs")
+}
+
+/// Findings of `aibom scan DIR --format json` as (code, subject, severity, message).
+fn json_findings(cmd: &mut Command) -> Vec<(String, String, String, String)> {
+    let out = cmd
+        .args(["scan", ".", "--no-cache", "--format", "json"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+            (s("code"), s("subject"), s("severity"), s("message"))
+        })
+        .collect()
+}
+
+#[test]
+fn manifest_lineage_and_properties_are_on_the_inventory() {
+    let result = scan_with_config(&case("PII003", "fail-adapter-inherits"));
+    let inv = &result.inventory;
+    let declared = inv
+        .relations
+        .iter()
+        .find(|r| r.kind == RelationKind::TrainedOn && r.from == "model:models/base")
+        .expect("the [[model]] trained_on is a relation");
+    assert_eq!(declared.to, "corpus:data/support/chats.jsonl");
+    assert_eq!(declared.confidence, Confidence::High);
+    assert_eq!(
+        declared.evidence[0].source,
+        "aibom.toml [[model]] trained_on"
+    );
+    assert_eq!(declared.evidence[0].span.map(|s| s.line), Some(9));
+
+    let corpus = inv.component("corpus:data/support/chats.jsonl").unwrap();
+    assert_eq!(
+        corpus.properties["pii"],
+        serde_json::json!({"types": {"email": {"count": 1, "synthetic": 0}}})
+    );
+    assert_eq!(corpus.properties["contains_pii"], serde_json::json!(true));
+    for id in ["model:models/base", "adapter:models/lora"] {
+        assert_eq!(
+            inv.component(id).unwrap().properties["trained_on_pii"],
+            serde_json::json!(["email"]),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn declarations_are_recorded_and_clean_corpora_say_so() {
+    let result = scan_with_config(&case("GDPR002", "pass-retention-ahead"));
+    let c = result
+        .inventory
+        .component("corpus:data/support/chats.jsonl")
+        .unwrap();
+    assert_eq!(
+        c.properties["retention_until"],
+        serde_json::json!("2099-12-31")
+    );
+    assert_eq!(c.properties["contains_pii"], serde_json::json!(true));
+    // Scanned, nothing found: an empty type map, not a missing key.
+    assert_eq!(c.properties["pii"], serde_json::json!({"types": {}}));
+    let result = scan_with_config(&case("GDPR005", "fail-erased-after-training"));
+    let c = result
+        .inventory
+        .component("corpus:data/support/chats.jsonl")
+        .unwrap();
+    assert_eq!(
+        c.properties["legal_basis"],
+        serde_json::json!("legitimate_interest")
+    );
+}
+
+#[test]
+fn erased_subjects_are_found_with_the_key_in_derived_corpora() {
+    let dir = case("GDPR006", "fail-key-missing");
+    let without = json_findings(&mut aibom(&dir));
+    let gdpr006: Vec<_> = without.iter().filter(|f| f.0 == "GDPR006").collect();
+    assert_eq!(gdpr006.len(), 1, "{without:#?}");
+    assert_eq!(gdpr006[0].1, "key-missing");
+    assert_eq!(gdpr006[0].2, "note");
+
+    let with = json_findings(aibom(&dir).env("AIBOM_FIXTURE_KEY_NEVER_SET", "fixture-key"));
+    let gdpr006: Vec<_> = with.iter().filter(|f| f.0 == "GDPR006").collect();
+    assert_eq!(gdpr006.len(), 1, "{with:#?}");
+    assert_eq!(gdpr006[0].1, "request:E-1:corpus:support-dedup");
+    assert_eq!(gdpr006[0].2, "error");
+    assert!(
+        gdpr006[0]
+            .3
+            .contains("data/dedup/chats.jsonl, first at line 1"),
+        "{}",
+        gdpr006[0].3
+    );
+    assert!(!gdpr006[0].3.contains("acme-mail"), "{}", gdpr006[0].3);
+
+    let wrong_key = json_findings(aibom(&dir).env("AIBOM_FIXTURE_KEY_NEVER_SET", "another-key"));
+    assert!(
+        wrong_key.iter().all(|f| f.0 != "GDPR006"),
+        "a different key matches nothing: {wrong_key:#?}"
+    );
+}
+
+#[test]
+fn hash_subject_matches_the_library_and_never_echoes() {
+    let run = |input: &str, key: Option<&str>| {
+        let mut cmd = aibom(&std::env::temp_dir());
+        cmd.args(["hash-subject", "--key-env", "AIBOM_TEST_SUBJECT_KEY"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match key {
+            Some(k) => cmd.env("AIBOM_TEST_SUBJECT_KEY", k),
+            None => cmd.env_remove("AIBOM_TEST_SUBJECT_KEY"),
+        };
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let expected = aibom::privacy::subject::hashed(b"fixture-key", "alex.customer@acme-mail.net");
+    let (code, stdout, stderr) = run("  Alex.Customer@ACME-mail.net\n", Some("fixture-key"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), expected);
+    assert!(
+        !stdout.to_lowercase().contains("acme-mail")
+            && !stderr.to_lowercase().contains("acme-mail")
+    );
+
+    let (code, stdout, stderr) = run("call me, maybe: secret-words", Some("fixture-key"));
+    assert_eq!(code, Some(2));
+    assert!(
+        stdout.is_empty() && !stderr.contains("secret-words"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run("alex.customer@acme-mail.net", None);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("AIBOM_TEST_SUBJECT_KEY") && !stderr.contains("acme-mail"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_errors_point_at_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"support\"\nlegal_basis = \"vibes\"\n",
+    )
+    .unwrap();
+    let out = aibom(dir.path())
+        .args(["scan", ".", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown legal basis"), "{stderr}");
+    assert!(stderr.contains("aibom.toml:3:15"), "{stderr}");
+}
+
+#[test]
+fn files_a_corpus_covers_are_scanned_even_when_no_detector_knows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("exports");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("tickets.log"),
+        "ticket 1 from alex.customer@acme-mail.net\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"tickets\"\npath = \"exports/*.log\"\ncontains_pii = true\npii_types = [\"email\"]\n",
+    )
+    .unwrap();
+    let result = scan_with_config(dir.path());
+    let c = result
+        .inventory
+        .component("corpus:exports/tickets.log")
+        .expect("the covered file is a corpus");
+    assert_eq!(c.properties["pii"]["types"]["email"]["count"], 1);
+    assert!(result.findings.iter().any(|f| f.code == "PII001"));
+    assert!(result.findings.iter().all(|f| f.code != "PII002"));
+}
+
+#[test]
+fn cycles_in_declared_lineage_terminate() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b"] {
+        let d = dir.path().join("data").join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join("x.jsonl"),
+            "{\"t\":\"write to alex.customer@acme-mail.net\"}\n",
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(dir.path().join("models/m")).unwrap();
+    std::fs::write(
+        dir.path().join("models/m/adapter_config.json"),
+        "{\"base_model_name_or_path\": \"../m\"}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"a\"\npath = \"data/a\"\nderived_from = [\"b\"]\n\n[[corpus]]\nid = \"b\"\npath = \"data/b\"\nderived_from = [\"a\"]\n\n\
+         [[model]]\nid = \"m\"\npath = \"models/m\"\nbase_model = \"m\"\ntrained_on = [{ corpus = \"a\" }]\n",
+    )
+    .unwrap();
+    let result = scan_with_config(dir.path());
+    assert_eq!(
+        result
+            .inventory
+            .component("adapter:models/m")
+            .unwrap()
+            .properties["trained_on_pii"],
+        serde_json::json!(["email"])
+    );
+}
+
+#[test]
+fn hostile_erasure_logs_are_findings_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = Vec::new();
+    log.extend_from_slice(b"\xff\xfe\x00garbage\n");
+    log.extend_from_slice(&vec![b'{'; 70 * 1024]);
+    log.extend_from_slice(b"\n{\"request_id\":\"E-1\",\"received_at\":\"2024-02-30\"}\n");
+    std::fs::create_dir_all(dir.path().join("privacy")).unwrap();
+    std::fs::write(dir.path().join("privacy/log.jsonl"), log).unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"c\"\ncontains_pii = true\nerasure_log = \"privacy/log.jsonl\"\n",
+    )
+    .unwrap();
+    let result = scan_with_config(dir.path());
+    let lines: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "GDPR003" && f.subject.starts_with("log:"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines.iter().any(|m| m.contains("line 2 is longer")));
+    assert!(lines.iter().any(|m| m.contains("request E-1 (line 3)")));
+    // The erasure log is the stage's input, never a corpus component.
+    assert!(
+        result
+            .inventory
+            .component("corpus:privacy/log.jsonl")
+            .is_none()
+    );
+}
