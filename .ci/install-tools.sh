@@ -13,6 +13,31 @@ cd "$(dirname "$0")/.."
 tools=.ci/tools
 mkdir -p "$tools"
 
+# System packages for the audit report's rendering test (tests/report.rs): Debian's chromium
+# (headless PNG and PDF) and poppler-utils (pdftotext). Installed with apt when missing and we are
+# root or have password-less sudo; otherwise CI fails here with a clear message.
+missing_debs=()
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing_debs+=(chromium)
+command -v pdftotext >/dev/null || missing_debs+=(poppler-utils)
+if ((${#missing_debs[@]})); then
+  as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      as_root=(sudo -n)
+    else
+      as_root=(none)
+    fi
+  fi
+  if [[ "${as_root[*]}" == none ]] || ! command -v apt-get >/dev/null; then
+    message="the audit report test needs ${missing_debs[*]} (apt-get install chromium poppler-utils); cannot install them here (not root, no sudo, or no apt-get)"
+    if [[ -n "${CI:-}" ]]; then echo "error: $message" >&2; exit 1; fi
+    echo "warning: $message" >&2
+  else
+    "${as_root[@]}" apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing_debs[@]}" >&2
+  fi
+fi
+
 npm_packages=(
   "@microsoft/sarif-multitool@5.7.0"
   "@microsoft/jest-sarif@1.0.0-beta.0"

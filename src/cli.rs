@@ -40,6 +40,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write the bill of materials only (inventory and relations, no findings).
     Bom(ScanArgs),
+    /// Write the audit report for legal and compliance readers (`--format html|md`, default
+    /// html): verdict, inventory, licence obligations, attribution, lineage, personal data,
+    /// prompts, agent tools, exceptions. Exit code 0 unless `--fail-on` is given.
+    Report(ScanArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
     /// List the licence database, or show one licence's terms.
@@ -139,11 +143,35 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => run_scan(args, Content::Scan),
         Command::Bom(args) => run_scan(args, Content::BomOnly),
+        Command::Report(args) => run_report(args),
         Command::Rules(args) => run_rules(args),
         Command::Licenses(args) => run_licenses(args),
         Command::Init(args) => crate::init::run(args),
         Command::HashSubject(args) => crate::privacy::cli::run(args),
     }
+}
+
+/// `aibom report`: a scan whose outputs are the audit report (HTML unless `--format md`).
+fn run_report(mut args: ScanArgs) -> i32 {
+    // `--output md=FILE` alone writes only that file; standard output and plain `--output FILE`
+    // get HTML unless `--format` says otherwise.
+    let plain_output = args.output.iter().any(|spec| !spec.contains('='));
+    if args.format.is_none() && (args.output.is_empty() || plain_output) {
+        args.format = Some(Format::Html);
+    }
+    let other = |f: Format| !matches!(f, Format::Html | Format::Md);
+    let named = args
+        .output
+        .iter()
+        .filter_map(|spec| spec.split_once('=').and_then(|(f, _)| Format::parse(f)));
+    if args.format.is_some_and(other) || named.into_iter().any(other) {
+        eprintln!(
+            "error: `aibom report` writes html or md; use `aibom scan` or `aibom bom` for other formats"
+        );
+        return EXIT_ERROR;
+    }
+    args.fail_on.get_or_insert(FailOn::Never);
+    run_scan(args, Content::Scan)
 }
 
 fn run_rules(args: RulesArgs) -> i32 {
@@ -220,7 +248,7 @@ fn parse_outputs(args: &ScanArgs) -> Result<Vec<OutputTarget>, String> {
         match spec.split_once('=') {
             Some((format, file)) => {
                 let format = Format::parse(format)
-                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human, json, sarif, cyclonedx or spdx)"))?;
+                    .ok_or_else(|| format!("unknown output format `{format}` in `--output {spec}` (expected human, json, sarif, cyclonedx, spdx, html or md)"))?;
                 if file.is_empty() {
                     return Err(format!("`--output {spec}` names no file"));
                 }

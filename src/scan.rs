@@ -96,6 +96,8 @@ pub struct ScanResult {
     pub suppressed: Vec<Suppressed>,
     pub stats: ScanStats,
     pub policy: Policy,
+    /// The licence database the scan used (the audit report names its size).
+    pub license_db: std::sync::Arc<crate::license::LicenseDb>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +311,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         suppressed,
         stats,
         policy,
+        license_db,
     })
 }
 

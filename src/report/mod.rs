@@ -4,6 +4,7 @@
 //! result and a writer. Formats that later versions add (SARIF, CycloneDX, SPDX, the audit
 //! report) are peers here.
 
+pub mod audit;
 mod bom_facts;
 pub mod cyclonedx;
 pub mod human;
@@ -21,6 +22,10 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// The audit report for legal readers, one self-contained HTML file.
+    Html,
+    /// The audit report as Markdown.
+    Md,
     /// CycloneDX 1.6 JSON (ML-BOM).
     Cyclonedx,
     /// SPDX 3.0.1 JSON-LD with the AI and Dataset profiles.
@@ -33,6 +38,8 @@ impl Format {
             "human" => Some(Format::Human),
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
+            "html" => Some(Format::Html),
+            "md" | "markdown" => Some(Format::Md),
             "cyclonedx" => Some(Format::Cyclonedx),
             "spdx" => Some(Format::Spdx),
             _ => None,
@@ -68,6 +75,8 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
         Format::Human => Box::new(human::Human),
         Format::Json => Box::new(json::Json),
         Format::Sarif => Box::new(sarif::Sarif),
+        Format::Html => Box::new(audit::Html),
+        Format::Md => Box::new(audit::Markdown),
         Format::Cyclonedx => Box::new(cyclonedx::CycloneDx),
         Format::Spdx => Box::new(spdx::Spdx),
     }
