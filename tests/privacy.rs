@@ -298,3 +298,29 @@ fn hostile_erasure_logs_are_findings_not_failures() {
             .is_none()
     );
 }
+
+#[test]
+fn json_output_with_privacy_properties_matches_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/aibom-scan.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for dir in [
+        case("PII003", "fail-adapter-inherits"),
+        case("GDPR005", "fail-erased-after-training"),
+    ] {
+        let out = aibom(&dir)
+            .args(["scan", ".", "--no-cache", "--format", "json"])
+            .output()
+            .unwrap();
+        let instance: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {}", dir.display(), errors.join("\n"));
+        let text = instance.to_string();
+        assert!(text.contains("\"trained_on_pii\"") || text.contains("\"legal_basis\""));
+    }
+}
