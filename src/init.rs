@@ -109,7 +109,8 @@ pub fn render(inventory: &Inventory) -> String {
              # legal_basis = \"TODO\"           # GDPR Art. 6(1)\n\
              # original_purpose = \"TODO\"\n\
              # retention_until = 2027-01-01\n\
-             # erasure_procedure = \"TODO\"\n",
+             # erasure_procedure = \"TODO\"\n\
+             # erasure_log = \"TODO\"           # JSON Lines, see docs/erasure-log.md\n",
         );
     }
 
@@ -141,14 +142,21 @@ pub fn render(inventory: &Inventory) -> String {
                 RelationKind::DerivedFrom => {
                     let _ = writeln!(out, "# base_model = {}", quoted(&target));
                 }
-                RelationKind::TrainedOn => {
-                    let _ = writeln!(out, "# trained_on corpus: {}", quoted(&target));
-                }
+                RelationKind::TrainedOn => match inventory.component(&r.to) {
+                    Some(c) if !c.external => {
+                        let _ =
+                            writeln!(out, "# trained_on = [{{ corpus = {} }}]", quoted(&c.name));
+                    }
+                    _ => {
+                        let _ = writeln!(out, "# trained on (external): {}", quoted(&target));
+                    }
+                },
                 _ => {}
             }
         }
         out.push_str(
             "# published_name = \"TODO\"\n\
+             # trained_at = 2025-01-15\n\
              # erasure_strategy = \"TODO\"       # retrain-on-next-release, output-filter, unlearning:<method>, none\n",
         );
     }

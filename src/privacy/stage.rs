@@ -50,10 +50,11 @@ pub fn run(
         } else {
             facts.key = KeyState::Missing;
         }
-        key.as_deref()
+        key.as_deref().and_then(super::subject::Keyed::new)
     } else {
         None
     };
+    let wanted = wanted.as_ref();
 
     let jobs: Vec<(String, PathBuf, crate::pii::CorpusFormat, Option<String>)> = inventory
         .files
@@ -78,19 +79,17 @@ pub fn run(
                 if !matches!(m.kind, PiiType::Email | PiiType::Phone) || erased.is_empty() {
                     return;
                 }
-                let digest = super::subject::digest(key, m.normalized);
-                for (index, subject) in erased.iter().enumerate() {
-                    if subject.digest == digest {
-                        let entry = residue.entry((index, m.kind)).or_insert((0, m.line));
-                        entry.0 += 1;
-                    }
+                let digest = key.digest(m.normalized);
+                for &index in erased.by_digest.get(&digest).into_iter().flatten() {
+                    let entry = residue.entry((index, m.kind)).or_insert((0, m.line));
+                    entry.0 += 1;
                 }
             };
             let report = pii::scan_file(abs, *format, &mut visit).map_err(|e| e.to_string());
             let residue = residue
                 .into_iter()
                 .filter_map(|((index, kind), (count, first_line))| {
-                    let s = wanted_here?.1.get(index)?;
+                    let s = wanted_here?.1.subjects.get(index)?;
                     Some(Residue {
                         request_id: s.request_id.clone(),
                         log: s.log.clone(),
@@ -285,14 +284,42 @@ struct ErasedSubject {
     found_in: String,
 }
 
+/// The erased subjects one file is checked against, indexed by digest.
+#[derive(Default)]
+struct FileSubjects {
+    subjects: Vec<ErasedSubject>,
+    by_digest: std::collections::HashMap<[u8; 32], Vec<usize>>,
+}
+
+impl FileSubjects {
+    fn is_empty(&self) -> bool {
+        self.subjects.is_empty()
+    }
+
+    fn push(&mut self, subject: ErasedSubject) {
+        if self
+            .subjects
+            .iter()
+            .any(|e| e.digest == subject.digest && e.request_id == subject.request_id)
+        {
+            return;
+        }
+        self.by_digest
+            .entry(subject.digest)
+            .or_default()
+            .push(self.subjects.len());
+        self.subjects.push(subject);
+    }
+}
+
 /// Per data file: the hashed subjects of completed erasure requests whose scope is a corpus
 /// covering the file, or a corpus the covering corpus derives from (transitively).
 fn erased_subjects(
     inventory: &Inventory,
     manifest: &Manifest,
     facts: &PrivacyFacts,
-) -> BTreeMap<String, Vec<ErasedSubject>> {
-    let mut out: BTreeMap<String, Vec<ErasedSubject>> = BTreeMap::new();
+) -> BTreeMap<String, FileSubjects> {
+    let mut out: BTreeMap<String, FileSubjects> = BTreeMap::new();
     let requests: Vec<(&ErasureLog, &erasure_log::ErasureRequest)> = facts
         .logs
         .values()
@@ -315,14 +342,7 @@ fn erased_subjects(
                 if !request.scope.iter().any(|s| lineage.contains(s)) {
                     continue;
                 }
-                let list = out.entry(file.clone()).or_default();
-                if list
-                    .iter()
-                    .any(|e| e.digest == digest && e.request_id == request.request_id)
-                {
-                    continue;
-                }
-                list.push(ErasedSubject {
+                out.entry(file.clone()).or_default().push(ErasedSubject {
                     digest,
                     request_id: request.request_id.clone(),
                     log: log.path.clone(),

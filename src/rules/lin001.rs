@@ -20,7 +20,8 @@ pub static META: RuleMeta = RuleMeta {
                `datasets:`, no training config (axolotl, LLaMA-Factory, TRL) naming its data, no GGUF \
                `general.dataset.*`. Quantizations and merges train nothing: they are reported only when \
                they also have no parent (`derived_from`), since their data is their parents'. This is the \
-               LIN-NO-SOURCE check.",
+               LIN-NO-SOURCE check. Hub models vendored in a Hugging Face cache are not reported: their \
+               training data is documented on the hub.",
         why: "Without a training-data record nobody can tell whether the weights carry personal data, \
               which licences bind them through their data, or which erasure requests concern them. The AI \
               Act's technical documentation (Annex IV 2(d)) and the GPAI training-content summary \
@@ -44,7 +45,8 @@ impl Rule for NoTrainingDataRecord {
         let inv = cx.inventory;
         let manifest = &cx.policy.privacy;
         for c in inv.components.values() {
-            if !c.kind.is_model_like() || c.external || c.files.is_empty() {
+            // A hub model (a Hugging Face cache entry) documents its data on the hub.
+            if !c.kind.is_model_like() || c.external || c.files.is_empty() || c.hub_id.is_some() {
                 continue;
             }
             let relations: Vec<RelationKind> = inv.relations_from(&c.id).map(|r| r.kind).collect();
