@@ -319,8 +319,45 @@ fn json_output_with_privacy_properties_matches_the_schema() {
             .iter_errors(&instance)
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
-        assert!(errors.is_empty(), "{}: {}", dir.display(), errors.join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{}: {}",
+            dir.display(),
+            errors.join("\n")
+        );
         let text = instance.to_string();
         assert!(text.contains("\"trained_on_pii\"") || text.contains("\"legal_basis\""));
     }
+}
+
+#[test]
+fn declared_personal_data_without_types_still_reaches_the_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/notes.jsonl"),
+        "{\"t\":\"no detectable values\"}\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("models/m")).unwrap();
+    std::fs::write(
+        dir.path().join("models/m/README.md"),
+        "---\npipeline_tag: text-generation\n---\n# M\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"notes\"\npath = \"data/notes.jsonl\"\ncontains_pii = true\n\n[[model]]\nid = \"m\"\npath = \"models/m\"\ntrained_on = [{ corpus = \"notes\" }]\n",
+    )
+    .unwrap();
+    let result = scan_with_config(dir.path());
+    assert_eq!(
+        result
+            .inventory
+            .component("model:models/m")
+            .unwrap()
+            .properties["trained_on_pii"],
+        serde_json::json!(["unspecified"])
+    );
+    assert!(result.findings.iter().any(|f| f.code == "PII003"));
 }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::inventory::{Component, Inventory, RelationKind};
 
 /// The PII types a data component holds: those the scan found (not counting documentation
-/// values), plus the manifest's `pii_types` when it declares `contains_pii = true`.
+/// values), plus the manifest's `pii_types` when it declares `contains_pii = true`
+/// (`unspecified` when it names none and the scan found none).
 pub fn data_pii_types(c: &Component) -> BTreeSet<String> {
     let mut types = BTreeSet::new();
     if let Some(found) = c
@@ -34,9 +35,17 @@ pub fn data_pii_types(c: &Component) -> BTreeSet<String> {
         {
             types.insert(name.to_owned());
         }
+        if types.is_empty() {
+            // Declared as personal data without saying which kinds.
+            types.insert(UNSPECIFIED.to_owned());
+        }
     }
     types
 }
+
+/// The PII type recorded when a corpus declares `contains_pii = true` with no `pii_types` and
+/// the scan found none of the kinds it detects.
+pub const UNSPECIFIED: &str = "unspecified";
 
 /// One way personal data reaches a model: the data component, the PII types it holds, and the
 /// ancestor model it was trained into (`None` when the model itself was trained on it).

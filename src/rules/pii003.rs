@@ -20,7 +20,9 @@ pub static META: RuleMeta = RuleMeta {
                (`derived_from`: adapter bases, fine-tune parents, quantization sources, merge inputs). \
                Reports one finding per data component with personal data — found by the scan, or declared \
                with `contains_pii = true` — that reaches the weights. The component also gets the property \
-               `trained_on_pii` (the PII types), which the BOM outputs carry.",
+               `trained_on_pii` (the PII types; `unspecified` when a corpus declares personal data without \
+               naming its kinds), which the BOM outputs carry. Corpora derived from a corpus with \
+               personal data are judged by their own scan and declaration: filtering may have removed it.",
         why: "Models trained on personal data are not anonymous by default (EDPB Opinion 28/2024): \
               training data can be extracted or inferred from them, so the weights are personal data too, \
               and erasure requests on the corpus concern them (GDPR005). A LoRA adapter or a quantization \
