@@ -240,8 +240,13 @@ fn read_documents(root: &Path, manifest: &Manifest, facts: &mut PrivacyFacts) {
     }
 }
 
+/// `rel` under `root`, when it stays there once symbolic links are resolved.
 fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
-    crate::inventory::normalize(rel).map(|p| root.join(p))
+    let path = root.join(crate::inventory::normalize(rel)?);
+    let (Ok(real_root), Ok(real)) = (root.canonicalize(), path.canonicalize()) else {
+        return Some(path);
+    };
+    real.starts_with(real_root).then_some(path)
 }
 
 fn read_log(root: &Path, rel: &str) -> ErasureLog {
@@ -251,7 +256,7 @@ fn read_log(root: &Path, rel: &str) -> ErasureLog {
         ..ErasureLog::default()
     };
     let Some(path) = inside(root, rel) else {
-        return unreadable("it is outside the repository".to_owned());
+        return unreadable("it resolves outside the repository".to_owned());
     };
     match std::fs::symlink_metadata(&path) {
         Err(_) => return unreadable("it does not exist".to_owned()),

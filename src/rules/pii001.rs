@@ -21,7 +21,9 @@ pub static META: RuleMeta = RuleMeta {
                the count, the first lines where it occurs and redacted samples (`j***@e***.com`) — never a \
                value in clear. Documentation values (`example.com`, `555-01xx`, `4111 1111 1111 1111`, \
                RFC 5737 addresses …) are counted apart: a type found only as documentation values is \
-               reported as a note whatever the configured severity (subject `synthetic:<type>`).",
+               reported as a note whatever the configured severity (subject `synthetic:<type>`). A file the \
+               engine could not read, or scanned only in part because of a resource limit, is a note too \
+               (subject `not-scanned:<path>`): its personal data may be missing from the counts.",
         why: "A fine-tuning corpus with personal data makes the corpus, and every model trained on it, \
               subject to the GDPR: it needs a legal basis, a retention limit and a way to honour erasure \
               requests (GDPR001–GDPR006), and the weights inherit the problem (PII003). Knowing what is in \
@@ -103,6 +105,26 @@ impl Rule for PiiInCorpus {
                 // Never a span: a snippet of a data file would print the value.
                 out.push(finding.at(first_file, None));
             }
+        }
+        for (path, scan) in &facts.scans {
+            let why = match &scan.report {
+                Err(e) => format!("could not be scanned for personal data: {e}"),
+                Ok(report) => match &report.limit {
+                    Some(limit) => format!("was only partly scanned for personal data: {limit}"),
+                    None => continue,
+                },
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    scan.component.as_deref(),
+                    format!("not-scanned:{path}"),
+                    format!("{path} {why}"),
+                )
+                .at(path, None)
+                .with_help("personal data in this file may go unreported; check it by hand")
+                .at_most(Severity::Note),
+            );
         }
     }
 }
