@@ -389,3 +389,47 @@ fn an_erasure_log_behind_a_symlink_out_of_the_tree_is_not_read() {
         result.findings
     );
 }
+
+/// What the PII, GDPR and LIN rules say on their fixtures, with each case's manifest loaded and
+/// the scan date fixed (the fixtures snapshot in tests/snapshots.rs scans without configs).
+#[test]
+fn privacy_rule_findings_with_their_manifests() {
+    use std::fmt::Write;
+    let mut report = String::new();
+    for code in [
+        "GDPR001", "GDPR002", "GDPR003", "GDPR004", "GDPR005", "GDPR006", "GDPR007", "LIN001",
+        "LIN002", "LIN003", "PII001", "PII002", "PII003",
+    ] {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/rules").join(code))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        cases.sort();
+        for dir in cases {
+            let mut options = ScanOptions::new(&dir);
+            if dir.join("aibom.toml").is_file() {
+                options.policy = aibom::policy::load(&dir.join("aibom.toml")).unwrap();
+            }
+            options.today = aibom::suppression::Date::parse("2026-01-01");
+            let result = scan(options).unwrap();
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            writeln!(report, "{code}/{name}").unwrap();
+            for f in result
+                .findings
+                .iter()
+                .filter(|f| ["PII", "GDPR", "LIN"].iter().any(|p| f.code.starts_with(p)))
+            {
+                writeln!(
+                    report,
+                    "  {} {} [{}] {}",
+                    f.severity.as_str(),
+                    f.code,
+                    f.subject,
+                    f.message
+                )
+                .unwrap();
+            }
+        }
+    }
+    insta::assert_snapshot!("privacy_rule_findings", report);
+}
