@@ -433,3 +433,40 @@ fn privacy_rule_findings_with_their_manifests() {
     }
     insta::assert_snapshot!("privacy_rule_findings", report);
 }
+
+#[test]
+fn a_model_entry_without_path_matches_the_one_model_of_that_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/c.jsonl"), "{\"t\":\"x\"}\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("models/support-lora")).unwrap();
+    std::fs::write(
+        dir.path().join("models/support-lora/adapter_config.json"),
+        "{\"base_model_name_or_path\": \"acme/base\"}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"c\"\npath = \"data/c.jsonl\"\ncontains_pii = true\npii_types = [\"phone\"]\n\n\
+         [[model]]\nid = \"support-lora\"\ntrained_on = [{ corpus = \"c\" }]\n",
+    )
+    .unwrap();
+    let result = scan_with_config(dir.path());
+    assert!(
+        result
+            .inventory
+            .relations
+            .iter()
+            .any(|r| r.from == "adapter:models/support-lora"
+                && r.kind == RelationKind::TrainedOn
+                && r.to == "corpus:data/c.jsonl")
+    );
+    assert_eq!(
+        result
+            .inventory
+            .component("adapter:models/support-lora")
+            .unwrap()
+            .properties["trained_on_pii"],
+        serde_json::json!(["phone"])
+    );
+}

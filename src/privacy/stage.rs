@@ -145,7 +145,19 @@ fn resolve_manifest(inventory: &Inventory, manifest: &Manifest, facts: &mut Priv
         facts.corpus_components.insert(decl.id.clone(), components);
     }
     for decl in &manifest.models {
-        let Some(path) = &decl.path else { continue };
+        let Some(path) = &decl.path else {
+            // Without a path, the one local model named like the entry.
+            let named: Vec<String> = inventory
+                .components
+                .values()
+                .filter(|c| c.kind.is_model_like() && !c.external && c.name == decl.id)
+                .map(|c| c.id.clone())
+                .collect();
+            if named.len() == 1 {
+                facts.model_components.insert(decl.id.clone(), named);
+            }
+            continue;
+        };
         let mut components: Vec<String> = inventory
             .components
             .values()
