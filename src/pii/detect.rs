@@ -8,8 +8,6 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use memchr::memchr_iter;
-
 use super::PiiType;
 use super::phone::{self, Written};
 use super::synthetic;
@@ -78,33 +76,37 @@ const FILE_TLDS: &[&[u8]] = &[
 /// the JSON key of the value (empty elsewhere); it counts as context for hotwords.
 pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMut(Found)) {
     let to = to.min(seg.len());
-    if from >= to {
-        return;
-    }
-    for at in memchr_iter(b'@', &seg[from..to]) {
-        email(seg, from + at, out);
-    }
     let mut i = from;
-    while let Some(p) = find_digit(seg, i, to) {
-        i = digit_token(seg, p, key, out).max(p + 1);
+    while let Some(p) = find_trigger(seg, i, to) {
+        i = if seg[p] == b'@' {
+            email(seg, p, out);
+            p + 1
+        } else {
+            digit_token(seg, p, key, out).max(p + 1)
+        };
     }
 }
 
+/// The next digit or `@` at or after `i`, eight bytes at a time. In each word the lowest
+/// flagged byte is exact (borrows only run towards higher bytes).
 #[inline]
-fn find_digit(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
-    const LO: u64 = 0x3030_3030_3030_3030;
+fn find_trigger(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const ATS: u64 = 0x4040_4040_4040_4040;
+    const ONES: u64 = 0x0101_0101_0101_0101;
     const TEN: u64 = 0x0A0A_0A0A_0A0A_0A0A;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while i + 8 <= end {
         let x = u64::from_le_bytes(h[i..i + 8].try_into().unwrap_or([0; 8]));
-        let y = x ^ LO;
-        let t = y.wrapping_sub(TEN) & !y & HIGH;
+        let y = x ^ ZEROS;
+        let z = x ^ ATS;
+        let t = (y.wrapping_sub(TEN) & !y | z.wrapping_sub(ONES) & !z) & HIGH;
         if t != 0 {
             return Some(i + (t.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    (i..end).find(|&j| h[j].is_ascii_digit())
+    (i..end).find(|&j| h[j].is_ascii_digit() || h[j] == b'@')
 }
 
 fn at(seg: &[u8], i: usize) -> u8 {
@@ -132,17 +134,35 @@ fn hotword(seg: &[u8], start: usize, key: &[u8], words: &[&[u8]]) -> bool {
 }
 
 fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
-    words.iter().any(|w| {
-        hay.len() >= w.len()
-            && (0..=hay.len() - w.len()).any(|i| {
-                (i == 0 || !hay[i - 1].is_ascii_alphabetic())
-                    && hay[i..i + w.len()].eq_ignore_ascii_case(w)
-            })
-    })
+    for i in 0..hay.len() {
+        let c = hay[i].to_ascii_lowercase();
+        if !c.is_ascii_lowercase() || (i > 0 && hay[i - 1].is_ascii_alphabetic()) {
+            continue;
+        }
+        for w in words {
+            if w[0] == c && hay.len() - i >= w.len() && hay[i..i + w.len()].eq_ignore_ascii_case(w)
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
+/// Bytes that continue a word (or a path, version or hash) skipped as a whole.
+static WORDISH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/');
+        c += 1;
+    }
+    t
+};
+
 fn skip_word(seg: &[u8], mut j: usize) -> usize {
-    while j < seg.len() && (is_word(seg[j]) || matches!(seg[j], b'-' | b'.' | b':' | b'/')) {
+    while j < seg.len() && WORDISH[usize::from(seg[j])] {
         j += 1;
     }
     j
@@ -641,6 +661,10 @@ fn ipv4(seg: &[u8], start: usize, run: &Run, key: &[u8], out: &mut dyn FnMut(Fou
 /// An IPv6 address around the digit at `p`; returns the end when one was found (or the
 /// hex-colon run was clearly not one and should be skipped).
 fn ipv6(seg: &[u8], p: usize, out: &mut dyn FnMut(Found)) -> Option<usize> {
+    // A group has at most four hex digits, so a colon stands within five bytes of any digit.
+    if !seg[p.saturating_sub(4)..(p + 5).min(seg.len())].contains(&b':') {
+        return None;
+    }
     let hexc = |c: u8| c.is_ascii_hexdigit() || c == b':';
     let mut s = p;
     while s > 0 && p - s < 40 && hexc(seg[s - 1]) {

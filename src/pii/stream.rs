@@ -99,7 +99,6 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
             after += 1;
         }
         let is_key = block.get(after) == Some(&b':');
-        let line = lines.at(block, s);
         let seg: &[u8] = if escaped {
             unescape(raw, scratch);
             scratch
@@ -112,6 +111,7 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
             seg.len(),
             if is_key { b"" } else { key },
             &mut |f| {
+                let line = lines.at(block, s);
                 hits.push(hit(f, line));
             },
         );

@@ -1,0 +1,74 @@
+//! Runs the PII engine alone on one corpus file, in a rayon pool of N threads, and prints the
+//! per-type counts and the throughput. Used by `bench/pii.sh`; prints no detected value.
+//!
+//! `cargo run --release --example pii_scan -- [--threads N] FILE [jsonl|json|csv|tsv|text|parquet]`
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use aibom::pii::{CorpusFormat, scan_file};
+
+fn main() {
+    let mut threads = 1usize;
+    let mut positional = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--threads" {
+            threads = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| usage());
+        } else if arg.starts_with('-') {
+            usage();
+        } else {
+            positional.push(arg);
+        }
+    }
+    let Some(path) = positional.first().map(PathBuf::from) else {
+        usage()
+    };
+    let format = match positional.get(1).map(String::as_str).unwrap_or("jsonl") {
+        "jsonl" => CorpusFormat::Jsonl,
+        "json" => CorpusFormat::Json,
+        "csv" => CorpusFormat::Csv,
+        "tsv" => CorpusFormat::Tsv,
+        "text" | "txt" => CorpusFormat::Text,
+        "parquet" => CorpusFormat::Parquet,
+        _ => usage(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("rayon pool");
+    let start = Instant::now();
+    let mut matches = 0u64;
+    let report = pool
+        .install(|| scan_file(&path, format, &mut |_| matches += 1))
+        .unwrap_or_else(|e| {
+            eprintln!("pii_scan: {}: {e}", path.display());
+            std::process::exit(2)
+        });
+    let secs = start.elapsed().as_secs_f64();
+    for (kind, t) in &report.by_type {
+        println!(
+            "{:<14} {:>9} real {:>9} synthetic",
+            kind.as_str(),
+            t.count,
+            t.synthetic
+        );
+    }
+    println!(
+        "{} bytes, {} records, {matches} matches, {threads} thread(s), {secs:.3} s, {:.0} MB/s",
+        report.bytes_scanned,
+        report.records,
+        report.bytes_scanned as f64 / 1e6 / secs.max(1e-9)
+    );
+    if let Some(limit) = report.limit {
+        println!("limit: {limit}");
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: pii_scan [--threads N] FILE [jsonl|json|csv|tsv|text|parquet]");
+    std::process::exit(2)
+}
