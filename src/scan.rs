@@ -397,6 +397,13 @@ fn content_hash(
         progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
         return Ok(hash);
     }
+    let meta = match &open {
+        Some(file) => file.metadata()?,
+        None => std::fs::metadata(&entry.abs_path)?,
+    };
+    if let Some(reason) = walk::sparse_reason(&meta) {
+        return Err(std::io::Error::other(reason));
+    }
     let hash = match open {
         Some(mut file) => {
             file.seek(SeekFrom::Start(0))?;

@@ -1,13 +1,31 @@
-//! Finds the files a scan looks at.
+//! Finds the files a scan looks at, in a tree that may have been built to fight back.
 //!
-//! The walk never follows symbolic links (a link out of the scanned tree is never read; Hugging
-//! Face cache snapshots, which are links by design, are read by `artifact::hf_cache` within the
-//! cache directory), skips FIFOs, sockets and devices without opening them, and turns every I/O
-//! error into a value so the scan goes on. It never writes.
+//! Symbolic links are followed only when their canonical target is inside the scanned root; a
+//! link out of the root, a dangling link and a link loop are reported and not followed, and a
+//! file or directory reachable by several paths is listed once (by device and inode), under the
+//! first path in sorted order, physical paths before link paths. FIFOs, sockets and device
+//! files are reported and never opened. Directories with more than [`FILES_PER_DIR`] entries and
+//! paths deeper than [`PATH_DEPTH`] are cut, deterministically, and reported; names that are not
+//! UTF-8 are reported with their bytes escaped (the path used elsewhere is the lossy form).
+//! Every problem is a value in [`Walk::errors`] (a `BOM001` finding downstream), never a panic,
+//! and the walk goes on. Hugging Face cache repositories (`models--org--name`), whose snapshots
+//! are links by design, are handed to `artifact::hf_cache` and not walked here.
+//!
+//! The walk reads directory listings and metadata only: it never opens a file and never writes.
 
+use std::collections::{BinaryHeap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::artifact::hf_cache;
+
+/// Entries read from one directory; beyond it the directory is cut to its first entries by name.
+pub const FILES_PER_DIR: usize = 10_000;
+/// Directory levels below the root that are entered.
+pub const PATH_DEPTH: usize = 64;
+/// A file at least this large whose allocated blocks cover less than an eighth of its length is
+/// sparse: it is not hashed (see [`sparse_reason`]).
+pub const SPARSE_MIN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A regular file found by the walk, with what the hash cache needs to key it.
 #[derive(Debug, Clone)]
@@ -26,9 +44,9 @@ pub struct Walk {
     pub files: Vec<FileEntry>,
     /// Hugging Face cache repositories (`models--org--name`), repository-relative.
     pub cache_repos: Vec<(String, PathBuf)>,
-    /// Paths that could not be read, with the reason.
+    /// Paths that could not be read or were not followed, with the reason in words.
     pub errors: Vec<(String, String)>,
-    /// Symbolic links seen and not followed.
+    /// Symbolic links seen and not followed (out of the root, dangling, loops, duplicates).
     pub symlinks_skipped: u64,
     /// FIFOs, sockets and device files seen and not opened.
     pub special_files_skipped: u64,
@@ -37,53 +55,347 @@ pub struct Walk {
 /// Directories never descended into.
 static SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
 
+/// Identity of a file or directory on this machine.
+type Identity = (u64, u64);
+
+struct Walker {
+    /// The root's canonical form, which link targets must stay under.
+    canonical_root: Option<PathBuf>,
+    out: Walk,
+    files_seen: HashSet<Identity>,
+    dirs_seen: HashSet<Identity>,
+    /// Links found while walking, resolved after the physical tree: (rel path, abs path, depth).
+    links: Vec<(String, PathBuf, usize)>,
+}
+
 pub fn walk(root: &Path) -> Walk {
-    let mut out = Walk::default();
-    let mut iter = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(next) = iter.next() {
-        let entry = match next {
-            Ok(entry) => entry,
+    let mut walker = Walker {
+        canonical_root: root.canonicalize().ok(),
+        out: Walk::default(),
+        files_seen: HashSet::new(),
+        dirs_seen: HashSet::new(),
+        links: Vec::new(),
+    };
+    match std::fs::metadata(root) {
+        Ok(meta) => {
+            walker.dirs_seen.insert(identity(&meta));
+            walker.walk_dir(root, ".", 0);
+        }
+        Err(err) => walker.out.errors.push((".".to_owned(), err.to_string())),
+    }
+    // Links are resolved after the physical tree so that a file is listed under its own path;
+    // a directory reached through a link can hold further links, hence the loop.
+    while !walker.links.is_empty() {
+        let mut links = std::mem::take(&mut walker.links);
+        links.sort();
+        for (rel, abs, depth) in links {
+            walker.follow_link(&rel, &abs, depth);
+        }
+    }
+    let mut out = walker.out;
+    // Depth-first by name, as a directory-by-directory walk lists them.
+    out.files
+        .sort_by(|a, b| a.rel_path.split('/').cmp(b.rel_path.split('/')));
+    out.cache_repos.sort();
+    out.errors.sort();
+    out
+}
+
+impl Walker {
+    fn walk_dir(&mut self, dir: &Path, rel: &str, depth: usize) {
+        let entries = match read_dir_bounded(dir) {
+            Ok(listing) => listing,
             Err(err) => {
-                let rel = err.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                out.errors.push((rel, io_message(&err)));
-                continue;
+                self.out
+                    .errors
+                    .push((rel.to_owned(), format!("cannot read directory: {err}")));
+                return;
             }
         };
-        let file_type = entry.file_type();
-        let rel = rel_path(root, entry.path());
-        if file_type.is_dir() {
-            if entry.depth() > 0 {
-                let name = entry.file_name().to_string_lossy();
-                if SKIPPED_DIRS.contains(&name.as_ref()) {
-                    iter.skip_current_dir();
-                } else if hf_cache::parse_repo_dir_name(&name).is_some()
-                    && entry.path().join("snapshots").is_dir()
-                {
-                    out.cache_repos.push((rel, entry.path().to_owned()));
-                    iter.skip_current_dir();
-                }
+        if entries.total > FILES_PER_DIR {
+            self.out.errors.push((
+                rel.to_owned(),
+                format!(
+                    "directory holds {} entries; only the first {FILES_PER_DIR} by name were scanned \
+                     [limit: files per directory]",
+                    entries.total
+                ),
+            ));
+        }
+        for name in entries.names {
+            let abs = dir.join(&name);
+            let child_rel = join_rel(rel, &name);
+            if name.to_str().is_none() {
+                self.out.errors.push((
+                    child_rel.clone(),
+                    format!(
+                        "name is not UTF-8; its bytes are \"{}\" (shown elsewhere with replacement \
+                         characters)",
+                        escape_path(&join_rel_bytes(rel, &name))
+                    ),
+                ));
             }
-            continue;
+            let meta = match std::fs::symlink_metadata(&abs) {
+                Ok(meta) => meta,
+                Err(err) => {
+                    self.out
+                        .errors
+                        .push((child_rel, format!("cannot read metadata: {err}")));
+                    continue;
+                }
+            };
+            let file_type = meta.file_type();
+            if file_type.is_symlink() {
+                self.links.push((child_rel, abs, depth + 1));
+            } else if file_type.is_dir() {
+                self.enter_dir(&abs, &child_rel, &name, &meta, depth + 1);
+            } else if file_type.is_file() {
+                self.add_file(child_rel, abs, &meta);
+            } else {
+                self.special(child_rel, &meta);
+            }
         }
-        if file_type.is_symlink() {
-            out.symlinks_skipped += 1;
-            continue;
+    }
+
+    fn enter_dir(
+        &mut self,
+        abs: &Path,
+        rel: &str,
+        name: &std::ffi::OsStr,
+        meta: &std::fs::Metadata,
+        depth: usize,
+    ) {
+        let name = name.to_string_lossy();
+        if SKIPPED_DIRS.contains(&name.as_ref()) {
+            return;
         }
-        if !file_type.is_file() {
-            out.special_files_skipped += 1;
-            continue;
+        if hf_cache::parse_repo_dir_name(&name).is_some() && abs.join("snapshots").is_dir() {
+            self.out.cache_repos.push((rel.to_owned(), abs.to_owned()));
+            return;
         }
-        match entry.metadata() {
-            Ok(meta) => out
-                .files
-                .push(file_entry(rel, entry.path().to_owned(), &meta)),
-            Err(err) => out.errors.push((rel, io_message(&err))),
+        if depth > PATH_DEPTH {
+            self.out.errors.push((
+                rel.to_owned(),
+                format!(
+                    "directory is more than {PATH_DEPTH} levels below the root; not entered \
+                     [limit: path depth]"
+                ),
+            ));
+            return;
+        }
+        if !self.dirs_seen.insert(identity(meta)) {
+            return;
+        }
+        self.walk_dir(abs, rel, depth);
+    }
+
+    fn add_file(&mut self, rel: String, abs: PathBuf, meta: &std::fs::Metadata) {
+        if self.files_seen.insert(identity(meta)) {
+            self.out.files.push(file_entry(rel, abs, meta));
+        }
+    }
+
+    fn special(&mut self, rel: String, meta: &std::fs::Metadata) {
+        self.out.special_files_skipped += 1;
+        self.out.errors.push((
+            rel,
+            format!("{}; not opened", special_kind(meta.file_type())),
+        ));
+    }
+
+    fn follow_link(&mut self, rel: &str, abs: &Path, depth: usize) {
+        let skipped = |walker: &mut Walker, reason: String| {
+            walker.out.symlinks_skipped += 1;
+            walker.out.errors.push((rel.to_owned(), reason));
+        };
+        let shown = std::fs::read_link(abs)
+            .map(|t| escape_path(t.as_os_str().as_encoded_bytes()))
+            .unwrap_or_default();
+        let target = match abs.canonicalize() {
+            Ok(target) => target,
+            Err(err) if is_loop(&err) => {
+                return skipped(
+                    self,
+                    format!("symbolic link loop (-> {shown}); not followed"),
+                );
+            }
+            Err(err) => {
+                return skipped(
+                    self,
+                    format!("symbolic link to {shown} cannot be resolved ({err}); not followed"),
+                );
+            }
+        };
+        let inside = self
+            .canonical_root
+            .as_ref()
+            .is_some_and(|root| target.starts_with(root));
+        if !inside {
+            return skipped(
+                self,
+                format!("symbolic link to {shown} points outside the scanned root; not followed"),
+            );
+        }
+        let meta = match std::fs::metadata(&target) {
+            Ok(meta) => meta,
+            Err(err) => {
+                return skipped(
+                    self,
+                    format!("symbolic link to {shown}: {err}; not followed"),
+                );
+            }
+        };
+        if meta.is_dir() {
+            let is_ancestor = abs
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|parent| parent.starts_with(&target));
+            if is_ancestor {
+                return skipped(
+                    self,
+                    format!("symbolic link loop (-> {shown}, a directory above it); not followed"),
+                );
+            }
+            let name = abs.file_name().unwrap_or_default().to_owned();
+            if self.dirs_seen.contains(&identity(&meta)) {
+                // Reached by another path already: listed once.
+                self.out.symlinks_skipped += 1;
+                return;
+            }
+            // The link's own path keeps relative paths readable; its files are its target's.
+            self.enter_dir(abs, rel, &name, &meta, depth);
+        } else if meta.is_file() {
+            if self.files_seen.contains(&identity(&meta)) {
+                self.out.symlinks_skipped += 1;
+                return;
+            }
+            self.add_file(rel.to_owned(), abs.to_owned(), &meta);
+        } else {
+            self.special(rel.to_owned(), &meta);
+        }
+    }
+}
+
+struct Listing {
+    /// The first `FILES_PER_DIR` names in byte order.
+    names: Vec<OsString>,
+    total: usize,
+}
+
+/// A directory's entries, sorted by name, keeping at most `FILES_PER_DIR` of them in memory (the
+/// smallest names, so the cut does not depend on the order the file system returns them in).
+fn read_dir_bounded(dir: &Path) -> std::io::Result<Listing> {
+    let mut kept: BinaryHeap<OsString> = BinaryHeap::new();
+    let mut total = 0usize;
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        total += 1;
+        if kept.len() < FILES_PER_DIR {
+            kept.push(name);
+        } else if kept.peek().is_some_and(|largest| name < *largest) {
+            kept.pop();
+            kept.push(name);
+        }
+    }
+    Ok(Listing {
+        names: kept.into_sorted_vec(),
+        total,
+    })
+}
+
+/// ELOOP: too many levels of symbolic links.
+fn is_loop(err: &std::io::Error) -> bool {
+    let eloop = if cfg!(target_os = "linux") { 40 } else { 62 };
+    err.raw_os_error() == Some(eloop)
+}
+
+fn identity(meta: &std::fs::Metadata) -> Identity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
+    }
+}
+
+fn special_kind(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe), not a regular file";
+        }
+        if file_type.is_socket() {
+            return "a socket, not a regular file";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device file, not a regular file";
+        }
+    }
+    let _ = file_type;
+    "not a regular file"
+}
+
+fn join_rel(rel: &str, name: &std::ffi::OsStr) -> String {
+    let name = name.to_string_lossy();
+    if rel == "." {
+        name.into_owned()
+    } else {
+        format!("{rel}/{name}")
+    }
+}
+
+fn join_rel_bytes(rel: &str, name: &std::ffi::OsStr) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    if rel != "." {
+        bytes.extend_from_slice(rel.as_bytes());
+        bytes.push(b'/');
+    }
+    bytes.extend_from_slice(name.as_encoded_bytes());
+    bytes
+}
+
+/// A path's bytes with everything but printable ASCII escaped as `\xNN` (and `\` as `\\`): a
+/// lossless, printable form of a name that is not UTF-8.
+pub fn escape_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
         }
     }
     out
+}
+
+/// Why a file should not be hashed because it is sparse (mostly holes on disk), or `None`.
+///
+/// Reading a hole returns zeros, so hashing such a file reads terabytes that occupy nothing: a
+/// 1 TB sparse file costs nothing to create and minutes to hash. Real weights are dense; a sparse
+/// weights file is a preallocated, unfinished download or a trap. Its hash is left out and the
+/// reason becomes a `BOM001` finding. (File systems that compress, such as ZFS or btrfs with
+/// compression on, also allocate less than a file's length, but not an eighth for weights.)
+pub fn sparse_reason(meta: &std::fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let allocated = meta.blocks().saturating_mul(512);
+        if meta.len() >= SPARSE_MIN_BYTES && allocated < meta.len() / 8 {
+            return Some(format!(
+                "sparse file: {} bytes long but only {allocated} bytes allocated on disk; not \
+                 hashed [limit: sparse file]",
+                meta.len()
+            ));
+        }
+    }
+    let _ = meta;
+    None
 }
 
 /// A single file given explicitly (outside a walk).
@@ -136,19 +448,17 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     }
 }
 
-fn io_message(err: &walkdir::Error) -> String {
-    match err.io_error() {
-        Some(io) => io.to_string(),
-        None => err.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    fn listed(walk: &Walk) -> BTreeSet<&str> {
+        walk.files.iter().map(|f| f.rel_path.as_str()).collect()
+    }
 
     #[test]
-    fn walks_sorted_skips_git_and_links() {
+    fn walks_sorted_skips_git_and_links_out_of_the_root() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join(".git")).unwrap();
@@ -162,6 +472,120 @@ mod tests {
         let names: Vec<_> = walk.files.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(names, ["a.txt", "b/z.txt"]);
         #[cfg(unix)]
-        assert_eq!(walk.symlinks_skipped, 1);
+        {
+            assert_eq!(walk.symlinks_skipped, 1);
+            assert_eq!(walk.errors.len(), 1);
+            assert_eq!(walk.errors[0].0, "escape");
+            assert!(walk.errors[0].1.contains("outside the scanned root"));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_root_are_followed_once_and_loops_reported() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("models/real")).unwrap();
+        std::fs::write(root.join("models/real/w.bin"), "w").unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::write(root.join("other/o.txt"), "o").unwrap();
+        symlink("real/w.bin", root.join("models/alias.bin")).unwrap();
+        symlink("../other", root.join("models/linked")).unwrap();
+        symlink("..", root.join("models/real/up")).unwrap();
+        symlink("loop-b", root.join("loop-a")).unwrap();
+        symlink("loop-a", root.join("loop-b")).unwrap();
+        symlink("missing", root.join("dangling")).unwrap();
+        let walk = walk(root);
+        // `w.bin` is listed once, under its own path; `other/` once, physically.
+        assert_eq!(
+            listed(&walk).into_iter().collect::<Vec<_>>(),
+            ["models/real/w.bin", "other/o.txt"]
+        );
+        let errors: Vec<_> = walk.errors.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(errors, ["dangling", "loop-a", "loop-b", "models/real/up"]);
+        assert!(walk.errors.iter().skip(1).all(|(_, e)| e.contains("loop")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_into_the_root_from_a_linked_dir_is_listed_under_the_link() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join(".store/x")).unwrap();
+        std::fs::write(root.join(".store/x/m.bin"), "m").unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/hidden.bin"), "h").unwrap();
+        symlink(".git/hidden.bin", root.join("h.bin")).unwrap();
+        let walk = walk(&root);
+        // A link into a skipped directory is still inside the root: followed.
+        assert_eq!(
+            listed(&walk).into_iter().collect::<Vec<_>>(),
+            [".store/x/m.bin", "h.bin"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_reported_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let fifo = root.join("model.safetensors");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let socket = std::os::unix::net::UnixListener::bind(root.join("s.sock")).unwrap();
+        let walk = walk(root);
+        drop(socket);
+        assert!(walk.files.is_empty());
+        assert_eq!(walk.special_files_skipped, 2);
+        assert!(walk.errors[0].1.starts_with("a FIFO"), "{:?}", walk.errors);
+        assert!(
+            walk.errors[1].1.starts_with("a socket"),
+            "{:?}",
+            walk.errors
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn names_that_are_not_utf8_are_reported_losslessly() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"w\xff\\.bin");
+        std::fs::write(dir.path().join(name), "x").unwrap();
+        let walk = walk(dir.path());
+        assert_eq!(walk.files.len(), 1);
+        assert_eq!(walk.files[0].rel_path, "w\u{fffd}\\.bin");
+        assert!(
+            walk.errors[0].1.contains(r#""w\xff\\.bin""#),
+            "{:?}",
+            walk.errors
+        );
+    }
+
+    #[test]
+    fn deep_trees_are_cut_at_the_path_depth_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut path = dir.path().to_owned();
+        for _ in 0..PATH_DEPTH + 3 {
+            path.push("d");
+        }
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::write(path.join("deep.txt"), "x").unwrap();
+        let walk = walk(dir.path());
+        assert!(walk.files.is_empty());
+        assert_eq!(walk.errors.len(), 1);
+        assert!(walk.errors[0].1.contains("[limit: path depth]"));
+        assert_eq!(walk.errors[0].0.matches('/').count(), PATH_DEPTH);
+    }
+
+    #[test]
+    fn escape_path_is_lossless_and_printable() {
+        assert_eq!(escape_path(b"a/b c"), "a/b c");
+        assert_eq!(escape_path(b"\xff\n\\\""), r#"\xff\x0a\\\""#);
     }
 }

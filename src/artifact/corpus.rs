@@ -47,6 +47,14 @@ pub struct CorpusStats {
     /// Records that did not parse (a JSONL line that is not JSON …).
     pub malformed_records: u64,
     pub bytes: u64,
+    /// Records longer than [`RECORD_BYTES`]: counted, but their columns were not read (a limit
+    /// the `BOM001` finding names).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub oversized_records: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One record (a JSONL line, a JSON array item, a CSV header) is held in memory up to this size.
@@ -73,19 +81,19 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
                 Ok(())
             })?;
             scan.finish();
-            Ok(stats(
-                format,
-                scan.records,
-                scan.columns,
-                scan.malformed,
-                bytes,
-            ))
+            let oversized = scan.oversized;
+            let mut stats = stats(format, scan.records, scan.columns, scan.malformed, bytes);
+            stats.oversized_records = oversized;
+            Ok(stats)
         }
         CorpusFormat::Json => {
             let mut scan = JsonScan::default();
             let bytes = for_each_chunk(reader, |chunk| scan.feed(chunk))?;
+            let oversized = scan.oversized_records();
             let (records, columns, malformed) = scan.finish()?;
-            Ok(stats(format, records, columns, malformed, bytes))
+            let mut stats = stats(format, records, columns, malformed, bytes);
+            stats.oversized_records = oversized;
+            Ok(stats)
         }
         CorpusFormat::Csv | CorpusFormat::Tsv => {
             let delimiter = if format == CorpusFormat::Csv {
@@ -215,6 +223,7 @@ fn stats(
         columns: columns.names.into_iter().collect(),
         malformed_records,
         bytes,
+        oversized_records: 0,
     }
 }
 
@@ -274,6 +283,7 @@ struct JsonlScan {
     seen_line: bool,
     records: u64,
     malformed: u64,
+    oversized: u64,
     columns: Columns,
 }
 
@@ -313,7 +323,9 @@ impl JsonlScan {
         self.seen_line = true;
         if self.nonblank {
             self.records = self.records.saturating_add(1);
-            if !self.overflow {
+            if self.overflow {
+                self.oversized = self.oversized.saturating_add(1);
+            } else {
                 let mut line = self.line.as_slice();
                 if first_line {
                     line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
@@ -348,6 +360,7 @@ struct Records {
     capture: Vec<u8>,
     capturing: bool,
     overflow: bool,
+    oversized: u64,
 }
 
 impl Records {
@@ -369,6 +382,9 @@ impl Records {
     }
 
     fn end(&mut self) {
+        if self.capturing && self.overflow {
+            self.oversized = self.oversized.saturating_add(1);
+        }
         if self.capturing && !self.overflow {
             match serde_json::from_slice::<Value>(&self.capture) {
                 Ok(value) => self.columns.add_record(&value),
@@ -575,6 +591,18 @@ impl JsonScan {
     }
 
     /// Records, columns and malformed records once the input is exhausted.
+    /// Sampled records too long to read for columns (a lone top-level object's keys are read
+    /// as it streams, whatever its size).
+    fn oversized_records(&self) -> u64 {
+        if self.container_found {
+            self.elements.oversized
+        } else if self.top.count > 1 {
+            self.top.oversized
+        } else {
+            0
+        }
+    }
+
     fn finish(mut self) -> ParseResult<(u64, Columns, u64)> {
         if self.in_string {
             return Err(self.error("unexpected end of file inside a string"));

@@ -168,10 +168,15 @@ impl<R: Read + Seek> ZipContainer<R> {
             let name = entry
                 .name()
                 .map_or_else(|_| format!("entry {index}"), |n| n.into_owned());
+            let limit = if declared > ratio_allowance {
+                "zip ratio"
+            } else {
+                cap_limit
+            };
             self.suspicious_claims.push((
                 name,
                 format!(
-                    "claims {declared} bytes uncompressed from {} compressed (limits: {cap} bytes, ratio {}:1)",
+                    "claims {declared} bytes uncompressed from {} compressed (limits: {cap} bytes, ratio {}:1) [limit: {limit}]",
                     entry.compressed_size(),
                     limits::ZIP_RATIO
                 ),
@@ -307,10 +312,19 @@ pub fn scan_torch_zip<R: Read + Seek>(reader: R) -> ParseResult<TorchZipScan> {
             }
         }
     }
-    scan.errors.extend(zip.take_suspicious_claims());
+    let claims = zip.take_suspicious_claims();
     match first_error {
-        Some(err) if scan.pickles.is_empty() => Err(err),
-        _ => Ok(scan),
+        // The claims say why the entries could not be walked (a bomb), so they stay in the error.
+        Some(mut err) if scan.pickles.is_empty() => {
+            for (name, claim) in claims {
+                err.message = format!("{}; entry {name} {claim}", err.message);
+            }
+            Err(err)
+        }
+        _ => {
+            scan.errors.extend(claims);
+            Ok(scan)
+        }
     }
 }
 

@@ -320,7 +320,8 @@ pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn parse_record(file: &str, text: &str) -> Result<LicenseRecord, LicenseDbError> {
+/// Parse one record's TOML text; `file` names it in errors. Public for fuzzing.
+pub fn parse_record(file: &str, text: &str) -> Result<LicenseRecord, LicenseDbError> {
     let record: LicenseRecord = toml::from_str(text).map_err(|e| {
         let at = e
             .span()

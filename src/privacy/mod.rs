@@ -28,6 +28,9 @@ pub struct PrivacyFacts {
     pub today: Option<Date>,
     /// The PII scan of each data file, by repository-relative path.
     pub scans: BTreeMap<String, FileScan>,
+    /// Component id → the paths in `scans` that belong to it (so per-component lookups do not
+    /// walk every scan: a tree of 100,000 data files would make that quadratic).
+    pub scans_by_component: BTreeMap<String, Vec<String>>,
     /// `[[corpus]]` id → the data files its `path` covers (sorted).
     pub corpus_files: BTreeMap<String, Vec<String>>,
     /// `[[corpus]]` id → the components holding those files.
@@ -104,10 +107,7 @@ pub fn corpus_hash(files: &[(&str, Option<&str>)]) -> Option<String> {
 /// Redacted samples and first lines of one PII type across a component's files.
 pub fn type_summary(facts: &PrivacyFacts, component: &str, kind: PiiType) -> TypeSummary {
     let mut summary = TypeSummary::default();
-    for (path, scan) in &facts.scans {
-        if scan.component.as_deref() != Some(component) {
-            continue;
-        }
+    for (path, scan) in component_scans(facts, component) {
         let Ok(report) = &scan.report else { continue };
         let Some(t) = report.by_type.get(&kind) else {
             continue;
@@ -142,13 +142,23 @@ pub struct TypeSummary {
     pub samples: Vec<String>,
 }
 
+/// The scans of a component's files, in path order.
+fn component_scans<'a>(
+    facts: &'a PrivacyFacts,
+    component: &str,
+) -> impl Iterator<Item = (&'a String, &'a FileScan)> {
+    facts
+        .scans_by_component
+        .get(component)
+        .into_iter()
+        .flatten()
+        .filter_map(|path| facts.scans.get_key_value(path))
+}
+
 /// The PII types found in a component's files, with their summed counts.
 pub fn found_types(facts: &PrivacyFacts, component: &str) -> BTreeMap<PiiType, (u64, u64)> {
     let mut out: BTreeMap<PiiType, (u64, u64)> = BTreeMap::new();
-    for scan in facts.scans.values() {
-        if scan.component.as_deref() != Some(component) {
-            continue;
-        }
+    for (_, scan) in component_scans(facts, component) {
         let Ok(report) = &scan.report else { continue };
         for (kind, t) in &report.by_type {
             let entry = out.entry(*kind).or_default();

@@ -111,8 +111,19 @@ pub fn run(
         .collect();
     for (path, scan, residue) in scanned {
         facts.residue.extend(residue);
+        if let Some(component) = &scan.component {
+            facts
+                .scans_by_component
+                .entry(component.clone())
+                .or_default()
+                .push(path.clone());
+        }
         facts.scans.insert(path, scan);
     }
+    facts.scans_by_component.values_mut().for_each(|paths| {
+        paths.sort();
+        paths.dedup();
+    });
     facts.residue.sort();
 
     record_properties(inventory, manifest, &facts);

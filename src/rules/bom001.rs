@@ -124,6 +124,17 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
                 ));
             }
         }
+        Artifact::Corpus(corpus) if corpus.oversized_records > 0 => {
+            problems.push((
+                "oversized-records".to_owned(),
+                format!(
+                    "has {} record(s) longer than {} bytes: counted, but their columns were not read \
+                     [limit: record size]",
+                    corpus.oversized_records,
+                    crate::artifact::corpus::RECORD_BYTES
+                ),
+            ));
+        }
         Artifact::Npz(npz) => {
             npz.arrays
                 .iter()
