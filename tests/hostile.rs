@@ -496,3 +496,20 @@ fn files_that_change_size_during_a_scan_do_not_panic() {
     }
     assert!(parsed > 50, "only {parsed} fixture artefacts found");
 }
+
+/// A pickle stream past the per-file stream limit is not walked, and the scan says so (a
+/// loader that keeps calling `pickle.load` would reach it).
+#[test]
+fn pickle_streams_past_the_limit_are_reported() {
+    use aibom::artifact::{limits, pickle};
+    let mut bytes = b"\x80\x02N.".repeat(limits::PICKLE_STREAMS);
+    bytes.extend_from_slice(&calling_pickle("os", "system", "true"));
+    let scan = pickle::scan(std::io::Cursor::new(&bytes)).unwrap();
+    assert_eq!(scan.streams, limits::PICKLE_STREAMS);
+    let reason = scan.incomplete.expect("the limit is reported");
+    assert!(reason.contains("[limit: pickle streams]"), "{reason}");
+    // One stream fewer: everything is walked and the import is seen.
+    let walked = pickle::scan(std::io::Cursor::new(&bytes[4..])).unwrap();
+    assert!(walked.incomplete.is_none());
+    assert_eq!(walked.dangerous().count(), 1);
+}

@@ -126,6 +126,13 @@ pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
         }
         result.streams += 1;
     }
+    if result.streams >= limits::PICKLE_STREAMS && matches!(input.peek(), Ok(Some(op::PROTO))) {
+        // A further stream could hide an import from a loader that keeps calling `load`.
+        result.incomplete = Some(format!(
+            "more than {} pickle streams; the rest were not walked [limit: pickle streams]",
+            limits::PICKLE_STREAMS
+        ));
+    }
     Ok(result)
 }
 
