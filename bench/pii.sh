@@ -88,11 +88,11 @@ TIMES=$WORK/times.txt
 : >"$TIMES"
 export AIBOM_CACHE_DIR=$PWD/$WORK/cache
 
-# name, then the command; appends "name seconds max_rss_kb" to $TIMES.
+# name, then the command; appends "name seconds max_rss_kb user_s sys_s" to $TIMES.
 measure() {
     local name=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >"$WORK/out-$name.txt" 2>"$WORK/err-$name.txt" || true
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.out" "$@" >"$WORK/out-$name.txt" 2>"$WORK/err-$name.txt" || true
     echo "$name $(tail -1 "$WORK/time.out")" >>"$TIMES"
 }
 
@@ -119,10 +119,13 @@ import statistics, sys, datetime, subprocess, os
 times, size, rounds, seed, load0, load1, work, rgv = sys.argv[1:]
 size = int(size)
 rows = {}
+cpu_rows = {}
 for line in open(times):
-    name, secs, rss = line.split()
+    name, secs, rss, user, system = line.split()
     rows.setdefault(name, []).append((float(secs), int(rss)))
+    cpu_rows.setdefault(name, []).append(float(user) + float(system))
 med = {k: statistics.median(s for s, _ in v) for k, v in rows.items()}
+cpu = {k: statistics.median(v) for k, v in cpu_rows.items()}
 rss = {k: max(r for _, r in v) for k, v in rows.items()}
 mbps = {k: size / 1e6 / max(v, 1e-9) for k, v in med.items()}
 engine_out = open(os.path.join(work, "out-engine1.txt")).read().strip().splitlines()
@@ -145,8 +148,8 @@ print(f"| full detector set, 1 thread, vs `rg -c -j1` with one email regex | {me
 print(f"| engine on 2 threads vs 1 | {med['engine1']:.2f} s → {med['engine2']:.2f} s: **{speedup:.2f}×** | ≥ 1.7× | {verdict(speedup >= 1.7)} |")
 print(f"| peak RSS of the engine (1 and 2 threads) | **{peak:.1f} MB** | ≤ 100 MB | {verdict(peak <= 100)} |")
 print()
-print("| Command | Median time | MB/s | Peak RSS |")
-print("|---|---|---|---|")
+print("| Command | Median time | MB/s | Median CPU time (user + sys) | Peak RSS |")
+print("|---|---|---|---|---|")
 names = {
     "rg": "`rg -c -j1 '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}'`",
     "engine1": "`pii_scan --threads 1` (all 12 detectors)",
@@ -156,8 +159,10 @@ names = {
 }
 for k in ["rg", "engine1", "engine2", "scan1", "scan2"]:
     if k in med:
-        print(f"| {names[k]} | {med[k]:.3f} s | {mbps[k]:.0f} | {rss[k]/1024:.1f} MB |")
+        print(f"| {names[k]} | {med[k]:.3f} s | {mbps[k]:.0f} | {cpu[k]:.2f} s | {rss[k]/1024:.1f} MB |")
 print()
+print("A loaded machine shows in the CPU column: when the CPU time of the 2-thread run is well below twice its "
+      "wall time, the second thread did not get a core and the speed-up says nothing about scaling.\n")
 print(f"`rg -c` counted {rg_out} matching lines. What the engine found (real / synthetic), one thread:\n")
 print("```")
 for line in engine_out:
