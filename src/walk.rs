@@ -262,14 +262,15 @@ impl Walker {
                 self.out.symlinks_skipped += 1;
                 return;
             }
-            // The link's own path keeps relative paths readable; its files are its target's.
-            self.enter_dir(abs, rel, &name, &meta, depth);
+            // Listed under the link's path, read through the checked canonical target, so
+            // that a link swapped after this check cannot redirect a read out of the root.
+            self.enter_dir(&target, rel, &name, &meta, depth);
         } else if meta.is_file() {
             if self.files_seen.contains(&identity(&meta)) {
                 self.out.symlinks_skipped += 1;
                 return;
             }
-            self.add_file(rel.to_owned(), abs.to_owned(), &meta);
+            self.add_file(rel.to_owned(), target, &meta);
         } else {
             self.special(rel.to_owned(), &meta);
         }
@@ -398,6 +399,25 @@ pub fn sparse_reason(meta: &std::fs::Metadata) -> Option<String> {
     None
 }
 
+/// Opens a file the walk listed, for reading, refusing anything that is no longer a regular
+/// file: a file swapped for a FIFO after the walk would otherwise block the scan in `open`.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file any more (replaced during the scan); not read",
+        ));
+    }
+    Ok(file)
+}
+
 /// A single file given explicitly (outside a walk).
 pub fn stat(root: &Path, rel: &str) -> std::io::Result<FileEntry> {
     let abs = root.join(rel);
@@ -523,6 +543,12 @@ mod tests {
         assert_eq!(
             listed(&walk).into_iter().collect::<Vec<_>>(),
             [".store/x/m.bin", "h.bin"]
+        );
+        // Read through the canonical target, not through the link.
+        let linked = walk.files.iter().find(|f| f.rel_path == "h.bin").unwrap();
+        assert_eq!(
+            linked.abs_path,
+            root.canonicalize().unwrap().join(".git/hidden.bin")
         );
     }
 

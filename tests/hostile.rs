@@ -513,3 +513,26 @@ fn pickle_streams_past_the_limit_are_reported() {
     assert!(walked.incomplete.is_none());
     assert_eq!(walked.dangerous().count(), 1);
 }
+
+/// A file replaced by a FIFO between the walk and the read: opening it must not block.
+#[test]
+fn a_file_swapped_for_a_fifo_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("model.safetensors");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (done, finished) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let parsed = aibom::artifact::parsed::parse_file(
+            &path,
+            aibom::detect::ArtifactKind::Safetensors,
+            1024,
+        );
+        let _ = done.send(parsed.artifact.map(|_| ()));
+    });
+    let outcome = finished
+        .recv_timeout(Duration::from_secs(10))
+        .expect("parse_file blocked on a FIFO");
+    let err = outcome.expect_err("a FIFO is not parsed");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}

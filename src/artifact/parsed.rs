@@ -135,7 +135,7 @@ pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> Parsed {
         pointer: None,
         file: None,
     };
-    let mut file = match File::open(path) {
+    let mut file = match crate::walk::open_regular(path) {
         Ok(f) => f,
         Err(e) => return failed(e.into()),
     };
