@@ -94,7 +94,17 @@ fn every_fuzz_target_is_declared_in_the_fuzz_manifest() {
     let manifest =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/Cargo.toml"))
             .unwrap();
+    let run_sh =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/run.sh")).unwrap();
+    let listed = run_sh
+        .lines()
+        .find(|l| l.starts_with("all_targets=("))
+        .expect("fuzz/run.sh lists all_targets");
     for (name, _) in targets::TARGETS {
+        assert!(
+            listed.split(['(', ')', ' ']).any(|t| t == *name),
+            "fuzz/run.sh all_targets does not list {name}"
+        );
         assert!(
             manifest.contains(&format!("name = \"{name}\"")),
             "fuzz/Cargo.toml has no [[bin]] for {name}"
