@@ -519,7 +519,13 @@ fn pickle_streams_past_the_limit_are_reported() {
 fn a_file_swapped_for_a_fifo_is_refused_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("model.safetensors");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let (done, finished) = std::sync::mpsc::channel();
     let path = fifo.clone();
     std::thread::spawn(move || {
