@@ -109,7 +109,7 @@ pub fn validate(
                 "already declared above",
             ));
         }
-        let (paths, matcher) = globs(raw, err)?;
+        let (paths, matcher, names) = globs(raw, err)?;
         let sha256 = raw
             .sha256
             .as_ref()
@@ -174,6 +174,7 @@ pub fn validate(
             span: span_of(raw.id.span()),
             paths,
             matcher,
+            names,
             sha256,
             derived_from: raw
                 .derived_from
@@ -301,7 +302,7 @@ fn non_empty_id(
 fn globs(
     raw: &RawCorpus,
     err: ErrFn<'_>,
-) -> Result<(Vec<String>, globset::GlobSet), Box<ConfigError>> {
+) -> Result<(Vec<String>, globset::GlobSet, globset::GlobSet), Box<ConfigError>> {
     let mut written = Vec::new();
     if let Some(path) = &raw.path {
         let bad = || {
@@ -322,6 +323,7 @@ fn globs(
         }
     }
     let mut builder = GlobSetBuilder::new();
+    let mut names = GlobSetBuilder::new();
     let mut paths = Vec::new();
     for pattern in written {
         let trimmed = pattern
@@ -343,7 +345,7 @@ fn globs(
         } else {
             vec![trimmed.clone(), format!("{trimmed}/**")]
         };
-        for variant in variants {
+        for (i, variant) in variants.into_iter().enumerate() {
             let glob = GlobBuilder::new(&variant)
                 .literal_separator(true)
                 .build()
@@ -354,6 +356,9 @@ fn globs(
                         "this glob",
                     )
                 })?;
+            if i == 0 {
+                names.add(glob.clone());
+            }
             builder.add(glob);
         }
         paths.push(trimmed);
@@ -361,7 +366,10 @@ fn globs(
     let set = builder
         .build()
         .map_err(|e| err(format!("invalid corpus path globs: {e}"), 0..0, ""))?;
-    Ok((paths, set))
+    let names = names
+        .build()
+        .map_err(|e| err(format!("invalid corpus path globs: {e}"), 0..0, ""))?;
+    Ok((paths, set, names))
 }
 
 fn hash(s: &Spanned<String>, err: ErrFn<'_>) -> Result<String, Box<ConfigError>> {
@@ -436,6 +444,8 @@ erasure_strategy = "unlearning:gradient-ascent"
         assert!(c.covers("data/support/a.jsonl"));
         assert!(!c.covers("data/support/sub/a.jsonl"));
         assert!(c.covers("data/extra/deep/b.csv"));
+        assert!(m.declared_data_kind("data/support/a.jsonl").is_some());
+        assert!(m.declared_data_kind("data/extra/photo.png").is_none());
         assert_eq!(c.pii_types.len(), 2);
         assert_eq!(
             c.retention_until.map(|d| d.to_string()).as_deref(),

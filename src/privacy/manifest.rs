@@ -42,11 +42,12 @@ impl Manifest {
         self.corpora.iter().filter(move |c| c.covers(path))
     }
 
-    /// The kind a file that no detector recognises has when a `[[corpus]]` covers it: data,
-    /// scanned for personal data like any corpus file.
+    /// The kind a file that no detector recognises has when a `[[corpus]]` `path` names it (the
+    /// exact file or a pattern matching it — not merely a directory it sits in, which may hold
+    /// images and other binaries): data, scanned for personal data like any corpus file.
     pub fn declared_data_kind(&self, path: &str) -> Option<crate::detect::ArtifactKind> {
         use crate::artifact::corpus::CorpusFormat;
-        if self.is_erasure_log(path) || self.corpora_covering(path).next().is_none() {
+        if self.is_erasure_log(path) || !self.corpora.iter().any(|c| c.names.is_match(path)) {
             return None;
         }
         let format = if path.ends_with(".json") {
@@ -119,6 +120,8 @@ pub struct CorpusDecl {
     /// The `path` globs as written.
     pub paths: Vec<String>,
     pub matcher: GlobSet,
+    /// The globs as written, without the `<dir>/**` a plain directory path also covers.
+    pub names: GlobSet,
     /// A pinned hash of the corpus (see `privacy::corpus_hash`).
     pub sha256: Option<Declared<String>>,
     pub derived_from: Vec<Declared<String>>,
