@@ -542,3 +542,20 @@ fn a_file_swapped_for_a_fifo_is_refused_without_blocking() {
     let err = outcome.expect_err("a FIFO is not parsed");
     assert!(err.to_string().contains("not a regular file"), "{err}");
 }
+
+/// A 1 GB JSON Lines record with no newline is streamed: counted, reported as oversized, never
+/// held (the scanner's buffer is fixed; the process would need a gigabyte otherwise).
+#[test]
+fn a_one_gigabyte_line_is_streamed() {
+    use aibom::artifact::corpus::{CorpusFormat, scan_text};
+    use std::io::Read;
+    let line =
+        std::io::Cursor::new(b"{\"text\": \"".to_vec()).chain(std::io::repeat(b'a').take(1 << 30));
+    let before = peak_rss_of("self").unwrap_or(0);
+    let stats = scan_text(line, CorpusFormat::Jsonl).unwrap();
+    assert_eq!(stats.records, 1);
+    assert_eq!(stats.oversized_records, 1);
+    assert_eq!(stats.bytes, (1 << 30) + 10);
+    let grown = peak_rss_of("self").unwrap_or(0).saturating_sub(before);
+    assert!(grown < 256 * 1024 * 1024, "peak RSS grew by {grown} bytes");
+}
