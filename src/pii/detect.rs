@@ -1,7 +1,7 @@
 //! The detectors over one text segment (a JSON string value, or a block of text lines).
 //!
-//! Speed comes from anchors, not from regexes: `memchr` finds every `@` for emails, and one
-//! digit finder (eight bytes at a time) stops only where a digit is. From each digit the run of
+//! Speed comes from anchors, not from regexes: one vector-wide search (`find`) stops only
+//! where a digit or an `@` (an email's anchor) is. From each digit the run of
 //! digit groups around it is read once, its shape (group lengths, separators, neighbours)
 //! decides which validators to try, and only then are hotwords looked up in a short window
 //! before it. Nothing here allocates except for a match's normalised value.
@@ -9,6 +9,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::PiiType;
+use super::find;
 use super::phone::{self, Written};
 use super::synthetic;
 use super::validate;
@@ -77,7 +78,7 @@ const FILE_TLDS: &[&[u8]] = &[
 pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMut(Found)) {
     let to = to.min(seg.len());
     let mut i = from;
-    while let Some(p) = find_trigger(seg, i, to) {
+    while let Some(p) = find::next_trigger(seg, i, to) {
         i = if seg[p] == b'@' {
             email(seg, p, out);
             p + 1
@@ -85,28 +86,6 @@ pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMu
             digit_token(seg, p, key, out).max(p + 1)
         };
     }
-}
-
-/// The next digit or `@` at or after `i`, eight bytes at a time. In each word the lowest
-/// flagged byte is exact (borrows only run towards higher bytes).
-#[inline]
-fn find_trigger(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    const ATS: u64 = 0x4040_4040_4040_4040;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TEN: u64 = 0x0A0A_0A0A_0A0A_0A0A;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    while i + 8 <= end {
-        let x = u64::from_le_bytes(h[i..i + 8].try_into().unwrap_or([0; 8]));
-        let y = x ^ ZEROS;
-        let z = x ^ ATS;
-        let t = (y.wrapping_sub(TEN) & !y | z.wrapping_sub(ONES) & !z) & HIGH;
-        if t != 0 {
-            return Some(i + (t.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    (i..end).find(|&j| h[j].is_ascii_digit() || h[j] == b'@')
 }
 
 fn at(seg: &[u8], i: usize) -> u8 {

@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub mod detect;
+mod find;
 mod parquet;
 pub mod phone;
 pub mod redact;
@@ -249,11 +250,10 @@ pub fn scan_bytes(
     }
     let mut hits = Vec::new();
     let mut scratch = Vec::new();
-    stream::scan_block(bytes, format, &mut scratch, &mut hits);
+    let newlines = stream::scan_block(bytes, format, &mut scratch, &mut hits);
     for h in &hits {
         collector.hit(h, h.line + 1, visit);
     }
-    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
     let partial = !bytes.is_empty() && bytes.last() != Some(&b'\n');
     FileReport {
         by_type: collector.finish(),

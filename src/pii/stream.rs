@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use super::CorpusFormat;
 use super::PiiType;
 use super::detect::{self, Found, LOOK_AHEAD, LOOK_BEHIND};
+use super::find;
 
 /// Bytes read at a time.
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -59,7 +60,13 @@ impl Lines {
 }
 
 /// Scans a block of complete lines held in memory; `hits` get lines relative to the block.
-pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) {
+/// Returns the number of line ends in the block (counted on the way for JSON).
+pub fn scan_block(
+    block: &[u8],
+    format: CorpusFormat,
+    scratch: &mut Vec<u8>,
+    hits: &mut Vec<Hit>,
+) -> u64 {
     let mut lines = Lines { pos: 0, line: 0 };
     if !json_like(format) {
         // Emails and digit tokens are found in two passes: put them back in text order.
@@ -70,12 +77,37 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
             let line = lines.at(block, f.anchor);
             hits.push(hit(f, line));
         }
-        return;
+        return memchr_iter(b'\n', block).count() as u64;
     }
     let mut i = 0;
-    let mut key: &[u8] = b"";
-    while let Some(q) = memchr(b'"', &block[i..]) {
-        let s = i + q + 1;
+    // The previous string (raw start and end): the key of the next one when followed by `:`.
+    let mut last: Option<(usize, usize)> = None;
+    let mut newlines = 0u64;
+    while let Some(q) = find::next_quote_or_line_end(block, i) {
+        if block[q] == b'\n' {
+            newlines += 1;
+            i = q + 1;
+            continue;
+        }
+        let s = q + 1;
+        // Most strings hold no digit, `@` or escape: find their end and move on.
+        let plain_end = match find::next_string_event(block, s) {
+            None => break,
+            Some(e) if matches!(block[e], b'"' | b'\n') => Some(e),
+            Some(_) => None,
+        };
+        if let Some(end) = plain_end {
+            last = Some((s, end));
+            i = if block[end] == b'\n' { end } else { end + 1 };
+            if i >= block.len() {
+                break;
+            }
+            continue;
+        }
+        let key = match last {
+            Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => &block[ps..pe],
+            _ => b"",
+        };
         let mut j = s;
         let mut escaped = false;
         let end = loop {
@@ -94,11 +126,9 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
             }
         };
         let raw = &block[s..end.min(block.len())];
-        let mut after = end + 1;
-        while after < block.len() && matches!(block[after], b' ' | b'\t' | b'\r') {
-            after += 1;
-        }
-        let is_key = block.get(after) == Some(&b':');
+        // Line ends inside the string are escaped ones (a raw one ends it and is counted next).
+        newlines += memchr_iter(b'\n', raw).count() as u64;
+        let is_key = followed_by_colon(block, end);
         let seg: &[u8] = if escaped {
             unescape(raw, scratch);
             scratch
@@ -115,7 +145,7 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
                 hits.push(hit(f, line));
             },
         );
-        key = if is_key && raw.len() <= 64 { raw } else { b"" };
+        last = Some((s, s + raw.len()));
         i = if block.get(end) == Some(&b'\n') {
             end
         } else {
@@ -125,6 +155,16 @@ pub fn scan_block(block: &[u8], format: CorpusFormat, scratch: &mut Vec<u8>, hit
             break;
         }
     }
+    newlines
+}
+
+/// Whether the string that ends at `end` is a key: `:` follows after blanks.
+fn followed_by_colon(block: &[u8], end: usize) -> bool {
+    let mut after = end + 1;
+    while after < block.len() && matches!(block[after], b' ' | b'\t' | b'\r') {
+        after += 1;
+    }
+    block.get(after) == Some(&b':')
 }
 
 fn hit(f: Found, line: u64) -> Hit {
@@ -391,12 +431,12 @@ pub fn scan_region(
         if cut > 0 {
             let block = &buf[..cut];
             block_hits.clear();
-            scan_block(block, format, &mut scratch, &mut block_hits);
+            let newlines = scan_block(block, format, &mut scratch, &mut block_hits);
             for mut h in block_hits.drain(..) {
                 h.line += out.newlines;
                 out.hits.push(h);
             }
-            out.newlines += memchr_iter(b'\n', block).count() as u64;
+            out.newlines += newlines;
             out.bytes += cut as u64;
             buf.copy_within(cut..filled, 0);
             filled -= cut;

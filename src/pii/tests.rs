@@ -305,3 +305,111 @@ fn parquet_string_columns_row_group_by_row_group() {
         ]
     );
 }
+
+/// The JSON scan as it was before the vector fast path (every string read with `memchr3`,
+/// its key tracked eagerly): the oracle the fast path must agree with.
+fn reference_json_scan(block: &[u8]) -> Vec<(PiiType, String, usize, bool)> {
+    let mut out = Vec::new();
+    let mut scratch = Vec::new();
+    let mut i = 0;
+    let mut key: &[u8] = b"";
+    while let Some(q) = memchr::memchr(b'"', &block[i..]) {
+        let s = i + q + 1;
+        let mut j = s;
+        let mut escaped = false;
+        let end = loop {
+            match memchr::memchr3(b'"', b'\\', b'\n', &block[j..]) {
+                None => break block.len(),
+                Some(k) if block[j + k] == b'\\' => {
+                    escaped = true;
+                    j += k + 2;
+                    if j >= block.len() {
+                        break block.len();
+                    }
+                }
+                Some(k) => break j + k,
+            }
+        };
+        let raw = &block[s..end.min(block.len())];
+        let mut after = end + 1;
+        while after < block.len() && matches!(block[after], b' ' | b'\t' | b'\r') {
+            after += 1;
+        }
+        let is_key = block.get(after) == Some(&b':');
+        let seg: &[u8] = if escaped {
+            stream::unescape(raw, &mut scratch);
+            &scratch
+        } else {
+            raw
+        };
+        let line = memchr::memchr_iter(b'\n', &block[..s]).count();
+        detect::detect(
+            seg,
+            0,
+            seg.len(),
+            if is_key { b"" } else { key },
+            &mut |f| out.push((f.kind, f.normalized, line, f.synthetic)),
+        );
+        key = if is_key && raw.len() <= 64 { raw } else { b"" };
+        i = if block.get(end) == Some(&b'\n') {
+            end
+        } else {
+            end + 1
+        };
+        if i >= block.len() {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn json_fast_path_agrees_with_the_reference_scan() {
+    let pieces: &[&[u8]] = &[
+        br#"{"messages": [{"role": "user", "content": "#,
+        br#""call me on 020 7946 0123 or jane@acme-mail.com""#,
+        br#""plain words only, nothing to see here at all, none""#,
+        br#""phone": "+44 7911 123456", "#,
+        br#""ssn" : "536-22-1234""#,
+        br#""tax":"86095742719""#,
+        br#""esc \"q\" \\ \u0040 bob\u0040acme-mail.com \
+""#,
+        br#""embedding": [0.0123, -4556737586899855, 2125550142], "#,
+        br#""id": "41bac2c1-95cb-4c3a-9127-f981cb6249f4", "v": "81.2.69.160""#,
+        br#""unterminated 4556 7375 8689 9855"#,
+        b"\n",
+        b"\n",
+        b"}]}",
+        b"\"",
+        b"\\",
+        b" : ",
+        b"NHS number 943 476 5919",
+        br#"{"nhs": "9434765919"}"#,
+    ];
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut total = 0;
+    for round in 0..300 {
+        let mut block = Vec::new();
+        for _ in 0..(round % 40) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            block.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
+        }
+        let mut hits = Vec::new();
+        let newlines = stream::scan_block(&block, CorpusFormat::Jsonl, &mut Vec::new(), &mut hits);
+        let fast: Vec<_> = hits
+            .into_iter()
+            .map(|h| (h.kind, h.normalized, h.line as usize, h.synthetic))
+            .collect();
+        let text = String::from_utf8_lossy(&block);
+        total += fast.len();
+        assert_eq!(fast, reference_json_scan(&block), "{text}");
+        assert_eq!(
+            newlines,
+            memchr::memchr_iter(b'\n', &block).count() as u64,
+            "{text}"
+        );
+    }
+    assert!(total > 500, "the random blocks must hold matches: {total}");
+}
