@@ -109,7 +109,7 @@ fn hotword(seg: &[u8], start: usize, key: &[u8], words: &[&[u8]]) -> bool {
         .iter()
         .rposition(u8::is_ascii_digit)
         .map_or(window, |d| &window[d + 1..]);
-    contains_word(tail, words) || contains_word(key, words)
+    contains_word(key, words) || contains_word(tail, words)
 }
 
 fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
@@ -128,23 +128,9 @@ fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
     false
 }
 
-/// Bytes that continue a word (or a path, version or hash) skipped as a whole.
-static WORDISH: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/');
-        c += 1;
-    }
-    t
-};
-
-fn skip_word(seg: &[u8], mut j: usize) -> usize {
-    while j < seg.len() && WORDISH[usize::from(seg[j])] {
-        j += 1;
-    }
-    j
+/// Skips a word (or a path, version or hash) as a whole.
+fn skip_word(seg: &[u8], j: usize) -> usize {
+    find::skip_wordish(seg, j)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,12 +411,14 @@ fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> 
     // phone followed by a card); when none is, the whole run is skipped, so the tail of a
     // number that failed its checksum is not read as a number of its own.
     for k in (1..=full.ng).rev() {
+        let prefix;
         let run = if k == full.ng {
-            full.clone()
+            &full
         } else {
-            full.prefix(k)
+            prefix = full.prefix(k);
+            &prefix
         };
-        if let Some(end) = dispatch(seg, p, prev, &run, key, out) {
+        if let Some(end) = dispatch(seg, p, prev, run, key, out) {
             return end;
         }
     }

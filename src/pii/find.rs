@@ -1,68 +1,75 @@
-//! The two byte-class searches the engine's inner loops spend their time in: the next digit or
-//! `@` (where a detector may start) and, inside a JSON string, the next byte that either ends
-//! the plain scan of that string (`"`, `\`, a line end) or needs the detectors (a digit, `@`).
+//! The byte-class searches the engine's inner loops spend their time in: the next digit or `@`
+//! (where a detector may start), the end of a word, path, version or hash that the detectors
+//! skip whole, and 64-byte masks of the bytes a JSON scan stops at (`"`, `\`, line ends,
+//! digits and `@`).
 //!
-//! On x86_64 they run on SSE2 (part of the baseline instruction set, so nothing is detected at
-//! run time), 32 bytes a step; elsewhere, and for the last bytes, a 256-entry table does the
-//! same byte by byte. Both give the same answer for every input (tested on random bytes).
+//! On x86_64 the searches run on SSE2 (part of the baseline instruction set, nothing detected
+//! at run time) and the JSON masks on AVX2 when the processor has it; elsewhere, and for the
+//! last bytes, byte-by-byte code does the same. Every vector path gives the same answer as the
+//! byte-by-byte one (tested on random bytes).
 
-const TRIGGER: u8 = 1;
-const STRING_END: u8 = 2;
+/// A digit or `@`.
+fn is_trigger(b: u8) -> bool {
+    b.is_ascii_digit() || b == b'@'
+}
 
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        if b.is_ascii_digit() || b == b'@' {
-            t[c] = TRIGGER;
-        } else if matches!(b, b'"' | b'\\' | b'\n') {
-            t[c] = STRING_END;
-        }
-        c += 1;
-    }
-    t
-};
+/// Bytes that continue a word (or a path, version or hash): ASCII letters and digits and
+/// `_ - . : /`.
+fn is_wordish(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/')
+}
 
 /// The first digit or `@` in `h[i..end]`.
 #[inline]
 pub fn next_trigger(h: &[u8], i: usize, end: usize) -> Option<usize> {
     let end = end.min(h.len());
     #[cfg(target_arch = "x86_64")]
-    return sse2::find::<false>(h, i, end);
+    return sse2::next_trigger(h, i, end);
     #[cfg(not(target_arch = "x86_64"))]
-    return portable(h, i, end, TRIGGER);
+    return (i..end).find(|&j| is_trigger(h[j]));
 }
 
-/// The first `"`, `\`, line end, digit or `@` in `h[i..]`.
+/// The first byte at or after `i` that does not continue a word (`h.len()` if none).
 #[inline]
-pub fn next_string_event(h: &[u8], i: usize) -> Option<usize> {
+pub fn skip_wordish(h: &[u8], i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
-    return sse2::find::<true>(h, i, h.len());
+    return sse2::skip_wordish(h, i);
     #[cfg(not(target_arch = "x86_64"))]
-    return portable(h, i, h.len(), TRIGGER | STRING_END);
+    return skip_wordish_portable(h, i);
 }
 
-/// The first `"` or line end in `h[i..]`: the next JSON string or record. The gap between two
-/// strings is usually a few bytes (`": "`), so the first 32 bytes are checked inline before
-/// `memchr2` takes over (arrays of numbers run for hundreds of bytes).
-#[inline]
-pub fn next_quote_or_line_end(h: &[u8], i: usize) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    if i + 32 <= h.len() {
-        if let Some(k) = sse2::quote_or_line_end_32(h, i) {
-            return Some(k);
-        }
-        return memchr::memchr2(b'"', b'\n', &h[i + 32..]).map(|k| i + 32 + k);
+fn skip_wordish_portable(h: &[u8], mut i: usize) -> usize {
+    while i < h.len() && is_wordish(h[i]) {
+        i += 1;
     }
-    memchr::memchr2(b'"', b'\n', h.get(i..)?).map(|k| i + k)
+    i
 }
 
-/// The byte-by-byte search: the fallback, the tail of the vector search, and the reference
-/// the tests compare against.
-#[inline]
-fn portable(h: &[u8], i: usize, end: usize, classes: u8) -> Option<usize> {
-    (i..end).find(|&j| CLASS[usize::from(h[j])] & classes != 0)
+/// Where the bytes a JSON scan stops at are in 64 bytes: bit `k` stands for byte `k`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Masks {
+    pub quote: u64,
+    pub line_end: u64,
+    pub backslash: u64,
+    /// Digits and `@`.
+    pub trigger: u64,
+}
+
+/// The byte-by-byte classifier: the fallback and the reference for the vector ones.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
+pub fn classify_portable(chunk: &[u8; 64]) -> Masks {
+    let mut m = Masks::default();
+    for (k, &b) in chunk.iter().enumerate() {
+        let bit = 1u64 << k;
+        match b {
+            b'"' => m.quote |= bit,
+            b'\n' => m.line_end |= bit,
+            b'\\' => m.backslash |= bit,
+            b'0'..=b'9' | b'@' => m.trigger |= bit,
+            _ => {}
+        }
+    }
+    m
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -72,26 +79,14 @@ mod sse2 {
         _mm_or_si128, _mm_set1_epi8,
     };
 
-    use super::{STRING_END, TRIGGER, portable};
+    use super::{is_trigger, skip_wordish_portable};
 
-    /// 0xFF where the byte is an ASCII digit: `'0'..='9'` shifted to the lowest ten signed
-    /// byte values.
+    /// 0xFF where a byte lies in `lo..=hi`: the range is shifted to the lowest signed values.
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn digits(v: __m128i) -> __m128i {
-        _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118))
-    }
-
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    fn mask<const STRING: bool>(v: __m128i) -> u32 {
-        let mut m = _mm_or_si128(digits(v), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'@' as i8)));
-        if STRING {
-            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)));
-            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)));
-            m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)));
-        }
-        _mm_movemask_epi8(m) as u32
+    fn in_range(v: __m128i, lo: u8, hi: u8) -> __m128i {
+        let shifted = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+        _mm_cmplt_epi8(shifted, _mm_set1_epi8((0x80u8 + (hi - lo) + 1) as i8))
     }
 
     #[inline]
@@ -102,60 +97,128 @@ mod sse2 {
         unsafe { _mm_loadu_si128(chunk.as_ptr().cast()) }
     }
 
-    /// The first `"` or line end in `h[i..i + 32]`.
     #[inline]
-    pub fn quote_or_line_end_32(h: &[u8], i: usize) -> Option<usize> {
+    #[target_feature(enable = "sse2")]
+    fn triggers(v: __m128i) -> u32 {
+        let at = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'@' as i8));
+        _mm_movemask_epi8(_mm_or_si128(in_range(v, b'0', b'9'), at)) as u32
+    }
+
+    #[inline]
+    pub fn next_trigger(h: &[u8], i: usize, end: usize) -> Option<usize> {
         // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
-        unsafe { quote_or_line_end_32_sse2(h, i) }
+        unsafe { next_trigger_sse2(h, i, end) }
     }
 
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn quote_or_line_end_32_sse2(h: &[u8], i: usize) -> Option<usize> {
-        let m = |v: __m128i| {
-            let q = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            _mm_movemask_epi8(_mm_or_si128(
-                q,
-                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-            )) as u32
-        };
-        let bits = m(load(h, i)) | (m(load(h, i + 16)) << 16);
-        (bits != 0).then(|| i + bits.trailing_zeros() as usize)
-    }
-
-    #[inline]
-    pub fn find<const STRING: bool>(h: &[u8], i: usize, end: usize) -> Option<usize> {
-        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
-        unsafe { find_sse2::<STRING>(h, i, end) }
-    }
-
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    fn find_sse2<const STRING: bool>(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
+    fn next_trigger_sse2(h: &[u8], mut i: usize, end: usize) -> Option<usize> {
         while i + 32 <= end {
-            let bits = mask::<STRING>(load(h, i)) | (mask::<STRING>(load(h, i + 16)) << 16);
+            let bits = triggers(load(h, i)) | (triggers(load(h, i + 16)) << 16);
             if bits != 0 {
                 return Some(i + bits.trailing_zeros() as usize);
             }
             i += 32;
         }
         if i + 16 <= end {
-            let bits = mask::<STRING>(load(h, i));
+            let bits = triggers(load(h, i));
             if bits != 0 {
                 return Some(i + bits.trailing_zeros() as usize);
             }
             i += 16;
         }
-        portable(
-            h,
-            i,
-            end,
-            if STRING {
-                TRIGGER | STRING_END
-            } else {
-                TRIGGER
-            },
-        )
+        (i..end).find(|&j| is_trigger(h[j]))
+    }
+
+    #[inline]
+    pub fn skip_wordish(h: &[u8], i: usize) -> usize {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
+        unsafe { skip_wordish_sse2(h, i) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn skip_wordish_sse2(h: &[u8], mut i: usize) -> usize {
+        while i + 16 <= h.len() {
+            let v = load(h, i);
+            // `- . / 0-9 :` are one range; letters are one range once lower-cased.
+            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let word = _mm_or_si128(
+                _mm_or_si128(in_range(v, b'-', b':'), in_range(lower, b'a', b'z')),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8)),
+            );
+            let stop = !(_mm_movemask_epi8(word) as u32) & 0xFFFF;
+            if stop != 0 {
+                return i + stop.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        skip_wordish_portable(h, i)
+    }
+}
+
+/// 64-byte classifiers for x86_64. They are `#[inline(always)]` so that they compile into the
+/// caller with the caller's instruction set; callers must have checked that it is available.
+#[cfg(target_arch = "x86_64")]
+pub mod x86 {
+    use std::arch::x86_64::{
+        __m128i, __m256i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm256_add_epi8, _mm256_cmpeq_epi8,
+        _mm256_cmpgt_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+
+    use super::Masks;
+
+    /// # Safety
+    /// The CPU must support SSE2 (every x86_64 processor does).
+    #[inline(always)]
+    pub unsafe fn classify_sse2(chunk: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for part in 0..4 {
+            // SAFETY: 16 bytes at `16 * part` lie inside the 64-byte chunk; SSE2 is present.
+            unsafe {
+                let v: __m128i = _mm_loadu_si128(chunk.as_ptr().add(16 * part).cast());
+                let eq = |b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)));
+                let digits =
+                    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118));
+                let at = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'@' as i8));
+                let shift = 16 * part;
+                m.quote |= u64::from(eq(b'"') as u16) << shift;
+                m.line_end |= u64::from(eq(b'\n') as u16) << shift;
+                m.backslash |= u64::from(eq(b'\\') as u16) << shift;
+                m.trigger |= u64::from(_mm_movemask_epi8(_mm_or_si128(digits, at)) as u16) << shift;
+            }
+        }
+        m
+    }
+
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline(always)]
+    pub unsafe fn classify_avx2(chunk: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for half in 0..2 {
+            // SAFETY: 32 bytes at `32 * half` lie inside the 64-byte chunk; the caller checked
+            // for AVX2.
+            unsafe {
+                let v: __m256i = _mm256_loadu_si256(chunk.as_ptr().add(32 * half).cast());
+                let eq =
+                    |b: u8| _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8)));
+                let digits = _mm256_cmpgt_epi8(
+                    _mm256_set1_epi8(-118),
+                    _mm256_add_epi8(v, _mm256_set1_epi8(0x50)),
+                );
+                let at = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'@' as i8));
+                let shift = 32 * half;
+                m.quote |= u64::from(eq(b'"') as u32) << shift;
+                m.line_end |= u64::from(eq(b'\n') as u32) << shift;
+                m.backslash |= u64::from(eq(b'\\') as u32) << shift;
+                m.trigger |=
+                    u64::from(_mm256_movemask_epi8(_mm256_or_si256(digits, at)) as u32) << shift;
+            }
+        }
+        m
     }
 }
 
@@ -179,12 +242,13 @@ mod tests {
     #[test]
     fn vector_and_portable_searches_agree_on_random_input() {
         let all: Vec<u8> = (0..=255).collect();
-        let sparse = b"abcdefghijklmnopqrstuvwxyz ABCXYZ,.:;-_/{}[]~\x7f\x80\xff\"\\\n09@/:";
+        let sparse =
+            b"abcdefghijklmnopqrstuvwxyz ABCXYZ,.:;-_/{}[]~\x7f\x80\xff\"\\\n09@/:`^\xc1\xe1";
         for seed in 1..400u64 {
             let len = (seed as usize * 37) % 300;
             let alphabet: &[u8] = if seed % 3 == 0 { &all } else { sparse };
-            // Rare event bytes: mostly letters, so matches sit at every offset in a vector.
-            let mut h = bytes(seed, len, b"abcdefghijklmnopqrstuvwxyz ");
+            // Rare event bytes in words, so matches sit at every offset in a vector.
+            let mut h = bytes(seed, len, b"abcdefghijklmnopqrstuvwxyzAZ09_-.:/");
             for (k, b) in bytes(seed * 7919, len / 8 + 1, alphabet)
                 .into_iter()
                 .enumerate()
@@ -199,15 +263,49 @@ mod tests {
                     let end = end.min(len).max(i);
                     assert_eq!(
                         next_trigger(&h, i, end),
-                        portable(&h, i, end, TRIGGER),
+                        (i..end).find(|&j| is_trigger(h[j])),
                         "trigger seed {seed} i {i} end {end}"
                     );
                 }
                 assert_eq!(
-                    next_string_event(&h, i),
-                    portable(&h, i, h.len(), TRIGGER | STRING_END),
-                    "string seed {seed} i {i}"
+                    skip_wordish(&h, i),
+                    skip_wordish_portable(&h, i),
+                    "word seed {seed} i {i}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn vector_and_portable_classifiers_agree_on_random_input() {
+        let all: Vec<u8> = (0..=255).collect();
+        for seed in 1..2000u64 {
+            let alphabet: &[u8] = if seed % 2 == 0 {
+                &all
+            } else {
+                b"ab \"\\\n09@/:\x7f\x80\xff"
+            };
+            let chunk: [u8; 64] = bytes(seed, 64, alphabet).try_into().unwrap();
+            let want = classify_portable(&chunk);
+            assert_eq!(
+                want.quote.count_ones() as usize,
+                chunk.iter().filter(|&&b| b == b'"').count()
+            );
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: SSE2 is part of x86_64; AVX2 is checked.
+                assert_eq!(
+                    unsafe { x86::classify_sse2(&chunk) },
+                    want,
+                    "sse2 seed {seed}"
+                );
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    assert_eq!(
+                        unsafe { x86::classify_avx2(&chunk) },
+                        want,
+                        "avx2 seed {seed}"
+                    );
+                }
             }
         }
     }
@@ -220,19 +318,5 @@ mod tests {
         let mut long = vec![b'x'; 100];
         long[70] = b'@';
         assert_eq!(next_trigger(&long, 3, 100), Some(70));
-        long[40] = b'"';
-        assert_eq!(next_string_event(&long, 3), Some(40));
-        assert_eq!(next_string_event(b"ab\\c", 0), Some(2));
-        assert_eq!(next_string_event(b"ab\nc", 0), Some(2));
-        assert_eq!(next_string_event(b"", 0), None);
-        for at in [0, 5, 31, 32, 33, 90] {
-            let mut h = vec![b'1'; 100];
-            assert_eq!(next_quote_or_line_end(&h, 0), None);
-            h[at] = if at % 2 == 0 { b'"' } else { b'\n' };
-            assert_eq!(next_quote_or_line_end(&h, 0), Some(at));
-            assert_eq!(next_quote_or_line_end(&h, at + 1), None);
-            assert_eq!(next_quote_or_line_end(&h[..at + 1], 0), Some(at));
-        }
-        assert_eq!(next_quote_or_line_end(b"ab", 3), None);
     }
 }

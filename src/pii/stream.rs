@@ -79,83 +79,154 @@ pub fn scan_block(
         }
         return memchr_iter(b'\n', block).count() as u64;
     }
-    let mut i = 0;
+    json_scan(block, scratch, hits)
+}
+
+/// The JSON scan, compiled for the best instruction set the processor has.
+fn json_scan(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 was detected just above.
+            return unsafe { json_scan_avx2(block, scratch, hits) };
+        }
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        json_scan_with(block, scratch, hits, |c| unsafe {
+            find::x86::classify_sse2(c)
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    json_scan_with(block, scratch, hits, find::classify_portable)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn json_scan_avx2(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
+    // SAFETY: this function only runs where AVX2 is present.
+    json_scan_with(block, scratch, hits, |c| unsafe {
+        find::x86::classify_avx2(c)
+    })
+}
+
+/// Walks the block 64 bytes at a time with masks of its quotes, line ends, backslashes and
+/// triggers, following whether it is inside a string. A string that reaches its end with no
+/// trigger or backslash costs a few bit operations; one that holds any is handed whole to
+/// [`scan_string`]. Returns the number of line ends in the block.
+#[inline(always)]
+fn json_scan_with(
+    block: &[u8],
+    scratch: &mut Vec<u8>,
+    hits: &mut Vec<Hit>,
+    classify: impl Fn(&[u8; 64]) -> find::Masks,
+) -> u64 {
+    let mut newlines = 0u64;
     // The previous string (raw start and end): the key of the next one when followed by `:`.
     let mut last: Option<(usize, usize)> = None;
-    let mut newlines = 0u64;
-    while let Some(q) = find::next_quote_or_line_end(block, i) {
-        if block[q] == b'\n' {
-            newlines += 1;
-            i = q + 1;
-            continue;
-        }
-        let s = q + 1;
-        // Most strings hold no digit, `@` or escape: find their end and move on.
-        let plain_end = match find::next_string_event(block, s) {
-            None => break,
-            Some(e) if matches!(block[e], b'"' | b'\n') => Some(e),
-            Some(_) => None,
+    // The raw start of the string being read, if any.
+    let mut string: Option<usize> = None;
+    let mut pos = 0;
+    let mut padded = [b' '; 64];
+    'chunks: while pos < block.len() {
+        let chunk: &[u8; 64] = match block.get(pos..pos + 64) {
+            Some(c) => c.try_into().unwrap_or(&padded),
+            None => {
+                padded = [b' '; 64];
+                padded[..block.len() - pos].copy_from_slice(&block[pos..]);
+                &padded
+            }
         };
-        if let Some(end) = plain_end {
-            last = Some((s, end));
-            i = if block[end] == b'\n' { end } else { end + 1 };
-            if i >= block.len() {
+        let m = classify(chunk);
+        let outside = m.quote | m.line_end;
+        let inside = outside | m.backslash | m.trigger;
+        let mut live = !0u64;
+        loop {
+            let events = live & if string.is_some() { inside } else { outside };
+            if events == 0 {
                 break;
             }
-            continue;
-        }
-        let key = match last {
-            Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => &block[ps..pe],
-            _ => b"",
-        };
-        let mut j = s;
-        let mut escaped = false;
-        let end = loop {
-            match memchr3(b'"', b'\\', b'\n', &block[j..]) {
-                None => break block.len(),
-                Some(k) => match block[j + k] {
-                    b'\\' => {
-                        escaped = true;
-                        j += k + 2;
-                        if j >= block.len() {
-                            break block.len();
+            let k = events.trailing_zeros() as usize;
+            live = (!0u64 << k) << 1;
+            let p = pos + k;
+            let c = block[p];
+            match string {
+                None if c == b'\n' => newlines += 1,
+                None => string = Some(p + 1),
+                Some(s) if c == b'"' || c == b'\n' => {
+                    last = Some((s, p));
+                    string = None;
+                    newlines += u64::from(c == b'\n');
+                }
+                Some(s) => {
+                    let key = match last {
+                        Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => {
+                            &block[ps..pe]
                         }
-                    }
-                    _ => break j + k,
-                },
+                        _ => b"",
+                    };
+                    let (end, escaped_newlines) =
+                        scan_string(block, s, key, newlines, scratch, hits);
+                    newlines += escaped_newlines;
+                    last = Some((s, end));
+                    string = None;
+                    // A raw line end that closed the string is counted by the next chunk.
+                    pos = if block.get(end) == Some(&b'\n') {
+                        end
+                    } else {
+                        end + 1
+                    };
+                    continue 'chunks;
+                }
             }
-        };
-        let raw = &block[s..end.min(block.len())];
-        // Line ends inside the string are escaped ones (a raw one ends it and is counted next).
-        newlines += memchr_iter(b'\n', raw).count() as u64;
-        let is_key = followed_by_colon(block, end);
-        let seg: &[u8] = if escaped {
-            unescape(raw, scratch);
-            scratch
-        } else {
-            raw
-        };
-        detect::detect(
-            seg,
-            0,
-            seg.len(),
-            if is_key { b"" } else { key },
-            &mut |f| {
-                let line = lines.at(block, s);
-                hits.push(hit(f, line));
-            },
-        );
-        last = Some((s, s + raw.len()));
-        i = if block.get(end) == Some(&b'\n') {
-            end
-        } else {
-            end + 1
-        };
-        if i >= block.len() {
-            break;
         }
+        pos += 64;
     }
     newlines
+}
+
+/// Scans the string whose raw bytes start at `s` on block line `line` (escapes decoded,
+/// detectors run with `key` as context unless the string is itself a key). Returns its end (the closing quote, the
+/// line end or the block's end) and the escaped line ends it holds.
+fn scan_string(
+    block: &[u8],
+    s: usize,
+    key: &[u8],
+    line: u64,
+    scratch: &mut Vec<u8>,
+    hits: &mut Vec<Hit>,
+) -> (usize, u64) {
+    let mut j = s;
+    let mut escaped = false;
+    let end = loop {
+        match memchr3(b'"', b'\\', b'\n', &block[j..]) {
+            None => break block.len(),
+            Some(k) => match block[j + k] {
+                b'\\' => {
+                    escaped = true;
+                    j += k + 2;
+                    if j >= block.len() {
+                        break block.len();
+                    }
+                }
+                _ => break j + k,
+            },
+        }
+    };
+    let raw = &block[s..end];
+    let mut escaped_newlines = 0;
+    let seg: &[u8] = if escaped {
+        escaped_newlines = memchr_iter(b'\n', raw).count() as u64;
+        unescape(raw, scratch);
+        scratch
+    } else {
+        raw
+    };
+    let key = if followed_by_colon(block, end) {
+        b""
+    } else {
+        key
+    };
+    detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
+    (end, escaped_newlines)
 }
 
 /// Whether the string that ends at `end` is a key: `:` follows after blanks.
