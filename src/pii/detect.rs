@@ -411,6 +411,14 @@ fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> 
     // phone followed by a card); when none is, the whole run is skipped, so the tail of a
     // number that failed its checksum is not read as a number of its own.
     for k in (1..=full.ng).rev() {
+        // A prefix followed by `.`, `-` or `/` and more of the run is attached to it, which
+        // `dispatch` refuses first thing: do not build it.
+        if k < full.ng
+            && matches!(at(seg, full.ends[k - 1]), b'.' | b'-' | b'/')
+            && is_word(at(seg, full.ends[k - 1] + 1))
+        {
+            continue;
+        }
         let prefix;
         let run = if k == full.ng {
             &full

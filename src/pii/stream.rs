@@ -163,8 +163,12 @@ fn json_scan_with(
                         }
                         _ => b"",
                     };
+                    // The string's end, when it is in this chunk and no escape comes first.
+                    let stops = (m.quote | m.line_end | m.backslash) & live;
+                    let known_end = Some(pos + stops.trailing_zeros() as usize)
+                        .filter(|&e| c != b'\\' && stops != 0 && block[e] != b'\\');
                     let (end, escaped_newlines) =
-                        scan_string(block, s, key, newlines, scratch, hits);
+                        scan_string(block, s, known_end, key, newlines, scratch, hits);
                     newlines += escaped_newlines;
                     last = Some((s, end));
                     string = None;
@@ -183,12 +187,14 @@ fn json_scan_with(
     newlines
 }
 
-/// Scans the string whose raw bytes start at `s` on block line `line` (escapes decoded,
-/// detectors run with `key` as context unless the string is itself a key). Returns its end (the closing quote, the
-/// line end or the block's end) and the escaped line ends it holds.
+/// Scans the string whose raw bytes start at `s` on block line `line` and end at `known_end`
+/// when the caller saw its end (escapes decoded, detectors run with `key` as context unless
+/// the string is itself a key). Returns its end (the closing quote, the line end or the
+/// block's end) and the escaped line ends it holds.
 fn scan_string(
     block: &[u8],
     s: usize,
+    known_end: Option<usize>,
     key: &[u8],
     line: u64,
     scratch: &mut Vec<u8>,
@@ -196,19 +202,23 @@ fn scan_string(
 ) -> (usize, u64) {
     let mut j = s;
     let mut escaped = false;
-    let end = loop {
-        match memchr3(b'"', b'\\', b'\n', &block[j..]) {
-            None => break block.len(),
-            Some(k) => match block[j + k] {
-                b'\\' => {
-                    escaped = true;
-                    j += k + 2;
-                    if j >= block.len() {
-                        break block.len();
+    let end = if let Some(end) = known_end {
+        end
+    } else {
+        loop {
+            match memchr3(b'"', b'\\', b'\n', &block[j..]) {
+                None => break block.len(),
+                Some(k) => match block[j + k] {
+                    b'\\' => {
+                        escaped = true;
+                        j += k + 2;
+                        if j >= block.len() {
+                            break block.len();
+                        }
                     }
-                }
-                _ => break j + k,
-            },
+                    _ => break j + k,
+                },
+            }
         }
     };
     let raw = &block[s..end];
