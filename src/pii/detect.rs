@@ -113,17 +113,25 @@ fn hotword(seg: &[u8], start: usize, key: &[u8], words: &[&[u8]]) -> bool {
 }
 
 fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
-    for i in 0..hay.len() {
-        let c = hay[i].to_ascii_lowercase();
-        if !c.is_ascii_lowercase() || (i > 0 && hay[i - 1].is_ascii_alphabetic()) {
-            continue;
-        }
-        for w in words {
-            if w[0] == c && hay.len() - i >= w.len() && hay[i..i + w.len()].eq_ignore_ascii_case(w)
-            {
-                return true;
+    // Every hotword starts with a lower-case letter: one bit per first letter.
+    let firsts = words
+        .iter()
+        .fold(0u32, |m, w| m | 1 << (w[0].wrapping_sub(b'a') & 31));
+    let mut prev_alpha = false;
+    for (i, &b) in hay.iter().enumerate() {
+        let alpha = b.is_ascii_alphabetic();
+        if alpha && !prev_alpha && firsts & 1 << ((b | 0x20) - b'a') != 0 {
+            let c = b | 0x20;
+            for w in words {
+                if w[0] == c
+                    && hay.len() - i >= w.len()
+                    && hay[i..i + w.len()].eq_ignore_ascii_case(w)
+                {
+                    return true;
+                }
             }
         }
+        prev_alpha = alpha;
     }
     false
 }
@@ -1061,6 +1069,32 @@ mod tests {
         assert_eq!(run("passport no. 123456789")[0].0, PiiType::Passport);
         assert_eq!(run("passport AB1234567")[0].1, "AB1234567");
         assert!(run("123456789").is_empty());
+    }
+
+    #[test]
+    fn hotwords_start_with_a_lower_case_letter() {
+        for words in [
+            NHS_WORDS,
+            TAX_WORDS,
+            SSN_WORDS,
+            ZIP_WORDS,
+            POSTCODE_WORDS,
+            PASSPORT_WORDS,
+            DOB_WORDS,
+            PHONE_WORDS,
+            VERSION_WORDS,
+        ] {
+            for w in words {
+                assert!(
+                    w[0].is_ascii_lowercase(),
+                    "{:?}",
+                    String::from_utf8_lossy(w)
+                );
+            }
+        }
+        assert!(contains_word(b"my Tel: ", PHONE_WORDS));
+        assert!(!contains_word(b"hotel ", PHONE_WORDS));
+        assert!(contains_word(b"x.D.O.B ", DOB_WORDS));
     }
 
     #[test]
