@@ -13,6 +13,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
+use super::audit::human_size;
 use super::{Content, RenderOptions, Reporter};
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
@@ -47,21 +48,6 @@ fn paint(text: &str, code: &str, options: &RenderOptions) -> String {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
         text.to_owned()
-    }
-}
-
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
 
