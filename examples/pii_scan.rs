@@ -1,15 +1,20 @@
 //! Runs the PII engine alone on one corpus file, in a rayon pool of N threads, and prints the
 //! per-type counts and the throughput. Used by `bench/pii.sh`; prints no detected value.
 //!
-//! `cargo run --release --example pii_scan -- [--threads N] FILE [jsonl|json|csv|tsv|text|parquet]`
+//! `cargo run --release --example pii_scan -- [--threads N] [--digest] FILE [FORMAT]`
+//!
+//! `--digest` also prints a SHA-256 over every match (type, line, normalised value, synthetic)
+//! in report order: two builds of the engine that print the same digest found the same values.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use aibom::pii::{CorpusFormat, scan_file};
+use sha2::{Digest, Sha256};
 
 fn main() {
     let mut threads = 1usize;
+    let mut digest = false;
     let mut positional = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -18,6 +23,8 @@ fn main() {
                 .next()
                 .and_then(|n| n.parse().ok())
                 .unwrap_or_else(|| usage());
+        } else if arg == "--digest" {
+            digest = true;
         } else if arg.starts_with('-') {
             usage();
         } else {
@@ -42,8 +49,23 @@ fn main() {
         .expect("rayon pool");
     let start = Instant::now();
     let mut matches = 0u64;
+    let mut hasher = Sha256::new();
     let report = pool
-        .install(|| scan_file(&path, format, &mut |_| matches += 1))
+        .install(|| {
+            scan_file(&path, format, &mut |m| {
+                matches += 1;
+                if digest {
+                    let line = format!(
+                        "{}\t{}\t{}\t{}\n",
+                        m.kind.as_str(),
+                        m.line,
+                        m.normalized,
+                        m.synthetic
+                    );
+                    hasher.update(line.as_bytes());
+                }
+            })
+        })
         .unwrap_or_else(|e| {
             eprintln!("pii_scan: {}: {e}", path.display());
             std::process::exit(2)
@@ -63,12 +85,20 @@ fn main() {
         report.records,
         report.bytes_scanned as f64 / 1e6 / secs.max(1e-9)
     );
+    if digest {
+        let sum: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        println!("digest {sum}");
+    }
     if let Some(limit) = report.limit {
         println!("limit: {limit}");
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: pii_scan [--threads N] FILE [jsonl|json|csv|tsv|text|parquet]");
+    eprintln!("usage: pii_scan [--threads N] [--digest] FILE [jsonl|json|csv|tsv|text|parquet]");
     std::process::exit(2)
 }

@@ -309,7 +309,7 @@ fn report_on(results: Vec<Value>) -> (String, String, BTreeMap<String, String>) 
 
 fn synthetic(level: &str, index: usize, message: &str) -> Value {
     json!({
-        "ruleId": if index % 2 == 0 { "MOD001" } else { "LIC001" },
+        "ruleId": if index.is_multiple_of(2) { "MOD001" } else { "LIC001" },
         "ruleIndex": index % 2,
         "level": level,
         "message": {"text": message},

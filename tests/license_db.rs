@@ -309,10 +309,10 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
         if !positive {
             errs.push(format!("{at}: `limit` must be a positive number"));
         }
-        if let Some(v) = th.get("applies_if") {
-            if !matches!(v, Value::String(s) if !s.is_empty()) {
-                errs.push(format!("{at}: `applies_if` must be a non-empty string"));
-            }
+        if let Some(v) = th.get("applies_if")
+            && !matches!(v, Value::String(s) if !s.is_empty())
+        {
+            errs.push(format!("{at}: `applies_if` must be a non-empty string"));
         }
     }
     for key in CLAUSED {

@@ -102,10 +102,11 @@ pub fn keras_config(data: &[u8]) {
     let mut archive = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    if archive.start_file("config.json", stored).is_ok() && archive.write_all(data).is_ok() {
-        if let Ok(cursor) = archive.finish() {
-            let _ = keras::scan_keras_zip(Cursor::new(cursor.into_inner()));
-        }
+    if archive.start_file("config.json", stored).is_ok()
+        && archive.write_all(data).is_ok()
+        && let Ok(cursor) = archive.finish()
+    {
+        let _ = keras::scan_keras_zip(Cursor::new(cursor.into_inner()));
     }
 }
 
@@ -193,10 +194,10 @@ pub fn mcp_tools(data: &[u8]) {
 
 /// `aibom.toml` parsing and validation.
 pub fn policy_config(data: &[u8]) {
-    if let Some(text) = text(data) {
-        if let Err(err) = aibom::policy::config::load_str(text, "aibom.toml", None) {
-            let _ = err.line_column();
-        }
+    if let Some(text) = text(data)
+        && let Err(err) = aibom::policy::config::load_str(text, "aibom.toml", None)
+    {
+        let _ = err.line_column();
     }
 }
 

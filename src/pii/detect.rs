@@ -88,6 +88,26 @@ pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMu
     }
 }
 
+/// Whether a whole JSON string is a UUID (`8-4-4-4-12` hex digits) or a hash (32 to 64 hex
+/// digits): values no detector can match, skipped without running them.
+pub fn is_identifier(seg: &[u8]) -> bool {
+    // Bits of the dashes of a UUID.
+    const UUID_DASHES: u64 = 1 << 8 | 1 << 13 | 1 << 18 | 1 << 23;
+    let n = seg.len();
+    if !(32..=64).contains(&n) || !seg[0].is_ascii_hexdigit() {
+        return false;
+    }
+    let all = u64::MAX >> (64 - n);
+    let hex = find::hex_digits(seg);
+    hex == all
+        || n == 36
+            && hex == all & !UUID_DASHES
+            && seg[8] == b'-'
+            && seg[13] == b'-'
+            && seg[18] == b'-'
+            && seg[23] == b'-'
+}
+
 fn at(seg: &[u8], i: usize) -> u8 {
     seg.get(i).copied().unwrap_or(b' ')
 }

@@ -45,6 +45,26 @@ fn skip_wordish_portable(h: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Bit `k` set when byte `k` of `bytes` (at most 64 of them) is an ASCII hex digit.
+#[inline]
+pub fn hex_digits(bytes: &[u8]) -> u64 {
+    let mut padded = [0u8; 64];
+    let n = bytes.len().min(64);
+    padded[..n].copy_from_slice(&bytes[..n]);
+    #[cfg(target_arch = "x86_64")]
+    return sse2::hex_digits(&padded);
+    #[cfg(not(target_arch = "x86_64"))]
+    return hex_digits_portable(&padded);
+}
+
+#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
+fn hex_digits_portable(bytes: &[u8; 64]) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |m, (k, b)| m | u64::from(b.is_ascii_hexdigit()) << k)
+}
+
 /// Where the bytes a JSON scan stops at are in 64 bytes: bit `k` stands for byte `k`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Masks {
@@ -53,6 +73,22 @@ pub struct Masks {
     pub backslash: u64,
     /// Digits and `@`.
     pub trigger: u64,
+}
+
+impl Masks {
+    /// The masks of the 64 bytes that start `by` bytes later, with no event past the end.
+    #[inline(always)]
+    pub fn shifted(self, by: usize) -> Masks {
+        if by == 0 {
+            return self;
+        }
+        Masks {
+            quote: self.quote >> by,
+            line_end: self.line_end >> by,
+            backslash: self.backslash >> by,
+            trigger: self.trigger >> by,
+        }
+    }
 }
 
 /// The byte-by-byte classifier: the fallback and the reference for the vector ones.
@@ -131,6 +167,25 @@ mod sse2 {
     }
 
     #[inline]
+    pub fn hex_digits(bytes: &[u8; 64]) -> u64 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
+        unsafe { hex_digits_sse2(bytes) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn hex_digits_sse2(bytes: &[u8; 64]) -> u64 {
+        let mut m = 0u64;
+        for part in 0..4 {
+            let v = load(bytes, 16 * part);
+            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let hex = _mm_or_si128(in_range(v, b'0', b'9'), in_range(lower, b'a', b'f'));
+            m |= u64::from(_mm_movemask_epi8(hex) as u16) << (16 * part);
+        }
+        m
+    }
+
+    #[inline]
     pub fn skip_wordish(h: &[u8], i: usize) -> usize {
         // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
         unsafe { skip_wordish_sse2(h, i) }
@@ -169,6 +224,47 @@ pub mod x86 {
     };
 
     use super::Masks;
+
+    /// Bit `k` of the result is the XOR of bits `0..=k` of `x`, in one carry-less multiplication
+    /// by all ones.
+    ///
+    /// # Safety
+    /// The CPU must support PCLMULQDQ.
+    #[inline(always)]
+    pub unsafe fn prefix_xor_clmul(x: u64) -> u64 {
+        use std::arch::x86_64::{_mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_set_epi64x};
+        // SAFETY: the caller checked for PCLMULQDQ; SSE2 is baseline.
+        unsafe {
+            let product =
+                _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set_epi64x(0, -1), 0);
+            _mm_cvtsi128_si64(product) as u64
+        }
+    }
+
+    /// # Safety
+    /// The CPU must support AVX-512BW.
+    #[inline(always)]
+    pub unsafe fn classify_avx512(chunk: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::{
+            _mm512_cmpeq_epi8_mask, _mm512_cmplt_epu8_mask, _mm512_loadu_si512, _mm512_set1_epi8,
+            _mm512_sub_epi8,
+        };
+        // SAFETY: 64 readable bytes; the caller checked for AVX-512BW.
+        unsafe {
+            let v = _mm512_loadu_si512(chunk.as_ptr().cast());
+            let eq = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
+            let digits = _mm512_cmplt_epu8_mask(
+                _mm512_sub_epi8(v, _mm512_set1_epi8(b'0' as i8)),
+                _mm512_set1_epi8(10),
+            );
+            Masks {
+                quote: eq(b'"'),
+                line_end: eq(b'\n'),
+                backslash: eq(b'\\'),
+                trigger: digits | eq(b'@'),
+            }
+        }
+    }
 
     /// # Safety
     /// The CPU must support SSE2 (every x86_64 processor does).
@@ -308,6 +404,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn hex_digits_agree_with_the_portable_mask() {
+        let all: Vec<u8> = (0..=255).collect();
+        for seed in 1..500u64 {
+            let b = bytes(seed, (seed as usize * 7) % 70, &all);
+            let mut padded = [0u8; 64];
+            let n = b.len().min(64);
+            padded[..n].copy_from_slice(&b[..n]);
+            assert_eq!(hex_digits(&b), hex_digits_portable(&padded), "seed {seed}");
+        }
+        assert_eq!(hex_digits(b"0aF-g9"), 0b100111);
     }
 
     #[test]

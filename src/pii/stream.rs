@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use memchr::{memchr, memchr_iter, memchr3, memrchr};
+use memchr::{memchr, memchr_iter, memchr2, memchr3, memrchr};
 use rayon::prelude::*;
 
 use super::CorpusFormat;
@@ -82,109 +82,231 @@ pub fn scan_block(
     json_scan(block, scratch, hits)
 }
 
-/// The JSON scan, compiled for the best instruction set the processor has.
+/// The JSON scan, compiled for the best instruction set the processor has: AVX-512BW, AVX2
+/// (each with the bit-manipulation instructions that come with it), or the SSE2 baseline.
 fn json_scan(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 was detected just above.
+        use std::arch::is_x86_feature_detected as has;
+        let bits = has!("pclmulqdq") && has!("popcnt") && has!("lzcnt") && has!("bmi1");
+        if bits && has!("avx512bw") {
+            // SAFETY: every feature the function enables was detected just above.
+            return unsafe { json_scan_avx512(block, scratch, hits) };
+        }
+        if bits && has!("avx2") {
+            // SAFETY: every feature the function enables was detected just above.
             return unsafe { json_scan_avx2(block, scratch, hits) };
         }
         // SAFETY: SSE2 is part of the x86_64 baseline.
-        json_scan_with(block, scratch, hits, |c| unsafe {
-            find::x86::classify_sse2(c)
-        })
+        json_scan_with(
+            block,
+            scratch,
+            hits,
+            |c| unsafe { find::x86::classify_sse2(c) },
+            prefix_xor,
+        )
     }
     #[cfg(not(target_arch = "x86_64"))]
-    json_scan_with(block, scratch, hits, find::classify_portable)
+    json_scan_with(block, scratch, hits, find::classify_portable, prefix_xor)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn json_scan_avx2(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
-    // SAFETY: this function only runs where AVX2 is present.
-    json_scan_with(block, scratch, hits, |c| unsafe {
-        find::x86::classify_avx2(c)
-    })
+#[target_feature(enable = "avx512bw,pclmulqdq,popcnt,lzcnt,bmi1")]
+fn json_scan_avx512(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
+    // SAFETY: this function only runs where its features are present.
+    json_scan_with(
+        block,
+        scratch,
+        hits,
+        |c| unsafe { find::x86::classify_avx512(c) },
+        |x| unsafe { find::x86::prefix_xor_clmul(x) },
+    )
 }
 
-/// Walks the block 64 bytes at a time with masks of its quotes, line ends, backslashes and
-/// triggers, following whether it is inside a string. A string that reaches its end with no
-/// trigger or backslash costs a few bit operations; one that holds any is handed whole to
-/// [`scan_string`]. Returns the number of line ends in the block.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,pclmulqdq,popcnt,lzcnt,bmi1")]
+fn json_scan_avx2(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
+    // SAFETY: this function only runs where its features are present.
+    json_scan_with(
+        block,
+        scratch,
+        hits,
+        |c| unsafe { find::x86::classify_avx2(c) },
+        |x| unsafe { find::x86::prefix_xor_clmul(x) },
+    )
+}
+
+/// Walks the block 64 bytes at a time. From each block's masks of quotes, backslashes, line
+/// ends and triggers it works out, with bit operations only, which bytes lie inside a string
+/// (a prefix XOR of the unescaped quotes, a raw line end ending any string); a block whose
+/// strings hold no trigger and no backslash costs a handful of instructions. The first string
+/// that holds one is handed whole to [`scan_string`], and the walk resumes after it. Returns
+/// the number of line ends in the block.
 #[inline(always)]
 fn json_scan_with(
     block: &[u8],
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
     classify: impl Fn(&[u8; 64]) -> find::Masks,
+    prefix_xor: impl Fn(u64) -> u64,
 ) -> u64 {
+    // Line ends before `pos`.
     let mut newlines = 0u64;
-    // The previous string (raw start and end): the key of the next one when followed by `:`.
+    // Whether `pos` is inside a string, and whether its byte is escaped.
+    let mut in_string = false;
+    let mut escape = false;
+    // The raw start of the last string opened before `pos`.
+    let mut open = 0usize;
+    // The last string closed before `pos` (raw start, end): the key of the next string when
+    // a `:` follows it.
     let mut last: Option<(usize, usize)> = None;
-    // The raw start of the string being read, if any.
-    let mut string: Option<usize> = None;
     let mut pos = 0;
-    let mut padded = [b' '; 64];
-    'chunks: while pos < block.len() {
-        let chunk: &[u8; 64] = match block.get(pos..pos + 64) {
-            Some(c) => c.try_into().unwrap_or(&padded),
-            None => {
-                padded = [b' '; 64];
-                padded[..block.len() - pos].copy_from_slice(&block[pos..]);
-                &padded
-            }
+    // A block shorter than 64 bytes is read from a copy padded with blanks; the last 64 bytes
+    // of a longer one are read in place, their masks shifted to start at `pos`.
+    let mut short = [b' '; 64];
+    if block.len() < 64 {
+        short[..block.len()].copy_from_slice(block);
+    }
+    while pos < block.len() {
+        let base = if pos + 64 <= block.len() {
+            pos
+        } else {
+            block.len().saturating_sub(64)
         };
-        let m = classify(chunk);
-        let outside = m.quote | m.line_end;
-        let inside = outside | m.backslash | m.trigger;
-        let mut live = !0u64;
-        loop {
-            let events = live & if string.is_some() { inside } else { outside };
-            if events == 0 {
-                break;
+        let chunk: &[u8; 64] = block
+            .get(base..base + 64)
+            .map_or(&short, |c| c.try_into().expect("64 bytes"));
+        let m = classify(chunk).shifted(pos - base);
+        let (inside, opens, closes) = if m.backslash == 0 && !escape {
+            let carry = if in_string { !0 } else { 0 };
+            let mut inside = prefix_xor(m.quote) ^ carry;
+            // A raw line end inside a string ends it (the line was malformed).
+            let mut broken = m.line_end & inside;
+            let mut ends = 0u64;
+            while broken != 0 {
+                let bit = broken & broken.wrapping_neg();
+                let above = !(bit | (bit - 1));
+                ends |= bit;
+                inside = (inside & !(above | bit)) | prefix_xor(m.quote & above);
+                broken = m.line_end & inside;
             }
-            let k = events.trailing_zeros() as usize;
-            live = (!0u64 << k) << 1;
-            let p = pos + k;
-            let c = block[p];
-            match string {
-                None if c == b'\n' => newlines += 1,
-                None => string = Some(p + 1),
-                Some(s) if c == b'"' || c == b'\n' => {
-                    last = Some((s, p));
-                    string = None;
-                    newlines += u64::from(c == b'\n');
-                }
-                Some(s) => {
-                    let key = match last {
-                        Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => {
-                            &block[ps..pe]
-                        }
-                        _ => b"",
-                    };
-                    // The string's end, when it is in this chunk and no escape comes first.
-                    let stops = (m.quote | m.line_end | m.backslash) & live;
-                    let known_end = Some(pos + stops.trailing_zeros() as usize)
-                        .filter(|&e| c != b'\\' && stops != 0 && block[e] != b'\\');
-                    let (end, escaped_newlines) =
-                        scan_string(block, s, known_end, key, newlines, scratch, hits);
-                    newlines += escaped_newlines;
-                    last = Some((s, end));
-                    string = None;
-                    // A raw line end that closed the string is counted by the next chunk.
-                    pos = if block.get(end) == Some(&b'\n') {
-                        end
-                    } else {
-                        end + 1
-                    };
-                    continue 'chunks;
-                }
+            in_string = inside >> 63 == 1;
+            (inside, m.quote & inside, (m.quote & !inside) | ends)
+        } else {
+            let end = block.len().min(pos + 64);
+            walk_escaped(&block[pos..end], &mut in_string, &mut escape)
+        };
+        let wanted = (m.trigger | m.backslash) & inside & !opens;
+        if wanted == 0 {
+            if closes != 0 {
+                let c = 63 - closes.leading_zeros() as usize;
+                let before = opens & ((1u64 << c) - 1);
+                let start = match before {
+                    0 => open,
+                    o => pos + 64 - o.leading_zeros() as usize,
+                };
+                last = Some((start, pos + c));
             }
+            if opens != 0 {
+                open = pos + 64 - opens.leading_zeros() as usize;
+            }
+            newlines += u64::from(m.line_end.count_ones());
+            pos += 64;
+            if !in_string && m.quote == 0 && pos < block.len() {
+                // A run of numbers (an embedding, token ids): jump to the next quote or line.
+                pos = memchr2(b'"', b'\n', &block[pos..]).map_or(block.len(), |k| pos + k);
+            }
+            continue;
         }
-        pos += 64;
+        // The string that holds the first wanted byte: where it opened, which string came
+        // before it, and where it ends when that is in this block with no escape before.
+        let k = wanted.trailing_zeros() as usize;
+        let below = (1u64 << k) - 1;
+        let s = match opens & below {
+            0 => open,
+            o => pos + 64 - o.leading_zeros() as usize,
+        };
+        let closes_before = closes & below;
+        if closes_before != 0 {
+            let c = 63 - closes_before.leading_zeros() as usize;
+            let start = match opens & ((1u64 << c) - 1) {
+                0 => open,
+                o => pos + 64 - o.leading_zeros() as usize,
+            };
+            last = Some((start, pos + c));
+        }
+        let line = if s >= pos {
+            newlines + u64::from((m.line_end & ((1u64 << (s - pos)) - 1)).count_ones())
+        } else {
+            // Only escaped line ends can lie inside the string.
+            let inside_before = memchr_iter(b'\n', &block[s..pos]).count() as u64;
+            newlines - inside_before
+        };
+        // Its end, when the string opened in this block, ends in it, and holds no backslash
+        // (which would need decoding).
+        let stops = closes & !below;
+        let known_end = (s >= pos && stops != 0)
+            .then(|| stops.trailing_zeros() as usize)
+            .filter(|&e| m.backslash & ((1u64 << e) - (1u64 << (s - pos))) == 0)
+            .map(|e| pos + e);
+        let key = match last {
+            Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => &block[ps..pe],
+            _ => b"",
+        };
+        let (end, escaped_newlines) = scan_string(block, s, known_end, key, line, scratch, hits);
+        newlines = line + escaped_newlines;
+        last = Some((s, end));
+        in_string = false;
+        escape = false;
+        // A raw line end that closed the string is counted by the next block.
+        pos = if block.get(end) == Some(&b'\n') {
+            end
+        } else {
+            end + 1
+        };
     }
     newlines
+}
+
+/// Bit `k` of the result is the XOR of bits `0..=k` of `x`: from quote bits, the bytes inside a
+/// string (its opening quote included, its closing quote not).
+#[inline(always)]
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// The byte-by-byte walk of up to 64 bytes that hold a backslash (or start escaped), where
+/// a backslash escapes the next byte inside a string and means nothing outside one. Returns
+/// the masks of the bytes inside strings, of the opening quotes and of the bytes that close a
+/// string (a quote or a raw line end); `in_string` and `escape` carry over to the next block.
+fn walk_escaped(bytes: &[u8], in_string: &mut bool, escape: &mut bool) -> (u64, u64, u64) {
+    let (mut inside, mut opens, mut closes) = (0u64, 0u64, 0u64);
+    for (k, &c) in bytes.iter().enumerate() {
+        let bit = 1u64 << k;
+        if !*in_string {
+            if c == b'"' {
+                opens |= bit;
+                inside |= bit;
+                *in_string = true;
+            }
+        } else if *escape {
+            *escape = false;
+            inside |= bit;
+        } else if c == b'"' || c == b'\n' {
+            closes |= bit;
+            *in_string = false;
+        } else {
+            *escape = c == b'\\';
+            inside |= bit;
+        }
+    }
+    (inside, opens, closes)
 }
 
 /// Scans the string whose raw bytes start at `s` on block line `line` and end at `known_end`
@@ -235,7 +357,9 @@ fn scan_string(
     } else {
         key
     };
-    detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
+    if !detect::is_identifier(seg) {
+        detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
+    }
     (end, escaped_newlines)
 }
 
@@ -533,6 +657,101 @@ pub fn scan_region(
     }
 }
 
+/// Scans the lines that start in `start..end` of `data`, a whole file mapped into memory: the
+/// same result as [`scan_region`] with no copy. Lines longer than a chunk stream through a
+/// [`LongLine`] window as they do there, so the heap stays small; the caller drops the mapped
+/// pages once the region is done.
+pub fn scan_region_mapped(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    format: CorpusFormat,
+) -> RegionScan {
+    let mut out = RegionScan::default();
+    let len = data.len();
+    let mut pos = start;
+    if start > 0 && data[start - 1] != b'\n' {
+        // Skip the tail of the line the previous region owns.
+        pos = memchr(b'\n', &data[start..]).map_or(len, |k| start + k + 1);
+    }
+    // The last owned line ends at the line end at or after `end - 1`.
+    let stop = if end >= len {
+        len
+    } else {
+        memchr(b'\n', &data[end - 1..]).map_or(len, |k| end + k)
+    };
+    let mut scratch = Vec::new();
+    let mut block_hits = Vec::new();
+    while pos < stop {
+        let limit = (pos + CHUNK_BYTES).min(stop);
+        let cut = if limit == stop {
+            Some(stop)
+        } else {
+            memrchr(b'\n', &data[pos..limit]).map(|k| pos + k + 1)
+        };
+        let Some(cut) = cut else {
+            // A line longer than a chunk.
+            let line_end = memchr(b'\n', &data[pos..stop]).map_or(stop, |k| pos + k);
+            let mut line = LongLine::new(format);
+            for piece in data[pos..line_end].chunks(CHUNK_BYTES) {
+                line.feed(piece, out.newlines, &mut out.hits);
+            }
+            line.close(out.newlines, &mut out.hits);
+            let with_end = (line_end + 1).min(stop);
+            out.newlines += u64::from(line_end < stop);
+            out.bytes += (with_end - pos) as u64;
+            pos = with_end;
+            continue;
+        };
+        block_hits.clear();
+        let newlines = scan_block(&data[pos..cut], format, &mut scratch, &mut block_hits);
+        for mut h in block_hits.drain(..) {
+            h.line += out.newlines;
+            out.hits.push(h);
+        }
+        out.newlines += newlines;
+        out.bytes += (cut - pos) as u64;
+        pos = cut;
+    }
+    out
+}
+
+/// A file mapped into memory for reading, or `None` when it cannot be (the caller reads it).
+///
+/// The map is private to this scan and read-only; the pages of each region are dropped from
+/// it when the region is done, so the resident set stays near the regions in flight.
+fn map_file(path: &Path) -> Option<memmap2::Mmap> {
+    let file = File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    // SAFETY: the map is only read. A file truncated by another process while it is mapped
+    // can fault the read (the same hazard every memory-mapping search tool accepts); aibom
+    // never writes to a scanned file.
+    unsafe { memmap2::Mmap::map(&file) }.ok()
+}
+
+/// Scans one region of a mapped file and drops its pages from the map afterwards.
+fn scan_mapped(map: &memmap2::Mmap, start: u64, end: u64, format: CorpusFormat) -> RegionScan {
+    let (start, end) = (start as usize, end as usize);
+    let page = 4096;
+    let from = start / page * page;
+    let to = end.min(map.len());
+    if to > from {
+        // One call maps the region's pages instead of one fault per few pages.
+        let _ = map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
+    }
+    let out = scan_region_mapped(map, start, end, format);
+    if to > from {
+        // SAFETY: DONTNEED on a read-only file mapping only drops page-table entries; the
+        // next read of those pages faults them in again from the page cache.
+        let _ = unsafe {
+            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
+        };
+    }
+    out
+}
+
 /// Scans a whole text file: one region when small or single-threaded, else regions in waves
 /// of twice the pool's threads. `merge` receives each region's result in file order.
 pub fn scan_text_file(
@@ -542,8 +761,17 @@ pub fn scan_text_file(
 ) -> io::Result<()> {
     let len = std::fs::metadata(path)?.len();
     let threads = rayon::current_num_threads().max(1);
+    let map = if len > 0 { map_file(path) } else { None };
     if len <= REGION_BYTES || threads == 1 {
-        merge(scan_region(path, 0, len.max(1), format)?);
+        let regions = len.div_ceil(REGION_BYTES).max(1);
+        match &map {
+            // One thread: the regions in turn, so that pages are dropped as the scan goes.
+            Some(map) => (0..regions).for_each(|i| {
+                let (s, e) = (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len));
+                merge(scan_mapped(map, s, e, format));
+            }),
+            None => merge(scan_region(path, 0, len.max(1), format)?),
+        }
         return Ok(());
     }
     let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES))
@@ -552,7 +780,10 @@ pub fn scan_text_file(
     for wave in regions.chunks(threads * 2) {
         let results: Vec<io::Result<RegionScan>> = wave
             .par_iter()
-            .map(|&(s, e)| scan_region(path, s, e, format))
+            .map(|&(s, e)| match &map {
+                Some(map) => Ok(scan_mapped(map, s, e, format)),
+                None => scan_region(path, s, e, format),
+            })
             .collect();
         for r in results {
             merge(r?);

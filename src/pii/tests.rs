@@ -413,3 +413,53 @@ fn json_fast_path_agrees_with_the_reference_scan() {
     }
     assert!(total > 500, "the random blocks must hold matches: {total}");
 }
+
+/// The memory-mapped region scan and the read-based one (the fallback for files that cannot
+/// be mapped) agree on every region, wherever its bounds fall: mid-line, on a line end, in a
+/// line longer than a chunk.
+#[test]
+fn mapped_and_read_regions_agree() {
+    let mut data = big_corpus(30_000);
+    data.extend_from_slice(b"{\"long\":\"");
+    while data.len() < 3 * stream::CHUNK_BYTES {
+        data.extend_from_slice(b"call +1 212 867 5309 or jane@acme-mail.com \\\" ");
+    }
+    data.extend_from_slice(b"\"}\n");
+    data.extend(big_corpus(2_000));
+    data.extend_from_slice(b"{\"last\":\"no line end bob@acme-mail.com\"}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.jsonl");
+    std::fs::write(&path, &data).unwrap();
+    let flat = |r: stream::RegionScan| {
+        let hits: Vec<_> = r
+            .hits
+            .into_iter()
+            .map(|h| (h.kind, h.normalized, h.line, h.synthetic))
+            .collect();
+        (hits, r.newlines, r.bytes)
+    };
+    let len = data.len();
+    let cuts = [
+        0,
+        1,
+        17,
+        4096,
+        len / 3,
+        len / 3 + 1,
+        len / 2,
+        len - 40,
+        len - 1,
+        len,
+    ];
+    let mut total = 0;
+    for format in [CorpusFormat::Jsonl, CorpusFormat::Text] {
+        for pair in cuts.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            let read = stream::scan_region(&path, start as u64, end as u64, format).unwrap();
+            let mapped = flat(stream::scan_region_mapped(&data, start, end, format));
+            total += mapped.0.len();
+            assert_eq!(mapped, flat(read), "{format:?} {start}..{end}");
+        }
+    }
+    assert!(total > 20_000, "the regions must hold matches: {total}");
+}

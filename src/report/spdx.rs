@@ -59,10 +59,10 @@ impl Graph {
     }
 
     fn push(&mut self, element: Value) {
-        if let Some(id) = element.get("spdxId").and_then(Value::as_str) {
-            if !self.ids.insert(id.to_owned()) {
-                return;
-            }
+        if let Some(id) = element.get("spdxId").and_then(Value::as_str)
+            && !self.ids.insert(id.to_owned())
+        {
+            return;
         }
         self.elements.push(element);
     }
@@ -261,10 +261,10 @@ fn element(c: &Component, id: &str) -> Value {
         _ => "module",
     };
     e.insert("software_primaryPurpose".into(), json!(purpose));
-    if let Some(revision) = &c.revision {
-        if class != "software_File" {
-            e.insert("software_packageVersion".into(), json!(revision));
-        }
+    if let Some(revision) = &c.revision
+        && class != "software_File"
+    {
+        e.insert("software_packageVersion".into(), json!(revision));
     }
     if let Some(purl) = bom_facts::huggingface_purl(c) {
         e.insert("software_packageUrl".into(), json!(purl));
