@@ -137,11 +137,19 @@ fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
     let firsts = words
         .iter()
         .fold(0u32, |m, w| m | 1 << (w[0].wrapping_sub(b'a') & 31));
-    let mut prev_alpha = false;
-    for (i, &b) in hay.iter().enumerate() {
-        let alpha = b.is_ascii_alphabetic();
-        if alpha && !prev_alpha && firsts & 1 << ((b | 0x20) - b'a') != 0 {
-            let c = b | 0x20;
+    let mut carry = 0u64;
+    for (n, part) in hay.chunks(64).enumerate() {
+        // Word starts: letters with no letter before them.
+        let alpha = find::letters(part);
+        let mut starts = alpha & !(alpha << 1 | carry);
+        carry = alpha >> 63;
+        while starts != 0 {
+            let i = 64 * n + starts.trailing_zeros() as usize;
+            starts &= starts - 1;
+            let c = hay[i] | 0x20;
+            if firsts & 1 << (c - b'a') == 0 {
+                continue;
+            }
             for w in words {
                 if w[0] == c
                     && hay.len() - i >= w.len()
@@ -151,7 +159,6 @@ fn contains_word(hay: &[u8], words: &[&[u8]]) -> bool {
                 }
             }
         }
-        prev_alpha = alpha;
     }
     false
 }

@@ -57,6 +57,26 @@ pub fn hex_digits(bytes: &[u8]) -> u64 {
     return hex_digits_portable(&padded);
 }
 
+/// Bit `k` set when byte `k` of `bytes` (at most 64 of them) is an ASCII letter.
+#[inline]
+pub fn letters(bytes: &[u8]) -> u64 {
+    let mut padded = [0u8; 64];
+    let n = bytes.len().min(64);
+    padded[..n].copy_from_slice(&bytes[..n]);
+    #[cfg(target_arch = "x86_64")]
+    return sse2::letters(&padded);
+    #[cfg(not(target_arch = "x86_64"))]
+    return letters_portable(&padded);
+}
+
+#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
+fn letters_portable(bytes: &[u8; 64]) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |m, (k, b)| m | u64::from(b.is_ascii_alphabetic()) << k)
+}
+
 #[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
 fn hex_digits_portable(bytes: &[u8; 64]) -> u64 {
     bytes
@@ -164,6 +184,24 @@ mod sse2 {
             i += 16;
         }
         (i..end).find(|&j| is_trigger(h[j]))
+    }
+
+    #[inline]
+    pub fn letters(bytes: &[u8; 64]) -> u64 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
+        unsafe { letters_sse2(bytes) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn letters_sse2(bytes: &[u8; 64]) -> u64 {
+        let mut m = 0u64;
+        for part in 0..4 {
+            let lower = _mm_or_si128(load(bytes, 16 * part), _mm_set1_epi8(0x20));
+            let letter = in_range(lower, b'a', b'z');
+            m |= u64::from(_mm_movemask_epi8(letter) as u16) << (16 * part);
+        }
+        m
     }
 
     #[inline]
@@ -407,7 +445,7 @@ mod tests {
     }
 
     #[test]
-    fn hex_digits_agree_with_the_portable_mask() {
+    fn letter_and_hex_masks_agree_with_the_portable_ones() {
         let all: Vec<u8> = (0..=255).collect();
         for seed in 1..500u64 {
             let b = bytes(seed, (seed as usize * 7) % 70, &all);
@@ -415,8 +453,10 @@ mod tests {
             let n = b.len().min(64);
             padded[..n].copy_from_slice(&b[..n]);
             assert_eq!(hex_digits(&b), hex_digits_portable(&padded), "seed {seed}");
+            assert_eq!(letters(&b), letters_portable(&padded), "seed {seed}");
         }
         assert_eq!(hex_digits(b"0aF-g9"), 0b100111);
+        assert_eq!(letters(b"0aF-g9@Z["), 0b1001_0110);
     }
 
     #[test]
