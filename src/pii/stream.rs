@@ -110,6 +110,45 @@ fn json_scan(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
     json_scan_with(block, scratch, hits, find::classify_portable, prefix_xor)
 }
 
+/// Every JSON scan this processor can run (portable, SSE2, AVX2, AVX-512BW), by name, with its
+/// hits and line count: tests hold each to the same answer.
+#[cfg(test)]
+pub fn json_scan_variants(block: &[u8]) -> Vec<(&'static str, Vec<Hit>, u64)> {
+    let mut out = Vec::new();
+    let mut run = |name, scan: &dyn Fn(&mut Vec<u8>, &mut Vec<Hit>) -> u64| {
+        let mut hits = Vec::new();
+        let newlines = scan(&mut Vec::new(), &mut hits);
+        out.push((name, hits, newlines));
+    };
+    run("portable", &|sc, h| {
+        json_scan_with(block, sc, h, find::classify_portable, prefix_xor)
+    });
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        run("sse2", &|sc, h| {
+            json_scan_with(
+                block,
+                sc,
+                h,
+                |c| unsafe { find::x86::classify_sse2(c) },
+                prefix_xor,
+            )
+        });
+        let bits = has!("pclmulqdq") && has!("popcnt") && has!("lzcnt") && has!("bmi1");
+        if bits && has!("avx2") {
+            // SAFETY: detected just above.
+            run("avx2", &|sc, h| unsafe { json_scan_avx2(block, sc, h) });
+        }
+        if bits && has!("avx512bw") {
+            // SAFETY: detected just above.
+            run("avx512", &|sc, h| unsafe { json_scan_avx512(block, sc, h) });
+        }
+    }
+    out
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512bw,pclmulqdq,popcnt,lzcnt,bmi1")]
 fn json_scan_avx512(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
@@ -137,10 +176,12 @@ fn json_scan_avx2(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u
 }
 
 /// Walks the block 64 bytes at a time. From each block's masks of quotes, backslashes, line
-/// ends and triggers it works out, with bit operations only, which bytes lie inside a string
-/// (a prefix XOR of the unescaped quotes, a raw line end ending any string); a block whose
-/// strings hold no trigger and no backslash costs a handful of instructions. The first string
-/// that holds one is handed whole to [`scan_string`], and the walk resumes after it. Returns
+/// ends and triggers it works out with bit operations which bytes lie inside a string (a
+/// prefix XOR of the quotes; a raw line end ends any string); a block holding a backslash is
+/// walked byte by byte instead, where a backslash escapes only inside a string. A block whose
+/// strings hold no trigger and no backslash costs a handful of instructions, and a block wholly
+/// outside strings jumps to the next quote or line end. The first string that holds a trigger
+/// or a backslash is handed whole to [`scan_string`], and the walk resumes after it. Returns
 /// the number of line ends in the block.
 #[inline(always)]
 fn json_scan_with(
@@ -258,12 +299,15 @@ fn json_scan_with(
         last = Some((s, end));
         in_string = false;
         escape = false;
-        // A raw line end that closed the string is counted by the next block.
-        pos = if block.get(end) == Some(&b'\n') {
+        // A raw line end that closed the string is counted by the next block. The string
+        // holds the wanted byte, so the walk always moves past it.
+        let resume = if block.get(end) == Some(&b'\n') {
             end
         } else {
             end + 1
         };
+        debug_assert!(resume > pos + k, "the string ends after its wanted byte");
+        pos = resume.max(pos + k + 1);
     }
     newlines
 }

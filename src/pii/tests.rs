@@ -385,6 +385,7 @@ fn json_fast_path_agrees_with_the_reference_scan() {
         b" : ",
         b"NHS number 943 476 5919",
         br#"{"nhs": "9434765919"}"#,
+        b"[0.1, 4556737586899855, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5]",
     ];
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     let mut total = 0;
@@ -396,20 +397,24 @@ fn json_fast_path_agrees_with_the_reference_scan() {
             x ^= x << 17;
             block.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
         }
-        let mut hits = Vec::new();
-        let newlines = stream::scan_block(&block, CorpusFormat::Jsonl, &mut Vec::new(), &mut hits);
-        let fast: Vec<_> = hits
-            .into_iter()
-            .map(|h| (h.kind, h.normalized, h.line as usize, h.synthetic))
-            .collect();
         let text = String::from_utf8_lossy(&block);
-        total += fast.len();
-        assert_eq!(fast, reference_json_scan(&block), "{text}");
-        assert_eq!(
-            newlines,
-            memchr::memchr_iter(b'\n', &block).count() as u64,
-            "{text}"
-        );
+        let reference = reference_json_scan(&block);
+        let variants = stream::json_scan_variants(&block);
+        #[cfg(target_arch = "x86_64")]
+        assert!(variants.len() >= 2, "the portable and SSE2 scans at least");
+        for (name, hits, newlines) in variants {
+            let fast: Vec<_> = hits
+                .into_iter()
+                .map(|h| (h.kind, h.normalized, h.line as usize, h.synthetic))
+                .collect();
+            total += fast.len();
+            assert_eq!(fast, reference, "{name}: {text}");
+            assert_eq!(
+                newlines,
+                memchr::memchr_iter(b'\n', &block).count() as u64,
+                "{name}: {text}"
+            );
+        }
     }
     assert!(total > 500, "the random blocks must hold matches: {total}");
 }
