@@ -48,25 +48,30 @@ fn skip_wordish_portable(h: &[u8], mut i: usize) -> usize {
 /// Bit `k` set when byte `k` of `bytes` (at most 64 of them) is an ASCII hex digit.
 #[inline]
 pub fn hex_digits(bytes: &[u8]) -> u64 {
-    let mut padded = [0u8; 64];
-    let n = bytes.len().min(64);
-    padded[..n].copy_from_slice(&bytes[..n]);
+    let bytes = &bytes[..bytes.len().min(64)];
     #[cfg(target_arch = "x86_64")]
-    return sse2::hex_digits(&padded);
+    return sse2::hex_digits(bytes);
     #[cfg(not(target_arch = "x86_64"))]
-    return hex_digits_portable(&padded);
+    return hex_digits_portable(&padded(bytes));
 }
 
 /// Bit `k` set when byte `k` of `bytes` (at most 64 of them) is an ASCII letter.
 #[inline]
 pub fn letters(bytes: &[u8]) -> u64 {
-    let mut padded = [0u8; 64];
-    let n = bytes.len().min(64);
-    padded[..n].copy_from_slice(&bytes[..n]);
+    let bytes = &bytes[..bytes.len().min(64)];
     #[cfg(target_arch = "x86_64")]
-    return sse2::letters(&padded);
+    return sse2::letters(bytes);
     #[cfg(not(target_arch = "x86_64"))]
-    return letters_portable(&padded);
+    return letters_portable(&padded(bytes));
+}
+
+/// Up to 64 bytes, zero-padded to 64.
+#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
+fn padded(bytes: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    let n = bytes.len().min(64);
+    out[..n].copy_from_slice(&bytes[..n]);
+    out
 }
 
 #[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
@@ -186,41 +191,50 @@ mod sse2 {
         (i..end).find(|&j| is_trigger(h[j]))
     }
 
-    #[inline]
-    pub fn letters(bytes: &[u8; 64]) -> u64 {
-        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
-        unsafe { letters_sse2(bytes) }
-    }
-
+    /// The mask of up to 64 bytes whose 16-byte vectors `class` marks, read in place: a
+    /// short tail is read as the last 16 bytes of the slice when there are that many.
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn letters_sse2(bytes: &[u8; 64]) -> u64 {
+    fn mask_of(bytes: &[u8], class: impl Fn(__m128i) -> __m128i) -> u64 {
+        let n = bytes.len().min(64);
         let mut m = 0u64;
-        for part in 0..4 {
-            let lower = _mm_or_si128(load(bytes, 16 * part), _mm_set1_epi8(0x20));
-            let letter = in_range(lower, b'a', b'z');
-            m |= u64::from(_mm_movemask_epi8(letter) as u16) << (16 * part);
+        let mut start = 0;
+        while start < n {
+            let bits = if start + 16 <= n {
+                _mm_movemask_epi8(class(load(bytes, start))) as u32 & 0xFFFF
+            } else if n >= 16 {
+                let shift = start + 16 - n;
+                (_mm_movemask_epi8(class(load(bytes, n - 16))) as u32 & 0xFFFF) >> shift
+            } else {
+                let mut pad = [0u8; 16];
+                pad[..n - start].copy_from_slice(&bytes[start..n]);
+                _mm_movemask_epi8(class(load(&pad, 0))) as u32 & !(u32::MAX << (n - start))
+            };
+            m |= u64::from(bits) << start;
+            start += 16;
         }
         m
     }
 
     #[inline]
-    pub fn hex_digits(bytes: &[u8; 64]) -> u64 {
+    pub fn letters(bytes: &[u8]) -> u64 {
         // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
-        unsafe { hex_digits_sse2(bytes) }
+        unsafe {
+            mask_of(bytes, |v| {
+                in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z')
+            })
+        }
     }
 
     #[inline]
-    #[target_feature(enable = "sse2")]
-    fn hex_digits_sse2(bytes: &[u8; 64]) -> u64 {
-        let mut m = 0u64;
-        for part in 0..4 {
-            let v = load(bytes, 16 * part);
-            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            let hex = _mm_or_si128(in_range(v, b'0', b'9'), in_range(lower, b'a', b'f'));
-            m |= u64::from(_mm_movemask_epi8(hex) as u16) << (16 * part);
+    pub fn hex_digits(bytes: &[u8]) -> u64 {
+        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 processor has it.
+        unsafe {
+            mask_of(bytes, |v| {
+                let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                _mm_or_si128(in_range(v, b'0', b'9'), in_range(lower, b'a', b'f'))
+            })
         }
-        m
     }
 
     #[inline]
@@ -449,11 +463,8 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         for seed in 1..500u64 {
             let b = bytes(seed, (seed as usize * 7) % 70, &all);
-            let mut padded = [0u8; 64];
-            let n = b.len().min(64);
-            padded[..n].copy_from_slice(&b[..n]);
-            assert_eq!(hex_digits(&b), hex_digits_portable(&padded), "seed {seed}");
-            assert_eq!(letters(&b), letters_portable(&padded), "seed {seed}");
+            assert_eq!(hex_digits(&b), hex_digits_portable(&padded(&b)), "seed {seed}");
+            assert_eq!(letters(&b), letters_portable(&padded(&b)), "seed {seed}");
         }
         assert_eq!(hex_digits(b"0aF-g9"), 0b100111);
         assert_eq!(letters(b"0aF-g9@Z["), 0b1001_0110);

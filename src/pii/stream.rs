@@ -201,6 +201,8 @@ fn json_scan_with(
     // The last string closed before `pos` (raw start, end): the key of the next string when
     // a `:` follows it.
     let mut last: Option<(usize, usize)> = None;
+    // The end of the last block walked byte by byte (the only kind that can hold an escape).
+    let mut walked_to = 0usize;
     let mut pos = 0;
     // A block shorter than 64 bytes is read from a copy padded with blanks; the last 64 bytes
     // of a longer one are read in place, their masks shifted to start at `pos`.
@@ -235,6 +237,7 @@ fn json_scan_with(
             (inside, m.quote & inside, (m.quote & !inside) | ends)
         } else {
             let end = block.len().min(pos + 64);
+            walked_to = end;
             walk_escaped(&block[pos..end], &mut in_string, &mut escape)
         };
         let wanted = (m.trigger | m.backslash) & inside & !opens;
@@ -278,6 +281,9 @@ fn json_scan_with(
         }
         let line = if s >= pos {
             newlines + u64::from((m.line_end & ((1u64 << (s - pos)) - 1)).count_ones())
+        } else if walked_to <= s {
+            // No block walked byte by byte since the string opened: no escaped line end in it.
+            newlines
         } else {
             // Only escaped line ends can lie inside the string.
             let inside_before = memchr_iter(b'\n', &block[s..pos]).count() as u64;
