@@ -463,7 +463,11 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         for seed in 1..500u64 {
             let b = bytes(seed, (seed as usize * 7) % 70, &all);
-            assert_eq!(hex_digits(&b), hex_digits_portable(&padded(&b)), "seed {seed}");
+            assert_eq!(
+                hex_digits(&b),
+                hex_digits_portable(&padded(&b)),
+                "seed {seed}"
+            );
             assert_eq!(letters(&b), letters_portable(&padded(&b)), "seed {seed}");
         }
         assert_eq!(hex_digits(b"0aF-g9"), 0b100111);

@@ -707,10 +707,10 @@ pub fn scan_region(
     }
 }
 
-/// Scans the lines that start in `start..end` of `data`, a whole file mapped into memory: the
-/// same result as [`scan_region`] with no copy. Lines longer than a chunk stream through a
-/// [`LongLine`] window as they do there, so the heap stays small; the caller drops the mapped
-/// pages once the region is done.
+/// Scans the lines that start in `start..end` of `data`, the file (from some offset to its end)
+/// mapped into memory: the same result as [`scan_region`] with no copy. Lines longer than a
+/// chunk stream through a [`LongLine`] window as they do there, so the heap stays small; the
+/// caller unmaps the pages once the region is done.
 pub fn scan_region_mapped(
     data: &[u8],
     start: usize,
@@ -766,40 +766,35 @@ pub fn scan_region_mapped(
     out
 }
 
-/// A file mapped into memory for reading, or `None` when it cannot be (the caller reads it).
-///
-/// The map is private to this scan and read-only; the pages of each region are dropped from
-/// it when the region is done, so the resident set stays near the regions in flight.
-fn map_file(path: &Path) -> Option<memmap2::Mmap> {
-    let file = File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
+/// Scans the lines that start in `start..end` of `file` through a memory map of the file from
+/// just before `start` to its end, which is unmapped when the region is done, so the resident
+/// set stays near the regions in flight. `None` when the file cannot be mapped (the caller
+/// reads it instead).
+fn scan_mapped(
+    file: &File,
+    len: u64,
+    start: u64,
+    end: u64,
+    format: CorpusFormat,
+) -> Option<RegionScan> {
+    const PAGE: u64 = 4096;
+    // The byte before `start` says whether a line starts there.
+    let from = start.saturating_sub(1) / PAGE * PAGE;
     // SAFETY: the map is only read. A file truncated by another process while it is mapped
-    // can fault the read (the same hazard every memory-mapping search tool accepts); aibom
-    // never writes to a scanned file.
-    unsafe { memmap2::Mmap::map(&file) }.ok()
-}
-
-/// Scans one region of a mapped file and drops its pages from the map afterwards.
-fn scan_mapped(map: &memmap2::Mmap, start: u64, end: u64, format: CorpusFormat) -> RegionScan {
-    let (start, end) = (start as usize, end as usize);
-    let page = 4096;
-    let from = start / page * page;
-    let to = end.min(map.len());
-    if to > from {
-        // One call maps the region's pages instead of one fault per few pages.
-        let _ = map.advise_range(memmap2::Advice::PopulateRead, from, to - from);
+    // can fault the read (the hazard every memory-mapping search tool accepts); aibom never
+    // writes to a scanned file.
+    let map = unsafe {
+        memmap2::MmapOptions::new()
+            .offset(from)
+            .len(usize::try_from(len - from).ok()?)
+            .map(file)
     }
-    let out = scan_region_mapped(map, start, end, format);
-    if to > from {
-        // SAFETY: DONTNEED on a read-only file mapping only drops page-table entries; the
-        // next read of those pages faults them in again from the page cache.
-        let _ = unsafe {
-            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
-        };
-    }
-    out
+    .ok()?;
+    let (start, end) = ((start - from) as usize, (end - from) as usize);
+    let owned = end.min(map.len()).saturating_sub(start);
+    // One call maps the region's pages instead of one fault per few pages.
+    let _ = map.advise_range(memmap2::Advice::PopulateRead, start, owned);
+    Some(scan_region_mapped(&map, start, end, format))
 }
 
 /// Scans a whole text file: one region when small or single-threaded, else regions in waves
@@ -809,32 +804,28 @@ pub fn scan_text_file(
     format: CorpusFormat,
     merge: &mut dyn FnMut(RegionScan),
 ) -> io::Result<()> {
-    let len = std::fs::metadata(path)?.len();
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    let len = meta.len();
     let threads = rayon::current_num_threads().max(1);
-    let map = if len > 0 { map_file(path) } else { None };
-    if len <= REGION_BYTES || threads == 1 {
-        let regions = len.div_ceil(REGION_BYTES).max(1);
-        match &map {
-            // One thread: the regions in turn, so that pages are dropped as the scan goes.
-            Some(map) => (0..regions).for_each(|i| {
-                let (s, e) = (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len));
-                merge(scan_mapped(map, s, e, format));
-            }),
-            None => merge(scan_region(path, 0, len.max(1), format)?),
+    // Regular files are memory-mapped region by region; anything else is read.
+    let mappable = meta.is_file() && len > 0;
+    let scan = |s: u64, e: u64| match mappable.then(|| scan_mapped(&file, len, s, e, format)) {
+        Some(Some(region)) => Ok(region),
+        _ => scan_region(path, s, e, format),
+    };
+    let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES).max(1))
+        .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len).max(1)))
+        .collect();
+    if threads == 1 || regions.len() == 1 {
+        for &(s, e) in &regions {
+            merge(scan(s, e)?);
         }
         return Ok(());
     }
-    let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES))
-        .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len)))
-        .collect();
     for wave in regions.chunks(threads * 2) {
-        let results: Vec<io::Result<RegionScan>> = wave
-            .par_iter()
-            .map(|&(s, e)| match &map {
-                Some(map) => Ok(scan_mapped(map, s, e, format)),
-                None => scan_region(path, s, e, format),
-            })
-            .collect();
+        let results: Vec<io::Result<RegionScan>> =
+            wave.par_iter().map(|&(s, e)| scan(s, e)).collect();
         for r in results {
             merge(r?);
         }
