@@ -81,9 +81,15 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
                 Ok(())
             })?;
             scan.finish();
-            let oversized = scan.oversized;
-            let mut stats = stats(format, scan.records, scan.columns, scan.malformed, bytes);
-            stats.oversized_records = oversized;
+            let counts = scan.counts;
+            let mut stats = stats(
+                format,
+                counts.records,
+                counts.columns,
+                counts.malformed,
+                bytes,
+            );
+            stats.oversized_records = counts.oversized;
             Ok(stats)
         }
         CorpusFormat::Json => {
@@ -273,6 +279,44 @@ impl Columns {
     }
 }
 
+/// What JSON Lines statistics count, line by line.
+#[derive(Default)]
+struct JsonlCounts {
+    records: u64,
+    malformed: u64,
+    oversized: u64,
+    columns: Columns,
+}
+
+impl JsonlCounts {
+    /// One line without its line end. A line longer than [`RECORD_BYTES`] (`oversized`) is
+    /// counted but not held, so `line` is then empty; `nonblank` says whether any of its bytes
+    /// is not blank. The BOM is stripped from the file's first line only.
+    fn line(&mut self, line: &[u8], nonblank: bool, oversized: bool, first_line: bool) {
+        if !nonblank {
+            return;
+        }
+        self.records = self.records.saturating_add(1);
+        if oversized {
+            self.oversized = self.oversized.saturating_add(1);
+            return;
+        }
+        let line = if first_line {
+            line.strip_prefix(UTF8_BOM).unwrap_or(line)
+        } else {
+            line
+        };
+        if self.columns.wants_sample() {
+            match serde_json::from_slice::<Value>(line) {
+                Ok(value) => self.columns.add_record(&value),
+                Err(_) => self.malformed += 1,
+            }
+        } else if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err() {
+            self.malformed += 1;
+        }
+    }
+}
+
 /// JSON Lines: one line buffered up to [`RECORD_BYTES`].
 #[derive(Default)]
 struct JsonlScan {
@@ -281,10 +325,7 @@ struct JsonlScan {
     nonblank: bool,
     /// A line has been completed (the BOM is stripped from the first one only).
     seen_line: bool,
-    records: u64,
-    malformed: u64,
-    oversized: u64,
-    columns: Columns,
+    counts: JsonlCounts,
 }
 
 impl JsonlScan {
@@ -321,25 +362,8 @@ impl JsonlScan {
     fn end_line(&mut self) {
         let first_line = !self.seen_line;
         self.seen_line = true;
-        if self.nonblank {
-            self.records = self.records.saturating_add(1);
-            if self.overflow {
-                self.oversized = self.oversized.saturating_add(1);
-            } else {
-                let mut line = self.line.as_slice();
-                if first_line {
-                    line = line.strip_prefix(UTF8_BOM).unwrap_or(line);
-                }
-                if self.columns.wants_sample() {
-                    match serde_json::from_slice::<Value>(line) {
-                        Ok(value) => self.columns.add_record(&value),
-                        Err(_) => self.malformed += 1,
-                    }
-                } else if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err() {
-                    self.malformed += 1;
-                }
-            }
-        }
+        self.counts
+            .line(&self.line, self.nonblank, self.overflow, first_line);
         self.line.clear();
         self.overflow = false;
         self.nonblank = false;
@@ -348,6 +372,74 @@ impl JsonlScan {
     fn finish(&mut self) {
         self.end_line();
     }
+}
+
+/// JSON Lines statistics of a file larger than one region, read region by region from memory
+/// maps, in parallel in the caller's rayon pool, with no copy of its lines: the same answer as
+/// [`scan_text`]. `None` when the file is small or cannot be mapped, or when its first region
+/// holds fewer valid records than the column sample (whose order only a sequential read
+/// keeps); the caller reads the file with [`scan_text`] then.
+pub fn scan_jsonl_file(file: &std::fs::File) -> Option<CorpusStats> {
+    use rayon::prelude::*;
+
+    use crate::pii::stream::{REGION_BYTES, owned_lines, with_mapped_region};
+    // The length of the open file now, not as the walk saw it: a map past the end would fault.
+    let meta = file.metadata().ok()?;
+    let len = meta.len();
+    if !meta.is_file() || len <= REGION_BYTES {
+        return None;
+    }
+    let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES))
+        .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len)))
+        .collect();
+    let parts: Vec<Option<JsonlCounts>> = regions
+        .par_iter()
+        .map(|&(start, end)| {
+            with_mapped_region(file, len, start, end, |data, s, e| {
+                let mut counts = JsonlCounts::default();
+                if start > 0 {
+                    // Columns come from the first region's records only.
+                    counts.columns.sampled = COLUMN_SAMPLE_RECORDS;
+                }
+                let owned = &data[owned_lines(data, s, e)];
+                let mut first_line = start == 0;
+                let mut from = 0;
+                let ends = memchr::memchr_iter(b'\n', owned).chain(
+                    // A last line with no line end.
+                    (owned.last().is_some_and(|&b| b != b'\n')).then_some(owned.len()),
+                );
+                for to in ends {
+                    let line = &owned[from..to];
+                    from = to + 1;
+                    let nonblank = line.iter().any(|b| !b.is_ascii_whitespace());
+                    let oversized = line.len() > RECORD_BYTES;
+                    let held = if oversized { &[][..] } else { line };
+                    counts.line(held, nonblank, oversized, first_line);
+                    first_line = false;
+                }
+                counts
+            })
+        })
+        .collect();
+    let mut parts = parts.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
+    let mut total = parts.next()?;
+    if total.columns.wants_sample() {
+        return None;
+    }
+    for part in parts {
+        total.records = total.records.saturating_add(part.records);
+        total.malformed = total.malformed.saturating_add(part.malformed);
+        total.oversized = total.oversized.saturating_add(part.oversized);
+    }
+    let mut stats = stats(
+        CorpusFormat::Jsonl,
+        total.records,
+        total.columns,
+        total.malformed,
+        len,
+    );
+    stats.oversized_records = total.oversized;
+    Some(stats)
 }
 
 /// A record being collected from a JSON stream: counted always, captured and parsed for columns
@@ -786,6 +878,60 @@ mod tests {
             self.left -= n as u64;
             Ok(n)
         }
+    }
+
+    /// The region-parallel JSONL statistics equal the sequential ones, whatever the regions
+    /// cut through: a BOM, blank and malformed lines, a line longer than a record may be, new
+    /// columns after the sample, a last line with no line end; and they decline a file whose
+    /// first region holds too few records for the column sample.
+    #[test]
+    fn jsonl_regions_agree_with_the_sequential_scan() {
+        let mut data = UTF8_BOM.to_vec();
+        let mut i = 0u64;
+        while data.len() < 3 * crate::pii::stream::REGION_BYTES as usize {
+            let line = match i % 97 {
+                0 => "   \t".to_string(),
+                1 => "{not json".to_string(),
+                2 if i > 5000 => format!("{{\"late_{i}\": 1}}"),
+                3 if i.is_multiple_of(3) => {
+                    format!("{{\"big\": \"{}\"}}", "x".repeat(RECORD_BYTES))
+                }
+                _ => format!(
+                    "{{\"id\": {i}, \"text\": \"hello {i}\", \"k{}\": true}}",
+                    i % 7
+                ),
+            };
+            data.extend_from_slice(line.as_bytes());
+            data.push(b'\n');
+            i += 1;
+        }
+        data.extend_from_slice(b"{\"last\": \"no line end\"}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl");
+        std::fs::write(&path, &data).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let parallel = pool.install(|| scan_jsonl_file(&file)).expect("regions");
+        let sequential = scan(&data, CorpusFormat::Jsonl);
+        assert_eq!(parallel, sequential);
+        assert!(
+            sequential.malformed_records > 20 && sequential.oversized_records > 3,
+            "{sequential:?}"
+        );
+        assert!(sequential.columns.iter().all(|c| !c.starts_with("late_")));
+
+        // Lines so long that the first region holds fewer than the sampled records.
+        let long = format!("{{\"a\": \"{}\"}}\n", "y".repeat(20_000));
+        let sparse = long.repeat(3 * crate::pii::stream::REGION_BYTES as usize / long.len());
+        std::fs::write(&path, &sparse).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        assert_eq!(scan_jsonl_file(&file), None);
+        // Small files are read sequentially.
+        std::fs::write(&path, b"{\"a\": 1}\n").unwrap();
+        assert_eq!(scan_jsonl_file(&std::fs::File::open(&path).unwrap()), None);
     }
 
     #[test]

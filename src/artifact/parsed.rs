@@ -252,10 +252,15 @@ fn parse_content(
         K::Corpus(CorpusFormat::Parquet) => {
             Ok(Artifact::Corpus(corpus::scan_parquet(file.try_clone()?)?))
         }
-        K::Corpus(format) => Ok(Artifact::Corpus(corpus::scan_text(
-            BufReader::with_capacity(1 << 16, file),
-            format,
-        )?)),
+        K::Corpus(format) => {
+            let regions = (format == CorpusFormat::Jsonl)
+                .then(|| corpus::scan_jsonl_file(file))
+                .flatten();
+            Ok(Artifact::Corpus(match regions {
+                Some(stats) => stats,
+                None => corpus::scan_text(BufReader::with_capacity(1 << 16, file), format)?,
+            }))
+        }
         K::Prompt(format) => Ok(Artifact::Prompt(prompt::parse(&text()?, format)?)),
         K::PromptfooConfig => Ok(Artifact::PromptfooConfig(
             prompt::parse_promptfoo(&text()?)?,

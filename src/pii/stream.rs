@@ -718,18 +718,10 @@ pub fn scan_region_mapped(
     format: CorpusFormat,
 ) -> RegionScan {
     let mut out = RegionScan::default();
-    let len = data.len();
-    let mut pos = start;
-    if start > 0 && data[start - 1] != b'\n' {
-        // Skip the tail of the line the previous region owns.
-        pos = memchr(b'\n', &data[start..]).map_or(len, |k| start + k + 1);
-    }
-    // The last owned line ends at the line end at or after `end - 1`.
-    let stop = if end >= len {
-        len
-    } else {
-        memchr(b'\n', &data[end - 1..]).map_or(len, |k| end + k)
-    };
+    let std::ops::Range {
+        start: mut pos,
+        end: stop,
+    } = owned_lines(data, start, end);
     let mut scratch = Vec::new();
     let mut block_hits = Vec::new();
     while pos < stop {
@@ -766,17 +758,18 @@ pub fn scan_region_mapped(
     out
 }
 
-/// Scans the lines that start in `start..end` of `file` through a memory map of the file from
-/// just before `start` to its end, which is unmapped when the region is done, so the resident
-/// set stays near the regions in flight. `None` when the file cannot be mapped (the caller
-/// reads it instead).
-fn scan_mapped(
+/// Runs `f` on a memory map of `file` from just before byte `start` to the file's end (`len`
+/// bytes long), with `start` and `end` as offsets into that map; the map is dropped (and its
+/// pages with it) when `f` returns, so the resident set stays near the regions in flight.
+/// The pages of `start..end` are populated in one call. `None` when the file cannot be mapped
+/// (the caller reads it instead).
+pub fn with_mapped_region<T>(
     file: &File,
     len: u64,
     start: u64,
     end: u64,
-    format: CorpusFormat,
-) -> Option<RegionScan> {
+    f: impl FnOnce(&[u8], usize, usize) -> T,
+) -> Option<T> {
     const PAGE: u64 = 4096;
     // The byte before `start` says whether a line starts there.
     let from = start.saturating_sub(1) / PAGE * PAGE;
@@ -786,15 +779,31 @@ fn scan_mapped(
     let map = unsafe {
         memmap2::MmapOptions::new()
             .offset(from)
-            .len(usize::try_from(len - from).ok()?)
+            .len(usize::try_from(len.checked_sub(from)?).ok()?)
             .map(file)
     }
     .ok()?;
     let (start, end) = ((start - from) as usize, (end - from) as usize);
     let owned = end.min(map.len()).saturating_sub(start);
-    // One call maps the region's pages instead of one fault per few pages.
     let _ = map.advise_range(memmap2::Advice::PopulateRead, start, owned);
-    Some(scan_region_mapped(&map, start, end, format))
+    Some(f(&map, start, end))
+}
+
+/// The bytes of the lines that start in `start..end` of `data` (a line that starts there is
+/// owned to its end, line end included, however far that is).
+pub fn owned_lines(data: &[u8], start: usize, end: usize) -> std::ops::Range<usize> {
+    let len = data.len();
+    let mut pos = start.min(len);
+    if start > 0 && start <= len && data[start - 1] != b'\n' {
+        // Skip the tail of the line the previous region owns.
+        pos = memchr(b'\n', &data[start..]).map_or(len, |k| start + k + 1);
+    }
+    let stop = if end >= len {
+        len
+    } else {
+        memchr(b'\n', &data[end.max(1) - 1..]).map_or(len, |k| end.max(1) + k)
+    };
+    pos..stop.max(pos)
 }
 
 /// Scans a whole text file: one region when small or single-threaded, else regions in waves
@@ -810,9 +819,16 @@ pub fn scan_text_file(
     let threads = rayon::current_num_threads().max(1);
     // Regular files are memory-mapped region by region; anything else is read.
     let mappable = meta.is_file() && len > 0;
-    let scan = |s: u64, e: u64| match mappable.then(|| scan_mapped(&file, len, s, e, format)) {
-        Some(Some(region)) => Ok(region),
-        _ => scan_region(path, s, e, format),
+    let scan = |s: u64, e: u64| {
+        let mapped = mappable.then(|| {
+            with_mapped_region(&file, len, s, e, |data, s, e| {
+                scan_region_mapped(data, s, e, format)
+            })
+        });
+        match mapped {
+            Some(Some(region)) => Ok(region),
+            _ => scan_region(path, s, e, format),
+        }
     };
     let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES).max(1))
         .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len).max(1)))
