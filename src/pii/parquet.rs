@@ -3,8 +3,10 @@
 //! not by the file. Numeric columns (embeddings, token ids) are never decoded. The column name
 //! is context for hotwords (a `dob` column). Line numbers are 1-based row numbers.
 //!
-//! This build of the `parquet` crate has no compression codecs: a compressed column chunk
-//! cannot be decoded, and the report's `limit` says so instead of failing the scan.
+//! Column chunks may be uncompressed or compressed with Snappy, gzip, zstd, LZ4 or Brotli. A
+//! chunk that cannot be decoded (another codec, corrupt pages) or that declares more than
+//! [`CHUNK_BYTES`] decompressed or a ratio above [`CHUNK_RATIO`] is skipped, and the report's
+//! `limit` says so instead of failing the scan.
 
 use std::fs::File;
 use std::io;
@@ -19,6 +21,10 @@ use super::stream::Hit;
 use super::{Collector, FileReport, Match, detect};
 
 const BATCH: usize = 1024;
+/// A string column chunk that declares more bytes than this once decompressed is not read.
+pub const CHUNK_BYTES: i64 = 512 * 1024 * 1024;
+/// Nor is one that declares a compression ratio above this (a decompression bomb).
+pub const CHUNK_RATIO: i64 = 200;
 
 fn is_text_column(descr: &parquet::schema::types::ColumnDescriptor) -> bool {
     descr.physical_type() == PhysicalType::BYTE_ARRAY
@@ -48,6 +54,18 @@ pub fn scan(path: &Path, visit: &mut dyn FnMut(&Match<'_>)) -> io::Result<FileRe
             let column = meta.column(c);
             let descr = column.column_descr();
             if !is_text_column(descr) {
+                continue;
+            }
+            let (packed, unpacked) = (column.compressed_size(), column.uncompressed_size());
+            let bomb = unpacked > 1024 * 1024 && unpacked > packed.saturating_mul(CHUNK_RATIO);
+            if unpacked > CHUNK_BYTES || bomb {
+                limit.get_or_insert_with(|| {
+                    format!(
+                        "column `{}` declares {unpacked} bytes decompressed from {packed}; it \
+                         was skipped [limit: parquet column chunk]",
+                        descr.name()
+                    )
+                });
                 continue;
             }
             let name = descr.name().as_bytes().to_vec();

@@ -220,7 +220,7 @@ fn hostile_files_never_panic() {
     assert!(scan_file(&dir.path().join("h0"), CorpusFormat::Parquet, &mut |_| {}).is_err());
 }
 
-fn write_parquet(path: &std::path::Path) {
+fn write_parquet(path: &std::path::Path, compression: ::parquet::basic::Compression) {
     use ::parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
     use ::parquet::file::properties::WriterProperties;
     use ::parquet::file::writer::SerializedFileWriter;
@@ -234,7 +234,11 @@ fn write_parquet(path: &std::path::Path) {
         )
         .unwrap(),
     );
-    let props = Arc::new(WriterProperties::builder().build());
+    let props = Arc::new(
+        WriterProperties::builder()
+            .set_compression(compression)
+            .build(),
+    );
     let file = std::fs::File::create(path).unwrap();
     let mut writer = SerializedFileWriter::new(file, schema, props).unwrap();
     // Two row groups of three rows; the second row of each has a null note.
@@ -281,29 +285,87 @@ fn write_parquet(path: &std::path::Path) {
     writer.close().unwrap();
 }
 
+/// String columns are read row group by row group, uncompressed or in every codec the
+/// common writers use (pyarrow writes Snappy by default).
 #[test]
 fn parquet_string_columns_row_group_by_row_group() {
+    use ::parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.parquet");
-    write_parquet(&path);
-    let mut seen = Vec::new();
-    let report = scan_file(&path, CorpusFormat::Parquet, &mut |m| {
-        seen.push((m.kind, m.line))
-    })
-    .unwrap();
-    assert_eq!(report.limit, None);
-    assert_eq!(report.records, 6);
-    // Rows are 1-based across row groups; the int64 column and the unannotated binary
-    // column (no UTF8 annotation) are not read.
-    assert_eq!(
-        seen,
-        vec![
-            (PiiType::Email, 1),
-            (PiiType::Phone, 1),
-            (PiiType::Phone, 4),
-            (PiiType::PaymentCard, 6),
-        ]
+    for compression in [
+        Compression::UNCOMPRESSED,
+        Compression::SNAPPY,
+        Compression::GZIP(GzipLevel::default()),
+        Compression::ZSTD(ZstdLevel::default()),
+        Compression::LZ4_RAW,
+        Compression::BROTLI(BrotliLevel::default()),
+    ] {
+        let path = dir.path().join(format!("{compression}.parquet"));
+        write_parquet(&path, compression);
+        let mut seen = Vec::new();
+        let report = scan_file(&path, CorpusFormat::Parquet, &mut |m| {
+            seen.push((m.kind, m.line))
+        })
+        .unwrap();
+        assert_eq!(report.limit, None, "{compression}");
+        assert_eq!(report.records, 6);
+        // Rows are 1-based across row groups; the int64 column and the unannotated binary
+        // column (no UTF8 annotation) are not read.
+        assert_eq!(
+            seen,
+            vec![
+                (PiiType::Email, 1),
+                (PiiType::Phone, 1),
+                (PiiType::Phone, 4),
+                (PiiType::PaymentCard, 6),
+            ],
+            "{compression}"
+        );
+    }
+}
+
+/// A string column chunk that declares a decompression bomb is skipped, and the report says
+/// which limit it hit; the other columns are still read.
+#[test]
+fn parquet_column_bombs_are_skipped() {
+    use ::parquet::basic::{Compression, ZstdLevel};
+    use ::parquet::data_type::{ByteArray, ByteArrayType};
+    use ::parquet::file::properties::WriterProperties;
+    use ::parquet::file::writer::SerializedFileWriter;
+    use ::parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.parquet");
+    let schema = Arc::new(
+        parse_message_type(
+            "message m { required binary pad (UTF8); required binary text (UTF8); }",
+        )
+        .unwrap(),
     );
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_dictionary_enabled(false)
+        .build();
+    let file = std::fs::File::create(&path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).unwrap();
+    let mut rg = writer.next_row_group().unwrap();
+    let pad = format!("{} a@acme-mail.com", "a".repeat(1 << 20));
+    let pad: Vec<ByteArray> = vec![pad.as_str().into(); 4];
+    let text: Vec<ByteArray> = vec!["mail jane@acme-mail.com".into(); 4];
+    for values in [&pad, &text] {
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(values, None, None)
+            .unwrap();
+        col.close().unwrap();
+    }
+    rg.close().unwrap();
+    writer.close().unwrap();
+    let mut seen = 0;
+    let report = scan_file(&path, CorpusFormat::Parquet, &mut |_| seen += 1).unwrap();
+    let limit = report.limit.expect("the bomb is named");
+    assert!(limit.contains("column `pad`") && limit.contains("[limit: parquet column chunk]"));
+    assert_eq!(seen, 4, "the text column is still read");
 }
 
 /// The JSON scan as it was before the vector fast path (every string read with `memchr3`,
