@@ -806,8 +806,9 @@ pub fn owned_lines(data: &[u8], start: usize, end: usize) -> std::ops::Range<usi
     pos..stop.max(pos)
 }
 
-/// Scans a whole text file: one region when small or single-threaded, else regions in waves
-/// of twice the pool's threads. `merge` receives each region's result in file order.
+/// Scans a whole text file region by region: in turn on one thread, else in parallel in waves
+/// of eight regions per pool thread (a wave's matches are held until it is merged). `merge`
+/// receives each region's result in file order.
 pub fn scan_text_file(
     path: &Path,
     format: CorpusFormat,
@@ -839,7 +840,7 @@ pub fn scan_text_file(
         }
         return Ok(());
     }
-    for wave in regions.chunks(threads * 2) {
+    for wave in regions.chunks(threads * 8) {
         let results: Vec<io::Result<RegionScan>> =
             wave.par_iter().map(|&(s, e)| scan(s, e)).collect();
         for r in results {
