@@ -761,8 +761,7 @@ pub fn scan_region_mapped(
 /// Runs `f` on a memory map of `file` from just before byte `start` to the file's end (`len`
 /// bytes long), with `start` and `end` as offsets into that map; the map is dropped (and its
 /// pages with it) when `f` returns, so the resident set stays near the regions in flight.
-/// The pages of `start..end` are populated in one call. `None` when the file cannot be mapped
-/// (the caller reads it instead).
+/// `None` when the file cannot be mapped (the caller reads it instead).
 pub fn with_mapped_region<T>(
     file: &File,
     len: u64,
@@ -784,8 +783,6 @@ pub fn with_mapped_region<T>(
     }
     .ok()?;
     let (start, end) = ((start - from) as usize, (end - from) as usize);
-    let owned = end.min(map.len()).saturating_sub(start);
-    let _ = map.advise_range(memmap2::Advice::PopulateRead, start, owned);
     Some(f(&map, start, end))
 }
 
