@@ -52,7 +52,7 @@ pub fn hex_digits(bytes: &[u8]) -> u64 {
     #[cfg(target_arch = "x86_64")]
     return sse2::hex_digits(bytes);
     #[cfg(not(target_arch = "x86_64"))]
-    return hex_digits_portable(&padded(bytes));
+    return mask_portable(bytes, u8::is_ascii_hexdigit);
 }
 
 /// Bit `k` set when byte `k` of `bytes` (at most 64 of them) is an ASCII letter.
@@ -62,32 +62,18 @@ pub fn letters(bytes: &[u8]) -> u64 {
     #[cfg(target_arch = "x86_64")]
     return sse2::letters(bytes);
     #[cfg(not(target_arch = "x86_64"))]
-    return letters_portable(&padded(bytes));
+    return mask_portable(bytes, u8::is_ascii_alphabetic);
 }
 
-/// Up to 64 bytes, zero-padded to 64.
+/// The byte-by-byte mask of up to 64 bytes that `class` accepts: the fallback and the
+/// reference for the vector ones.
 #[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
-fn padded(bytes: &[u8]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    let n = bytes.len().min(64);
-    out[..n].copy_from_slice(&bytes[..n]);
-    out
-}
-
-#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
-fn letters_portable(bytes: &[u8; 64]) -> u64 {
+fn mask_portable(bytes: &[u8], class: fn(&u8) -> bool) -> u64 {
     bytes
         .iter()
+        .take(64)
         .enumerate()
-        .fold(0, |m, (k, b)| m | u64::from(b.is_ascii_alphabetic()) << k)
-}
-
-#[cfg_attr(all(target_arch = "x86_64", not(test)), expect(dead_code))]
-fn hex_digits_portable(bytes: &[u8; 64]) -> u64 {
-    bytes
-        .iter()
-        .enumerate()
-        .fold(0, |m, (k, b)| m | u64::from(b.is_ascii_hexdigit()) << k)
+        .fold(0, |m, (k, b)| m | u64::from(class(b)) << k)
 }
 
 /// Where the bytes a JSON scan stops at are in 64 bytes: bit `k` stands for byte `k`.
@@ -463,12 +449,13 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         for seed in 1..500u64 {
             let b = bytes(seed, (seed as usize * 7) % 70, &all);
+            let hex = mask_portable(&b, u8::is_ascii_hexdigit);
+            assert_eq!(hex_digits(&b), hex, "seed {seed}");
             assert_eq!(
-                hex_digits(&b),
-                hex_digits_portable(&padded(&b)),
+                letters(&b),
+                mask_portable(&b, u8::is_ascii_alphabetic),
                 "seed {seed}"
             );
-            assert_eq!(letters(&b), letters_portable(&padded(&b)), "seed {seed}");
         }
         assert_eq!(hex_digits(b"0aF-g9"), 0b100111);
         assert_eq!(letters(b"0aF-g9@Z["), 0b1001_0110);
