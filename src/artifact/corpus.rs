@@ -392,41 +392,40 @@ pub fn scan_jsonl_file(file: &std::fs::File) -> Option<CorpusStats> {
     let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES))
         .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len)))
         .collect();
-    let parts: Vec<Option<JsonlCounts>> = regions
-        .par_iter()
-        .map(|&(start, end)| {
-            with_mapped_region(file, len, start, end, |data, s, e| {
-                let mut counts = JsonlCounts::default();
-                if start > 0 {
-                    // Columns come from the first region's records only.
-                    counts.columns.sampled = COLUMN_SAMPLE_RECORDS;
-                }
-                let owned = &data[owned_lines(data, s, e)];
-                let mut first_line = start == 0;
-                let mut from = 0;
-                let ends = memchr::memchr_iter(b'\n', owned).chain(
-                    // A last line with no line end.
-                    (owned.last().is_some_and(|&b| b != b'\n')).then_some(owned.len()),
-                );
-                for to in ends {
-                    let line = &owned[from..to];
-                    from = to + 1;
-                    let nonblank = line.iter().any(|b| !b.is_ascii_whitespace());
-                    let oversized = line.len() > RECORD_BYTES;
-                    let held = if oversized { &[][..] } else { line };
-                    counts.line(held, nonblank, oversized, first_line);
-                    first_line = false;
-                }
-                counts
-            })
+    let count = |(start, end): (u64, u64)| {
+        with_mapped_region(file, len, start, end, |data, s, e| {
+            let mut counts = JsonlCounts::default();
+            if start > 0 {
+                // Columns come from the first region's records only.
+                counts.columns.sampled = COLUMN_SAMPLE_RECORDS;
+            }
+            let owned = &data[owned_lines(data, s, e)];
+            let mut first_line = start == 0;
+            let mut from = 0;
+            let ends = memchr::memchr_iter(b'\n', owned).chain(
+                // A last line with no line end.
+                (owned.last().is_some_and(|&b| b != b'\n')).then_some(owned.len()),
+            );
+            for to in ends {
+                let line = &owned[from..to];
+                from = to + 1;
+                let nonblank = line.iter().any(|b| !b.is_ascii_whitespace());
+                let oversized = line.len() > RECORD_BYTES;
+                let held = if oversized { &[][..] } else { line };
+                counts.line(held, nonblank, oversized, first_line);
+                first_line = false;
+            }
+            counts
         })
-        .collect();
-    let mut parts = parts.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
-    let mut total = parts.next()?;
+    };
+    // The first region alone first: when it cannot fill the column sample, nothing else is
+    // read here.
+    let mut total = count(regions[0])?;
     if total.columns.wants_sample() {
         return None;
     }
-    for part in parts {
+    let rest: Option<Vec<JsonlCounts>> = regions[1..].par_iter().map(|&r| count(r)).collect();
+    for part in rest? {
         total.records = total.records.saturating_add(part.records);
         total.malformed = total.malformed.saturating_add(part.malformed);
         total.oversized = total.oversized.saturating_add(part.oversized);
