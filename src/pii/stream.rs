@@ -88,7 +88,7 @@ fn json_scan(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::is_x86_feature_detected as has;
-        let bits = has!("pclmulqdq") && has!("popcnt") && has!("lzcnt") && has!("bmi1");
+        let bits = has_bit_ops();
         if bits && has!("avx512bw") {
             // SAFETY: every feature the function enables was detected just above.
             return unsafe { json_scan_avx512(block, scratch, hits) };
@@ -108,6 +108,14 @@ fn json_scan(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u64 {
     }
     #[cfg(not(target_arch = "x86_64"))]
     json_scan_with(block, scratch, hits, find::classify_portable, prefix_xor)
+}
+
+/// Whether the processor has the bit-manipulation instructions the vector JSON scans are
+/// compiled with (carry-less multiply, population and leading-zero counts).
+#[cfg(target_arch = "x86_64")]
+fn has_bit_ops() -> bool {
+    use std::arch::is_x86_feature_detected as has;
+    has!("pclmulqdq") && has!("popcnt") && has!("lzcnt") && has!("bmi1")
 }
 
 /// Every JSON scan this processor can run (portable, SSE2, AVX2, AVX-512BW), by name, with its
@@ -136,7 +144,7 @@ pub fn json_scan_variants(block: &[u8]) -> Vec<(&'static str, Vec<Hit>, u64)> {
                 prefix_xor,
             )
         });
-        let bits = has!("pclmulqdq") && has!("popcnt") && has!("lzcnt") && has!("bmi1");
+        let bits = has_bit_ops();
         if bits && has!("avx2") {
             // SAFETY: detected just above.
             run("avx2", &|sc, h| unsafe { json_scan_avx2(block, sc, h) });
@@ -242,18 +250,8 @@ fn json_scan_with(
         };
         let wanted = (m.trigger | m.backslash) & inside & !opens;
         if wanted == 0 {
-            if closes != 0 {
-                let c = 63 - closes.leading_zeros() as usize;
-                let before = opens & ((1u64 << c) - 1);
-                let start = match before {
-                    0 => open,
-                    o => pos + 64 - o.leading_zeros() as usize,
-                };
-                last = Some((start, pos + c));
-            }
-            if opens != 0 {
-                open = pos + 64 - opens.leading_zeros() as usize;
-            }
+            last = last_closed(pos, opens, closes, open).or(last);
+            open = string_start(pos, opens, open);
             newlines += u64::from(m.line_end.count_ones());
             pos += 64;
             if !in_string && m.quote == 0 && pos < block.len() {
@@ -266,19 +264,8 @@ fn json_scan_with(
         // before it, and where it ends when that is in this block with no escape before.
         let k = wanted.trailing_zeros() as usize;
         let below = (1u64 << k) - 1;
-        let s = match opens & below {
-            0 => open,
-            o => pos + 64 - o.leading_zeros() as usize,
-        };
-        let closes_before = closes & below;
-        if closes_before != 0 {
-            let c = 63 - closes_before.leading_zeros() as usize;
-            let start = match opens & ((1u64 << c) - 1) {
-                0 => open,
-                o => pos + 64 - o.leading_zeros() as usize,
-            };
-            last = Some((start, pos + c));
-        }
+        let s = string_start(pos, opens & below, open);
+        last = last_closed(pos, opens, closes & below, open).or(last);
         let line = if s >= pos {
             newlines + u64::from((m.line_end & ((1u64 << (s - pos)) - 1)).count_ones())
         } else if walked_to <= s {
@@ -316,6 +303,29 @@ fn json_scan_with(
         pos = resume.max(pos + k + 1);
     }
     newlines
+}
+
+/// The raw start of the string opened by the last quote of `opens` in the block at `pos`, or
+/// `earlier` (a string opened before the block) when `opens` is empty.
+#[inline(always)]
+fn string_start(pos: usize, opens: u64, earlier: usize) -> usize {
+    match opens {
+        0 => earlier,
+        o => pos + 64 - o.leading_zeros() as usize,
+    }
+}
+
+/// The last string closed by a bit of `closes` in the block at `pos` (raw start, end), its
+/// opening quote among `opens` or, when none comes before, at `earlier`.
+#[inline(always)]
+fn last_closed(pos: usize, opens: u64, closes: u64, earlier: usize) -> Option<(usize, usize)> {
+    (closes != 0).then(|| {
+        let c = 63 - closes.leading_zeros() as usize;
+        (
+            string_start(pos, opens & ((1u64 << c) - 1), earlier),
+            pos + c,
+        )
+    })
 }
 
 /// Bit `k` of the result is the XOR of bits `0..=k` of `x`: from quote bits, the bytes inside a
