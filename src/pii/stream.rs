@@ -305,6 +305,84 @@ fn json_scan_with(
     newlines
 }
 
+/// What the JSON walk's first stage finds in a buffer: its line ends, and how many of its
+/// 64-byte blocks hold a digit or `@` inside a string (where the detectors would run).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FirstStage {
+    pub line_ends: u64,
+    pub blocks_with_triggers: u64,
+}
+
+/// The JSON walk's first stage alone, on the best instruction set the processor has: every
+/// 64-byte block classified and its in-string bytes worked out from its quotes, and nothing
+/// else (no escapes, no detectors). A benchmark's floor: no engine that reads every byte of a
+/// corpus can take less time than this.
+pub fn first_stage(data: &[u8]) -> FirstStage {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has_bit_ops() && has!("avx512bw") {
+            // SAFETY: every feature the function enables was detected just above.
+            return unsafe { first_stage_avx512(data) };
+        }
+        if has_bit_ops() && has!("avx2") {
+            // SAFETY: every feature the function enables was detected just above.
+            return unsafe { first_stage_avx2(data) };
+        }
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        first_stage_with(data, |c| unsafe { find::x86::classify_sse2(c) }, prefix_xor)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    first_stage_with(data, find::classify_portable, prefix_xor)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw,pclmulqdq,popcnt,lzcnt,bmi1")]
+fn first_stage_avx512(data: &[u8]) -> FirstStage {
+    // SAFETY: this function only runs where its features are present.
+    first_stage_with(
+        data,
+        |c| unsafe { find::x86::classify_avx512(c) },
+        |x| unsafe { find::x86::prefix_xor_clmul(x) },
+    )
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,pclmulqdq,popcnt,lzcnt,bmi1")]
+fn first_stage_avx2(data: &[u8]) -> FirstStage {
+    // SAFETY: this function only runs where its features are present.
+    first_stage_with(
+        data,
+        |c| unsafe { find::x86::classify_avx2(c) },
+        |x| unsafe { find::x86::prefix_xor_clmul(x) },
+    )
+}
+
+#[inline(always)]
+fn first_stage_with(
+    data: &[u8],
+    classify: impl Fn(&[u8; 64]) -> find::Masks,
+    prefix_xor: impl Fn(u64) -> u64,
+) -> FirstStage {
+    let mut out = FirstStage::default();
+    let mut in_string = 0u64;
+    let mut tail = [b' '; 64];
+    let blocks = data.chunks_exact(64);
+    let rest = blocks.remainder();
+    tail[..rest.len()].copy_from_slice(rest);
+    for chunk in blocks
+        .map(|c| c.try_into().expect("64 bytes"))
+        .chain([&tail])
+    {
+        let m = classify(chunk);
+        out.line_ends += u64::from(m.line_end.count_ones());
+        let inside = prefix_xor(m.quote) ^ in_string.wrapping_neg();
+        out.blocks_with_triggers += u64::from(m.trigger & inside != 0);
+        in_string = inside >> 63;
+    }
+    out
+}
+
 /// The raw start of the string opened by the last quote of `opens` in the block at `pos`, or
 /// `earlier` (a string opened before the block) when `opens` is empty.
 #[inline(always)]

@@ -530,3 +530,46 @@ fn mapped_and_read_regions_agree() {
     }
     assert!(total > 20_000, "the regions must hold matches: {total}");
 }
+
+#[test]
+fn first_stage_counts_line_ends_and_blocks_with_triggers_in_strings() {
+    // Byte by byte: quotes toggle the string state (the first stage reads no escapes).
+    let reference = |data: &[u8]| {
+        let mut inside = false;
+        let mut blocks = 0;
+        for chunk in data.chunks(64) {
+            let mut wanted = false;
+            for &b in chunk {
+                if b == b'"' {
+                    inside = !inside;
+                }
+                wanted |= inside && (b.is_ascii_digit() || b == b'@');
+            }
+            blocks += u64::from(wanted);
+        }
+        stream::FirstStage {
+            line_ends: memchr::memchr_iter(b'\n', data).count() as u64,
+            blocks_with_triggers: blocks,
+        }
+    };
+    let lines = [
+        &br#"{"id": 17, "embedding": [0.25, -0.5, 0.125]}"#[..],
+        br#"{"messages": [{"role": "user", "content": "call 020 7946 0018 or mail a@acme.example"}]}"#,
+        br#"{"note": "no digits here at all, only words and more words to fill a block"}"#,
+        b"plain 42 outside strings",
+    ];
+    let mut data = Vec::new();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..300 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        data.extend_from_slice(lines[(x % lines.len() as u64) as usize]);
+        data.push(b'\n');
+        let cut = (x >> 20) as usize % (data.len() + 1);
+        assert_eq!(stream::first_stage(&data[..cut]), reference(&data[..cut]));
+    }
+    let whole = stream::first_stage(&data);
+    assert_eq!(whole, reference(&data));
+    assert!(whole.blocks_with_triggers > 0 && whole.line_ends == 300);
+}
