@@ -2,8 +2,9 @@
 # Runs aibom's fuzz targets: fuzz/run.sh SECONDS [TARGET...]
 #
 # Each target runs for SECONDS (all targets when none is named) under libFuzzer, with a 2 GB RSS
-# limit and a 10 s per-input timeout. Seed corpora are copied from fixtures/ and license-db/ at
-# run time into fuzz/corpus/<target>/ (not committed); crashes land in fuzz/artifacts/<target>/.
+# limit and a 10 s per-input timeout. Seed corpora are copied from fixtures/, license-db/ and
+# tests/fuzz-regressions/<target>/ at run time into fuzz/corpus/<target>/ (not committed);
+# crashes land in fuzz/artifacts/<target>/.
 # A stable toolchain works: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly-only flags.
 # Needs `cargo install cargo-fuzz`. Logs go to fuzz/logs/<target>.log.
 set -euo pipefail
@@ -12,7 +13,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 seconds="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
-all_targets=(gguf keras_config license_record mcp_tools model_card numpy onnx pickle pii policy_config safetensors zip)
+all_targets=(gguf keras_config license_record mcp_tools model_card numpy onnx parquet pickle pii policy_config safetensors zip)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
@@ -27,7 +28,8 @@ seed() {
     shift 2
     local dir="$here/corpus/$target"
     mkdir -p "$dir"
-    find "$repo/fixtures" "$repo/license-db" "$repo/.github" -type f -size -1024k "$@" 2>/dev/null |
+    find "$repo/fixtures" "$repo/license-db" "$repo/.github" "$repo/tests/fuzz-regressions/$target" \
+        -type f -size -1024k "$@" 2>/dev/null |
         while IFS= read -r file; do
             local name
             name="$(printf '%s' "$file" | sha256sum | cut -c1-16)"
@@ -49,6 +51,7 @@ for target in "${targets[@]}"; do
     zip) seed "$target" "" \( -name '*.pt' -o -name '*.pth' -o -name '*.keras' -o -name '*.npz' \) ;;
     numpy) seed "$target" "" -name '*.npy' ;;
     onnx) seed "$target" "" -name '*.onnx' ;;
+    parquet) seed "$target" "" -name '*.parquet' ;;
     keras_config) seed "$target" "" \( -name '*.h5' -o -path '*keras*' -name '*.json' \) ;;
     model_card) seed "$target" "0 1 2 3 4 5 6 7" \( -name 'README.md' -o -name '*.json' -o -name '*.yml' -o -name '*.yaml' -o -name '*.prompt*' -o -name '*.jinja' \) ;;
     pii) seed "$target" "0 1 2 3 4" \( -name '*.jsonl' -o -name '*.csv' -o -name '*.tsv' -o -name '*.txt' \) ;;

@@ -27,6 +27,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("model_card", model_card),
     ("numpy", numpy_target),
     ("onnx", onnx_target),
+    ("parquet", parquet_target),
     ("pickle", pickle_target),
     ("pii", pii),
     ("policy_config", policy_config),
@@ -170,6 +171,15 @@ pub fn pii(data: &[u8]) {
     let report = aibom::pii::scan_bytes(rest, format, &mut |_| matches += 1);
     let _ = (report, matches);
     let _ = corpus::scan_text(Cursor::new(rest), format);
+}
+
+/// Parquet footers and pages: the corpus statistics (footer only) and the PII scan of string
+/// columns (pages decoded and decompressed).
+pub fn parquet_target(data: &[u8]) {
+    let _ = corpus::scan_parquet_bytes(data);
+    let mut matches = 0u64;
+    let report = aibom::pii::scan_bytes(data, CorpusFormat::Parquet, &mut |_| matches += 1);
+    let _ = (report, matches);
 }
 
 /// MCP configs, tool JSON and tool declarations in code.

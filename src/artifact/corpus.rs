@@ -23,7 +23,7 @@ use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -138,28 +138,41 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
 
 /// Parquet: rows and columns from the footer only. Columns are the top-level fields of the
 /// schema.
-pub fn scan_parquet(mut file: std::fs::File) -> ParseResult<CorpusStats> {
+pub fn scan_parquet(file: std::fs::File) -> ParseResult<CorpusStats> {
+    parquet_stats(file)
+}
+
+/// [`scan_parquet`] on a Parquet file held in memory.
+pub fn scan_parquet_bytes(data: &[u8]) -> ParseResult<CorpusStats> {
+    parquet_stats(bytes::Bytes::copy_from_slice(data))
+}
+
+fn parquet_stats<R: parquet::file::reader::ChunkReader + 'static>(
+    file: R,
+) -> ParseResult<CorpusStats> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
-    let size = file.metadata()?.len();
+    let size = file.len();
     if size < 12 {
         return Err(ParseError::new(format!(
             "not a Parquet file: {size} bytes is shorter than the 12-byte header and footer"
         )));
     }
-    let mut head = [0u8; 4];
-    file.seek(SeekFrom::Start(0))?;
-    file.read_exact(&mut head)?;
-    let mut tail = [0u8; 8];
-    file.seek(SeekFrom::End(-8))?;
-    file.read_exact(&mut tail)?;
-    let [l0, l1, l2, l3, m0, m1, m2, m3] = tail;
-    match [m0, m1, m2, m3] {
-        _ if head != *b"PAR1" => {
+    let read_at = |start: u64, len: usize| {
+        file.get_bytes(start, len)
+            .ok()
+            .filter(|b| b.len() == len)
+            .ok_or_else(|| ParseError::at(start, "Parquet file could not be read"))
+    };
+    let head = read_at(0, 4)?;
+    let tail = read_at(size - 8, 8)?;
+    let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    match &tail[4..] {
+        _ if head[..] != *b"PAR1" => {
             return Err(ParseError::at(0, "not a Parquet file: no PAR1 magic"));
         }
-        [b'P', b'A', b'R', b'1'] => {}
-        [b'P', b'A', b'R', b'E'] => {
+        b"PAR1" => {}
+        b"PARE" => {
             return Err(ParseError::new(
                 "encrypted Parquet footer: rows and columns cannot be read",
             ));
@@ -171,7 +184,6 @@ pub fn scan_parquet(mut file: std::fs::File) -> ParseResult<CorpusStats> {
             ));
         }
     }
-    let footer_len = u64::from(u32::from_le_bytes([l0, l1, l2, l3]));
     if footer_len > PARQUET_FOOTER_BYTES {
         return Err(ParseError::limit(
             "Parquet footer size",
@@ -183,11 +195,11 @@ pub fn scan_parquet(mut file: std::fs::File) -> ParseResult<CorpusStats> {
             "Parquet footer length {footer_len} is larger than the file ({size} bytes)"
         )));
     }
-    file.seek(SeekFrom::Start(0))?;
 
     // The footer is decoded by the parquet crate; a panic there on hostile Thrift must not take
     // the scan down, so it is contained and reported as a parse error.
-    let read = std::panic::catch_unwind(move || {
+    // The reader is moved in and dropped there: nothing it held is seen after a panic.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
         let reader = SerializedFileReader::new(file)?;
         let metadata = reader.metadata().file_metadata();
         let columns: Vec<String> = metadata
@@ -198,7 +210,7 @@ pub fn scan_parquet(mut file: std::fs::File) -> ParseResult<CorpusStats> {
             .map(|field| field.name().to_owned())
             .collect();
         Ok::<_, parquet::errors::ParquetError>((metadata.num_rows(), columns))
-    });
+    }));
     let (rows, names) = match read {
         Ok(Ok(read)) => read,
         Ok(Err(err)) => return Err(ParseError::new(format!("invalid Parquet footer: {err}"))),

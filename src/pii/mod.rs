@@ -233,8 +233,8 @@ fn last_byte(path: &Path) -> io::Result<Option<u8>> {
     Ok(Some(b[0]))
 }
 
-/// Scans bytes already in memory (tests, fuzzing, staged blobs). Parquet bytes are not
-/// decoded here (`limit` says so); use [`scan_file`].
+/// Scans bytes already in memory (tests, fuzzing, staged blobs). Parquet that cannot be
+/// decoded gives an empty report whose `limit` says why.
 pub fn scan_bytes(
     bytes: &[u8],
     format: CorpusFormat,
@@ -242,11 +242,13 @@ pub fn scan_bytes(
 ) -> FileReport {
     let mut collector = Collector::default();
     if format == CorpusFormat::Parquet {
-        return FileReport {
+        return parquet::scan_bytes(bytes, visit).unwrap_or_else(|e| FileReport {
             bytes_scanned: 0,
-            limit: Some("Parquet is scanned from a file, not from bytes in memory".into()),
+            limit: Some(format!(
+                "Parquet could not be decoded ({e}); it was not scanned"
+            )),
             ..FileReport::default()
-        };
+        });
     }
     let mut hits = Vec::new();
     let mut scratch = Vec::new();

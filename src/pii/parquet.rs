@@ -10,12 +10,13 @@
 
 use std::fs::File;
 use std::io;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 use parquet::basic::{ConvertedType, LogicalType, Type as PhysicalType};
 use parquet::column::reader::ColumnReader;
 use parquet::data_type::ByteArray;
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 
 use super::stream::Hit;
 use super::{Collector, FileReport, Match, detect};
@@ -38,9 +39,35 @@ fn is_text_column(descr: &parquet::schema::types::ColumnDescriptor) -> bool {
 }
 
 pub fn scan(path: &Path, visit: &mut dyn FnMut(&Match<'_>)) -> io::Result<FileReport> {
-    let file = File::open(path)?;
-    let bytes = file.metadata()?.len();
-    let reader = SerializedFileReader::new(file).map_err(io::Error::other)?;
+    scan_source(File::open(path)?, visit)
+}
+
+/// [`scan`] on a Parquet file held in memory.
+pub fn scan_bytes(data: &[u8], visit: &mut dyn FnMut(&Match<'_>)) -> io::Result<FileReport> {
+    scan_source(bytes::Bytes::copy_from_slice(data), visit)
+}
+
+/// The scan of a file or of bytes in memory. The Parquet decoder reads footers and pages an
+/// attacker may have crafted: a panic in it is contained and reported as an error (matches
+/// already passed to `visit` stay passed, as after a read error in a text file).
+fn scan_source<R: ChunkReader + 'static>(
+    source: R,
+    visit: &mut dyn FnMut(&Match<'_>),
+) -> io::Result<FileReport> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| decode(source, visit))).unwrap_or_else(|_| {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the Parquet decoder failed on this file",
+        ))
+    })
+}
+
+fn decode<R: ChunkReader + 'static>(
+    source: R,
+    visit: &mut dyn FnMut(&Match<'_>),
+) -> io::Result<FileReport> {
+    let bytes = source.len();
+    let reader = SerializedFileReader::new(source).map_err(io::Error::other)?;
     let mut collector = Collector::default();
     let mut rows_before = 0u64;
     let mut limit = None;
