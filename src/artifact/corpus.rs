@@ -136,6 +136,37 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
     }
 }
 
+/// Checks a Parquet footer before the parquet crate decodes it: no larger than
+/// [`PARQUET_FOOTER_BYTES`], and no Thrift list, set or map declaring more elements than the
+/// footer has bytes (the decoder skips unknown boolean lists without reading them, and loops up
+/// to 2^31 times on one). A file too short or with no footer magic passes: the decoder says
+/// what is wrong with it.
+pub fn check_parquet_footer<R: parquet::file::reader::ChunkReader>(
+    source: &R,
+) -> Result<(), String> {
+    let size = source.len();
+    let Some(tail) = size
+        .checked_sub(8)
+        .and_then(|at| source.get_bytes(at, 8).ok())
+        .filter(|t| t.len() == 8 && t[4..] == *b"PAR1")
+    else {
+        return Ok(());
+    };
+    let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer_len > PARQUET_FOOTER_BYTES {
+        return Err(format!(
+            "footer of {footer_len} bytes is larger than {PARQUET_FOOTER_BYTES} [limit: Parquet footer size]"
+        ));
+    }
+    let Some(start) = (size - 8).checked_sub(footer_len) else {
+        return Ok(());
+    };
+    let footer = source
+        .get_bytes(start, footer_len as usize)
+        .map_err(|e| e.to_string())?;
+    super::thrift::check_struct(&footer)
+}
+
 /// Parquet: rows and columns from the footer only. Columns are the top-level fields of the
 /// schema.
 pub fn scan_parquet(file: std::fs::File) -> ParseResult<CorpusStats> {
@@ -195,6 +226,8 @@ fn parquet_stats<R: parquet::file::reader::ChunkReader + 'static>(
             "Parquet footer length {footer_len} is larger than the file ({size} bytes)"
         )));
     }
+    check_parquet_footer(&file)
+        .map_err(|e| ParseError::new(format!("invalid Parquet footer: {e}")))?;
 
     // The footer is decoded by the parquet crate; a panic there on hostile Thrift must not take
     // the scan down, so it is contained and reported as a parse error.
@@ -1232,7 +1265,18 @@ mod tests {
             garbage.message
         );
 
+        // A footer whose boolean list declares 2^27 elements in a few bytes: the decoder would
+        // loop that often; it is refused first (found by the `parquet` fuzz target), here and
+        // in the PII scan.
+        let spin =
+            include_bytes!("../../tests/fuzz-regressions/parquet/timeout-thrift-skip.parquet");
+        let err = scan_parquet_bytes(spin).unwrap_err();
+        assert!(err.message.contains("elements"), "{}", err.message);
+        let err = crate::pii::scan_bytes(spin, CorpusFormat::Parquet, &mut |_| {});
+        assert!(err.limit.unwrap().contains("elements"));
+
         let good = std::fs::read(write_parquet().path()).unwrap();
+        assert!(scan_parquet_bytes(&good).is_ok());
         let truncated = &good[..good.len() - 3];
         assert!(
             parquet_error(truncated)

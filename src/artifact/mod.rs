@@ -24,6 +24,7 @@ pub mod pickle;
 pub mod prompt;
 pub mod safetensors;
 pub mod text;
+pub mod thrift;
 pub mod tool_code;
 pub mod tool_json;
 pub mod training;

@@ -67,6 +67,12 @@ fn decode<R: ChunkReader + 'static>(
     visit: &mut dyn FnMut(&Match<'_>),
 ) -> io::Result<FileReport> {
     let bytes = source.len();
+    crate::artifact::corpus::check_parquet_footer(&source).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("invalid Parquet footer: {e}"),
+        )
+    })?;
     let reader = SerializedFileReader::new(source).map_err(io::Error::other)?;
     let mut collector = Collector::default();
     let mut rows_before = 0u64;
