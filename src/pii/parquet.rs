@@ -90,6 +90,19 @@ fn decode<R: ChunkReader + 'static>(
                 continue;
             }
             let (packed, unpacked) = (column.compressed_size(), column.uncompressed_size());
+            let offset = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            if offset < 0 || packed < 0 || unpacked < 0 {
+                // The decoder asserts these are not negative.
+                limit.get_or_insert_with(|| {
+                    format!(
+                        "column `{}` declares a negative offset or size; it was skipped",
+                        descr.name()
+                    )
+                });
+                continue;
+            }
             let bomb = unpacked > 1024 * 1024 && unpacked > packed.saturating_mul(CHUNK_RATIO);
             if unpacked > CHUNK_BYTES || bomb {
                 limit.get_or_insert_with(|| {

@@ -581,3 +581,14 @@ fn first_stage_counts_line_ends_and_blocks_with_triggers_in_strings() {
     assert_eq!(whole, reference(&data));
     assert!(whole.blocks_with_triggers > 0 && whole.line_ends == 300);
 }
+
+/// A column chunk whose footer entry declares a negative offset (found by the `parquet` fuzz
+/// target: the decoder asserts on it) is skipped and named, not handed to the decoder.
+#[test]
+fn parquet_negative_column_offsets_are_skipped() {
+    let data =
+        include_bytes!("../../tests/fuzz-regressions/parquet/negative-column-offset.parquet");
+    let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
+    let limit = report.limit.unwrap_or_default();
+    assert!(limit.contains("negative offset or size"), "{limit}");
+}
