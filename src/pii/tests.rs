@@ -592,3 +592,14 @@ fn parquet_negative_column_offsets_are_skipped() {
     let limit = report.limit.unwrap_or_default();
     assert!(limit.contains("negative offset or size"), "{limit}");
 }
+
+/// A corrupt dictionary page on which the parquet crate panics (found by the `parquet` fuzz
+/// target): the panic is contained and the file is reported as not scanned, with the reason.
+#[test]
+fn parquet_decoder_panics_are_contained() {
+    let data =
+        include_bytes!("../../tests/fuzz-regressions/parquet/corrupt-dictionary-page.parquet");
+    let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
+    let limit = report.limit.unwrap_or_default();
+    assert!(limit.contains("decoder failed"), "{limit}");
+}
