@@ -158,7 +158,16 @@ pub fn check_parquet_footer<R: parquet::file::reader::ChunkReader>(
             "footer of {footer_len} bytes is larger than {PARQUET_FOOTER_BYTES} [limit: Parquet footer size]"
         ));
     }
-    let Some(start) = (size - 8).checked_sub(footer_len) else {
+    check_footer_thrift(source, size, footer_len)
+}
+
+/// The Thrift check of [`check_parquet_footer`] on a footer whose length is already read.
+fn check_footer_thrift<R: parquet::file::reader::ChunkReader>(
+    source: &R,
+    size: u64,
+    footer_len: u64,
+) -> Result<(), String> {
+    let Some(start) = size.saturating_sub(8).checked_sub(footer_len) else {
         return Ok(());
     };
     let footer = source
@@ -226,7 +235,7 @@ fn parquet_stats<R: parquet::file::reader::ChunkReader + 'static>(
             "Parquet footer length {footer_len} is larger than the file ({size} bytes)"
         )));
     }
-    check_parquet_footer(&file)
+    check_footer_thrift(&file, size, footer_len)
         .map_err(|e| ParseError::new(format!("invalid Parquet footer: {e}")))?;
 
     // The footer is decoded by the parquet crate; a panic there on hostile Thrift must not take

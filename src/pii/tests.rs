@@ -582,24 +582,25 @@ fn first_stage_counts_line_ends_and_blocks_with_triggers_in_strings() {
     assert!(whole.blocks_with_triggers > 0 && whole.line_ends == 300);
 }
 
-/// A column chunk whose footer entry declares a negative offset (found by the `parquet` fuzz
-/// target: the decoder asserts on it) is skipped and named, not handed to the decoder.
+/// Parquet found by the `parquet` fuzz target: a column chunk whose footer entry declares a
+/// negative offset (the decoder asserts on it) is skipped and named, not handed to the decoder;
+/// a corrupt dictionary page on which the decoder panics is contained, and the file is
+/// reported as not scanned, with the reason.
 #[test]
-fn parquet_negative_column_offsets_are_skipped() {
-    let data =
-        include_bytes!("../../tests/fuzz-regressions/parquet/negative-column-offset.parquet");
-    let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
-    let limit = report.limit.unwrap_or_default();
-    assert!(limit.contains("negative offset or size"), "{limit}");
-}
-
-/// A corrupt dictionary page on which the parquet crate panics (found by the `parquet` fuzz
-/// target): the panic is contained and the file is reported as not scanned, with the reason.
-#[test]
-fn parquet_decoder_panics_are_contained() {
-    let data =
-        include_bytes!("../../tests/fuzz-regressions/parquet/corrupt-dictionary-page.parquet");
-    let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
-    let limit = report.limit.unwrap_or_default();
-    assert!(limit.contains("decoder failed"), "{limit}");
+fn parquet_fuzz_findings_are_reported() {
+    let cases: [(&[u8], &str); 2] = [
+        (
+            include_bytes!("../../tests/fuzz-regressions/parquet/negative-column-offset.parquet"),
+            "negative offset or size",
+        ),
+        (
+            include_bytes!("../../tests/fuzz-regressions/parquet/corrupt-dictionary-page.parquet"),
+            "decoder failed",
+        ),
+    ];
+    for (data, reason) in cases {
+        let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
+        let limit = report.limit.unwrap_or_default();
+        assert!(limit.contains(reason), "{limit}");
+    }
 }
