@@ -241,7 +241,7 @@ fn parquet_stats<R: parquet::file::reader::ChunkReader + 'static>(
     // The footer is decoded by the parquet crate; a panic there on hostile Thrift must not take
     // the scan down, so it is contained and reported as a parse error.
     // The reader is moved in and dropped there: nothing it held is seen after a panic.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+    let read = super::contain::contain(move || {
         let reader = SerializedFileReader::new(file)?;
         let metadata = reader.metadata().file_metadata();
         let columns: Vec<String> = metadata
@@ -252,14 +252,14 @@ fn parquet_stats<R: parquet::file::reader::ChunkReader + 'static>(
             .map(|field| field.name().to_owned())
             .collect();
         Ok::<_, parquet::errors::ParquetError>((metadata.num_rows(), columns))
-    }));
+    });
     let (rows, names) = match read {
         Ok(Ok(read)) => read,
         Ok(Err(err)) => return Err(ParseError::new(format!("invalid Parquet footer: {err}"))),
-        Err(_) => {
-            return Err(ParseError::new(
-                "invalid Parquet footer: the decoder failed",
-            ));
+        Err(at) => {
+            return Err(ParseError::new(format!(
+                "invalid Parquet footer: the decoder {at}"
+            )));
         }
     };
     let records = u64::try_from(rows).map_err(|_| {

@@ -9,6 +9,7 @@
 //! Parsers never execute, unpickle or import anything, and never write.
 
 pub mod card;
+pub mod contain;
 pub mod corpus;
 pub mod croissant;
 pub mod gguf;

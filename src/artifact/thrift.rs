@@ -1,4 +1,5 @@
-//! A walk over Thrift compact-protocol bytes (Parquet footers) that only checks their counts.
+//! A walk over Thrift compact-protocol bytes (Parquet footers and page headers) that only checks
+//! their counts.
 //!
 //! In the compact protocol every element of a list, set or map takes at least one byte, booleans
 //! included. A decoder that skips an unknown boolean list without reading a byte per element
@@ -12,8 +13,56 @@ const MAX_DEPTH: usize = 64;
 /// Checks that `bytes` hold one Thrift struct whose nesting and element counts the bytes can
 /// back. The error says what was wrong and at which byte.
 pub fn check_struct(bytes: &[u8]) -> Result<(), String> {
-    let mut walk = Walk { bytes, pos: 0 };
-    walk.value(STRUCT, 0)
+    Walk::new(bytes).value(STRUCT, 0)
+}
+
+/// The sizes a Parquet page header declares, and the header's own length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSizes {
+    /// Bytes the header takes before the page's data.
+    pub header: usize,
+    /// Field 2, `uncompressed_page_size`.
+    pub uncompressed: i64,
+    /// Field 3, `compressed_page_size`: the bytes of page data after the header.
+    pub compressed: i64,
+}
+
+/// Checks the Thrift struct at the start of `bytes` as [`check_struct`] does, and reads the
+/// sizes of a Parquet `PageHeader` from it. `Ok(None)` means `bytes` end before the header
+/// can be told complete (a count or length runs past them): more bytes may finish it. A header
+/// without both sizes is an error.
+pub fn page_header(bytes: &[u8]) -> Result<Option<PageSizes>, String> {
+    let mut walk = Walk::new(bytes);
+    // The value of fields 2 and 3 when they are i32s: where their varints start.
+    let mut sizes = [None, None];
+    let fields = walk.fields(0, &mut |field, kind, at| {
+        if matches!(field, 2 | 3) && kind == I32 {
+            sizes[(field - 2) as usize] = Some(at);
+        }
+    });
+    match fields {
+        Err(_) if walk.truncated => Ok(None),
+        Err(e) => Err(e),
+        Ok(()) => {
+            let read = |at: Option<usize>| {
+                let mut value = Walk::new(bytes);
+                value.pos = at?;
+                value.varint().ok().map(zigzag)
+            };
+            match (read(sizes[0]), read(sizes[1])) {
+                (Some(uncompressed), Some(compressed)) => Ok(Some(PageSizes {
+                    header: walk.pos,
+                    uncompressed,
+                    compressed,
+                })),
+                _ => Err("Parquet page header without its page sizes".to_owned()),
+            }
+        }
+    }
+}
+
+fn zigzag(n: u64) -> i64 {
+    (n >> 1) as i64 ^ -((n & 1) as i64)
 }
 
 const BOOL_TRUE: u8 = 1;
@@ -33,24 +82,35 @@ const UUID: u8 = 13;
 struct Walk<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Set when a check failed only because the bytes ran out.
+    truncated: bool,
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Walk {
+            bytes,
+            pos: 0,
+            truncated: false,
+        }
+    }
+
     fn left(&self) -> usize {
         self.bytes.len() - self.pos
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| format!("Thrift ends early at byte {}", self.pos))?;
+        let Some(&b) = self.bytes.get(self.pos) else {
+            self.truncated = true;
+            return Err(format!("Thrift ends early at byte {}", self.pos));
+        };
         self.pos += 1;
         Ok(b)
     }
 
     fn skip(&mut self, n: usize) -> Result<(), String> {
         if n > self.left() {
+            self.truncated = true;
             return Err(format!(
                 "Thrift value of {n} bytes at byte {} runs past the end",
                 self.pos
@@ -76,11 +136,38 @@ impl Walk<'_> {
     fn count(&mut self, n: u64) -> Result<usize, String> {
         match usize::try_from(n) {
             Ok(n) if n <= self.left() => Ok(n),
-            _ => Err(format!(
-                "Thrift collection of {n} elements at byte {} has only {} bytes left",
-                self.pos,
-                self.left()
-            )),
+            _ => {
+                self.truncated = true;
+                Err(format!(
+                    "Thrift collection of {n} elements at byte {} has only {} bytes left",
+                    self.pos,
+                    self.left()
+                ))
+            }
+        }
+    }
+
+    /// The fields of a struct up to its stop byte; `on_field` gets each field's id, type and
+    /// the byte its value starts at.
+    fn fields(
+        &mut self,
+        depth: usize,
+        on_field: &mut dyn FnMut(i64, u8, usize),
+    ) -> Result<(), String> {
+        let mut field = 0i64;
+        loop {
+            let head = self.byte()?;
+            if head == 0 {
+                return Ok(());
+            }
+            field = match head >> 4 {
+                // A field id that does not fit the delta: a zigzag i16 follows.
+                0 => zigzag(self.varint()?),
+                delta => field + i64::from(delta),
+            };
+            let kind = head & 0x0f;
+            on_field(field, kind, self.pos);
+            self.value(kind, depth + 1)?;
         }
     }
 
@@ -135,17 +222,7 @@ impl Walk<'_> {
                 }
                 Ok(())
             }
-            STRUCT => loop {
-                let head = self.byte()?;
-                if head == 0 {
-                    return Ok(());
-                }
-                if head >> 4 == 0 {
-                    // A field id that does not fit the delta: a zigzag i16 follows.
-                    self.varint()?;
-                }
-                self.value(head & 0x0f, depth + 1)?;
-            },
+            STRUCT => self.fields(depth, &mut |_, _, _| {}),
             other => Err(format!(
                 "unknown Thrift type {other} at byte {}",
                 self.pos.saturating_sub(1)
@@ -156,7 +233,7 @@ impl Walk<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_struct;
+    use super::{PageSizes, check_struct, page_header};
 
     #[test]
     fn well_formed_structs_pass() {
@@ -185,5 +262,44 @@ mod tests {
         assert!(check_struct(&[0x15]).is_err());
         assert!(check_struct(&[0x1e, 0x00]).is_err());
         assert!(check_struct(&[0x1c; 200]).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn page_header_sizes_are_read_and_a_short_prefix_asks_for_more() {
+        // Field 1 type i32 0 (DATA_PAGE), field 2 i32 100, field 3 i32 40, field 5: a struct
+        // holding a 3-byte binary, stop.
+        let header = [
+            0x15, 0x00, 0x15, 0xc8, 0x01, 0x15, 0x50, 0x2c, 0x18, 0x03, b'a', b'b', b'c', 0x00,
+            0x00,
+        ];
+        let sizes = PageSizes {
+            header: header.len(),
+            uncompressed: 100,
+            compressed: 40,
+        };
+        assert_eq!(page_header(&header), Ok(Some(sizes)));
+        // Page data after the header is not read.
+        let mut with_data = header.to_vec();
+        with_data.extend_from_slice(&[0xff; 40]);
+        assert_eq!(page_header(&with_data), Ok(Some(sizes)));
+        for cut in 0..header.len() {
+            assert_eq!(page_header(&header[..cut]), Ok(None), "cut at {cut}");
+        }
+        // A long field id (zigzag 3) still names the compressed size.
+        let long_id = [0x15, 0x00, 0x15, 0x02, 0x05, 0x06, 0x04, 0x00];
+        assert_eq!(
+            page_header(&long_id).map(|s| s.map(|s| s.compressed)),
+            Ok(Some(2))
+        );
+    }
+
+    #[test]
+    fn page_headers_without_sizes_or_with_bad_thrift_are_refused() {
+        // No field 3.
+        assert!(page_header(&[0x15, 0x00, 0x15, 0x02, 0x00]).is_err());
+        // Field 3 as a binary, not an i32.
+        assert!(page_header(&[0x25, 0x02, 0x18, 0x00, 0x00]).is_err());
+        // An unknown type is refused even though more bytes could follow.
+        assert!(page_header(&[0x1e]).is_err());
     }
 }

@@ -10,15 +10,17 @@
 
 use std::fs::File;
 use std::io;
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::Arc;
 
 use parquet::basic::{ConvertedType, LogicalType, Type as PhysicalType};
 use parquet::column::reader::ColumnReader;
 use parquet::data_type::ByteArray;
-use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, Length, SerializedFileReader};
 
 use super::stream::Hit;
+use crate::artifact::contain::contain;
+use crate::artifact::thrift;
 use super::{Collector, FileReport, Match, detect};
 
 const BATCH: usize = 1024;
@@ -48,22 +50,24 @@ pub fn scan_bytes(data: &[u8], visit: &mut dyn FnMut(&Match<'_>)) -> io::Result<
 }
 
 /// The scan of a file or of bytes in memory. The Parquet decoder reads footers and pages an
-/// attacker may have crafted: a panic in it is contained and reported as an error (matches
-/// already passed to `visit` stay passed, as after a read error in a text file).
+/// attacker may have crafted: its Thrift is checked before it decodes any (the footer, and
+/// every page header of a column it reads), and a panic in it is contained: in a column, the
+/// column is skipped and named; elsewhere, the file is reported as not decoded. Matches already
+/// passed to `visit` stay passed, as after a read error in a text file.
 fn scan_source<R: ChunkReader + 'static>(
     source: R,
     visit: &mut dyn FnMut(&Match<'_>),
 ) -> io::Result<FileReport> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| decode(source, visit))).unwrap_or_else(|_| {
+    contain(|| decode(Shared(Arc::new(source)), visit)).unwrap_or_else(|at| {
         Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            "the Parquet decoder failed on this file",
+            format!("the Parquet decoder failed on this file ({at})"),
         ))
     })
 }
 
 fn decode<R: ChunkReader + 'static>(
-    source: R,
+    source: Shared<R>,
     visit: &mut dyn FnMut(&Match<'_>),
 ) -> io::Result<FileReport> {
     let bytes = source.len();
@@ -73,7 +77,7 @@ fn decode<R: ChunkReader + 'static>(
             format!("invalid Parquet footer: {e}"),
         )
     })?;
-    let reader = SerializedFileReader::new(source).map_err(io::Error::other)?;
+    let reader = SerializedFileReader::new(source.clone()).map_err(io::Error::other)?;
     let mut collector = Collector::default();
     let mut rows_before = 0u64;
     let mut limit = None;
@@ -89,42 +93,38 @@ fn decode<R: ChunkReader + 'static>(
             if !is_text_column(descr) {
                 continue;
             }
+            let skip = |why: String| format!("column `{}` {why}; it was skipped", descr.name());
             let (packed, unpacked) = (column.compressed_size(), column.uncompressed_size());
             let offset = column
                 .dictionary_page_offset()
                 .unwrap_or(column.data_page_offset());
-            if offset < 0 || packed < 0 || unpacked < 0 {
+            let (Ok(start), Ok(len)) = (u64::try_from(offset), u64::try_from(packed)) else {
                 // The decoder asserts these are not negative.
-                limit.get_or_insert_with(|| {
-                    format!(
-                        "column `{}` declares a negative offset or size; it was skipped",
-                        descr.name()
-                    )
-                });
+                limit.get_or_insert_with(|| skip("declares a negative offset or size".into()));
+                continue;
+            };
+            if let Err(why) = too_large(packed, unpacked) {
+                limit.get_or_insert_with(|| skip(why));
                 continue;
             }
-            let bomb = unpacked > 1024 * 1024 && unpacked > packed.saturating_mul(CHUNK_RATIO);
-            if unpacked > CHUNK_BYTES || bomb {
-                limit.get_or_insert_with(|| {
-                    format!(
-                        "column `{}` declares {unpacked} bytes decompressed from {packed}; it \
-                         was skipped [limit: parquet column chunk]",
-                        descr.name()
-                    )
-                });
+            if let Err(why) = check_pages(&source, start, len) {
+                limit.get_or_insert_with(|| skip(why));
                 continue;
             }
             let name = descr.name().as_bytes().to_vec();
-            let result = group
-                .get_column_reader(c)
-                .and_then(|r| scan_column(r, descr, &name, &mut hits));
+            let result = contain(|| {
+                group
+                    .get_column_reader(c)
+                    .and_then(|r| scan_column(r, descr, &name, &mut hits))
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|decoded| decoded);
             if let Err(e) = result {
                 limit.get_or_insert_with(|| {
-                    format!(
-                        "column `{}` could not be decoded ({e}; compression {:?}); it was skipped",
-                        descr.name(),
+                    skip(format!(
+                        "could not be decoded ({e}; compression {:?})",
                         column.compression()
-                    )
+                    ))
                 });
             }
         }
@@ -141,6 +141,96 @@ fn decode<R: ChunkReader + 'static>(
         records: rows_before,
         limit,
     })
+}
+
+/// A column chunk, or a page, declaring more than [`CHUNK_BYTES`] decompressed, or a ratio
+/// above [`CHUNK_RATIO`] past 1 MiB (a decompression bomb), is not decompressed.
+fn too_large(packed: i64, unpacked: i64) -> Result<(), String> {
+    let bomb = unpacked > 1024 * 1024 && unpacked > packed.saturating_mul(CHUNK_RATIO);
+    if unpacked > CHUNK_BYTES || bomb {
+        return Err(format!(
+            "declares {unpacked} bytes decompressed from {packed} [limit: parquet column chunk]"
+        ));
+    }
+    Ok(())
+}
+
+/// A page header is read in prefixes growing from this size up to the rest of the chunk.
+const HEADER_PREFIX: usize = 4096;
+
+/// Walks the page headers of the column chunk at `start..start + len` before the decoder reads
+/// them: each must be Thrift whose counts its bytes can back (a decoder skipping a crafted
+/// boolean list loops once per declared element), must declare a page that fits in the chunk,
+/// and must not declare a page that [`too_large`] refuses (the decoder allocates the declared
+/// size). Work is linear in the chunk: each page takes at least its header's bytes.
+fn check_pages<R: ChunkReader>(source: &R, start: u64, len: u64) -> Result<(), String> {
+    let mut at = 0u64;
+    while at < len {
+        let left = len - at;
+        let mut want = HEADER_PREFIX as u64;
+        let sizes = loop {
+            let take = want.min(left);
+            let prefix = source
+                .get_bytes(start + at, take as usize)
+                .map_err(|e| format!("could not be read ({e})"))?;
+            match thrift::page_header(&prefix) {
+                Ok(Some(sizes)) => break sizes,
+                Ok(None) if take < left => want = want.saturating_mul(16),
+                Ok(None) => {
+                    return Err(format!(
+                        "has a page header at byte {} that runs past the chunk",
+                        start + at
+                    ));
+                }
+                Err(e) => {
+                    return Err(format!("has an invalid page header at byte {} ({e})", start + at));
+                }
+            }
+        };
+        let data = u64::try_from(sizes.compressed).ok().filter(|data| {
+            data.checked_add(sizes.header as u64)
+                .is_some_and(|page| page <= left)
+        });
+        let Some(data) = data.filter(|_| sizes.uncompressed >= 0) else {
+            return Err(format!(
+                "has a page at byte {} declaring {} bytes ({} decompressed) where {left} are left",
+                start + at,
+                sizes.compressed,
+                sizes.uncompressed
+            ));
+        };
+        too_large(sizes.compressed, sizes.uncompressed)
+            .map_err(|why| format!("has a page at byte {} that {why}", start + at))?;
+        at += sizes.header as u64 + data;
+    }
+    Ok(())
+}
+
+/// A source shared between the decoder and [`check_pages`].
+struct Shared<R>(Arc<R>);
+
+impl<R> Clone for Shared<R> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<R: ChunkReader> Length for Shared<R> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl<R: ChunkReader> ChunkReader for Shared<R> {
+    type T = R::T;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<R::T> {
+        self.0.get_read(start)
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
 }
 
 fn scan_column(
@@ -196,5 +286,68 @@ fn scan_column(
             });
         }
         row_base += records as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CHUNK_BYTES, check_pages};
+
+    /// A page header: type DATA_PAGE, then the two sizes (zigzag varints), then stop.
+    fn header(uncompressed: u64, compressed: u64) -> Vec<u8> {
+        let mut out = vec![0x15, 0x00];
+        for size in [uncompressed, compressed] {
+            out.push(0x15);
+            let mut n = size << 1;
+            while n >= 0x80 {
+                out.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+            out.push(n as u8);
+        }
+        out.push(0x00);
+        out
+    }
+
+    fn check(pages: &[(u64, u64)]) -> Result<(), String> {
+        let mut chunk = Vec::new();
+        for &(uncompressed, compressed) in pages {
+            chunk.extend(header(uncompressed, compressed));
+            chunk.extend(std::iter::repeat_n(0u8, compressed as usize));
+        }
+        let len = chunk.len() as u64;
+        // The chunk starts 3 bytes into the source, as after a file's magic.
+        let mut source = b"PAR".to_vec();
+        source.extend(chunk);
+        check_pages(&bytes::Bytes::from(source), 3, len)
+    }
+
+    #[test]
+    fn pages_that_fit_their_chunk_and_limits_pass() {
+        assert_eq!(check(&[(10, 10), (5000, 4000), (0, 0)]), Ok(()));
+        // A header longer than the first prefix read is read whole.
+        let mut chunk = vec![0x15, 0x00, 0x15, 0x02, 0x15, 0x00, 0x18, 0xa0, 0x9c, 0x01];
+        chunk.extend(std::iter::repeat_n(b'x', 20_000));
+        chunk.push(0x00);
+        let len = chunk.len() as u64;
+        assert_eq!(check_pages(&bytes::Bytes::from(chunk), 0, len), Ok(()));
+    }
+
+    #[test]
+    fn pages_past_their_chunk_or_over_the_limits_are_refused() {
+        // The page declares more data than the chunk has left.
+        let mut chunk = header(100, 100);
+        chunk.extend([0u8; 50]);
+        let len = chunk.len() as u64;
+        let err = check_pages(&bytes::Bytes::from(chunk), 0, len).unwrap_err();
+        assert!(err.contains("declaring 100 bytes"), "{err}");
+        // The decoder would allocate the declared decompressed size.
+        let err = check(&[(CHUNK_BYTES as u64 + 1, 10)]).unwrap_err();
+        assert!(err.contains("[limit: parquet column chunk]"), "{err}");
+        let err = check(&[(2 << 20, 1000)]).unwrap_err();
+        assert!(err.contains("[limit: parquet column chunk]"), "{err}");
+        // A header cut by the chunk's end.
+        let err = check_pages(&bytes::Bytes::from(header(5, 5)), 0, 3).unwrap_err();
+        assert!(err.contains("runs past the chunk"), "{err}");
     }
 }

@@ -331,49 +331,91 @@ fn parquet_string_columns_row_group_by_row_group() {
     }
 }
 
+/// A Parquet file of one row group whose required UTF8 columns hold `columns`' values.
+fn text_parquet(
+    props: ::parquet::file::properties::WriterProperties,
+    columns: &[(&str, &[&str])],
+) -> Vec<u8> {
+    use ::parquet::data_type::{ByteArray, ByteArrayType};
+    use ::parquet::file::writer::SerializedFileWriter;
+    use ::parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    let fields: String = columns
+        .iter()
+        .map(|(name, _)| format!("required binary {name} (UTF8); "))
+        .collect();
+    let schema = Arc::new(parse_message_type(&format!("message m {{ {fields}}}")).unwrap());
+    let mut writer = SerializedFileWriter::new(Vec::new(), schema, Arc::new(props)).unwrap();
+    let mut rg = writer.next_row_group().unwrap();
+    for (_, values) in columns {
+        let values: Vec<ByteArray> = values.iter().map(|v| (*v).into()).collect();
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&values, None, None)
+            .unwrap();
+        col.close().unwrap();
+    }
+    rg.close().unwrap();
+    writer.into_inner().unwrap()
+}
+
 /// A string column chunk that declares a decompression bomb is skipped, and the report says
 /// which limit it hit; the other columns are still read.
 #[test]
 fn parquet_column_bombs_are_skipped() {
     use ::parquet::basic::{Compression, ZstdLevel};
-    use ::parquet::data_type::{ByteArray, ByteArrayType};
     use ::parquet::file::properties::WriterProperties;
-    use ::parquet::file::writer::SerializedFileWriter;
-    use ::parquet::schema::parser::parse_message_type;
-    use std::sync::Arc;
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bomb.parquet");
-    let schema = Arc::new(
-        parse_message_type(
-            "message m { required binary pad (UTF8); required binary text (UTF8); }",
-        )
-        .unwrap(),
-    );
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .set_dictionary_enabled(false)
         .build();
-    let file = std::fs::File::create(&path).unwrap();
-    let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).unwrap();
-    let mut rg = writer.next_row_group().unwrap();
     let pad = format!("{} a@acme-mail.com", "a".repeat(1 << 20));
-    let pad: Vec<ByteArray> = vec![pad.as_str().into(); 4];
-    let text: Vec<ByteArray> = vec!["mail jane@acme-mail.com".into(); 4];
-    for values in [&pad, &text] {
-        let mut col = rg.next_column().unwrap().unwrap();
-        col.typed::<ByteArrayType>()
-            .write_batch(values, None, None)
-            .unwrap();
-        col.close().unwrap();
-    }
-    rg.close().unwrap();
-    writer.close().unwrap();
+    let text = "mail jane@acme-mail.com";
+    let data = text_parquet(props, &[("pad", &[pad.as_str(); 4]), ("text", &[text; 4])]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.parquet");
+    std::fs::write(&path, data).unwrap();
     let mut seen = 0;
     let report = scan_file(&path, CorpusFormat::Parquet, &mut |_| seen += 1).unwrap();
     let limit = report.limit.expect("the bomb is named");
     assert!(limit.contains("column `pad`") && limit.contains("[limit: parquet column chunk]"));
     assert_eq!(seen, 4, "the text column is still read");
+}
+
+/// A page header is checked before the decoder reads it: one declaring a list of 2^31 - 1
+/// booleans (which the decoder would skip one by one, for seconds) skips its column, named,
+/// and the next column is still read.
+#[test]
+fn parquet_hostile_page_headers_skip_their_column() {
+    use ::parquet::file::properties::WriterProperties;
+    use ::parquet::file::reader::{FileReader, SerializedFileReader};
+
+    let props = WriterProperties::builder()
+        .set_dictionary_enabled(false)
+        .build();
+    let columns: [(&str, &[&str]); 2] = [
+        ("a", &["mail jane@acme-mail.com"]),
+        ("b", &["mail bob@acme-mail.com"]),
+    ];
+    let mut data = text_parquet(props, &columns);
+    let reader = SerializedFileReader::new(bytes::Bytes::from(data.clone())).unwrap();
+    let page = reader.metadata().row_group(0).column(0).data_page_offset() as usize;
+    let mut seen = 0;
+    let report = scan_bytes(&data, CorpusFormat::Parquet, &mut |_| seen += 1);
+    assert_eq!((report.limit, seen), (None, 2));
+
+    // Field 1 becomes a list of 2^31 - 1 booleans.
+    data[page..page + 7].copy_from_slice(&[0x19, 0xf1, 0xff, 0xff, 0xff, 0xff, 0x07]);
+    let mut seen = 0;
+    let report = scan_bytes(&data, CorpusFormat::Parquet, &mut |_| seen += 1);
+    let limit = report.limit.unwrap_or_default();
+    assert!(
+        limit.starts_with("column `a` has a page header at byte") && limit.contains("skipped"),
+        "{limit}"
+    );
+    assert_eq!(seen, 1, "column b is still read");
 }
 
 /// The JSON scan as it was before the vector fast path (every string read with `memchr3`,
@@ -584,8 +626,8 @@ fn first_stage_counts_line_ends_and_blocks_with_triggers_in_strings() {
 
 /// Parquet found by the `parquet` fuzz target: a column chunk whose footer entry declares a
 /// negative offset (the decoder asserts on it) is skipped and named, not handed to the decoder;
-/// a corrupt dictionary page on which the decoder panics is contained, and the file is
-/// reported as not scanned, with the reason.
+/// a corrupt dictionary page on which the decoder panics is contained, and the column is
+/// reported as skipped, with where the decoder panicked.
 #[test]
 fn parquet_fuzz_findings_are_reported() {
     let cases: [(&[u8], &str); 2] = [
@@ -595,7 +637,7 @@ fn parquet_fuzz_findings_are_reported() {
         ),
         (
             include_bytes!("../../tests/fuzz-regressions/parquet/corrupt-dictionary-page.parquet"),
-            "decoder failed",
+            "could not be decoded (panicked at parquet-",
         ),
     ];
     for (data, reason) in cases {
