@@ -384,6 +384,60 @@ pub fn staged_text(root: &Path, rel: &str) -> Option<String> {
     blob_text(&repo.repo, entry.id)
 }
 
+/// A document the configuration names (an erasure log, an erasure procedure) as the index holds
+/// it, for `--staged`: the commit being made is judged by what it will contain.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StagedDocument {
+    /// Neither a file nor a folder in the index.
+    Absent,
+    /// A folder: some staged file lies under it.
+    Folder,
+    /// A symbolic link or submodule.
+    NotAFile,
+    /// A regular file larger than the bound asked for: not read.
+    TooLarge(u64),
+    File(Vec<u8>),
+}
+
+/// The staged document at root-relative `rel`, its content read when at most `max` bytes.
+pub fn staged_document(root: &Path, rel: &str, max: u64) -> Result<StagedDocument, GitError> {
+    let repo = Repo::open(root)?;
+    let index = repo
+        .repo
+        .index()
+        .map_err(git_err("cannot read the index"))?;
+    let path = repo.to_repo(rel);
+    let Some(entry) = index.get_path(Path::new(&path), 0) else {
+        let folder = format!("{}/", path.trim_end_matches('/'));
+        let under = index
+            .iter()
+            .any(|e| e.path.starts_with(folder.as_bytes()));
+        return Ok(if under {
+            StagedDocument::Folder
+        } else {
+            StagedDocument::Absent
+        });
+    };
+    if entry.mode & 0o170000 != 0o100000 {
+        return Ok(StagedDocument::NotAFile);
+    }
+    let odb = repo
+        .repo
+        .odb()
+        .map_err(git_err("cannot open the object database"))?;
+    // The size from the object header first: a huge blob is never loaded.
+    let (size, _) = odb
+        .read_header(entry.id)
+        .map_err(git_err("cannot read the staged blob"))?;
+    if size as u64 > max {
+        return Ok(StagedDocument::TooLarge(size as u64));
+    }
+    let blob = odb
+        .read(entry.id)
+        .map_err(git_err("cannot read the staged blob"))?;
+    Ok(StagedDocument::File(blob.data().to_vec()))
+}
+
 /// Root-relative paths changed between the merge base of `reference` and HEAD and the work tree
 /// (committed, staged or not), for `--since`.
 pub fn changed_since(root: &Path, reference: &str) -> Result<(BTreeSet<String>, Oid), GitError> {

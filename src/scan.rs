@@ -253,7 +253,18 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     );
     inventory.lfs_checks = lfs_checks;
     let today = today.unwrap_or_else(Date::today);
-    crate::privacy::run(&root, &mut inventory, &policy.privacy, &data_files, today);
+    let documents = match changes {
+        crate::git::ChangeScope::Staged => crate::privacy::Documents::Index,
+        _ => crate::privacy::Documents::WorkTree,
+    };
+    crate::privacy::run(
+        &root,
+        documents,
+        &mut inventory,
+        &policy.privacy,
+        &data_files,
+        today,
+    );
     crate::git::attach_prompt_histories(&root, &mut inventory, &changes);
     // `--staged` / `--since`: the changed files, and what the change's base looked like.
     let changed = match (&changes, staged) {

@@ -470,3 +470,67 @@ fn a_model_entry_without_path_matches_the_one_model_of_that_name() {
         serde_json::json!(["phone"])
     );
 }
+
+/// `--staged` judges the documents the commit will hold: the erasure log and procedure as the
+/// git index has them, not as the work tree does.
+#[test]
+fn staged_mode_reads_erasure_documents_from_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let stage = |rel: &str| {
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new(rel)).unwrap();
+        index.write().unwrap();
+    };
+    let config = "[[corpus]]\nid = \"c\"\ncontains_pii = true\n\
+                  erasure_procedure = \"privacy/ERASURE.md\"\n\
+                  erasure_log = \"privacy/log.jsonl\"\n";
+    write("aibom.toml", config);
+    stage("aibom.toml");
+    // The staged log has a request with an impossible date; the work tree's was fixed after.
+    write(
+        "privacy/log.jsonl",
+        "{\"request_id\":\"E-1\",\"received_at\":\"2024-02-30\"}\n",
+    );
+    stage("privacy/log.jsonl");
+    write("privacy/log.jsonl", "");
+    // The procedure is written but not staged: the commit will not have it.
+    write("privacy/ERASURE.md", "# Erasure\n");
+
+    let gdpr003 = |changes: aibom::git::ChangeScope| {
+        let mut options = ScanOptions::new(dir.path());
+        options.policy = aibom::policy::load(&dir.path().join("aibom.toml")).unwrap();
+        options.changes = changes;
+        let mut messages: Vec<String> = scan(options)
+            .expect("scan runs")
+            .findings
+            .into_iter()
+            .filter(|f| f.code == "GDPR003")
+            .map(|f| f.message)
+            .collect();
+        messages.sort();
+        messages
+    };
+    let staged = gdpr003(aibom::git::ChangeScope::Staged);
+    assert_eq!(staged.len(), 2, "{staged:#?}");
+    assert!(staged[0].contains("ERASURE.md, which does not exist"), "{staged:#?}");
+    assert!(staged[1].contains("request E-1 (line 1)"), "{staged:#?}");
+    assert!(gdpr003(aibom::git::ChangeScope::All).is_empty());
+
+    // A log that is not in the index at all is named as such.
+    std::fs::remove_file(dir.path().join("privacy/log.jsonl")).unwrap();
+    let mut index = repo.index().unwrap();
+    index.remove_path(Path::new("privacy/log.jsonl")).unwrap();
+    index.write().unwrap();
+    write("privacy/log.jsonl", "");
+    let staged = gdpr003(aibom::git::ChangeScope::Staged);
+    assert!(
+        staged.iter().any(|m| m.contains("not in the git index (not staged)")),
+        "{staged:#?}"
+    );
+}

@@ -20,8 +20,10 @@ pub static META: RuleMeta = RuleMeta {
                `corpus:<id>:log`). For every erasure log the manifest names, whatever the corpus: reports \
                lines that are not valid requests (bad JSON, missing `request_id` or `received_at`, bad \
                dates), duplicate request ids, and subjects stored in clear instead of `hmac:<hex>` — by \
-               line number, never quoting the line. The log format is in `docs/erasure-log.md`. This is \
-               the ERA-MISSING check plus the hygiene of the log itself.",
+               line number, never quoting the line. With `--staged`, the procedure and the log are read as \
+               the git index holds them: a log or procedure that is written but not staged is missing \
+               from the commit being made. The log format is in `docs/erasure-log.md`. This is the \
+               ERA-MISSING check plus the hygiene of the log itself.",
         why: "Data subjects have the right to erasure (GDPR Art. 17), to be answered within a month \
               (Art. 12(3)), and the controller must be able to show it did so (Art. 5(2)). Without a \
               procedure nobody knows what to do with a request; without a log nobody can show it was \
