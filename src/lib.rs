@@ -8,6 +8,7 @@ pub mod agent;
 pub mod artifact;
 pub mod cli;
 pub mod detect;
+pub mod documents;
 pub mod finding;
 pub mod git;
 pub mod hash;

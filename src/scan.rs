@@ -17,6 +17,7 @@ use crate::artifact::hf_cache;
 use crate::artifact::lfs::LfsPointer;
 use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, parse_file};
 use crate::detect::{ArtifactKind, detect};
+use crate::documents::Documents;
 use crate::finding::Finding;
 use crate::hash::{HashCache, hash_file, hash_reader};
 use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
@@ -90,6 +91,9 @@ pub struct ScanStats {
 
 pub struct ScanResult {
     pub root: PathBuf,
+    /// Where documents named by path (licence texts, attribution files) are read: the work
+    /// tree, or the git index after `--staged`.
+    pub documents: Documents,
     pub inventory: Inventory,
     pub findings: Vec<Finding>,
     /// Findings accepted by an `[[exception]]` or the baseline; they never fail a scan.
@@ -254,8 +258,8 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     inventory.lfs_checks = lfs_checks;
     let today = today.unwrap_or_else(Date::today);
     let documents = match changes {
-        crate::git::ChangeScope::Staged => crate::privacy::Documents::Index,
-        _ => crate::privacy::Documents::WorkTree,
+        crate::git::ChangeScope::Staged => Documents::Index,
+        _ => Documents::WorkTree,
     };
     crate::privacy::run(
         &root,
@@ -298,7 +302,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         &mut inventory,
         &license_db,
         &policy,
-        &root,
+        (&root, documents),
         &cached,
     );
     let findings = run_rules(&inventory, &policy);
@@ -317,6 +321,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     }
     Ok(ScanResult {
         root,
+        documents,
         inventory,
         findings,
         suppressed,

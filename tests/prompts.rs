@@ -1,4 +1,5 @@
-//! Prompt changelog checks (PRM002, PRM003) and the git-aware modes (`--staged`, `--since`), on
+//! Prompt changelog checks (PRM002, PRM003) and the git-aware modes (`--staged`, `--since`, and
+//! the documents `--staged` reads from the index), on
 //! real git repositories built in temporary directories: commits with explicit dates, staged and
 //! unstaged edits.
 
@@ -784,4 +785,43 @@ fn staged_scan_of_a_subfolder_sees_only_its_staged_files() {
         .map(|f| f.location.as_ref().unwrap().path.as_str())
         .collect();
     assert_eq!(found, ["models/clf.pkl"]);
+}
+
+/// `--staged` reads the attribution files `[project]` names as the index holds them: a
+/// "Built with Llama" line written in the work tree but not staged is not in the commit.
+#[test]
+fn staged_mode_reads_attribution_files_from_the_index() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/LIC006");
+    let read = |rel: &str| std::fs::read_to_string(fixture.join(rel)).unwrap();
+    let repo = TestRepo::new();
+    let card = read("fail-no-built-with-llama/models/acme/README.md");
+    repo.commit(
+        &[
+            ("aibom.toml", &read("fail-no-built-with-llama/aibom.toml")),
+            ("ABOUT.md", &read("fail-no-built-with-llama/ABOUT.md")),
+            ("models/acme/README.md", &card),
+        ],
+        "model",
+        T0,
+    );
+    // The card changes in the commit being made; the attribution only in the work tree.
+    repo.write("models/acme/README.md", format!("{card}\nA second paragraph.\n"));
+    repo.stage("models/acme/README.md");
+    repo.write("ABOUT.md", read("pass-built-with-llama/ABOUT.md"));
+    let built_with = |changes: ChangeScope| {
+        let mut options = ScanOptions::new(repo.path());
+        options.policy = aibom::policy::load(&repo.path().join("aibom.toml")).unwrap();
+        options.changes = changes;
+        let result = scan(options).expect("scan runs");
+        result
+            .findings
+            .iter()
+            .filter(|f| f.code == "LIC006" && f.message.contains("Built with Llama"))
+            .count()
+    };
+    assert_eq!(built_with(ChangeScope::Staged), 1);
+    assert_eq!(built_with(ChangeScope::All), 0);
+    // Once staged, the commit has it.
+    repo.stage("ABOUT.md");
+    assert_eq!(built_with(ChangeScope::Staged), 0);
 }

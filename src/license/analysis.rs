@@ -20,6 +20,7 @@ use super::hf_cache::CachedLicence;
 use super::normalize;
 use super::record::{CommercialStatus, LicenseRecord};
 use crate::artifact::parsed::Artifact;
+use crate::documents::Documents;
 use crate::artifact::text::TextSpan;
 use crate::inventory::{Inventory, RelationKind, parent};
 use crate::policy::Policy;
@@ -174,7 +175,13 @@ impl Licensing {
 
 /// Identify, inherit, and store the conclusions on the inventory's components.
 pub fn analyse(inventory: &mut Inventory, db: &LicenseDb, policy: &Policy, root: &Path) {
-    analyse_with_cache(inventory, db, policy, root, &BTreeMap::new());
+    analyse_with_cache(
+        inventory,
+        db,
+        policy,
+        (root, Documents::WorkTree),
+        &BTreeMap::new(),
+    );
 }
 
 /// `analyse`, with what a local Hugging Face cache holds about external components
@@ -183,7 +190,7 @@ pub fn analyse_with_cache(
     inventory: &mut Inventory,
     db: &LicenseDb,
     policy: &Policy,
-    root: &Path,
+    (root, documents): (&Path, Documents),
     cached: &BTreeMap<String, CachedLicence>,
 ) {
     let mut licensing = Licensing {
@@ -212,7 +219,7 @@ pub fn analyse_with_cache(
         licensing.attribution_texts = project
             .attribution_files
             .iter()
-            .map(|p| (p.clone(), read_attribution(root, p)))
+            .map(|p| (p.clone(), read_attribution(root, documents, p)))
             .collect();
     }
     for (id, facts) in &licensing.components {
@@ -785,22 +792,11 @@ fn today() -> Option<i64> {
     Some(seconds.div_euclid(86_400))
 }
 
-/// The normalised text of an attribution file inside the root; `None` when it is missing, not
-/// a regular file (symlinks are not followed) or unreadable.
-fn read_attribution(root: &Path, rel: &str) -> Option<String> {
-    use std::io::Read;
-    let rel = crate::inventory::normalize(rel)?;
-    let path = root.join(&rel);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&path)
-        .ok()?
-        .take(MAX_ATTRIBUTION_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
+/// The normalised text of an attribution file inside the root (or, with `--staged`, in the git
+/// index); `None` when it is missing, not a regular file (symlinks are not followed), too large
+/// or unreadable.
+fn read_attribution(root: &Path, documents: Documents, rel: &str) -> Option<String> {
+    let bytes = documents.read(root, rel, MAX_ATTRIBUTION_BYTES).ok()?;
     Some(normalize(&String::from_utf8_lossy(&bytes)))
 }
 

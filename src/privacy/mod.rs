@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use crate::pii::{FileReport, PiiType};
 use crate::suppression::Date;
 
-pub use stage::{Documents, run};
+pub use stage::run;
 
 /// What the privacy stage found, for the `PII`, `GDPR` and `LIN` rules. Rules never read files:
 /// everything they need about corpora, erasure logs and documents is here.

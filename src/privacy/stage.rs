@@ -20,7 +20,7 @@ use crate::detect::ArtifactKind;
 use crate::inventory::{
     DeclaredRelation, DeclaredTarget, Evidence, Inventory, RelationKind, add_declared_relations,
 };
-use crate::git::StagedDocument;
+use crate::documents::Documents;
 use crate::pii::{self, PiiType};
 use crate::suppression::Date;
 
@@ -247,109 +247,27 @@ fn declare_lineage(inventory: &mut Inventory, manifest: &Manifest, facts: &Priva
     add_declared_relations(inventory, declared);
 }
 
-/// Where the documents the manifest names (erasure procedures and logs) are read: the work tree,
-/// or with `--staged` the git index, so a commit is judged by what it will contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Documents {
-    WorkTree,
-    Index,
-}
-
 /// Erasure procedures (existence only) and erasure logs (parsed), read inside the root.
 fn read_documents(root: &Path, from: Documents, manifest: &Manifest, facts: &mut PrivacyFacts) {
     for corpus in &manifest.corpora {
         if let Some(doc) = &corpus.erasure_procedure {
-            let exists = match from {
-                Documents::WorkTree => inside(root, &doc.value).is_some_and(|p| {
-                    std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() || m.is_dir())
-                }),
-                Documents::Index => staged(root, &doc.value, 0).is_ok_and(|d| {
-                    matches!(
-                        d,
-                        StagedDocument::Folder
-                            | StagedDocument::File(_)
-                            | StagedDocument::TooLarge(_)
-                    )
-                }),
-            };
+            let exists = from.exists(root, &doc.value);
             facts.documents.insert(doc.value.clone(), exists);
         }
         if let Some(log) = &corpus.erasure_log
             && !facts.logs.contains_key(&log.value)
         {
-            let read = match from {
-                Documents::WorkTree => read_log(root, &log.value),
-                Documents::Index => read_staged_log(root, &log.value),
+            let parsed = match from.read(root, &log.value, erasure_log::MAX_LOG_BYTES) {
+                Ok(bytes) => erasure_log::parse(&log.value, &bytes),
+                Err(why) => ErasureLog {
+                    path: log.value.clone(),
+                    unreadable: Some(format!("it {why}")),
+                    ..ErasureLog::default()
+                },
             };
-            match read {
-                Ok(bytes) => facts
-                    .logs
-                    .insert(log.value.clone(), erasure_log::parse(&log.value, &bytes)),
-                Err(why) => facts.logs.insert(
-                    log.value.clone(),
-                    ErasureLog {
-                        path: log.value.clone(),
-                        unreadable: Some(why),
-                        ..ErasureLog::default()
-                    },
-                ),
-            };
+            facts.logs.insert(log.value.clone(), parsed);
         }
     }
-}
-
-/// `rel` under `root`, when it stays there once symbolic links are resolved.
-fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
-    let path = root.join(crate::inventory::normalize(rel)?);
-    let (Ok(real_root), Ok(real)) = (root.canonicalize(), path.canonicalize()) else {
-        return Some(path);
-    };
-    real.starts_with(real_root).then_some(path)
-}
-
-/// The bytes of an erasure log in the work tree, or why they cannot be read.
-fn read_log(root: &Path, rel: &str) -> Result<Vec<u8>, String> {
-    let path = inside(root, rel).ok_or("it resolves outside the repository")?;
-    match std::fs::symlink_metadata(&path) {
-        Err(_) => return Err("it does not exist".to_owned()),
-        Ok(m) if !m.is_file() => return Err("it is not a regular file".to_owned()),
-        Ok(m) if m.len() > erasure_log::MAX_LOG_BYTES => return Err(too_large_log()),
-        Ok(_) => {}
-    }
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(erasure_log::MAX_LOG_BYTES).read_to_end(&mut bytes))
-        .map_err(|e| format!("it cannot be read: {e}"))?;
-    Ok(bytes)
-}
-
-/// The bytes of an erasure log as the git index holds it, or why they cannot be read.
-fn read_staged_log(root: &Path, rel: &str) -> Result<Vec<u8>, String> {
-    match staged(root, rel, erasure_log::MAX_LOG_BYTES)? {
-        StagedDocument::File(bytes) => Ok(bytes),
-        StagedDocument::Absent => Err("it is not in the git index (not staged)".to_owned()),
-        StagedDocument::Folder | StagedDocument::NotAFile => {
-            Err("it is not a regular file in the git index".to_owned())
-        }
-        StagedDocument::TooLarge(_) => Err(too_large_log()),
-    }
-}
-
-/// A document in the index, by its normalised path; a path leaving the root is refused.
-fn staged(root: &Path, rel: &str, max: u64) -> Result<StagedDocument, String> {
-    let rel = crate::inventory::normalize(rel)
-        .filter(|r| r != ".")
-        .ok_or("it resolves outside the repository")?;
-    crate::git::staged_document(root, &rel, max)
-        .map_err(|e| format!("the git index cannot be read: {e}"))
-}
-
-fn too_large_log() -> String {
-    format!(
-        "it is larger than {} MiB",
-        erasure_log::MAX_LOG_BYTES / (1024 * 1024)
-    )
 }
 
 /// A completed erasure whose subject the scan must look for in one file.

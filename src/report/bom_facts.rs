@@ -9,7 +9,6 @@
 //! SPDX output can carry a custom licence's text.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -355,19 +354,13 @@ pub fn custom_licences(result: &ScanResult) -> Vec<CustomLicence> {
     found
 }
 
-/// The text of a licence document in the scanned tree: a regular file (never a symlink), at most
-/// 1 MiB, as UTF-8 (invalid bytes replaced). `None` when it cannot be read.
+/// The text of a licence document in the scanned tree (or, after `--staged`, in the git index): a
+/// regular file (never a symlink), at most 1 MiB, as UTF-8 (invalid bytes replaced). `None` when
+/// it cannot be read.
 pub fn licence_text(result: &ScanResult, path: &str) -> Option<String> {
-    let full = result.root.join(path);
-    let meta = std::fs::symlink_metadata(&full).ok()?;
-    if !meta.is_file() || meta.len() > MAX_LICENCE_TEXT_BYTES {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&full)
-        .ok()?
-        .take(MAX_LICENCE_TEXT_BYTES)
-        .read_to_end(&mut bytes)
+    let bytes = result
+        .documents
+        .read(&result.root, path, MAX_LICENCE_TEXT_BYTES)
         .ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -15,6 +15,7 @@ use miette::{
 
 use super::audit::human_size;
 use super::{Content, RenderOptions, Reporter};
+use crate::documents::Documents;
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
 use crate::rules::Family;
@@ -268,8 +269,15 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
                 // A file holding a literal secret is never quoted.
                 .filter(|l| !crate::agent::holds_literal_secret(&result.inventory, &l.path))
                 .and_then(|l| {
-                    let text = std::fs::read_to_string(result.root.join(&l.path)).ok()?;
-                    Some(NamedSource::new(&l.path, text))
+                    // After `--staged`, lines and columns point into the staged content.
+                    let text = match result.documents {
+                        Documents::WorkTree => std::fs::read(result.root.join(&l.path)).ok()?,
+                        Documents::Index => result
+                            .documents
+                            .read(&result.root, &l.path, crate::artifact::limits::TEXT_BYTES)
+                            .ok()?,
+                    };
+                    Some(NamedSource::new(&l.path, String::from_utf8(text).ok()?))
                 });
             let diagnostic = FindingDiagnostic { finding, source };
             let mut rendered = String::new();

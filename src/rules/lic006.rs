@@ -22,7 +22,8 @@ pub static META: RuleMeta = RuleMeta {
         what: "When the project redistributes weights or hosts a model as a service (`[project] \
                redistributes_weights`, `hosts_as_service`), checks that one of the licence's attribution phrases \
                appears in one of `[project] attribution_files` (README, NOTICE, docs; matched case- and \
-               punctuation-insensitively); a missing attribution file counts as not showing it. When weights \
+               punctuation-insensitively); a missing attribution file counts as not showing it, and with \
+               `--staged` the files are read as the git index holds them. When weights \
                are redistributed, also checks that a copy of every binding licence that requires one ships next \
                to them (a `LICENSE` file identified as that licence), and the licence's notice text (Llama's \
                \"… is licensed under the … Community License\") in a `NOTICE`-like file or an attribution file.",
