@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::hash::HashCache;
 use crate::policy::{self, FailOn, Policy};
 use crate::report::{self, Content, Format, RenderOptions};
 use crate::rules;
@@ -77,7 +76,7 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Do not read or write the hash cache.
+    /// Do not read or write the caches (weight hashes, corpus personal-data reports).
     #[arg(long)]
     pub no_cache: bool,
     /// Pre-commit mode: scan the staged files (read from the git index) and what they relate
@@ -340,7 +339,7 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
     options.cache_dir = if args.no_cache {
         None
     } else {
-        HashCache::default_dir()
+        crate::hash::default_cache_dir()
     };
     options.progress = Some(&PROGRESS);
     options.changes = match (&args.staged, &args.since) {

@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod artifact;
+pub mod cache;
 pub mod cli;
 pub mod detect;
 pub mod documents;

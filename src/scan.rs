@@ -19,7 +19,8 @@ use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, parse_file};
 use crate::detect::{ArtifactKind, detect};
 use crate::documents::Documents;
 use crate::finding::Finding;
-use crate::hash::{HashCache, hash_file, hash_reader};
+use crate::hash::{HashCache, Sha256Hex, hash_file, hash_reader};
+use crate::pii::cached::PiiCache;
 use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
 use crate::policy::Policy;
 use crate::rules::{Context, registry::RULES};
@@ -33,7 +34,7 @@ pub struct ScanOptions {
     pub policy: Policy,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,
-    /// The hash cache directory; `None` disables the cache.
+    /// The directory of the hash and personal-data caches; `None` disables them.
     pub cache_dir: Option<PathBuf>,
     /// Called with the progress counters once the scan is running (the CLI draws a bar).
     pub progress: Option<&'static Progress>,
@@ -85,6 +86,8 @@ pub struct ScanStats {
     pub hashes_from_cache: usize,
     pub hashes_computed: usize,
     pub hashes_free: usize,
+    /// Corpus files whose personal-data report came from the cache, unread.
+    pub pii_from_cache: usize,
     pub symlinks_skipped: u64,
     pub special_files_skipped: u64,
 }
@@ -196,10 +199,10 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         })
         .collect();
     stats.artifacts = candidates.len();
-    let data_files: std::collections::BTreeMap<String, PathBuf> = candidates
+    let data_files: std::collections::BTreeMap<String, FileEntry> = candidates
         .iter()
         .filter(|(_, k)| matches!(k, ArtifactKind::Corpus(_)))
-        .map(|(f, _)| (f.rel_path.clone(), f.abs_path.clone()))
+        .map(|(f, _)| (f.rel_path.clone(), f.clone()))
         .collect();
     progress.total_bytes.store(
         candidates
@@ -261,14 +264,20 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         crate::git::ChangeScope::Staged => Documents::Index,
         _ => Documents::WorkTree,
     };
-    crate::privacy::run(
+    let pii_cache = match &cache_dir {
+        Some(dir) => PiiCache::load(dir),
+        None => PiiCache::disabled(),
+    };
+    stats.pii_from_cache = crate::privacy::run(
         &root,
         documents,
         &mut inventory,
         &policy.privacy,
-        &data_files,
+        (&data_files, &pii_cache),
         today,
     );
+    // A cache that cannot be written only costs the next scan time.
+    let _ = pii_cache.save();
     crate::git::attach_prompt_histories(&root, &mut inventory, &changes);
     // `--staged` / `--since`: the changed files, and what the change's base looked like.
     let changed = match (&changes, staged) {
@@ -408,7 +417,7 @@ fn content_hash(
     counters: &HashCounters,
     progress: &Progress,
 ) -> std::io::Result<String> {
-    if let Some(hash) = cache.get(entry) {
+    if let Some(Sha256Hex(hash)) = cache.get(entry) {
         counters.cached.fetch_add(1, Ordering::Relaxed);
         progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
         return Ok(hash);
@@ -429,7 +438,7 @@ fn content_hash(
     };
     counters.computed.fetch_add(1, Ordering::Relaxed);
     counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
-    cache.insert(entry, &hash);
+    cache.insert(entry, Sha256Hex(hash.clone()));
     Ok(hash)
 }
 

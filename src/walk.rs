@@ -425,7 +425,8 @@ pub fn stat(root: &Path, rel: &str) -> std::io::Result<FileEntry> {
     Ok(file_entry(rel.to_owned(), abs, &meta))
 }
 
-fn file_entry(rel_path: String, abs_path: PathBuf, meta: &std::fs::Metadata) -> FileEntry {
+/// The entry of a file whose metadata is already read (not following a final symbolic link).
+pub fn file_entry(rel_path: String, abs_path: PathBuf, meta: &std::fs::Metadata) -> FileEntry {
     #[cfg(unix)]
     let (dev, ino, mtime_ns) = {
         use std::os::unix::fs::MetadataExt;

@@ -534,3 +534,70 @@ fn staged_mode_reads_erasure_documents_from_the_index() {
         "{staged:#?}"
     );
 }
+
+/// Personal-data reports are cached by device, inode, size and modification time: an
+/// unchanged corpus is not read again, a changed one is, the cache holds no value in clear, and
+/// a file searched for erased subjects is always read.
+#[test]
+fn personal_data_reports_are_cached_for_unchanged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[[corpus]]\nid = \"chats\"\npath = \"data/chats.jsonl\"\nlegal_basis = \"consent\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let corpus = dir.path().join("data/chats.jsonl");
+    std::fs::write(&corpus, "{\"text\": \"write to jane@acme-mail.com\"}\n").unwrap();
+    let run = || {
+        let mut options = ScanOptions::new(dir.path());
+        options.policy = aibom::policy::load(&dir.path().join("aibom.toml")).unwrap();
+        options.cache_dir = Some(cache.path().to_owned());
+        let result = scan(options).expect("scan runs");
+        let scan = &result.inventory.privacy.scans["data/chats.jsonl"];
+        let types: Vec<aibom::pii::PiiType> = scan
+            .report
+            .as_ref()
+            .unwrap()
+            .by_type
+            .keys()
+            .copied()
+            .collect();
+        (result.stats.pii_from_cache, types)
+    };
+    use aibom::pii::PiiType::{Email, Phone};
+    assert_eq!(run(), (0, vec![Email]));
+    assert_eq!(run(), (1, vec![Email]));
+    let kept = std::fs::read_to_string(cache.path().join("pii-v1.txt")).unwrap();
+    assert!(kept.contains("\"email\"") && !kept.contains("jane@acme-mail.com"), "{kept}");
+
+    // A changed file (another size) is read again.
+    std::fs::write(
+        &corpus,
+        "{\"text\": \"write to jane@acme-mail.com or call +44 7911 123456\"}\n",
+    )
+    .unwrap();
+    assert_eq!(run(), (0, vec![Email, Phone]));
+    assert_eq!(run(), (1, vec![Email, Phone]));
+
+    // With the key, erased subjects are looked for: the file is read on every scan.
+    let fixture = case("GDPR006", "fail-key-missing");
+    let gdpr006 = |cache_dir: &Path| {
+        let out = aibom(&fixture)
+            .env("AIBOM_CACHE_DIR", cache_dir)
+            .env("AIBOM_FIXTURE_KEY_NEVER_SET", "fixture-key")
+            .args(["scan", ".", "--format", "json"])
+            .output()
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "GDPR006" && f["severity"] == "error")
+            .count()
+    };
+    assert_eq!(gdpr006(cache.path()), 1);
+    assert_eq!(gdpr006(cache.path()), 1, "the second scan reads the file too");
+}

@@ -25,7 +25,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CorpusFormat {
     Jsonl,

@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+pub mod cached;
 pub mod detect;
 mod find;
 mod parquet;
@@ -27,7 +28,7 @@ pub use crate::artifact::corpus::CorpusFormat;
 
 /// The kinds of personal data the engine detects. The snake_case names are the ones
 /// `aibom.toml` uses in `pii_types`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PiiType {
     Email,
@@ -96,7 +97,7 @@ pub struct Match<'a> {
 }
 
 /// What one file holds, per type.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeReport {
     /// Real (non-synthetic) occurrences.
     pub count: u64,
@@ -108,7 +109,7 @@ pub struct TypeReport {
     pub samples: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileReport {
     pub by_type: BTreeMap<PiiType, TypeReport>,
     pub bytes_scanned: u64,

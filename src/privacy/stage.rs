@@ -7,7 +7,7 @@
 //! or with `--staged` the git index; never writes anything; never keeps a detected value.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -21,20 +21,23 @@ use crate::inventory::{
     DeclaredRelation, DeclaredTarget, Evidence, Inventory, RelationKind, add_declared_relations,
 };
 use crate::documents::Documents;
+use crate::pii::cached::PiiCache;
 use crate::pii::{self, PiiType};
+use crate::walk::FileEntry;
 use crate::suppression::Date;
 
 /// Run the stage. `documents` says where erasure logs and procedures are read; `data_files` maps
-/// each walked data file's repository-relative path to where its content is on disk (the work
-/// tree, or the staged copy of `--staged`).
+/// each walked data file's repository-relative path to the file that holds its content (in the
+/// work tree, or the staged copy of `--staged`), and `cache` keeps their personal-data reports.
+/// Returns how many reports came from the cache.
 pub fn run(
     root: &Path,
     documents: Documents,
     inventory: &mut Inventory,
     manifest: &Manifest,
-    data_files: &BTreeMap<String, PathBuf>,
+    (data_files, cache): (&BTreeMap<String, FileEntry>, &PiiCache),
     today: Date,
-) {
+) -> usize {
     let mut facts = PrivacyFacts {
         today: Some(today),
         ..PrivacyFacts::default()
@@ -59,20 +62,21 @@ pub fn run(
     };
     let wanted = wanted.as_ref();
 
-    let jobs: Vec<(String, PathBuf, crate::pii::CorpusFormat, Option<String>)> = inventory
+    let jobs: Vec<(String, &FileEntry, crate::pii::CorpusFormat, Option<String>)> = inventory
         .files
         .iter()
         .filter(|f| f.hash_source != Some(HashSource::LfsPointer))
         .filter_map(|f| match f.kind {
             ArtifactKind::Corpus(format) => data_files
                 .get(&f.path)
-                .map(|abs| (f.path.clone(), abs.clone(), format, f.component.clone())),
+                .map(|entry| (f.path.clone(), entry, format, f.component.clone())),
             _ => None,
         })
         .collect();
+    let from_cache = std::sync::atomic::AtomicUsize::new(0);
     let scanned: Vec<(String, FileScan, Vec<Residue>)> = jobs
         .par_iter()
-        .map(|(rel, abs, format, component)| {
+        .map(|(rel, entry, format, component)| {
             let wanted_here = wanted.and_then(|key| subjects.get(rel).map(|s| (key, s)));
             let mut residue: BTreeMap<(usize, PiiType), (u64, u64)> = BTreeMap::new();
             let mut visit = |m: &pii::Match<'_>| {
@@ -88,7 +92,25 @@ pub fn run(
                     entry.0 += 1;
                 }
             };
-            let report = pii::scan_file(abs, *format, &mut visit).map_err(|e| e.to_string());
+            // A file searched for erased subjects is read whatever the cache holds; a staged copy
+            // outside the root is never kept (it has a new inode each time).
+            let cacheable = wanted_here.is_none() && entry.abs_path.starts_with(root);
+            let report = match cacheable.then(|| cache.report(entry, *format)).flatten() {
+                Some(report) => {
+                    from_cache.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Ok(report)
+                }
+                None => {
+                    let report = pii::scan_file(&entry.abs_path, *format, &mut visit);
+                    if let Ok(report) = &report
+                        && cacheable
+                        && unchanged(entry)
+                    {
+                        cache.keep(entry, *format, report);
+                    }
+                    report.map_err(|e| e.to_string())
+                }
+            };
             let residue = residue
                 .into_iter()
                 .filter_map(|((index, kind), (count, first_line))| {
@@ -131,6 +153,17 @@ pub fn run(
 
     record_properties(inventory, manifest, &facts);
     inventory.privacy = facts;
+    from_cache.into_inner()
+}
+
+/// Whether the file still has the size, modification time and inode it had when walked (a
+/// report of a file changed during its scan is not cached).
+fn unchanged(entry: &FileEntry) -> bool {
+    std::fs::symlink_metadata(&entry.abs_path).is_ok_and(|meta| {
+        let now = crate::walk::file_entry(String::new(), entry.abs_path.clone(), &meta);
+        (now.dev, now.ino, now.size, now.mtime_ns)
+            == (entry.dev, entry.ino, entry.size, entry.mtime_ns)
+    })
 }
 
 /// Which files and components each `[[corpus]]` and `[[model]]` names.

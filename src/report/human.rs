@@ -369,6 +369,13 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         s.hashes_from_cache,
         s.hashes_free
     )?;
+    if s.pii_from_cache > 0 {
+        writeln!(
+            out,
+            "  cache       {} corpus files unchanged since the last scan: personal-data reports reused",
+            s.pii_from_cache
+        )?;
+    }
     let (evaluated, not_yet): (Vec<Family>, Vec<Family>) =
         Family::ALL.into_iter().partition(|f| f.is_implemented());
     let names = |families: &[Family]| {
