@@ -106,8 +106,14 @@ mod tests {
         std::fs::write(root.join("docs/a.md"), "twelve bytes").unwrap();
         let read = |rel: &str, max: u64| Documents::WorkTree.read(root, rel, max);
         assert_eq!(read("docs/a.md", 12), Ok(b"twelve bytes".to_vec()));
-        assert_eq!(read("./docs/../docs/a.md", 12), Ok(b"twelve bytes".to_vec()));
-        assert_eq!(read("docs/a.md", 11), Err("is larger than 11 bytes".to_owned()));
+        assert_eq!(
+            read("./docs/../docs/a.md", 12),
+            Ok(b"twelve bytes".to_vec())
+        );
+        assert_eq!(
+            read("docs/a.md", 11),
+            Err("is larger than 11 bytes".to_owned())
+        );
         assert_eq!(read("docs/b.md", 12), Err("does not exist".to_owned()));
         assert_eq!(read("docs", 12), Err("is not a regular file".to_owned()));
         assert_eq!(

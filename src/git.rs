@@ -409,9 +409,7 @@ pub fn staged_document(root: &Path, rel: &str, max: u64) -> Result<StagedDocumen
     let path = repo.to_repo(rel);
     let Some(entry) = index.get_path(Path::new(&path), 0) else {
         let folder = format!("{}/", path.trim_end_matches('/'));
-        let under = index
-            .iter()
-            .any(|e| e.path.starts_with(folder.as_bytes()));
+        let under = index.iter().any(|e| e.path.starts_with(folder.as_bytes()));
         return Ok(if under {
             StagedDocument::Folder
         } else {

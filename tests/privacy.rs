@@ -518,7 +518,10 @@ fn staged_mode_reads_erasure_documents_from_the_index() {
     };
     let staged = gdpr003(aibom::git::ChangeScope::Staged);
     assert_eq!(staged.len(), 2, "{staged:#?}");
-    assert!(staged[0].contains("ERASURE.md, which does not exist"), "{staged:#?}");
+    assert!(
+        staged[0].contains("ERASURE.md, which does not exist"),
+        "{staged:#?}"
+    );
     assert!(staged[1].contains("request E-1 (line 1)"), "{staged:#?}");
     assert!(gdpr003(aibom::git::ChangeScope::All).is_empty());
 
@@ -530,7 +533,9 @@ fn staged_mode_reads_erasure_documents_from_the_index() {
     write("privacy/log.jsonl", "");
     let staged = gdpr003(aibom::git::ChangeScope::Staged);
     assert!(
-        staged.iter().any(|m| m.contains("not in the git index (not staged)")),
+        staged
+            .iter()
+            .any(|m| m.contains("not in the git index (not staged)")),
         "{staged:#?}"
     );
 }
@@ -570,7 +575,10 @@ fn personal_data_reports_are_cached_for_unchanged_files() {
     assert_eq!(run(), (0, vec![Email]));
     assert_eq!(run(), (1, vec![Email]));
     let kept = std::fs::read_to_string(cache.path().join("pii-v1.txt")).unwrap();
-    assert!(kept.contains("\"email\"") && !kept.contains("jane@acme-mail.com"), "{kept}");
+    assert!(
+        kept.contains("\"email\"") && !kept.contains("jane@acme-mail.com"),
+        "{kept}"
+    );
 
     // A changed file (another size) is read again.
     std::fs::write(
@@ -599,5 +607,9 @@ fn personal_data_reports_are_cached_for_unchanged_files() {
             .count()
     };
     assert_eq!(gdpr006(cache.path()), 1);
-    assert_eq!(gdpr006(cache.path()), 1, "the second scan reads the file too");
+    assert_eq!(
+        gdpr006(cache.path()),
+        1,
+        "the second scan reads the file too"
+    );
 }

@@ -805,7 +805,10 @@ fn staged_mode_reads_attribution_files_from_the_index() {
         T0,
     );
     // The card changes in the commit being made; the attribution only in the work tree.
-    repo.write("models/acme/README.md", format!("{card}\nA second paragraph.\n"));
+    repo.write(
+        "models/acme/README.md",
+        format!("{card}\nA second paragraph.\n"),
+    );
     repo.stage("models/acme/README.md");
     repo.write("ABOUT.md", read("pass-built-with-llama/ABOUT.md"));
     let built_with = |changes: ChangeScope| {

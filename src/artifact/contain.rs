@@ -68,7 +68,10 @@ mod tests {
     fn a_panic_becomes_its_location_and_values_pass_through() {
         assert_eq!(contain(|| 7), Ok(7));
         let err = contain(|| -> u8 { panic!("secret bytes") }).unwrap_err();
-        assert!(err.starts_with("panicked at src/artifact/contain.rs:"), "{err}");
+        assert!(
+            err.starts_with("panicked at src/artifact/contain.rs:"),
+            "{err}"
+        );
         assert!(!err.contains("secret"), "{err}");
         // Nested containment: the inner panic is the inner call's.
         let outer = contain(|| contain(|| -> u8 { panic!("inner") }).is_err());

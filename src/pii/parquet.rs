@@ -19,9 +19,9 @@ use parquet::data_type::ByteArray;
 use parquet::file::reader::{ChunkReader, FileReader, Length, SerializedFileReader};
 
 use super::stream::Hit;
+use super::{Collector, FileReport, Match, detect};
 use crate::artifact::contain::contain;
 use crate::artifact::thrift;
-use super::{Collector, FileReport, Match, detect};
 
 const BATCH: usize = 1024;
 /// A string column chunk that declares more bytes than this once decompressed is not read.
@@ -98,7 +98,9 @@ fn decode<R: ChunkReader + 'static>(
             let offset = column
                 .dictionary_page_offset()
                 .unwrap_or(column.data_page_offset());
-            let (Ok(start), Ok(len)) = (u64::try_from(offset), u64::try_from(packed)) else {
+            let (Ok(start), Ok(len), true) =
+                (u64::try_from(offset), u64::try_from(packed), unpacked >= 0)
+            else {
                 // The decoder asserts these are not negative.
                 limit.get_or_insert_with(|| skip("declares a negative offset or size".into()));
                 continue;
@@ -183,7 +185,10 @@ fn check_pages<R: ChunkReader>(source: &R, start: u64, len: u64) -> Result<(), S
                     ));
                 }
                 Err(e) => {
-                    return Err(format!("has an invalid page header at byte {} ({e})", start + at));
+                    return Err(format!(
+                        "has an invalid page header at byte {} ({e})",
+                        start + at
+                    ));
                 }
             }
         };

@@ -17,14 +17,14 @@ use super::manifest::Manifest;
 use super::{FileScan, KeyState, PrivacyFacts, Residue, corpus_hash, lineage};
 use crate::artifact::parsed::HashSource;
 use crate::detect::ArtifactKind;
+use crate::documents::Documents;
 use crate::inventory::{
     DeclaredRelation, DeclaredTarget, Evidence, Inventory, RelationKind, add_declared_relations,
 };
-use crate::documents::Documents;
 use crate::pii::cached::PiiCache;
 use crate::pii::{self, PiiType};
-use crate::walk::FileEntry;
 use crate::suppression::Date;
+use crate::walk::FileEntry;
 
 /// Run the stage. `documents` says where erasure logs and procedures are read; `data_files` maps
 /// each walked data file's repository-relative path to the file that holds its content (in the
