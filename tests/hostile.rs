@@ -559,3 +559,102 @@ fn a_one_gigabyte_line_is_streamed() {
     let grown = peak_rss_of("self").unwrap_or(0).saturating_sub(before);
     assert!(grown < 256 * 1024 * 1024, "peak RSS grew by {grown} bytes");
 }
+
+/// Files and directories without permissions, as a user the permissions bind. Root reads
+/// everything, so under root the binary runs as `nobody` through `setpriv` (a copy of it, in a
+/// folder `nobody` can enter); elsewhere it runs as the current user. Each unreadable path is a
+/// finding naming it, an unreadable corpus is reported as not scanned for personal data, and
+/// the readable corpus beside them is still scanned.
+#[test]
+fn unreadable_files_and_directories_are_reported_to_a_user_without_access() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    mode(dir.path(), 0o755);
+    let root = dir.path().join("tree");
+    let write = |rel: &str, bytes: &[u8]| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    };
+    let chat = b"{\"text\": \"write to jane@acme-mail.com\"}\n";
+    write("data/open/chats.jsonl", chat);
+    write("data/locked/chats.jsonl", chat);
+    write("models/locked-dir/inside/model.safetensors", b"");
+    write("models/locked/model.safetensors", b"\x02\0\0\0\0\0\0\0{}");
+    mode(&root.join("data/locked/chats.jsonl"), 0);
+    mode(&root.join("models/locked/model.safetensors"), 0);
+    mode(&root.join("models/locked-dir"), 0);
+
+    let mut command = if is_root() {
+        let setpriv = Path::new("/usr/bin/setpriv");
+        if !setpriv.exists() {
+            assert!(!under_ci(), "setpriv (util-linux) is needed under CI");
+            eprintln!("SKIPPED: running as root without setpriv; permissions cannot be tested");
+            mode(&root.join("models/locked-dir"), 0o755);
+            return;
+        }
+        let bin = dir.path().join("aibom");
+        std::fs::copy(BIN, &bin).unwrap();
+        mode(&bin, 0o755);
+        let mut c = Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    let out = command
+        .args(["scan", "--no-cache", "--format", "json"])
+        .arg(&root)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    mode(&root.join("models/locked-dir"), 0o755);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let output: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings: Vec<(String, String)> = output["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let at = f["location"]["path"].as_str().unwrap_or_default();
+            (
+                at.to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let reported = |path: &str, fragment: &str| {
+        findings.iter().any(|(at, message)| {
+            (at == path || message.contains(path)) && message.contains(fragment)
+        })
+    };
+    for path in [
+        "models/locked/model.safetensors",
+        "models/locked-dir",
+        "data/locked/chats.jsonl",
+    ] {
+        assert!(
+            reported(path, "Permission denied"),
+            "{path}: no permission finding in {findings:#?}"
+        );
+    }
+    assert!(
+        reported(
+            "data/locked/chats.jsonl",
+            "could not be scanned for personal data"
+        ),
+        "{findings:#?}"
+    );
+    assert!(
+        reported("data/open/chats.jsonl", "j***@a***.com"),
+        "the readable corpus is scanned: {findings:#?}"
+    );
+}
