@@ -58,12 +58,8 @@ impl Documents {
             Documents::WorkTree => inside(root, rel).is_some_and(|p| {
                 std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() || m.is_dir())
             }),
-            Documents::Index => staged(root, rel, 0).is_ok_and(|d| {
-                matches!(
-                    d,
-                    StagedDocument::Folder | StagedDocument::File(_) | StagedDocument::TooLarge(_)
-                )
-            }),
+            Documents::Index => staged(root, rel, 0)
+                .is_ok_and(|d| !matches!(d, StagedDocument::Absent | StagedDocument::NotAFile)),
         }
     }
 }

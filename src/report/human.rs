@@ -237,6 +237,19 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
+/// The text of a file a finding points into, as the scan saw it: after `--staged`, lines and
+/// columns point into the staged content.
+fn quoted_text(result: &ScanResult, path: &str) -> Option<String> {
+    let bytes = match result.documents {
+        Documents::WorkTree => std::fs::read(result.root.join(path)).ok()?,
+        Documents::Index => result
+            .documents
+            .read(&result.root, path, crate::artifact::limits::TEXT_BYTES)
+            .ok()?,
+    };
+    String::from_utf8(bytes).ok()
+}
+
 fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     if result.findings.is_empty() {
         return writeln!(out, "{}\n", paint("No findings.", "32", options));
@@ -254,6 +267,8 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
             .or_default()
             .push(f);
     }
+    // Each quoted file is read once, however many findings point into it.
+    let mut texts: BTreeMap<&str, Option<String>> = BTreeMap::new();
     for (component, group) in groups {
         let title = if component.is_empty() {
             "repository".to_owned()
@@ -269,15 +284,11 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
                 // A file holding a literal secret is never quoted.
                 .filter(|l| !crate::agent::holds_literal_secret(&result.inventory, &l.path))
                 .and_then(|l| {
-                    // After `--staged`, lines and columns point into the staged content.
-                    let text = match result.documents {
-                        Documents::WorkTree => std::fs::read(result.root.join(&l.path)).ok()?,
-                        Documents::Index => result
-                            .documents
-                            .read(&result.root, &l.path, crate::artifact::limits::TEXT_BYTES)
-                            .ok()?,
-                    };
-                    Some(NamedSource::new(&l.path, String::from_utf8(text).ok()?))
+                    let text = texts
+                        .entry(l.path.as_str())
+                        .or_insert_with(|| quoted_text(result, &l.path))
+                        .clone()?;
+                    Some(NamedSource::new(&l.path, text))
                 });
             let diagnostic = FindingDiagnostic { finding, source };
             let mut rendered = String::new();
