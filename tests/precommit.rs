@@ -118,6 +118,29 @@ impl Sandbox {
             .unwrap()
     }
 
+    /// `pre-commit` with `args`: whether it succeeded, and what it printed with cargo's progress
+    /// lines left out, so that a failed build's error is not buried under hundreds of them.
+    fn pre_commit_text(&self, args: &[&str]) -> (bool, String) {
+        let out = self.pre_commit(args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let progress = [
+            "Compiling ",
+            "Downloaded ",
+            "Downloading ",
+            "Adding ",
+            "Locking ",
+        ];
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|line| !progress.iter().any(|p| line.trim_start().starts_with(p)))
+            .collect();
+        (out.status.success(), kept.join("\n"))
+    }
+
     /// `git commit`, through the installed hook.
     fn commit(&self, message: &str) -> (bool, String) {
         let out = self.git(&["commit", "-q", "-m", message]);
@@ -290,14 +313,9 @@ fn the_rust_hook_builds_from_the_checkout_and_blocks_through_try_repo() {
     sandbox.write(".mcp.json", BILLING_SERVER);
     sandbox.git(&["add", ".mcp.json"]);
     let hooks_arg = hooks.display().to_string();
-    let out = sandbox.pre_commit(&["try-repo", &hooks_arg, "aibom", "--verbose"]);
-    let output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (passed, output) = sandbox.pre_commit_text(&["try-repo", &hooks_arg, "aibom", "--verbose"]);
     // TOOL001 is a warning: with the default --fail-on error the hook passes but reports it.
-    assert!(out.status.success(), "{output}");
+    assert!(passed, "{output}");
     assert!(
         output.contains("mcp:billing has no [[tool]] entry"),
         "{output}"
@@ -311,12 +329,7 @@ fn the_rust_hook_builds_from_the_checkout_and_blocks_through_try_repo() {
     )
     .unwrap();
     sandbox.git(&["add", "models/model.pkl"]);
-    let out = sandbox.pre_commit(&["try-repo", &hooks_arg, "aibom"]);
-    let output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success(), "{output}");
+    let (passed, output) = sandbox.pre_commit_text(&["try-repo", &hooks_arg, "aibom"]);
+    assert!(!passed, "{output}");
     assert!(output.contains("MOD001"), "{output}");
 }
