@@ -17,6 +17,7 @@ pub mod hf_cache;
 pub mod hf_config;
 pub mod keras;
 pub mod lfs;
+pub mod mapped;
 pub mod mcp;
 pub mod numpy;
 pub mod onnx;

@@ -849,7 +849,8 @@ pub fn scan_region_mapped(
 /// Runs `f` on a memory map of `file` from just before byte `start` to the file's end (`len`
 /// bytes long), with `start` and `end` as offsets into that map; the map is dropped (and its
 /// pages with it) when `f` returns, so the resident set stays near the regions in flight.
-/// `None` when the file cannot be mapped (the caller reads it instead).
+/// `None` when the file cannot be mapped, or shrank under the map while `f` read it (the
+/// caller reads it instead). `f` reads the map on the calling thread only.
 pub fn with_mapped_region<T>(
     file: &File,
     len: u64,
@@ -860,9 +861,9 @@ pub fn with_mapped_region<T>(
     const PAGE: u64 = 4096;
     // The byte before `start` says whether a line starts there.
     let from = start.saturating_sub(1) / PAGE * PAGE;
-    // SAFETY: the map is only read. A file truncated by another process while it is mapped
-    // can fault the read (the hazard every memory-mapping search tool accepts); aibom never
-    // writes to a scanned file.
+    // SAFETY: the map is only read, and only under `read_guarded`: a file truncated by another
+    // process while it is mapped faults the read, which the guard turns into `None`. aibom
+    // never writes to a scanned file.
     let map = unsafe {
         memmap2::MmapOptions::new()
             .offset(from)
@@ -871,7 +872,7 @@ pub fn with_mapped_region<T>(
     }
     .ok()?;
     let (start, end) = ((start - from) as usize, (end - from) as usize);
-    Some(f(&map, start, end))
+    crate::artifact::mapped::read_guarded(&map, |data| f(data, start, end))
 }
 
 /// The bytes of the lines that start in `start..end` of `data` (a line that starts there is
