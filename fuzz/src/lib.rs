@@ -171,6 +171,41 @@ pub fn pii(data: &[u8]) {
     let report = aibom::pii::scan_bytes(rest, format, &mut |_| matches += 1);
     let _ = (report, matches);
     let _ = corpus::scan_text(Cursor::new(rest), format);
+    // The rest of the selector picks where a file scan's region boundary falls.
+    let cut = rest.len() * usize::from(which / 5) / 50;
+    regions_agree(rest, cut, format);
+}
+
+/// A file scanned as two regions cut at `cut` gives the matches, line ends and bytes of one
+/// region over the whole file: no match is lost or counted twice at a region boundary. (File
+/// scans read memory-mapped regions of this kind; `data` stands for the map.)
+fn regions_agree(data: &[u8], cut: usize, format: CorpusFormat) {
+    use aibom::pii::stream::{Hit, RegionScan, scan_region_mapped};
+    let flat = |hits: &[Hit], lines_before: u64| -> Vec<(String, String, u64, bool)> {
+        hits.iter()
+            .map(|h| {
+                let kind = format!("{:?}", h.kind);
+                (
+                    kind,
+                    h.normalized.clone(),
+                    lines_before + h.line,
+                    h.synthetic,
+                )
+            })
+            .collect()
+    };
+    let whole: RegionScan = scan_region_mapped(data, 0, data.len(), format);
+    let first = scan_region_mapped(data, 0, cut, format);
+    let second = scan_region_mapped(data, cut, data.len(), format);
+    let mut split = flat(&first.hits, 0);
+    split.extend(flat(&second.hits, first.newlines));
+    assert_eq!(split, flat(&whole.hits, 0), "matches, cut at {cut}");
+    assert_eq!(
+        first.newlines + second.newlines,
+        whole.newlines,
+        "line ends"
+    );
+    assert_eq!(first.bytes + second.bytes, whole.bytes, "bytes");
 }
 
 /// Parquet footers and pages: the corpus statistics (footer only) and the PII scan of string

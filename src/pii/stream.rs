@@ -677,8 +677,12 @@ pub fn scan_region(
     end: u64,
     format: CorpusFormat,
 ) -> io::Result<RegionScan> {
-    let mut file = File::open(path)?;
     let mut out = RegionScan::default();
+    if end <= start {
+        // No line starts in an empty region.
+        return Ok(out);
+    }
+    let mut file = File::open(path)?;
     let mut pos = start;
     if start > 0 {
         // Skip the tail of the line the previous region owns.
@@ -880,6 +884,10 @@ pub fn with_mapped_region<T>(
 pub fn owned_lines(data: &[u8], start: usize, end: usize) -> std::ops::Range<usize> {
     let len = data.len();
     let mut pos = start.min(len);
+    if end <= start {
+        // No line starts in an empty region.
+        return pos..pos;
+    }
     if start > 0 && start <= len && data[start - 1] != b'\n' {
         // Skip the tail of the line the previous region owns.
         pos = memchr(b'\n', &data[start..]).map_or(len, |k| start + k + 1);

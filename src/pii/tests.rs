@@ -570,12 +570,36 @@ fn mapped_and_read_regions_agree() {
     ];
     let mut total = 0;
     for format in [CorpusFormat::Jsonl, CorpusFormat::Text] {
+        // The regions together give what one region over the whole file gives.
+        let mut joined = (Vec::new(), 0, 0);
         for pair in cuts.windows(2) {
             let (start, end) = (pair[0], pair[1]);
             let read = stream::scan_region(&path, start as u64, end as u64, format).unwrap();
             let mapped = flat(stream::scan_region_mapped(&data, start, end, format));
             total += mapped.0.len();
             assert_eq!(mapped, flat(read), "{format:?} {start}..{end}");
+            let (hits, newlines, bytes) = mapped;
+            joined.0.extend(
+                hits.into_iter()
+                    .map(|(k, n, line, s)| (k, n, joined.1 + line, s)),
+            );
+            joined.1 += newlines;
+            joined.2 += bytes;
+        }
+        let whole = flat(stream::scan_region_mapped(&data, 0, len, format));
+        assert!(
+            joined == whole,
+            "{format:?}: the regions differ from the whole file"
+        );
+        // No line starts in an empty region.
+        for at in [0, 1, len / 2, len] {
+            let empty = (Vec::new(), 0, 0);
+            assert_eq!(
+                flat(stream::scan_region_mapped(&data, at, at, format)),
+                empty
+            );
+            let read = stream::scan_region(&path, at as u64, at as u64, format).unwrap();
+            assert_eq!(flat(read), empty, "{format:?} {at}..{at}");
         }
     }
     assert!(total > 20_000, "the regions must hold matches: {total}");
