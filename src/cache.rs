@@ -5,6 +5,11 @@
 //! modification time, kept outside the scanned repository (the user cache dir, or
 //! `$AIBOM_CACHE_DIR`). A cache is an optimisation: a missing, corrupt or unwritable one
 //! degrades to doing the work again, never to a wrong result or a failed scan.
+//!
+//! A file modified less than [`RACY_NS`] before the scan began is not cached (git calls such
+//! index entries "racily clean"): a file system records modification times in ticks (2 s on
+//! FAT), and a same-size rewrite within the tick of the last write would keep the key. Once a
+//! tick has passed since the last write, any later write moves the time.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -12,6 +17,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 use crate::walk::FileEntry;
 
@@ -44,10 +50,16 @@ impl Key {
     }
 }
 
+/// How long before the scan began a file must have been last modified to be cached: longer
+/// than the coarsest modification-time tick in use (FAT's 2 s).
+pub const RACY_NS: i128 = 3_000_000_000;
+
 pub struct FileCache<V> {
     path: Option<PathBuf>,
     entries: Mutex<HashMap<Key, V>>,
     added: AtomicU64,
+    /// Files modified after this (ns since the epoch) are not cached.
+    settled_before_ns: i128,
 }
 
 impl<V: CacheValue> FileCache<V> {
@@ -57,21 +69,27 @@ impl<V: CacheValue> FileCache<V> {
             path: None,
             entries: Mutex::new(HashMap::new()),
             added: AtomicU64::new(0),
+            settled_before_ns: i128::MIN,
         }
     }
 
-    /// Load the cache in `dir`; a missing or corrupt cache is an empty one, and a corrupt line
-    /// is skipped.
-    pub fn load(dir: &Path) -> Self {
+    /// Load the cache in `dir` for a scan that began at `scan_began` (before it read any
+    /// file's metadata); a missing or corrupt cache is an empty one, and a corrupt line is
+    /// skipped.
+    pub fn load(dir: &Path, scan_began: SystemTime) -> Self {
         let path = dir.join(V::FILE);
         let mut entries = HashMap::new();
         if let Ok(text) = std::fs::read_to_string(&path) {
             entries.extend(text.lines().filter_map(parse_line));
         }
+        let began_ns = scan_began
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
         FileCache {
             path: Some(path),
             entries: Mutex::new(entries),
             added: AtomicU64::new(0),
+            settled_before_ns: began_ns - RACY_NS,
         }
     }
 
@@ -80,8 +98,10 @@ impl<V: CacheValue> FileCache<V> {
         self.entries.lock().ok()?.get(&Key::of(entry)).cloned()
     }
 
+    /// Keeps `value` for `entry`, unless the file was modified too shortly before the scan
+    /// began for its modification time to tell a later rewrite apart.
     pub fn insert(&self, entry: &FileEntry, value: V) {
-        if self.path.is_none() {
+        if self.path.is_none() || entry.mtime_ns > self.settled_before_ns {
             return;
         }
         if let Ok(mut entries) = self.entries.lock() {
@@ -165,7 +185,7 @@ mod tests {
             ino: 2,
             mtime_ns: 42,
         };
-        let cache = FileCache::<Word>::load(dir.path());
+        let cache = FileCache::<Word>::load(dir.path(), SystemTime::now());
         assert_eq!(cache.get(&entry), None);
         cache.insert(&entry, Word("two words".into()));
         cache.save().unwrap();
@@ -175,7 +195,7 @@ mod tests {
             .unwrap()
             .write_all(b"garbage line\n1 2 3\n5 6 7 8 not-a-word\n")
             .unwrap();
-        let reloaded = FileCache::<Word>::load(dir.path());
+        let reloaded = FileCache::<Word>::load(dir.path(), SystemTime::now());
         assert_eq!(reloaded.get(&entry), Some(Word("two words".into())));
         assert_eq!(reloaded.entries.lock().unwrap().len(), 1);
         let moved = FileEntry {
@@ -188,5 +208,30 @@ mod tests {
         off.insert(&entry, Word("x".into()));
         assert_eq!(off.get(&entry), None);
         assert!(off.save().is_ok());
+    }
+
+    #[test]
+    fn a_file_modified_just_before_the_scan_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let began = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let began_ns = 1_000_000 * 1_000_000_000i128;
+        let entry = |mtime_ns| FileEntry {
+            rel_path: "m".into(),
+            abs_path: dir.path().join("m"),
+            size: 3,
+            dev: 1,
+            ino: 2,
+            mtime_ns,
+        };
+        let cache = FileCache::<Word>::load(dir.path(), began);
+        let settled = entry(began_ns - RACY_NS);
+        let racy = entry(began_ns - RACY_NS + 1);
+        let future = entry(began_ns + 1_000_000_000);
+        for e in [&settled, &racy, &future] {
+            cache.insert(e, Word("seen".into()));
+        }
+        assert_eq!(cache.get(&settled), Some(Word("seen".into())));
+        assert_eq!(cache.get(&racy), None);
+        assert_eq!(cache.get(&future), None);
     }
 }

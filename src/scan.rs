@@ -144,6 +144,8 @@ pub fn scan(options: ScanOptions) -> Result<ScanResult, ScanError> {
 }
 
 fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
+    // Before any file's metadata is read: the caches do not keep files modified just before.
+    let began = std::time::SystemTime::now();
     let ScanOptions {
         root,
         policy,
@@ -213,7 +215,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     );
 
     let cache = match &cache_dir {
-        Some(dir) => HashCache::load(dir),
+        Some(dir) => HashCache::load(dir, began),
         None => HashCache::disabled(),
     };
     let counters = HashCounters::default();
@@ -265,7 +267,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         _ => Documents::WorkTree,
     };
     let pii_cache = match &cache_dir {
-        Some(dir) => PiiCache::load(dir),
+        Some(dir) => PiiCache::load(dir, began),
         None => PiiCache::disabled(),
     };
     stats.pii_from_cache = crate::privacy::run(

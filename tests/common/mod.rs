@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests that need tools `.ci/run` installs.
+//! Helpers shared by the integration tests: the tools `.ci/run` installs, the licence texts,
+//! file times.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,4 +57,16 @@ pub fn license_texts_dir() -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// Sets `path`'s modification time a minute back, so that a scan's caches keep it (a file
+/// modified within seconds of a scan is not cached: its time could not tell a rewrite apart).
+#[allow(dead_code)]
+pub fn settle(path: &std::path::Path) {
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(minute_ago))
+        .unwrap_or_else(|e| panic!("set the modification time of {}: {e}", path.display()));
 }
