@@ -186,7 +186,8 @@ fn json_scan_avx2(block: &[u8], scratch: &mut Vec<u8>, hits: &mut Vec<Hit>) -> u
 /// Walks the block 64 bytes at a time. From each block's masks of quotes, backslashes, line
 /// ends and triggers it works out with bit operations which bytes lie inside a string (a
 /// prefix XOR of the quotes; a raw line end ends any string); a block holding a backslash is
-/// walked byte by byte instead, where a backslash escapes only inside a string. A block whose
+/// walked byte by byte instead, where a backslash escapes only inside a string (and never a
+/// line end). A block whose
 /// strings hold no trigger and no backslash costs a handful of instructions, and a block wholly
 /// outside strings jumps to the next quote or line end. The first string that holds a trigger
 /// or a backslash is handed whole to [`scan_string`], and the walk resumes after it. Returns
@@ -433,10 +434,13 @@ fn walk_escaped(bytes: &[u8], in_string: &mut bool, escape: &mut bool) -> (u64, 
                 inside |= bit;
                 *in_string = true;
             }
-        } else if *escape {
+        } else if *escape && c != b'\n' {
             *escape = false;
             inside |= bit;
         } else if c == b'"' || c == b'\n' {
+            // A raw line end ends the string even after a backslash (JSON has no escaped
+            // line end), so every line starts outside a string.
+            *escape = false;
             closes |= bit;
             *in_string = false;
         } else {
@@ -469,12 +473,18 @@ fn scan_string(
             match memchr3(b'"', b'\\', b'\n', &block[j..]) {
                 None => break block.len(),
                 Some(k) => match block[j + k] {
-                    b'\\' => {
+                    // A backslash before a raw line end escapes nothing: the line end ends
+                    // the string.
+                    b'\\' if block.get(j + k + 1) != Some(&b'\n') => {
                         escaped = true;
                         j += k + 2;
                         if j >= block.len() {
                             break block.len();
                         }
+                    }
+                    b'\\' => {
+                        escaped = true;
+                        break j + k + 1;
                     }
                     _ => break j + k,
                 },

@@ -432,6 +432,10 @@ fn reference_json_scan(block: &[u8]) -> Vec<(PiiType, String, usize, bool)> {
         let end = loop {
             match memchr::memchr3(b'"', b'\\', b'\n', &block[j..]) {
                 None => break block.len(),
+                Some(k) if block[j + k] == b'\\' && block.get(j + k + 1) == Some(&b'\n') => {
+                    escaped = true;
+                    break j + k + 1;
+                }
                 Some(k) if block[j + k] == b'\\' => {
                     escaped = true;
                     j += k + 2;
@@ -668,5 +672,17 @@ fn parquet_fuzz_findings_are_reported() {
         let report = scan_bytes(data, CorpusFormat::Parquet, &mut |_| {});
         let limit = report.limit.unwrap_or_default();
         assert!(limit.contains(reason), "{limit}");
+    }
+}
+
+/// A backslash before a raw line end escapes nothing: the line end ends the string, so the
+/// next line starts outside a string wherever a region or chunk boundary falls.
+#[test]
+fn a_backslash_does_not_carry_a_string_over_a_line_end() {
+    let data = b"{\"a\": \"x\\\n{\"card\": \"4111 1111 1111 1111\"}\n";
+    for format in [CorpusFormat::Json, CorpusFormat::Jsonl] {
+        let mut found = Vec::new();
+        scan_bytes(data, format, &mut |m| found.push((m.kind, m.line)));
+        assert_eq!(found, [(PiiType::PaymentCard, 2)], "{format:?}");
     }
 }
