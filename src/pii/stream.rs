@@ -6,9 +6,11 @@
 //!
 //! JSON and JSON Lines: only string values (and keys) are scanned; numbers, `true`/`false` and
 //! arrays of numbers (embeddings, token ids) are skipped by jumping from quote to quote.
-//! Raw newlines cannot occur inside a JSON string, so every line starts outside a string and
-//! chunks can be cut at any line end. CSV, TSV and text are scanned as text: delimiters,
-//! quotes and line ends already end every token.
+//! Raw newlines cannot occur inside a JSON string (a raw line end ends a malformed one, even
+//! after a backslash), so every line starts outside a string. CSV, TSV and text are scanned as
+//! text, line by line. No detector's context (a key, a hotword, a version marker) reaches
+//! across a line end, so chunks and regions can be cut at any line end without changing what
+//! is found.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -42,23 +44,6 @@ fn json_like(format: CorpusFormat) -> bool {
     matches!(format, CorpusFormat::Json | CorpusFormat::Jsonl)
 }
 
-/// Line numbers of offsets that come in increasing order.
-struct Lines {
-    pos: usize,
-    line: u64,
-}
-
-impl Lines {
-    fn at(&mut self, block: &[u8], off: usize) -> u64 {
-        let off = off.min(block.len());
-        if off > self.pos {
-            self.line += memchr_iter(b'\n', &block[self.pos..off]).count() as u64;
-            self.pos = off;
-        }
-        self.line
-    }
-}
-
 /// Scans a block of complete lines held in memory; `hits` get lines relative to the block.
 /// Returns the number of line ends in the block (counted on the way for JSON).
 pub fn scan_block(
@@ -67,15 +52,22 @@ pub fn scan_block(
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
 ) -> u64 {
-    let mut lines = Lines { pos: 0, line: 0 };
     if !json_like(format) {
-        // Emails and digit tokens are found in two passes: put them back in text order.
+        // Line by line, so that no detector's context reaches into another line and a chunk
+        // or region boundary (always at a line start) cannot change what is found.
         let mut found = Vec::new();
-        detect::detect(block, 0, block.len(), b"", &mut |f: Found| found.push(f));
-        found.sort_by_key(|f| f.anchor);
-        for f in found {
-            let line = lines.at(block, f.anchor);
-            hits.push(hit(f, line));
+        let mut line = 0u64;
+        let mut from = 0;
+        let ends =
+            memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
+        for to in ends {
+            let text = &block[from..to];
+            from = to + 1;
+            detect::detect(text, 0, text.len(), b"", &mut |f: Found| found.push(f));
+            // An email is found after a digit token inside its local part: text order again.
+            found.sort_by_key(|f| f.anchor);
+            hits.extend(found.drain(..).map(|f| hit(f, line)));
+            line += 1;
         }
         return memchr_iter(b'\n', block).count() as u64;
     }
@@ -284,8 +276,15 @@ fn json_scan_with(
             .then(|| stops.trailing_zeros() as usize)
             .filter(|&e| m.backslash & ((1u64 << e) - (1u64 << (s - pos))) == 0)
             .map(|e| pos + e);
+        // A key gives context on its own line only: lines are scanned as if each stood alone.
         let key = match last {
-            Some((ps, pe)) if pe - ps <= 64 && followed_by_colon(block, pe) => &block[ps..pe],
+            Some((ps, pe))
+                if pe - ps <= 64
+                    && followed_by_colon(block, pe)
+                    && memchr(b'\n', &block[pe..s]).is_none() =>
+            {
+                &block[ps..pe]
+            }
             _ => b"",
         };
         let (end, escaped_newlines) = scan_string(block, s, known_end, key, line, scratch, hits);

@@ -426,6 +426,10 @@ fn reference_json_scan(block: &[u8]) -> Vec<(PiiType, String, usize, bool)> {
     let mut i = 0;
     let mut key: &[u8] = b"";
     while let Some(q) = memchr::memchr(b'"', &block[i..]) {
+        if memchr::memchr(b'\n', &block[i..i + q]).is_some() {
+            // A key gives context on its own line only.
+            key = b"";
+        }
         let s = i + q + 1;
         let mut j = s;
         let mut escaped = false;
