@@ -56,18 +56,16 @@ pub fn scan_block(
         // Line by line, so that no detector's context reaches into another line and a chunk
         // or region boundary (always at a line start) cannot change what is found.
         let mut found = Vec::new();
-        let mut line = 0u64;
         let mut from = 0;
         let ends =
             memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
-        for to in ends {
+        for (line, to) in ends.enumerate() {
             let text = &block[from..to];
             from = to + 1;
             detect::detect(text, 0, text.len(), b"", &mut |f: Found| found.push(f));
             // An email is found after a digit token inside its local part: text order again.
             found.sort_by_key(|f| f.anchor);
-            hits.extend(found.drain(..).map(|f| hit(f, line)));
-            line += 1;
+            hits.extend(found.drain(..).map(|f| hit(f, line as u64)));
         }
         return memchr_iter(b'\n', block).count() as u64;
     }
