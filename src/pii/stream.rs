@@ -279,7 +279,7 @@ fn json_scan_with(
             Some((ps, pe))
                 if pe - ps <= 64
                     && followed_by_colon(block, pe)
-                    && memchr(b'\n', &block[pe..s]).is_none() =>
+                    && !block[pe..s].contains(&b'\n') =>
             {
                 &block[ps..pe]
             }
