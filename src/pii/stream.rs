@@ -200,8 +200,6 @@ fn json_scan_with(
     // The last string closed before `pos` (raw start, end): the key of the next string when
     // a `:` follows it.
     let mut last: Option<(usize, usize)> = None;
-    // The end of the last block walked byte by byte (the only kind that can hold an escape).
-    let mut walked_to = 0usize;
     let mut pos = 0;
     // A block shorter than 64 bytes is read from a copy padded with blanks; the last 64 bytes
     // of a longer one are read in place, their masks shifted to start at `pos`.
@@ -236,7 +234,6 @@ fn json_scan_with(
             (inside, m.quote & inside, (m.quote & !inside) | ends)
         } else {
             let end = block.len().min(pos + 64);
-            walked_to = end;
             walk_escaped(&block[pos..end], &mut in_string, &mut escape)
         };
         let wanted = (m.trigger | m.backslash) & inside & !opens;
@@ -257,15 +254,12 @@ fn json_scan_with(
         let below = (1u64 << k) - 1;
         let s = string_start(pos, opens & below, open);
         last = last_closed(pos, opens, closes & below, open).or(last);
+        // No line end lies inside a string: one that opened in an earlier block is on the
+        // line `pos` is on.
         let line = if s >= pos {
             newlines + u64::from((m.line_end & ((1u64 << (s - pos)) - 1)).count_ones())
-        } else if walked_to <= s {
-            // No block walked byte by byte since the string opened: no escaped line end in it.
-            newlines
         } else {
-            // Only escaped line ends can lie inside the string.
-            let inside_before = memchr_iter(b'\n', &block[s..pos]).count() as u64;
-            newlines - inside_before
+            newlines
         };
         // Its end, when the string opened in this block, ends in it, and holds no backslash
         // (which would need decoding).
@@ -285,8 +279,8 @@ fn json_scan_with(
             }
             _ => b"",
         };
-        let (end, escaped_newlines) = scan_string(block, s, known_end, key, line, scratch, hits);
-        newlines = line + escaped_newlines;
+        let end = scan_string(block, s, known_end, key, line, scratch, hits);
+        newlines = line;
         last = Some((s, end));
         in_string = false;
         escape = false;
@@ -450,8 +444,8 @@ fn walk_escaped(bytes: &[u8], in_string: &mut bool, escape: &mut bool) -> (u64, 
 
 /// Scans the string whose raw bytes start at `s` on block line `line` and end at `known_end`
 /// when the caller saw its end (escapes decoded, detectors run with `key` as context unless
-/// the string is itself a key). Returns its end (the closing quote, the line end or the
-/// block's end) and the escaped line ends it holds.
+/// the string is itself a key). Returns its end: the closing quote, the line end or the
+/// block's end.
 fn scan_string(
     block: &[u8],
     s: usize,
@@ -460,7 +454,7 @@ fn scan_string(
     line: u64,
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
-) -> (usize, u64) {
+) -> usize {
     let mut j = s;
     let mut escaped = false;
     let end = if let Some(end) = known_end {
@@ -489,9 +483,7 @@ fn scan_string(
         }
     };
     let raw = &block[s..end];
-    let mut escaped_newlines = 0;
     let seg: &[u8] = if escaped {
-        escaped_newlines = memchr_iter(b'\n', raw).count() as u64;
         unescape(raw, scratch);
         scratch
     } else {
@@ -505,7 +497,7 @@ fn scan_string(
     if !detect::is_identifier(seg) {
         detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
     }
-    (end, escaped_newlines)
+    end
 }
 
 /// Whether the string that ends at `end` is a key: `:` follows after blanks.
