@@ -43,12 +43,33 @@ mod guard {
         if PREVIOUS.get_or_init(install).is_none() {
             return Some(f(map));
         }
-        let outer = GUARDED.replace((map.as_ptr() as usize, map.len()));
-        let faulted_before = FAULTED.replace(false);
+        let registered = Registered {
+            outer: GUARDED.replace((map.as_ptr() as usize, map.len())),
+            faulted_before: FAULTED.replace(false),
+        };
         let value = f(map);
-        let faulted = FAULTED.replace(faulted_before);
-        GUARDED.set(outer);
+        let faulted = FAULTED.get();
+        drop(registered);
         (!faulted).then_some(value)
+    }
+
+    #[cfg(test)]
+    pub fn registered() -> (usize, usize) {
+        GUARDED.get()
+    }
+
+    /// The map registered by `run`; dropped, even when `f` panics, it puts back what was
+    /// registered before, so no fault is ever taken for a map that is gone.
+    struct Registered {
+        outer: (usize, usize),
+        faulted_before: bool,
+    }
+
+    impl Drop for Registered {
+        fn drop(&mut self) {
+            GUARDED.set(self.outer);
+            FAULTED.set(self.faulted_before);
+        }
     }
 
     /// Installs the handler (once per process, through `PREVIOUS`); the action it replaced.
@@ -162,5 +183,10 @@ mod tests {
             read_guarded(&map, |data| data.to_vec()),
             Some(b"abc".to_vec())
         );
+
+        // A panic while reading leaves no map registered.
+        let unwound = std::panic::catch_unwind(|| read_guarded(&map, |_| panic!("reader bug")));
+        assert!(unwound.is_err());
+        assert_eq!(super::guard::registered(), (0, 0));
     }
 }
