@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
@@ -174,7 +175,7 @@ fn inventory_table(
 /// A finding as a miette diagnostic.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Arc<str>>>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -267,8 +268,8 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
             .or_default()
             .push(f);
     }
-    // Each quoted file is read once, however many findings point into it.
-    let mut texts: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    // Each quoted file is read once and shared, however many findings point into it.
+    let mut texts: BTreeMap<&str, Option<Arc<str>>> = BTreeMap::new();
     for (component, group) in groups {
         let title = if component.is_empty() {
             "repository".to_owned()
@@ -286,7 +287,7 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
                 .and_then(|l| {
                     let text = texts
                         .entry(l.path.as_str())
-                        .or_insert_with(|| quoted_text(result, &l.path))
+                        .or_insert_with(|| quoted_text(result, &l.path).map(Into::into))
                         .clone()?;
                     Some(NamedSource::new(&l.path, text))
                 });
