@@ -17,7 +17,7 @@
 //! - references to models and datasets that are not in the tree (`meta-llama/Llama-3.1-8B`) are
 //!   external components.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -317,7 +317,9 @@ pub fn add_declared_relations(inv: &mut Inventory, declared: Vec<DeclaredRelatio
     if declared.is_empty() {
         return;
     }
+    let local = LocalIndex::new(&inv.components);
     let mut builder = Builder {
+        local,
         relations: std::mem::take(&mut inv.relations)
             .into_iter()
             .map(|r| ((r.from.clone(), r.kind, r.to.clone()), r))
@@ -361,6 +363,7 @@ pub fn build_with(
             ..Inventory::default()
         },
         relations: BTreeMap::new(),
+        local: LocalIndex::default(),
     };
     builder.inv.unreadable = unreadable;
     builder.inv.unreadable.sort();
@@ -384,6 +387,56 @@ type RelationKey = (String, RelationKind, String);
 struct Builder {
     inv: Inventory,
     relations: BTreeMap<RelationKey, Relation>,
+    /// Local components by path, parent directory and hub id: rebuilt by each step that looks
+    /// components up, once the components it looks for exist.
+    local: LocalIndex,
+}
+
+/// The components in the tree (not external), each list in id order, so that a lookup
+/// answers what the first match in the component map would. The steps that use it add only
+/// external components (without a path), so it stays true while each of them runs.
+#[derive(Default)]
+struct LocalIndex {
+    by_path: HashMap<String, Vec<(ComponentKind, String)>>,
+    by_parent: HashMap<String, Vec<(ComponentKind, String)>>,
+    by_hub_id: HashMap<String, Vec<(ComponentKind, String)>>,
+}
+
+impl LocalIndex {
+    fn new(components: &BTreeMap<String, Component>) -> LocalIndex {
+        let mut index = LocalIndex::default();
+        for c in components.values().filter(|c| !c.external) {
+            let entry = (c.kind, c.id.clone());
+            if let Some(path) = &c.path {
+                index
+                    .by_path
+                    .entry(path.clone())
+                    .or_default()
+                    .push(entry.clone());
+                index
+                    .by_parent
+                    .entry(parent(path).to_owned())
+                    .or_default()
+                    .push(entry.clone());
+            }
+            if let Some(hub) = &c.hub_id {
+                index.by_hub_id.entry(hub.clone()).or_default().push(entry);
+            }
+        }
+        index
+    }
+
+    /// The first component under `key` in `map` whose kind `accept` takes.
+    fn first<'m>(
+        map: &'m HashMap<String, Vec<(ComponentKind, String)>>,
+        key: &str,
+        accept: fn(ComponentKind) -> bool,
+    ) -> Option<&'m str> {
+        map.get(key)?
+            .iter()
+            .find(|(kind, _)| accept(*kind))
+            .map(|(_, id)| id.as_str())
+    }
 }
 
 /// Directory facts gathered once.
@@ -755,6 +808,19 @@ impl Builder {
     }
 
     fn licence_documents(&mut self) {
+        // The components of each directory, in id order (`dir_of_component` matches globs:
+        // once per component, not once per component and licence file).
+        let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for c in self.inv.components.values() {
+            if let Some(path) = &c.path
+                && c.kind != ComponentKind::LicenceDocument
+            {
+                by_dir
+                    .entry(dir_of_component(path))
+                    .or_default()
+                    .push(c.id.clone());
+            }
+        }
         let mut links = Vec::new();
         for i in 0..self.inv.files.len() {
             if self.inv.files[i].kind != ArtifactKind::LicenseFile {
@@ -774,11 +840,8 @@ impl Builder {
             }
             self.inv.components.insert(id.clone(), component);
             self.attach(i, &id);
-            for c in self.inv.components.values() {
-                let Some(path) = &c.path else { continue };
-                if c.kind != ComponentKind::LicenceDocument && dir_of_component(path) == dir {
-                    links.push((c.id.clone(), id.clone(), f.path.clone()));
-                }
+            for owner in by_dir.get(&dir).into_iter().flatten() {
+                links.push((owner.clone(), id.clone(), f.path.clone()));
             }
         }
         for (from, to, path) in links {
@@ -808,13 +871,21 @@ impl Builder {
                 _ => None,
             })
             .collect();
+        self.local = LocalIndex::new(&self.inv.components);
         for i in 0..self.inv.files.len() {
+            let artifact = match &self.inv.files[i].artifact {
+                Ok(
+                    a @ (Artifact::AdapterConfig(_)
+                    | Artifact::Card(_)
+                    | Artifact::ModelConfig(_)
+                    | Artifact::Gguf(_)
+                    | Artifact::Training(_)
+                    | Artifact::Croissant(_)),
+                ) => a.clone(),
+                _ => continue,
+            };
             let path = self.inv.files[i].path.clone();
             let dir = parent(&path).to_owned();
-            let artifact = match &self.inv.files[i].artifact {
-                Ok(a) => a.clone(),
-                Err(_) => continue,
-            };
             match artifact {
                 Artifact::AdapterConfig(cfg) => {
                     let Some(owner) = self.component_for_dir(&dir) else {
@@ -1108,24 +1179,11 @@ impl Builder {
 
     /// The weights component whose directory is `dir`.
     fn component_for_dir(&self, dir: &str) -> Option<String> {
-        let mut candidates = self.inv.components.values().filter(|c| {
-            c.kind.is_model_like()
-                && !c.external
-                && c.path
-                    .as_deref()
-                    .is_some_and(|p| p == dir || parent(p) == dir)
-        });
-        let first = candidates.next()?;
-        // Prefer the directory component over single-file components in it.
-        if first.path.as_deref() == Some(dir) {
-            return Some(first.id.clone());
-        }
-        let dir_level = self
-            .inv
-            .components
-            .values()
-            .find(|c| c.path.as_deref() == Some(dir) && c.kind.is_model_like());
-        Some(dir_level.unwrap_or(first).id.clone())
+        let accept = ComponentKind::is_model_like;
+        // The directory component before the single-file components in it.
+        LocalIndex::first(&self.local.by_path, dir, accept)
+            .or_else(|| LocalIndex::first(&self.local.by_parent, dir, accept))
+            .map(str::to_owned)
     }
 
     /// A local component for a path reference written in a file in `dir`.
@@ -1137,13 +1195,8 @@ impl Builder {
     ) -> Option<String> {
         let candidates = [normalize(reference), normalize(&join(dir, reference))];
         for candidate in candidates.iter().flatten() {
-            if let Some(c) = self
-                .inv
-                .components
-                .values()
-                .find(|c| accept(c.kind) && c.path.as_deref() == Some(candidate.as_str()))
-            {
-                return Some(c.id.clone());
+            if let Some(id) = LocalIndex::first(&self.local.by_path, candidate, accept) {
+                return Some(id.to_owned());
             }
             // A file inside a component (a corpus file inside a dataset directory).
             if let Some(f) = self.inv.file(candidate)
@@ -1178,13 +1231,9 @@ impl Builder {
         }
         let hub_id = hub_id_of(reference);
         if let Some(hub) = &hub_id
-            && let Some(c) = self
-                .inv
-                .components
-                .values()
-                .find(|c| !c.external && c.hub_id.as_deref() == Some(hub) && accept(c.kind))
+            && let Some(id) = LocalIndex::first(&self.local.by_hub_id, hub, accept)
         {
-            return c.id.clone();
+            return id.to_owned();
         }
         let mut component = match &hub_id {
             Some(hub) => {

@@ -11,11 +11,16 @@
 //! and the walk goes on. Hugging Face cache repositories (`models--org--name`), whose snapshots
 //! are links by design, are handed to `artifact::hf_cache` and not walked here.
 //!
+//! Sibling directories are read in parallel; what is reached by two paths is settled afterwards,
+//! in depth-first order, so the result does not depend on the number of threads.
+//!
 //! The walk reads directory listings and metadata only: it never opens a file and never writes.
 
 use std::collections::{BinaryHeap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::artifact::hf_cache;
 
@@ -58,6 +63,8 @@ static SKIPPED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
 /// Identity of a file or directory on this machine.
 type Identity = (u64, u64);
 
+/// The walk's bookkeeping: what has been listed so far, by identity, and the links still to
+/// follow.
 struct Walker {
     /// The root's canonical form, which link targets must stay under.
     canonical_root: Option<PathBuf>,
@@ -66,6 +73,44 @@ struct Walker {
     dirs_seen: HashSet<Identity>,
     /// Links found while walking, resolved after the physical tree: (rel path, abs path, depth).
     links: Vec<(String, PathBuf, usize)>,
+}
+
+/// A directory to walk: where it is read from, its repository-relative path, its depth, its
+/// identity and the directory it was entered from (a directory that is its own ancestor is a
+/// loop through a bind mount).
+struct Dir<'a> {
+    abs: PathBuf,
+    rel: String,
+    depth: usize,
+    id: Identity,
+    up: Option<&'a Dir<'a>>,
+}
+
+impl Dir<'_> {
+    fn is_ancestor(&self, id: Identity) -> bool {
+        let mut dir = Some(self);
+        while let Some(d) = dir {
+            if d.id == id {
+                return true;
+            }
+            dir = d.up;
+        }
+        false
+    }
+}
+
+/// What the walk of one subtree found, before anything reached by two paths is dropped.
+/// Sibling directories are walked in parallel, so the order of each list is arbitrary.
+#[derive(Default)]
+struct Subtree {
+    files: Vec<FileEntry>,
+    /// Directories entered, with their paths.
+    dirs: Vec<(Identity, String)>,
+    cache_repos: Vec<(String, PathBuf)>,
+    errors: Vec<(String, String)>,
+    links: Vec<(String, PathBuf, usize)>,
+    /// Paths of the FIFOs, sockets and devices seen (each also has its error).
+    specials: Vec<String>,
 }
 
 pub fn walk(root: &Path) -> Walk {
@@ -78,8 +123,15 @@ pub fn walk(root: &Path) -> Walk {
     };
     match std::fs::metadata(root) {
         Ok(meta) => {
-            walker.dirs_seen.insert(identity(&meta));
-            walker.walk_dir(root, ".", 0);
+            let dir = Dir {
+                abs: root.to_owned(),
+                rel: ".".to_owned(),
+                depth: 0,
+                id: identity(&meta),
+                up: None,
+            };
+            walker.dirs_seen.insert(dir.id);
+            walker.absorb(walk_subtree(&dir));
         }
         Err(err) => walker.out.errors.push((".".to_owned(), err.to_string())),
     }
@@ -95,112 +147,168 @@ pub fn walk(root: &Path) -> Walk {
     let mut out = walker.out;
     // Depth-first by name, as a directory-by-directory walk lists them.
     out.files
-        .sort_by(|a, b| a.rel_path.split('/').cmp(b.rel_path.split('/')));
+        .sort_by(|a, b| depth_first(&a.rel_path, &b.rel_path));
     out.cache_repos.sort();
     out.errors.sort();
     out
 }
 
-impl Walker {
-    fn walk_dir(&mut self, dir: &Path, rel: &str, depth: usize) {
-        let entries = match read_dir_bounded(dir) {
-            Ok(listing) => listing,
-            Err(err) => {
-                self.out
-                    .errors
-                    .push((rel.to_owned(), format!("cannot read directory: {err}")));
-                return;
-            }
-        };
-        if entries.total > FILES_PER_DIR {
-            self.out.errors.push((
-                rel.to_owned(),
+/// Depth-first order by name: a directory's files and subdirectories by name, each
+/// subdirectory's whole content at its place.
+fn depth_first(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Walks `dir`'s subtree without following links, its subdirectories in parallel.
+fn walk_subtree(dir: &Dir) -> Subtree {
+    let mut out = Subtree::default();
+    let entries = match read_dir_bounded(&dir.abs) {
+        Ok(listing) => listing,
+        Err(err) => {
+            out.errors
+                .push((dir.rel.clone(), format!("cannot read directory: {err}")));
+            return out;
+        }
+    };
+    if entries.total > FILES_PER_DIR {
+        out.errors.push((
+            dir.rel.clone(),
+            format!(
+                "directory holds {} entries; only the first {FILES_PER_DIR} by name were scanned \
+                 [limit: files per directory]",
+                entries.total
+            ),
+        ));
+    }
+    let mut subdirs = Vec::new();
+    for name in entries.names {
+        let abs = dir.abs.join(&name);
+        let child_rel = join_rel(&dir.rel, &name);
+        if name.to_str().is_none() {
+            out.errors.push((
+                child_rel.clone(),
                 format!(
-                    "directory holds {} entries; only the first {FILES_PER_DIR} by name were scanned \
-                     [limit: files per directory]",
-                    entries.total
+                    "name is not UTF-8; its bytes are \"{}\" (shown elsewhere with replacement \
+                     characters)",
+                    escape_path(&join_rel_bytes(&dir.rel, &name))
                 ),
             ));
         }
-        for name in entries.names {
-            let abs = dir.join(&name);
-            let child_rel = join_rel(rel, &name);
-            if name.to_str().is_none() {
-                self.out.errors.push((
-                    child_rel.clone(),
-                    format!(
-                        "name is not UTF-8; its bytes are \"{}\" (shown elsewhere with replacement \
-                         characters)",
-                        escape_path(&join_rel_bytes(rel, &name))
-                    ),
-                ));
+        let meta = match std::fs::symlink_metadata(&abs) {
+            Ok(meta) => meta,
+            Err(err) => {
+                out.errors
+                    .push((child_rel, format!("cannot read metadata: {err}")));
+                continue;
             }
-            let meta = match std::fs::symlink_metadata(&abs) {
-                Ok(meta) => meta,
-                Err(err) => {
-                    self.out
-                        .errors
-                        .push((child_rel, format!("cannot read metadata: {err}")));
-                    continue;
-                }
-            };
-            let file_type = meta.file_type();
-            if file_type.is_symlink() {
-                self.links.push((child_rel, abs, depth + 1));
-            } else if file_type.is_dir() {
-                self.enter_dir(&abs, &child_rel, &name, &meta, depth + 1);
-            } else if file_type.is_file() {
-                self.add_file(child_rel, abs, &meta);
-            } else {
-                self.special(child_rel, &meta);
-            }
+        };
+        let file_type = meta.file_type();
+        if file_type.is_symlink() {
+            out.links.push((child_rel, abs, dir.depth + 1));
+        } else if file_type.is_dir() {
+            subdirs.extend(out.enter(abs, child_rel, &name, &meta, dir.depth + 1, Some(dir)));
+        } else if file_type.is_file() {
+            out.files.push(file_entry(child_rel, abs, &meta));
+        } else {
+            out.special(child_rel, &meta);
         }
     }
+    let below: Vec<Subtree> = subdirs.par_iter().map(walk_subtree).collect();
+    below.into_iter().for_each(|tree| out.append(tree));
+    out
+}
 
-    fn enter_dir(
+impl Subtree {
+    /// The directory at `abs` to walk (listed as `rel`), or `None` when it is skipped: a
+    /// version-control directory, a Hugging Face cache repository (handed over whole), a
+    /// directory too deep, or one of its own ancestors.
+    fn enter<'a>(
         &mut self,
-        abs: &Path,
-        rel: &str,
+        abs: PathBuf,
+        rel: String,
         name: &std::ffi::OsStr,
         meta: &std::fs::Metadata,
         depth: usize,
-    ) {
+        up: Option<&'a Dir<'a>>,
+    ) -> Option<Dir<'a>> {
         let name = name.to_string_lossy();
         if SKIPPED_DIRS.contains(&name.as_ref()) {
-            return;
+            return None;
         }
         if hf_cache::parse_repo_dir_name(&name).is_some() && abs.join("snapshots").is_dir() {
-            self.out.cache_repos.push((rel.to_owned(), abs.to_owned()));
-            return;
+            self.cache_repos.push((rel, abs));
+            return None;
         }
         if depth > PATH_DEPTH {
-            self.out.errors.push((
-                rel.to_owned(),
+            self.errors.push((
+                rel,
                 format!(
                     "directory is more than {PATH_DEPTH} levels below the root; not entered \
                      [limit: path depth]"
                 ),
             ));
-            return;
+            return None;
         }
-        if !self.dirs_seen.insert(identity(meta)) {
-            return;
+        let id = identity(meta);
+        if up.is_some_and(|up| up.is_ancestor(id)) {
+            return None;
         }
-        self.walk_dir(abs, rel, depth);
-    }
-
-    fn add_file(&mut self, rel: String, abs: PathBuf, meta: &std::fs::Metadata) {
-        if self.files_seen.insert(identity(meta)) {
-            self.out.files.push(file_entry(rel, abs, meta));
-        }
+        self.dirs.push((id, rel.clone()));
+        Some(Dir {
+            abs,
+            rel,
+            depth,
+            id,
+            up,
+        })
     }
 
     fn special(&mut self, rel: String, meta: &std::fs::Metadata) {
-        self.out.special_files_skipped += 1;
-        self.out.errors.push((
-            rel,
+        self.errors.push((
+            rel.clone(),
             format!("{}; not opened", special_kind(meta.file_type())),
         ));
+        self.specials.push(rel);
+    }
+
+    fn append(&mut self, other: Subtree) {
+        self.files.extend(other.files);
+        self.dirs.extend(other.dirs);
+        self.cache_repos.extend(other.cache_repos);
+        self.errors.extend(other.errors);
+        self.links.extend(other.links);
+        self.specials.extend(other.specials);
+    }
+}
+
+impl Walker {
+    /// Adds a walked subtree to the walk. A directory or file reached by two paths (a bind
+    /// mount, a hard link, a link into a walked directory) is kept under the first path in
+    /// depth-first order, and nothing under a dropped directory's path is kept.
+    fn absorb(&mut self, mut tree: Subtree) {
+        tree.dirs.sort_by(|a, b| depth_first(&a.1, &b.1));
+        let mut dropped: Vec<String> = Vec::new();
+        for (id, rel) in tree.dirs {
+            if !is_under_any(&rel, &dropped) && !self.dirs_seen.insert(id) {
+                dropped.push(rel);
+            }
+        }
+        let kept = |rel: &str| !is_under_any(rel, &dropped);
+        tree.files
+            .sort_by(|a, b| depth_first(&a.rel_path, &b.rel_path));
+        for file in tree.files {
+            if kept(&file.rel_path) && self.files_seen.insert((file.dev, file.ino)) {
+                self.out.files.push(file);
+            }
+        }
+        let out = &mut self.out;
+        out.cache_repos
+            .extend(tree.cache_repos.into_iter().filter(|(rel, _)| kept(rel)));
+        out.errors
+            .extend(tree.errors.into_iter().filter(|(rel, _)| kept(rel)));
+        out.special_files_skipped += tree.specials.iter().filter(|rel| kept(rel)).count() as u64;
+        self.links
+            .extend(tree.links.into_iter().filter(|(rel, ..)| kept(rel)));
     }
 
     fn follow_link(&mut self, rel: &str, abs: &Path, depth: usize) {
@@ -256,7 +364,6 @@ impl Walker {
                     format!("symbolic link loop (-> {shown}, a directory above it); not followed"),
                 );
             }
-            let name = abs.file_name().unwrap_or_default().to_owned();
             if self.dirs_seen.contains(&identity(&meta)) {
                 // Reached by another path already: listed once.
                 self.out.symlinks_skipped += 1;
@@ -264,17 +371,35 @@ impl Walker {
             }
             // Listed under the link's path, read through the checked canonical target, so
             // that a link swapped after this check cannot redirect a read out of the root.
-            self.enter_dir(&target, rel, &name, &meta, depth);
+            let name = abs.file_name().unwrap_or_default().to_owned();
+            let mut tree = Subtree::default();
+            if let Some(dir) = tree.enter(target, rel.to_owned(), &name, &meta, depth, None) {
+                tree.append(walk_subtree(&dir));
+            }
+            self.absorb(tree);
         } else if meta.is_file() {
             if self.files_seen.contains(&identity(&meta)) {
                 self.out.symlinks_skipped += 1;
                 return;
             }
-            self.add_file(rel.to_owned(), target, &meta);
+            self.files_seen.insert(identity(&meta));
+            self.out
+                .files
+                .push(file_entry(rel.to_owned(), target, &meta));
         } else {
-            self.special(rel.to_owned(), &meta);
+            let mut tree = Subtree::default();
+            tree.special(rel.to_owned(), &meta);
+            self.absorb(tree);
         }
     }
+}
+
+/// Whether `rel` is one of `dirs` or inside one of them.
+fn is_under_any(rel: &str, dirs: &[String]) -> bool {
+    dirs.iter().any(|dir| {
+        rel.strip_prefix(dir.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 struct Listing {
@@ -526,6 +651,42 @@ mod tests {
         let errors: Vec<_> = walk.errors.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(errors, ["dangling", "loop-a", "loop-b", "models/real/up"]);
         assert!(walk.errors.iter().skip(1).all(|(_, e)| e.contains("loop")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_is_the_same_on_any_number_of_threads_and_lists_a_hard_link_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in 0..24 {
+            for sub in ["x", "y/z"] {
+                let path = root.join(format!("d{d:02}/{sub}"));
+                std::fs::create_dir_all(&path).unwrap();
+                std::fs::write(path.join("f.txt"), "f").unwrap();
+            }
+        }
+        std::fs::hard_link(root.join("d07/y/z/f.txt"), root.join("d03/hard.txt")).unwrap();
+        std::os::unix::fs::symlink("d05", root.join("d01/alias")).unwrap();
+        let walk_on = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let walk = pool.install(|| walk(root));
+            let files: Vec<String> = walk.files.iter().map(|f| f.rel_path.clone()).collect();
+            (files, walk.errors, walk.symlinks_skipped)
+        };
+        let one = walk_on(1);
+        assert_eq!(one, walk_on(4));
+        // 48 files, the hard link's second path dropped: it comes after `d03/hard.txt`.
+        assert_eq!(one.0.len(), 48);
+        assert!(one.0.contains(&"d03/hard.txt".to_owned()));
+        assert!(!one.0.contains(&"d07/y/z/f.txt".to_owned()));
+        // Sorted depth first, and the linked directory is listed once, physically.
+        let mut sorted = one.0.clone();
+        sorted.sort_by(|a, b| depth_first(a, b));
+        assert_eq!(one.0, sorted);
+        assert_eq!(one.2, 1);
     }
 
     #[cfg(unix)]

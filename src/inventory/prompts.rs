@@ -277,6 +277,7 @@ impl Builder {
                 ));
             }
         }
+        self.local = super::LocalIndex::new(&self.inv.components);
         for (dir, entry) in found {
             if let Some(owner) = self.component_for_dir(&dir) {
                 self.set_property(&owner, "chat_templates", Some(vec![entry]));
