@@ -93,6 +93,11 @@ impl<V: CacheValue> FileCache<V> {
         }
     }
 
+    /// Whether this cache remembers anything (it does not with `--no-cache`).
+    pub fn is_enabled(&self) -> bool {
+        self.path.is_some()
+    }
+
     pub fn get(&self, entry: &FileEntry) -> Option<V> {
         self.path.as_ref()?;
         self.entries.lock().ok()?.get(&Key::of(entry)).cloned()

@@ -373,6 +373,7 @@ fn parse_and_hash(
         artifact,
         pointer,
         file,
+        bytes,
     } = parse_file(&entry.abs_path, kind, entry.size);
     let mut parsed = ParsedFile {
         path: entry.rel_path.clone(),
@@ -394,7 +395,11 @@ fn parse_and_hash(
     if !kind.is_hashed() {
         return parsed;
     }
-    match content_hash(entry, file, cache, counters, progress) {
+    let read = match bytes {
+        Some(bytes) => Read::Bytes(bytes),
+        None => file.map_or(Read::Path, Read::File),
+    };
+    match content_hash(entry, read, cache, counters, progress) {
         Ok(hash) => {
             parsed.sha256 = Some(hash);
             parsed.hash_source = Some(HashSource::Content);
@@ -410,11 +415,21 @@ fn parse_and_hash(
     parsed
 }
 
-/// The SHA-256 of a file's content: from the hash cache, or computed (and cached) — from the
-/// already open file when there is one.
+/// Where a file's content is hashed from.
+enum Read {
+    /// Its bytes, read whole by the parser.
+    Bytes(Vec<u8>),
+    /// The file the parser opened.
+    File(File),
+    /// Its path: opened here.
+    Path,
+}
+
+/// The SHA-256 of a file's content: from the hash cache, or computed (and cached) — from what
+/// the parser already read or opened when it did.
 fn content_hash(
     entry: &FileEntry,
-    open: Option<File>,
+    read: Read,
     cache: &HashCache,
     counters: &HashCounters,
     progress: &Progress,
@@ -424,19 +439,22 @@ fn content_hash(
         progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
         return Ok(hash);
     }
-    let meta = match &open {
-        Some(file) => file.metadata()?,
-        None => std::fs::metadata(&entry.abs_path)?,
+    // Bytes read whole are far below the size at which a file can count as sparse.
+    let meta = match &read {
+        Read::Bytes(_) => None,
+        Read::File(file) => Some(file.metadata()?),
+        Read::Path => Some(std::fs::metadata(&entry.abs_path)?),
     };
-    if let Some(reason) = walk::sparse_reason(&meta) {
+    if let Some(reason) = meta.as_ref().and_then(walk::sparse_reason) {
         return Err(std::io::Error::other(reason));
     }
-    let hash = match open {
-        Some(mut file) => {
+    let hash = match read {
+        Read::Bytes(bytes) => hash_reader(bytes.as_slice(), &progress.done_bytes)?,
+        Read::File(mut file) => {
             file.seek(SeekFrom::Start(0))?;
             hash_reader(file, &progress.done_bytes)?
         }
-        None => hash_file(&entry.abs_path, &progress.done_bytes)?,
+        Read::Path => hash_file(&entry.abs_path, &progress.done_bytes)?,
     };
     counters.computed.fetch_add(1, Ordering::Relaxed);
     counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
@@ -466,7 +484,7 @@ fn hash_cache_weights(
         let is_regular = std::fs::symlink_metadata(repo_dir.join(&rel)).is_ok_and(|m| m.is_file());
         if is_regular
             && let Ok(entry) = walk::stat(repo_dir, &rel)
-            && let Ok(hash) = content_hash(&entry, None, cache, counters, progress)
+            && let Ok(hash) = content_hash(&entry, Read::Path, cache, counters, progress)
         {
             file.sha256 = Some(hash);
         }
@@ -477,17 +495,20 @@ fn hash_cache_weights(
 /// fingerprint.
 pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
     let cx = Context { inventory, policy };
-    let mut findings = Vec::new();
-    for rule in RULES {
-        let Some(severity) = policy.severity(rule.meta().code) else {
-            continue;
-        };
-        let start = findings.len();
-        rule.check(&cx, &mut findings);
-        for f in &mut findings[start..] {
-            f.severity = f.severity_cap.map_or(severity, |cap| severity.min(cap));
-        }
-    }
+    // Rules read the inventory only: they run in parallel, their findings kept in rule order.
+    let per_rule: Vec<Vec<Finding>> = RULES
+        .par_iter()
+        .filter_map(|rule| {
+            let severity = policy.severity(rule.meta().code)?;
+            let mut found = Vec::new();
+            rule.check(&cx, &mut found);
+            for f in &mut found {
+                f.severity = f.severity_cap.map_or(severity, |cap| severity.min(cap));
+            }
+            Some(found)
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.fingerprint.clone()));

@@ -1,12 +1,14 @@
 //! One parsed file: its kind, where its hash came from, and what its parser returned.
 //!
 //! This is the seam between the per-kind parsers and the inventory: `parse_file` opens a file
-//! (bounded reads only), picks the parser for its kind, and folds every outcome — including an
-//! LFS pointer standing in for the real content — into a `ParsedFile` value.
+//! (bounded reads only; a file of up to [`WHOLE_FILE_BYTES`] is read whole and parsed from
+//! memory), picks the parser for its kind, and folds every outcome — including an LFS pointer
+//! standing in for the real content — into a `ParsedFile` value.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Serialize;
@@ -114,17 +116,64 @@ fn read_text(mut file: &File, size: u64) -> ParseResult<String> {
     file.seek(SeekFrom::Start(0))?;
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(limits::TEXT_BYTES).read_to_end(&mut bytes)?;
-    String::from_utf8(bytes)
-        .map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
+    utf8(bytes)
 }
 
-/// What `parse_file` found, and the open file, so the caller can hash it without opening it
-/// again.
+/// Files up to this size are read whole, in one go, and parsed (and hashed) from memory: on a
+/// repository of small cards, configs and fixtures, the system calls of reading a file piece
+/// by piece cost more than parsing it.
+pub const WHOLE_FILE_BYTES: u64 = 1 << 20;
+
+/// What `parse_file` found, and the open file or its bytes, so the caller can hash it without
+/// opening it again.
 pub struct Parsed {
     pub artifact: ParseResult<Artifact>,
     /// Set when the file is a Git LFS pointer standing in for the real content.
     pub pointer: Option<lfs::LfsPointer>,
     pub file: Option<File>,
+    /// The whole content, when the file was small enough to be read whole.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Where a parser reads a file's content from.
+#[derive(Clone, Copy)]
+enum Content<'a> {
+    /// The open file, at its start.
+    File(&'a File),
+    /// All of its bytes.
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Content<'a> {
+    /// The whole content as UTF-8 (at most `limits::TEXT_BYTES`).
+    fn text(self, size: u64) -> ParseResult<String> {
+        match self {
+            Content::File(file) => read_text(file, size),
+            Content::Bytes(bytes) => utf8(bytes.to_vec()),
+        }
+    }
+
+    /// The first `limit` bytes.
+    fn head(self, limit: u64) -> std::io::Result<Cow<'a, [u8]>> {
+        match self {
+            Content::File(file) => {
+                let mut bytes = Vec::new();
+                file.take(limit).read_to_end(&mut bytes)?;
+                Ok(Cow::Owned(bytes))
+            }
+            Content::Bytes(bytes) => {
+                let end = bytes
+                    .len()
+                    .min(usize::try_from(limit).unwrap_or(usize::MAX));
+                Ok(Cow::Borrowed(&bytes[..end]))
+            }
+        }
+    }
+}
+
+fn utf8(bytes: Vec<u8>) -> ParseResult<String> {
+    String::from_utf8(bytes)
+        .map_err(|e| ParseError::at(e.utf8_error().valid_up_to() as u64, "not valid UTF-8"))
 }
 
 /// Parse one file whose kind is known: the artefact (or why it could not be parsed) and, for
@@ -134,43 +183,67 @@ pub fn parse_file(path: &Path, kind: ArtifactKind, size: u64) -> Parsed {
         artifact: Err(e),
         pointer: None,
         file: None,
+        bytes: None,
     };
     let mut file = match crate::walk::open_regular(path) {
         Ok(f) => f,
         Err(e) => return failed(e.into()),
     };
-    let mut prefix = [0u8; 64];
-    let prefix_len = match read_prefix(&mut file, &mut prefix) {
-        Ok(n) => n,
-        Err(e) => return failed(e.into()),
+    let whole = match (size <= WHOLE_FILE_BYTES).then(|| read_whole(&file, size)) {
+        None => None,
+        Some(Ok(whole)) => whole,
+        Some(Err(e)) => return failed(e.into()),
     };
-    let sniffed = sniff(&prefix[..prefix_len]);
-    if sniffed == Sniffed::LfsPointer && size <= lfs::MAX_POINTER_BYTES {
-        return match read_text(&file, size).and_then(|t| lfs::parse(t.as_bytes())) {
-            Ok(p) => Parsed {
-                artifact: Ok(Artifact::LfsPointer {
+    let sniffed = match &whole {
+        Some(bytes) => sniff(&bytes[..bytes.len().min(64)]),
+        None => {
+            let mut prefix = [0u8; 64];
+            match read_prefix(&mut file, &mut prefix) {
+                Ok(n) => sniff(&prefix[..n]),
+                Err(e) => return failed(e.into()),
+            }
+        }
+    };
+    let content = match &whole {
+        Some(bytes) => Ok(Content::Bytes(bytes)),
+        None => file
+            .seek(SeekFrom::Start(0))
+            .map(|_| Content::File(&file))
+            .map_err(ParseError::from),
+    };
+    let (artifact, pointer) = if sniffed == Sniffed::LfsPointer && size <= lfs::MAX_POINTER_BYTES {
+        match content
+            .and_then(|c| c.text(size))
+            .and_then(|t| lfs::parse(t.as_bytes()))
+        {
+            Ok(p) => (
+                Ok(Artifact::LfsPointer {
                     oid_sha256: p.oid_sha256.clone(),
                     size: p.size,
                 }),
-                pointer: Some(p),
-                file: Some(file),
-            },
-            Err(e) => Parsed {
-                artifact: Err(e),
-                pointer: None,
-                file: Some(file),
-            },
-        };
-    }
-    let artifact = file
-        .seek(SeekFrom::Start(0))
-        .map_err(ParseError::from)
-        .and_then(|_| parse_content(path, &file, kind, size, sniffed));
+                Some(p),
+            ),
+            Err(e) => (Err(e), None),
+        }
+    } else {
+        let artifact = content.and_then(|c| parse_content(path, c, kind, size, sniffed));
+        (artifact, None)
+    };
     Parsed {
         artifact,
-        pointer: None,
+        pointer,
         file: Some(file),
+        bytes: whole,
     }
+}
+
+/// The whole file, or `None` when it has grown past [`WHOLE_FILE_BYTES`] since the walk. Room
+/// for one byte more than `size` (what the walk saw) lets the end of the file show in two
+/// reads.
+fn read_whole(file: &File, size: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(WHOLE_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= WHOLE_FILE_BYTES).then_some(bytes))
 }
 
 fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -188,40 +261,23 @@ fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 
 fn parse_content(
     path: &Path,
-    file: &File,
+    content: Content<'_>,
     kind: ArtifactKind,
     size: u64,
     sniffed: Sniffed,
 ) -> ParseResult<Artifact> {
     use ArtifactKind as K;
-    let text = || read_text(file, size);
+    let text = || content.text(size);
     match kind {
-        K::Safetensors => {
-            let header = safetensors::parse_header(BufReader::new(file), size)?;
-            if header.expected_file_len != size {
-                return Err(ParseError::new(format!(
-                    "file is {size} bytes but its header describes {} bytes (8 + {} header + {} data): truncated or padded",
-                    header.expected_file_len, header.header_len, header.data_len
-                )));
+        K::Safetensors | K::Gguf | K::Pickle | K::Keras | K::H5 | K::Onnx | K::Npy | K::Npz => {
+            match content {
+                Content::File(file) => {
+                    parse_binary(BufReader::with_capacity(1 << 16, file), kind, size, sniffed)
+                }
+                Content::Bytes(bytes) => parse_binary(Cursor::new(bytes), kind, size, sniffed),
             }
-            Ok(Artifact::Safetensors(header))
         }
         K::ShardIndex => Ok(Artifact::ShardIndex(safetensors::parse_index(&text()?)?)),
-        K::Gguf => Ok(Artifact::Gguf(gguf::parse(BufReader::new(file), size)?)),
-        K::Pickle if sniffed == Sniffed::Zip => Ok(Artifact::TorchZip(zipped::scan_torch_zip(
-            BufReader::new(file),
-        )?)),
-        K::Pickle => Ok(Artifact::Pickle(pickle::scan(BufReader::with_capacity(
-            1 << 16,
-            file,
-        ))?)),
-        K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(BufReader::new(
-            file,
-        ))?)),
-        K::H5 => Ok(Artifact::Keras(keras::scan_h5(BufReader::new(file), size)?)),
-        K::Onnx => Ok(Artifact::Onnx(onnx::parse(BufReader::new(file), size)?)),
-        K::Npy => Ok(Artifact::Npy(numpy::scan_npy(BufReader::new(file), size)?)),
-        K::Npz => Ok(Artifact::Npz(numpy::scan_npz(BufReader::new(file))?)),
         K::Card => Ok(Artifact::Card(card::parse(&text()?)?)),
         K::ModelConfig => Ok(Artifact::ModelConfig(hf_config::parse_model_config(
             &text()?,
@@ -249,18 +305,22 @@ fn parse_content(
             let is_yaml = path.extension().is_none_or(|e| e != "json");
             Ok(training::parse(&text()?, is_yaml)?.map_or(Artifact::Other, Artifact::Training))
         }
-        K::Corpus(CorpusFormat::Parquet) => {
-            Ok(Artifact::Corpus(corpus::scan_parquet(file.try_clone()?)?))
-        }
-        K::Corpus(format) => {
-            let regions = (format == CorpusFormat::Jsonl)
-                .then(|| corpus::scan_jsonl_file(file))
-                .flatten();
-            Ok(Artifact::Corpus(match regions {
-                Some(stats) => stats,
-                None => corpus::scan_text(BufReader::with_capacity(1 << 16, file), format)?,
-            }))
-        }
+        K::Corpus(CorpusFormat::Parquet) => Ok(Artifact::Corpus(match content {
+            Content::File(file) => corpus::scan_parquet(file.try_clone()?)?,
+            Content::Bytes(bytes) => corpus::scan_parquet_bytes(bytes)?,
+        })),
+        K::Corpus(format) => Ok(Artifact::Corpus(match content {
+            Content::File(file) => {
+                let regions = (format == CorpusFormat::Jsonl)
+                    .then(|| corpus::scan_jsonl_file(file))
+                    .flatten();
+                match regions {
+                    Some(stats) => stats,
+                    None => corpus::scan_text(BufReader::with_capacity(1 << 16, file), format)?,
+                }
+            }
+            Content::Bytes(bytes) => corpus::scan_text(bytes, format)?,
+        })),
         K::Prompt(format) => Ok(Artifact::Prompt(prompt::parse(&text()?, format)?)),
         K::PromptfooConfig => Ok(Artifact::PromptfooConfig(
             prompt::parse_promptfoo(&text()?)?,
@@ -275,9 +335,7 @@ fn parse_content(
             if size > tool_code::MAX_SOURCE_BYTES {
                 return Ok(Artifact::Other);
             }
-            let mut bytes = Vec::new();
-            file.take(tool_code::MAX_SOURCE_BYTES)
-                .read_to_end(&mut bytes)?;
+            let bytes = content.head(tool_code::MAX_SOURCE_BYTES)?;
             let text = String::from_utf8_lossy(&bytes);
             let language = match path.extension().and_then(|e| e.to_str()) {
                 Some("py") => tool_code::Language::Python,
@@ -291,8 +349,7 @@ fn parse_content(
             })
         }
         K::LicenseFile => {
-            let mut bytes = Vec::new();
-            file.take(LICENSE_TEXT_BYTES).read_to_end(&mut bytes)?;
+            let bytes = content.head(LICENSE_TEXT_BYTES)?;
             let content_sha256 =
                 (size <= LICENSE_TEXT_BYTES).then(|| crate::license::db::sha256_bytes_hex(&bytes));
             let text = String::from_utf8_lossy(&bytes);
@@ -314,6 +371,42 @@ fn parse_content(
     }
 }
 
+/// The weight formats, read from the file or from its bytes.
+fn parse_binary<R: Read + Seek>(
+    reader: R,
+    kind: ArtifactKind,
+    size: u64,
+    sniffed: Sniffed,
+) -> ParseResult<Artifact> {
+    use ArtifactKind as K;
+    match kind {
+        K::Safetensors => {
+            let header = safetensors::parse_header(reader, size)?;
+            if header.expected_file_len != size {
+                return Err(ParseError::new(format!(
+                    "file is {size} bytes but its header describes {} bytes (8 + {} header + {} data): truncated or padded",
+                    header.expected_file_len, header.header_len, header.data_len
+                )));
+            }
+            Ok(Artifact::Safetensors(header))
+        }
+        K::Gguf => Ok(Artifact::Gguf(gguf::parse(reader, size)?)),
+        K::Pickle if sniffed == Sniffed::Zip => {
+            Ok(Artifact::TorchZip(zipped::scan_torch_zip(reader)?))
+        }
+        K::Pickle => Ok(Artifact::Pickle(pickle::scan(reader)?)),
+        K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(reader)?)),
+        K::H5 => Ok(Artifact::Keras(keras::scan_h5(reader, size)?)),
+        K::Onnx => Ok(Artifact::Onnx(onnx::parse(reader, size)?)),
+        K::Npy => Ok(Artifact::Npy(numpy::scan_npy(reader, size)?)),
+        K::Npz => Ok(Artifact::Npz(numpy::scan_npz(reader)?)),
+        other => Err(ParseError::new(format!(
+            "{} is not a weights format",
+            other.name()
+        ))),
+    }
+}
+
 /// A file's name without its extensions (`billing.tools.json` → `billing`), for tools whose
 /// server is not named in the file.
 fn file_stem(path: &Path) -> String {
@@ -325,4 +418,43 @@ fn file_stem(path: &Path) -> String {
     stem.trim_end_matches("_tools")
         .trim_end_matches("-tools")
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every fixture of a known kind parses to the same artefact, or fails with the same
+    /// error, from its bytes read whole as from the open file.
+    #[test]
+    fn a_file_read_whole_parses_as_when_read_from_the_open_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = crate::walk::rel_path(&root, entry.path());
+            let Some(kind) = crate::detect::detect(&rel) else {
+                continue;
+            };
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let size = bytes.len() as u64;
+            let sniffed = sniff(&bytes[..bytes.len().min(64)]);
+            let file = File::open(entry.path()).unwrap();
+            let parse = |content| {
+                parse_content(entry.path(), content, kind, size, sniffed).map_err(|e| e.to_string())
+            };
+            assert_eq!(
+                parse(Content::File(&file)),
+                parse(Content::Bytes(&bytes)),
+                "{rel}"
+            );
+            compared += 1;
+        }
+        assert!(compared > 300, "only {compared} fixtures compared");
+    }
 }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::db::{LicenseDb, TextMatch, sha256_hex};
@@ -22,7 +23,7 @@ use super::record::{CommercialStatus, LicenseRecord};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
 use crate::documents::Documents;
-use crate::inventory::{Inventory, RelationKind, parent};
+use crate::inventory::{Component, Inventory, RelationKind, parent};
 use crate::policy::Policy;
 use crate::policy::usage::{LicensePolicy, Project};
 
@@ -200,20 +201,24 @@ pub fn analyse_with_cache(
         ..Licensing::default()
     };
     licensing.clarify = clarify_states(inventory, &policy.licenses);
-    for (id, c) in &inventory.components {
+    // Each component's facts depend on the inventory alone: gathered in parallel.
+    let components: Vec<(&String, &Component)> = inventory.components.iter().collect();
+    let concluded: Vec<(String, ComponentLicensing)> = components
+        .par_iter()
         // Licences bind weights and data; prompts, tools and licence documents get none.
-        if !(c.kind.is_model_like() || c.kind.is_data()) {
-            continue;
-        }
-        let mut facts = ComponentLicensing::default();
-        gather(inventory, db, &policy.licenses, id, &mut facts);
-        if let Some(found) = cached.get(id) {
-            cached_evidence(db, found, &mut facts);
-        }
-        conclude(db, &mut facts);
-        facts.names = published_names(inventory, id, policy.project.as_ref());
-        licensing.components.insert(id.clone(), facts);
-    }
+        .filter(|(_, c)| c.kind.is_model_like() || c.kind.is_data())
+        .map(|&(id, _)| {
+            let mut facts = ComponentLicensing::default();
+            gather(inventory, db, &policy.licenses, id, &mut facts);
+            if let Some(found) = cached.get(id) {
+                cached_evidence(db, found, &mut facts);
+            }
+            conclude(db, &mut facts);
+            facts.names = published_names(inventory, id, policy.project.as_ref());
+            (id.clone(), facts)
+        })
+        .collect();
+    licensing.components.extend(concluded);
     inherit(inventory, &mut licensing);
     if let Some(project) = &policy.project {
         licensing.attribution_texts = project

@@ -202,6 +202,16 @@ pub fn scan_file(
     if format == CorpusFormat::Parquet {
         return parquet::scan(path, visit);
     }
+    // A small file is read whole, in one call: mapping it, and reading its last byte apart,
+    // would cost more system calls than its scan costs time.
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() && meta.len() <= SMALL_FILE_BYTES {
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        io::Read::read_to_end(&mut io::Read::take(&mut file, meta.len()), &mut bytes)?;
+        return Ok(scan_bytes(&bytes, format, visit));
+    }
+    drop(file);
     let mut collector = Collector::default();
     let mut lines_before = 0u64;
     let mut bytes = 0u64;
@@ -233,6 +243,9 @@ fn last_byte(path: &Path) -> io::Result<Option<u8>> {
     f.read_exact(&mut b)?;
     Ok(Some(b[0]))
 }
+
+/// Text corpora up to this size are read whole instead of being mapped region by region.
+const SMALL_FILE_BYTES: u64 = 1 << 20;
 
 /// Scans bytes already in memory (tests, fuzzing, staged blobs). Parquet that cannot be
 /// decoded gives an empty report whose `limit` says why.

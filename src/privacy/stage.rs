@@ -94,7 +94,8 @@ pub fn run(
             };
             // A file searched for erased subjects is read whatever the cache holds; a staged copy
             // outside the root is never kept (it has a new inode each time).
-            let cacheable = wanted_here.is_none() && entry.abs_path.starts_with(root);
+            let cacheable =
+                cache.is_enabled() && wanted_here.is_none() && entry.abs_path.starts_with(root);
             let report = match cacheable.then(|| cache.report(entry, *format)).flatten() {
                 Some(report) => {
                     from_cache.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -34,8 +34,7 @@ impl Reporter for CycloneDx {
         _options: &RenderOptions,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &render_bom(result))?;
-        out.write_all(b"\n")
+        super::write_json(out, &render_bom(result))
     }
 }
 

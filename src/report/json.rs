@@ -112,7 +112,6 @@ impl Reporter for Json {
                 &[]
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &output)?;
-        out.write_all(b"\n")
+        super::write_json(out, &output)
     }
 }

@@ -70,6 +70,15 @@ pub trait Reporter {
     ) -> io::Result<()>;
 }
 
+/// Writes `value` as pretty JSON and a final line end. The writer behind `out` is not known
+/// here, so a buffer of a known type takes serde's many small writes (one per token).
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
 pub fn reporter(format: Format) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(human::Human),

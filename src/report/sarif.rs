@@ -42,8 +42,7 @@ impl Reporter for Sarif {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let log = render_log(result, MAX_RESULTS);
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        out.write_all(b"\n")
+        super::write_json(out, &log)
     }
 }
 

@@ -36,8 +36,7 @@ impl Reporter for Spdx {
         _options: &RenderOptions,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &render_document(result))?;
-        out.write_all(b"\n")
+        super::write_json(out, &render_document(result))
     }
 }
 
