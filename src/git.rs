@@ -497,17 +497,7 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
     } else {
         "working tree"
     };
-    let mut commits: Vec<(Oid, Tree<'_>)> = Vec::new();
-    let mut next = Some(head);
-    while let Some(commit) = next.take() {
-        if commits.len() >= MAX_HISTORY {
-            break;
-        }
-        let Ok(tree) = commit.tree() else { break };
-        commits.push((commit.id(), tree));
-        next = commit.parent(0).ok();
-    }
-    let reached_root = commits.len() < MAX_HISTORY;
+    let mut history = History::new(head);
     let base_tree = repo.repo.find_commit(base_id).and_then(|c| c.tree()).ok();
     let changelog_texts: HashMap<String, String> = inventory
         .files
@@ -536,8 +526,7 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
         };
         let content_change = newest_change(
             &repo.repo,
-            &commits,
-            reached_root,
+            &mut history,
             &prompt_repo_path,
             Some(record.content_sha256.clone()),
             &mut texts,
@@ -562,8 +551,7 @@ pub fn attach_prompt_histories(root: &Path, inventory: &mut Inventory, scope: &C
                 |text: &str| changelog_text(c.source, &c.path, text, &record.keys, &record.path);
             newest_change(
                 &repo.repo,
-                &commits,
-                reached_root,
+                &mut history,
                 &repo.to_repo(&c.path),
                 current,
                 &mut texts,
@@ -629,10 +617,43 @@ fn utc_date(seconds: i64) -> String {
 /// Historical blob texts by id, shared by every prompt's walk (prompts share changelogs).
 type BlobTexts = HashMap<Oid, Option<std::rc::Rc<str>>>;
 
+/// The first-parent history from HEAD, read one commit at a time as far back as a walk needs
+/// (at most `MAX_HISTORY` commits): most walks stop after a few commits, and a long history is
+/// not read on every scan.
+struct History<'r> {
+    commits: Vec<(Oid, Tree<'r>)>,
+    next: Option<git2::Commit<'r>>,
+}
+
+impl<'r> History<'r> {
+    fn new(head: git2::Commit<'r>) -> History<'r> {
+        History {
+            commits: Vec::new(),
+            next: Some(head),
+        }
+    }
+
+    /// The commit `depth` steps back from HEAD and its tree, or `None` past the root (or a
+    /// commit that cannot be read) or the bound.
+    fn get(&mut self, depth: usize) -> Option<&(Oid, Tree<'r>)> {
+        while self.commits.len() <= depth && self.commits.len() < MAX_HISTORY {
+            let commit = self.next.take()?;
+            let tree = commit.tree().ok()?;
+            self.next = commit.parent(0).ok();
+            self.commits.push((commit.id(), tree));
+        }
+        self.commits.get(depth)
+    }
+
+    /// Whether the history ends before the bound; meaningful once `get` has returned `None`.
+    fn reached_root(&self) -> bool {
+        self.commits.len() < MAX_HISTORY
+    }
+}
+
 fn newest_change(
     repo: &Repository,
-    commits: &[(Oid, Tree<'_>)],
-    reached_root: bool,
+    history: &mut History<'_>,
     path: &str,
     current: Option<String>,
     texts: &mut BlobTexts,
@@ -654,7 +675,8 @@ fn newest_change(
     };
     let mut newer = current;
     let mut newer_change = Change::Pending;
-    for (depth, (id, tree)) in commits.iter().enumerate() {
+    let mut depth = 0;
+    while let Some((id, tree)) = history.get(depth) {
         let value = value_at(tree);
         if value != newer {
             return Some(newer_change);
@@ -665,9 +687,10 @@ fn newest_change(
             time: repo.find_commit(*id).map_or(0, |c| c.time().seconds()),
             depth,
         };
+        depth += 1;
     }
     // The oldest walked commit introduced the value if the walk reached the root commit.
-    (reached_root && newer.is_some()).then_some(newer_change)
+    (history.reached_root() && newer.is_some()).then_some(newer_change)
 }
 
 /// True when a finding concerns a changed file: its location, or a file of its component.

@@ -301,12 +301,14 @@ pub fn fingerprint_matches(
     normalized: &str,
     words: usize,
 ) -> bool {
+    let found = |phrase: &str| !phrase.is_empty() && normalized.contains(phrase);
     !fp.all.is_empty()
         && fp.max_words.is_none_or(|max| words <= max)
-        && fp.all.iter().all(|phrase| {
-            let phrase = normalize(phrase);
-            !phrase.is_empty() && normalized.contains(&phrase)
-        })
+        && if fp.normalized.len() == fp.all.len() {
+            fp.normalized.iter().all(|phrase| found(phrase))
+        } else {
+            fp.all.iter().all(|phrase| found(&normalize(phrase)))
+        }
 }
 
 pub fn sha256_hex(text: &str) -> String {
@@ -322,7 +324,7 @@ pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
 
 /// Parse one record's TOML text; `file` names it in errors. Public for fuzzing.
 pub fn parse_record(file: &str, text: &str) -> Result<LicenseRecord, LicenseDbError> {
-    let record: LicenseRecord = toml::from_str(text).map_err(|e| {
+    let mut record: LicenseRecord = toml::from_str(text).map_err(|e| {
         let at = e
             .span()
             .map(|s| {
@@ -346,6 +348,9 @@ pub fn parse_record(file: &str, text: &str) -> Result<LicenseRecord, LicenseDbEr
             .position(|f| f.all.iter().all(|p| normalize(p).is_empty()))
             .map(|i| format!("fingerprint {} has no phrase", i + 1))
     };
+    for fp in &mut record.fingerprint {
+        fp.normalized = fp.all.iter().map(|p| normalize(p)).collect();
+    }
     match problem {
         Some(message) => Err(LicenseDbError {
             file: file.to_owned(),

@@ -59,6 +59,9 @@ pub struct Fingerprint {
     pub all: Vec<String>,
     #[serde(default)]
     pub max_words: Option<usize>,
+    /// `all`, each phrase normalised (`license::normalize`) once, when the record is read.
+    #[serde(skip)]
+    pub normalized: Vec<String>,
 }
 
 /// The canonical text's size and hash after normalisation (`license::normalize`).
