@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::artifact::hf_cache;
 use crate::artifact::lfs::LfsPointer;
-use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, parse_file};
+use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, WHOLE_FILE_BYTES, parse_file};
 use crate::detect::{ArtifactKind, detect};
 use crate::documents::Documents;
 use crate::finding::Finding;
@@ -369,12 +369,23 @@ fn parse_and_hash(
     counters: &HashCounters,
     progress: &Progress,
 ) -> ParsedFile {
+    // A large file is hashed while it is parsed: a corpus's statistics take about as long as
+    // its hash. (A small one is hashed from the bytes its parser read; an LFS pointer is small.)
+    let (parsed_file, hashed) = if kind.is_hashed() && entry.size > WHOLE_FILE_BYTES {
+        let (parsed, hash) = rayon::join(
+            || parse_file(&entry.abs_path, kind, entry.size),
+            || content_hash(entry, Read::Path, cache, counters, progress),
+        );
+        (parsed, Some(hash))
+    } else {
+        (parse_file(&entry.abs_path, kind, entry.size), None)
+    };
     let Parsed {
         artifact,
         pointer,
         file,
         bytes,
-    } = parse_file(&entry.abs_path, kind, entry.size);
+    } = parsed_file;
     let mut parsed = ParsedFile {
         path: entry.rel_path.clone(),
         kind,
@@ -395,11 +406,14 @@ fn parse_and_hash(
     if !kind.is_hashed() {
         return parsed;
     }
-    let read = match bytes {
-        Some(bytes) => Read::Bytes(bytes),
-        None => file.map_or(Read::Path, Read::File),
-    };
-    match content_hash(entry, read, cache, counters, progress) {
+    let hash = hashed.unwrap_or_else(|| {
+        let read = match bytes {
+            Some(bytes) => Read::Bytes(bytes),
+            None => file.map_or(Read::Path, Read::File),
+        };
+        content_hash(entry, read, cache, counters, progress)
+    });
+    match hash {
         Ok(hash) => {
             parsed.sha256 = Some(hash);
             parsed.hash_source = Some(HashSource::Content);
