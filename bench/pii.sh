@@ -227,19 +227,7 @@ for line in engine_out:
 print("```")
 PY
 
-# The section also goes into bench/RESULTS.md (bench/run.sh rewrites that file; run this again
-# after it, or read bench/RESULTS-pii.md).
-python3 - <<'PY'
-import re
-section = open("bench/RESULTS-pii.md").read().rstrip() + "\n"
-begin, end = "<!-- bench/pii.sh: begin -->", "<!-- bench/pii.sh: end -->"
-path = "bench/RESULTS.md"
-text = open(path).read() if __import__("os").path.exists(path) else "# aibom benchmark results\n"
-block = f"{begin}\n{section}{end}\n"
-if begin in text and end in text:
-    text = re.sub(re.escape(begin) + ".*?" + re.escape(end) + "\n?", lambda _: block, text, flags=re.S)
-else:
-    text = text.rstrip() + "\n\n" + block
-open(path, "w").write(text)
-PY
+# The section also goes into bench/RESULTS.md (bench/run.sh puts it back after rewriting that
+# file).
+python3 bench/pii_section.py
 cat bench/RESULTS-pii.md

@@ -310,6 +310,8 @@ cut -d' ' -f1-3 /proc/loadavg >"$OUT/loadavg-end.txt"
 say "== writing bench/RESULTS.md"
 python3 bench/report.py --work "$WORK" --mode "$MODE" --rounds "$ROUNDS" --slow-runs "$SLOW_RUNS" \
     --fast-runs "$FAST_RUNS" --out bench/RESULTS.md
+# The latest results of bench/pii.sh, if it has run, stay in RESULTS.md.
+python3 bench/pii_section.py
 sed -n '/^## Summary/,/^## Goal 1/p' bench/RESULTS.md | sed '$d'
 
 if ((CLEAN)); then
