@@ -19,7 +19,7 @@ use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, WHOLE_FILE_BYTES, 
 use crate::detect::{ArtifactKind, detect};
 use crate::documents::Documents;
 use crate::finding::Finding;
-use crate::hash::{HashCache, Sha256Hex, hash_file, hash_reader};
+use crate::hash::{HashCache, Sha256Hex, hash_reader};
 use crate::inventory::{self, Inventory, LfsCheck, Unreadable};
 use crate::pii::cached::PiiCache;
 use crate::policy::Policy;
@@ -453,27 +453,27 @@ fn content_hash(
         progress.done_bytes.fetch_add(entry.size, Ordering::Relaxed);
         return Ok(hash);
     }
-    // Bytes read whole are far below the size at which a file can count as sparse.
-    let meta = match &read {
-        Read::Bytes(_) => None,
-        Read::File(file) => Some(file.metadata()?),
-        Read::Path => Some(std::fs::metadata(&entry.abs_path)?),
-    };
-    if let Some(reason) = meta.as_ref().and_then(walk::sparse_reason) {
-        return Err(std::io::Error::other(reason));
-    }
     let hash = match read {
         Read::Bytes(bytes) => hash_reader(bytes.as_slice(), &progress.done_bytes)?,
-        Read::File(mut file) => {
-            file.seek(SeekFrom::Start(0))?;
-            hash_reader(file, &progress.done_bytes)?
-        }
-        Read::Path => hash_file(&entry.abs_path, &progress.done_bytes)?,
+        Read::File(file) => hash_open(file, progress)?,
+        // Opened like the parsers open files: a file swapped for a FIFO since the walk is
+        // refused, not waited on.
+        Read::Path => hash_open(walk::open_regular(&entry.abs_path)?, progress)?,
     };
     counters.computed.fetch_add(1, Ordering::Relaxed);
     counters.bytes.fetch_add(entry.size, Ordering::Relaxed);
     cache.insert(entry, Sha256Hex(hash.clone()));
     Ok(hash)
+}
+
+/// The SHA-256 of an open file from its start, unless it is sparse. (Bytes read whole are far
+/// below the size at which a file can count as sparse.)
+fn hash_open(mut file: File, progress: &Progress) -> std::io::Result<String> {
+    if let Some(reason) = walk::sparse_reason(&file.metadata()?) {
+        return Err(std::io::Error::other(reason));
+    }
+    file.seek(SeekFrom::Start(0))?;
+    hash_reader(file, &progress.done_bytes)
 }
 
 /// Weight files in a Hugging Face cache whose blob is named by a git SHA-1 (small files stored
@@ -591,4 +591,36 @@ fn lfs_checks(root: &Path, files: &[ParsedFile]) -> Vec<LfsCheck> {
     }
     checks.sort();
     checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large file that became a FIFO after the walk is refused when it is hashed, not waited
+    /// on (opening a FIFO for reading blocks until a writer comes).
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_is_not_waited_on_when_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        std::fs::write(&path, vec![0u8; (WHOLE_FILE_BYTES + 1) as usize]).unwrap();
+        let entry = walk::stat(dir.path(), "model.safetensors").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let parsed = parse_and_hash(
+            &entry,
+            ArtifactKind::Safetensors,
+            &HashCache::disabled(),
+            &HashCounters::default(),
+            &Progress::default(),
+        );
+        assert_eq!(parsed.sha256, None);
+        let error = parsed.artifact.unwrap_err().to_string();
+        assert!(error.contains("not a regular file"), "{error}");
+    }
 }
