@@ -6,9 +6,8 @@
 //! unchanged file is never read twice. The cache is an optimisation: any problem with it
 //! degrades to hashing, never to a wrong hash or a failed scan.
 
-use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
@@ -22,11 +21,6 @@ const CHUNK: usize = 1 << 20;
 thread_local! {
     /// One read buffer per worker thread, reused for every file it hashes.
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// SHA-256 of a whole file, streamed; `progress` counts bytes as they are hashed.
-pub fn hash_file(path: &Path, progress: &AtomicU64) -> io::Result<String> {
-    hash_reader(File::open(path)?, progress)
 }
 
 /// SHA-256 of everything a reader yields, in large chunks.
@@ -86,7 +80,7 @@ mod tests {
         std::fs::write(&path, b"abc").unwrap();
         let progress = AtomicU64::new(0);
         assert_eq!(
-            hash_file(&path, &progress).unwrap(),
+            hash_reader(std::fs::File::open(&path).unwrap(), &progress).unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(progress.load(Ordering::Relaxed), 3);

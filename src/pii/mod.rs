@@ -14,6 +14,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::artifact::parsed::WHOLE_FILE_BYTES;
+
 pub mod cached;
 pub mod detect;
 mod find;
@@ -202,11 +204,11 @@ pub fn scan_file(
     if format == CorpusFormat::Parquet {
         return parquet::scan(path, visit);
     }
-    // A small file is read whole, in one call: mapping it, and reading its last byte apart,
+    // A small file (the size the parsers read whole) is read whole, in one call: mapping it, and reading its last byte apart,
     // would cost more system calls than its scan costs time.
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
-    if meta.is_file() && meta.len() <= SMALL_FILE_BYTES {
+    if meta.is_file() && meta.len() <= WHOLE_FILE_BYTES {
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         io::Read::read_to_end(&mut io::Read::take(&mut file, meta.len()), &mut bytes)?;
         return Ok(scan_bytes(&bytes, format, visit));
@@ -243,9 +245,6 @@ fn last_byte(path: &Path) -> io::Result<Option<u8>> {
     f.read_exact(&mut b)?;
     Ok(Some(b[0]))
 }
-
-/// Text corpora up to this size are read whole instead of being mapped region by region.
-const SMALL_FILE_BYTES: u64 = 1 << 20;
 
 /// Scans bytes already in memory (tests, fuzzing, staged blobs). Parquet that cannot be
 /// decoded gives an empty report whose `limit` says why.
