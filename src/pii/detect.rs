@@ -44,7 +44,10 @@ impl Hotwords {
         let mut i = 0;
         while i < words.len() {
             let c = words[i][0];
-            assert!(c.is_ascii_lowercase(), "a hotword starts with a lower-case letter");
+            assert!(
+                c.is_ascii_lowercase(),
+                "a hotword starts with a lower-case letter"
+            );
             firsts |= 1 << (c - b'a');
             i += 1;
         }
@@ -53,10 +56,12 @@ impl Hotwords {
 }
 
 const NHS_WORDS: Hotwords = Hotwords::new(&[b"nhs"]);
-const TAX_WORDS: Hotwords = Hotwords::new(&[b"steuer", b"tax", b"idnr", b"identifikationsnummer", b"tin"]);
+const TAX_WORDS: Hotwords =
+    Hotwords::new(&[b"steuer", b"tax", b"idnr", b"identifikationsnummer", b"tin"]);
 const SSN_WORDS: Hotwords = Hotwords::new(&[b"ssn", b"social security"]);
 const ZIP_WORDS: Hotwords = Hotwords::new(&[b"zip", b"postal code", b"postcode", b"post code"]);
-const POSTCODE_WORDS: Hotwords = Hotwords::new(&[b"postcode", b"post code", b"postal code", b"zip"]);
+const POSTCODE_WORDS: Hotwords =
+    Hotwords::new(&[b"postcode", b"post code", b"postal code", b"zip"]);
 const PASSPORT_WORDS: Hotwords = Hotwords::new(&[b"passport", b"reisepass", b"passeport"]);
 const DOB_WORDS: Hotwords = Hotwords::new(&[
     b"date of birth",
@@ -553,7 +558,10 @@ fn dispatch(
     }
     let nd = run.nd;
     let gated = |words: &Hotwords| hotword(seg, start, key, words);
-    if nd == 10 && (run.ng == 1 || run.shape(&[3, 3, 4])) && validate::uk_nhs(d) && gated(&NHS_WORDS)
+    if nd == 10
+        && (run.ng == 1 || run.shape(&[3, 3, 4]))
+        && validate::uk_nhs(d)
+        && gated(&NHS_WORDS)
     {
         emit(out, PiiType::UkNhs, p, ascii(d), d.starts_with(b"999"));
         return Some(end);
