@@ -123,6 +123,41 @@ fn agent_app_is_fully_inventoried() {
     assert!(findings.iter().all(|(code, _)| code == "TOOL001"));
 }
 
+/// An MCP server written in code, with no MCP config naming it anywhere in the scan, is its
+/// tools' provider: the file belongs to the provider's component.
+#[test]
+fn an_mcp_server_in_code_alone_provides_its_tools() {
+    for (file, provider, tools) in [
+        (
+            "fixtures/agent-app/server/deploy.ts",
+            "mcp:deploy",
+            &["mcp:deploy/rollout", "mcp:deploy/status"][..],
+        ),
+        (
+            "fixtures/agent-app/server/ops_server.py",
+            "mcp:ops",
+            &["mcp:ops/get_status", "mcp:ops/restart_job"][..],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let name = Path::new(file).file_name().unwrap();
+        std::fs::copy(root().join(file), dir.path().join(name)).unwrap();
+        let result = scan(ScanOptions::new(dir.path())).unwrap();
+        let inv = &result.inventory;
+        let mut ids: Vec<&str> = inv.agent_tools.keys().map(String::as_str).collect();
+        ids.retain(|id| *id != provider);
+        assert_eq!(ids, tools, "{file}");
+        let component = format!("tool-provider:{provider}");
+        assert!(inv.component(&component).is_some(), "{file}");
+        let owner = inv.files.iter().find(|f| f.path == name.to_str().unwrap());
+        assert_eq!(
+            owner.and_then(|f| f.component.as_deref()),
+            Some(component.as_str()),
+            "{file}"
+        );
+    }
+}
+
 #[test]
 fn init_writes_a_registry_that_silences_the_tool_rules_once_filled() {
     let dir = tempfile::tempdir().unwrap();

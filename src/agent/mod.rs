@@ -148,6 +148,10 @@ pub fn provider_of(id: &str) -> Option<&str> {
 pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     let mut tools: BTreeMap<String, AgentTool> = BTreeMap::new();
     let mut file_components: Vec<(usize, String)> = Vec::new();
+    // Files of tool declarations and the tool that stands for each: the provider of its first
+    // declaration (an MCP server written in code, known once every declaration is in) or that
+    // declaration's own tool.
+    let mut declaring_files: Vec<(usize, String)> = Vec::new();
     for (index, file) in inv.files.iter().enumerate() {
         match &file.artifact {
             Ok(Artifact::McpConfig(cfg)) => {
@@ -163,8 +167,8 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
                     add_decl(&mut tools, &file.path, decl);
                 }
                 if let Some(first) = decls.first() {
-                    let id = first.provider.as_deref().unwrap_or(&first.id);
-                    file_components.push((index, tools[id].component.clone()));
+                    let id = first.provider.as_ref().unwrap_or(&first.id);
+                    declaring_files.push((index, id.clone()));
                 }
             }
             _ => {}
@@ -186,6 +190,11 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
             });
         }
     }
+    file_components.extend(
+        declaring_files
+            .into_iter()
+            .filter_map(|(index, id)| Some((index, tools.get(&id)?.component.clone()))),
+    );
     infer_tiers(&mut tools);
 
     let mut relations = Vec::new();
