@@ -1,7 +1,9 @@
 //! Tools defined in source code, found lexically: Python `@tool` (LangChain, CrewAI),
 //! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@<server>.tool(...)` (FastMCP,
-//! with `annotations=`), `BaseTool` subclasses; TypeScript/JavaScript `server.registerTool(name,
-//! {…annotations…})` and `server.tool(name, …)`.
+//! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
+//! from its `@server.list_tools()` function (a name in an enum member of the same file too);
+//! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
+//! where the name and the options may be constants of the same file.
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
@@ -48,8 +50,43 @@ static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PY_FIRST_STRING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^\(\s*(?:"([^"]+)"|'([^']+)')"#).expect("valid regex"));
+/// `server.registerTool("name", …` or `server.registerTool(name, config, …` (identifiers
+/// resolved to constants of the same file).
 static TS_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*["'`]([^"'`]+)["'`]"#)
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*(?:["'`]([^"'`]+)["'`]|([A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*([A-Za-z_$][A-Za-z0-9_$]*\s*,)?)"#)
+        .expect("valid regex")
+});
+/// `const name = "echo"` (also `let`/`var`, with a type annotation): group 1 the name, group 2
+/// the value.
+static TS_STRING_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*["'`]([^"'`$]+)["'`]"#)
+        .expect("valid regex")
+});
+/// `const config = {` (also `let`/`var`, with a type annotation): group 1 the name.
+static TS_OBJECT_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{"#)
+        .expect("valid regex")
+});
+/// `@server.list_tools()`: the low-level Python MCP server lists its tools in a function.
+static PY_LIST_TOOLS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*list_tools\s*\(").expect("valid regex")
+});
+/// `Tool(` or `types.Tool(`, the low-level server's tool description (not `BaseTool(`).
+static PY_TOOL_CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bTool\s*\(").expect("valid regex"));
+/// `name="…"`, or `name=Enum.MEMBER(.value)` (group 3) resolved within the same file.
+static PY_NAME_ARG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bname\s*=\s*(?:"([^"\n]+)"|'([^'\n]+)'|[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)(?:\.value)?\b)"#)
+        .expect("valid regex")
+});
+/// `description="…"` (also triple-quoted).
+static PY_DESCRIPTION_ARG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)\bdescription\s*=\s*(?:"""(.*?)"""|'''(.*?)'''|"([^"\n]*)"|'([^'\n]*)')"#)
+        .expect("valid regex")
+});
+/// `    MEMBER = "value"`: an enum member or class constant.
+static PY_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"([^"\n]+)"|'([^'\n]+)')"#)
         .expect("valid regex")
 });
 static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
@@ -138,6 +175,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
         .collect();
     let is_crewai = text.contains("crewai");
     let mut out = risky_instances(text);
+    out.extend(listed_tools(text, &servers, stem));
     let lines: Vec<&str> = text.lines().collect();
     let starts = line_starts(text);
     let mut i = 0;
@@ -358,14 +396,32 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
         })
         .collect();
     let is_mcp = text.contains("modelcontextprotocol") || !servers.is_empty();
+    let strings: BTreeMap<&str, &str> = TS_STRING_CONST
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+        .collect();
     let mut out = Vec::new();
     for c in TS_CALL.captures_iter(text) {
-        let (object, method, name) = (&c[1], &c[2], c[3].to_owned());
+        let (object, method) = (&c[1], &c[2]);
+        // The name: a string, or a constant of this file holding one.
+        let (name, name_at) = match (c.get(3), c.get(4)) {
+            (Some(literal), _) => (literal.as_str(), literal),
+            (None, Some(ident)) => match strings.get(ident.as_str()) {
+                Some(value) => (*value, ident),
+                None => continue,
+            },
+            (None, None) => continue,
+        };
+        let name = name.to_owned();
         if method == "tool" && !is_mcp {
             continue;
         }
         let whole = c.get(0).map_or(0..0, |m| m.range());
-        let call = bounded_call(&text[whole.start..]);
+        // The options: inline in the call, or a constant object of this file named there.
+        let call = c
+            .get(5)
+            .and_then(|config| object_const(text, config.as_str().trim_end_matches(',').trim()))
+            .unwrap_or_else(|| bounded_call(&text[whole.start..]));
         let description = TS_DESCRIPTION
             .captures(call)
             .and_then(|d| capture(&d, &[1, 2, 3]).map(str::to_owned))
@@ -382,7 +438,6 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
                 rest[1..].find(quote).map(|end| rest[1..1 + end].to_owned())
             });
         let server = servers.get(object).copied().unwrap_or(stem);
-        let name_offset = c.get(3).map_or(whole.start, |m| m.start());
         out.push(ToolDecl {
             id: format!("mcp:{server}/{name}"),
             provider: Some(format!("mcp:{server}")),
@@ -396,7 +451,70 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
             annotations: annotations_in(call),
             auto_approved: None,
             url: None,
-            span: Some(TextSpan::at(text, name_offset, name.len())),
+            span: Some(TextSpan::at(text, name_at.start(), name_at.len())),
+        });
+    }
+    out
+}
+
+/// The text of the object literal `const <ident> = { … }` of this file assigns (bounded).
+fn object_const<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
+    TS_OBJECT_CONST
+        .captures_iter(text)
+        .find(|c| &c[1] == ident)
+        .and_then(|c| c.get(0))
+        .map(|m| bounded_call(&text[m.end() - 1..]))
+}
+
+/// Tools a low-level Python MCP server lists from its `@server.list_tools()` function: each
+/// `Tool(name=…, description=…, annotations=…)` of the file, with a name written out or held by
+/// an enum member or class constant of the same file. The server is the one whose `list_tools`
+/// decorator comes last before the call (the first one for calls above every decorator).
+fn listed_tools(text: &str, servers: &BTreeMap<&str, &str>, stem: &str) -> Vec<ToolDecl> {
+    let listers: Vec<(usize, &str)> = PY_LIST_TOOLS
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())))
+        .collect();
+    let Some(&(_, first)) = listers.first() else {
+        return Vec::new();
+    };
+    let members: BTreeMap<&str, &str> = PY_MEMBER
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3])?)))
+        .collect();
+    let mut out = Vec::new();
+    for call_at in PY_TOOL_CALL.find_iter(text) {
+        let call = bounded_call(&text[call_at.start()..]);
+        let Some(n) = PY_NAME_ARG.captures(call) else {
+            continue;
+        };
+        let (name, at) = match (n.get(1).or(n.get(2)), n.get(3)) {
+            (Some(literal), _) => (literal.as_str(), literal),
+            (None, Some(member)) => match members.get(member.as_str()) {
+                Some(value) => (*value, member),
+                None => continue,
+            },
+            (None, None) => continue,
+        };
+        let object = listers
+            .iter()
+            .rev()
+            .find(|(start, _)| *start < call_at.start())
+            .map_or(first, |(_, object)| object);
+        let server = servers.get(object).copied().unwrap_or(stem);
+        let description = PY_DESCRIPTION_ARG
+            .captures(call)
+            .and_then(|d| capture(&d, &[1, 2, 3, 4]).map(short_description));
+        out.push(ToolDecl {
+            id: format!("mcp:{server}/{name}"),
+            name: name.to_owned(),
+            provider: Some(format!("mcp:{server}")),
+            dialect: Dialect::McpListTools,
+            description,
+            annotations: annotations_in(call),
+            auto_approved: None,
+            url: None,
+            span: Some(TextSpan::at(text, call_at.start() + at.start(), at.len())),
         });
     }
     out
@@ -511,6 +629,86 @@ server.tool("status", "Show status", {}, async () => ({}));
     }
 
     #[test]
+    fn typescript_names_and_options_held_in_constants() {
+        let src = r#"
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const name = "purge_cache";
+const other: string = 'ping';
+const config = {
+  title: "Purge",
+  description: "Purge the edge cache",
+  annotations: { readOnlyHint: false, destructiveHint: true },
+};
+export const register = (server: McpServer) => {
+  server.registerTool(name, config, async () => ({ content: [] }));
+  server.registerTool(other, { description: "Ping" }, async () => ({}));
+  server.registerTool(unknownName, config, async () => ({}));
+};
+"#;
+        let tools = scan(src, Language::Script, "acme-ops").unwrap();
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["mcp:acme-ops/purge_cache", "mcp:acme-ops/ping"]);
+        assert_eq!(
+            tools[0].description.as_deref(),
+            Some("Purge the edge cache")
+        );
+        assert_eq!(tools[0].annotations.unwrap().destructive, Some(true));
+        assert_eq!(tools[1].description.as_deref(), Some("Ping"));
+        // The span points at the name where the tool is registered.
+        let span = tools[0].span.unwrap();
+        assert_eq!(&src[span.offset..span.offset + span.len], "name");
+        assert!(src[..span.offset].ends_with("registerTool("));
+    }
+
+    #[test]
+    fn python_low_level_server_lists_its_tools() {
+        let src = r#"
+from enum import Enum
+from mcp.server import Server
+from mcp.types import Tool, ToolAnnotations
+
+class AcmeTools(str, Enum):
+    LOOKUP = "lookup_order"
+    REFUND = "issue_refund"
+
+server = Server("acme-orders")
+
+@server.list_tools()
+async def list_tools() -> list[Tool]:
+    return [
+        Tool(
+            name=AcmeTools.LOOKUP.value,
+            description="""Look an order up.""",
+            inputSchema={"type": "object", "properties": {"name": {"type": "string"}}},
+            annotations=ToolAnnotations(readOnlyHint=True),
+        ),
+        Tool(name=AcmeTools.REFUND, description='Refund an order', inputSchema={}),
+        Tool(name="ship", inputSchema={}),
+        Tool(name=Missing.MEMBER.value, inputSchema={}),
+    ]
+"#;
+        let tools = scan(src, Language::Python, "x").unwrap();
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "mcp:acme-orders/lookup_order",
+                "mcp:acme-orders/issue_refund",
+                "mcp:acme-orders/ship"
+            ]
+        );
+        assert!(tools.iter().all(|t| t.dialect == Dialect::McpListTools));
+        assert_eq!(tools[0].provider.as_deref(), Some("mcp:acme-orders"));
+        assert_eq!(tools[0].description.as_deref(), Some("Look an order up."));
+        assert_eq!(tools[0].annotations.unwrap().read_only, Some(true));
+        assert_eq!(tools[1].description.as_deref(), Some("Refund an order"));
+        assert!(tools[2].annotations.is_none());
+        // A `Tool(` in a file with no `list_tools` function is not an MCP tool.
+        let plain = "from x import Tool\nt = Tool(name='ship')\n";
+        assert!(scan(plain, Language::Python, "x").unwrap().is_empty());
+    }
+
+    #[test]
     fn plain_code_has_no_tools() {
         assert!(
             scan("def f():\n    return 1\n", Language::Python, "x")
@@ -553,6 +751,13 @@ server.tool("status", "Show status", {}, async () => ({}));
             "    ",
             "async def g",
             "description=\"",
+            "@server.list_tools()",
+            "Tool(name=",
+            "X.Y.value",
+            "    Y = \"y\"",
+            "const name = \"n\";",
+            "const config = {",
+            "server.registerTool(name, config,",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {

@@ -49,6 +49,8 @@ pub enum Dialect {
     PythonTool,
     FunctionTool,
     Fastmcp,
+    /// A `Tool(…)` a low-level Python MCP server returns from its `list_tools` function.
+    McpListTools,
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
@@ -67,6 +69,7 @@ impl Dialect {
             Dialect::PythonTool => "python-tool",
             Dialect::FunctionTool => "function-tool",
             Dialect::Fastmcp => "fastmcp",
+            Dialect::McpListTools => "mcp-list-tools",
             Dialect::LangchainBaseTool => "langchain-base-tool",
             Dialect::LangchainBuiltin => "langchain-builtin",
             Dialect::CrewaiTool => "crewai-tool",
