@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use crate::artifact::hf_cache;
 use crate::artifact::lfs::LfsPointer;
-use crate::artifact::parsed::{HashSource, Parsed, ParsedFile, WHOLE_FILE_BYTES, parse_file};
+use crate::artifact::parsed::{
+    Artifact, HashSource, Parsed, ParsedFile, WHOLE_FILE_BYTES, parse_file,
+};
 use crate::detect::{ArtifactKind, detect};
 use crate::documents::Documents;
 use crate::finding::Finding;
@@ -223,6 +225,9 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .par_iter()
         .map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress))
         .collect();
+    // A weights name whose content turned out to be no artefact (a `.bin` that is no pickle)
+    // is not part of the inventory.
+    files.retain(|f| !(f.kind.is_weights() && matches!(f.artifact, Ok(Artifact::Other))));
     for (entry, kind) in prompt_refs::referenced_prompts(&files, undetected) {
         files.push(parse_and_hash(&entry, kind, &cache, &counters, progress));
     }

@@ -349,3 +349,39 @@ fn real_weights_are_checked_against_the_pointer_in_the_git_index() {
         "{found:#?}"
     );
 }
+
+/// Many formats end in `.bin`: one that is no pickle is not a model, unless its name is a
+/// PyTorch checkpoint's, which is then reported as unreadable.
+#[test]
+fn a_bin_file_that_is_no_pickle_is_not_a_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let ggml = b"lmgg\x01\x00\x00\x00\x80\x0c\x00\x00";
+    std::fs::create_dir_all(dir.path().join("ggml")).unwrap();
+    std::fs::create_dir_all(dir.path().join("torch")).unwrap();
+    std::fs::write(dir.path().join("ggml/ggml-tiny.bin"), ggml).unwrap();
+    std::fs::write(dir.path().join("torch/pytorch_model.bin"), ggml).unwrap();
+    let result = scan_dir(dir.path());
+    let files: Vec<&str> = result
+        .inventory
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(files, ["torch/pytorch_model.bin"]);
+    let models: Vec<&str> = result
+        .inventory
+        .components
+        .keys()
+        .map(String::as_str)
+        .filter(|id| id.starts_with("model:"))
+        .collect();
+    assert_eq!(models, ["model:torch/pytorch_model.bin"]);
+    assert!(
+        result
+            .findings
+            .iter()
+            .any(|f| f.code == "BOM001" && f.message.contains("pytorch_model.bin")),
+        "{:#?}",
+        result.findings
+    );
+}

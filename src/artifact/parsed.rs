@@ -270,12 +270,23 @@ fn parse_content(
     let text = || content.text(size);
     match kind {
         K::Safetensors | K::Gguf | K::Pickle | K::Keras | K::H5 | K::Onnx | K::Npy | K::Npz => {
-            match content {
+            let parsed = match content {
                 Content::File(file) => {
                     parse_binary(BufReader::with_capacity(1 << 16, file), kind, size, sniffed)
                 }
                 Content::Bytes(bytes) => parse_binary(Cursor::new(bytes), kind, size, sniffed),
+            };
+            if parsed.is_err()
+                && kind == K::Pickle
+                && sniffed != Sniffed::Zip
+                && !is_torch_bin_name(path)
+            {
+                // Many formats end in `.bin` (legacy GGML models, vector indexes, raw arrays).
+                // A pickle walk that fails before it meets any import cannot run anything, so
+                // such a file is not a PyTorch checkpoint: it is not an artefact at all.
+                return Ok(Artifact::Other);
             }
+            parsed
         }
         K::ShardIndex => Ok(Artifact::ShardIndex(safetensors::parse_index(&text()?)?)),
         K::Card => Ok(Artifact::Card(card::parse(&text()?)?)),
@@ -409,6 +420,25 @@ fn parse_binary<R: Read + Seek>(
 
 /// A file's name without its extensions (`billing.tools.json` → `billing`), for tools whose
 /// server is not named in the file.
+/// Whether a file is named like the PyTorch pickles of the Hugging Face and PEFT conventions
+/// (`pytorch_model*.bin`, `adapter_model.bin`, `training_args.bin` …) rather than with `.bin`
+/// alone, which many formats share.
+fn is_torch_bin_name(path: &Path) -> bool {
+    const TORCH_BIN_NAMES: &[&str] = &[
+        "adapter_model",
+        "optimizer",
+        "pytorch_model",
+        "rng_state",
+        "scheduler",
+        "training_args",
+    ];
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    !name.ends_with(".bin") || TORCH_BIN_NAMES.iter().any(|n| name.starts_with(n))
+}
+
 fn file_stem(path: &Path) -> String {
     let name = path
         .file_name()
@@ -456,5 +486,40 @@ mod tests {
             compared += 1;
         }
         assert!(compared > 300, "only {compared} fixtures compared");
+    }
+
+    /// A `.bin` file that is no pickle is not an artefact, unless its name says PyTorch wrote
+    /// it; a `.bin` pickle is read whatever its name.
+    #[test]
+    fn a_bin_file_that_is_no_pickle_is_a_model_only_by_its_torch_name() {
+        let parse = |name: &str, bytes: &[u8]| {
+            let size = bytes.len() as u64;
+            let sniffed = sniff(&bytes[..bytes.len().min(64)]);
+            parse_content(
+                Path::new(name),
+                Content::Bytes(bytes),
+                ArtifactKind::Pickle,
+                size,
+                sniffed,
+            )
+        };
+        // A legacy GGML model's magic, then tensor data.
+        let ggml = b"lmgg\x01\x00\x00\x00\x80\x0c\x00\x00";
+        for name in ["models/ggml-tiny.bin", "index/link_lists.bin", "data/x.BIN"] {
+            assert!(matches!(parse(name, ggml), Ok(Artifact::Other)), "{name}");
+        }
+        for name in [
+            "m/pytorch_model.bin",
+            "m/pytorch_model-00001-of-00002.bin",
+            "a/adapter_model.bin",
+            "x.pt",
+        ] {
+            assert!(parse(name, ggml).is_err(), "{name}");
+        }
+        let os_system = b"cos\nsystem\n(S'ls'\ntR.";
+        let Ok(Artifact::Pickle(scan)) = parse("models/ggml-tiny.bin", os_system) else {
+            panic!("a pickle named .bin is read as one");
+        };
+        assert_eq!(scan.globals[0].name, "system");
     }
 }
