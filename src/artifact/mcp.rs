@@ -21,7 +21,8 @@ pub const REDACTED: &str = "<redacted>";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpConfig {
-    /// `mcpServers` (Claude, Cursor) or `servers` (VS Code).
+    /// `mcpServers` (Claude, Cursor), `servers` (VS Code), or empty when the servers are the
+    /// top-level keys (a Claude Code plugin's `.mcp.json`).
     pub servers_key: &'static str,
     pub servers: Vec<McpServer>,
     /// VS Code `inputs` ids (prompted values, e.g. passwords).
@@ -100,16 +101,22 @@ pub fn parse(text: &str) -> ParseResult<McpConfig> {
     let (servers_key, servers) = match (value.get("mcpServers"), value.get("servers")) {
         (Some(s), _) => ("mcpServers", s),
         (None, Some(s)) => ("servers", s),
+        // A Claude Code plugin's `.mcp.json` names its servers at the top level.
+        (None, None) if is_server_map(&value) => ("", &value),
         (None, None) => {
             return Err(ParseError::new(
-                "not an MCP client config: no `mcpServers` or `servers` object",
+                "not an MCP client config: no `mcpServers` or `servers` object, and the top level is not a map of servers",
             ));
         }
     };
     let Some(servers) = servers.as_object() else {
         return Err(ParseError::new(format!("`{servers_key}` is not an object")));
     };
-    let key_start = find_from(text, &format!("\"{servers_key}\""), 0).map_or(0, |s| s.offset);
+    let key_start = if servers_key.is_empty() {
+        0
+    } else {
+        find_from(text, &format!("\"{servers_key}\""), 0).map_or(0, |s| s.offset)
+    };
     let mut cursor = key_start;
     let mut out = Vec::new();
     for (name, server) in servers {
@@ -130,6 +137,19 @@ pub fn parse(text: &str) -> ParseResult<McpConfig> {
         servers_key,
         servers: out,
         inputs,
+    })
+}
+
+/// Whether a JSON value is a non-empty object whose every value is a server: an object with a
+/// `command` or a `url`.
+fn is_server_map(value: &serde_json::Value) -> bool {
+    value.as_object().is_some_and(|map| {
+        !map.is_empty()
+            && map.values().all(|server| {
+                server
+                    .as_object()
+                    .is_some_and(|s| s.contains_key("command") || s.contains_key("url"))
+            })
     })
 }
 
@@ -597,6 +617,21 @@ mod tests {
         let mut words = SECRET_KEY_WORDS.to_vec();
         words.sort();
         assert_eq!(words, SECRET_KEY_WORDS);
+    }
+
+    #[test]
+    fn a_plugin_config_names_its_servers_at_the_top_level() {
+        let text = r#"{"docs": {"type": "http", "url": "https://mcp.example.com/docs"},
+            "ops": {"command": "uvx", "args": ["acme-ops-mcp==1.2.0"]}}"#;
+        let cfg = parse(text).unwrap();
+        assert_eq!(cfg.servers_key, "");
+        let names: Vec<&str> = cfg.servers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["docs", "ops"]);
+        assert_eq!(cfg.servers[0].transport.as_deref(), Some("http"));
+        assert_eq!(cfg.servers[1].span.unwrap().line, 2);
+        // A top level that is not all servers is no config.
+        assert!(parse(r#"{"docs": {"url": "https://x"}, "version": 2}"#).is_err());
+        assert!(parse("{}").is_err());
     }
 
     #[test]

@@ -97,7 +97,14 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
     match format {
         PromptFormat::GithubModels => parse_yaml_document(text, format),
         PromptFormat::Prompty | PromptFormat::Dotprompt => {
-            let Some((yaml, start)) = text::front_matter(text) else {
+            // Prompty's loader allows blank lines before the opening `---`.
+            let lead = if format == PromptFormat::Prompty {
+                leading_blank_lines(text)
+            } else {
+                0
+            };
+            let found = text::front_matter(&text[lead..]).map(|(yaml, at)| (yaml, lead + at));
+            let Some((yaml, start)) = found else {
                 return Err(ParseError::new(
                     "no YAML front matter (a `---` line, the metadata, and a closing `---`)",
                 ));
@@ -112,6 +119,19 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
             }),
         },
     }
+}
+
+/// The length of the byte-order mark and blank lines a text starts with.
+fn leading_blank_lines(text: &str) -> usize {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut end = bom;
+    for line in text[bom..].split_inclusive('\n') {
+        if !line.ends_with('\n') || !line.trim().is_empty() {
+            break;
+        }
+        end += line.len();
+    }
+    end
 }
 
 fn empty(format: PromptFormat) -> Prompt {
@@ -429,6 +449,10 @@ mod tests {
             p.content_sha256
         );
         assert!(parse("system:\nno front matter\n", PromptFormat::Prompty).is_err());
+        // Blank lines before the opening `---` are allowed, as Prompty's loader allows them.
+        let padded = parse(&format!("\n  \n{text}"), PromptFormat::Prompty).unwrap();
+        assert_eq!(padded.content_sha256, p.content_sha256);
+        assert_eq!(padded.version.unwrap().span.unwrap().line, 5);
     }
 
     #[test]

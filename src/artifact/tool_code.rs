@@ -174,6 +174,9 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
         })
         .collect();
     let is_crewai = text.contains("crewai");
+    let is_mcp = ["fastmcp", "from mcp", "import mcp"]
+        .iter()
+        .any(|marker| text.contains(marker));
     let mut out = risky_instances(text);
     out.extend(listed_tools(text, &servers, stem));
     let lines: Vec<&str> = text.lines().collect();
@@ -246,7 +249,11 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
                 (Dialect::PythonTool, None)
             }
-            Some((object, "tool")) => (Dialect::Fastmcp, Some(object)),
+            Some((object, "tool")) if is_mcp || servers.contains_key(object) => {
+                (Dialect::Fastmcp, Some(object))
+            }
+            // `@promptflow.tool`, `@lt.tool` (an alias of LangChain's tools): not an MCP server.
+            Some((_, "tool")) => (Dialect::PythonTool, None),
             _ => {
                 i += 1;
                 continue;
@@ -658,6 +665,18 @@ export const register = (server: McpServer) => {
         let span = tools[0].span.unwrap();
         assert_eq!(&src[span.offset..span.offset + span.len], "name");
         assert!(src[..span.offset].ends_with("registerTool("));
+    }
+
+    #[test]
+    fn a_tool_decorator_of_another_framework_is_no_mcp_tool() {
+        let src = "import promptflow\n\n@promptflow.tool\ndef summarize(x):\n    return x\n";
+        let tools = scan(src, Language::Python, "geval").unwrap();
+        assert_eq!(tools[0].id, "fn:summarize");
+        assert_eq!(tools[0].provider, None);
+        let src =
+            "from mcp.server.fastmcp import FastMCP\n\n@app.tool()\ndef ping():\n    return 1\n";
+        let tools = scan(src, Language::Python, "ops").unwrap();
+        assert_eq!(tools[0].id, "mcp:ops/ping");
     }
 
     #[test]

@@ -319,6 +319,7 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         ComponentKind::Merge,
         ComponentKind::Dataset,
         ComponentKind::Corpus,
+        ComponentKind::Prompt,
         ComponentKind::ToolProvider,
         ComponentKind::Tool,
         ComponentKind::LicenceDocument,
