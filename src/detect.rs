@@ -100,7 +100,6 @@ impl ArtifactKind {
 #[derive(Debug, Clone, Copy)]
 pub enum NamePattern {
     Exact(&'static str),
-    Prefix(&'static str),
     Suffix(&'static str),
 }
 
@@ -108,7 +107,6 @@ impl NamePattern {
     fn matches(self, name: &str) -> bool {
         match self {
             NamePattern::Exact(p) => name == p,
-            NamePattern::Prefix(p) => name.starts_with(p),
             NamePattern::Suffix(p) => name.ends_with(p),
         }
     }
@@ -117,15 +115,14 @@ impl NamePattern {
         match self {
             NamePattern::Exact(p) => (0, p),
             NamePattern::Suffix(p) => (1, p),
-            NamePattern::Prefix(p) => (2, p),
         }
     }
 }
 
 use ArtifactKind as K;
-use NamePattern::{Exact, Prefix, Suffix};
+use NamePattern::{Exact, Suffix};
 
-/// Exact names first, then suffixes, then prefixes, each sorted; the first match wins, so a
+/// Exact names first, then suffixes, each sorted; the first match wins, so a
 /// longer suffix (`.safetensors.index.json`) is listed — and tested — before a shorter one
 /// it ends with (`.json` is never in this table: plain JSON is decided by path below).
 pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
@@ -186,11 +183,6 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Suffix(".tsv"), K::Corpus(CorpusFormat::Tsv)),
     (Suffix(".yaml"), K::TrainingCandidate),
     (Suffix(".yml"), K::TrainingCandidate),
-    (Prefix("copying"), K::LicenseFile),
-    (Prefix("licence"), K::LicenseFile),
-    (Prefix("license"), K::LicenseFile),
-    (Prefix("notice"), K::LicenseFile),
-    (Prefix("use_policy"), K::LicenseFile),
 ];
 
 /// Directory names that make `.json` and `.txt` files corpora.
@@ -225,6 +217,10 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
         .next()
         .unwrap_or(rel_path)
         .to_ascii_lowercase();
+    // Licence documents by the licence engine's naming rule (`LICENSE-MIT`, `DATA_LICENSE`).
+    if crate::license::is_licence_document(&name) {
+        return Some(K::LicenseFile);
+    }
     let in_chat_template_dir = rel_path.contains("additional_chat_templates/");
     if in_chat_template_dir && name.ends_with(".jinja") {
         return Some(K::ChatTemplate);
@@ -348,6 +344,11 @@ mod tests {
         assert_eq!(detect("models/a/config.json"), Some(K::ModelConfig));
         assert_eq!(detect("LICENSE"), Some(K::LicenseFile));
         assert_eq!(detect("m/LICENSE.txt"), Some(K::LicenseFile));
+        assert_eq!(detect("data/DATA_LICENSE"), Some(K::LicenseFile));
+        assert_eq!(detect("WEIGHT_DIFF_LICENSE"), Some(K::LicenseFile));
+        assert_eq!(detect("m/LICENSE-MIT"), Some(K::LicenseFile));
+        assert_eq!(detect("LICENSE.apache"), Some(K::LicenseFile));
+        assert_eq!(detect("tools/license_utils.py"), Some(K::ToolCode));
         assert_eq!(
             detect("data/x/train.json"),
             Some(K::Corpus(CorpusFormat::Json))

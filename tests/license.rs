@@ -335,6 +335,264 @@ fn an_edited_llama_licence_file_is_not_silently_the_original() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Replaceable text: a filled-in copyright line is not an edit (SPDX matching guidelines).
+// ---------------------------------------------------------------------------------------------
+
+/// `text` with `placeholder` replaced, failing the test when the placeholder is not there.
+fn filled_in(text: &str, placeholder: &str, filled: &str) -> String {
+    assert!(
+        text.contains(placeholder),
+        "{placeholder:?} is not in the text"
+    );
+    text.replacen(placeholder, filled, 1)
+}
+
+/// The best match of a text: its record id, whether it is modified, and the word difference.
+fn identified(db: &LicenseDb, text: &str) -> (String, bool, Option<i64>) {
+    let matches = db.identify_text(&normalize(text));
+    let m = matches.first().expect("the text is identified");
+    (m.record.id.clone(), m.modified, m.word_difference)
+}
+
+#[test]
+fn a_filled_in_copyright_line_is_not_an_edit() {
+    let db = db();
+    let (Some(apache), Some(mit), Some(bsd)) = (
+        text("apache-2.0.txt"),
+        text("mit.txt"),
+        text("bsd-3-clause.txt"),
+    ) else {
+        return;
+    };
+    let apache = filled_in(
+        &apache,
+        "Copyright [yyyy] [name of copyright owner]",
+        "Copyright 2023 Acme Research Lab. All rights reserved.",
+    );
+    assert_eq!(
+        identified(&db, &apache),
+        ("apache-2.0".to_owned(), false, Some(0))
+    );
+    let mit = filled_in(
+        &mit,
+        "MIT License\n\nCopyright (c) <year> <copyright holders>",
+        "The MIT License (MIT)\n\n\
+         Copyright (c) 2021-2024 Acme Research Lab and example.com contributors",
+    );
+    assert_eq!(identified(&db, &mit), ("mit".to_owned(), false, Some(0)));
+    let bsd = filled_in(
+        &bsd,
+        "Copyright (c) <year> <owner>.",
+        "BSD 3-Clause License\n\nCopyright (c) 2024, Acme Research Lab\nAll rights reserved.",
+    );
+    assert_eq!(
+        identified(&db, &bsd),
+        ("bsd-3-clause".to_owned(), false, Some(0))
+    );
+}
+
+/// Every passage a record marks as replaceable, filled in with another holder's notice, leaves
+/// the text its record's canonical text.
+#[test]
+fn every_replaceable_passage_can_be_filled_in() {
+    let db = db();
+    let Some(_) = texts_dir() else { return };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for r in db.records() {
+        let Some(t) = r.text.as_ref().filter(|t| !t.variable.is_empty()) else {
+            continue;
+        };
+        let canonical = normalize(&text(&t.file).expect("the record's text"));
+        let mut candidate = canonical.clone();
+        for v in &t.variable {
+            let original = normalize(&v.original);
+            assert!(candidate.contains(&original), "{}: {original:?}", r.id);
+            // What precedes the copyright line in the passage (a title) stays.
+            let (head, _) = original.split_once("copyright").expect("a copyright line");
+            let filled = format!("{head}copyright c 2024 acme research lab");
+            candidate = candidate.replacen(&original, &filled, 1);
+        }
+        assert_ne!(candidate, canonical);
+        checked += 1;
+        match db.identify_text(&candidate).first() {
+            Some(m) if m.record.id == r.id && !m.modified => {}
+            Some(m) => failures.push(format!(
+                "{}: identified as {} (modified: {})",
+                r.id, m.record.id, m.modified
+            )),
+            None => failures.push(format!("{}: not identified", r.id)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 4, "only {checked} records have replaceable text");
+}
+
+#[test]
+fn an_edited_clause_is_still_an_edit_when_the_copyright_line_is_filled_in() {
+    let db = db();
+    let (Some(apache), Some(bsd), Some(mit)) = (
+        text("apache-2.0.txt"),
+        text("bsd-3-clause.txt"),
+        text("mit.txt"),
+    ) else {
+        return;
+    };
+    let apache = filled_in(
+        &apache,
+        "Copyright [yyyy] [name of copyright owner]",
+        "Copyright 2023 Acme Research Lab",
+    );
+    let edited = filled_in(&apache, "royalty-free", "royalty-bearing");
+    assert_eq!(
+        identified(&db, &edited),
+        ("apache-2.0".to_owned(), true, Some(0))
+    );
+    // A long clause written into the copyright passage is not a copyright line.
+    let restriction = "Copyright (c) 2024 Acme Research Lab. ".to_owned()
+        + &"No use of this software is permitted for any commercial purpose whatsoever. ".repeat(4);
+    let bsd = filled_in(&bsd, "Copyright (c) <year> <owner>.", &restriction);
+    let (id, modified, _) = identified(&db, &bsd);
+    assert_eq!((id.as_str(), modified), ("bsd-3-clause", true));
+    // MIT's size cap keeps appended terms out; an edit within it is an edit, not a notice.
+    let mit = filled_in(
+        &mit,
+        "without restriction",
+        "for non-commercial purposes only",
+    );
+    let (id, modified, _) = identified(&db, &mit);
+    assert_eq!((id.as_str(), modified), ("mit", true));
+}
+
+#[test]
+fn a_filled_in_apache_licence_file_is_identified_not_edited() {
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("LICENSE"),
+        filled_in(
+            &apache,
+            "Copyright [yyyy] [name of copyright owner]",
+            "Copyright 2023 Acme Research Lab",
+        ),
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let lic003: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003")
+        .map(|f| &f.message)
+        .collect();
+    assert!(lic003.is_empty(), "{lic003:?}");
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses),
+        ("identified", vec!["apache-2.0".to_owned()])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licences named by URL.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn licence_urls_resolve_in_their_equivalent_forms() {
+    let db = db();
+    let id = |url: &str| db.lookup_link(url).map(|r| r.id.clone());
+    for (url, expected) in [
+        (
+            "https://creativecommons.org/licenses/by/4.0/legalcode",
+            "cc-by-4.0",
+        ),
+        ("https://creativecommons.org/licenses/by/4.0/", "cc-by-4.0"),
+        ("https://creativecommons.org/licenses/by/4.0", "cc-by-4.0"),
+        (
+            "http://www.creativecommons.org/licenses/by/4.0/",
+            "cc-by-4.0",
+        ),
+        (
+            "https://creativecommons.org/licenses/by/4.0/deed.en",
+            "cc-by-4.0",
+        ),
+        (
+            "https://creativecommons.org/licenses/by-nc/4.0/deed.de",
+            "cc-by-nc-4.0",
+        ),
+        (
+            "https://creativecommons.org/licenses/by-nc-sa/4.0/legalcode.en",
+            "cc-by-nc-sa-4.0",
+        ),
+        (
+            "https://creativecommons.org/publicdomain/zero/1.0/",
+            "cc0-1.0",
+        ),
+        (
+            "https://choosealicense.com/licenses/apache-2.0/",
+            "apache-2.0",
+        ),
+        ("https://choosealicense.com/licenses/mit", "mit"),
+        ("https://opensource.org/licenses/Apache-2.0", "apache-2.0"),
+        ("https://opensource.org/license/apache-2-0", "apache-2.0"),
+        (
+            "https://opensource.org/licenses/BSD-3-Clause",
+            "bsd-3-clause",
+        ),
+        (
+            "https://spdx.org/licenses/CC-BY-SA-4.0.html",
+            "cc-by-sa-4.0",
+        ),
+        ("https://spdx.org/licenses/MIT", "mit"),
+        (
+            "https://www.apache.org/licenses/LICENSE-2.0.txt",
+            "apache-2.0",
+        ),
+        ("https://www.gnu.org/licenses/gpl-3.0.txt", "gpl-3.0"),
+    ] {
+        assert_eq!(id(url).as_deref(), Some(expected), "{url}");
+    }
+    for url in [
+        "https://creativecommons.org/licenses/by/3.0/",
+        "https://choosealicense.com/licenses/",
+        "https://choosealicense.com/licenses/no-such-licence/",
+        "https://example.com/licenses/mit",
+    ] {
+        assert_eq!(id(url), None, "{url}");
+    }
+}
+
+#[test]
+fn a_card_licence_link_in_another_form_is_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: other\nlicense_link: https://creativecommons.org/licenses/by-nc/4.0/\n\
+         pipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.licenses, vec!["cc-by-nc-4.0"]);
+}
+
 #[test]
 fn external_parents_are_identified_from_the_reference_or_unresolved() {
     let result = scan_case("LIC009/fail-apache-adapter-on-llama");
@@ -524,6 +782,11 @@ fn a_clarification_pins_the_conclusion_and_goes_stale_with_age() {
 
 /// A cache holding `acme/secret-base` at one commit, with a card and a licence file.
 fn fake_hf_cache(card: &str, licence: &str) -> tempfile::TempDir {
+    fake_hf_cache_with(card, "LICENSE", licence)
+}
+
+/// `fake_hf_cache`, with the licence file named `licence_name`.
+fn fake_hf_cache_with(card: &str, licence_name: &str, licence: &str) -> tempfile::TempDir {
     let cache = tempfile::tempdir().unwrap();
     let repo = cache.path().join("models--acme--secret-base");
     let commit = "0123456789abcdef0123456789abcdef01234567";
@@ -538,7 +801,7 @@ fn fake_hf_cache(card: &str, licence: &str) -> tempfile::TempDir {
             card,
         ),
         (
-            "LICENSE",
+            licence_name,
             "2222222222222222222222222222222222222222",
             licence,
         ),
@@ -579,6 +842,33 @@ fn an_external_parent_is_resolved_from_a_local_hf_cache() {
     assert_eq!(
         sources,
         vec!["hf cache licence file", "hf cache card license"]
+    );
+}
+
+#[test]
+fn a_cached_licence_file_with_a_prefixed_name_is_read() {
+    let Some(mit) = text("mit.txt") else { return };
+    let cache = fake_hf_cache_with(
+        "---\npipeline_tag: text-generation\n---\n",
+        "WEIGHT_DIFF_LICENSE",
+        &mit,
+    );
+    let mut options = aibom::ScanOptions::new(rule_case("LIC002/fail-unknown-parent"));
+    options.hf_cache = Some(cache.path().to_owned());
+    let with = aibom::scan(options).unwrap();
+    let parent = with.inventory.components["model:hub/acme/secret-base"]
+        .concluded_license
+        .clone()
+        .unwrap();
+    assert_eq!(parent.licenses, vec!["mit"]);
+    let paths: Vec<&str> = parent
+        .evidence
+        .iter()
+        .filter_map(|e| e.path.as_deref())
+        .collect();
+    assert!(
+        paths.iter().all(|p| p.ends_with("/WEIGHT_DIFF_LICENSE")),
+        "{paths:?}"
     );
 }
 

@@ -113,12 +113,20 @@ impl Fingerprint {
     }
 }
 
+/// A replaceable passage of a record's text (`[[text.variable]]`), normalised.
+struct Variable {
+    preceded_by: String,
+    original: String,
+    followed_by: String,
+}
+
 struct Record {
     id: String,
     fingerprints: Vec<Fingerprint>,
     text_file: Option<String>,
     text_words: Option<i64>,
     text_sha: Option<String>,
+    variables: Vec<Variable>,
 }
 
 fn repo_root() -> PathBuf {
@@ -389,6 +397,7 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
         text_file: None,
         text_words: None,
         text_sha: None,
+        variables: Vec::new(),
     };
     if let Some(text) = sub_table(rec, "text", errs, at) {
         let at = &format!("{at} [text]");
@@ -412,8 +421,75 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
             ));
         }
         record.text_sha = Some(sha.to_string());
+        for key in text.keys() {
+            if !["file", "words", "normalized_sha256", "variable"].contains(&key.as_str()) {
+                errs.push(format!("{at}: unknown key `{key}`"));
+            }
+        }
+        for v in array_of_tables(text, "variable", errs, at) {
+            let at = &format!("{at} [[text.variable]]");
+            for key in v.keys() {
+                if !["preceded_by", "original", "followed_by"].contains(&key.as_str()) {
+                    errs.push(format!("{at}: unknown key `{key}`"));
+                }
+            }
+            let preceded_by = match v.get("preceded_by") {
+                None => String::new(),
+                Some(_) => normalize(str_field(v, "preceded_by", errs, at)),
+            };
+            let [original, followed_by] =
+                ["original", "followed_by"].map(|key| normalize(str_field(v, key, errs, at)));
+            if original.is_empty() || followed_by.is_empty() {
+                errs.push(format!(
+                    "{at}: `original` and `followed_by` must have words"
+                ));
+            }
+            record.variables.push(Variable {
+                preceded_by,
+                original,
+                followed_by,
+            });
+        }
     }
     record
+}
+
+/// Each replaceable passage is where its anchors say, in order: the first `preceded_by` (or the
+/// start) directly precedes `original`, which directly precedes `followed_by`, so the engine's
+/// restoring leaves the canonical text as it is. The passage fits the engine's size limit.
+fn check_variables(rec: &Record, file: &str, canonical: &str, errs: &mut Vec<String>) {
+    let padded = format!(" {canonical} ");
+    let mut from = 0;
+    for v in &rec.variables {
+        let at = format!("{}: [[text.variable]] {:?}", rec.id, v.original);
+        let start = if v.preceded_by.is_empty() {
+            Some(0)
+        } else {
+            padded[from..]
+                .find(&format!(" {} ", v.preceded_by))
+                .map(|i| from + i + v.preceded_by.len() + 1)
+        };
+        let Some(start) = start else {
+            errs.push(format!("{at}: `preceded_by` is not in {file}"));
+            continue;
+        };
+        let passage = format!(" {} {} ", v.original, v.followed_by);
+        if !padded[start..].starts_with(&passage) {
+            errs.push(format!(
+                "{at}: `preceded_by original followed_by` is not in {file}"
+            ));
+            continue;
+        }
+        if format!(" {} ", v.original).contains(&format!(" {} ", v.followed_by)) {
+            errs.push(format!("{at}: `original` contains `followed_by`"));
+        }
+        if word_count(&v.original) > aibom::license::template::MAX_VARIABLE_WORDS {
+            errs.push(format!(
+                "{at}: the passage is longer than the engine restores"
+            ));
+        }
+        from = start + v.original.len() + 1;
+    }
 }
 
 /// Every id, Hugging Face id and alias (case-folded) names exactly one record.
@@ -624,6 +700,7 @@ fn fingerprints_identify_each_text_and_only_it() {
                             rec.id
                         ));
                     }
+                    check_variables(rec, file, &t.normalized, &mut errs);
                     if !rec
                         .fingerprints
                         .iter()

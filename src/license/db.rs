@@ -10,6 +10,7 @@ use std::sync::{Arc, LazyLock};
 use sha2::{Digest, Sha256};
 
 use super::record::LicenseRecord;
+use super::template::restore_template;
 use super::{normalize, word_count};
 
 mod embedded {
@@ -42,7 +43,7 @@ pub struct TextMatch {
     pub modified: bool,
     /// Words in the text minus words in the canonical text, when the record knows its text.
     pub word_difference: Option<i64>,
-    /// The fingerprint is for a notice-only file (`max_words`).
+    /// The fingerprint is for a notice-only file (`max_words` below the canonical text's words).
     pub notice_only: bool,
 }
 
@@ -222,12 +223,17 @@ impl LicenseDb {
             .collect()
     }
 
-    /// A record whose canonical link the URL points at (scheme, `www.` and trailing `/` ignored;
-    /// a longer URL under a record's link matches).
+    /// A record the URL names: a licence-index page (`choosealicense.com/licenses/<id>`,
+    /// `opensource.org/licenses/<id>`, `spdx.org/licenses/<id>.html`) by the id in its path, or
+    /// a record's canonical link. Links compare by `link_key`; a longer URL under a record's
+    /// link matches.
     pub fn lookup_link(&self, url: &str) -> Option<&Arc<LicenseRecord>> {
         let url = link_key(url);
         if url.is_empty() {
             return None;
+        }
+        if let Some(r) = self.lookup_index_page(&url) {
+            return Some(r);
         }
         self.records
             .iter()
@@ -244,6 +250,16 @@ impl LicenseDb {
             .map(|(_, r)| r)
     }
 
+    /// The record a licence-index page names by the last segment of its path (`link_key` form).
+    /// OSI writes versions with a dash (`apache-2-0`), which is tried as a dot too.
+    fn lookup_index_page(&self, key: &str) -> Option<&Arc<LicenseRecord>> {
+        let id = LICENCE_INDEX_PAGES
+            .iter()
+            .find_map(|prefix| key.strip_prefix(prefix))
+            .filter(|id| !id.is_empty() && !id.contains('/'))?;
+        self.lookup(id).or_else(|| self.lookup(&dotted_version(id)))
+    }
+
     /// Records whose fingerprints match a normalised text. Several can match (a text that quotes
     /// another licence); the caller decides. Each match says whether the text is the record's
     /// canonical text.
@@ -258,12 +274,21 @@ impl LicenseDb {
             else {
                 continue;
             };
-            let notice_only = fp.max_words.is_some();
+            // A size cap the canonical text itself fits under (MIT's, which keeps appended
+            // terms out) is not a notice fingerprint: such a text is still compared.
+            let notice_only = fp
+                .max_words
+                .is_some_and(|max| r.text.as_ref().is_none_or(|t| max < t.words));
             let (modified, word_difference) = match &r.text {
                 Some(t) if !t.normalized_sha256.is_empty() && !notice_only => {
-                    let sha = sha256_hex(normalized);
+                    // Filled-in copyright lines and placeholders are not edits.
+                    let restored = restore_template(normalized, &t.variable);
+                    let sha = sha256_hex(&restored);
                     let modified = !sha.eq_ignore_ascii_case(&t.normalized_sha256);
-                    (modified, Some(words as i64 - t.words as i64))
+                    (
+                        modified,
+                        Some(word_count(&restored) as i64 - t.words as i64),
+                    )
                 }
                 _ => (false, None),
             };
@@ -364,7 +389,20 @@ fn fold(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
 
-/// A URL reduced to host and path for comparison.
+/// Pages whose path ends in a licence id, as `link_key` writes them. Sorted.
+static LICENCE_INDEX_PAGES: &[&str] = &[
+    "choosealicense.com/licenses/",
+    "opensource.org/license/",
+    "opensource.org/licenses/",
+    "spdx.org/licenses/",
+];
+
+/// Extensions a licence page is also served with (`LICENSE-2.0.txt`, `gpl-3.0.html`). Sorted.
+static PAGE_EXTENSIONS: &[&str] = &[".htm", ".html", ".json", ".md", ".txt"];
+
+/// A URL reduced to host and path for comparison: lower case, without scheme, `www.`, query,
+/// fragment, trailing `/` or page extension; a Creative Commons deed or legal code page is its
+/// licence (`…/licenses/by/4.0/deed.en` and `…/by/4.0/legalcode` → `…/by/4.0`).
 fn link_key(url: &str) -> String {
     let url = url.trim().to_ascii_lowercase();
     let url = url
@@ -373,7 +411,30 @@ fn link_key(url: &str) -> String {
         .unwrap_or(&url);
     let url = url.strip_prefix("www.").unwrap_or(url);
     let url = url.split(['?', '#']).next().unwrap_or(url);
-    url.trim_end_matches('/').to_owned()
+    let mut key = url.trim_end_matches('/');
+    if let Some(stem) = PAGE_EXTENSIONS.iter().find_map(|ext| key.strip_suffix(ext)) {
+        key = stem;
+    }
+    if key.starts_with("creativecommons.org/")
+        && let Some((licence, page)) = key.rsplit_once('/')
+        && (page.starts_with("legalcode") || page.starts_with("deed"))
+    {
+        key = licence;
+    }
+    key.to_owned()
+}
+
+/// `apache-2-0` → `apache-2.0`: a dash between two digits becomes a dot.
+fn dotted_version(id: &str) -> String {
+    let bytes = id.as_bytes();
+    id.char_indices()
+        .map(|(i, c)| {
+            let between_digits = i > 0
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && bytes[i - 1].is_ascii_digit();
+            if c == '-' && between_digits { '.' } else { c }
+        })
+        .collect()
 }
 
 /// The SPDX licence ids of an expression, through the `spdx` crate (lax: any case, `/` for OR,
@@ -389,4 +450,53 @@ pub fn spdx_ids(value: &str) -> Vec<String> {
     ids.sort();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_tables_are_sorted() {
+        assert!(LICENCE_INDEX_PAGES.is_sorted());
+        assert!(PAGE_EXTENSIONS.is_sorted());
+    }
+
+    #[test]
+    fn link_keys_ignore_scheme_host_prefix_slash_and_page_form() {
+        let key = "creativecommons.org/licenses/by/4.0";
+        for url in [
+            "https://creativecommons.org/licenses/by/4.0/",
+            "http://www.creativecommons.org/licenses/by/4.0",
+            "https://creativecommons.org/licenses/by/4.0/legalcode",
+            "https://creativecommons.org/licenses/by/4.0/legalcode.en",
+            "https://creativecommons.org/licenses/by/4.0/legalcode.txt",
+            "https://creativecommons.org/licenses/by/4.0/deed.en",
+            "https://creativecommons.org/licenses/by/4.0/deed.fr?lang=fr#top",
+        ] {
+            assert_eq!(link_key(url), key, "{url}");
+        }
+        assert_eq!(
+            link_key("https://www.apache.org/licenses/LICENSE-2.0.txt"),
+            "apache.org/licenses/license-2.0"
+        );
+        assert_eq!(
+            link_key("https://creativecommons.org/licenses/by/3.0/de/"),
+            "creativecommons.org/licenses/by/3.0/de",
+            "a ported licence keeps its jurisdiction"
+        );
+        assert_eq!(
+            link_key("https://example.com/deed"),
+            "example.com/deed",
+            "only Creative Commons pages are reduced"
+        );
+    }
+
+    #[test]
+    fn dashed_versions_become_dotted() {
+        assert_eq!(dotted_version("apache-2-0"), "apache-2.0");
+        assert_eq!(dotted_version("cc-by-4-0"), "cc-by-4.0");
+        assert_eq!(dotted_version("bsd-3-clause"), "bsd-3-clause");
+        assert_eq!(dotted_version("-1-"), "-1-");
+    }
 }

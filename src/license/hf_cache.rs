@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::is_licence_document;
 use crate::artifact::hf_cache::read_repo;
 use crate::inventory::{ComponentKind, Inventory};
 
@@ -38,13 +39,6 @@ pub fn default_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(home).join("hub"));
     }
     dirs::home_dir().map(|h| h.join(".cache/huggingface/hub"))
-}
-
-fn is_licence_file(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY"]
-        .iter()
-        .any(|p| upper.starts_with(p))
 }
 
 /// Look every external model and dataset of the inventory up in the cache.
@@ -85,7 +79,7 @@ fn read_cached(dir: &Path, hub: &str, revision: Option<&str>) -> Option<CachedLi
         }
         let Some(blob) = &file.blob else { continue };
         let is_card = file.path.eq_ignore_ascii_case("README.md");
-        if !is_card && !is_licence_file(&file.path) {
+        if !is_card && !is_licence_document(&file.path) {
             continue;
         }
         let Some(text) = read_blob(dir, blob) else {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::hf_cache::CachedLicence;
+use super::is_licence_document;
 use crate::inventory::{ComponentKind, Inventory};
 
 /// Bytes read from one response.
@@ -66,13 +67,6 @@ impl Hub {
             .read_to_string()
             .ok()
     }
-}
-
-fn is_licence_file(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    ["LICENSE", "LICENCE", "COPYING", "NOTICE", "USE_POLICY"]
-        .iter()
-        .any(|p| upper.starts_with(p))
 }
 
 /// A hub id safe to put in a URL path: `org/name` of letters, digits, `-`, `_`, `.`.
@@ -160,7 +154,7 @@ pub fn resolve(
             .into_iter()
             .flatten()
             .filter_map(|s| s.get("rfilename").and_then(|n| n.as_str()))
-            .filter(|n| !n.contains('/') && is_licence_file(n) && safe_id(n))
+            .filter(|n| !n.contains('/') && is_licence_document(n) && safe_id(n))
             .take(8)
             .collect();
         for name in names {

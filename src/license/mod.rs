@@ -8,14 +8,17 @@
 
 pub mod analysis;
 pub mod db;
+pub mod document;
 pub mod hf_cache;
 pub mod hub;
 pub mod obligations;
 pub mod record;
 pub mod render;
+pub mod template;
 
 pub use analysis::{ConcludedLicense, Licensing, analyse};
 pub use db::{LicenseDb, LicenseDbError};
+pub use document::is_licence_document;
 pub use record::LicenseRecord;
 
 /// The normalisation every fingerprint and text hash uses: lower case; every maximal run of

@@ -74,6 +74,26 @@ pub struct TextInfo {
     pub words: usize,
     #[serde(default)]
     pub normalized_sha256: String,
+    /// Replaceable passages of the canonical text, in text order (the copyright line of a
+    /// template such as Apache-2.0's `Copyright [yyyy] [name of copyright owner]`).
+    #[serde(default)]
+    pub variable: Vec<VariableText>,
+}
+
+/// A passage of the canonical text that a licensee fills in, as the SPDX matching guidelines
+/// treat copyright notices and replaceable text: whatever stands between the two anchors, up to
+/// `license::template::MAX_VARIABLE_WORDS` words, counts as `original`. The data test checks that
+/// `preceded_by original followed_by` occurs in the canonical text, so restoring is the identity
+/// on it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VariableText {
+    /// The passage as the canonical text words it.
+    pub original: String,
+    /// The text just before the passage; empty = the start of the text.
+    #[serde(default)]
+    pub preceded_by: String,
+    /// The text just after the passage.
+    pub followed_by: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
