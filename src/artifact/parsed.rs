@@ -279,7 +279,7 @@ fn parse_content(
             if parsed.is_err()
                 && kind == K::Pickle
                 && sniffed != Sniffed::Zip
-                && !is_torch_bin_name(path)
+                && is_generic_bin(path)
             {
                 // Many formats end in `.bin` (legacy GGML models, vector indexes, raw arrays).
                 // A pickle walk that fails before it meets any import cannot run anything, so
@@ -420,10 +420,10 @@ fn parse_binary<R: Read + Seek>(
 
 /// A file's name without its extensions (`billing.tools.json` → `billing`), for tools whose
 /// server is not named in the file.
-/// Whether a file is named like the PyTorch pickles of the Hugging Face and PEFT conventions
-/// (`pytorch_model*.bin`, `adapter_model.bin`, `training_args.bin` …) rather than with `.bin`
-/// alone, which many formats share.
-fn is_torch_bin_name(path: &Path) -> bool {
+/// Whether a file ends in `.bin`, which many formats share, without the name of a PyTorch pickle
+/// of the Hugging Face and PEFT conventions (`pytorch_model*.bin`, `adapter_model.bin`,
+/// `training_args.bin` …).
+fn is_generic_bin(path: &Path) -> bool {
     const TORCH_BIN_NAMES: &[&str] = &[
         "adapter_model",
         "optimizer",
@@ -436,7 +436,7 @@ fn is_torch_bin_name(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    !name.ends_with(".bin") || TORCH_BIN_NAMES.iter().any(|n| name.starts_with(n))
+    name.ends_with(".bin") && !TORCH_BIN_NAMES.iter().any(|n| name.starts_with(n))
 }
 
 fn file_stem(path: &Path) -> String {

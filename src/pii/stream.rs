@@ -226,11 +226,7 @@ fn json_scan_with(
             open = string_start(pos, opens, open);
             newlines += u64::from(m.line_end.count_ones());
             in_string = inside >> 63 == 1;
-            pos += 64;
-            if !in_string && m.quote == 0 && pos < block.len() {
-                // A run of numbers (an embedding, token ids): jump to the next quote or line.
-                pos = memchr2(b'"', b'\n', &block[pos..]).map_or(block.len(), |k| pos + k);
-            }
+            pos = next_block(block, pos, in_string || m.quote != 0);
         }
         if pos >= block.len() {
             break;
@@ -270,11 +266,7 @@ fn json_scan_with(
             last = last_closed(pos, opens, closes, open).or(last);
             open = string_start(pos, opens, open);
             newlines += u64::from(m.line_end.count_ones());
-            pos += 64;
-            if !in_string && m.quote == 0 && pos < block.len() {
-                // A run of numbers (an embedding, token ids): jump to the next quote or line.
-                pos = memchr2(b'"', b'\n', &block[pos..]).map_or(block.len(), |k| pos + k);
-            }
+            pos = next_block(block, pos, in_string || m.quote != 0);
             continue;
         }
         // The string that holds the first wanted byte: where it opened, which string came
@@ -324,6 +316,17 @@ fn json_scan_with(
         pos = resume.max(pos + k + 1);
     }
     newlines
+}
+
+/// Where the walk goes after the 64 bytes at `pos`: the next 64, or, when they were all outside
+/// strings with no quote (a run of numbers: an embedding, token ids), the next quote or line end.
+#[inline(always)]
+fn next_block(block: &[u8], pos: usize, saw_strings: bool) -> usize {
+    let next = pos + 64;
+    if saw_strings || next >= block.len() {
+        return next;
+    }
+    memchr2(b'"', b'\n', &block[next..]).map_or(block.len(), |k| next + k)
 }
 
 /// What the JSON walk's first stage finds in a buffer: its line ends, and how many of its
