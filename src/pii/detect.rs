@@ -62,6 +62,20 @@ const SSN_WORDS: Hotwords = Hotwords::new(&[b"ssn", b"social security"]);
 const ZIP_WORDS: Hotwords = Hotwords::new(&[b"zip", b"postal code", b"postcode", b"post code"]);
 const POSTCODE_WORDS: Hotwords =
     Hotwords::new(&[b"postcode", b"post code", b"postal code", b"zip"]);
+const CARD_WORDS: Hotwords = Hotwords::new(&[
+    b"card",
+    b"credit",
+    b"debit",
+    b"cc",
+    b"pan",
+    b"visa",
+    b"mastercard",
+    b"amex",
+    b"payment",
+    b"karte",
+    b"carte",
+    b"tarjeta",
+]);
 const PASSPORT_WORDS: Hotwords = Hotwords::new(&[b"passport", b"reisepass", b"passeport"]);
 const DOB_WORDS: Hotwords = Hotwords::new(&[
     b"date of birth",
@@ -93,15 +107,75 @@ const VERSION_WORDS: Hotwords = Hotwords::new(&[
     b"oid",
     b"firmware",
 ]);
+/// Words before a clause or outline number (whole words where a shorter prefix would take in
+/// others: `sec` would take in "secure", `art` "artifact").
+const SECTION_WORDS: Hotwords = Hotwords::new(&[
+    b"section",
+    b"clause",
+    b"article",
+    b"chapter",
+    b"paragraph",
+    b"appendix",
+    b"annex",
+    b"schedule",
+    b"exhibit",
+    b"item",
+    b"step",
+    b"figure",
+    b"table",
+    b"rfc",
+]);
+/// Words that say a number is a network address.
+const IP_WORDS: Hotwords = Hotwords::new(&[
+    b"ip",
+    b"addr",
+    b"host",
+    b"server",
+    b"client",
+    b"remote",
+    b"peer",
+    b"gateway",
+    b"dns",
+    b"resolver",
+    b"nameserver",
+    b"inet",
+    b"src",
+    b"dst",
+    b"source",
+    b"destination",
+    b"proxy",
+    b"connect",
+    b"ping",
+]);
 /// Domain endings that are file names (`icon@2x.png`), not mail domains.
 const FILE_TLDS: &[&[u8]] = &[
     b"bmp", b"css", b"gif", b"htm", b"html", b"ico", b"jpeg", b"jpg", b"js", b"json", b"lock",
     b"mjs", b"png", b"scss", b"svg", b"toml", b"ts", b"tsx", b"txt", b"webp", b"yaml", b"yml",
 ];
 
-/// Runs every detector over `seg`, reporting matches whose anchor lies in `from..to`. `key` is
-/// the JSON key of the value (empty elsewhere); it counts as context for hotwords.
+/// Runs every detector over `seg`, a whole value (a JSON string, a text line) or a window of
+/// one, reporting matches whose anchor lies in `from..to`. `key` is the JSON key or column name
+/// of the value (empty elsewhere); it counts as context for hotwords.
 pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMut(Found)) {
+    detect_from(seg, from, to, 0, key, out);
+}
+
+/// Runs every detector over the cell `line[start..]` of a CSV or TSV line cut at the cell's
+/// end, with `column` (its header name) as key: the cells before it stay in reach as context
+/// for hotwords, as the words before a number in a text line do.
+pub fn detect_cell(line: &[u8], start: usize, column: &[u8], out: &mut dyn FnMut(Found)) {
+    detect_from(line, start, line.len(), start, column, out);
+}
+
+/// [`detect`] for a value that starts at `value_start` of `seg`.
+fn detect_from(
+    seg: &[u8],
+    from: usize,
+    to: usize,
+    value_start: usize,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) {
     let to = to.min(seg.len());
     let mut i = from;
     while let Some(p) = find::next_trigger(seg, i, to) {
@@ -109,7 +183,7 @@ pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMu
             email(seg, p, out);
             p + 1
         } else {
-            digit_token(seg, p, key, out).max(p + 1)
+            digit_token(seg, p, value_start, key, out).max(p + 1)
         };
     }
 }
@@ -421,9 +495,15 @@ fn ascii(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Handles the digit at `p` (the previous byte is not a digit) and returns where scanning
-/// resumes.
-fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> usize {
+/// Handles the digit at `p` (the previous byte is not a digit) of the value that starts at
+/// `value_start` and returns where scanning resumes.
+fn digit_token(
+    seg: &[u8],
+    p: usize,
+    value_start: usize,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) -> usize {
     let prev = before(seg, p);
     let next_after_digits = {
         let mut j = p;
@@ -483,7 +563,7 @@ fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> 
             prefix = full.prefix(k);
             &prefix
         };
-        if let Some(end) = dispatch(seg, p, prev, run, key, out) {
+        if let Some(end) = dispatch(seg, p, prev, run, value_start, key, out) {
             return end;
         }
     }
@@ -499,6 +579,7 @@ fn dispatch(
     p: usize,
     prev: u8,
     run: &Run,
+    value_start: usize,
     key: &[u8],
     out: &mut dyn FnMut(Found),
 ) -> Option<usize> {
@@ -578,7 +659,21 @@ fn dispatch(
         emit(out, PiiType::UsSsn, p, ascii(d), d == b"123456789");
         return Some(end);
     }
-    if (13..=19).contains(&nd) && !run.paren && card_shape(run) && validate::payment_card(d) {
+    // A value that is nothing but one run of digits is a number (an order id, a snowflake id,
+    // a CSV column of integers): about one in ten passes the Luhn check by chance, so it is a
+    // card only where a hotword (its key or column name too) says so. Grouped digits are
+    // written as a card is.
+    let bare_value = run.ng == 1
+        && seg
+            .get(value_start..start)
+            .is_some_and(|lead| lead.iter().all(|&c| c == b' '))
+        && seg[end..].iter().all(|&c| matches!(c, b' ' | b'\r'));
+    if (13..=19).contains(&nd)
+        && !run.paren
+        && card_shape(run)
+        && validate::payment_card(d)
+        && (!bare_value || gated(&CARD_WORDS))
+    {
         emit(
             out,
             PiiType::PaymentCard,
@@ -673,6 +768,16 @@ fn ipv4(seg: &[u8], start: usize, run: &Run, key: &[u8], out: &mut dyn FnMut(Fou
         return false;
     }
     if hotword(seg, start, key, &VERSION_WORDS) {
+        return false;
+    }
+    // Clause and outline numbers (`§ 5.3.1.1`, `Section 12.4.2.1`, `see 5.3.1.1`). A number
+    // whose four parts are all small is one unless an address word stands before it: an
+    // address drawn at random has all four parts under 20 about once in 30,000 times, and the
+    // public resolvers that do (`1.1.1.1`, `8.8.8.8`) are no one's personal data.
+    if seg[..start].trim_ascii_end().ends_with("§".as_bytes())
+        || hotword(seg, start, key, &SECTION_WORDS)
+        || octets.iter().all(|&o| o < 20) && !hotword(seg, start, key, &IP_WORDS)
+    {
         return false;
     }
     let ip = Ipv4Addr::from(octets);
@@ -1051,6 +1156,58 @@ mod tests {
         ] {
             assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
         }
+    }
+
+    #[test]
+    fn clause_numbers_are_not_addresses() {
+        for neg in [
+            "see 5.3.1.1 of the agreement",
+            "5.3.1.1 Scope",
+            "Section 12.40.2.1 applies",
+            "under § 21.3.4.1",
+            "Clause 4.2.10.3",
+            "1.1.1.1",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+        // Small parts after an address word, and any address with a large part, still count.
+        assert_eq!(kinds("client ip 5.3.1.1"), vec![PiiType::IpAddress]);
+        assert_eq!(kinds("dns 8.8.8.8"), vec![PiiType::IpAddress]);
+        assert_eq!(kinds("from 81.2.69.160"), vec![PiiType::IpAddress]);
+        assert_eq!(kinds("5.3.1.201"), vec![PiiType::IpAddress]);
+        let mut key_hits = Vec::new();
+        detect(b"5.3.1.1", 0, 7, b"client_ip", &mut |f| {
+            key_hits.push(f.kind)
+        });
+        assert_eq!(key_hits, vec![PiiType::IpAddress]);
+    }
+
+    #[test]
+    fn a_value_that_is_only_digits_is_a_card_under_a_card_word_alone() {
+        // Luhn-valid with a Visa prefix, as one number in ten of that shape is.
+        assert!(run("4556737586899855").is_empty());
+        assert!(run(" 4556737586899855 \r").is_empty());
+        assert_eq!(kinds("card 4556737586899855"), vec![PiiType::PaymentCard]);
+        assert_eq!(
+            kinds("paid with 4556737586899855"),
+            vec![PiiType::PaymentCard]
+        );
+        assert_eq!(kinds("4556 7375 8689 9855"), vec![PiiType::PaymentCard]);
+        let keyed = |key: &[u8]| {
+            let mut v = Vec::new();
+            detect(b"4556737586899855", 0, 16, key, &mut |f| v.push(f.kind));
+            v
+        };
+        assert_eq!(keyed(b"cc_number"), vec![PiiType::PaymentCard]);
+        assert!(keyed(b"order_id").is_empty());
+        // A cell of a CSV line: the cells before it are context, the cell alone is the value.
+        let line = b"acme,4556737586899855";
+        let mut v = Vec::new();
+        detect_cell(line, 5, b"id", &mut |f| v.push(f.kind));
+        assert!(v.is_empty());
+        let line = b"card on file,4556737586899855";
+        detect_cell(line, 13, b"value", &mut |f| v.push(f.kind));
+        assert_eq!(v, vec![PiiType::PaymentCard]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::parsed::WHOLE_FILE_BYTES;
 
 pub mod cached;
+pub mod cells;
 pub mod detect;
 mod find;
 mod parquet;
@@ -265,7 +266,12 @@ pub fn scan_bytes(
     }
     let mut hits = Vec::new();
     let mut scratch = Vec::new();
-    let newlines = stream::scan_block(bytes, format, &mut scratch, &mut hits);
+    let header = match cells::separator(format) {
+        Some(sep) => cells::Header::parse(bytes, sep),
+        None => cells::Header::default(),
+    };
+    let syntax = stream::Syntax::of(format, &header);
+    let newlines = stream::scan_block(bytes, syntax, &mut scratch, &mut hits);
     for h in &hits {
         collector.hit(h, h.line + 1, visit);
     }

@@ -7,8 +7,9 @@
 //! JSON and JSON Lines: only string values (and keys) are scanned; numbers, `true`/`false` and
 //! arrays of numbers (embeddings, token ids) are skipped by jumping from quote to quote.
 //! Raw newlines cannot occur inside a JSON string (a raw line end ends a malformed one, even
-//! after a backslash), so every line starts outside a string. CSV, TSV and text are scanned as
-//! text, line by line. No detector's context (a key, a hotword, a version marker) reaches
+//! after a backslash), so every line starts outside a string. CSV and TSV are scanned line by
+//! line, cell by cell, each cell with its column's name as its key; text line by line. No
+//! detector's context (a key, a hotword, a version marker) reaches
 //! across a line end, so chunks and regions can be cut at any line end without changing what
 //! is found.
 
@@ -21,6 +22,7 @@ use rayon::prelude::*;
 
 use super::CorpusFormat;
 use super::PiiType;
+use super::cells::{self, Header};
 use super::detect::{self, Found, LOOK_AHEAD, LOOK_BEHIND};
 use super::find;
 
@@ -40,36 +42,70 @@ pub struct Hit {
     pub synthetic: bool,
 }
 
-fn json_like(format: CorpusFormat) -> bool {
-    matches!(format, CorpusFormat::Json | CorpusFormat::Jsonl)
+/// How the lines of a corpus file are read.
+#[derive(Debug, Clone, Copy)]
+pub enum Syntax<'h> {
+    /// JSON and JSON Lines: string values, each with its key.
+    Json,
+    /// CSV and TSV: cells, each with its column's name.
+    Delimited(&'h Header),
+    /// Plain text: whole lines.
+    Text,
+}
+
+impl<'h> Syntax<'h> {
+    /// The syntax of `format`; `header` is the file's own (read with [`Header::read`] or
+    /// [`Header::parse`]) when the format is delimited, and unused otherwise.
+    pub fn of(format: CorpusFormat, header: &'h Header) -> Syntax<'h> {
+        match format {
+            CorpusFormat::Json | CorpusFormat::Jsonl => Syntax::Json,
+            CorpusFormat::Csv | CorpusFormat::Tsv => Syntax::Delimited(header),
+            CorpusFormat::Text | CorpusFormat::Parquet => Syntax::Text,
+        }
+    }
+
+    fn is_json(self) -> bool {
+        matches!(self, Syntax::Json)
+    }
 }
 
 /// Scans a block of complete lines held in memory; `hits` get lines relative to the block.
 /// Returns the number of line ends in the block (counted on the way for JSON).
 pub fn scan_block(
     block: &[u8],
-    format: CorpusFormat,
+    syntax: Syntax<'_>,
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
 ) -> u64 {
-    if !json_like(format) {
-        // Line by line, so that no detector's context reaches into another line and a chunk
-        // or region boundary (always at a line start) cannot change what is found.
-        let mut found = Vec::new();
-        let mut from = 0;
-        let ends =
-            memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
-        for (line, to) in ends.enumerate() {
-            let text = &block[from..to];
-            from = to + 1;
-            detect::detect(text, 0, text.len(), b"", &mut |f: Found| found.push(f));
-            // An email is found after a digit token inside its local part: text order again.
-            found.sort_by_key(|f| f.anchor);
-            hits.extend(found.drain(..).map(|f| hit(f, line as u64)));
-        }
-        return memchr_iter(b'\n', block).count() as u64;
+    if syntax.is_json() {
+        return json_scan(block, scratch, hits);
     }
-    json_scan(block, scratch, hits)
+    // Line by line, so that no detector's context reaches into another line and a chunk
+    // or region boundary (always at a line start) cannot change what is found.
+    let mut found = Vec::new();
+    let mut cells = Vec::new();
+    let mut from = 0;
+    let ends =
+        memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
+    for (line, to) in ends.enumerate() {
+        let text = &block[from..to];
+        from = to + 1;
+        let mut push = |f: Found| found.push(f);
+        match syntax {
+            Syntax::Delimited(header) => {
+                cells::split(text, header.sep, &mut cells);
+                for (i, cell) in cells.iter().enumerate() {
+                    let column = header.name(i, cells.len());
+                    detect::detect_cell(&text[..cell.end], cell.start, column, &mut push);
+                }
+            }
+            _ => detect::detect(text, 0, text.len(), b"", &mut push),
+        }
+        // An email is found after a digit token inside its local part: text order again.
+        found.sort_by_key(|f| f.anchor);
+        hits.extend(found.drain(..).map(|f| hit(f, line as u64)));
+    }
+    memchr_iter(b'\n', block).count() as u64
 }
 
 /// The JSON scan, compiled for the best instruction set the processor has: AVX-512BW, AVX2
@@ -604,10 +640,10 @@ struct LongLine {
 }
 
 impl LongLine {
-    fn new(format: CorpusFormat) -> LongLine {
+    fn new(syntax: Syntax<'_>) -> LongLine {
         LongLine {
-            json: json_like(format),
-            in_string: !json_like(format),
+            json: syntax.is_json(),
+            in_string: !syntax.is_json(),
             escape: None,
             pending: Vec::new(),
             from: 0,
@@ -706,7 +742,7 @@ pub fn scan_region(
     path: &Path,
     start: u64,
     end: u64,
-    format: CorpusFormat,
+    syntax: Syntax<'_>,
 ) -> io::Result<RegionScan> {
     let mut out = RegionScan::default();
     if end <= start {
@@ -795,7 +831,7 @@ pub fn scan_region(
                 Some(k) => (k + 1, false),
                 None if eof => (filled, true),
                 None if filled == buf.len() => {
-                    let mut line = LongLine::new(format);
+                    let mut line = LongLine::new(syntax);
                     line.feed(&buf[..filled], out.newlines, &mut out.hits);
                     out.bytes += filled as u64;
                     buf_pos += filled as u64;
@@ -809,7 +845,7 @@ pub fn scan_region(
         if cut > 0 {
             let block = &buf[..cut];
             block_hits.clear();
-            let newlines = scan_block(block, format, &mut scratch, &mut block_hits);
+            let newlines = scan_block(block, syntax, &mut scratch, &mut block_hits);
             for mut h in block_hits.drain(..) {
                 h.line += out.newlines;
                 out.hits.push(h);
@@ -834,12 +870,7 @@ pub fn scan_region(
 /// mapped into memory: the same result as [`scan_region`] with no copy. Lines longer than a
 /// chunk stream through a [`LongLine`] window as they do there, so the heap stays small; the
 /// caller unmaps the pages once the region is done.
-pub fn scan_region_mapped(
-    data: &[u8],
-    start: usize,
-    end: usize,
-    format: CorpusFormat,
-) -> RegionScan {
+pub fn scan_region_mapped(data: &[u8], start: usize, end: usize, syntax: Syntax<'_>) -> RegionScan {
     let mut out = RegionScan::default();
     let std::ops::Range {
         start: mut pos,
@@ -857,7 +888,7 @@ pub fn scan_region_mapped(
         let Some(cut) = cut else {
             // A line longer than a chunk.
             let line_end = memchr(b'\n', &data[pos..stop]).map_or(stop, |k| pos + k);
-            let mut line = LongLine::new(format);
+            let mut line = LongLine::new(syntax);
             for piece in data[pos..line_end].chunks(CHUNK_BYTES) {
                 line.feed(piece, out.newlines, &mut out.hits);
             }
@@ -869,7 +900,7 @@ pub fn scan_region_mapped(
             continue;
         };
         block_hits.clear();
-        let newlines = scan_block(&data[pos..cut], format, &mut scratch, &mut block_hits);
+        let newlines = scan_block(&data[pos..cut], syntax, &mut scratch, &mut block_hits);
         for mut h in block_hits.drain(..) {
             h.line += out.newlines;
             out.hits.push(h);
@@ -942,18 +973,23 @@ pub fn scan_text_file(
     let file = File::open(path)?;
     let meta = file.metadata()?;
     let len = meta.len();
+    let header = match cells::separator(format) {
+        Some(sep) => Header::read(path, sep)?,
+        None => Header::default(),
+    };
+    let syntax = Syntax::of(format, &header);
     let threads = rayon::current_num_threads().max(1);
     // Regular files are memory-mapped region by region; anything else is read.
     let mappable = meta.is_file() && len > 0;
     let scan = |s: u64, e: u64| {
         let mapped = mappable.then(|| {
             with_mapped_region(&file, len, s, e, |data, s, e| {
-                scan_region_mapped(data, s, e, format)
+                scan_region_mapped(data, s, e, syntax)
             })
         });
         match mapped {
             Some(Some(region)) => Ok(region),
-            _ => scan_region(path, s, e, format),
+            _ => scan_region(path, s, e, syntax),
         }
     };
     let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES).max(1))

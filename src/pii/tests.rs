@@ -59,6 +59,39 @@ fn csv_and_text() {
 }
 
 #[test]
+fn csv_cells_get_their_column_name_as_key() {
+    // A column of Luhn-valid integers is ids; under a card column they are cards. A column name
+    // gates as a JSON key does (`zip`), and a cell before a value is context as in text.
+    let csv = concat!(
+        "order_id,Card Number,zip,note\n",
+        "4556737586899855,4556737586899855,94105,shipped\n",
+        "\"4716108999716531\",\"4716108999716531\", 10001 ,ssn 536-22-1234\n",
+        "4556737586899855,4556737586899855\n",
+    );
+    let (report, seen) = collect(csv.as_bytes(), CorpusFormat::Csv);
+    let found: Vec<_> = seen.iter().map(|s| (s.0, s.2)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (PiiType::PaymentCard, 2),
+            (PiiType::Postcode, 2),
+            (PiiType::PaymentCard, 3),
+            (PiiType::Postcode, 3),
+            (PiiType::UsSsn, 3),
+        ],
+        "a line with fewer cells than the header gives them no column names"
+    );
+    assert_eq!(report.records, 4);
+    let tsv = "id\tcc\n4556737586899855\t4556737586899855\n";
+    let (_, seen) = collect(tsv.as_bytes(), CorpusFormat::Tsv);
+    assert_eq!(seen.len(), 1);
+    // Key and value in neighbouring cells, as a settings export writes them.
+    let pairs = "field,value\ncredit card,4556737586899855\nid,4556737586899855\n";
+    let (_, seen) = collect(pairs.as_bytes(), CorpusFormat::Csv);
+    assert_eq!(seen.iter().map(|s| s.2).collect::<Vec<_>>(), vec![2]);
+}
+
+#[test]
 fn samples_never_hold_the_value() {
     let text =
         "jane.doe@acme-mail.com +44 7911 123456 4556 7375 8689 9855 IBAN GB33BUKB20201555555555";
@@ -577,7 +610,9 @@ fn mapped_and_read_regions_agree() {
         len,
     ];
     let mut total = 0;
-    for format in [CorpusFormat::Jsonl, CorpusFormat::Text] {
+    for format in [CorpusFormat::Jsonl, CorpusFormat::Text, CorpusFormat::Csv] {
+        let header = crate::pii::cells::Header::parse(&data, b',');
+        let format = stream::Syntax::of(format, &header);
         // The regions together give what one region over the whole file gives.
         let mut joined = (Vec::new(), 0, 0);
         for pair in cuts.windows(2) {

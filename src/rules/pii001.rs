@@ -20,7 +20,12 @@ pub static META: RuleMeta = RuleMeta {
                dates of birth, postcodes and passport numbers. One finding per component and type, with \
                the count, the first lines where it occurs and redacted samples (`j***@e***.com`) — never a \
                value in clear. Documentation values (`example.com`, `555-01xx`, `4111 1111 1111 1111`, \
-               RFC 5737 addresses …) are counted apart: a type found only as documentation values is \
+               RFC 5737 addresses …) are counted apart. Where a number alone is ambiguous, its context \
+               decides: a JSON key or CSV/TSV column name counts as a hotword (a column `zip`, `ssn` or \
+               `card_number` over bare numbers), a value that is only a run of 13–19 digits is a card only \
+               under a card word (one id in ten passes the Luhn check by chance), and a dotted number whose \
+               four parts are all under 20 is a clause number unless an address word stands before it. \
+               A type found only as documentation values is \
                reported as a note whatever the configured severity (subject `synthetic:<type>`). A file the \
                engine could not read, or scanned only in part because of a resource limit, is a note too \
                (subject `not-scanned:<path>`): its personal data may be missing from the counts.",
