@@ -9,9 +9,8 @@
 //! Raw newlines cannot occur inside a JSON string (a raw line end ends a malformed one, even
 //! after a backslash), so every line starts outside a string. CSV and TSV are scanned line by
 //! line, cell by cell, each cell with its column's name as its key; text line by line. No
-//! detector's context (a key, a hotword, a version marker) reaches
-//! across a line end, so chunks and regions can be cut at any line end without changing what
-//! is found.
+//! detector's context (a key, a hotword, a version marker) reaches across a line end, so
+//! chunks and regions can be cut at any line end without changing what is found.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -60,6 +59,7 @@ impl<'h> Syntax<'h> {
         match format {
             CorpusFormat::Json | CorpusFormat::Jsonl => Syntax::Json,
             CorpusFormat::Csv | CorpusFormat::Tsv => Syntax::Delimited(header),
+            // Parquet values are scanned one by one (`parquet.rs`), never streamed as lines.
             CorpusFormat::Text | CorpusFormat::Parquet => Syntax::Text,
         }
     }
