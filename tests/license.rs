@@ -506,6 +506,187 @@ fn a_filled_in_apache_licence_file_is_identified_not_edited() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Text outside the terms: Apache-2.0's appendix, the Creative Commons notices.
+// ---------------------------------------------------------------------------------------------
+
+/// `text` up to (not including) `marker`, failing the test when the marker is not there.
+fn cut_at(text: &str, marker: &str) -> String {
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} is not in the text"));
+    text[..at].to_owned()
+}
+
+#[test]
+fn an_apache_licence_without_its_appendix_is_the_licence() {
+    let db = db();
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let terms = cut_at(&apache, "APPENDIX: How to apply the Apache License");
+    let (id, modified, difference) = identified(&db, &terms);
+    assert_eq!((id.as_str(), modified), ("apache-2.0", false));
+    assert!(difference.is_some_and(|d| d < -100), "{difference:?}");
+    // The appendix, present, is compared; so is anything after the terms.
+    for edited in [
+        filled_in(
+            &apache,
+            "limitations under the License.",
+            "limitations under the License. Not for use by competitors of Acme.",
+        ),
+        format!("{terms}Acme adds: no commercial use.\n"),
+        // Cut short inside the terms.
+        cut_at(&apache, "9. Accepting Warranty or Additional Liability."),
+        cut_at(&apache, "END OF TERMS AND CONDITIONS"),
+        // An edited clause, the appendix left out.
+        filled_in(&terms, "royalty-free", "royalty-bearing"),
+    ] {
+        let (id, modified, _) = identified(&db, &edited);
+        assert_eq!(
+            (id.as_str(), modified),
+            ("apache-2.0", true),
+            "{}",
+            &edited[edited.len().saturating_sub(200)..]
+        );
+    }
+}
+
+#[test]
+fn an_apache_licence_file_without_its_appendix_is_not_reported_edited() {
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("LICENSE"),
+        cut_at(&apache, "APPENDIX: How to apply the Apache License"),
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let lic003: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003")
+        .map(|f| &f.message)
+        .collect();
+    assert!(lic003.is_empty(), "{lic003:?}");
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses),
+        ("identified", vec!["apache-2.0".to_owned()])
+    );
+}
+
+/// A Creative Commons 4.0 text as creativecommons.org's `legalcode.txt` words its notices: the
+/// title without "Creative Commons", the wiki links after "More considerations", the sentence
+/// dedicating the licence texts to the public domain in the closing notice.
+fn as_legalcode_txt(text: &str) -> String {
+    let text = text
+        .strip_prefix("Creative Commons ")
+        .expect("the text starts with its title");
+    let (title, rest) = text.split_once('\n').expect("a title line");
+    let text = format!(
+        "{title}\n\n=======================================================================\n{rest}"
+    );
+    let text = filled_in(
+        &text,
+        "More considerations for licensors.",
+        "More considerations for licensors:\n\twiki.creativecommons.org/Considerations_for_licensors",
+    );
+    let text = filled_in(
+        &text,
+        "More considerations for the public.",
+        "More considerations for the public:\n\twiki.creativecommons.org/Considerations_for_licensees",
+    );
+    filled_in(
+        &text,
+        "Except for the limited purpose of indicating",
+        "The text of the Creative Commons public licenses is dedicated to the public domain under the CC0 Public Domain Dedication. Except for the limited purpose of indicating",
+    )
+}
+
+#[test]
+fn creative_commons_notices_worded_otherwise_or_left_out_are_not_edits() {
+    let db = db();
+    let Some(_) = texts_dir() else { return };
+    let mut checked = 0;
+    for id in [
+        "cc-by-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nc-nd-4.0",
+        "cc-by-nc-sa-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-sa-4.0",
+    ] {
+        let file = &db.get(id).expect(id).text.as_ref().expect("a text").file;
+        let canonical = text(file).expect("the record's text");
+        let legalcode = as_legalcode_txt(&canonical);
+        let (found, modified, difference) = identified(&db, &legalcode);
+        assert_eq!(
+            (found.as_str(), modified),
+            (id, false),
+            "{id} legalcode.txt"
+        );
+        assert!(difference.is_some_and(|d| d > 25), "{id}: {difference:?}");
+        let from = canonical
+            .find("By exercising the Licensed Rights")
+            .expect("the terms");
+        let to = canonical
+            .find("Creative Commons is not a party")
+            .expect("the notice");
+        let terms_only = format!("{}\n", canonical[from..to].trim());
+        assert_eq!(identified(&db, &terms_only).0, id);
+        assert!(!identified(&db, &terms_only).1, "{id}: the terms alone");
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}
+
+#[test]
+fn an_edit_to_creative_commons_terms_is_still_an_edit() {
+    let db = db();
+    let Some(canonical) = text("cc-by-nc-4.0.txt") else {
+        return;
+    };
+    let legalcode = as_legalcode_txt(&canonical);
+    let edited_terms = filled_in(
+        &legalcode,
+        "NonCommercial means not primarily intended for or directed towards commercial advantage",
+        "NonCommercial means not intended for or directed towards commercial advantage",
+    );
+    let cut_short = cut_at(&canonical, "Section 8 – Interpretation.");
+    let long_preamble = format!(
+        "{}{canonical}",
+        "Acme adds these terms to the licence below and they bind every user of the data. "
+            .repeat(4)
+    );
+    let long_trailer = format!(
+        "{canonical}\n{}",
+        "Acme adds these terms to the licence above and they bind every user of the data. "
+            .repeat(4)
+    );
+    for (what, edited) in [
+        ("an edited definition", edited_terms),
+        ("a text cut short", cut_short),
+        ("more than a notice before the terms", long_preamble),
+        ("more than a notice after the terms", long_trailer),
+    ] {
+        let (id, modified, _) = identified(&db, &edited);
+        assert_eq!((id.as_str(), modified), ("cc-by-nc-4.0", true), "{what}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Licences named by URL.
 // ---------------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use sha2::{Digest, Sha256};
 
 use super::record::LicenseRecord;
-use super::template::restore_template;
+use super::template::{restore_template, terms_within};
 use super::{normalize, word_count};
 
 mod embedded {
@@ -281,10 +281,15 @@ impl LicenseDb {
                 .is_some_and(|max| r.text.as_ref().is_none_or(|t| max < t.words));
             let (modified, word_difference) = match &r.text {
                 Some(t) if !t.normalized_sha256.is_empty() && !notice_only => {
-                    // Filled-in copyright lines and placeholders are not edits.
+                    // Filled-in copyright lines and placeholders are not edits, nor is text
+                    // outside the terms (an appendix left out, notices worded otherwise).
                     let restored = restore_template(normalized, &t.variable);
-                    let sha = sha256_hex(&restored);
-                    let modified = !sha.eq_ignore_ascii_case(&t.normalized_sha256);
+                    let same = |text: &str, sha: &str| sha256_hex(text).eq_ignore_ascii_case(sha);
+                    let modified = !same(&restored, &t.normalized_sha256)
+                        && !t.terms.as_ref().is_some_and(|terms| {
+                            terms_within(&restored, terms)
+                                .is_some_and(|found| same(&found, &terms.normalized_sha256))
+                        });
                     (
                         modified,
                         Some(word_count(&restored) as i64 - t.words as i64),
