@@ -506,6 +506,104 @@ fn a_filled_in_apache_licence_file_is_identified_not_edited() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// MIT without its title: the title and copyright line are variable (SPDX matching guidelines).
+// ---------------------------------------------------------------------------------------------
+
+/// The MIT text with its title and copyright line replaced by `head`.
+fn mit_headed(mit: &str, head: &str) -> String {
+    filled_in(
+        mit,
+        "MIT License\n\nCopyright (c) <year> <copyright holders>\n\n",
+        head,
+    )
+}
+
+#[test]
+fn an_mit_licence_without_its_title_is_mit() {
+    let db = db();
+    let Some(mit) = text("mit.txt") else { return };
+    for head in [
+        "Copyright (c) 2024 Acme Research Lab\n\n",
+        "Copyright 2019-2024 example.com contributors. All rights reserved.\n\n",
+        "",
+    ] {
+        assert_eq!(
+            identified(&db, &mit_headed(&mit, head)),
+            ("mit".to_owned(), false, Some(0)),
+            "{head:?}"
+        );
+    }
+}
+
+#[test]
+fn other_permissive_texts_are_not_taken_for_mit() {
+    let db = db();
+    let Some(mit) = text("mit.txt") else { return };
+    let untitled = mit_headed(&mit, "Copyright (c) 2024 Acme Research Lab\n\n");
+    let best = |text: &str| {
+        db.identify_text(&normalize(text))
+            .first()
+            .map(|m| (m.record.id.clone(), m.modified))
+    };
+    // MIT-0: the grant without the condition to keep the notice.
+    let mit_0 = filled_in(
+        &untitled,
+        ", subject to the\nfollowing conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial\nportions of the Software.",
+        ".",
+    );
+    assert_eq!(best(&mit_0), None, "MIT-0");
+    // An ISC-style grant in place of MIT's.
+    let isc = filled_in(
+        &untitled,
+        "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and",
+        "Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted, provided that the above copyright notice and this permission notice appear in all copies. The",
+    );
+    assert!(best(&isc).is_none_or(|(id, _)| id != "mit"), "ISC-style");
+    // X11-style: MIT with a clause added (no use of the holder's name) is MIT edited.
+    let x11 = format!(
+        "{untitled}\nExcept as contained in this notice, the name of Acme Research Lab shall not be used in \
+         advertising or otherwise to promote the sale, use or other dealings in this Software without \
+         prior written authorization from Acme Research Lab.\n"
+    );
+    assert_eq!(best(&x11), Some(("mit".to_owned(), true)), "X11-style");
+    // BSD texts stay BSD.
+    for (file, id) in [
+        ("bsd-2-clause.txt", "bsd-2-clause"),
+        ("bsd-3-clause.txt", "bsd-3-clause"),
+    ] {
+        let bsd = text(file).expect("a BSD text");
+        assert_eq!(best(&bsd), Some((id.to_owned(), false)), "{file}");
+    }
+}
+
+#[test]
+fn an_untitled_mit_licence_file_identifies_its_component() {
+    let Some(mit) = text("mit.txt") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\npipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("LICENSE"),
+        mit_headed(&mit, "Copyright (c) 2024 Acme Research Lab\n\n"),
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses),
+        ("identified", vec!["mit".to_owned()])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Text outside the terms: Apache-2.0's appendix, the Creative Commons notices.
 // ---------------------------------------------------------------------------------------------
 
