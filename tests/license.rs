@@ -335,6 +335,42 @@ fn an_edited_llama_licence_file_is_not_silently_the_original() {
     );
 }
 
+#[test]
+fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
+    let (Some(mit), Some(cc)) = (text("mit.txt"), text("cc-by-nc-4.0.txt")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/chats");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("README.md"),
+        "---\nlicense: mit\npretty_name: Acme support chats\n---\n# Acme chats\n",
+    )
+    .unwrap();
+    std::fs::write(data.join("train.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
+    std::fs::write(data.join("LICENSE"), &mit).unwrap();
+    std::fs::write(data.join("LICENSE-DATA"), &cc).unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let conflicts: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003" && f.message.contains(" says "))
+        .map(|f| &f.message)
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{conflicts:#?}");
+    assert!(
+        conflicts[0].contains("licence file data/chats/LICENSE says mit")
+            && conflicts[0].contains("licence file data/chats/LICENSE-DATA says cc-by-nc-4.0"),
+        "{conflicts:?}"
+    );
+    let concluded = result.inventory.components["dataset:data/chats"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.status, "conflicting");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replaceable text: a filled-in copyright line is not an edit (SPDX matching guidelines).
 // ---------------------------------------------------------------------------------------------

@@ -590,15 +590,16 @@ fn conclude(db: &LicenseDb, facts: &mut ComponentLicensing) {
         .iter()
         .filter_map(|id| db.get(id).cloned())
         .collect();
+    // One conflict per unordered pair of licence sets, between the strongest sources naming them:
+    // a third source agreeing with either side adds nothing.
     for (i, a) in named.iter().enumerate() {
         for b in &named[i + 1..] {
             let disjoint = a.licenses.iter().all(|l| !b.licenses.contains(l));
-            if disjoint
-                && !facts
-                    .conflicts
-                    .iter()
-                    .any(|(x, y)| x.licenses == a.licenses && y.licenses == b.licenses)
-            {
+            let known = facts.conflicts.iter().any(|(x, y)| {
+                (x.licenses == a.licenses && y.licenses == b.licenses)
+                    || (x.licenses == b.licenses && y.licenses == a.licenses)
+            });
+            if disjoint && !known {
                 facts.conflicts.push(((*a).clone(), (*b).clone()));
             }
         }
