@@ -890,6 +890,139 @@ fn licence_urls_resolve_in_their_equivalent_forms() {
 }
 
 #[test]
+fn a_link_several_licences_share_names_none_of_them_alone() {
+    let db = db();
+    let shared: Vec<&str> = db
+        .lookup_link_shared("https://falconllm.tii.ae/")
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            "falcon-180b-tii-1.0",
+            "falcon-2-11b-tii-1.0",
+            "falcon-3-tii",
+            "falcon-llm-tii-1.0"
+        ],
+        "the licences, not the use policies that share the link"
+    );
+    assert_eq!(
+        db.lookup_link("https://falconllm.tii.ae")
+            .map(|r| r.id.clone()),
+        None
+    );
+    // A longer link of one record under it is that record's.
+    assert_eq!(
+        db.lookup_link("https://huggingface.co/tiiuae/falcon-180B/blob/main/LICENSE.txt")
+            .map(|r| r.id.as_str()),
+        Some("falcon-180b-tii-1.0")
+    );
+}
+
+/// Scan one model whose card has `front_matter` (and a `LICENSE` with `licence` when given).
+fn scan_card(front_matter: &str, licence: Option<&str>) -> aibom::ScanResult {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        format!("---\n{front_matter}pipeline_tag: text-generation\n---\n# Acme\n"),
+    )
+    .unwrap();
+    if let Some(text) = licence {
+        std::fs::write(model.join("LICENSE"), text).unwrap();
+    }
+    aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap()
+}
+
+fn findings_of(result: &aibom::ScanResult, code: &str) -> Vec<String> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
+    let link = "license_link: https://falconllm.tii.ae/\n";
+    // The licence name picks one of the licences at the link: no conflict.
+    let named = scan_card(
+        &format!("license: other\nlicense_name: falcon-3-license\n{link}"),
+        None,
+    );
+    let concluded = named.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses.clone()),
+        ("identified", vec!["falcon-3-tii".to_owned()])
+    );
+    let from_link = concluded
+        .evidence
+        .iter()
+        .find(|e| e.source == "card license_link")
+        .expect("the link is evidence");
+    assert_eq!(from_link.licenses, ["falcon-3-tii"]);
+    assert!(
+        from_link
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("card license_name names falcon-3-tii")),
+        "{from_link:?}"
+    );
+    assert!(
+        findings_of(&named, "LIC003").is_empty(),
+        "{:?}",
+        findings_of(&named, "LIC003")
+    );
+    assert!(
+        findings_of(&named, "LIC002").is_empty(),
+        "{:?}",
+        findings_of(&named, "LIC002")
+    );
+    // So does a licence text.
+    let text = scan_card(
+        &format!("license: other\n{link}"),
+        Some("Falcon 180B TII License Version 1.0\n\nInvented terms for a test.\n"),
+    );
+    let concluded = text.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.licenses, ["falcon-180b-tii-1.0"]);
+    assert!(
+        findings_of(&text, "LIC003").is_empty(),
+        "{:?}",
+        findings_of(&text, "LIC003")
+    );
+    // Alone, the link names none of them, and says so.
+    let alone = scan_card(&format!("license: other\n{link}"), None);
+    let concluded = alone.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert!(concluded.licenses.is_empty(), "{concluded:?}");
+    let unresolved = findings_of(&alone, "LIC002");
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    assert!(
+        unresolved[0].contains("falcon-3-tii") && unresolved[0].contains("nothing else says which"),
+        "{unresolved:?}"
+    );
+    // A licence that is not at the link does not settle it: the sources disagree.
+    let other = scan_card(&format!("license: apache-2.0\n{link}"), None);
+    let concluded = other.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.licenses, ["apache-2.0"]);
+    assert_eq!(findings_of(&other, "LIC002").len(), 1);
+}
+
+#[test]
 fn a_card_licence_link_in_another_form_is_resolved() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("models/acme");
