@@ -335,6 +335,42 @@ fn an_edited_llama_licence_file_is_not_silently_the_original() {
     );
 }
 
+#[test]
+fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
+    let (Some(mit), Some(cc)) = (text("mit.txt"), text("cc-by-nc-4.0.txt")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/chats");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("README.md"),
+        "---\nlicense: mit\npretty_name: Acme support chats\n---\n# Acme chats\n",
+    )
+    .unwrap();
+    std::fs::write(data.join("train.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
+    std::fs::write(data.join("LICENSE"), &mit).unwrap();
+    std::fs::write(data.join("LICENSE-DATA"), &cc).unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let conflicts: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003" && f.message.contains(" says "))
+        .map(|f| &f.message)
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{conflicts:#?}");
+    assert!(
+        conflicts[0].contains("licence file data/chats/LICENSE says mit")
+            && conflicts[0].contains("licence file data/chats/LICENSE-DATA says cc-by-nc-4.0"),
+        "{conflicts:?}"
+    );
+    let concluded = result.inventory.components["dataset:data/chats"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.status, "conflicting");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Replaceable text: a filled-in copyright line is not an edit (SPDX matching guidelines).
 // ---------------------------------------------------------------------------------------------
@@ -506,6 +542,285 @@ fn a_filled_in_apache_licence_file_is_identified_not_edited() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// MIT without its title: the title and copyright line are variable (SPDX matching guidelines).
+// ---------------------------------------------------------------------------------------------
+
+/// The MIT text with its title and copyright line replaced by `head`.
+fn mit_headed(mit: &str, head: &str) -> String {
+    filled_in(
+        mit,
+        "MIT License\n\nCopyright (c) <year> <copyright holders>\n\n",
+        head,
+    )
+}
+
+#[test]
+fn an_mit_licence_without_its_title_is_mit() {
+    let db = db();
+    let Some(mit) = text("mit.txt") else { return };
+    for head in [
+        "Copyright (c) 2024 Acme Research Lab\n\n",
+        "Copyright 2019-2024 example.com contributors. All rights reserved.\n\n",
+        "",
+    ] {
+        assert_eq!(
+            identified(&db, &mit_headed(&mit, head)),
+            ("mit".to_owned(), false, Some(0)),
+            "{head:?}"
+        );
+    }
+}
+
+#[test]
+fn other_permissive_texts_are_not_taken_for_mit() {
+    let db = db();
+    let Some(mit) = text("mit.txt") else { return };
+    let untitled = mit_headed(&mit, "Copyright (c) 2024 Acme Research Lab\n\n");
+    let best = |text: &str| {
+        db.identify_text(&normalize(text))
+            .first()
+            .map(|m| (m.record.id.clone(), m.modified))
+    };
+    // MIT-0: the grant without the condition to keep the notice.
+    let mit_0 = filled_in(
+        &untitled,
+        ", subject to the\nfollowing conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial\nportions of the Software.",
+        ".",
+    );
+    assert_eq!(best(&mit_0), None, "MIT-0");
+    // An ISC-style grant in place of MIT's.
+    let isc = filled_in(
+        &untitled,
+        "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and",
+        "Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby granted, provided that the above copyright notice and this permission notice appear in all copies. The",
+    );
+    assert!(best(&isc).is_none_or(|(id, _)| id != "mit"), "ISC-style");
+    // X11-style: MIT with a clause added (no use of the holder's name) is MIT edited.
+    let x11 = format!(
+        "{untitled}\nExcept as contained in this notice, the name of Acme Research Lab shall not be used in \
+         advertising or otherwise to promote the sale, use or other dealings in this Software without \
+         prior written authorization from Acme Research Lab.\n"
+    );
+    assert_eq!(best(&x11), Some(("mit".to_owned(), true)), "X11-style");
+    // BSD texts stay BSD.
+    for (file, id) in [
+        ("bsd-2-clause.txt", "bsd-2-clause"),
+        ("bsd-3-clause.txt", "bsd-3-clause"),
+    ] {
+        let bsd = text(file).expect("a BSD text");
+        assert_eq!(best(&bsd), Some((id.to_owned(), false)), "{file}");
+    }
+}
+
+#[test]
+fn an_untitled_mit_licence_file_identifies_its_component() {
+    let Some(mit) = text("mit.txt") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\npipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("LICENSE"),
+        mit_headed(&mit, "Copyright (c) 2024 Acme Research Lab\n\n"),
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses),
+        ("identified", vec!["mit".to_owned()])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text outside the terms: Apache-2.0's appendix, the Creative Commons notices.
+// ---------------------------------------------------------------------------------------------
+
+/// `text` up to (not including) `marker`, failing the test when the marker is not there.
+fn cut_at(text: &str, marker: &str) -> String {
+    let at = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker:?} is not in the text"));
+    text[..at].to_owned()
+}
+
+#[test]
+fn an_apache_licence_without_its_appendix_is_the_licence() {
+    let db = db();
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let terms = cut_at(&apache, "APPENDIX: How to apply the Apache License");
+    let (id, modified, difference) = identified(&db, &terms);
+    assert_eq!((id.as_str(), modified), ("apache-2.0", false));
+    assert!(difference.is_some_and(|d| d < -100), "{difference:?}");
+    // The appendix, present, is compared; so is anything after the terms.
+    for edited in [
+        filled_in(
+            &apache,
+            "limitations under the License.",
+            "limitations under the License. Not for use by competitors of Acme.",
+        ),
+        format!("{terms}Acme adds: no commercial use.\n"),
+        // Cut short inside the terms.
+        cut_at(&apache, "9. Accepting Warranty or Additional Liability."),
+        cut_at(&apache, "END OF TERMS AND CONDITIONS"),
+        // An edited clause, the appendix left out.
+        filled_in(&terms, "royalty-free", "royalty-bearing"),
+    ] {
+        let (id, modified, _) = identified(&db, &edited);
+        assert_eq!(
+            (id.as_str(), modified),
+            ("apache-2.0", true),
+            "{}",
+            &edited[edited.len().saturating_sub(200)..]
+        );
+    }
+}
+
+#[test]
+fn an_apache_licence_file_without_its_appendix_is_not_reported_edited() {
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme\n",
+    )
+    .unwrap();
+    std::fs::write(
+        model.join("LICENSE"),
+        cut_at(&apache, "APPENDIX: How to apply the Apache License"),
+    )
+    .unwrap();
+    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
+    let lic003: Vec<&String> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC003")
+        .map(|f| &f.message)
+        .collect();
+    assert!(lic003.is_empty(), "{lic003:?}");
+    let concluded = result.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses),
+        ("identified", vec!["apache-2.0".to_owned()])
+    );
+}
+
+/// A Creative Commons 4.0 text as creativecommons.org's `legalcode.txt` words its notices: the
+/// title without "Creative Commons", the wiki links after "More considerations", the sentence
+/// dedicating the licence texts to the public domain in the closing notice.
+fn as_legalcode_txt(text: &str) -> String {
+    let text = text
+        .strip_prefix("Creative Commons ")
+        .expect("the text starts with its title");
+    let (title, rest) = text.split_once('\n').expect("a title line");
+    let text = format!(
+        "{title}\n\n=======================================================================\n{rest}"
+    );
+    let text = filled_in(
+        &text,
+        "More considerations for licensors.",
+        "More considerations for licensors:\n\twiki.creativecommons.org/Considerations_for_licensors",
+    );
+    let text = filled_in(
+        &text,
+        "More considerations for the public.",
+        "More considerations for the public:\n\twiki.creativecommons.org/Considerations_for_licensees",
+    );
+    filled_in(
+        &text,
+        "Except for the limited purpose of indicating",
+        "The text of the Creative Commons public licenses is dedicated to the public domain under the CC0 Public Domain Dedication. Except for the limited purpose of indicating",
+    )
+}
+
+#[test]
+fn creative_commons_notices_worded_otherwise_or_left_out_are_not_edits() {
+    let db = db();
+    let Some(_) = texts_dir() else { return };
+    let mut checked = 0;
+    for id in [
+        "cc-by-4.0",
+        "cc-by-nc-4.0",
+        "cc-by-nc-nd-4.0",
+        "cc-by-nc-sa-4.0",
+        "cc-by-nd-4.0",
+        "cc-by-sa-4.0",
+    ] {
+        let file = &db.get(id).expect(id).text.as_ref().expect("a text").file;
+        let canonical = text(file).expect("the record's text");
+        let legalcode = as_legalcode_txt(&canonical);
+        let (found, modified, difference) = identified(&db, &legalcode);
+        assert_eq!(
+            (found.as_str(), modified),
+            (id, false),
+            "{id} legalcode.txt"
+        );
+        assert!(difference.is_some_and(|d| d > 25), "{id}: {difference:?}");
+        let from = canonical
+            .find("By exercising the Licensed Rights")
+            .expect("the terms");
+        let to = canonical
+            .find("Creative Commons is not a party")
+            .expect("the notice");
+        let terms_only = format!("{}\n", canonical[from..to].trim());
+        assert_eq!(identified(&db, &terms_only).0, id);
+        assert!(!identified(&db, &terms_only).1, "{id}: the terms alone");
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}
+
+#[test]
+fn an_edit_to_creative_commons_terms_is_still_an_edit() {
+    let db = db();
+    let Some(canonical) = text("cc-by-nc-4.0.txt") else {
+        return;
+    };
+    let legalcode = as_legalcode_txt(&canonical);
+    let edited_terms = filled_in(
+        &legalcode,
+        "NonCommercial means not primarily intended for or directed towards commercial advantage",
+        "NonCommercial means not intended for or directed towards commercial advantage",
+    );
+    let cut_short = cut_at(&canonical, "Section 8 – Interpretation.");
+    let long_preamble = format!(
+        "{}{canonical}",
+        "Acme adds these terms to the licence below and they bind every user of the data. "
+            .repeat(4)
+    );
+    let long_trailer = format!(
+        "{canonical}\n{}",
+        "Acme adds these terms to the licence above and they bind every user of the data. "
+            .repeat(4)
+    );
+    for (what, edited) in [
+        ("an edited definition", edited_terms),
+        ("a text cut short", cut_short),
+        ("more than a notice before the terms", long_preamble),
+        ("more than a notice after the terms", long_trailer),
+    ] {
+        let (id, modified, _) = identified(&db, &edited);
+        assert_eq!((id.as_str(), modified), ("cc-by-nc-4.0", true), "{what}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Licences named by URL.
 // ---------------------------------------------------------------------------------------------
 
@@ -572,6 +887,139 @@ fn licence_urls_resolve_in_their_equivalent_forms() {
     ] {
         assert_eq!(id(url), None, "{url}");
     }
+}
+
+#[test]
+fn a_link_several_licences_share_names_none_of_them_alone() {
+    let db = db();
+    let shared: Vec<&str> = db
+        .lookup_link_shared("https://falconllm.tii.ae/")
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            "falcon-180b-tii-1.0",
+            "falcon-2-11b-tii-1.0",
+            "falcon-3-tii",
+            "falcon-llm-tii-1.0"
+        ],
+        "the licences, not the use policies that share the link"
+    );
+    assert_eq!(
+        db.lookup_link("https://falconllm.tii.ae")
+            .map(|r| r.id.clone()),
+        None
+    );
+    // A longer link of one record under it is that record's.
+    assert_eq!(
+        db.lookup_link("https://huggingface.co/tiiuae/falcon-180B/blob/main/LICENSE.txt")
+            .map(|r| r.id.as_str()),
+        Some("falcon-180b-tii-1.0")
+    );
+}
+
+/// Scan one model whose card has `front_matter` (and a `LICENSE` with `licence` when given).
+fn scan_card(front_matter: &str, licence: Option<&str>) -> aibom::ScanResult {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("models/acme");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(
+        model.join("README.md"),
+        format!("---\n{front_matter}pipeline_tag: text-generation\n---\n# Acme\n"),
+    )
+    .unwrap();
+    if let Some(text) = licence {
+        std::fs::write(model.join("LICENSE"), text).unwrap();
+    }
+    aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap()
+}
+
+fn findings_of(result: &aibom::ScanResult, code: &str) -> Vec<String> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+#[test]
+fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
+    let link = "license_link: https://falconllm.tii.ae/\n";
+    // The licence name picks one of the licences at the link: no conflict.
+    let named = scan_card(
+        &format!("license: other\nlicense_name: falcon-3-license\n{link}"),
+        None,
+    );
+    let concluded = named.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(
+        (concluded.status, concluded.licenses.clone()),
+        ("identified", vec!["falcon-3-tii".to_owned()])
+    );
+    let from_link = concluded
+        .evidence
+        .iter()
+        .find(|e| e.source == "card license_link")
+        .expect("the link is evidence");
+    assert_eq!(from_link.licenses, ["falcon-3-tii"]);
+    assert!(
+        from_link
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("card license_name names falcon-3-tii")),
+        "{from_link:?}"
+    );
+    assert!(
+        findings_of(&named, "LIC003").is_empty(),
+        "{:?}",
+        findings_of(&named, "LIC003")
+    );
+    assert!(
+        findings_of(&named, "LIC002").is_empty(),
+        "{:?}",
+        findings_of(&named, "LIC002")
+    );
+    // So does a licence text.
+    let text = scan_card(
+        &format!("license: other\n{link}"),
+        Some("Falcon 180B TII License Version 1.0\n\nInvented terms for a test.\n"),
+    );
+    let concluded = text.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.licenses, ["falcon-180b-tii-1.0"]);
+    assert!(
+        findings_of(&text, "LIC003").is_empty(),
+        "{:?}",
+        findings_of(&text, "LIC003")
+    );
+    // Alone, the link names none of them, and says so.
+    let alone = scan_card(&format!("license: other\n{link}"), None);
+    let concluded = alone.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert!(concluded.licenses.is_empty(), "{concluded:?}");
+    let unresolved = findings_of(&alone, "LIC002");
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    assert!(
+        unresolved[0].contains("falcon-3-tii") && unresolved[0].contains("nothing else says which"),
+        "{unresolved:?}"
+    );
+    // A licence that is not at the link does not settle it: the sources disagree.
+    let other = scan_card(&format!("license: apache-2.0\n{link}"), None);
+    let concluded = other.inventory.components["model:models/acme"]
+        .concluded_license
+        .clone()
+        .expect("a conclusion");
+    assert_eq!(concluded.licenses, ["apache-2.0"]);
+    assert_eq!(findings_of(&other, "LIC002").len(), 1);
 }
 
 #[test]

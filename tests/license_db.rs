@@ -120,8 +120,19 @@ struct Variable {
     followed_by: String,
 }
 
+/// Where the terms stand in a record's text (`[text.terms]`), normalised.
+struct Terms {
+    begins: String,
+    ends: String,
+    words: Option<i64>,
+    sha: String,
+    max_words_before: i64,
+    max_words_after: i64,
+}
+
 struct Record {
     id: String,
+    terms: Option<Terms>,
     fingerprints: Vec<Fingerprint>,
     text_file: Option<String>,
     text_words: Option<i64>,
@@ -398,6 +409,7 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
         text_words: None,
         text_sha: None,
         variables: Vec::new(),
+        terms: None,
     };
     if let Some(text) = sub_table(rec, "text", errs, at) {
         let at = &format!("{at} [text]");
@@ -422,7 +434,8 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
         }
         record.text_sha = Some(sha.to_string());
         for key in text.keys() {
-            if !["file", "words", "normalized_sha256", "variable"].contains(&key.as_str()) {
+            if !["file", "words", "normalized_sha256", "variable", "terms"].contains(&key.as_str())
+            {
                 errs.push(format!("{at}: unknown key `{key}`"));
             }
         }
@@ -448,6 +461,53 @@ fn validate(file_stem: &str, rec: &toml::Table, errs: &mut Vec<String>) -> Recor
                 preceded_by,
                 original,
                 followed_by,
+            });
+        }
+        if let Some(terms) = sub_table(text, "terms", errs, at) {
+            let at = &format!("{at} [text.terms]");
+            const KEYS: &[&str] = &[
+                "begins",
+                "ends",
+                "words",
+                "normalized_sha256",
+                "max_words_before",
+                "max_words_after",
+            ];
+            for key in terms.keys() {
+                if !KEYS.contains(&key.as_str()) {
+                    errs.push(format!("{at}: unknown key `{key}`"));
+                }
+            }
+            let begins = match terms.get("begins") {
+                None => String::new(),
+                Some(_) => normalize(str_field(terms, "begins", errs, at)),
+            };
+            let ends = normalize(str_field(terms, "ends", errs, at));
+            if ends.is_empty() {
+                errs.push(format!("{at}: `ends` must have words"));
+            }
+            let count = |key: &str, errs: &mut Vec<String>| match terms.get(key) {
+                None => 0,
+                Some(Value::Integer(n)) if *n >= 0 => *n,
+                Some(_) => {
+                    errs.push(format!("{at}: `{key}` must be a whole number"));
+                    0
+                }
+            };
+            let words = match terms.get("words") {
+                Some(Value::Integer(n)) if *n > 0 => Some(*n),
+                _ => {
+                    errs.push(format!("{at}: `words` must be a positive integer"));
+                    None
+                }
+            };
+            record.terms = Some(Terms {
+                begins,
+                ends,
+                words,
+                sha: str_field(terms, "normalized_sha256", errs, at).to_owned(),
+                max_words_before: count("max_words_before", errs),
+                max_words_after: count("max_words_after", errs),
             });
         }
     }
@@ -489,6 +549,57 @@ fn check_variables(rec: &Record, file: &str, canonical: &str, errs: &mut Vec<Str
             ));
         }
         from = start + v.original.len() + 1;
+    }
+}
+
+/// The terms are where their anchors say in the canonical text, with the words and hash the record
+/// gives; a bound on the text outside them admits at least the canonical text's own (0 admits
+/// none, leaving the canonical wording to the whole-text hash).
+fn check_terms(rec: &Record, file: &str, canonical: &str, errs: &mut Vec<String>) {
+    let Some(terms) = &rec.terms else { return };
+    let at = format!("{}: [text.terms]", rec.id);
+    let words: Vec<&str> = canonical.split(' ').collect();
+    let find = |from: usize, phrase: &str| {
+        let needle: Vec<&str> = phrase.split(' ').filter(|w| !w.is_empty()).collect();
+        if needle.is_empty() {
+            return Some(from);
+        }
+        words[from..]
+            .windows(needle.len())
+            .position(|w| w == needle.as_slice())
+            .map(|i| from + i)
+    };
+    let Some(start) = find(0, &terms.begins) else {
+        errs.push(format!("{at}: `begins` is not in {file}"));
+        return;
+    };
+    let Some(end) = find(start, &terms.ends).map(|i| i + word_count(&terms.ends)) else {
+        errs.push(format!("{at}: `ends` is not in {file} after `begins`"));
+        return;
+    };
+    let found = words[start..end].join(" ");
+    if terms.words != Some((end - start) as i64) {
+        errs.push(format!(
+            "{at}: words = {:?}, the terms have {}",
+            terms.words,
+            end - start
+        ));
+    }
+    let sha = sha256_hex(&found);
+    if terms.sha != sha {
+        errs.push(format!(
+            "{at}: normalized_sha256 differs from the terms ({sha})"
+        ));
+    }
+    for (bound, outside, key) in [
+        (terms.max_words_before, start, "max_words_before"),
+        (terms.max_words_after, words.len() - end, "max_words_after"),
+    ] {
+        if bound != 0 && bound < outside as i64 {
+            errs.push(format!(
+                "{at}: `{key}` = {bound} is less than the {outside} words {file} holds there"
+            ));
+        }
     }
 }
 
@@ -701,6 +812,7 @@ fn fingerprints_identify_each_text_and_only_it() {
                         ));
                     }
                     check_variables(rec, file, &t.normalized, &mut errs);
+                    check_terms(rec, file, &t.normalized, &mut errs);
                     if !rec
                         .fingerprints
                         .iter()

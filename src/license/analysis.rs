@@ -70,6 +70,10 @@ pub struct LicenseEvidence {
     pub licenses: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The records a link several licences share names (`LicenseDb::lookup_link_shared`); the
+    /// component's other evidence picks one of them, or none.
+    #[serde(skip)]
+    pub shared_link: Vec<String>,
 }
 
 /// A licence that binds a component, and how.
@@ -287,7 +291,43 @@ fn evidence(
         value: value.chars().take(200).collect(),
         licenses,
         note: None,
+        shared_link: Vec::new(),
     }
+}
+
+/// Evidence for a value some source declared, resolved against the database; `None` for `other`,
+/// `unknown` and the like, which say nothing by themselves. A link several records share names
+/// none of them yet (`shared_link` holds them; `narrow_shared_links` decides).
+fn declared_evidence(
+    db: &LicenseDb,
+    (rank, source, path, span): (u8, &str, Option<&str>, Option<TextSpan>),
+    value: &str,
+) -> Option<LicenseEvidence> {
+    let folded = value.trim().to_ascii_lowercase();
+    let looks_like_link = folded.contains("://") || source.ends_with("license_link");
+    let shared: Vec<String> = if looks_like_link {
+        db.lookup_link_shared(value)
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if shared.len() > 1 {
+        let mut e = evidence(rank, source, path, span, value, Vec::new());
+        e.note = Some(format!(
+            "a link {} share; nothing else here says which",
+            shared.join(", ")
+        ));
+        e.shared_link = shared;
+        return Some(e);
+    }
+    let licenses = resolve_declared(db, source, value)?;
+    let mut e = evidence(rank, source, path, span, value, licenses);
+    if e.licenses.is_empty() {
+        e.note = Some("not a licence in the database".to_owned());
+    }
+    Some(e)
 }
 
 /// A value some source declared, resolved against the database. `other` and `unknown` say
@@ -354,20 +394,10 @@ fn gather(
                 continue;
             }
         }
-        let licenses = resolve_declared(db, d.source, &d.value);
-        let Some(licenses) = licenses else { continue };
-        let mut e = evidence(
-            rank_of(d.source),
-            d.source,
-            Some(&d.path),
-            d.span,
-            &d.value,
-            licenses,
-        );
-        if e.licenses.is_empty() {
-            e.note = Some("not a licence in the database".to_owned());
+        let at = (rank_of(d.source), d.source, Some(d.path.as_str()), d.span);
+        if let Some(e) = declared_evidence(db, at, &d.value) {
+            facts.evidence.push(e);
         }
-        facts.evidence.push(e);
     }
     documents.sort();
     documents.dedup();
@@ -524,21 +554,19 @@ fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentL
         );
     }
     for (source, value) in &found.declared {
-        let Some(licenses) = resolve_declared(db, source, value) else {
-            continue;
-        };
-        let mut e = evidence(
-            rank_of(source),
-            &format!("hf cache {source}"),
-            Some(&format!("{}/README.md", found.origin)),
-            None,
-            value,
-            licenses,
+        let (labelled, card) = (
+            format!("hf cache {source}"),
+            format!("{}/README.md", found.origin),
         );
-        if e.licenses.is_empty() {
-            e.note = Some("not a licence in the database".to_owned());
+        let at = (
+            rank_of(source),
+            labelled.as_str(),
+            Some(card.as_str()),
+            None,
+        );
+        if let Some(e) = declared_evidence(db, at, value) {
+            facts.evidence.push(e);
         }
-        facts.evidence.push(e);
     }
     facts.evidence.sort();
 }
@@ -576,7 +604,43 @@ pub fn identify_hub_id(db: &LicenseDb, hub_id: &str) -> Option<Arc<LicenseRecord
     db.lookup(family).filter(|r| r.family == family).cloned()
 }
 
+/// A link several licences share (`LicenseDb::lookup_link_shared`) names the one of them that the
+/// component's other evidence names — a licence text, `license_name`, the card's `license` — and
+/// none when the other evidence names none of them or several: an arbitrary pick could bind the
+/// component by the wrong licence, silently. Unsettled, it stays evidence without a licence,
+/// which LIC002 reports.
+fn narrow_shared_links(evidence: &mut [LicenseEvidence]) {
+    for i in 0..evidence.len() {
+        if evidence[i].shared_link.is_empty() || !evidence[i].licenses.is_empty() {
+            continue;
+        }
+        let shared = &evidence[i].shared_link;
+        let named: BTreeSet<(&str, &str)> = evidence
+            .iter()
+            .filter(|e| e.shared_link.is_empty())
+            .flat_map(|e| e.licenses.iter().map(|l| (l.as_str(), e.source.as_str())))
+            .filter(|(l, _)| shared.iter().any(|s| s == l))
+            .collect();
+        let ids: BTreeSet<&str> = named.iter().map(|(l, _)| *l).collect();
+        let [id] = ids.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let sources: Vec<&str> = named.iter().map(|(_, s)| *s).collect();
+        let (id, note) = (
+            id.to_owned(),
+            format!(
+                "a link {} share; {} names {id}",
+                shared.join(", "),
+                sources.join(", ")
+            ),
+        );
+        evidence[i].licenses = vec![id];
+        evidence[i].note = Some(note);
+    }
+}
+
 fn conclude(db: &LicenseDb, facts: &mut ComponentLicensing) {
+    narrow_shared_links(&mut facts.evidence);
     let named: Vec<&LicenseEvidence> = facts
         .evidence
         .iter()
@@ -590,15 +654,16 @@ fn conclude(db: &LicenseDb, facts: &mut ComponentLicensing) {
         .iter()
         .filter_map(|id| db.get(id).cloned())
         .collect();
+    // One conflict per unordered pair of licence sets, between the strongest sources naming them:
+    // a third source agreeing with either side adds nothing.
     for (i, a) in named.iter().enumerate() {
         for b in &named[i + 1..] {
             let disjoint = a.licenses.iter().all(|l| !b.licenses.contains(l));
-            if disjoint
-                && !facts
-                    .conflicts
-                    .iter()
-                    .any(|(x, y)| x.licenses == a.licenses && y.licenses == b.licenses)
-            {
+            let known = facts.conflicts.iter().any(|(x, y)| {
+                (x.licenses == a.licenses && y.licenses == b.licenses)
+                    || (x.licenses == b.licenses && y.licenses == a.licenses)
+            });
+            if disjoint && !known {
                 facts.conflicts.push(((*a).clone(), (*b).clone()));
             }
         }

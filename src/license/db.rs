@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use sha2::{Digest, Sha256};
 
 use super::record::LicenseRecord;
-use super::template::restore_template;
+use super::template::{restore_template, terms_within};
 use super::{normalize, word_count};
 
 mod embedded {
@@ -223,19 +223,33 @@ impl LicenseDb {
             .collect()
     }
 
-    /// A record the URL names: a licence-index page (`choosealicense.com/licenses/<id>`,
+    /// The one record a URL names: a licence-index page (`choosealicense.com/licenses/<id>`,
     /// `opensource.org/licenses/<id>`, `spdx.org/licenses/<id>.html`) by the id in its path, or
-    /// a record's canonical link. Links compare by `link_key`; a longer URL under a record's
-    /// link matches.
+    /// a record's canonical link. `None` when the URL names no record, or several
+    /// (`lookup_link_shared` says which): a shared link is never settled by picking one.
     pub fn lookup_link(&self, url: &str) -> Option<&Arc<LicenseRecord>> {
+        match self.lookup_link_shared(url).as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// Every record a URL names, by id. Links compare by `link_key`; a longer URL under a
+    /// record's link matches, and the longest matching link wins. Publishers put several
+    /// licences under one link (TII's Falcon licences and use policies all point at
+    /// `falconllm.tii.ae`): then every record tied at that link is returned, the licences only
+    /// when use policies share it too (a `license_link` names a licence), and the caller decides
+    /// with its other evidence.
+    pub fn lookup_link_shared(&self, url: &str) -> Vec<&Arc<LicenseRecord>> {
         let url = link_key(url);
         if url.is_empty() {
-            return None;
+            return Vec::new();
         }
         if let Some(r) = self.lookup_index_page(&url) {
-            return Some(r);
+            return vec![r];
         }
-        self.records
+        let matched: Vec<(usize, &Arc<LicenseRecord>)> = self
+            .records
             .iter()
             .filter_map(|r| {
                 r.links
@@ -246,8 +260,20 @@ impl LicenseDb {
                     .max()
                     .map(|len| (len, r))
             })
-            .max_by_key(|(len, _)| *len)
+            .collect();
+        let Some(longest) = matched.iter().map(|(len, _)| *len).max() else {
+            return Vec::new();
+        };
+        let mut tied: Vec<&Arc<LicenseRecord>> = matched
+            .into_iter()
+            .filter(|(len, _)| *len == longest)
             .map(|(_, r)| r)
+            .collect();
+        if tied.iter().any(|r| r.category != "use-policy") {
+            tied.retain(|r| r.category != "use-policy");
+        }
+        // `records` is sorted by id, and so is `tied`.
+        tied
     }
 
     /// The record a licence-index page names by the last segment of its path (`link_key` form).
@@ -281,10 +307,15 @@ impl LicenseDb {
                 .is_some_and(|max| r.text.as_ref().is_none_or(|t| max < t.words));
             let (modified, word_difference) = match &r.text {
                 Some(t) if !t.normalized_sha256.is_empty() && !notice_only => {
-                    // Filled-in copyright lines and placeholders are not edits.
+                    // Filled-in copyright lines and placeholders are not edits, nor is text
+                    // outside the terms (an appendix left out, notices worded otherwise).
                     let restored = restore_template(normalized, &t.variable);
-                    let sha = sha256_hex(&restored);
-                    let modified = !sha.eq_ignore_ascii_case(&t.normalized_sha256);
+                    let same = |text: &str, sha: &str| sha256_hex(text).eq_ignore_ascii_case(sha);
+                    let modified = !same(&restored, &t.normalized_sha256)
+                        && !t.terms.as_ref().is_some_and(|terms| {
+                            terms_within(&restored, terms)
+                                .is_some_and(|found| same(&found, &terms.normalized_sha256))
+                        });
                     (
                         modified,
                         Some(word_count(&restored) as i64 - t.words as i64),

@@ -78,6 +78,36 @@ pub struct TextInfo {
     /// template such as Apache-2.0's `Copyright [yyyy] [name of copyright owner]`).
     #[serde(default)]
     pub variable: Vec<VariableText>,
+    /// Where the terms stand in the canonical text, when it also holds text that is not part of
+    /// them (Apache-2.0's appendix, the Creative Commons notices).
+    #[serde(default)]
+    pub terms: Option<Terms>,
+}
+
+/// The terms of a licence whose canonical text also carries text that binds no one: Apache-2.0's
+/// "APPENDIX: How to apply the Apache License to your work", which many copies leave out, and the
+/// notices Creative Commons prints before and after its 4.0 licences, which copies word in
+/// several ways (with or without the wiki links, the CC0 sentence, Markdown headings). A copy
+/// whose terms are the canonical terms is the licence, whatever stands outside them, within
+/// `max_words_before` and `max_words_after`; an edit to the terms is still an edit.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Terms {
+    /// The first words of the terms; empty = the start of the text.
+    #[serde(default)]
+    pub begins: String,
+    /// The last words of the terms (the first occurrence after `begins`).
+    pub ends: String,
+    /// Words of the canonical terms, `begins` through `ends`, after normalisation.
+    pub words: usize,
+    /// SHA-256 of the canonical terms after normalisation.
+    pub normalized_sha256: String,
+    /// The most words a copy may hold before the terms. 0: none, so that the canonical text's
+    /// own words there may only be left out or kept as they are (the whole-text hash compares).
+    #[serde(default)]
+    pub max_words_before: usize,
+    /// The most words a copy may hold after the terms; 0 as for `max_words_before`.
+    #[serde(default)]
+    pub max_words_after: usize,
 }
 
 /// A passage of the canonical text that a licensee fills in, as the SPDX matching guidelines

@@ -5,14 +5,20 @@
 //! record lists (`[[text.variable]]`) are put back to their canonical wording before a text's
 //! hash is compared with the record's.
 //!
+//! Some canonical texts also carry text that is not part of the terms (Apache-2.0's appendix,
+//! the Creative Commons notices); `terms_within` finds the terms of a copy so that only they are
+//! compared when the whole text is not the canonical one.
+//!
 //! It works on normalised text (`license::normalize`) and does no I/O. A passage never reaches
 //! past its anchors or beyond `MAX_VARIABLE_WORDS`, so an edited clause outside the passages, or a
-//! long one hidden in them, still changes the hash.
+//! long one hidden in them, still changes the hash. The terms are found by their first and last
+//! words and compared whole, so an edit inside them, or a text cut short within them, is still an
+//! edit; what stands outside them is bounded by the record.
 
 use std::borrow::Cow;
 
 use super::normalize;
-use super::record::VariableText;
+use super::record::{Terms, VariableText};
 
 /// The most words a filled-in passage may hold (several copyright lines, a title).
 pub const MAX_VARIABLE_WORDS: usize = 40;
@@ -58,6 +64,22 @@ pub fn restore_template<'a>(normalized: &'a str, variables: &[VariableText]) -> 
     }
     restored.extend_from_slice(rest);
     Cow::Owned(restored.join(" "))
+}
+
+/// The terms of a normalised copy: its words from the first `begins` (or the start) through the
+/// first `ends` after it, when the words before and after them fit `max_words_before` and
+/// `max_words_after`. `None` when an anchor is missing or too much stands outside.
+pub fn terms_within(normalized: &str, terms: &Terms) -> Option<String> {
+    let words = words_of(normalized);
+    let (begins, ends) = (normalize(&terms.begins), normalize(&terms.ends));
+    let (begins, ends) = (words_of(&begins), words_of(&ends));
+    if ends.is_empty() {
+        return None;
+    }
+    let start = find(&words, &begins)?;
+    let end = start + find(&words[start..], &ends)? + ends.len();
+    let fits = start <= terms.max_words_before && words.len() - end <= terms.max_words_after;
+    fits.then(|| words[start..end].join(" "))
 }
 
 fn words_of(normalized: &str) -> Vec<&str> {
@@ -134,6 +156,59 @@ mod tests {
         let fits = format!("before {} after", vec!["w"; MAX_VARIABLE_WORDS].join(" "));
         assert_eq!(restore_template(&fits, &v), "before x after");
         assert!(matches!(restore_template("a b", &[]), Cow::Borrowed("a b")));
+    }
+
+    fn terms(begins: &str, ends: &str, before: usize, after: usize) -> Terms {
+        Terms {
+            begins: begins.to_owned(),
+            ends: ends.to_owned(),
+            max_words_before: before,
+            max_words_after: after,
+            ..Terms::default()
+        }
+    }
+
+    #[test]
+    fn the_terms_are_found_between_their_anchors_within_the_bounds() {
+        let t = terms("By exercising", "end of terms.", 3, 2);
+        assert_eq!(
+            terms_within("notice a b by exercising x y end of terms trailer z", &t).as_deref(),
+            Some("by exercising x y end of terms")
+        );
+        assert_eq!(
+            terms_within("by exercising x end of terms", &t).as_deref(),
+            Some("by exercising x end of terms"),
+            "nothing outside the terms"
+        );
+        assert_eq!(
+            terms_within("one two three four by exercising x end of terms", &t),
+            None,
+            "too much before"
+        );
+        assert_eq!(
+            terms_within("by exercising x end of terms a b c", &t),
+            None,
+            "too much after"
+        );
+        assert_eq!(
+            terms_within("by exercising x end of", &t),
+            None,
+            "cut short"
+        );
+        assert_eq!(terms_within("x end of terms", &t), None, "no start");
+        assert_eq!(
+            terms_within("end of terms by exercising x end of terms", &t).as_deref(),
+            Some("by exercising x end of terms"),
+            "the end is looked for after the start"
+        );
+        let from_start = terms("", "end", 0, 0);
+        assert_eq!(
+            terms_within("a b end", &from_start).as_deref(),
+            Some("a b end")
+        );
+        assert_eq!(terms_within("a b end c", &from_start), None);
+        assert_eq!(terms_within("", &from_start), None);
+        assert_eq!(terms_within("a end", &terms("", "", 9, 9)), None);
     }
 
     #[test]

@@ -53,6 +53,9 @@ fn paint(text: &str, code: &str, options: &RenderOptions) -> String {
     }
 }
 
+/// The licence column: the values the component declares (card, GGUF) as written; with none,
+/// the licences the engine identified and where from (`mit (from LICENSE)`, `… edited` for an
+/// edited copy of a known text).
 fn licences(c: &Component) -> String {
     let mut values: Vec<&str> = c
         .declared_licenses
@@ -62,10 +65,35 @@ fn licences(c: &Component) -> String {
     values.sort();
     values.dedup();
     if values.is_empty() {
-        "-".to_owned()
+        identified_licences(c).unwrap_or_else(|| "-".to_owned())
     } else {
         values.join(", ")
     }
+}
+
+fn identified_licences(c: &Component) -> Option<String> {
+    let concluded = c.concluded_license.as_ref()?;
+    if concluded.licenses.is_empty() {
+        return None;
+    }
+    // The conclusion is the strongest evidence that names a licence.
+    let strongest = concluded.evidence.iter().find(|e| !e.licenses.is_empty())?;
+    let from = match (strongest.source.as_str(), strongest.path.as_deref()) {
+        ("clarify", _) => "clarify".to_owned(),
+        (source, Some(path)) if source.ends_with("licence file") => {
+            path.rsplit('/').next().unwrap_or(path).to_owned()
+        }
+        (source, _) => source.to_owned(),
+    };
+    let state = match concluded.status {
+        "modified" => ", edited",
+        "conflicting" => ", conflicting",
+        _ => "",
+    };
+    Some(format!(
+        "{} (from {from}{state})",
+        concluded.licenses.join(", ")
+    ))
 }
 
 fn inventory_table(
@@ -145,13 +173,14 @@ fn inventory_table(
             line([&row[0], &row[1], &row[2], &row[3], &row[4]])
         )?;
     }
-    if !inv.relations.is_empty() {
+    let lineage: Vec<_> = inv
+        .relations
+        .iter()
+        .filter(|r| r.kind != RelationKind::LicensedBy)
+        .collect();
+    if !lineage.is_empty() {
         writeln!(out, "\n{}", paint("Lineage:", "1", options))?;
-        for r in inv
-            .relations
-            .iter()
-            .filter(|r| r.kind != RelationKind::LicensedBy)
-        {
+        for r in lineage {
             let verb = match (r.kind, r.relation.as_deref()) {
                 (RelationKind::DerivedFrom, Some(rel)) => format!("derived from ({rel})"),
                 (RelationKind::DerivedFrom, None) => "derived from".to_owned(),

@@ -3,6 +3,7 @@
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::finding::{Finding, Severity};
+use crate::license::analysis::LicenseEvidence;
 use crate::license::obligations::{local_components, location};
 
 pub struct LicenseUnresolved;
@@ -18,7 +19,8 @@ pub static META: RuleMeta = RuleMeta {
         what: "Reports (1) a model derived from, or trained on, an external model or dataset (`base_model: \
                acme/base`) whose licence cannot be identified from the reference, the local Hugging Face cache or \
                the Hub; (2) a licence declared in a card, GGUF header or Croissant file that is not a licence in \
-               the database (an unknown `license_name`, a custom URL).",
+               the database (an unknown `license_name`, a custom URL), or a `license_link` several licences share \
+               (`https://falconllm.tii.ae`) when nothing else says which of them it is.",
         why: "A derivative is bound by every parent's licence. If a parent's licence is unknown, the \
               derivative's obligations are unknown too — \"unresolved\" is a finding, never silence.",
         example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`:\n\n```\nwarning[LIC002]: \
@@ -55,20 +57,39 @@ impl Rule for LicenseUnresolved {
                 }
                 out.push(f);
             }
-            if !facts.own.is_empty() {
-                continue;
-            }
-            for e in facts.evidence.iter().filter(|e| e.licenses.is_empty()) {
-                let mut f = Finding::new(
-                    &META,
-                    Some(&c.id),
-                    format!("declared:{}", e.value),
-                    format!(
-                        "{} declares the licence `{}` ({}), which is not in the licence database",
-                        c.id, e.value, e.source
-                    ),
-                )
-                .with_help("use a known id (`aibom licenses`), or add a record with --license-db");
+            // An unknown value beside a known licence is noise; a shared link that nothing
+            // settles is not (it may point at other terms than the licence concluded).
+            let unsettled =
+                |e: &&LicenseEvidence| facts.own.is_empty() || !e.shared_link.is_empty();
+            for e in facts
+                .evidence
+                .iter()
+                .filter(|e| e.licenses.is_empty())
+                .filter(unsettled)
+            {
+                let (message, help) = if e.shared_link.is_empty() {
+                    (
+                        format!(
+                            "{} declares the licence `{}` ({}), which is not in the licence database",
+                            c.id, e.value, e.source
+                        ),
+                        "use a known id (`aibom licenses`), or add a record with --license-db",
+                    )
+                } else {
+                    (
+                        format!(
+                            "{} declares the licence `{}` ({}), a link {} share, and nothing else says which",
+                            c.id,
+                            e.value,
+                            e.source,
+                            e.shared_link.join(", ")
+                        ),
+                        "name the licence too (`license_name`), or keep its text next to the component",
+                    )
+                };
+                let mut f =
+                    Finding::new(&META, Some(&c.id), format!("declared:{}", e.value), message)
+                        .with_help(help);
                 if let Some(path) = e.path.as_ref().or(at.as_ref()) {
                     f = f.at(path, e.span);
                 }

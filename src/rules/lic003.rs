@@ -2,6 +2,7 @@
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::finding::{Finding, Severity};
+use crate::license::analysis::LicenseEvidence;
 use crate::license::obligations::{local_components, location};
 
 pub struct LicenseEvidenceConflict;
@@ -36,6 +37,11 @@ impl Rule for LicenseEvidenceConflict {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (c, facts) in local_components(cx.inventory) {
             for (a, b) in &facts.conflicts {
+                // Two sources of one kind (two licence files) are told apart by their paths.
+                let named = |e: &LicenseEvidence| match &e.path {
+                    Some(path) if a.source == b.source => format!("{} {path}", e.source),
+                    _ => e.source.clone(),
+                };
                 let mut f = Finding::new(
                     &META,
                     Some(&c.id),
@@ -43,9 +49,9 @@ impl Rule for LicenseEvidenceConflict {
                     format!(
                         "{}: {} says {} but {} says {}",
                         c.id,
-                        a.source,
+                        named(a),
                         a.licenses.join(" OR "),
-                        b.source,
+                        named(b),
                         b.licenses.join(" OR ")
                     ),
                 )
