@@ -271,3 +271,32 @@ fn an_invalid_tier_stops_the_scan_and_points_at_its_line() {
     assert!(stderr.contains("invalid tier `dangerous`"), "{stderr}");
     assert!(stderr.contains("aibom.toml:3:8"), "{stderr}");
 }
+
+/// An MCP config entry that is a string or an array is not a server: no provider is
+/// inventoried, and BOM001 warns at the entry.
+#[test]
+fn an_mcp_config_entry_that_is_not_an_object_is_reported_not_inventoried() {
+    let case = root().join("fixtures/rules/BOM001/fail-mcp-server-not-an-object");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    assert!(
+        result.inventory.agent_tools.is_empty(),
+        "{:?}",
+        result.inventory.agent_tools.keys()
+    );
+    let warnings: Vec<(&str, Option<u32>)> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "BOM001")
+        .map(|f| {
+            let line = f.location.as_ref().and_then(|l| l.span).map(|s| s.line);
+            (f.subject.as_str(), line)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (".mcp.json:server:acme-files", Some(3)),
+            (".mcp.json:server:acme-search", Some(4))
+        ]
+    );
+}
