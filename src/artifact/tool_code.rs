@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use super::ParseResult;
 use super::escapes::{decode_python, decode_script};
@@ -97,6 +98,29 @@ static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
         .expect("valid regex")
 });
+/// `obj = new McpServer(` or `new Server(`, whatever its arguments: group 1 the object, group 2
+/// the class.
+static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(McpServer|Server)\s*\(")
+        .expect("valid regex")
+});
+/// `obj = FastMCP(` or `Server(` (also `mcp.server.FastMCP(`), whatever its arguments: group 1
+/// the object, group 2 the class.
+static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|Server)\s*\(")
+        .expect("valid regex")
+});
+/// A relative module specifier of an `import`/`export … from`, a `require(` or an `import(`.
+static TS_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)(?:^\s*(?:import|export)\b[^;'"`]*?|\b(?:require|import)\s*\(\s*)["'](\.{1,2}/[^"'\n]+)["']"#)
+        .expect("valid regex")
+});
+/// `from .mod import a, b` / `from .. import (a, b)`: group 1 the dots and module, group 2 the
+/// names (up to the end of the line, or of the parenthesised list).
+static PY_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*from\s+(\.+[A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
+        .expect("valid regex")
+});
 static PY_RISKY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     let names = RISKY_LANGCHAIN_TOOLS.join("|");
     Regex::new(&format!(r"\b({names})\s*\(")).expect("valid regex")
@@ -125,18 +149,108 @@ pub enum Language {
     Script,
 }
 
-/// Tools defined in one source file; an empty list when there are none. `stem` names an MCP
-/// server whose constructor is not found in the file.
-pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<Vec<ToolDecl>> {
-    if !text.contains("tool") && !text.contains("Tool") {
-        return Ok(Vec::new());
+/// What one source file says about agent tools, and what discovery needs to find the MCP server
+/// of a tool whose server the file does not construct.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceTools {
+    pub tools: Vec<ToolDecl>,
+    /// The MCP servers the file constructs: their names, or the file's stem for a server whose
+    /// name is not written out (what the file's own tools are named after).
+    pub servers: Vec<String>,
+    /// Relative imports as written: `./echo.js`, `../tools/index.js`; Python `.tools`,
+    /// `..server.app` (for `from . import a`, `.a`).
+    pub imports: Vec<String>,
+}
+
+impl SourceTools {
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty() && self.servers.is_empty() && self.imports.is_empty()
     }
-    let mut tools = match language {
+}
+
+/// Tools defined in one source file, the servers it constructs and its relative imports;
+/// empty when it has none. `stem` names an MCP server whose constructor is not found in the
+/// file (`ToolDecl::server_elsewhere` says which tools discovery should look further for).
+pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
+    let imports = match language {
+        Language::Python => python_imports(text),
+        Language::Script => script_imports(text),
+    };
+    if !text.contains("tool") && !text.contains("Tool") && !text.contains("Server") {
+        return Ok(SourceTools {
+            imports,
+            ..SourceTools::default()
+        });
+    }
+    let (mut tools, servers) = match language {
         Language::Python => scan_python(text, stem),
         Language::Script => scan_script(text, stem),
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
-    Ok(tools)
+    Ok(SourceTools {
+        tools,
+        servers,
+        imports,
+    })
+}
+
+/// The MCP servers a file constructs (see `SourceTools::servers`), from its named servers by
+/// object and the objects bound to a construction of `anonymous_class`, the server class that
+/// is MCP's alone (`McpServer`, `FastMCP`; a bare `Server` may be an HTTP server).
+fn constructed_servers(
+    named: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    anonymous_class: &str,
+    stem: &str,
+) -> Vec<String> {
+    let mut servers: Vec<String> = named.values().cloned().collect();
+    let unnamed = objects
+        .iter()
+        .any(|(object, class)| *class == anonymous_class && !named.contains_key(object));
+    if unnamed {
+        servers.push(stem.to_owned());
+    }
+    servers.sort();
+    servers.dedup();
+    servers
+}
+
+/// Relative module specifiers a JavaScript/TypeScript file imports.
+fn script_imports(text: &str) -> Vec<String> {
+    if !text.contains("./") {
+        return Vec::new();
+    }
+    let mut imports: Vec<String> = TS_RELATIVE_IMPORT
+        .captures_iter(text)
+        .filter_map(|c| Some(c.get(1)?.as_str().to_owned()))
+        .collect();
+    imports.sort();
+    imports.dedup();
+    imports
+}
+
+/// Relative modules a Python file imports: `from .a import b` gives `.a` and `.a.b` (`b` may be
+/// a module); discovery keeps those that are files.
+fn python_imports(text: &str) -> Vec<String> {
+    if !text.contains("from .") {
+        return Vec::new();
+    }
+    let mut imports = Vec::new();
+    for c in PY_RELATIVE_IMPORT.captures_iter(text) {
+        let module = &c[1];
+        imports.push(module.to_owned());
+        let names = c[2].trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace());
+        for name in names.split(',') {
+            let name = name.split_whitespace().next().unwrap_or("");
+            if !name.is_empty() && name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                let sep = if module.ends_with('.') { "" } else { "." };
+                imports.push(format!("{module}{sep}{name}"));
+            }
+        }
+    }
+    imports.sort();
+    imports.dedup();
+    imports
 }
 
 fn capture<'t>(c: &regex::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
@@ -167,17 +281,21 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
+fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     let servers: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
         .filter_map(|c| Some((c.get(1)?.as_str(), decode_python(capture(&c, &[2, 3])?))))
+        .collect();
+    let objects: BTreeMap<&str, &str> = PY_SERVER_OBJECT
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_crewai = text.contains("crewai");
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
         .any(|marker| text.contains(marker));
     let mut out = risky_instances(text);
-    out.extend(listed_tools(text, &servers, stem));
+    out.extend(listed_tools(text, &servers, &objects, stem));
     let lines: Vec<&str> = text.lines().collect();
     let starts = line_starts(text);
     let mut i = 0;
@@ -222,6 +340,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
                 auto_approved: None,
                 url: None,
                 span: Some(TextSpan::at(text, offset, c[1].len())),
+                server_elsewhere: false,
             });
             i += 1;
             continue;
@@ -300,6 +419,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             }
             None => (format!("fn:{name}"), None),
         };
+        let server_elsewhere = server.is_some_and(|object| !objects.contains_key(object));
         let def_text = lines[def_line];
         let offset = starts[def_line] + def_text.find(&function).unwrap_or(0);
         out.push(ToolDecl {
@@ -316,10 +436,12 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             auto_approved,
             url: None,
             span: Some(TextSpan::at(text, offset, function.len())),
+            server_elsewhere,
         });
         i = def_line + 1;
     }
-    out
+    let constructed = constructed_servers(&servers, &objects, "FastMCP", stem);
+    (out, constructed)
 }
 
 /// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent.
@@ -348,6 +470,7 @@ fn risky_instances(text: &str) -> Vec<ToolDecl> {
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, m.start(), m.len())),
+            server_elsewhere: false,
         });
     }
     out
@@ -391,10 +514,14 @@ fn docstring(after: &[&str]) -> Option<String> {
     Some(decode_python(text.trim()))
 }
 
-fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
+fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     let servers: BTreeMap<&str, String> = TS_SERVER
         .captures_iter(text)
         .filter_map(|c| Some((c.get(1)?.as_str(), decode_script(capture(&c, &[2, 3, 4])?))))
+        .collect();
+    let objects: BTreeMap<&str, &str> = TS_SERVER_OBJECT
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_mcp = text.contains("modelcontextprotocol") || !servers.is_empty();
     let strings: BTreeMap<&str, &str> = TS_STRING_CONST
@@ -450,9 +577,11 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, name_at.start(), name_at.len())),
+            server_elsewhere: !objects.contains_key(object),
         });
     }
-    out
+    let constructed = constructed_servers(&servers, &objects, "McpServer", stem);
+    (out, constructed)
 }
 
 /// The body of the JavaScript string literal `text` starts with (up to its closing quote, escapes
@@ -487,7 +616,12 @@ fn object_const<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
 /// `Tool(name=…, description=…, annotations=…)` of the file, with a name written out or held by
 /// an enum member or class constant of the same file. The server is the one whose `list_tools`
 /// decorator comes last before the call (the first one for calls above every decorator).
-fn listed_tools(text: &str, servers: &BTreeMap<&str, String>, stem: &str) -> Vec<ToolDecl> {
+fn listed_tools(
+    text: &str,
+    servers: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    stem: &str,
+) -> Vec<ToolDecl> {
     let listers: Vec<(usize, &str)> = PY_LIST_TOOLS
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())))
@@ -534,6 +668,7 @@ fn listed_tools(text: &str, servers: &BTreeMap<&str, String>, stem: &str) -> Vec
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, call_at.start() + at.start(), at.len())),
+            server_elsewhere: !objects.contains_key(object),
         });
     }
     out
@@ -593,7 +728,7 @@ class DeleteRecords(BaseTool):
     name: str = "delete_records"
     description = "Deletes records"
 "#;
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -618,7 +753,7 @@ class DeleteRecords(BaseTool):
         assert_eq!(tools[3].dialect, Dialect::LangchainBaseTool);
         assert_eq!(tools[0].span.unwrap().line, 10);
         let src = "from langchain_community.tools import ShellTool\nagent = make(tools=[ShellTool(), ShellTool()])\n";
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["builtin:ShellTool"]);
         let mut sorted = RISKY_LANGCHAIN_TOOLS.to_vec();
@@ -638,7 +773,7 @@ server.registerTool(
 );
 server.tool("status", "Show status", {}, async () => ({}));
 "#;
-        let tools = scan(src, Language::Script, "x").unwrap();
+        let tools = scan(src, Language::Script, "x").unwrap().tools;
         assert_eq!(tools[0].id, "mcp:deploy/rollout");
         assert_eq!(tools[0].annotations.unwrap().destructive, Some(false));
         assert_eq!(tools[0].description.as_deref(), Some("Deploy a build"));
@@ -664,7 +799,7 @@ export const register = (server: McpServer) => {
   server.registerTool(unknownName, config, async () => ({}));
 };
 "#;
-        let tools = scan(src, Language::Script, "acme-ops").unwrap();
+        let tools = scan(src, Language::Script, "acme-ops").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["mcp:acme-ops/purge_cache", "mcp:acme-ops/ping"]);
         assert_eq!(
@@ -690,7 +825,7 @@ server.registerTool(other, { description: 'Say \x41' }, async () => ({}));
 server.tool("smile_\u{1F600}", "Legacy \"quoted\" text", {}, async () => ({}));
 server.registerTool("bad\u{110000}", {}, async () => ({}));
 "#;
-        let tools = scan(src, Language::Script, "x").unwrap();
+        let tools = scan(src, Language::Script, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -725,7 +860,7 @@ def get_note():
 def list_notes():
     """Lists every note\u2026"""
 "#;
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -741,12 +876,12 @@ def list_notes():
     #[test]
     fn a_tool_decorator_of_another_framework_is_no_mcp_tool() {
         let src = "import promptflow\n\n@promptflow.tool\ndef summarize(x):\n    return x\n";
-        let tools = scan(src, Language::Python, "geval").unwrap();
+        let tools = scan(src, Language::Python, "geval").unwrap().tools;
         assert_eq!(tools[0].id, "fn:summarize");
         assert_eq!(tools[0].provider, None);
         let src =
             "from mcp.server.fastmcp import FastMCP\n\n@app.tool()\ndef ping():\n    return 1\n";
-        let tools = scan(src, Language::Python, "ops").unwrap();
+        let tools = scan(src, Language::Python, "ops").unwrap().tools;
         assert_eq!(tools[0].id, "mcp:ops/ping");
     }
 
@@ -777,7 +912,7 @@ async def list_tools() -> list[Tool]:
         Tool(name=Missing.MEMBER.value, inputSchema={}),
     ]
 "#;
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -795,7 +930,7 @@ async def list_tools() -> list[Tool]:
         assert!(tools[2].annotations.is_none());
         // A `Tool(` in a file with no `list_tools` function is not an MCP tool.
         let plain = "from x import Tool\nt = Tool(name='ship')\n";
-        assert!(scan(plain, Language::Python, "x").unwrap().is_empty());
+        assert!(scan(plain, Language::Python, "x").unwrap().tools.is_empty());
     }
 
     #[test]
@@ -803,17 +938,25 @@ async def list_tools() -> list[Tool]:
         assert!(
             scan("def f():\n    return 1\n", Language::Python, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
         assert!(
             scan("app.tool('x')", Language::Script, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
-        assert!(scan("@tool\n", Language::Python, "x").unwrap().is_empty());
+        assert!(
+            scan("@tool\n", Language::Python, "x")
+                .unwrap()
+                .tools
+                .is_empty()
+        );
         assert!(
             scan(&"(".repeat(100_000), Language::Script, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
     }
