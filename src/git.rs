@@ -777,7 +777,13 @@ pub fn base_tool_tiers(
             component: None,
         });
     }
-    let base_inventory = inventory::build(files, Vec::new(), Vec::new());
+    let base_inventory = inventory::build_with(
+        files,
+        Vec::new(),
+        Vec::new(),
+        None,
+        inventory.package_dirs.clone(),
+    );
     Some(
         base_inventory
             .agent_tools

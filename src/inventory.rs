@@ -238,6 +238,11 @@ pub struct Inventory {
     /// erasure logs (`privacy::stage`), for the `PII`, `GDPR` and `LIN` rules.
     #[serde(skip)]
     pub privacy: crate::privacy::PrivacyFacts,
+    /// Directories holding a package manifest (`package.json`, `pyproject.toml`, `setup.py`),
+    /// `""` for the root: where discovery looks for the server of a tool file
+    /// (`agent::code_servers`).
+    #[serde(skip)]
+    pub package_dirs: std::collections::BTreeSet<String>,
 }
 
 /// An LFS pointer and the real content it stands for, both found.
@@ -345,21 +350,24 @@ pub fn build(
     cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
     unreadable: Vec<Unreadable>,
 ) -> Inventory {
-    build_with(files, cache_repos, unreadable, None)
+    build_with(files, cache_repos, unreadable, None, Default::default())
 }
 
-/// `build`, with the `[prompts] changelog` of the policy (a changelog shared by every prompt).
+/// `build`, with the `[prompts] changelog` of the policy (a changelog shared by every prompt)
+/// and the directories of the tree's package manifests (`Inventory::package_dirs`).
 pub fn build_with(
     mut files: Vec<ParsedFile>,
     cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
     unreadable: Vec<Unreadable>,
     shared_prompt_changelog: Option<&str>,
+    package_dirs: std::collections::BTreeSet<String>,
 ) -> Inventory {
     files.sort_by(|a, b| dir_order(&a.path).cmp(&dir_order(&b.path)));
     let mut builder = Builder {
         inv: Inventory {
             files,
             cache_repos,
+            package_dirs,
             ..Inventory::default()
         },
         relations: BTreeMap::new(),

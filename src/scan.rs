@@ -181,6 +181,13 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         special_files_skipped: walked.special_files_skipped,
         ..ScanStats::default()
     };
+    let package_dirs = crate::agent::code_servers::package_dirs(
+        walked
+            .files
+            .iter()
+            .map(|f| f.rel_path.as_str())
+            .filter(|p| !policy.is_excluded(p)),
+    );
     let mut undetected = Vec::new();
     let candidates: Vec<(FileEntry, ArtifactKind)> = walked
         .files
@@ -264,6 +271,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         cache_repos,
         unreadable,
         policy.prompts.changelog.as_deref(),
+        package_dirs,
     );
     inventory.lfs_checks = lfs_checks;
     let today = today.unwrap_or_else(Date::today);

@@ -271,3 +271,104 @@ fn an_invalid_tier_stops_the_scan_and_points_at_its_line() {
     assert!(stderr.contains("invalid tier `dangerous`"), "{stderr}");
     assert!(stderr.contains("aibom.toml:3:8"), "{stderr}");
 }
+
+/// An MCP config entry that is a string or an array is not a server: no provider is
+/// inventoried, and BOM001 warns at the entry.
+#[test]
+fn an_mcp_config_entry_that_is_not_an_object_is_reported_not_inventoried() {
+    let case = root().join("fixtures/rules/BOM001/fail-mcp-server-not-an-object");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    assert!(
+        result.inventory.agent_tools.is_empty(),
+        "{:?}",
+        result.inventory.agent_tools.keys()
+    );
+    let warnings: Vec<(&str, Option<u32>)> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "BOM001")
+        .map(|f| {
+            let line = f.location.as_ref().and_then(|l| l.span).map(|s| s.line);
+            (f.subject.as_str(), line)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (".mcp.json:server:acme-files", Some(3)),
+            (".mcp.json:server:acme-search", Some(4))
+        ]
+    );
+}
+
+/// A TypeScript file that receives its MCP server as a parameter gives its tools to the
+/// server constructed in the file that imports it, else to the one server of its package;
+/// with no server in its package the tool keeps a provider named after its file.
+#[test]
+fn tools_registered_on_a_server_received_as_a_parameter_belong_to_that_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let register = |name: &str| {
+        format!(
+            "import type {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+             export function registerTools(server: McpServer) {{\n\
+             \x20 server.registerTool(\"{name}\", {{ annotations: {{ readOnlyHint: true }} }}, async () => ({{ content: [] }}));\n\
+             }}\n"
+        )
+    };
+    write("files/package.json", "{\"name\": \"acme-files-mcp\"}\n");
+    write(
+        "files/src/index.ts",
+        "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+         import { registerAll } from \"./tools/index.js\";\n\
+         const server = new McpServer({ name: \"acme-files\", version: \"1.0.0\" });\n\
+         registerAll(server);\n",
+    );
+    write(
+        "files/src/tools/index.ts",
+        "import { registerTools } from \"./search.js\";\nexport const registerAll = (s) => registerTools(s);\n",
+    );
+    write("files/src/tools/search.ts", &register("search_files"));
+    // Loaded by name at run time: no import leads to it.
+    write("files/src/plugins/stat.ts", &register("stat_file"));
+    write("lonely/package.json", "{\"name\": \"acme-lonely\"}\n");
+    write("lonely/ping.ts", &register("ping"));
+
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let inv = &result.inventory;
+    let ids: Vec<&str> = inv.agent_tools.keys().map(String::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "mcp:acme-files",
+            "mcp:acme-files/search_files",
+            "mcp:acme-files/stat_file",
+            "mcp:ping",
+            "mcp:ping/ping"
+        ]
+    );
+    let provides: Vec<(&str, &str)> = inv
+        .relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::ProvidesTool)
+        .map(|r| (r.from.as_str(), r.to.as_str()))
+        .collect();
+    assert!(provides.contains(&(
+        "tool-provider:mcp:acme-files",
+        "tool:mcp:acme-files/search_files"
+    )));
+    let owner = inv
+        .files
+        .iter()
+        .find(|f| f.path == "files/src/tools/search.ts")
+        .and_then(|f| f.component.as_deref());
+    assert_eq!(owner, Some("tool-provider:mcp:acme-files"));
+    assert_eq!(
+        inv.agent_tools["mcp:acme-files/search_files"].tier,
+        Tier::Read
+    );
+}

@@ -6,8 +6,10 @@
 //! `tool_code`); the `[[tool]]` registry is compared with this by the TOOL rules. Nothing here
 //! reads files or keeps a secret value: literal secrets arrive already redacted.
 
+pub mod code_servers;
 pub mod tier;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -15,6 +17,7 @@ use serde::Serialize;
 use crate::artifact::mcp::{McpServer, Package, SecretLocation};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
+use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl};
 use crate::inventory::{
     Component, ComponentKind, Confidence, Evidence, Inventory, Relation, RelationKind,
@@ -152,8 +155,17 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     // declaration (an MCP server written in code, known once every declaration is in) or that
     // declaration's own tool.
     let mut declaring_files: Vec<(usize, String)> = Vec::new();
+    let sources: Vec<(&str, &SourceTools)> = inv
+        .files
+        .iter()
+        .filter_map(|f| match &f.artifact {
+            Ok(Artifact::SourceTools(source)) => Some((f.path.as_str(), source)),
+            _ => None,
+        })
+        .collect();
+    let servers_elsewhere = code_servers::servers_elsewhere(&sources, &inv.package_dirs);
     for (index, file) in inv.files.iter().enumerate() {
-        match &file.artifact {
+        let decls = match &file.artifact {
             Ok(Artifact::McpConfig(cfg)) => {
                 for server in &cfg.servers {
                     add_server(&mut tools, &file.path, server);
@@ -161,17 +173,21 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
                 if let Some(first) = cfg.servers.first() {
                     file_components.push((index, format!("tool-provider:mcp:{}", first.name)));
                 }
+                continue;
             }
-            Ok(Artifact::Tools(decls)) => {
-                for decl in decls {
-                    add_decl(&mut tools, &file.path, decl);
-                }
-                if let Some(first) = decls.first() {
-                    let id = first.provider.as_ref().unwrap_or(&first.id);
-                    declaring_files.push((index, id.clone()));
-                }
-            }
-            _ => {}
+            Ok(Artifact::Tools(decls)) => Cow::Borrowed(decls.as_slice()),
+            Ok(Artifact::SourceTools(source)) => Cow::Owned(with_servers(
+                &source.tools,
+                servers_elsewhere.get(&file.path),
+            )),
+            _ => continue,
+        };
+        for decl in decls.iter() {
+            add_decl(&mut tools, &file.path, decl);
+        }
+        if let Some(first) = decls.first() {
+            let id = first.provider.as_ref().unwrap_or(&first.id);
+            declaring_files.push((index, id.clone()));
         }
     }
     // Tools of servers that are not configured here still have a provider.
@@ -235,6 +251,25 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     }
     inv.agent_tools = tools;
     relations
+}
+
+/// A source file's tools, each tool of a server the file does not construct moved to the
+/// servers discovery found for it (one copy per server).
+fn with_servers(decls: &[ToolDecl], servers: Option<&Vec<String>>) -> Vec<ToolDecl> {
+    let mut out = Vec::with_capacity(decls.len());
+    for decl in decls {
+        match servers {
+            Some(servers) if decl.server_elsewhere => {
+                out.extend(servers.iter().map(|server| ToolDecl {
+                    id: format!("mcp:{server}/{}", decl.name),
+                    provider: Some(format!("mcp:{server}")),
+                    ..decl.clone()
+                }));
+            }
+            _ => out.push(decl.clone()),
+        }
+    }
+    out
 }
 
 fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpServer) {

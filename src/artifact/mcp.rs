@@ -27,6 +27,18 @@ pub struct McpConfig {
     pub servers: Vec<McpServer>,
     /// VS Code `inputs` ids (prompted values, e.g. passwords).
     pub inputs: Vec<String>,
+    /// Entries of the server map that are not objects (a string, an array …): no client can
+    /// launch them, so they are not servers; reported as a partly parsed file (BOM001).
+    pub malformed: Vec<MalformedServer>,
+}
+
+/// A server map entry that is not an object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MalformedServer {
+    pub name: String,
+    /// `a string`, `an array`, `a number`, `a boolean` or `null`.
+    pub found: &'static str,
+    pub span: Option<TextSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,12 +131,20 @@ pub fn parse(text: &str) -> ParseResult<McpConfig> {
     };
     let mut cursor = key_start;
     let mut out = Vec::new();
+    let mut malformed = Vec::new();
     for (name, server) in servers {
         let span = find_from(text, &format!("\"{}\"", json_escape(name)), cursor);
         if let Some(s) = span {
             cursor = s.offset + s.len;
         }
-        out.push(parse_server(text, name, server, span, cursor));
+        match json_type(server) {
+            None => out.push(parse_server(text, name, server, span, cursor)),
+            Some(found) => malformed.push(MalformedServer {
+                name: name.clone(),
+                found,
+                span,
+            }),
+        }
     }
     let inputs = value
         .get("inputs")
@@ -137,7 +157,20 @@ pub fn parse(text: &str) -> ParseResult<McpConfig> {
         servers_key,
         servers: out,
         inputs,
+        malformed,
     })
+}
+
+/// What a JSON value is, for a value that should be an object; `None` for an object.
+fn json_type(value: &serde_json::Value) -> Option<&'static str> {
+    match value {
+        serde_json::Value::Object(_) => None,
+        serde_json::Value::String(_) => Some("a string"),
+        serde_json::Value::Array(_) => Some("an array"),
+        serde_json::Value::Number(_) => Some("a number"),
+        serde_json::Value::Bool(_) => Some("a boolean"),
+        serde_json::Value::Null => Some("null"),
+    }
 }
 
 /// Whether a JSON value is a non-empty object whose every value is a server: an object with a
@@ -717,6 +750,38 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.servers[0].args, vec!["--api-key", REDACTED]);
         assert_eq!(cfg.servers[0].secrets[0].key, "args[1]");
+    }
+
+    #[test]
+    fn an_entry_that_is_not_an_object_is_no_server() {
+        let text = r#"{"mcpServers": {
+  "files": "npx -y @acme/files-mcp",
+  "search": ["npx", "acme-search"],
+  "count": 3,
+  "off": null,
+  "ok": {"command": "uvx", "args": ["acme-ok==1.0.0"]}
+}}"#;
+        let cfg = parse(text).unwrap();
+        let names: Vec<&str> = cfg.servers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["ok"]);
+        let malformed: Vec<(&str, &str, u32)> = cfg
+            .malformed
+            .iter()
+            .map(|m| (m.name.as_str(), m.found, m.span.map_or(0, |s| s.line)))
+            .collect();
+        assert_eq!(
+            malformed,
+            [
+                ("files", "a string", 2),
+                ("search", "an array", 3),
+                ("count", "a number", 4),
+                ("off", "null", 5)
+            ]
+        );
+        // Nothing but malformed entries still parses, with no server.
+        let cfg = parse(r#"{"servers": {"x": "acme"}}"#).unwrap();
+        assert!(cfg.servers.is_empty());
+        assert_eq!(cfg.malformed[0].found, "a string");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod card;
 pub mod contain;
 pub mod corpus;
 pub mod croissant;
+pub mod escapes;
 pub mod gguf;
 pub mod hf_cache;
 pub mod hf_config;

@@ -71,8 +71,10 @@ pub enum Artifact {
     Safetensors(safetensors::SafetensorsHeader),
     ShardIndex(safetensors::ShardIndex),
     TokenizerConfig(hf_config::TokenizerConfig),
-    /// Agent tools defined in a JSON tool list or in source code.
+    /// Agent tools defined in a JSON tool list.
     Tools(Vec<tool_json::ToolDecl>),
+    /// A source file's agent tools, the MCP servers it constructs and its relative imports.
+    SourceTools(tool_code::SourceTools),
     TorchZip(zipped::TorchZipScan),
     Training(training::TrainingConfig),
     /// A YAML/JSON candidate that turned out not to be a training config.
@@ -352,11 +354,11 @@ fn parse_content(
                 Some("py") => tool_code::Language::Python,
                 _ => tool_code::Language::Script,
             };
-            let tools = tool_code::scan(&text, language, &file_stem(path))?;
-            Ok(if tools.is_empty() {
+            let source = tool_code::scan(&text, language, &file_stem(path))?;
+            Ok(if source.is_empty() {
                 Artifact::Other
             } else {
-                Artifact::Tools(tools)
+                Artifact::SourceTools(source)
             })
         }
         K::LicenseFile => {

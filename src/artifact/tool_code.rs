@@ -3,7 +3,8 @@
 //! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
-//! where the name and the options may be constants of the same file.
+//! where the name and the options may be constants of the same file. Escapes in the string
+//! literals read are decoded as each language would (`escapes`).
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
@@ -14,8 +15,10 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use super::ParseResult;
+use super::escapes::{decode_python, decode_script};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
@@ -37,29 +40,31 @@ static PY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)").expect("valid regex")
 });
 static PY_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"([^"]*)"|'([^']*)')"#)
+    Regex::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
 });
 static PY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|Server)\(\s*(?:name\s*=\s*)?["']([^"']+)["']"#)
+    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
 static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(name|name_override|description|needs_approval)\s*=\s*(?:"([^"]*)"|'([^']*)'|(True|False))"#)
+    Regex::new(r#"\b(name|name_override|description|needs_approval)\s*=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(True|False))"#)
         .expect("valid regex")
 });
-static PY_FIRST_STRING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\(\s*(?:"([^"]+)"|'([^']+)')"#).expect("valid regex"));
+static PY_FIRST_STRING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#).expect("valid regex")
+});
 /// `server.registerTool("name", …` or `server.registerTool(name, config, …` (identifiers
-/// resolved to constants of the same file).
+/// resolved to constants of the same file): groups 3 to 5 a quoted name, 6 an identifier, 7 the
+/// options' identifier.
 static TS_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*(?:["'`]([^"'`]+)["'`]|([A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*([A-Za-z_$][A-Za-z0-9_$]*\s*,)?)"#)
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`|([A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*([A-Za-z_$][A-Za-z0-9_$]*\s*,)?)"#)
         .expect("valid regex")
 });
-/// `const name = "echo"` (also `let`/`var`, with a type annotation): group 1 the name, group 2
-/// the value.
+/// `const name = "echo"` (also `let`/`var`, with a type annotation): group 1 the name, groups 2
+/// to 4 the value.
 static TS_STRING_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*["'`]([^"'`$]+)["'`]"#)
+    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
         .expect("valid regex")
 });
 /// `const config = {` (also `let`/`var`, with a type annotation): group 1 the name.
@@ -76,21 +81,44 @@ static PY_TOOL_CALL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bTool\s*\(").expect("valid regex"));
 /// `name="…"`, or `name=Enum.MEMBER(.value)` (group 3) resolved within the same file.
 static PY_NAME_ARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bname\s*=\s*(?:"([^"\n]+)"|'([^'\n]+)'|[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)(?:\.value)?\b)"#)
+    Regex::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)(?:\.value)?\b)"#)
         .expect("valid regex")
 });
 /// `description="…"` (also triple-quoted).
 static PY_DESCRIPTION_ARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)\bdescription\s*=\s*(?:"""(.*?)"""|'''(.*?)'''|"([^"\n]*)"|'([^'\n]*)')"#)
+    Regex::new(r#"(?s)\bdescription\s*=\s*(?:"""(.*?)"""|'''(.*?)'''|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
 });
 /// `    MEMBER = "value"`: an enum member or class constant.
 static PY_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^[ \t]+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"([^"\n]+)"|'([^'\n]+)')"#)
+    Regex::new(r#"(?m)^[ \t]+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
 static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*["'`]([^"'`]+)["'`]"#)
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
+        .expect("valid regex")
+});
+/// `obj = new McpServer(` or `new Server(`, whatever its arguments: group 1 the object, group 2
+/// the class.
+static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(McpServer|Server)\s*\(")
+        .expect("valid regex")
+});
+/// `obj = FastMCP(` or `Server(` (also `mcp.server.FastMCP(`), whatever its arguments: group 1
+/// the object, group 2 the class.
+static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|Server)\s*\(")
+        .expect("valid regex")
+});
+/// A relative module specifier of an `import`/`export … from`, a `require(` or an `import(`.
+static TS_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)(?:^\s*(?:import|export)\b[^;'"`]*?|\b(?:require|import)\s*\(\s*)["'](\.{1,2}/[^"'\n]+)["']"#)
+        .expect("valid regex")
+});
+/// `from .mod import a, b` / `from .. import (a, b)`: group 1 the dots and module, group 2 the
+/// names (up to the end of the line, or of the parenthesised list).
+static PY_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*from\s+(\.+[A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
         .expect("valid regex")
 });
 static PY_RISKY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -111,7 +139,7 @@ pub static RISKY_LANGCHAIN_TOOLS: &[&str] = &[
 ];
 
 static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"description\s*:\s*(?:"([^"]*)"|'([^']*)'|`([^`]*)`)"#).expect("valid regex")
+    Regex::new(r#"description\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\(?s:.))*)`)"#).expect("valid regex")
 });
 
 /// Which language a source file is, from its extension.
@@ -121,18 +149,108 @@ pub enum Language {
     Script,
 }
 
-/// Tools defined in one source file; an empty list when there are none. `stem` names an MCP
-/// server whose constructor is not found in the file.
-pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<Vec<ToolDecl>> {
-    if !text.contains("tool") && !text.contains("Tool") {
-        return Ok(Vec::new());
+/// What one source file says about agent tools, and what discovery needs to find the MCP server
+/// of a tool whose server the file does not construct.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceTools {
+    pub tools: Vec<ToolDecl>,
+    /// The MCP servers the file constructs: their names, or the file's stem for a server whose
+    /// name is not written out (what the file's own tools are named after).
+    pub servers: Vec<String>,
+    /// Relative imports as written: `./echo.js`, `../tools/index.js`; Python `.tools`,
+    /// `..server.app` (for `from . import a`, `.a`).
+    pub imports: Vec<String>,
+}
+
+impl SourceTools {
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty() && self.servers.is_empty() && self.imports.is_empty()
     }
-    let mut tools = match language {
+}
+
+/// Tools defined in one source file, the servers it constructs and its relative imports;
+/// empty when it has none. `stem` names an MCP server whose constructor is not found in the
+/// file (`ToolDecl::server_elsewhere` says which tools discovery should look further for).
+pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
+    let imports = match language {
+        Language::Python => python_imports(text),
+        Language::Script => script_imports(text),
+    };
+    if !text.contains("tool") && !text.contains("Tool") && !text.contains("Server") {
+        return Ok(SourceTools {
+            imports,
+            ..SourceTools::default()
+        });
+    }
+    let (mut tools, servers) = match language {
         Language::Python => scan_python(text, stem),
         Language::Script => scan_script(text, stem),
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
-    Ok(tools)
+    Ok(SourceTools {
+        tools,
+        servers,
+        imports,
+    })
+}
+
+/// The MCP servers a file constructs (see `SourceTools::servers`), from its named servers by
+/// object and the objects bound to a construction of `anonymous_class`, the server class that
+/// is MCP's alone (`McpServer`, `FastMCP`; a bare `Server` may be an HTTP server).
+fn constructed_servers(
+    named: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    anonymous_class: &str,
+    stem: &str,
+) -> Vec<String> {
+    let mut servers: Vec<String> = named.values().cloned().collect();
+    let unnamed = objects
+        .iter()
+        .any(|(object, class)| *class == anonymous_class && !named.contains_key(object));
+    if unnamed {
+        servers.push(stem.to_owned());
+    }
+    servers.sort();
+    servers.dedup();
+    servers
+}
+
+/// Relative module specifiers a JavaScript/TypeScript file imports.
+fn script_imports(text: &str) -> Vec<String> {
+    if !text.contains("./") {
+        return Vec::new();
+    }
+    let mut imports: Vec<String> = TS_RELATIVE_IMPORT
+        .captures_iter(text)
+        .filter_map(|c| Some(c.get(1)?.as_str().to_owned()))
+        .collect();
+    imports.sort();
+    imports.dedup();
+    imports
+}
+
+/// Relative modules a Python file imports: `from .a import b` gives `.a` and `.a.b` (`b` may be
+/// a module); discovery keeps those that are files.
+fn python_imports(text: &str) -> Vec<String> {
+    if !text.contains("from .") {
+        return Vec::new();
+    }
+    let mut imports = Vec::new();
+    for c in PY_RELATIVE_IMPORT.captures_iter(text) {
+        let module = &c[1];
+        imports.push(module.to_owned());
+        let names = c[2].trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace());
+        for name in names.split(',') {
+            let name = name.split_whitespace().next().unwrap_or("");
+            if !name.is_empty() && name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                let sep = if module.ends_with('.') { "" } else { "." };
+                imports.push(format!("{module}{sep}{name}"));
+            }
+        }
+    }
+    imports.sort();
+    imports.dedup();
+    imports
 }
 
 fn capture<'t>(c: &regex::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
@@ -163,22 +281,21 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
-    let servers: BTreeMap<&str, &str> = PY_SERVER
+fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+    let servers: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
-        .map(|c| {
-            (
-                c.get(1).map_or("", |m| m.as_str()),
-                c.get(2).map_or("", |m| m.as_str()),
-            )
-        })
+        .filter_map(|c| Some((c.get(1)?.as_str(), decode_python(capture(&c, &[2, 3])?))))
+        .collect();
+    let objects: BTreeMap<&str, &str> = PY_SERVER_OBJECT
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_crewai = text.contains("crewai");
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
         .any(|marker| text.contains(marker));
     let mut out = risky_instances(text);
-    out.extend(listed_tools(text, &servers, stem));
+    out.extend(listed_tools(text, &servers, &objects, stem));
     let lines: Vec<&str> = text.lines().collect();
     let starts = line_starts(text);
     let mut i = 0;
@@ -199,7 +316,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
                     break;
                 }
                 if let Some(a) = PY_ATTR.captures(body) {
-                    let value = capture(&a, &[2, 3]).unwrap_or("").to_owned();
+                    let value = decode_python(capture(&a, &[2, 3]).unwrap_or(""));
                     match &a[1] {
                         "name" if name.is_none() => name = Some(value),
                         "description" if description.is_none() => description = Some(value),
@@ -223,6 +340,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
                 auto_approved: None,
                 url: None,
                 span: Some(TextSpan::at(text, offset, c[1].len())),
+                server_elsewhere: false,
             });
             i += 1;
             continue;
@@ -278,12 +396,12 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
         let mut description = None;
         let mut auto_approved = None;
         if let Some(c) = PY_FIRST_STRING.captures(args.trim_start()) {
-            name = capture(&c, &[1, 2]).unwrap_or(&name).to_owned();
+            name = capture(&c, &[1, 2]).map_or(name, decode_python);
         }
         for c in PY_KWARG.captures_iter(&args) {
             match (&c[1], capture(&c, &[2, 3]), c.get(4).map(|m| m.as_str())) {
-                ("name" | "name_override", Some(v), _) => name = v.to_owned(),
-                ("description", Some(v), _) => description = Some(v.to_owned()),
+                ("name" | "name_override", Some(v), _) => name = decode_python(v),
+                ("description", Some(v), _) => description = Some(decode_python(v)),
                 ("needs_approval", _, Some(flag)) => auto_approved = Some(flag == "False"),
                 _ => {}
             }
@@ -293,7 +411,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
         }
         let (id, provider) = match server {
             Some(object) => {
-                let server = servers.get(object).copied().unwrap_or(stem);
+                let server = servers.get(object).map_or(stem, String::as_str);
                 (
                     format!("mcp:{server}/{name}"),
                     Some(format!("mcp:{server}")),
@@ -301,6 +419,7 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             }
             None => (format!("fn:{name}"), None),
         };
+        let server_elsewhere = server.is_some_and(|object| !objects.contains_key(object));
         let def_text = lines[def_line];
         let offset = starts[def_line] + def_text.find(&function).unwrap_or(0);
         out.push(ToolDecl {
@@ -317,10 +436,12 @@ fn scan_python(text: &str, stem: &str) -> Vec<ToolDecl> {
             auto_approved,
             url: None,
             span: Some(TextSpan::at(text, offset, function.len())),
+            server_elsewhere,
         });
         i = def_line + 1;
     }
-    out
+    let constructed = constructed_servers(&servers, &objects, "FastMCP", stem);
+    (out, constructed)
 }
 
 /// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent.
@@ -349,6 +470,7 @@ fn risky_instances(text: &str) -> Vec<ToolDecl> {
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, m.start(), m.len())),
+            server_elsewhere: false,
         });
     }
     out
@@ -374,7 +496,7 @@ fn docstring(after: &[&str]) -> Option<String> {
     let quote = ["\"\"\"", "'''"].into_iter().find(|q| t.starts_with(q))?;
     let body = &t[3..];
     if let Some(end) = body.find(quote) {
-        return Some(body[..end].trim().to_owned());
+        return Some(decode_python(body[..end].trim()));
     }
     let mut text = body.trim().to_owned();
     for l in lines {
@@ -389,29 +511,28 @@ fn docstring(after: &[&str]) -> Option<String> {
         text.push(' ');
         text.push_str(l);
     }
-    Some(text.trim().to_owned())
+    Some(decode_python(text.trim()))
 }
 
-fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
-    let servers: BTreeMap<&str, &str> = TS_SERVER
+fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+    let servers: BTreeMap<&str, String> = TS_SERVER
         .captures_iter(text)
-        .map(|c| {
-            (
-                c.get(1).map_or("", |m| m.as_str()),
-                c.get(2).map_or("", |m| m.as_str()),
-            )
-        })
+        .filter_map(|c| Some((c.get(1)?.as_str(), decode_script(capture(&c, &[2, 3, 4])?))))
+        .collect();
+    let objects: BTreeMap<&str, &str> = TS_SERVER_OBJECT
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_mcp = text.contains("modelcontextprotocol") || !servers.is_empty();
     let strings: BTreeMap<&str, &str> = TS_STRING_CONST
         .captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+        .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3, 4])?)))
         .collect();
     let mut out = Vec::new();
     for c in TS_CALL.captures_iter(text) {
         let (object, method) = (&c[1], &c[2]);
         // The name: a string, or a constant of this file holding one.
-        let (name, name_at) = match (c.get(3), c.get(4)) {
+        let (name, name_at) = match (c.get(3).or(c.get(4)).or(c.get(5)), c.get(6)) {
             (Some(literal), _) => (literal.as_str(), literal),
             (None, Some(ident)) => match strings.get(ident.as_str()) {
                 Some(value) => (*value, ident),
@@ -419,32 +540,29 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
             },
             (None, None) => continue,
         };
-        let name = name.to_owned();
+        let name = decode_script(name);
         if method == "tool" && !is_mcp {
             continue;
         }
         let whole = c.get(0).map_or(0..0, |m| m.range());
         // The options: inline in the call, or a constant object of this file named there.
         let call = c
-            .get(5)
+            .get(7)
             .and_then(|config| object_const(text, config.as_str().trim_end_matches(',').trim()))
             .unwrap_or_else(|| bounded_call(&text[whole.start..]));
         let description = TS_DESCRIPTION
             .captures(call)
-            .and_then(|d| capture(&d, &[1, 2, 3]).map(str::to_owned))
+            .and_then(|d| capture(&d, &[1, 2, 3]))
             .or_else(|| {
                 // Legacy `server.tool(name, description, schema, handler)`.
                 let rest = text[whole.end..]
                     .trim_start()
                     .strip_prefix(',')?
                     .trim_start();
-                let quote = rest
-                    .chars()
-                    .next()
-                    .filter(|q| matches!(q, '"' | '\'' | '`'))?;
-                rest[1..].find(quote).map(|end| rest[1..1 + end].to_owned())
-            });
-        let server = servers.get(object).copied().unwrap_or(stem);
+                literal_body(rest)
+            })
+            .map(decode_script);
+        let server = servers.get(object).map_or(stem, String::as_str);
         out.push(ToolDecl {
             id: format!("mcp:{server}/{name}"),
             provider: Some(format!("mcp:{server}")),
@@ -459,9 +577,30 @@ fn scan_script(text: &str, stem: &str) -> Vec<ToolDecl> {
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, name_at.start(), name_at.len())),
+            server_elsewhere: !objects.contains_key(object),
         });
     }
-    out
+    let constructed = constructed_servers(&servers, &objects, "McpServer", stem);
+    (out, constructed)
+}
+
+/// The body of the JavaScript string literal `text` starts with (up to its closing quote, escapes
+/// skipped), or `None` when it starts with no quote or the literal does not end.
+fn literal_body(text: &str) -> Option<&str> {
+    let quote = text
+        .chars()
+        .next()
+        .filter(|q| matches!(q, '"' | '\'' | '`'))?;
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            _ if c == quote => return Some(&text[1..i]),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The text of the object literal `const <ident> = { … }` of this file assigns (bounded).
@@ -477,7 +616,12 @@ fn object_const<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
 /// `Tool(name=…, description=…, annotations=…)` of the file, with a name written out or held by
 /// an enum member or class constant of the same file. The server is the one whose `list_tools`
 /// decorator comes last before the call (the first one for calls above every decorator).
-fn listed_tools(text: &str, servers: &BTreeMap<&str, &str>, stem: &str) -> Vec<ToolDecl> {
+fn listed_tools(
+    text: &str,
+    servers: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    stem: &str,
+) -> Vec<ToolDecl> {
     let listers: Vec<(usize, &str)> = PY_LIST_TOOLS
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())))
@@ -508,13 +652,15 @@ fn listed_tools(text: &str, servers: &BTreeMap<&str, &str>, stem: &str) -> Vec<T
             .rev()
             .find(|(start, _)| *start < call_at.start())
             .map_or(first, |(_, object)| object);
-        let server = servers.get(object).copied().unwrap_or(stem);
+        let server = servers.get(object).map_or(stem, String::as_str);
         let description = PY_DESCRIPTION_ARG
             .captures(call)
-            .and_then(|d| capture(&d, &[1, 2, 3, 4]).map(short_description));
+            .and_then(|d| capture(&d, &[1, 2, 3, 4]))
+            .map(|d| short_description(&decode_python(d)));
+        let name = decode_python(name);
         out.push(ToolDecl {
             id: format!("mcp:{server}/{name}"),
-            name: name.to_owned(),
+            name,
             provider: Some(format!("mcp:{server}")),
             dialect: Dialect::McpListTools,
             description,
@@ -522,6 +668,7 @@ fn listed_tools(text: &str, servers: &BTreeMap<&str, &str>, stem: &str) -> Vec<T
             auto_approved: None,
             url: None,
             span: Some(TextSpan::at(text, call_at.start() + at.start(), at.len())),
+            server_elsewhere: !objects.contains_key(object),
         });
     }
     out
@@ -581,7 +728,7 @@ class DeleteRecords(BaseTool):
     name: str = "delete_records"
     description = "Deletes records"
 "#;
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -606,7 +753,7 @@ class DeleteRecords(BaseTool):
         assert_eq!(tools[3].dialect, Dialect::LangchainBaseTool);
         assert_eq!(tools[0].span.unwrap().line, 10);
         let src = "from langchain_community.tools import ShellTool\nagent = make(tools=[ShellTool(), ShellTool()])\n";
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["builtin:ShellTool"]);
         let mut sorted = RISKY_LANGCHAIN_TOOLS.to_vec();
@@ -626,7 +773,7 @@ server.registerTool(
 );
 server.tool("status", "Show status", {}, async () => ({}));
 "#;
-        let tools = scan(src, Language::Script, "x").unwrap();
+        let tools = scan(src, Language::Script, "x").unwrap().tools;
         assert_eq!(tools[0].id, "mcp:deploy/rollout");
         assert_eq!(tools[0].annotations.unwrap().destructive, Some(false));
         assert_eq!(tools[0].description.as_deref(), Some("Deploy a build"));
@@ -652,7 +799,7 @@ export const register = (server: McpServer) => {
   server.registerTool(unknownName, config, async () => ({}));
 };
 "#;
-        let tools = scan(src, Language::Script, "acme-ops").unwrap();
+        let tools = scan(src, Language::Script, "acme-ops").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["mcp:acme-ops/purge_cache", "mcp:acme-ops/ping"]);
         assert_eq!(
@@ -668,14 +815,73 @@ export const register = (server: McpServer) => {
     }
 
     #[test]
+    fn escapes_in_string_literals_are_decoded() {
+        let src = r#"
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "acme\u002Dfiles", version: "1.0.0" });
+const other = 'it\'s';
+server.registerTool("get\u005Fuser", { description: "Fetch a user\u2019s \"profile\"" }, async () => ({}));
+server.registerTool(other, { description: 'Say \x41' }, async () => ({}));
+server.tool("smile_\u{1F600}", "Legacy \"quoted\" text", {}, async () => ({}));
+server.registerTool("bad\u{110000}", {}, async () => ({}));
+"#;
+        let tools = scan(src, Language::Script, "x").unwrap().tools;
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "mcp:acme-files/get_user",
+                "mcp:acme-files/it's",
+                "mcp:acme-files/smile_\u{1F600}",
+                r"mcp:acme-files/bad\u{110000}",
+            ]
+        );
+        let descriptions: Vec<Option<&str>> =
+            tools.iter().map(|t| t.description.as_deref()).collect();
+        assert_eq!(
+            descriptions,
+            [
+                Some("Fetch a user\u{2019}s \"profile\""),
+                Some("Say A"),
+                Some("Legacy \"quoted\" text"),
+                None
+            ]
+        );
+
+        let src = r#"
+from mcp.server.fastmcp import FastMCP
+mcp = FastMCP("acme\x2dnotes")
+
+@mcp.tool(name="get\u005fnote", description='It\'s a note')
+def get_note():
+    ...
+
+@mcp.tool()
+def list_notes():
+    """Lists every note\u2026"""
+"#;
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["mcp:acme-notes/get_note", "mcp:acme-notes/list_notes"]
+        );
+        assert_eq!(tools[0].description.as_deref(), Some("It's a note"));
+        assert_eq!(
+            tools[1].description.as_deref(),
+            Some("Lists every note\u{2026}")
+        );
+    }
+
+    #[test]
     fn a_tool_decorator_of_another_framework_is_no_mcp_tool() {
         let src = "import promptflow\n\n@promptflow.tool\ndef summarize(x):\n    return x\n";
-        let tools = scan(src, Language::Python, "geval").unwrap();
+        let tools = scan(src, Language::Python, "geval").unwrap().tools;
         assert_eq!(tools[0].id, "fn:summarize");
         assert_eq!(tools[0].provider, None);
         let src =
             "from mcp.server.fastmcp import FastMCP\n\n@app.tool()\ndef ping():\n    return 1\n";
-        let tools = scan(src, Language::Python, "ops").unwrap();
+        let tools = scan(src, Language::Python, "ops").unwrap().tools;
         assert_eq!(tools[0].id, "mcp:ops/ping");
     }
 
@@ -706,7 +912,7 @@ async def list_tools() -> list[Tool]:
         Tool(name=Missing.MEMBER.value, inputSchema={}),
     ]
 "#;
-        let tools = scan(src, Language::Python, "x").unwrap();
+        let tools = scan(src, Language::Python, "x").unwrap().tools;
         let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -724,7 +930,7 @@ async def list_tools() -> list[Tool]:
         assert!(tools[2].annotations.is_none());
         // A `Tool(` in a file with no `list_tools` function is not an MCP tool.
         let plain = "from x import Tool\nt = Tool(name='ship')\n";
-        assert!(scan(plain, Language::Python, "x").unwrap().is_empty());
+        assert!(scan(plain, Language::Python, "x").unwrap().tools.is_empty());
     }
 
     #[test]
@@ -732,17 +938,25 @@ async def list_tools() -> list[Tool]:
         assert!(
             scan("def f():\n    return 1\n", Language::Python, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
         assert!(
             scan("app.tool('x')", Language::Script, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
-        assert!(scan("@tool\n", Language::Python, "x").unwrap().is_empty());
+        assert!(
+            scan("@tool\n", Language::Python, "x")
+                .unwrap()
+                .tools
+                .is_empty()
+        );
         assert!(
             scan(&"(".repeat(100_000), Language::Script, "x")
                 .unwrap()
+                .tools
                 .is_empty()
         );
     }
@@ -777,6 +991,10 @@ async def list_tools() -> list[Tool]:
             "const name = \"n\";",
             "const config = {",
             "server.registerTool(name, config,",
+            "\\",
+            "\\u{",
+            "\\x4",
+            "'it\\'s'",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {

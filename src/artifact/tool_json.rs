@@ -101,6 +101,11 @@ pub struct ToolDecl {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub span: Option<TextSpan>,
+    /// True for a tool of an MCP server its file does not construct (a parameter, an
+    /// import): the server in `id` and `provider` is named after the file until discovery
+    /// finds the server (`agent::code_servers`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub server_elsewhere: bool,
 }
 
 /// Descriptions are kept short: they are evidence, not content.
@@ -218,6 +223,7 @@ fn hosted_mcp_tools(tool: &serde_json::Value, provider: &ToolDecl) -> Vec<ToolDe
             annotations: None,
             url: None,
             span: provider.span,
+            server_elsewhere: false,
         })
         .collect()
 }
@@ -236,6 +242,7 @@ fn classify(tool: &serde_json::Value, server: &str) -> Option<ToolDecl> {
         auto_approved: None,
         url: None,
         span: None,
+        server_elsewhere: false,
     };
     match kind.as_deref() {
         Some("function") => {

@@ -3,6 +3,7 @@
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::pickle::PickleScan;
+use crate::artifact::text::TextSpan;
 use crate::finding::{Finding, Severity};
 
 pub struct ParseFailure;
@@ -18,17 +19,22 @@ pub static META: RuleMeta = RuleMeta {
         what: "Reports every file aibom recognised as an AI artefact (weights, card, config, corpus, \
                Hugging Face cache repository) but could not parse or read: a truncated safetensors file, a \
                header length past the end of the file, a GGUF metadata count beyond any sane limit, a card \
-               whose YAML front matter is invalid, a zip entry that claims gigabytes, an unreadable file. \
-               The message says what was wrong and, when a resource limit was hit, which limit.",
+               whose YAML front matter is invalid, a zip entry that claims gigabytes, an MCP config server \
+               entry that is a string or an array instead of an object, an unreadable file. The message \
+               says what was wrong and, when a resource limit was hit, which limit.",
         why: "Whatever aibom cannot parse it cannot check: a corrupt checkpoint hides its pickle imports, a \
               broken card hides its licence. Hostile files are crafted to break parsers, so a parse failure \
-              on a weight file deserves a look. The scan goes on; this finding makes sure the gap is seen.",
+              on a weight file deserves a look. An MCP server entry that is not an object is not taken as \
+              a server, so the tools it would launch are missing from the blast-radius checks. The scan \
+              goes on; this finding makes sure the gap is seen.",
         example: "`models/base/model.safetensors` is 20 bytes long but its first 8 bytes declare a 4096-byte \
                   header:\n\n```\nwarning[BOM001]: models/base/model.safetensors could not be parsed: header \
                   length 4096 is past the end of the file\n```",
         fix: "Re-download or regenerate the file (for LFS-tracked weights, `git lfs pull`), or fix the YAML or \
-              JSON the message points at. If the file is not an artefact at all, rename it or exclude it \
-              (`[scan] exclude = [\"path/glob\"]` in `aibom.toml`).",
+              JSON the message points at (an MCP server entry is an object such as \
+              `{\"command\": \"npx\", \"args\": [\"-y\", \"pkg@1.2.3\"]}`). If the file is not an \
+              artefact at all, rename it or exclude it (`[scan] exclude = [\"path/glob\"]` in \
+              `aibom.toml`).",
     },
 };
 
@@ -40,10 +46,10 @@ impl Rule for ParseFailure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
             let problems = match &file.artifact {
-                Err(err) => vec![(String::new(), format!("could not be parsed: {err}"))],
+                Err(err) => vec![(String::new(), format!("could not be parsed: {err}"), None)],
                 Ok(artifact) => partial_problems(artifact),
             };
-            for (part, problem) in problems {
+            for (part, problem, span) in problems {
                 let subject = if part.is_empty() {
                     file.path.clone()
                 } else {
@@ -52,7 +58,7 @@ impl Rule for ParseFailure {
                 let message = format!("{} ({}) {problem}", file.path, file.kind.name());
                 out.push(
                     Finding::new(&META, file.component.as_deref(), subject, message)
-                        .at(&file.path, None),
+                        .at(&file.path, span),
                 );
             }
         }
@@ -87,8 +93,9 @@ impl Rule for ParseFailure {
 }
 
 /// Parts of a file that parsed but not completely: a pickle stream that broke after some
-/// imports, zip entries that could not be read, duplicate entry names.
-fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
+/// imports, zip entries that could not be read, duplicate entry names, MCP server entries that
+/// are not objects; each with where it is, when that is known.
+fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan>)> {
     let mut problems = Vec::new();
     let mut pickle = |part: &str, scan: &PickleScan| {
         if let Some(reason) = &scan.incomplete {
@@ -100,6 +107,7 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
             problems.push((
                 part.to_owned(),
                 format!("was only partly walked{place}: {reason}; imports after that point are not checked"),
+                None,
             ));
         }
     };
@@ -114,6 +122,7 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
                 problems.push((
                     entry.clone(),
                     format!("entry {entry} could not be read: {error}"),
+                    None,
                 ));
             }
             if zip.duplicate_names {
@@ -121,6 +130,7 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
                     "duplicate-names".to_owned(),
                     "has duplicate zip entry names: loaders may disagree on which one they read"
                         .to_owned(),
+                    None,
                 ));
             }
         }
@@ -133,6 +143,7 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
                     corpus.oversized_records,
                     crate::artifact::corpus::RECORD_BYTES
                 ),
+                None,
             ));
         }
         Artifact::Npz(npz) => {
@@ -143,6 +154,19 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String)> {
                 problems.push((
                     entry.clone(),
                     format!("entry {entry} could not be read: {error}"),
+                    None,
+                ));
+            }
+        }
+        Artifact::McpConfig(config) => {
+            for entry in &config.malformed {
+                problems.push((
+                    format!("server:{}", entry.name),
+                    format!(
+                        "server entry `{}` is {}, not an object with a `command` or a `url`: it is not taken as an MCP server",
+                        entry.name, entry.found
+                    ),
+                    entry.span,
                 ));
             }
         }
