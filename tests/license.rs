@@ -321,10 +321,7 @@ fn an_edited_llama_licence_file_is_not_silently_the_original() {
         .expect("a conclusion");
     assert_eq!(concluded.status, "modified");
     let unedited = scan_case("LIC003/pass-sources-agree");
-    let concluded = unedited.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&unedited);
     assert_eq!(concluded.status, "identified");
     assert_eq!(concluded.licenses, vec!["llama-3.1"]);
     assert!(
@@ -506,39 +503,16 @@ fn a_filled_in_apache_licence_file_is_identified_not_edited() {
     let Some(apache) = text("apache-2.0.txt") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("models/acme");
-    std::fs::create_dir_all(&model).unwrap();
-    std::fs::write(
-        model.join("README.md"),
-        "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme\n",
-    )
-    .unwrap();
-    std::fs::write(
-        model.join("LICENSE"),
-        filled_in(
-            &apache,
-            "Copyright [yyyy] [name of copyright owner]",
-            "Copyright 2023 Acme Research Lab",
-        ),
-    )
-    .unwrap();
-    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
-    let lic003: Vec<&String> = result
-        .findings
-        .iter()
-        .filter(|f| f.code == "LIC003")
-        .map(|f| &f.message)
-        .collect();
-    assert!(lic003.is_empty(), "{lic003:?}");
-    let concluded = result.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
-    assert_eq!(
-        (concluded.status, concluded.licenses),
-        ("identified", vec!["apache-2.0".to_owned()])
+    let filled = filled_in(
+        &apache,
+        "Copyright [yyyy] [name of copyright owner]",
+        "Copyright 2023 Acme Research Lab",
     );
+    let result = scan_card("license: apache-2.0\n", Some(&filled));
+    assert_eq!(findings_of(&result, "LIC003"), Vec::<String>::new());
+    let concluded = conclusion(&result);
+    assert_eq!(concluded.status, "identified");
+    assert_eq!(concluded.licenses, ["apache-2.0"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -615,28 +589,16 @@ fn other_permissive_texts_are_not_taken_for_mit() {
 #[test]
 fn an_untitled_mit_licence_file_identifies_its_component() {
     let Some(mit) = text("mit.txt") else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("models/acme");
-    std::fs::create_dir_all(&model).unwrap();
-    std::fs::write(
-        model.join("README.md"),
-        "---\npipeline_tag: text-generation\n---\n# Acme\n",
-    )
-    .unwrap();
-    std::fs::write(
-        model.join("LICENSE"),
-        mit_headed(&mit, "Copyright (c) 2024 Acme Research Lab\n\n"),
-    )
-    .unwrap();
-    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
-    let concluded = result.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
-    assert_eq!(
-        (concluded.status, concluded.licenses),
-        ("identified", vec!["mit".to_owned()])
+    let result = scan_card(
+        "",
+        Some(&mit_headed(
+            &mit,
+            "Copyright (c) 2024 Acme Research Lab\n\n",
+        )),
     );
+    let concluded = conclusion(&result);
+    assert_eq!(concluded.status, "identified");
+    assert_eq!(concluded.licenses, ["mit"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,35 +652,12 @@ fn an_apache_licence_file_without_its_appendix_is_not_reported_edited() {
     let Some(apache) = text("apache-2.0.txt") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("models/acme");
-    std::fs::create_dir_all(&model).unwrap();
-    std::fs::write(
-        model.join("README.md"),
-        "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Acme\n",
-    )
-    .unwrap();
-    std::fs::write(
-        model.join("LICENSE"),
-        cut_at(&apache, "APPENDIX: How to apply the Apache License"),
-    )
-    .unwrap();
-    let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
-    let lic003: Vec<&String> = result
-        .findings
-        .iter()
-        .filter(|f| f.code == "LIC003")
-        .map(|f| &f.message)
-        .collect();
-    assert!(lic003.is_empty(), "{lic003:?}");
-    let concluded = result.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
-    assert_eq!(
-        (concluded.status, concluded.licenses),
-        ("identified", vec!["apache-2.0".to_owned()])
-    );
+    let cut = cut_at(&apache, "APPENDIX: How to apply the Apache License");
+    let result = scan_card("license: apache-2.0\n", Some(&cut));
+    assert_eq!(findings_of(&result, "LIC003"), Vec::<String>::new());
+    let concluded = conclusion(&result);
+    assert_eq!(concluded.status, "identified");
+    assert_eq!(concluded.licenses, ["apache-2.0"]);
 }
 
 /// A Creative Commons 4.0 text as creativecommons.org's `legalcode.txt` words its notices: the
@@ -945,6 +884,14 @@ fn findings_of(result: &aibom::ScanResult, code: &str) -> Vec<String> {
         .collect()
 }
 
+/// The licence concluded for the model `scan_card` writes (`models/acme`).
+fn conclusion(result: &aibom::ScanResult) -> &aibom::license::ConcludedLicense {
+    result.inventory.components["model:models/acme"]
+        .concluded_license
+        .as_ref()
+        .expect("a conclusion")
+}
+
 #[test]
 fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
     let link = "license_link: https://falconllm.tii.ae/\n";
@@ -953,10 +900,7 @@ fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
         &format!("license: other\nlicense_name: falcon-3-license\n{link}"),
         None,
     );
-    let concluded = named.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&named);
     assert_eq!(
         (concluded.status, concluded.licenses.clone()),
         ("identified", vec!["falcon-3-tii".to_owned()])
@@ -989,10 +933,7 @@ fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
         &format!("license: other\n{link}"),
         Some("Falcon 180B TII License Version 1.0\n\nInvented terms for a test.\n"),
     );
-    let concluded = text.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&text);
     assert_eq!(concluded.licenses, ["falcon-180b-tii-1.0"]);
     assert!(
         findings_of(&text, "LIC003").is_empty(),
@@ -1001,10 +942,7 @@ fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
     );
     // Alone, the link names none of them, and says so.
     let alone = scan_card(&format!("license: other\n{link}"), None);
-    let concluded = alone.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&alone);
     assert!(concluded.licenses.is_empty(), "{concluded:?}");
     let unresolved = findings_of(&alone, "LIC002");
     assert_eq!(unresolved.len(), 1, "{unresolved:?}");
@@ -1014,10 +952,7 @@ fn a_shared_licence_link_is_settled_by_the_other_evidence_or_reported() {
     );
     // A licence that is not at the link does not settle it: the sources disagree.
     let other = scan_card(&format!("license: apache-2.0\n{link}"), None);
-    let concluded = other.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&other);
     assert_eq!(concluded.licenses, ["apache-2.0"]);
     assert_eq!(findings_of(&other, "LIC002").len(), 1);
 }
@@ -1034,10 +969,7 @@ fn a_card_licence_link_in_another_form_is_resolved() {
     )
     .unwrap();
     let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
-    let concluded = result.inventory.components["model:models/acme"]
-        .concluded_license
-        .clone()
-        .expect("a conclusion");
+    let concluded = conclusion(&result);
     assert_eq!(concluded.licenses, vec!["cc-by-nc-4.0"]);
 }
 

@@ -140,12 +140,6 @@ pub fn holds_literal_secret(inv: &Inventory, path: &str) -> bool {
         .any(|t| t.secrets.iter().any(|s| s.path == path))
 }
 
-/// The provider id of an MCP tool id (`mcp:billing/refund` → `mcp:billing`).
-pub fn provider_of(id: &str) -> Option<&str> {
-    id.strip_prefix("mcp:")?;
-    id.split_once('/').map(|(p, _)| p)
-}
-
 /// Gather every agent tool from the parsed files into the inventory: components, relations and
 /// `Inventory::agent_tools`. Returns the relations for the inventory builder to add.
 pub fn discover(inv: &mut Inventory) -> Vec<Relation> {

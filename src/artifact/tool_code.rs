@@ -44,7 +44,7 @@ static PY_ATTR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static PY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
 static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,10 +104,10 @@ static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(McpServer|Server)\s*\(")
         .expect("valid regex")
 });
-/// `obj = FastMCP(` or `Server(` (also `mcp.server.FastMCP(`), whatever its arguments: group 1
-/// the object, group 2 the class.
+/// `obj = FastMCP(`, `MCPServer(` (FastMCP's name in later SDK releases) or `Server(` (also
+/// `mcp.server.FastMCP(`), whatever its arguments: group 1 the object, group 2 the class.
 static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|Server)\s*\(")
+    Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
         .expect("valid regex")
 });
 /// A relative module specifier of an `import`/`export … from`, a `require(` or an `import(`.
@@ -195,18 +195,18 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
 }
 
 /// The MCP servers a file constructs (see `SourceTools::servers`), from its named servers by
-/// object and the objects bound to a construction of `anonymous_class`, the server class that
-/// is MCP's alone (`McpServer`, `FastMCP`; a bare `Server` may be an HTTP server).
+/// object and the objects bound to a construction of one of `anonymous_classes`, the server
+/// classes that are MCP's alone (`McpServer`, `FastMCP`; a bare `Server` may be an HTTP server).
 fn constructed_servers(
     named: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
-    anonymous_class: &str,
+    anonymous_classes: &[&str],
     stem: &str,
 ) -> Vec<String> {
     let mut servers: Vec<String> = named.values().cloned().collect();
     let unnamed = objects
         .iter()
-        .any(|(object, class)| *class == anonymous_class && !named.contains_key(object));
+        .any(|(object, class)| anonymous_classes.contains(class) && !named.contains_key(object));
     if unnamed {
         servers.push(stem.to_owned());
     }
@@ -440,7 +440,7 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
         });
         i = def_line + 1;
     }
-    let constructed = constructed_servers(&servers, &objects, "FastMCP", stem);
+    let constructed = constructed_servers(&servers, &objects, &["FastMCP", "MCPServer"], stem);
     (out, constructed)
 }
 
@@ -580,7 +580,7 @@ fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             server_elsewhere: !objects.contains_key(object),
         });
     }
-    let constructed = constructed_servers(&servers, &objects, "McpServer", stem);
+    let constructed = constructed_servers(&servers, &objects, &["McpServer"], stem);
     (out, constructed)
 }
 
@@ -871,6 +871,20 @@ def list_notes():
             tools[1].description.as_deref(),
             Some("Lists every note\u{2026}")
         );
+    }
+
+    #[test]
+    fn mcpserver_is_fastmcp_under_its_later_name() {
+        let named = "from mcp.server.mcpserver import MCPServer\n\nmcp = MCPServer(\"acme-demo\")\n\n\
+                     @mcp.tool()\ndef echo(text: str) -> str:\n    return text\n";
+        let found = scan(named, Language::Python, "server").unwrap();
+        assert_eq!(found.tools[0].id, "mcp:acme-demo/echo");
+        assert_eq!(found.servers, ["acme-demo"]);
+        let unnamed = "from mcp.server.mcpserver import MCPServer\n\nmcp = MCPServer(instructions=\"x\")\n\n\
+                       @mcp.tool()\ndef echo(text: str) -> str:\n    return text\n";
+        let found = scan(unnamed, Language::Python, "server").unwrap();
+        assert_eq!(found.tools[0].id, "mcp:server/echo");
+        assert_eq!(found.servers, ["server"]);
     }
 
     #[test]
