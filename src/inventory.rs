@@ -470,9 +470,19 @@ fn is_shard_name(name: &str) -> bool {
         && parts[2].bytes().all(|b| b.is_ascii_digit())
 }
 
-fn format_of(kind: ArtifactKind) -> &'static str {
+/// The format a component's weights file is reported in: a pickle is `pytorch-pickle` under
+/// PyTorch's names (`.pt`, `.pth`, `.bin`, `.ckpt`) and `pickle` under the others (`.pkl`,
+/// `.joblib`, `.dill` …: scikit-learn and other Python objects).
+fn format_of(kind: ArtifactKind, path: &str) -> &'static str {
+    const TORCH_SUFFIXES: &[&str] = &[".pt", ".pth", ".bin", ".ckpt"];
     match kind {
-        ArtifactKind::Pickle => "pytorch-pickle",
+        ArtifactKind::Pickle
+            if TORCH_SUFFIXES
+                .iter()
+                .any(|suffix| path.to_ascii_lowercase().ends_with(suffix)) =>
+        {
+            "pytorch-pickle"
+        }
         other => other.name(),
     }
 }
@@ -629,7 +639,10 @@ impl Builder {
             hash_source: file.hash_source,
         };
         let properties = file_properties(file);
-        let format = file.kind.is_weights().then(|| format_of(file.kind));
+        let format = file
+            .kind
+            .is_weights()
+            .then(|| format_of(file.kind, &file.path));
         let Some(component) = self.inv.components.get_mut(id) else {
             return;
         };

@@ -111,7 +111,7 @@ fn inventory_table(
             options
         )
     )?;
-    let rows: Vec<[String; 5]> = local
+    let rows: Vec<[String; 6]> = local
         .iter()
         .map(|c| {
             let hashed = c.files.iter().filter(|f| f.sha256.is_some()).count();
@@ -133,6 +133,7 @@ fn inventory_table(
                     tier.map_or_else(|| "-".to_owned(), |t| format!("tier {t}")),
                     "-".to_owned(),
                     "-".to_owned(),
+                    "-".to_owned(),
                 ];
             }
             [
@@ -140,38 +141,38 @@ fn inventory_table(
                 c.path.clone().unwrap_or_else(|| c.name.clone()),
                 c.format.clone().unwrap_or_else(|| "-".to_owned()),
                 c.size.map(human_size).unwrap_or_else(|| "-".to_owned()),
-                format!("{}  {}", licences(c), hash),
+                hash,
+                licences(c),
             ]
         })
         .collect();
-    let header = ["KIND", "PATH", "FORMAT", "SIZE", "LICENCE  HASH"];
+    // The licence, of any length, comes last so that every other column lines up.
+    let header = ["KIND", "PATH", "FORMAT", "SIZE", "HASH", "LICENCE"];
     let mut widths = header.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| {
+    let line = |cells: [&str; 6]| {
         format!(
-            "  {:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {:<w4$}  {}",
             cells[0],
             cells[1],
             cells[2],
             cells[3],
             cells[4],
+            cells[5],
             w0 = widths[0],
             w1 = widths[1],
             w2 = widths[2],
-            w3 = widths[3]
+            w3 = widths[3],
+            w4 = widths[4]
         )
     };
     writeln!(out, "{}", paint(&line(header), "2", options))?;
     for row in &rows {
-        writeln!(
-            out,
-            "{}",
-            line([&row[0], &row[1], &row[2], &row[3], &row[4]])
-        )?;
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
     }
     let lineage: Vec<_> = inv
         .relations
