@@ -196,6 +196,23 @@ pub static DATA_DIRS: &[&str] = &[
     "training_data",
 ];
 
+/// Whether a `.json` or `.txt` file is one of a software project's own files (dependency lists,
+/// package and tool configs), which a data directory holds beside its data too.
+fn is_project_file(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "composer.json",
+        "package-lock.json",
+        "package.json",
+        "tsconfig.json",
+    ];
+    // `requirements.txt`, `requirements-dev.txt`, `dev-requirements.txt`, `constraints.txt` …
+    let dependency_list = name.strip_suffix(".txt").is_some_and(|stem| {
+        stem.split(['-', '_', '.'])
+            .any(|part| part == "requirements" || part == "constraints")
+    });
+    NAMES.contains(&name) || dependency_list
+}
+
 /// The directory whose text templates are prompts, and their extensions.
 pub static PROMPT_DIR: &str = "prompts";
 pub static PROMPT_EXTENSIONS: &[&str] = &["j2", "jinja", "md", "txt"];
@@ -262,7 +279,7 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
             .any(|e| name.rsplit_once('.').is_some_and(|(_, ext)| ext == *e));
         return is_template.then_some(K::Prompt(PromptFormat::Plain));
     }
-    let in_data_dir = nearest_marker.is_some();
+    let in_data_dir = nearest_marker.is_some() && !is_project_file(&name);
     if in_data_dir {
         if name.ends_with(".json") {
             return Some(K::Corpus(CorpusFormat::Json));
@@ -319,6 +336,29 @@ mod tests {
         let mut dirs = DATA_DIRS.to_vec();
         dirs.sort();
         assert_eq!(dirs, DATA_DIRS);
+    }
+
+    #[test]
+    fn project_files_in_a_data_directory_are_not_corpora() {
+        for name in [
+            "requirements.txt",
+            "requirements-dev.txt",
+            "requirements_gpu.txt",
+            "dev-requirements.txt",
+            "constraints.txt",
+            "package.json",
+            "tsconfig.json",
+        ] {
+            assert_eq!(detect(&format!("data/acme_set/{name}")), None, "{name}");
+        }
+        assert_eq!(
+            detect("data/acme_set/requirements_of_users.json"),
+            Some(K::Corpus(CorpusFormat::Json))
+        );
+        assert_eq!(
+            detect("data/acme_set/train.txt"),
+            Some(K::Corpus(CorpusFormat::Text))
+        );
     }
 
     #[test]

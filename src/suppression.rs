@@ -219,6 +219,7 @@ impl Baseline {
     }
 
     pub fn parse(text: &str) -> Result<Baseline, String> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let baseline: Baseline =
             serde_json::from_str(text).map_err(|e| format!("not an aibom baseline: {e}"))?;
         if baseline.format != BASELINE_FORMAT {

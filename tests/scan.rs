@@ -385,3 +385,35 @@ fn a_bin_file_that_is_no_pickle_is_not_a_model() {
         result.findings
     );
 }
+
+/// JSON written with a byte order mark (as Windows editors write it) is read: the MCP config's
+/// server and the model's remote code are found, not reported unparseable.
+#[test]
+fn json_files_with_a_byte_order_mark_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, format!("\u{FEFF}{text}")).unwrap();
+    };
+    write(
+        ".mcp.json",
+        r#"{"mcpServers":{"acme":{"command":"npx","args":["-y","acme-mcp"]}}}"#,
+    );
+    write(
+        "models/acme/config.json",
+        r#"{"model_type":"acme","auto_map":{"AutoModel":"modeling_acme.AcmeModel"}}"#,
+    );
+    std::fs::write(dir.path().join("models/acme/model.safetensors"), b"").unwrap();
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+    let unparsed: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "BOM001" && f.subject.ends_with(".json"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(unparsed.is_empty(), "{unparsed:?}");
+    assert!(codes.contains(&"MOD004"), "{codes:?}");
+    assert!(result.inventory.agent_tools.contains_key("mcp:acme"));
+}

@@ -132,6 +132,9 @@ pub fn parse_json(text: &str) -> ParseResult<serde_json::Value> {
     if text.len() as u64 > limits::TEXT_BYTES {
         return Err(ParseError::limit("text size", "JSON document too large"));
     }
+    // Editors on Windows start UTF-8 files with a byte order mark, which JSON does not allow
+    // (RFC 8259 §8.1 lets a parser ignore it).
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| {
         let mut err = ParseError::new(format!("invalid JSON: {e}"));
         if e.classify() == serde_json::error::Category::Syntax

@@ -294,13 +294,28 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
         .any(|marker| text.contains(marker));
-    let mut out = risky_instances(text);
-    out.extend(listed_tools(text, &servers, &objects, stem));
     let lines: Vec<&str> = text.lines().collect();
+    let quoted = lines_in_triple_quotes(&lines);
+    let in_code = |span: &Option<TextSpan>| {
+        span.as_ref().is_none_or(|s| {
+            !quoted
+                .get(s.line.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or(false)
+        })
+    };
+    let mut out = risky_instances(text);
+    out.retain(|t| in_code(&t.span));
+    out.extend(listed_tools(text, &servers, &objects, stem));
     let starts = line_starts(text);
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
+        if quoted[i] {
+            // Example code in a docstring declares nothing.
+            i += 1;
+            continue;
+        }
         let trimmed = line.trim_start();
         if let Some(c) = PY_CLASS.captures(line)
             && c[2].split(',').any(|b| {
@@ -364,6 +379,8 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             ),
             None if target == "function_tool" => (Dialect::FunctionTool, None),
             Some((_, "function_tool")) => (Dialect::FunctionTool, None),
+            // Pydantic AI's tool that takes no run context.
+            Some((_, "tool_plain")) => (Dialect::PythonTool, None),
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
                 (Dialect::PythonTool, None)
             }
@@ -442,6 +459,41 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     }
     let constructed = constructed_servers(&servers, &objects, &["FastMCP", "MCPServer"], stem);
     (out, constructed)
+}
+
+/// For each line, whether it starts inside a triple-quoted string (a docstring). A `#` before
+/// the quotes makes them a comment's; quotes inside one-line strings are not told apart.
+fn lines_in_triple_quotes(lines: &[&str]) -> Vec<bool> {
+    const QUOTES: [&str; 2] = ["\"\"\"", "'''"];
+    let mut open: Option<&str> = None;
+    lines
+        .iter()
+        .map(|line| {
+            let starts_inside = open.is_some();
+            let mut rest = *line;
+            loop {
+                if let Some(quote) = open {
+                    let Some(k) = rest.find(quote) else { break };
+                    rest = &rest[k + 3..];
+                    open = None;
+                    continue;
+                }
+                let comment = rest.find('#').unwrap_or(rest.len());
+                let next = QUOTES
+                    .iter()
+                    .filter_map(|q| rest.find(q).map(|k| (k, *q)))
+                    .min();
+                match next {
+                    Some((k, quote)) if k < comment => {
+                        rest = &rest[k + 3..];
+                        open = Some(quote);
+                    }
+                    _ => break,
+                }
+            }
+            starts_inside
+        })
+        .collect()
 }
 
 /// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent.
@@ -870,6 +922,45 @@ def list_notes():
         assert_eq!(
             tools[1].description.as_deref(),
             Some("Lists every note\u{2026}")
+        );
+    }
+
+    #[test]
+    fn tools_in_docstrings_are_examples_not_tools() {
+        let src = r#"from pydantic_ai import Agent
+
+agent = Agent("acme:model")
+
+
+class Helper:
+    """Register a tool like this:
+
+    @agent.tool
+    def wipe_database(ctx):
+        ...
+
+    Or hand the agent a `ShellTool()`.
+    """
+
+
+'''
+@tool
+def send_invoice_email(to):
+    ...
+'''
+
+
+@agent.tool_plain  # no run context
+def lookup_customer(customer_id: str) -> str:
+    """Finds a customer."""
+    return customer_id
+"#;
+        let tools = scan(src, Language::Python, "agent").unwrap().tools;
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["fn:lookup_customer"]);
+        assert_eq!(
+            lines_in_triple_quotes(&["x = 1  # \"\"\" in a comment", "@tool"]),
+            [false, false]
         );
     }
 
