@@ -620,3 +620,41 @@ fn personal_data_reports_are_cached_for_unchanged_files() {
         "the second scan reads the file too"
     );
 }
+
+/// A dataset with real emails in one file and documentation emails in another: the finding's
+/// first lines and samples are the real ones only; the documentation values are counted apart.
+#[test]
+fn first_lines_and_samples_of_real_values_leave_documentation_values_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data/acme-support");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("README.md"),
+        "---\nlicense: cc-by-4.0\ntask_categories:\n- text-generation\n---\n# Acme support\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("a-docs.jsonl"),
+        "{\"text\":\"write to help@example.com\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("b-real.jsonl"),
+        "{\"text\":\"hi\"}\n{\"text\":\"I am jane@acme-mail.com, or test@example.org\"}\n",
+    )
+    .unwrap();
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let pii001: Vec<&str> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "PII001" && f.subject.contains("email"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(pii001.len(), 1, "{pii001:?}");
+    let message = pii001[0];
+    assert!(message.contains("b-real.jsonl:2"), "{message}");
+    assert!(message.contains("in 1 file"), "{message}");
+    assert!(!message.contains("a-docs.jsonl:1"), "{message}");
+    assert!(message.contains("j***@a***"), "{message}");
+    assert!(!message.contains("e***.com") && !message.contains("e***.org"), "{message}");
+}

@@ -106,9 +106,11 @@ pub struct TypeReport {
     pub count: u64,
     /// Documentation values, reported at note level only.
     pub synthetic: u64,
-    /// The first few lines where the type occurs.
+    /// The first few lines where the type occurs: of real values, or of documentation values
+    /// when there are no real ones.
     pub first_lines: Vec<u64>,
-    /// A few redacted samples (`j***@e***.com`); never a value in clear.
+    /// A few redacted samples (`j***@e***.com`), chosen as the lines are; never a value in
+    /// clear.
     pub samples: Vec<String>,
 }
 
@@ -166,6 +168,11 @@ impl Collector {
             .into_iter()
             .map(|(kind, mut c)| {
                 let r = &mut c.report;
+                if r.count > 0 {
+                    // Real values stand for themselves: documentation values among the first
+                    // lines and samples would be taken for real ones.
+                    return (kind, c.report);
+                }
                 for line in c.synthetic_lines {
                     if r.first_lines.len() < FIRST_LINES && !r.first_lines.contains(&line) {
                         r.first_lines.push(line);

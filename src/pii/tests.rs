@@ -40,10 +40,13 @@ fn jsonl_scans_string_values_only() {
     let email = &report.by_type[&PiiType::Email];
     assert_eq!((email.count, email.synthetic), (2, 1));
     assert_eq!(email.first_lines, vec![1, 4]);
-    assert_eq!(
-        email.samples,
-        vec!["j***@a***.com", "b***@a***.com", "x***@e***.com"]
-    );
+    // Real values found: the documentation value is counted but neither listed nor sampled.
+    assert_eq!(email.samples, vec!["j***@a***.com", "b***@a***.com"]);
+    let (docs_only, _) = collect(b"write to x@example.com\n", CorpusFormat::Text);
+    let email = &docs_only.by_type[&PiiType::Email];
+    assert_eq!((email.count, email.synthetic), (0, 1));
+    assert_eq!(email.first_lines, vec![1]);
+    assert_eq!(email.samples, vec!["x***@e***.com"]);
 }
 
 #[test]

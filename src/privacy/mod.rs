@@ -107,13 +107,18 @@ pub fn corpus_hash(files: &[(&str, Option<&str>)]) -> Option<String> {
 /// Redacted samples and first lines of one PII type across a component's files.
 pub fn type_summary(facts: &PrivacyFacts, component: &str, kind: PiiType) -> TypeSummary {
     let mut summary = TypeSummary::default();
-    for (path, scan) in component_scans(facts, component) {
-        let Ok(report) = &scan.report else { continue };
-        let Some(t) = report.by_type.get(&kind) else {
-            continue;
-        };
+    let reports: Vec<(&String, &crate::pii::TypeReport)> = component_scans(facts, component)
+        .filter_map(|(path, scan)| Some((path, scan.report.as_ref().ok()?.by_type.get(&kind)?)))
+        .collect();
+    // Where real values were found, files of documentation values alone are not among the
+    // files, first lines or samples (a file's own report keeps its real ones apart already).
+    let any_real = reports.iter().any(|(_, t)| t.count > 0);
+    for (path, t) in reports {
         summary.count += t.count;
         summary.synthetic += t.synthetic;
+        if any_real && t.count == 0 {
+            continue;
+        }
         if t.count + t.synthetic > 0 {
             summary.files.push(path.clone());
         }
