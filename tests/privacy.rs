@@ -656,5 +656,8 @@ fn first_lines_and_samples_of_real_values_leave_documentation_values_out() {
     assert!(message.contains("in 1 file"), "{message}");
     assert!(!message.contains("a-docs.jsonl:1"), "{message}");
     assert!(message.contains("j***@a***"), "{message}");
-    assert!(!message.contains("e***.com") && !message.contains("e***.org"), "{message}");
+    assert!(
+        !message.contains("e***.com") && !message.contains("e***.org"),
+        "{message}"
+    );
 }

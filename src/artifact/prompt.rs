@@ -104,12 +104,24 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
                 0
             };
             let found = text::front_matter(&text[lead..]).map(|(yaml, at)| (yaml, lead + at));
-            let Some((yaml, start)) = found else {
-                return Err(ParseError::new(
-                    "no YAML front matter (a `---` line, the metadata, and a closing `---`)",
-                ));
-            };
-            parse_front_matter_prompt(text, yaml, start, format)
+            match found {
+                Some((yaml, start)) => parse_front_matter_prompt(text, yaml, start, format),
+                // Both formats let a file be its template alone, with no metadata.
+                None if !text[lead..]
+                    .trim_start_matches('\u{feff}')
+                    .starts_with("---") =>
+                {
+                    Ok(Prompt {
+                        content_sha256: sha256(
+                            text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes(),
+                        ),
+                        ..empty(format)
+                    })
+                }
+                None => Err(ParseError::new(
+                    "the YAML front matter is not closed (a `---` line, the metadata, and a closing `---`)",
+                )),
+            }
         }
         PromptFormat::PromptMarkdown | PromptFormat::Plain => match text::front_matter(text) {
             Some((yaml, start)) => parse_front_matter_prompt(text, yaml, start, format),
@@ -448,7 +460,25 @@ mod tests {
                 .content_sha256,
             p.content_sha256
         );
-        assert!(parse("system:\nno front matter\n", PromptFormat::Prompty).is_err());
+        // A template alone, with no metadata, is a prompt (Prompty's loader reads it too); an
+        // opened front matter must be closed.
+        let bare = parse(
+            "system:\nYou are Acme's assistant.\n",
+            PromptFormat::Prompty,
+        )
+        .unwrap();
+        assert_eq!(
+            bare.content_sha256,
+            sha256(b"system:\nYou are Acme's assistant.\n")
+        );
+        assert!(bare.version.is_none());
+        assert!(
+            parse(
+                "---\nname: x\nsystem: no closing line\n",
+                PromptFormat::Prompty
+            )
+            .is_err()
+        );
         // Blank lines before the opening `---` are allowed, as Prompty's loader allows them.
         let padded = parse(&format!("\n  \n{text}"), PromptFormat::Prompty).unwrap();
         assert_eq!(padded.content_sha256, p.content_sha256);
