@@ -180,10 +180,9 @@ pub fn pii(data: &[u8]) {
 /// region over the whole file: no match is lost or counted twice at a region boundary. (File
 /// scans read memory-mapped regions of this kind; `data` stands for the map.)
 fn regions_agree(data: &[u8], cut: usize, format: CorpusFormat) {
-    use aibom::pii::cells::{self, Header};
+    use aibom::pii::cells::Header;
     use aibom::pii::stream::{Hit, RegionScan, Syntax, scan_region_mapped};
-    let header =
-        cells::separator(format).map_or_else(Header::default, |sep| Header::parse(data, sep));
+    let header = Header::parse(data, format);
     let format = Syntax::of(format, &header);
     let flat = |hits: &[Hit], lines_before: u64| -> Vec<(String, String, u64, bool)> {
         hits.iter()

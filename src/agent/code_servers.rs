@@ -226,17 +226,12 @@ fn python_candidates(dir: &str, spec: &str) -> Option<Vec<String>> {
 
 /// `dir` joined with a `./`- or `../`-relative path, normalised; `None` above the root.
 fn join(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+    let path = if dir.is_empty() {
+        relative.to_owned()
+    } else {
+        format!("{dir}/{relative}")
+    };
+    crate::inventory::normalize(&path)
 }
 
 #[cfg(test)]

@@ -63,16 +63,7 @@ fn script_escape(escape: &str) -> (Option<Decoded>, usize) {
     let Some(first) = escape.chars().next() else {
         return (None, 0);
     };
-    let simple = match first {
-        'n' => Some('\n'),
-        'r' => Some('\r'),
-        't' => Some('\t'),
-        'b' => Some('\u{8}'),
-        'f' => Some('\u{c}'),
-        'v' => Some('\u{b}'),
-        _ => None,
-    };
-    if let Some(c) = simple {
+    if let Some(c) = control_letter(first) {
         return (Some(Decoded::Text(c)), 1);
     }
     match first {
@@ -82,6 +73,19 @@ fn script_escape(escape: &str) -> (Option<Decoded>, usize) {
         '\r' if escape[1..].starts_with('\n') => (Some(Decoded::Nothing), 2),
         '\n' | '\r' | '\u{2028}' | '\u{2029}' => (Some(Decoded::Nothing), first.len_utf8()),
         other => (Some(Decoded::Text(other)), other.len_utf8()),
+    }
+}
+
+/// The control characters both languages write as a letter after the backslash (`\n`, `\t` …).
+fn control_letter(letter: char) -> Option<char> {
+    match letter {
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\u{b}'),
+        _ => None,
     }
 }
 
@@ -126,13 +130,7 @@ fn python_escape(escape: &str) -> (Option<Decoded>, usize) {
     let simple = match first {
         '\\' | '\'' | '"' => Some(first),
         'a' => Some('\u{7}'),
-        'b' => Some('\u{8}'),
-        'f' => Some('\u{c}'),
-        'n' => Some('\n'),
-        'r' => Some('\r'),
-        't' => Some('\t'),
-        'v' => Some('\u{b}'),
-        _ => None,
+        other => control_letter(other),
     };
     if let Some(c) = simple {
         return (Some(Decoded::Text(c)), 1);

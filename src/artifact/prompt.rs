@@ -111,12 +111,7 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
                     .trim_start_matches('\u{feff}')
                     .starts_with("---") =>
                 {
-                    Ok(Prompt {
-                        content_sha256: sha256(
-                            text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes(),
-                        ),
-                        ..empty(format)
-                    })
+                    Ok(template_only(text, format))
                 }
                 None => Err(ParseError::new(
                     "the YAML front matter is not closed (a `---` line, the metadata, and a closing `---`)",
@@ -125,11 +120,16 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
         }
         PromptFormat::PromptMarkdown | PromptFormat::Plain => match text::front_matter(text) {
             Some((yaml, start)) => parse_front_matter_prompt(text, yaml, start, format),
-            None => Ok(Prompt {
-                content_sha256: sha256(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes()),
-                ..empty(format)
-            }),
+            None => Ok(template_only(text, format)),
         },
+    }
+}
+
+/// A prompt file with no metadata: its whole text is the template.
+fn template_only(text: &str, format: PromptFormat) -> Prompt {
+    Prompt {
+        content_sha256: sha256(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes()),
+        ..empty(format)
     }
 }
 

@@ -8,23 +8,13 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::ops::Range;
-use std::path::Path;
 
 use crate::artifact::corpus::CorpusFormat;
-
-/// The cell separator of a delimited format.
-pub fn separator(format: CorpusFormat) -> Option<u8> {
-    match format {
-        CorpusFormat::Csv => Some(b','),
-        CorpusFormat::Tsv => Some(b'\t'),
-        _ => None,
-    }
-}
 
 /// A header line longer than this is not read for column names.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
-/// The column names of a delimited file, from its first line.
+/// The column names of a delimited file, from its first line; empty for other formats.
 #[derive(Debug, Default, Clone)]
 pub struct Header {
     /// `,` or `\t`.
@@ -33,8 +23,14 @@ pub struct Header {
 }
 
 impl Header {
-    /// The header of a file whose first line is `first` (with or without its line end).
-    pub fn parse(first: &[u8], sep: u8) -> Header {
+    /// The header of a `format` file whose first line is `first` (with or without its line
+    /// end).
+    pub fn parse(first: &[u8], format: CorpusFormat) -> Header {
+        let sep = match format {
+            CorpusFormat::Csv => b',',
+            CorpusFormat::Tsv => b'\t',
+            _ => return Header::default(),
+        };
         let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
         let line = first.split(|&c| c == b'\n').next().unwrap_or_default();
         let mut cells = Vec::new();
@@ -48,20 +44,20 @@ impl Header {
         }
     }
 
-    /// The header of the file at `path`: none when its first line is longer than
-    /// [`MAX_HEADER_BYTES`].
-    pub fn read(path: &Path, sep: u8) -> io::Result<Header> {
+    /// The header of `file`, a `format` file read from its current position (its start): no
+    /// names when its first line is longer than [`MAX_HEADER_BYTES`]. Other formats are not
+    /// read.
+    pub fn read(mut file: &File, format: CorpusFormat) -> io::Result<Header> {
+        if !matches!(format, CorpusFormat::Csv | CorpusFormat::Tsv) {
+            return Ok(Header::default());
+        }
         let mut first = Vec::new();
-        File::open(path)?
+        Read::by_ref(&mut file)
             .take(MAX_HEADER_BYTES as u64 + 1)
             .read_to_end(&mut first)?;
-        if first.len() > MAX_HEADER_BYTES && !first[..MAX_HEADER_BYTES].contains(&b'\n') {
-            return Ok(Header {
-                sep,
-                names: Vec::new(),
-            });
-        }
-        Ok(Header::parse(&first, sep))
+        let too_long =
+            first.len() > MAX_HEADER_BYTES && !first[..MAX_HEADER_BYTES].contains(&b'\n');
+        Ok(Header::parse(if too_long { b"" } else { &first }, format))
     }
 
     /// The name of column `i` of a line of `cells` cells: empty when the line has another
@@ -149,7 +145,10 @@ mod tests {
 
     #[test]
     fn header_names_columns_of_lines_with_as_many_cells() {
-        let h = Header::parse(b"\xEF\xBB\xBFid, \"Card Number\",note\nx,y,z\n", b',');
+        let h = Header::parse(
+            b"\xEF\xBB\xBFid, \"Card Number\",note\nx,y,z\n",
+            CorpusFormat::Csv,
+        );
         assert_eq!(h.name(1, 3), b"Card Number");
         assert_eq!(h.name(0, 3), b"id");
         assert_eq!(h.name(1, 4), b"");

@@ -663,16 +663,18 @@ fn dispatch(
     // a CSV column of integers): about one in ten passes the Luhn check by chance, so it is a
     // card only where a hotword (its key or column name too) says so. Grouped digits are
     // written as a card is.
-    let bare_value = run.ng == 1
-        && seg
-            .get(value_start..start)
-            .is_some_and(|lead| lead.iter().all(|&c| c == b' '))
-        && seg[end..].iter().all(|&c| matches!(c, b' ' | b'\r'));
+    let bare_value = || {
+        run.ng == 1
+            && seg
+                .get(value_start..start)
+                .is_some_and(|lead| lead.iter().all(|&c| c == b' '))
+            && seg[end..].iter().all(|&c| matches!(c, b' ' | b'\r'))
+    };
     if (13..=19).contains(&nd)
         && !run.paren
         && card_shape(run)
         && validate::payment_card(d)
-        && (!bare_value || gated(&CARD_WORDS))
+        && (!bare_value() || gated(&CARD_WORDS))
     {
         emit(
             out,

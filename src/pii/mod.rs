@@ -273,10 +273,7 @@ pub fn scan_bytes(
     }
     let mut hits = Vec::new();
     let mut scratch = Vec::new();
-    let header = match cells::separator(format) {
-        Some(sep) => cells::Header::parse(bytes, sep),
-        None => cells::Header::default(),
-    };
+    let header = cells::Header::parse(bytes, format);
     let syntax = stream::Syntax::of(format, &header);
     let newlines = stream::scan_block(bytes, syntax, &mut scratch, &mut hits);
     for h in &hits {

@@ -973,10 +973,7 @@ pub fn scan_text_file(
     let file = File::open(path)?;
     let meta = file.metadata()?;
     let len = meta.len();
-    let header = match cells::separator(format) {
-        Some(sep) => Header::read(path, sep)?,
-        None => Header::default(),
-    };
+    let header = Header::read(&file, format)?;
     let syntax = Syntax::of(format, &header);
     let threads = rayon::current_num_threads().max(1);
     // Regular files are memory-mapped region by region; anything else is read.

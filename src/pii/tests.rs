@@ -614,7 +614,7 @@ fn mapped_and_read_regions_agree() {
     ];
     let mut total = 0;
     for format in [CorpusFormat::Jsonl, CorpusFormat::Text, CorpusFormat::Csv] {
-        let header = crate::pii::cells::Header::parse(&data, b',');
+        let header = crate::pii::cells::Header::parse(&data, format);
         let format = stream::Syntax::of(format, &header);
         // The regions together give what one region over the whole file gives.
         let mut joined = (Vec::new(), 0, 0);
