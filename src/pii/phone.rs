@@ -1,6 +1,8 @@
 //! Telephone numbers: validity rules for NANP (+1), the UK (+44), Germany (+49) and France
 //! (+33), a plausibility rule for other E.164 numbers, normalisation to E.164 (`+` and
-//! digits) and the fiction/drama ranges regulators reserve for documentation.
+//! digits) and the fiction/drama ranges regulators reserve for documentation. Service numbers
+//! of those plans (freephone, shared-cost and premium-rate, UK `03`) belong to organisations,
+//! not people: they are not personal data and are not reported.
 
 /// A validated phone number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +67,7 @@ pub fn validate(digits: &[u8], how: Written) -> Option<Phone> {
 }
 
 fn national(cc: &str, nsn: &[u8], valid: bool) -> Option<Phone> {
-    if !valid {
+    if !valid || service(cc, nsn) {
         return None;
     }
     let mut e164 = String::with_capacity(1 + cc.len() + nsn.len());
@@ -140,6 +142,21 @@ fn germany(n: &[u8]) -> bool {
 /// French national number (without the trunk 0): nine digits, 1–7 or 9 first.
 fn france(n: &[u8]) -> bool {
     n.len() == 9 && matches!(n[0], b'1'..=b'7' | b'9')
+}
+
+/// Freephone, shared-cost and premium-rate numbers, and the UK's `03` non-geographic numbers
+/// that organisations hold: NANP 800, 822 … 888 and 880–889 (toll-free codes, assigned and
+/// reserved) and 900; UK 080, 084, 087, 03 (and 09, which [`uk`] already refuses); German 0800
+/// and 0900 (0180 and 0137 [`germany`] already refuses); France's 08 is refused by [`france`].
+fn service(cc: &str, nsn: &[u8]) -> bool {
+    match cc {
+        "1" => matches!(nsn, [b'8', a, b, ..] if a == b || *a == b'8') || nsn.starts_with(b"900"),
+        "44" => [&b"80"[..], b"84", b"87", b"3"]
+            .iter()
+            .any(|p| nsn.starts_with(p)),
+        "49" => nsn.starts_with(b"800") || nsn.starts_with(b"900"),
+        _ => false,
+    }
 }
 
 /// Numbers regulators reserve for drama and documentation.
@@ -248,6 +265,41 @@ mod tests {
         assert!(validate(b"1", w(true, 1, 1)).is_none());
         assert!(validate(b"100", w(true, 1, 3)).is_none());
         assert!(validate(b"4479", w(true, 1, 4)).is_none());
+    }
+
+    #[test]
+    fn service_numbers_are_not_personal() {
+        for (digits, how) in [
+            (&b"8004327781"[..], w(false, 3, 3)),
+            (b"18884327781", w(false, 4, 1)),
+            (b"18334327781", w(true, 4, 1)),
+            (b"8224327781", w(false, 3, 3)),
+            (b"8854327781", w(false, 3, 3)),
+            (b"9004327781", w(false, 3, 3)),
+            (b"08001234567", w(false, 3, 4)),
+            (b"08081570123", w(false, 2, 5)),
+            (b"03001234567", w(false, 3, 4)),
+            (b"08451234567", w(false, 3, 4)),
+            (b"448001234567", w(true, 3, 2)),
+            (b"08001234567", w(false, 2, 4)),
+            (b"4980012345678", w(true, 3, 2)),
+            (b"09001234567", w(false, 2, 4)),
+        ] {
+            assert_eq!(
+                validate(digits, how),
+                None,
+                "{}",
+                String::from_utf8_lossy(digits)
+            );
+        }
+        // Geographic and mobile numbers next to them still are.
+        assert!(
+            validate(b"8014327781", w(false, 3, 3)).is_some(),
+            "Utah 801"
+        );
+        assert!(validate(b"8684327781", w(false, 3, 3)).is_some(), "868");
+        assert!(validate(b"02079460123", w(false, 3, 3)).is_some());
+        assert!(validate(b"089123456", w(false, 2, 3)).is_some(), "Munich");
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub static META: RuleMeta = RuleMeta {
                dates of birth, postcodes and passport numbers. One finding per component and type, with \
                the count, the first lines where it occurs and redacted samples (`j***@e***.com`) — never a \
                value in clear. Documentation values (`example.com`, `555-01xx`, `4111 1111 1111 1111`, \
-               RFC 5737 addresses …) are counted apart. Where a number alone is ambiguous, its context \
+               RFC 5737 addresses …) are counted apart. Service numbers (freephone, shared-cost and \
+               premium-rate: `1-800`, `0800`, `0900`, the UK's `03`) belong to organisations and are not \
+               reported. Where a number alone is ambiguous, its context \
                decides: a JSON key or CSV/TSV column name counts as a hotword (a column `zip`, `ssn` or \
                `card_number` over bare numbers), a value that is only a run of 13–19 digits is a card only \
                under a card word (one id in ten passes the Luhn check by chance), and a dotted number whose \
