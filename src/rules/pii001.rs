@@ -2,6 +2,7 @@
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::finding::{Finding, Severity};
+use crate::pii::PiiType;
 use crate::privacy::{found_types, type_summary, values};
 
 pub struct PiiInCorpus;
@@ -84,9 +85,10 @@ impl Rule for PiiInCorpus {
                 } else {
                     let s_ = if synthetic == 1 { "" } else { "s" };
                     format!(
-                        "{} holds {synthetic} {} documentation value{s_} (example.com, 555-01xx, test card numbers …) and no real ones, in {} {files}",
+                        "{} holds {synthetic} {} documentation value{s_} ({}) and no real ones, in {} {files}",
                         c.id,
                         kind.as_str(),
+                        documentation_values(kind),
                         s.files.len()
                     )
                 };
@@ -133,5 +135,17 @@ impl Rule for PiiInCorpus {
                 .at_most(Severity::Note),
             );
         }
+    }
+}
+
+/// What the documentation values of `kind` are, for a finding that found only those.
+fn documentation_values(kind: PiiType) -> &'static str {
+    match kind {
+        PiiType::Email => "example.com, .test and other reserved domains",
+        PiiType::Phone => "555-01xx and the other ranges reserved for drama",
+        PiiType::PaymentCard => "card numbers published for testing",
+        PiiType::Iban => "IBANs printed in standards and bank documentation",
+        PiiType::IpAddress => "the RFC 5737 documentation blocks",
+        _ => "values reserved for documentation",
     }
 }
