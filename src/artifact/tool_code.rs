@@ -3,8 +3,9 @@
 //! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
-//! where the name and the options may be constants of the same file. Escapes in the string
-//! literals read are decoded as each language would (`escapes`).
+//! where the name and the options may be constants of the same file, and the tools a low-level
+//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`). Escapes in
+//! the string literals read are decoded as each language would (`escapes`).
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
@@ -21,6 +22,8 @@ use super::ParseResult;
 use super::escapes::{decode_python, decode_script};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+
+mod listed_script;
 
 /// Source files larger than this are not scanned for tools.
 pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
@@ -632,6 +635,9 @@ fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             server_elsewhere: !objects.contains_key(object),
         });
     }
+    out.extend(listed_script::listed_tools(
+        text, &servers, &objects, &strings, stem,
+    ));
     let constructed = constructed_servers(&servers, &objects, &["McpServer"], stem);
     (out, constructed)
 }
@@ -1100,6 +1106,20 @@ async def list_tools() -> list[Tool]:
             "\\u{",
             "\\x4",
             "'it\\'s'",
+            "server.setRequestHandler(ListToolsRequestSchema, () => ({",
+            "tools: [",
+            "tools: TOOLS",
+            "{ tools }",
+            "const TOOLS: Tool[] = [",
+            "const T: Tool = {",
+            "{ name: E.A, description: \"d\" + `e` }",
+            "enum E { A = \"a\" }",
+            "...TOOLS",
+            "]",
+            "}",
+            "`${",
+            "/*",
+            "//",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {

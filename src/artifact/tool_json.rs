@@ -49,7 +49,9 @@ pub enum Dialect {
     PythonTool,
     FunctionTool,
     Fastmcp,
-    /// A `Tool(…)` a low-level Python MCP server returns from its `list_tools` function.
+    /// A tool a low-level MCP server lists: a `Tool(…)` a Python server returns from its
+    /// `list_tools` function, a tool object a TypeScript server returns from its
+    /// `setRequestHandler(ListToolsRequestSchema, …)`.
     McpListTools,
     LangchainBaseTool,
     LangchainBuiltin,
