@@ -515,3 +515,37 @@ fn low_level_typescript_servers_list_their_tools() {
         assert!(!text.contains(absent), "{absent} is no tool");
     }
 }
+
+/// Semantic Kernel's `@kernel_function` plugin methods are function tools, named by `name=` or
+/// after the method, described by `description=` or the docstring; other methods are not tools.
+#[test]
+fn semantic_kernel_functions_are_tools() {
+    let case = root().join("fixtures/semantic-kernel");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    let found: Vec<(&str, Tier, &str, u32)> = result
+        .inventory
+        .agent_tools
+        .values()
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (t.id.as_str(), t.tier, at.how, at.span.expect("a line").line)
+        })
+        .collect();
+    let how = "semantic-kernel-function";
+    assert_eq!(
+        found,
+        [
+            ("fn:get_order", Tier::Read, how, 12),
+            ("fn:refund_order", Tier::Financial, how, 19),
+            ("fn:send_receipt", Tier::ExternalSend, how, 23),
+        ]
+    );
+    let tools = &result.inventory.agent_tools;
+    assert_eq!(
+        tools["fn:send_receipt"].description.as_deref(),
+        Some("Email the receipt of an order to the customer.")
+    );
+    assert!(tools.values().all(|t| t.provider.is_none()));
+    let unregistered = tool_findings(&case);
+    assert_eq!(unregistered.len(), 3, "{unregistered:#?}");
+}

@@ -1,5 +1,6 @@
 //! Tools defined in source code, found lexically: Python `@tool` (LangChain, CrewAI),
-//! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@<server>.tool(...)` (FastMCP,
+//! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
+//! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
 //! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
@@ -179,7 +180,8 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         Language::Python => python_imports(text),
         Language::Script => script_imports(text),
     };
-    if !text.contains("tool") && !text.contains("Tool") && !text.contains("Server") {
+    let markers = ["tool", "Tool", "Server", "kernel_function"];
+    if !markers.iter().any(|marker| text.contains(marker)) {
         return Ok(SourceTools {
             imports,
             ..SourceTools::default()
@@ -382,6 +384,9 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             ),
             None if target == "function_tool" => (Dialect::FunctionTool, None),
             Some((_, "function_tool")) => (Dialect::FunctionTool, None),
+            // Semantic Kernel's plugin methods.
+            None if target == "kernel_function" => (Dialect::SemanticKernelFunction, None),
+            Some((_, "kernel_function")) => (Dialect::SemanticKernelFunction, None),
             // Pydantic AI's tool that takes no run context.
             Some((_, "tool_plain")) => (Dialect::PythonTool, None),
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
@@ -1042,6 +1047,68 @@ async def list_tools() -> list[Tool]:
         // A `Tool(` in a file with no `list_tools` function is not an MCP tool.
         let plain = "from x import Tool\nt = Tool(name='ship')\n";
         assert!(scan(plain, Language::Python, "x").unwrap().tools.is_empty());
+    }
+
+    #[test]
+    fn semantic_kernel_plugin_methods_are_tools() {
+        let src = r#"from typing import Annotated
+
+from semantic_kernel.functions import kernel_function
+
+
+class AcmeOrdersPlugin:
+    """Orders for the support agent.
+
+    @kernel_function
+    def example(self): ...
+    """
+
+    @kernel_function(name="get_order", description="Look an order up by its id.")
+    def lookup(self, order_id: Annotated[str, "The order id"]) -> str:
+        return order_id
+
+    @kernel_function
+    async def cancel_order(self, order_id: str) -> str:
+        """Cancel an order that has not shipped."""
+        return order_id
+
+    @kernel_function(
+        description="Refund an order to its card",
+    )
+    def refund_order(self, order_id: str) -> str:
+        return order_id
+
+    def helper(self) -> None:
+        pass
+"#;
+        let tools = scan(src, Language::Python, "orders").unwrap().tools;
+        let found: Vec<(&str, Option<&str>, u32)> = tools
+            .iter()
+            .map(|t| {
+                (
+                    t.id.as_str(),
+                    t.description.as_deref(),
+                    t.span.unwrap().line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("fn:get_order", Some("Look an order up by its id."), 14),
+                (
+                    "fn:cancel_order",
+                    Some("Cancel an order that has not shipped."),
+                    18
+                ),
+                ("fn:refund_order", Some("Refund an order to its card"), 25),
+            ]
+        );
+        assert!(
+            tools
+                .iter()
+                .all(|t| t.dialect == Dialect::SemanticKernelFunction && t.provider.is_none())
+        );
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub enum Dialect {
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
+    /// A Semantic Kernel plugin method (`@kernel_function`).
+    SemanticKernelFunction,
     TsRegisterTool,
     TsServerTool,
 }
@@ -75,6 +77,7 @@ impl Dialect {
             Dialect::LangchainBaseTool => "langchain-base-tool",
             Dialect::LangchainBuiltin => "langchain-builtin",
             Dialect::CrewaiTool => "crewai-tool",
+            Dialect::SemanticKernelFunction => "semantic-kernel-function",
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",
         }

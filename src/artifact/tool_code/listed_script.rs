@@ -440,33 +440,23 @@ impl<'t> Source<'t> {
     fn items(&self, open: usize, close: usize) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         let mut start = open + 1;
-        let mut at = start;
-        while at < close {
-            if self.class[at] == Class::Code {
-                match self.text.as_bytes()[at] {
-                    b'(' | b'[' | b'{' => {
-                        at = self.close_of(at).map_or(at + 1, |c| c + 1);
-                        continue;
-                    }
-                    b',' => {
-                        out.push(self.trimmed(start..at));
-                        start = at + 1;
-                    }
-                    _ => {}
-                }
-            }
-            at += 1;
-        }
-        if start < close {
-            out.push(self.trimmed(start..close));
+        while start < close {
+            let end = self.expression_end(start, close);
+            out.push(self.trimmed(start..end));
+            start = end + 1;
         }
         out.retain(|item| !item.is_empty());
         out
     }
 
-    /// The expression that starts at `start`, up to a comma, a closing bracket or a semicolon
-    /// of its own level (or `limit`).
+    /// The expression that starts at `start`, without the white space and comments around it.
     fn item_at(&self, start: usize, limit: usize) -> Range<usize> {
+        self.trimmed(start..self.expression_end(start, limit))
+    }
+
+    /// Where the expression that starts at `start` ends: at the first comma, closing bracket or
+    /// semicolon of its own level, or at `limit`.
+    fn expression_end(&self, start: usize, limit: usize) -> usize {
         let mut at = start;
         while at < limit {
             if self.class[at] == Class::Code {
@@ -475,13 +465,13 @@ impl<'t> Source<'t> {
                         at = self.close_of(at).map_or(at + 1, |c| c + 1);
                         continue;
                     }
-                    b',' | b')' | b']' | b'}' | b';' => break,
+                    b',' | b')' | b']' | b'}' | b';' => return at,
                     _ => {}
                 }
             }
             at += 1;
         }
-        self.trimmed(start..at.min(limit))
+        limit.min(at)
     }
 
     fn is_trivia(&self, at: usize) -> bool {
