@@ -139,6 +139,10 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Exact("promptfooconfig.yaml"), K::PromptfooConfig),
     (Exact("promptfooconfig.yml"), K::PromptfooConfig),
     (Exact("readme.md"), K::Card),
+    (
+        Exact("skprompt.txt"),
+        K::Prompt(PromptFormat::SemanticKernel),
+    ),
     (Exact("tokenizer_config.json"), K::TokenizerConfig),
     (Suffix(".bin"), K::Pickle),
     (Suffix(".bin.index.json"), K::ShardIndex),
@@ -429,6 +433,15 @@ mod tests {
             prompt(PromptFormat::Plain)
         );
         assert_eq!(detect("prompts/x.j2"), prompt(PromptFormat::Plain));
+        assert_eq!(
+            detect("plugins/AcmeWriter/Summarize/skprompt.txt"),
+            prompt(PromptFormat::SemanticKernel)
+        );
+        assert_eq!(
+            detect("data/AcmeWriter/Summarize/skprompt.txt"),
+            prompt(PromptFormat::SemanticKernel),
+            "a prompt directory in a data directory is no corpus"
+        );
         assert_eq!(detect("data/prompts/x.txt"), prompt(PromptFormat::Plain));
         assert_eq!(
             detect("prompts/data/x.txt"),

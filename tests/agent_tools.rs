@@ -372,3 +372,180 @@ fn tools_registered_on_a_server_received_as_a_parameter_belong_to_that_server() 
         Tier::Read
     );
 }
+
+/// Low-level TypeScript MCP servers list their tools from a `ListToolsRequestSchema` handler:
+/// written in the handler, in a `const TOOLS: Tool[]`, or as one constant per tool. Each tool
+/// belongs to the server the file constructs, with the line where its object names it; a
+/// prompts handler, and a tools handler in a comment or a string, list nothing.
+#[test]
+fn low_level_typescript_servers_list_their_tools() {
+    let case = root().join("fixtures/mcp-low-level");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    let inv = &result.inventory;
+    let found: Vec<(&str, Option<&str>, Tier, &str, u32)> = inv
+        .agent_tools
+        .values()
+        .filter(|t| !t.is_provider)
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (
+                t.id.as_str(),
+                t.provider.as_deref(),
+                t.tier,
+                at.path.as_str(),
+                at.span.expect("a line").line,
+            )
+        })
+        .collect();
+    let billing = Some("mcp:acme-billing");
+    let files = Some("mcp:acme-files");
+    let mail = Some("mcp:acme-mail");
+    let constants = "tool-constants/index.ts";
+    assert_eq!(
+        found,
+        [
+            (
+                "mcp:acme-billing/lookup_invoice",
+                billing,
+                Tier::Read,
+                constants,
+                15
+            ),
+            (
+                "mcp:acme-billing/refund_invoice",
+                billing,
+                Tier::Financial,
+                constants,
+                22
+            ),
+            (
+                "mcp:acme-files/purge_file",
+                files,
+                Tier::WriteIrreversible,
+                "inline/index.ts",
+                29
+            ),
+            (
+                "mcp:acme-files/read_file",
+                files,
+                Tier::Read,
+                "inline/index.ts",
+                19
+            ),
+            (
+                "mcp:acme-mail/list_inbox",
+                mail,
+                Tier::Read,
+                "tools-array/index.ts",
+                11
+            ),
+            (
+                "mcp:acme-mail/send_reply",
+                mail,
+                Tier::ExternalSend,
+                "tools-array/index.ts",
+                17
+            ),
+        ]
+    );
+    let providers: Vec<&str> = inv
+        .agent_tools
+        .values()
+        .filter(|t| t.is_provider)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(
+        providers,
+        ["mcp:acme-billing", "mcp:acme-files", "mcp:acme-mail"]
+    );
+    let send = &inv.agent_tools["mcp:acme-mail/send_reply"];
+    assert_eq!(
+        send.description.as_deref(),
+        Some("Send a reply to a customer\u{2019}s message."),
+        "escapes are decoded"
+    );
+    assert_eq!(send.location().unwrap().how, "mcp-list-tools");
+    assert_eq!(
+        inv.agent_tools["mcp:acme-files/purge_file"]
+            .description
+            .as_deref(),
+        Some("Remove a file for good: there is no trash can.")
+    );
+
+    // The JSON report carries the same tools, tiers and lines.
+    let out = aibom()
+        .args(["scan", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let components = report["components"].as_array().unwrap();
+    let refund = components
+        .iter()
+        .find(|c| c["id"] == "tool:mcp:acme-billing/refund_invoice")
+        .expect("the refund tool is a component");
+    assert_eq!(refund["properties"]["inferred_tier"], "financial");
+    assert_eq!(refund["properties"]["defined_in"][0], "mcp-list-tools");
+    let unregistered: Vec<(&str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "TOOL001" && f["subject"].as_str().unwrap().contains('/'))
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["span"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        unregistered.contains(&("mcp:acme-billing/refund_invoice", constants, 22)),
+        "{unregistered:?}"
+    );
+    assert_eq!(unregistered.len(), 6, "{unregistered:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for absent in [
+        "acme-prompts",
+        "wipe_prompts",
+        "reset_prompts",
+        "drop_prompts",
+        "export_",
+    ] {
+        assert!(!text.contains(absent), "{absent} is no tool");
+    }
+}
+
+/// Semantic Kernel's `@kernel_function` plugin methods are function tools, named by `name=` or
+/// after the method, described by `description=` or the docstring; other methods are not tools.
+#[test]
+fn semantic_kernel_functions_are_tools() {
+    let case = root().join("fixtures/semantic-kernel");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    let found: Vec<(&str, Tier, &str, u32)> = result
+        .inventory
+        .agent_tools
+        .values()
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (t.id.as_str(), t.tier, at.how, at.span.expect("a line").line)
+        })
+        .collect();
+    let how = "semantic-kernel-function";
+    assert_eq!(
+        found,
+        [
+            ("fn:get_order", Tier::Read, how, 12),
+            ("fn:refund_order", Tier::Financial, how, 19),
+            ("fn:send_receipt", Tier::ExternalSend, how, 23),
+        ]
+    );
+    let tools = &result.inventory.agent_tools;
+    assert_eq!(
+        tools["fn:send_receipt"].description.as_deref(),
+        Some("Email the receipt of an order to the customer.")
+    );
+    assert!(tools.values().all(|t| t.provider.is_none()));
+    let unregistered = tool_findings(&case);
+    assert_eq!(unregistered.len(), 3, "{unregistered:#?}");
+}

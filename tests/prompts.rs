@@ -765,6 +765,79 @@ fn promptfoo_references_and_configured_paths_are_prompts() {
     assert_eq!(missing, ["prompts/a.txt", "templates/answer.json"]);
 }
 
+/// A Semantic Kernel prompt directory is a prompt named after the directory, in the plugin the
+/// directory above names, described by the `config.json` beside it (current and first schema);
+/// that config is not a model config.
+#[test]
+fn semantic_kernel_prompt_directories_are_prompts() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/semantic-kernel");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    let inv = &result.inventory;
+    let prompts: Vec<(&str, &str, Option<&str>, Option<&str>)> = inv
+        .prompts
+        .iter()
+        .map(|p| {
+            let component = inv.component(&p.component).unwrap();
+            let property = |key: &str| component.properties.get(key).and_then(|v| v.as_str());
+            (
+                component.name.as_str(),
+                property("plugin").unwrap_or(""),
+                property("description"),
+                property("config"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        prompts,
+        [
+            (
+                "Classify",
+                "AcmeLegacy",
+                Some("Classify a support ticket."),
+                Some("plugins/AcmeLegacy/Classify/config.json")
+            ),
+            (
+                "Summarize",
+                "AcmeWriter",
+                Some("Summarize a support ticket for an Acme agent."),
+                Some("plugins/AcmeWriter/Summarize/config.json")
+            ),
+            ("Translate", "AcmeWriter", None, None),
+        ]
+    );
+    let summarize = inv
+        .component("prompt:plugins/AcmeWriter/Summarize/skprompt.txt")
+        .unwrap();
+    assert_eq!(summarize.format.as_deref(), Some("semantic-kernel"));
+    assert_eq!(
+        summarize.properties["input_variables"],
+        serde_json::json!(["input", "audience"])
+    );
+    // The configs are neither models nor unreadable; every prompt lacks a changelog.
+    assert!(
+        inv.components.values().all(
+            |c| matches!(c.kind, aibom::inventory::ComponentKind::Prompt)
+                || c.id.starts_with("tool")
+        ),
+        "{:?}",
+        inv.components.keys()
+    );
+    let codes: Vec<(&str, &str)> = result
+        .findings
+        .iter()
+        .filter(|f| !f.code.starts_with("TOOL"))
+        .map(|f| (f.code, f.location.as_ref().unwrap().path.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("PRM001", "plugins/AcmeLegacy/Classify/skprompt.txt"),
+            ("PRM001", "plugins/AcmeWriter/Summarize/skprompt.txt"),
+            ("PRM001", "plugins/AcmeWriter/Translate/skprompt.txt"),
+        ]
+    );
+}
+
 #[test]
 fn staged_scan_of_a_subfolder_sees_only_its_staged_files() {
     let repo = TestRepo::new();

@@ -67,6 +67,8 @@ pub enum Artifact {
     Onnx(onnx::OnnxMetadata),
     Pickle(pickle::PickleScan),
     Prompt(prompt::Prompt),
+    /// A `config.json` that describes a Semantic Kernel prompt, not a model.
+    PromptConfig(prompt::PromptConfig),
     PromptfooConfig(prompt::PromptfooConfig),
     Safetensors(safetensors::SafetensorsHeader),
     ShardIndex(safetensors::ShardIndex),
@@ -292,9 +294,13 @@ fn parse_content(
         }
         K::ShardIndex => Ok(Artifact::ShardIndex(safetensors::parse_index(&text()?)?)),
         K::Card => Ok(Artifact::Card(card::parse(&text()?)?)),
-        K::ModelConfig => Ok(Artifact::ModelConfig(hf_config::parse_model_config(
-            &text()?,
-        )?)),
+        K::ModelConfig => {
+            let text = text()?;
+            Ok(match prompt::parse_semantic_kernel_config(&text) {
+                Some(config) => Artifact::PromptConfig(config),
+                None => Artifact::ModelConfig(hf_config::parse_model_config(&text)?),
+            })
+        }
         K::AdapterConfig => Ok(Artifact::AdapterConfig(hf_config::parse_adapter_config(
             &text()?,
         )?)),

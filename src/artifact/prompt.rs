@@ -3,7 +3,8 @@
 //! Prompts are load-bearing text that changes without review; the inventory needs each prompt's
 //! id, owner, version, changelog entries and a hash of its content, so the changelog checks can
 //! tell a content change from a metadata change. Formats read here: Microsoft Prompty (v1 and
-//! v2), GitHub Models `*.prompt.yml`, Dotprompt `*.prompt`, VS Code `*.prompt.md`, plain
+//! v2), GitHub Models `*.prompt.yml`, Dotprompt `*.prompt`, VS Code `*.prompt.md`, Semantic
+//! Kernel prompt directories (`skprompt.txt`, described by the `config.json` beside it), plain
 //! templates under `prompts/`, and promptfoo configs (which only point at prompt files).
 //! Changelogs (`CHANGELOG.md`, `<name>.changelog.md`) are kept as text, with a function that
 //! extracts the part of one that mentions a prompt — the scan compares that part across git
@@ -32,6 +33,9 @@ pub enum PromptFormat {
     PromptMarkdown,
     /// A template under `prompts/` or listed in `[prompts]`, with optional front matter.
     Plain,
+    /// Semantic Kernel `skprompt.txt`: the template alone; its directory names the function and
+    /// a `config.json` beside it describes it (`PromptConfig`).
+    SemanticKernel,
 }
 
 impl PromptFormat {
@@ -42,6 +46,7 @@ impl PromptFormat {
             PromptFormat::Dotprompt => "dotprompt",
             PromptFormat::PromptMarkdown => "prompt-markdown",
             PromptFormat::Plain => "plain",
+            PromptFormat::SemanticKernel => "semantic-kernel",
         }
     }
 }
@@ -122,7 +127,46 @@ fn parse_format(text: &str, format: PromptFormat) -> ParseResult<Prompt> {
             Some((yaml, start)) => parse_front_matter_prompt(text, yaml, start, format),
             None => Ok(template_only(text, format)),
         },
+        PromptFormat::SemanticKernel => Ok(template_only(text, format)),
     }
+}
+
+/// A Semantic Kernel prompt's `config.json`: what it says about the `skprompt.txt` beside it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromptConfig {
+    pub description: Option<Spanned<String>>,
+    /// The template's input variables by name (`input_variables`, or `input.parameters` in the
+    /// first schema).
+    pub input_variables: Vec<String>,
+}
+
+/// Read a `config.json` as a Semantic Kernel prompt config; `None` when it is not one (a model
+/// config, another JSON file). One is known by the keys no model config has:
+/// `execution_settings` or `input_variables`, or in the first schema `schema` with `completion`
+/// or `input`.
+pub fn parse_semantic_kernel_config(text: &str) -> Option<PromptConfig> {
+    let value = text::parse_json(text).ok()?;
+    let object = value.as_object()?;
+    let has = |key: &str| object.contains_key(key);
+    let is_config = has("execution_settings")
+        || has("input_variables")
+        || (has("schema") && (has("completion") || has("input")));
+    if !is_config {
+        return None;
+    }
+    let variables = object
+        .get("input_variables")
+        .or_else(|| value.get("input").and_then(|i| i.get("parameters")));
+    let input_variables = match variables {
+        Some(Value::Array(items)) => items.iter().filter_map(|v| scalar(v.get("name"))).collect(),
+        _ => Vec::new(),
+    };
+    let description = scalar(object.get("description"))
+        .map(|d| Spanned::new(d, text::find_json_key(text, "description")));
+    Some(PromptConfig {
+        description,
+        input_variables,
+    })
 }
 
 /// A prompt file with no metadata: its whole text is the template.
@@ -442,6 +486,38 @@ fn mentions_key(line: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn semantic_kernel_configs_are_told_from_model_configs() {
+        let current = r#"{
+  "schema": 1,
+  "description": "Summarize a ticket",
+  "execution_settings": { "default": { "max_tokens": 256 } },
+  "input_variables": [{ "name": "input" }, { "name": "audience", "default": "agents" }]
+}"#;
+        let config = parse_semantic_kernel_config(current).expect("a prompt config");
+        let description = config.description.unwrap();
+        assert_eq!(description.value, "Summarize a ticket");
+        assert_eq!(description.span.map(|s| s.line), Some(3));
+        assert_eq!(config.input_variables, ["input", "audience"]);
+        let first_schema = r#"{"schema": 1, "type": "completion", "completion": {"max_tokens": 8},
+            "input": {"parameters": [{"name": "input", "defaultValue": ""}]}}"#;
+        let config = parse_semantic_kernel_config(first_schema).expect("a prompt config");
+        assert_eq!(config.description, None);
+        assert_eq!(config.input_variables, ["input"]);
+        for not_one in [
+            r#"{"architectures": ["LlamaForCausalLM"], "model_type": "llama", "input": 3}"#,
+            r#"{"description": "a JSON file with a description", "schema": 2}"#,
+            "[1, 2]",
+            "{not json",
+        ] {
+            assert_eq!(parse_semantic_kernel_config(not_one), None, "{not_one}");
+        }
+        let template = "Summarize {{$input}}\n---\nfor {{$audience}}\n";
+        let prompt = parse(template, PromptFormat::SemanticKernel).unwrap();
+        assert_eq!(prompt.content_sha256, sha256(template.as_bytes()));
+        assert_eq!(prompt.name, None);
+    }
 
     #[test]
     fn prompty_v1_metadata_and_body_hash() {

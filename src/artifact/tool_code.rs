@@ -1,10 +1,12 @@
 //! Tools defined in source code, found lexically: Python `@tool` (LangChain, CrewAI),
-//! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@<server>.tool(...)` (FastMCP,
+//! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
+//! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
 //! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
-//! where the name and the options may be constants of the same file. Escapes in the string
-//! literals read are decoded as each language would (`escapes`).
+//! where the name and the options may be constants of the same file, and the tools a low-level
+//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`). Escapes in
+//! the string literals read are decoded as each language would (`escapes`).
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
@@ -21,6 +23,8 @@ use super::ParseResult;
 use super::escapes::{decode_python, decode_script};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+
+mod listed_script;
 
 /// Source files larger than this are not scanned for tools.
 pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
@@ -176,7 +180,8 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         Language::Python => python_imports(text),
         Language::Script => script_imports(text),
     };
-    if !text.contains("tool") && !text.contains("Tool") && !text.contains("Server") {
+    let markers = ["tool", "Tool", "Server", "kernel_function"];
+    if !markers.iter().any(|marker| text.contains(marker)) {
         return Ok(SourceTools {
             imports,
             ..SourceTools::default()
@@ -379,6 +384,9 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             ),
             None if target == "function_tool" => (Dialect::FunctionTool, None),
             Some((_, "function_tool")) => (Dialect::FunctionTool, None),
+            // Semantic Kernel's plugin methods.
+            None if target == "kernel_function" => (Dialect::SemanticKernelFunction, None),
+            Some((_, "kernel_function")) => (Dialect::SemanticKernelFunction, None),
             // Pydantic AI's tool that takes no run context.
             Some((_, "tool_plain")) => (Dialect::PythonTool, None),
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
@@ -632,6 +640,9 @@ fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
             server_elsewhere: !objects.contains_key(object),
         });
     }
+    out.extend(listed_script::listed_tools(
+        text, &servers, &objects, &strings, stem,
+    ));
     let constructed = constructed_servers(&servers, &objects, &["McpServer"], stem);
     (out, constructed)
 }
@@ -1039,6 +1050,68 @@ async def list_tools() -> list[Tool]:
     }
 
     #[test]
+    fn semantic_kernel_plugin_methods_are_tools() {
+        let src = r#"from typing import Annotated
+
+from semantic_kernel.functions import kernel_function
+
+
+class AcmeOrdersPlugin:
+    """Orders for the support agent.
+
+    @kernel_function
+    def example(self): ...
+    """
+
+    @kernel_function(name="get_order", description="Look an order up by its id.")
+    def lookup(self, order_id: Annotated[str, "The order id"]) -> str:
+        return order_id
+
+    @kernel_function
+    async def cancel_order(self, order_id: str) -> str:
+        """Cancel an order that has not shipped."""
+        return order_id
+
+    @kernel_function(
+        description="Refund an order to its card",
+    )
+    def refund_order(self, order_id: str) -> str:
+        return order_id
+
+    def helper(self) -> None:
+        pass
+"#;
+        let tools = scan(src, Language::Python, "orders").unwrap().tools;
+        let found: Vec<(&str, Option<&str>, u32)> = tools
+            .iter()
+            .map(|t| {
+                (
+                    t.id.as_str(),
+                    t.description.as_deref(),
+                    t.span.unwrap().line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("fn:get_order", Some("Look an order up by its id."), 14),
+                (
+                    "fn:cancel_order",
+                    Some("Cancel an order that has not shipped."),
+                    18
+                ),
+                ("fn:refund_order", Some("Refund an order to its card"), 25),
+            ]
+        );
+        assert!(
+            tools
+                .iter()
+                .all(|t| t.dialect == Dialect::SemanticKernelFunction && t.provider.is_none())
+        );
+    }
+
+    #[test]
     fn plain_code_has_no_tools() {
         assert!(
             scan("def f():\n    return 1\n", Language::Python, "x")
@@ -1100,6 +1173,20 @@ async def list_tools() -> list[Tool]:
             "\\u{",
             "\\x4",
             "'it\\'s'",
+            "server.setRequestHandler(ListToolsRequestSchema, () => ({",
+            "tools: [",
+            "tools: TOOLS",
+            "{ tools }",
+            "const TOOLS: Tool[] = [",
+            "const T: Tool = {",
+            "{ name: E.A, description: \"d\" + `e` }",
+            "enum E { A = \"a\" }",
+            "...TOOLS",
+            "]",
+            "}",
+            "`${",
+            "/*",
+            "//",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {

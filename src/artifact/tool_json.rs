@@ -49,11 +49,15 @@ pub enum Dialect {
     PythonTool,
     FunctionTool,
     Fastmcp,
-    /// A `Tool(…)` a low-level Python MCP server returns from its `list_tools` function.
+    /// A tool a low-level MCP server lists: a `Tool(…)` a Python server returns from its
+    /// `list_tools` function, a tool object a TypeScript server returns from its
+    /// `setRequestHandler(ListToolsRequestSchema, …)`.
     McpListTools,
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
+    /// A Semantic Kernel plugin method (`@kernel_function`).
+    SemanticKernelFunction,
     TsRegisterTool,
     TsServerTool,
 }
@@ -73,6 +77,7 @@ impl Dialect {
             Dialect::LangchainBaseTool => "langchain-base-tool",
             Dialect::LangchainBuiltin => "langchain-builtin",
             Dialect::CrewaiTool => "crewai-tool",
+            Dialect::SemanticKernelFunction => "semantic-kernel-function",
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{Builder, Component, ComponentKind, file_name, parent};
 use crate::artifact::parsed::{Artifact, HashSource};
-use crate::artifact::prompt::{self, Prompt};
+use crate::artifact::prompt::{self, Prompt, PromptConfig, PromptFormat};
 use crate::artifact::text::{Spanned, TextSpan};
 
 /// Where a prompt's changelog is.
@@ -184,6 +184,18 @@ impl Builder {
                 _ => None,
             })
             .collect();
+        // Semantic Kernel prompt configs by directory.
+        let prompt_configs: BTreeMap<String, (String, PromptConfig)> = self
+            .inv
+            .files
+            .iter()
+            .filter_map(|f| match &f.artifact {
+                Ok(Artifact::PromptConfig(c)) => {
+                    Some((parent(&f.path).to_owned(), (f.path.clone(), c.clone())))
+                }
+                _ => None,
+            })
+            .collect();
         let mut records = Vec::new();
         for i in 0..self.inv.files.len() {
             let Ok(Artifact::Prompt(p)) = &self.inv.files[i].artifact else {
@@ -196,13 +208,20 @@ impl Builder {
                 self.inv.files[i].hash_source = Some(HashSource::Content);
             }
             let id = format!("prompt:{path}");
-            let name = p
-                .name
-                .as_ref()
-                .map_or_else(|| file_name(&path).to_owned(), |n| n.value.clone());
+            let name = match (&p.name, p.format) {
+                (Some(n), _) => n.value.clone(),
+                // A Semantic Kernel function is named after its directory.
+                (None, PromptFormat::SemanticKernel) if parent(&path) != "." => {
+                    file_name(parent(&path)).to_owned()
+                }
+                (None, _) => file_name(&path).to_owned(),
+            };
             let mut component =
                 Component::new(id.clone(), ComponentKind::Prompt, name, Some(path.clone()));
             component.format = Some(p.format.as_str().to_owned());
+            if p.format == PromptFormat::SemanticKernel {
+                semantic_kernel_properties(&mut component, &path, &prompt_configs);
+            }
             let prompt_id =
                 p.id.as_ref()
                     .or(p.name.as_ref())
@@ -283,6 +302,29 @@ impl Builder {
                 self.set_property(&owner, "chat_templates", Some(vec![entry]));
             }
         }
+    }
+}
+
+/// A Semantic Kernel prompt's plugin (the directory above its own) and what the `config.json`
+/// beside it says: `description`, `input_variables`, and the config's path.
+fn semantic_kernel_properties(
+    component: &mut Component,
+    path: &str,
+    configs: &BTreeMap<String, (String, PromptConfig)>,
+) {
+    let dir = parent(path);
+    if dir != "." && parent(dir) != "." {
+        component.set("plugin", file_name(parent(dir)));
+    }
+    let Some((config_path, config)) = configs.get(dir) else {
+        return;
+    };
+    component.set("config", config_path.clone());
+    if let Some(d) = &config.description {
+        component.set("description", d.value.clone());
+    }
+    if !config.input_variables.is_empty() {
+        component.set("input_variables", config.input_variables.clone());
     }
 }
 

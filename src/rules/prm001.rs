@@ -13,8 +13,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A prompt has no changelog: no `changelog:` front matter, no sidecar, no CHANGELOG.md entry.",
     security: false,
     doc: RuleDoc {
-        what: "Reports every prompt (Prompty, GitHub Models `.prompt.yml`, Dotprompt, `.prompt.md`, templates \
-               under `prompts/`, files a promptfoo config or `[prompts] paths` names) for which none of these \
+        what: "Reports every prompt (Prompty, GitHub Models `.prompt.yml`, Dotprompt, `.prompt.md`, Semantic \
+               Kernel `skprompt.txt`, templates under `prompts/`, files a promptfoo config or `[prompts] paths` \
+               names) for which none of these \
                exists: `changelog:` entries in its front matter; a `<name>.changelog.md` file next to it; a \
                `CHANGELOG.md` in its directory or an ancestor that mentions its path or `id` (in a heading or an \
                entry); the `[prompts] changelog` file mentioning it. Needs no git history.",

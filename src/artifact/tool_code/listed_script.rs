@@ -1,0 +1,770 @@
+//! Tools a low-level TypeScript/JavaScript MCP server (the SDK's `Server` class) lists from its
+//! `setRequestHandler(ListToolsRequestSchema, …)` handler: the `{ tools: [...] }` it returns,
+//! where the array may be written in the handler, held in a constant of the same file
+//! (`const TOOLS: Tool[] = [...]`, `{ tools: TOOLS }`, `{ tools }`, spread `...TOOLS`), and each
+//! tool an object literal or a constant of the same file (`const FOO_TOOL: Tool = { … }`). A
+//! tool's `name` is a string literal (a template literal without `${…}`), a string constant, or
+//! an enum member or constant object property of the same file (`ToolName.ECHO`); a name that
+//! is computed is not statically known and the tool is skipped, as the Python side does.
+//!
+//! The file is lexed once (strings, template literals and comments told from code, brackets
+//! paired), so that a handler in a comment or a string lists nothing and a `{` in a description
+//! does not end an object early. Regular-expression literals are not recognised: a quote inside
+//! one can hide the code after it. Nothing is followed into other files.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{annotations_in, literal_body};
+use crate::artifact::escapes::decode_script;
+use crate::artifact::text::TextSpan;
+use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+
+/// Constants followed from a handler to its tools: an array constant of object constants, an
+/// array spread into another.
+const MAX_INDIRECTION: usize = 4;
+
+/// `server.setRequestHandler(ListToolsRequestSchema` (also `types.ListToolsRequestSchema`):
+/// group 1 the server object, group 2 the call's opening parenthesis.
+static LIST_TOOLS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*setRequestHandler\s*(\()\s*(?:[A-Za-z_$][A-Za-z0-9_$]*\s*\.\s*)?ListToolsRequestSchema\b")
+        .expect("valid regex")
+});
+/// `const TOOLS: Tool[] = [` or `const FOO_TOOL: Tool = {` (also `let`/`var`): group 1 the
+/// name, group 2 the opening bracket.
+static COLLECTION_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([\[{])")
+        .expect("valid regex")
+});
+/// `enum ToolName {`: group 1 the name, group 2 the opening brace.
+static ENUM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\benum\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(\{)").expect("valid regex")
+});
+/// The key of an object property (`name:`, `"name":`) or of an enum member (`ECHO =`): group 1
+/// to 3 the key, group 4 the separator.
+static KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^(?:([A-Za-z_$][A-Za-z0-9_$]*)|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*([:=])"#,
+    )
+    .expect("valid regex")
+});
+static IDENTIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_$][A-Za-z0-9_$]*$").expect("valid regex"));
+/// `ToolName.ECHO`: group 1 the enum or object, group 2 the member.
+static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*)$")
+        .expect("valid regex")
+});
+static TOOLS_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\btools\b").expect("valid regex"));
+
+/// Tools listed by one file at most: a generated file of millions is not read to its end.
+const MAX_LISTED_TOOLS: usize = 10_000;
+
+/// The tools every `setRequestHandler(ListToolsRequestSchema, …)` handler of the file lists.
+/// `servers` names the server objects constructed with a name, `objects` the server objects
+/// constructed at all, `strings` the string constants of the file (bodies as written); a tool
+/// of an object not constructed here belongs to a server named after `stem` until discovery
+/// finds it (`ToolDecl::server_elsewhere`).
+pub(super) fn listed_tools(
+    text: &str,
+    servers: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    strings: &BTreeMap<&str, &str>,
+    stem: &str,
+) -> Vec<ToolDecl> {
+    if !text.contains("ListToolsRequestSchema") {
+        return Vec::new();
+    }
+    let source = Source::new(text, strings);
+    let mut memo = Memo::default();
+    let mut listed = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut handled_until = 0;
+    'handlers: for c in LIST_TOOLS_HANDLER.captures_iter(text) {
+        let (Some(object), Some(paren)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if object.start() < handled_until {
+            continue;
+        }
+        // A parenthesis in a comment or a string is never paired: such a handler lists nothing.
+        let Some(close) = source.close_of(paren.start()) else {
+            continue;
+        };
+        handled_until = close;
+        let server = servers.get(object.as_str()).map_or(stem, String::as_str);
+        for array in source.handler_arrays(paren.start()..close) {
+            if !listed.insert((server, array)) {
+                continue;
+            }
+            for tool in source.array_tools(array, 0, &mut memo).iter() {
+                if out.len() == MAX_LISTED_TOOLS {
+                    break 'handlers;
+                }
+                out.push(ToolDecl {
+                    id: format!("mcp:{server}/{}", tool.name),
+                    name: tool.name.clone(),
+                    provider: Some(format!("mcp:{server}")),
+                    dialect: Dialect::McpListTools,
+                    description: tool.description.as_deref().map(short_description),
+                    annotations: tool.annotations,
+                    auto_approved: None,
+                    url: None,
+                    span: Some(TextSpan::at(text, tool.name_at.start, tool.name_at.len())),
+                    server_elsewhere: !objects.contains_key(object.as_str()),
+                });
+            }
+        }
+    }
+    // A tool object held in a constant may be listed twice by one server (`[...A, X]`).
+    out.sort_by(|a, b| (&a.id, a.span).cmp(&(&b.id, b.span)));
+    out.dedup_by(|a, b| a.id == b.id && a.span == b.span);
+    out
+}
+
+/// One tool object of a list.
+#[derive(Debug, Clone)]
+struct Listed {
+    name: String,
+    /// The name's literal body or expression.
+    name_at: Range<usize>,
+    description: Option<String>,
+    annotations: Option<Annotations>,
+}
+
+/// What a byte of the source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Code,
+    /// Inside a string or template literal (its quotes included; code in `${…}` is code).
+    Literal,
+    Comment,
+}
+
+/// What has been read already, by opening bracket: each array, object, enum or constant object
+/// is read once however often it is named.
+#[derive(Default)]
+struct Memo<'t> {
+    arrays: HashMap<usize, Rc<[Listed]>>,
+    tools: HashMap<usize, Option<Listed>>,
+    members: HashMap<usize, Rc<BTreeMap<&'t str, String>>>,
+}
+
+/// A lexed source file: the class of each byte, its bracket pairs and its constants.
+struct Source<'t> {
+    text: &'t str,
+    class: Vec<Class>,
+    /// `(open, close)` offsets of the brackets paired in code, sorted by `open`.
+    pairs: Vec<(usize, usize)>,
+    /// `const` arrays and objects by name: the offsets of their opening brackets, in order.
+    collections: HashMap<&'t str, Vec<usize>>,
+    enums: HashMap<&'t str, usize>,
+    strings: &'t BTreeMap<&'t str, &'t str>,
+}
+
+impl<'t> Source<'t> {
+    fn new(text: &'t str, strings: &'t BTreeMap<&'t str, &'t str>) -> Source<'t> {
+        let (class, pairs) = lex(text);
+        let mut source = Source {
+            text,
+            class,
+            pairs,
+            collections: HashMap::new(),
+            enums: HashMap::new(),
+            strings,
+        };
+        for c in COLLECTION_CONST.captures_iter(text) {
+            if let (Some(name), Some(open)) = (c.get(1), c.get(2))
+                && source.is_code(name.start())
+            {
+                source
+                    .collections
+                    .entry(name.as_str())
+                    .or_default()
+                    .push(open.start());
+            }
+        }
+        for c in ENUM.captures_iter(text) {
+            if let (Some(name), Some(open)) = (c.get(1), c.get(2))
+                && source.is_code(name.start())
+            {
+                source.enums.entry(name.as_str()).or_insert(open.start());
+            }
+        }
+        source
+    }
+
+    fn is_code(&self, at: usize) -> bool {
+        self.class.get(at) == Some(&Class::Code)
+    }
+
+    /// The offset of the bracket that closes the one at `open`.
+    fn close_of(&self, open: usize) -> Option<usize> {
+        let i = self.pairs.binary_search_by_key(&open, |p| p.0).ok()?;
+        Some(self.pairs[i].1)
+    }
+
+    /// The arrays the `tools` properties of a handler's objects hold: written there
+    /// (`tools: [`), or constants (`tools: TOOLS`, `{ tools }`), by opening bracket.
+    fn handler_arrays(&self, handler: Range<usize>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for word in TOOLS_WORD.find_iter(&self.text[handler.clone()]) {
+            let at = handler.start + word.start();
+            if !self.is_code(at) {
+                continue;
+            }
+            let before = self.text[handler.start..at].trim_end();
+            let after =
+                &self.text[self.skip_trivia(handler.start + word.end(), handler.end)..handler.end];
+            let declared = ["const", "let", "var"].iter().any(|k| before.ends_with(k));
+            if declared || before.ends_with('.') {
+                continue;
+            }
+            let array = if let Some(value) = after.strip_prefix(':') {
+                let value = self.skip_trivia(handler.end - value.len(), handler.end);
+                if self.text[value..].starts_with('[') {
+                    Some(value)
+                } else {
+                    self.identifier(self.item_at(value, handler.end))
+                        .and_then(|name| self.collection(name, '[', at))
+                }
+            } else if (before.ends_with('{') || before.ends_with(','))
+                && (after.starts_with(',') || after.starts_with('}'))
+            {
+                self.collection("tools", '[', at)
+            } else {
+                None
+            };
+            out.extend(array);
+        }
+        out
+    }
+
+    /// The tools of the array literal opening at `open`, with those of the arrays spread into
+    /// it.
+    fn array_tools(&self, open: usize, depth: usize, memo: &mut Memo<'t>) -> Rc<[Listed]> {
+        if let Some(known) = memo.arrays.get(&open) {
+            return Rc::clone(known);
+        }
+        // An array spread into itself, directly or not, adds nothing.
+        memo.arrays.insert(open, Rc::from(Vec::new()));
+        let mut out = Vec::new();
+        let close = self.close_of(open).unwrap_or(open);
+        for item in self.items(open, close) {
+            let text = &self.text[item.clone()];
+            let object = if text.starts_with('{') {
+                Some(item.start)
+            } else if let Some(spread) = text.strip_prefix("...") {
+                let inner = self
+                    .identifier(item.end - spread.len()..item.end)
+                    .and_then(|name| self.collection(name, '[', open));
+                if let Some(inner) = inner
+                    && depth < MAX_INDIRECTION
+                {
+                    out.extend(self.array_tools(inner, depth + 1, memo).iter().cloned());
+                }
+                None
+            } else {
+                self.identifier(item)
+                    .and_then(|name| self.collection(name, '{', open))
+            };
+            if let Some(object) = object {
+                let tool = match memo.tools.get(&object) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let tool = self.tool(object, memo);
+                        memo.tools.insert(object, tool.clone());
+                        tool
+                    }
+                };
+                out.extend(tool);
+            }
+        }
+        let out: Rc<[Listed]> = Rc::from(out);
+        memo.arrays.insert(open, Rc::clone(&out));
+        out
+    }
+
+    /// The tool the object literal opening at `open` describes, when its name is known.
+    fn tool(&self, open: usize, memo: &mut Memo<'t>) -> Option<Listed> {
+        let close = self.close_of(open)?;
+        let mut name = None;
+        let mut description = None;
+        let mut annotations = None;
+        for (key, value) in self.properties(open, close, ':') {
+            match key {
+                "name" => name = self.name_value(value, memo),
+                "description" => description = self.text_value(value),
+                "annotations" => annotations = annotations_in(&self.text[value]),
+                _ => {}
+            }
+        }
+        let (name, name_at) = name?;
+        Some(Listed {
+            name,
+            name_at,
+            description,
+            annotations,
+        })
+    }
+
+    /// A tool name: a string literal, a string constant, or an enum member or constant object
+    /// property of this file.
+    fn name_value(
+        &self,
+        value: Range<usize>,
+        memo: &mut Memo<'t>,
+    ) -> Option<(String, Range<usize>)> {
+        if let Some(body) = self.literal(value.clone()) {
+            return Some((decode_script(&self.text[body.clone()]), body));
+        }
+        let expression = &self.text[value.clone()];
+        if IDENTIFIER.is_match(expression) {
+            let constant = self.strings.get(expression)?;
+            return Some((decode_script(constant), value));
+        }
+        let member = MEMBER.captures(expression)?;
+        let members = self.members(member.get(1)?.as_str(), value.start, memo)?;
+        Some((members.get(&member[2])?.clone(), value))
+    }
+
+    /// A description: string literals joined with `+` (template literals as written), or a
+    /// string constant.
+    fn text_value(&self, value: Range<usize>) -> Option<String> {
+        let expression = &self.text[value.clone()];
+        if IDENTIFIER.is_match(expression) {
+            return self.strings.get(expression).map(|s| decode_script(s));
+        }
+        let mut joined = String::new();
+        let mut at = value.start;
+        loop {
+            let body = literal_body(&self.text[at..value.end])?;
+            joined.push_str(&decode_script(body));
+            at = self.skip_trivia(at + body.len() + 2, value.end);
+            match self.text[at..value.end].strip_prefix('+') {
+                Some(rest) => at = self.skip_trivia(value.end - rest.len(), value.end),
+                None if at == value.end => return Some(joined),
+                None => return None,
+            }
+        }
+    }
+
+    /// The string members of `owner`, an `enum` or a constant object (`MEMBER = "value"`,
+    /// `MEMBER: "value"`).
+    fn members(
+        &self,
+        owner: &str,
+        used_at: usize,
+        memo: &mut Memo<'t>,
+    ) -> Option<Rc<BTreeMap<&'t str, String>>> {
+        let (open, separator) = match self.enums.get(owner) {
+            Some(&open) => (open, '='),
+            None => (self.collection(owner, '{', used_at)?, ':'),
+        };
+        if let Some(known) = memo.members.get(&open) {
+            return Some(Rc::clone(known));
+        }
+        let close = self.close_of(open)?;
+        let members: BTreeMap<&'t str, String> = self
+            .properties(open, close, separator)
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let body = self.literal(value)?;
+                Some((key, decode_script(&self.text[body])))
+            })
+            .collect();
+        let members = Rc::new(members);
+        memo.members.insert(open, Rc::clone(&members));
+        Some(members)
+    }
+
+    /// The literal body when `value` is exactly one string or template literal without `${`.
+    fn literal(&self, value: Range<usize>) -> Option<Range<usize>> {
+        let text = &self.text[value.clone()];
+        let body = literal_body(text)?;
+        let whole = body.len() + 2 == text.len();
+        (whole && !(text.starts_with('`') && body.contains("${")))
+            .then(|| value.start + 1..value.end - 1)
+    }
+
+    fn identifier(&self, item: Range<usize>) -> Option<&'t str> {
+        let text = &self.text[item];
+        IDENTIFIER.is_match(text).then_some(text)
+    }
+
+    /// The opening bracket (`[` or `{`) of the constant `name` as seen from `used_at`: the
+    /// last declared before it, else the file's first.
+    fn collection(&self, name: &str, bracket: char, used_at: usize) -> Option<usize> {
+        let opens = self.collections.get(name)?;
+        let open = opens
+            .iter()
+            .rev()
+            .find(|&&open| open < used_at)
+            .or_else(|| opens.first())?;
+        self.text[*open..].starts_with(bracket).then_some(*open)
+    }
+
+    /// The `key: value` properties (or, with `=`, the enum members) between `open` and `close`,
+    /// shorthand and spread properties left out: each key and its value's range.
+    fn properties(
+        &self,
+        open: usize,
+        close: usize,
+        separator: char,
+    ) -> Vec<(&'t str, Range<usize>)> {
+        let mut out = Vec::new();
+        for item in self.items(open, close) {
+            let Some(key) = KEY.captures(&self.text[item.clone()]) else {
+                continue;
+            };
+            let (Some(name), Some(sep)) = ((1..=3).find_map(|g| key.get(g)), key.get(4)) else {
+                continue;
+            };
+            if !sep.as_str().starts_with(separator) {
+                continue;
+            }
+            let name = &self.text[item.start + name.start()..item.start + name.end()];
+            let value = self.skip_trivia(item.start + sep.end(), item.end)..item.end;
+            out.push((name, value));
+        }
+        out
+    }
+
+    /// The comma-separated items between the brackets at `open` and `close`, without the
+    /// white space and comments around them.
+    fn items(&self, open: usize, close: usize) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = open + 1;
+        while start < close {
+            let end = self.expression_end(start, close);
+            out.push(self.trimmed(start..end));
+            start = end + 1;
+        }
+        out.retain(|item| !item.is_empty());
+        out
+    }
+
+    /// The expression that starts at `start`, without the white space and comments around it.
+    fn item_at(&self, start: usize, limit: usize) -> Range<usize> {
+        self.trimmed(start..self.expression_end(start, limit))
+    }
+
+    /// Where the expression that starts at `start` ends: at the first comma, closing bracket or
+    /// semicolon of its own level, or at `limit`.
+    fn expression_end(&self, start: usize, limit: usize) -> usize {
+        let mut at = start;
+        while at < limit {
+            if self.class[at] == Class::Code {
+                match self.text.as_bytes()[at] {
+                    b'(' | b'[' | b'{' => {
+                        at = self.close_of(at).map_or(at + 1, |c| c + 1);
+                        continue;
+                    }
+                    b',' | b')' | b']' | b'}' | b';' => return at,
+                    _ => {}
+                }
+            }
+            at += 1;
+        }
+        limit.min(at)
+    }
+
+    fn is_trivia(&self, at: usize) -> bool {
+        match self.class[at] {
+            Class::Comment => true,
+            Class::Code => self.text.as_bytes()[at].is_ascii_whitespace(),
+            Class::Literal => false,
+        }
+    }
+
+    /// `range` without the white space and comments at either end.
+    fn trimmed(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.skip_trivia(range.start, range.end);
+        let mut end = range.end;
+        while end > start && self.is_trivia(end - 1) {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// The first offset from `at` (up to `limit`) that is neither white space nor a comment.
+    fn skip_trivia(&self, mut at: usize, limit: usize) -> usize {
+        while at < limit && self.is_trivia(at) {
+            at += 1;
+        }
+        at
+    }
+}
+
+/// Classify every byte of a JavaScript/TypeScript source and pair its brackets. A closing
+/// bracket that does not match the innermost open one is left unpaired.
+fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
+    /// What an open bracket or a template literal's `${` is waiting for.
+    enum Open {
+        Bracket(usize, u8),
+        Substitution,
+    }
+    let bytes = text.as_bytes();
+    let mut class = vec![Class::Code; bytes.len()];
+    let mut pairs = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut in_template = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        if in_template {
+            class[at] = Class::Literal;
+            match bytes[at] {
+                b'\\' => {
+                    if let Some(next) = class.get_mut(at + 1) {
+                        *next = Class::Literal;
+                    }
+                    at += 2;
+                }
+                b'`' => {
+                    in_template = false;
+                    at += 1;
+                }
+                b'$' if bytes.get(at + 1) == Some(&b'{') => {
+                    class[at + 1] = Class::Literal;
+                    stack.push(Open::Substitution);
+                    in_template = false;
+                    at += 2;
+                }
+                _ => at += 1,
+            }
+            continue;
+        }
+        let end = match (bytes[at], bytes.get(at + 1)) {
+            (b'/', Some(b'/')) => {
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+                class[at..end].fill(Class::Comment);
+                end
+            }
+            (b'/', Some(b'*')) => {
+                let end = memchr::memmem::find(&bytes[at + 2..], b"*/")
+                    .map_or(bytes.len(), |k| at + 2 + k + 2);
+                class[at..end].fill(Class::Comment);
+                end
+            }
+            (quote @ (b'"' | b'\''), _) => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let end = (end + 1).min(bytes.len());
+                class[at..end].fill(Class::Literal);
+                end
+            }
+            (b'`', _) => {
+                class[at] = Class::Literal;
+                in_template = true;
+                at + 1
+            }
+            (open @ (b'(' | b'[' | b'{'), _) => {
+                stack.push(Open::Bracket(at, open));
+                at + 1
+            }
+            (close @ (b')' | b']' | b'}'), _) => {
+                match stack.last() {
+                    Some(Open::Substitution) if close == b'}' => {
+                        stack.pop();
+                        class[at] = Class::Literal;
+                        in_template = true;
+                    }
+                    Some(&Open::Bracket(open, kind))
+                        if matches!((kind, close), (b'(', b')') | (b'[', b']') | (b'{', b'}')) =>
+                    {
+                        stack.pop();
+                        pairs.push((open, at));
+                    }
+                    _ => {}
+                }
+                at + 1
+            }
+            _ => at + 1,
+        };
+        at = end;
+    }
+    pairs.sort_unstable();
+    (class, pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::tool_code::{Language, scan};
+
+    fn listed(src: &str) -> Vec<ToolDecl> {
+        scan(src, Language::Script, "index").unwrap().tools
+    }
+
+    fn ids(tools: &[ToolDecl]) -> Vec<&str> {
+        tools.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    #[test]
+    fn tools_written_in_the_handler() {
+        let src = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+
+const server = new Server(
+  { name: "acme-files", version: "1.0.0" },
+  { capabilities: { tools: {} } },
+);
+
+server.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: [
+    {
+      name: "read_file",
+      description: "Read a file {as text}. " +
+        'Never writes.',
+      inputSchema: { type: "object", properties: { name: { type: "string", description: "delete me" } } },
+      annotations: { readOnlyHint: true },
+    },
+    // { name: "old_tool", description: "commented out" },
+    { name: `write_file`, description: `Write a file`, inputSchema: {} },
+    { name: `make_${kind}`, description: "computed", inputSchema: {} },
+    { name: prefix + "_x", inputSchema: {} },
+  ],
+}));
+"#;
+        let tools = listed(src);
+        assert_eq!(
+            ids(&tools),
+            ["mcp:acme-files/read_file", "mcp:acme-files/write_file"]
+        );
+        assert!(tools.iter().all(|t| t.dialect == Dialect::McpListTools));
+        assert_eq!(tools[0].provider.as_deref(), Some("mcp:acme-files"));
+        assert_eq!(
+            tools[0].description.as_deref(),
+            Some("Read a file {as text}. Never writes.")
+        );
+        assert_eq!(tools[0].annotations.unwrap().read_only, Some(true));
+        assert_eq!(tools[1].description.as_deref(), Some("Write a file"));
+        assert!(tools[1].annotations.is_none());
+        let span = tools[0].span.unwrap();
+        assert_eq!(
+            (span.line, &src[span.offset..span.offset + span.len]),
+            (12, "read_file")
+        );
+        assert!(!tools[0].server_elsewhere);
+    }
+
+    #[test]
+    fn tools_held_in_constants() {
+        let src = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { ListToolsRequestSchema, Tool } from "@modelcontextprotocol/sdk/types.js";
+
+enum ToolName {
+  PURGE = "purge_cache",
+  STATS = 'cache_stats',
+}
+const Names = { SEND: "send_report" } as const;
+const PING = "ping";
+const PURGE_DESCRIPTION = "Purge the edge cache";
+
+const PURGE_TOOL: Tool = {
+  name: ToolName.PURGE,
+  description: PURGE_DESCRIPTION,
+  inputSchema: { type: "object" },
+  annotations: { destructiveHint: true, readOnlyHint: false },
+};
+const STATS_TOOL: Tool = { name: ToolName.STATS, inputSchema: {} };
+const BASE_TOOLS: Tool[] = [STATS_TOOL, { name: PING, inputSchema: {} }];
+const TOOLS: Tool[] = [PURGE_TOOL, ...BASE_TOOLS, { name: Names.SEND, inputSchema: {} }, UNKNOWN_TOOL];
+
+class AcmeCache {
+  private server = new Server({ name: "acme-cache", version: "0.1.0" }, { capabilities: {} });
+  constructor() {
+    this.server.setRequestHandler(types.ListToolsRequestSchema, async () => {
+      return { tools: TOOLS };
+    });
+  }
+}
+"#;
+        let tools = listed(src);
+        assert_eq!(
+            ids(&tools),
+            [
+                "mcp:acme-cache/purge_cache",
+                "mcp:acme-cache/cache_stats",
+                "mcp:acme-cache/ping",
+                "mcp:acme-cache/send_report"
+            ]
+        );
+        assert_eq!(
+            tools[0].description.as_deref(),
+            Some("Purge the edge cache")
+        );
+        assert_eq!(tools[0].annotations.unwrap().destructive, Some(true));
+        // The span is where the tool object names itself.
+        let span = tools[0].span.unwrap();
+        assert_eq!(
+            (span.line, &src[span.offset..span.offset + span.len]),
+            (13, "ToolName.PURGE")
+        );
+
+        // `{ tools }` returns a constant of the handler, which may list object constants.
+        let src = r#"
+const ECHO_TOOL = { name: "echo", description: "Echo the input" };
+server.setRequestHandler(ListToolsRequestSchema, async () => {
+  const tools: Tool[] = [ECHO_TOOL, { name: "add", description: "Add two numbers" }];
+  return { tools };
+});
+"#;
+        let tools = listed(src);
+        assert_eq!(ids(&tools), ["mcp:index/echo", "mcp:index/add"]);
+        // The server object is not constructed here: discovery looks for it.
+        assert!(tools.iter().all(|t| t.server_elsewhere));
+    }
+
+    #[test]
+    fn other_handlers_comments_and_strings_list_no_tools() {
+        let src = r#"
+const server = new Server({ name: "acme-prompts", version: "1.0.0" }, {});
+// server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [{ name: "in_comment" }] }));
+/* server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [{ name: "in_block" }] })); */
+const doc = "server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [{ name: 'in_string' }] }))";
+server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+  prompts: [{ name: "summarise", description: "Summarise a ticket" }],
+}));
+server.setRequestHandler(ListResourcesRequestSchema, async () => ({
+  resources: [{ name: "tools", uri: "acme://tools" }],
+}));
+server.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: registry.list().map((t) => ({ name: t.id })),
+}));
+"#;
+        assert!(listed(src).is_empty(), "{:?}", ids(&listed(src)));
+    }
+
+    #[test]
+    fn arrays_spread_into_themselves_end() {
+        let src = "const A = [...B, { name: \"a\" }];\nconst B = [...A, { name: \"b\" }];\n\
+                   s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...A] }));\n";
+        assert_eq!(ids(&listed(src)), ["mcp:index/a", "mcp:index/b"]);
+    }
+
+    #[test]
+    fn lexing_tells_code_from_strings_and_comments() {
+        let text = "a(\"(\") // )\n`x${ {b: '}'} }y` /* ] */ [c]";
+        let (class, pairs) = lex(text);
+        let code: String = text
+            .char_indices()
+            .filter(|(i, _)| class[*i] == Class::Code)
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(code, "a() \n {b: }   [c]");
+        let paired: Vec<&str> = pairs.iter().map(|&(o, c)| &text[o..=c]).collect();
+        assert_eq!(
+            paired,
+            ["(\"(\")", "{b: '}'}", "[c]"],
+            "brackets in literals and comments are not paired"
+        );
+    }
+}
