@@ -1020,6 +1020,56 @@ fn a_llama_licence_lettered_otherwise_is_the_licence() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// An unrecognised licence file is named by its title (LIC002).
+// ---------------------------------------------------------------------------------------------
+
+/// What LIC002 says about a model whose only licence evidence is a `LICENSE` with `licence`.
+fn unrecognised_licence_finding(licence: &str) -> String {
+    let result = scan_card("license: other\n", Some(licence));
+    let unresolved = findings_of(&result, "LIC002");
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    unresolved[0].clone()
+}
+
+#[test]
+fn an_unrecognised_licence_file_is_named_by_its_title() {
+    let titled = "Copyright (c) 2024 Acme Research Lab. All rights reserved.\n\n\
+                  ACME RESEARCH MODEL LICENSE AGREEMENT\n\n\
+                  1. You may use the weights for research at example.com only.\n";
+    assert_eq!(
+        unrecognised_licence_finding(titled),
+        "model:models/acme declares the licence `ACME RESEARCH MODEL LICENSE AGREEMENT` \
+         (licence file), which is not in the licence database"
+    );
+}
+
+#[test]
+fn an_untitled_licence_file_is_named_by_its_first_sentence_clipped() {
+    let untitled = "Acme Research Lab grants every researcher who agrees to these conditions the\n\
+                    right to use, copy and study the released weights for non-commercial research\n\
+                    only. Any other use needs a written agreement with Acme.\n";
+    let finding = unrecognised_licence_finding(untitled);
+    assert_eq!(
+        finding,
+        "model:models/acme declares the licence `Acme Research Lab grants every researcher who \
+         agrees to these conditions the right to use, copy and…` (licence file), which is not in \
+         the licence database"
+    );
+}
+
+#[test]
+fn a_licence_file_without_words_is_named_by_its_file_name() {
+    for empty in ["", " \n\t\n\n"] {
+        assert_eq!(
+            unrecognised_licence_finding(empty),
+            "model:models/acme declares the licence `LICENSE` (licence file), which is not in the \
+             licence database",
+            "{empty:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Licences named by URL.
 // ---------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ pub mod obligations;
 pub mod record;
 pub mod render;
 pub mod template;
+pub mod title;
 
 pub use analysis::{ConcludedLicense, Licensing, analyse};
 pub use db::{LicenseDb, LicenseDbError};
