@@ -760,6 +760,316 @@ fn an_edit_to_creative_commons_terms_is_still_an_edit() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// List markers: `1.`, `(a)`, `i.`, `*` at the start of a line are not words (SPDX matching
+// guidelines, bullets and numbering).
+// ---------------------------------------------------------------------------------------------
+
+/// `text` with each `(from, to)` replaced once, failing the test when a `from` is not there.
+fn remarked(text: &str, replacements: &[(&str, &str)]) -> String {
+    replacements
+        .iter()
+        .fold(text.to_owned(), |text, (from, to)| {
+            filled_in(&text, from, to)
+        })
+}
+
+/// A BSD text with its numbered conditions (`1.`, `2.` …) written with `markers`, in order.
+fn bsd_marked(bsd: &str, markers: &[&str]) -> String {
+    markers
+        .iter()
+        .enumerate()
+        .fold(bsd.to_owned(), |text, (i, marker)| {
+            filled_in(&text, &format!("\n{}. ", i + 1), &format!("\n{marker} "))
+        })
+}
+
+#[test]
+fn bsd_conditions_with_bullets_or_letters_are_the_licence() {
+    let db = db();
+    let (Some(bsd_3), Some(bsd_2)) = (text("bsd-3-clause.txt"), text("bsd-2-clause.txt")) else {
+        return;
+    };
+    for markers in [
+        ["*", "*", "*"],
+        ["-", "-", "-"],
+        ["•", "•", "•"],
+        ["(a)", "(b)", "(c)"],
+        ["a.", "b.", "c."],
+        ["a)", "b)", "c)"],
+        ["i.", "ii.", "iii."],
+        ["(1)", "(2)", "(3)"],
+        ["  * 1.", "  * 2.", "  * 3."],
+    ] {
+        assert_eq!(
+            identified(&db, &bsd_marked(&bsd_3, &markers)),
+            ("bsd-3-clause".to_owned(), false, Some(0)),
+            "{markers:?}"
+        );
+    }
+    for markers in [["*", "*"], ["-", "-"], ["(a)", "(b)"], ["I.", "II."]] {
+        let bulleted = bsd_marked(&bsd_2, &markers);
+        assert_eq!(
+            identified(&db, &bulleted),
+            ("bsd-2-clause".to_owned(), false, Some(0)),
+            "{markers:?}"
+        );
+    }
+}
+
+#[test]
+fn a_bulleted_bsd_licence_file_is_identified_not_edited() {
+    let Some(bsd) = text("bsd-3-clause.txt") else {
+        return;
+    };
+    let bulleted = filled_in(
+        &bsd_marked(&bsd, &["*", "*", "*"]),
+        "Copyright (c) <year> <owner>.",
+        "BSD 3-Clause License\n\nCopyright (c) 2024, Acme Research Lab\nAll rights reserved.",
+    );
+    let result = scan_card("license: bsd-3-clause\n", Some(&bulleted));
+    assert_eq!(findings_of(&result, "LIC003"), Vec::<String>::new());
+    let concluded = conclusion(&result);
+    assert_eq!(
+        (concluded.status, concluded.licenses.clone()),
+        ("identified", vec!["bsd-3-clause".to_owned()])
+    );
+}
+
+#[test]
+fn an_edited_condition_is_an_edit_whatever_its_marker() {
+    let db = db();
+    let Some(bsd) = text("bsd-3-clause.txt") else {
+        return;
+    };
+    let bulleted = bsd_marked(&bsd, &["*", "*", "*"]);
+    for edited in [
+        filled_in(&bulleted, "must retain the above", "may retain the above"),
+        filled_in(
+            &bulleted,
+            "without specific prior written",
+            "without prior written",
+        ),
+        // A condition left out is not a marker.
+        filled_in(
+            &bulleted,
+            "* Redistributions in binary form must reproduce",
+            "* Redistributions in binary form need not reproduce",
+        ),
+    ] {
+        let (id, modified, _) = identified(&db, &edited);
+        assert_eq!((id.as_str(), modified), ("bsd-3-clause", true));
+    }
+}
+
+/// CC BY 4.0 with Section 6 numbered `1.`–`5.` and its reinstatement cases `(i)`, `(ii)`, where
+/// the licence letters them `a.`–`e.` and numbers them `1.`, `2.`.
+fn cc_by_section_6_renumbered(cc: &str) -> String {
+    remarked(
+        cc,
+        &[
+            (
+                "a.\tThis Public License applies for the term",
+                "1.\tThis Public License applies for the term",
+            ),
+            ("b.\tWhere Your right to use", "2.\tWhere Your right to use"),
+            (
+                "1. automatically as of the date",
+                "(i) automatically as of the date",
+            ),
+            (
+                "2. upon express reinstatement",
+                "(ii) upon express reinstatement",
+            ),
+            (
+                "c.\tFor the avoidance of doubt, this Section 6(b)",
+                "3.\tFor the avoidance of doubt, this Section 6(b)",
+            ),
+            (
+                "d.\tFor the avoidance of doubt, the Licensor may",
+                "4.\tFor the avoidance of doubt, the Licensor may",
+            ),
+            (
+                "e.\tSections 1, 5, 6, 7, and 8 survive",
+                "5.\tSections 1, 5, 6, 7, and 8 survive",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn a_creative_commons_section_lettered_otherwise_is_the_licence() {
+    let db = db();
+    let Some(cc) = text("cc-by-4.0.txt") else {
+        return;
+    };
+    let renumbered = cc_by_section_6_renumbered(&cc);
+    assert_eq!(
+        identified(&db, &renumbered),
+        ("cc-by-4.0".to_owned(), false, Some(0))
+    );
+    // Through the terms alone too (the notices worded as legalcode.txt words them).
+    let (id, modified, _) = identified(&db, &as_legalcode_txt(&renumbered));
+    assert_eq!((id.as_str(), modified), ("cc-by-4.0", false));
+    // References inside the text are words: "Section 6(a)" changed is an edit.
+    let edited = filled_in(
+        &renumbered,
+        "terminated under Section 6(a)",
+        "terminated under Section 6(c)",
+    );
+    let (id, modified, _) = identified(&db, &edited);
+    assert_eq!((id.as_str(), modified), ("cc-by-4.0", true));
+}
+
+/// `text` with every line longer than `width` wrapped at spaces, the lines it continues on
+/// indented four more, as an editor reflows a licence.
+fn wrapped(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let mut current = indent.to_owned();
+        for word in line.split_whitespace() {
+            let started = !current.trim().is_empty();
+            if started && current.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(&current);
+                out.push('\n');
+                current = format!("{indent}    ");
+            } else if started {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_line_that_continues_a_sentence_keeps_its_first_token() {
+    let db = db();
+    let Some(cc) = text("cc-by-4.0.txt") else {
+        return;
+    };
+    // As creativecommons.org's legalcode.txt wraps Section 2(a)(4).
+    let reference = "For purposes of this Public License, simply making modifications authorized by \
+                     this Section 2(a)(4) never produces";
+    let legalcode_wrap = "For purposes of this Public License,\n          simply making modifications \
+                          authorized by this Section 2(a)\n          (4) never produces";
+    let wrapped_there = filled_in(&cc, reference, legalcode_wrap);
+    assert_eq!(
+        identified(&db, &wrapped_there),
+        ("cc-by-4.0".to_owned(), false, Some(0))
+    );
+    let edited = filled_in(&cc, reference, &legalcode_wrap.replace("(4)", "(5)"));
+    let (id, modified, _) = identified(&db, &edited);
+    assert_eq!((id.as_str(), modified), ("cc-by-4.0", true));
+}
+
+#[test]
+fn licences_wrapped_at_other_widths_are_the_licence() {
+    let db = db();
+    let Some(bsd) = text("bsd-3-clause.txt") else {
+        return;
+    };
+    let bulleted_bsd = bsd_marked(&bsd, &["*", "*", "*"]);
+    let mut checked = 0;
+    for (id, licence) in [
+        ("apache-2.0", text("apache-2.0.txt").expect("a text")),
+        ("bsd-3-clause", bulleted_bsd),
+        ("cc-by-4.0", text("cc-by-4.0.txt").expect("a text")),
+        ("gpl-3.0", text("gpl-3.0-only.txt").expect("a text")),
+        ("llama-3.1", text("llama-3.1.txt").expect("a text")),
+    ] {
+        for width in [60, 72, 80] {
+            let (found, modified, _) = identified(&db, &wrapped(&licence, width));
+            assert_eq!((found.as_str(), modified), (id, false), "{id} at {width}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 15);
+}
+
+#[test]
+fn a_llama_licence_lettered_otherwise_is_the_licence() {
+    let db = db();
+    let Some(llama) = text("llama-3.1.txt") else {
+        return;
+    };
+    let relettered = remarked(
+        &llama,
+        &[
+            ("    a. Grant of Rights.", "    (a) Grant of Rights."),
+            (
+                "    b. Redistribution and Use.",
+                "    (b) Redistribution and Use.",
+            ),
+            (
+                "          i. If you distribute",
+                "          - If you distribute",
+            ),
+            (
+                "          ii.\u{a0}If you receive",
+                "          -\u{a0}If you receive",
+            ),
+        ],
+    );
+    assert_eq!(
+        identified(&db, &relettered),
+        ("llama-3.1".to_owned(), false, Some(0))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// An unrecognised licence file is named by its title (LIC002).
+// ---------------------------------------------------------------------------------------------
+
+/// What LIC002 says about a model whose only licence evidence is a `LICENSE` with `licence`.
+fn unrecognised_licence_finding(licence: &str) -> String {
+    let result = scan_card("license: other\n", Some(licence));
+    let unresolved = findings_of(&result, "LIC002");
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    unresolved[0].clone()
+}
+
+#[test]
+fn an_unrecognised_licence_file_is_named_by_its_title() {
+    let titled = "Copyright (c) 2024 Acme Research Lab. All rights reserved.\n\n\
+                  ACME RESEARCH MODEL LICENSE AGREEMENT\n\n\
+                  1. You may use the weights for research at example.com only.\n";
+    assert_eq!(
+        unrecognised_licence_finding(titled),
+        "model:models/acme declares the licence `ACME RESEARCH MODEL LICENSE AGREEMENT` \
+         (licence file), which is not in the licence database"
+    );
+}
+
+#[test]
+fn an_untitled_licence_file_is_named_by_its_first_sentence_clipped() {
+    let untitled = "Acme Research Lab grants every researcher who agrees to these conditions the\n\
+                    right to use, copy and study the released weights for non-commercial research\n\
+                    only. Any other use needs a written agreement with Acme.\n";
+    let finding = unrecognised_licence_finding(untitled);
+    assert_eq!(
+        finding,
+        "model:models/acme declares the licence `Acme Research Lab grants every researcher who \
+         agrees to these conditions the right to use, copy and…` (licence file), which is not in \
+         the licence database"
+    );
+}
+
+#[test]
+fn a_licence_file_without_words_is_named_by_its_file_name() {
+    for empty in ["", " \n\t\n\n"] {
+        assert_eq!(
+            unrecognised_licence_finding(empty),
+            "model:models/acme declares the licence `LICENSE` (licence file), which is not in the \
+             licence database",
+            "{empty:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Licences named by URL.
 // ---------------------------------------------------------------------------------------------
 

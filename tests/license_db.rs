@@ -1,13 +1,17 @@
 //! Data test for `license-db/`: every record is well-formed, names are unique, and each record's
 //! fingerprints identify its own licence text in the shared texts folder and no other text there.
 //!
-//! Records are read as plain `toml::Value` so this test does not depend on the engine's types.
+//! Records are read as plain `toml::Value` so this test does not depend on the engine's types;
+//! texts and phrases are normalised by the engine's `license::normalize`, whose words and hashes
+//! the records hold.
 //! The texts folder is `AIBOM_LICENSE_TEXTS`, or `../shared/license-texts` next to the repository.
 
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use toml::Value;
+
+use aibom::license::{normalize, word_count};
 
 mod common;
 
@@ -70,29 +74,6 @@ const CLAUSED: &[&str] = &[
     "use_restrictions",
     "redistribution",
 ];
-
-/// The fingerprint normalisation shared with the engine: lowercase, every maximal run of
-/// characters that are not ASCII alphanumeric becomes one space, trimmed.
-fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut gap = false;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    out
-}
-
-fn word_count(normalized: &str) -> usize {
-    normalized.split(' ').filter(|w| !w.is_empty()).count()
-}
 
 fn sha256_hex(normalized: &str) -> String {
     Sha256::digest(normalized.as_bytes())
@@ -749,6 +730,11 @@ fn normalization_matches_the_documented_rule() {
     assert_eq!(normalize("café"), "caf");
     assert_eq!(word_count(&normalize("a, b;  c")), 3);
     assert_eq!(word_count(""), 0);
+    assert_eq!(
+        normalize("Conditions:\n  1. Keep the notice.\n  (b) Keep the disclaimer."),
+        "conditions keep the notice keep the disclaimer",
+        "list markers at the start of a line are not words"
+    );
 }
 
 fn texts_dir() -> Option<PathBuf> {

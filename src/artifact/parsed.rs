@@ -373,14 +373,8 @@ fn parse_content(
                 (size <= LICENSE_TEXT_BYTES).then(|| crate::license::db::sha256_bytes_hex(&bytes));
             let text = String::from_utf8_lossy(&bytes);
             let normalized = crate::license::normalize(&text);
-            let title = text
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .chars()
-                .take(120)
-                .collect();
+            let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+            let title = crate::license::title::document_name(&text, &file_name);
             Ok(Artifact::LicenseFile {
                 title,
                 normalized,

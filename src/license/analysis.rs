@@ -20,6 +20,7 @@ use super::db::{LicenseDb, TextMatch, sha256_hex};
 use super::hf_cache::CachedLicence;
 use super::normalize;
 use super::record::{CommercialStatus, LicenseRecord};
+use super::title::document_name;
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
 use crate::documents::Documents;
@@ -537,12 +538,8 @@ fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentL
     // A weak guess from the hub id gives way to what the cache says.
     facts.evidence.retain(|e| e.rank < 7);
     for (file, text) in &found.texts {
-        let title = text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("");
-        let title: String = title.chars().take(120).collect();
+        let file_name = file.rsplit('/').next().unwrap_or(file);
+        let title = document_name(text, file_name);
         let path = format!("{}/{file}", found.origin);
         text_evidence(
             db,

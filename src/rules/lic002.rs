@@ -20,7 +20,8 @@ pub static META: RuleMeta = RuleMeta {
                acme/base`) whose licence cannot be identified from the reference, the local Hugging Face cache or \
                the Hub; (2) a licence declared in a card, GGUF header or Croissant file that is not a licence in \
                the database (an unknown `license_name`, a custom URL), or a `license_link` several licences share \
-               (`https://falconllm.tii.ae`) when nothing else says which of them it is.",
+               (`https://falconllm.tii.ae`) when nothing else says which of them it is; (3) a licence file whose \
+               text no record identifies, named by its title (else its first sentence, else its file name).",
         why: "A derivative is bound by every parent's licence. If a parent's licence is unknown, the \
               derivative's obligations are unknown too — \"unresolved\" is a finding, never silence.",
         example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`:\n\n```\nwarning[LIC002]: \

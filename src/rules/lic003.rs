@@ -18,7 +18,9 @@ pub static META: RuleMeta = RuleMeta {
         what: "Reports a component whose licence sources name different licences — a `LICENSE` file with the \
                Llama 3.1 text next to a card saying `license: apache-2.0`, a GGUF `general.license` that \
                contradicts the card — and licence files that match a known licence's fingerprint but are not its \
-               canonical text (a clause added or removed), with the word-count difference.",
+               canonical text (a clause added or removed), with the word-count difference. Case, punctuation, line \
+               breaks, list markers that start a list item (`1.`, `(a)`, `iv.`, `*`) and a template's copyright line \
+               filled in are not edits.",
         why: "Hub licence tags are wrong about half the time, usually more permissive than the real terms. An \
               edited licence text is a different contract: treating it as the original would hide the change.",
         example: "```\nwarning[LIC003]: model:models/acme: card license says apache-2.0 but licence file says \
