@@ -549,3 +549,84 @@ fn semantic_kernel_functions_are_tools() {
     let unregistered = tool_findings(&case);
     assert_eq!(unregistered.len(), 3, "{unregistered:#?}");
 }
+
+/// The tools (id, file, line) of a scan of `dir`, providers left out.
+fn tools_with_lines(dir: &Path) -> Vec<(String, String, u32)> {
+    let result = scan(ScanOptions::new(dir)).unwrap();
+    result
+        .inventory
+        .agent_tools
+        .values()
+        .filter(|t| !t.is_provider)
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (t.id.clone(), at.path.clone(), at.span.expect("a line").line)
+        })
+        .collect()
+}
+
+/// A tool registration, server construction or import that starts in a comment or a string
+/// (a commented-out tool, a snippet in a README string or a template literal, a docstring)
+/// declares nothing; the live declarations beside them keep their lines.
+#[test]
+fn tools_in_comments_and_strings_are_not_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "ops/server.ts",
+        r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+
+const server = new McpServer({ name: "acme-ops", version: "1.0.0" });
+// const server = new McpServer({ name: "acme-old-ops", version: "0.1.0" });
+
+// server.registerTool("acme_delete", { annotations: { destructiveHint: true } }, async () => ({ content: [] }));
+server.registerTool("acme_status", { annotations: { readOnlyHint: true } }, async () => ({ content: [] }));
+/*
+server.registerTool("acme_purge", { description: "Purge every record" }, async () => ({ content: [] }));
+server.tool("acme_wipe", async () => ({ content: [] }));
+*/
+const readme = `
+Register a tool of your own:
+
+    server.registerTool("acme_drop_table", { description: "Drop a table" }, handler);
+`;
+const hint = "server.tool('acme_in_string', async () => ({}))";
+server.tool("acme_ping", "Ping the service", async () => ({ content: [] })); // server.tool("acme_after", …)
+"#,
+    );
+    write(
+        "notes/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+from langchain_community.tools import ShellTool
+
+mcp = FastMCP("acme-notes")
+# mcp = FastMCP("acme-old-notes")
+
+# @mcp.tool()
+# def delete_note(note_id: str) -> str:
+#     return note_id
+
+
+@mcp.tool()  # @tool
+def add_note(text: str) -> str:
+    """Add a note. Example: `agent = make(tools=[ShellTool()])`."""
+    return text
+
+# agent = make(tools=[ShellTool()])
+"#,
+    );
+    let found = tools_with_lines(dir.path());
+    let at = |id: &str, path: &str, line: u32| (id.to_owned(), path.to_owned(), line);
+    assert_eq!(
+        found,
+        [
+            at("mcp:acme-notes/add_note", "notes/server.py", 13),
+            at("mcp:acme-ops/acme_ping", "ops/server.ts", 18),
+            at("mcp:acme-ops/acme_status", "ops/server.ts", 7),
+        ]
+    );
+}

@@ -169,8 +169,10 @@ fn parent(path: &str) -> &str {
 /// The source file of this scan a relative import names, if any.
 fn resolve(from: &str, spec: &str, by_path: &HashMap<&str, usize>) -> Option<usize> {
     let candidates = if from.ends_with(".py") {
+        spec.starts_with('.').then_some(())?;
         python_candidates(parent(from), spec)?
     } else {
+        (spec.starts_with("./") || spec.starts_with("../")).then_some(())?;
         script_candidates(parent(from), spec)?
     };
     candidates

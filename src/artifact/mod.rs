@@ -26,6 +26,7 @@ pub mod parsed;
 pub mod pickle;
 pub mod prompt;
 pub mod safetensors;
+pub mod script_lex;
 pub mod text;
 pub mod thrift;
 pub mod tool_code;
