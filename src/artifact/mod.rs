@@ -32,6 +32,7 @@ pub mod thrift;
 pub mod tool_code;
 pub mod tool_json;
 pub mod training;
+pub mod tsconfig;
 pub mod zipped;
 
 use std::fmt;

@@ -188,26 +188,18 @@ impl SourceTools {
 /// code is read: a declaration, construction or import that starts in a comment or a string
 /// (a TypeScript template literal, a Python docstring) is example text.
 pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
-    let markers = ["tool", "Tool", "Server", "kernel_function"];
+    let markers = ["tool", "Tool", "Server", "FastMCP", "kernel_function"];
     let declares = markers.iter().any(|marker| text.contains(marker));
-    let (mut tools, servers, imports) = match language {
+    let ((mut tools, servers), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
-            let (tools, servers) = if declares {
-                scan_python(&source, stem)
-            } else {
-                Default::default()
-            };
-            (tools, servers, python_imports(&source))
+            let declared = declares.then(|| scan_python(&source, stem));
+            (declared.unwrap_or_default(), python_imports(&source))
         }
         Language::Script => {
             let lexed = Lexed::new(text);
-            let (tools, servers) = if declares {
-                scan_script(&lexed, stem)
-            } else {
-                Default::default()
-            };
-            (tools, servers, script_imports(&lexed))
+            let declared = declares.then(|| scan_script(&lexed, stem));
+            (declared.unwrap_or_default(), script_imports(&lexed))
         }
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
@@ -1110,6 +1102,13 @@ def lookup_customer(customer_id: str) -> str:
         );
     }
 
+    fn ids_and_lines(tools: &[ToolDecl]) -> Vec<(&str, u32)> {
+        tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.span.unwrap().line))
+            .collect()
+    }
+
     #[test]
     fn typescript_calls_in_comments_and_strings_declare_nothing() {
         let src = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -1127,13 +1126,8 @@ const name = "acme_ping";
 server.tool(name, "Ping", async () => ({}));
 "#;
         let found = scan(src, Language::Script, "x").unwrap();
-        let tools: Vec<(&str, u32)> = found
-            .tools
-            .iter()
-            .map(|t| (t.id.as_str(), t.span.unwrap().line))
-            .collect();
         assert_eq!(
-            tools,
+            ids_and_lines(&found.tools),
             [
                 ("mcp:acme-ops/acme_status", 6),
                 ("mcp:acme-ops/acme_ping", 13)
@@ -1163,13 +1157,8 @@ x = "# ShellTool()"; ShellTool()  # ShellTool(), PythonREPLTool()
 hint = 'PythonREPLTool()'
 "##;
         let found = scan(src, Language::Python, "x").unwrap();
-        let tools: Vec<(&str, u32)> = found
-            .tools
-            .iter()
-            .map(|t| (t.id.as_str(), t.span.unwrap().line))
-            .collect();
         assert_eq!(
-            tools,
+            ids_and_lines(&found.tools),
             [
                 ("mcp:acme-orders/lookup_order", 11),
                 ("builtin:ShellTool", 15)
