@@ -128,9 +128,17 @@ fn is_context_kind(kind: ArtifactKind) -> bool {
     !kind.is_hashed()
 }
 
+/// Package manifests and TypeScript/JavaScript configs, which say where a tool file's MCP
+/// server may be (`agent::code_servers::SourceLayout`).
+fn is_layout_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    crate::agent::code_servers::PACKAGE_MANIFESTS.contains(&name)
+        || crate::agent::code_servers::SCRIPT_CONFIGS.contains(&name)
+}
+
 /// Collect the staged files of the repository containing `root` and the files they relate to:
-/// the metadata files (cards, configs, changelogs, indexes) in each staged file's directory and
-/// its ancestors, the `[prompts] changelog`, and the base model directory an adapter or card
+/// the metadata files (cards, configs, changelogs, indexes, package manifests, `tsconfig.json`)
+/// in each staged file's directory and its ancestors, the `[prompts] changelog`, and the base model directory an adapter or card
 /// names by a local path. Never walks the work tree.
 pub fn staged_tree(root: &Path, policy: &Policy) -> Result<StagedTree, GitError> {
     let repo = Repo::open(root)?;
@@ -173,7 +181,9 @@ pub fn staged_tree(root: &Path, policy: &Policy) -> Result<StagedTree, GitError>
 
     let mut selected: BTreeSet<String> = changed.clone();
     for rel in entries.keys() {
-        if !changed.contains(rel) && kind_of(rel).is_some_and(is_context_kind) {
+        if !changed.contains(rel)
+            && (kind_of(rel).is_some_and(is_context_kind) || is_layout_file(rel))
+        {
             selected.insert(rel.clone());
         }
     }
@@ -782,7 +792,7 @@ pub fn base_tool_tiers(
         Vec::new(),
         Vec::new(),
         None,
-        inventory.package_dirs.clone(),
+        inventory.source_layout.clone(),
     );
     Some(
         base_inventory

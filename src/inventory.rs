@@ -238,11 +238,10 @@ pub struct Inventory {
     /// erasure logs (`privacy::stage`), for the `PII`, `GDPR` and `LIN` rules.
     #[serde(skip)]
     pub privacy: crate::privacy::PrivacyFacts,
-    /// Directories holding a package manifest (`package.json`, `pyproject.toml`, `setup.py`),
-    /// `""` for the root: where discovery looks for the server of a tool file
-    /// (`agent::code_servers`).
+    /// The tree's packages and TypeScript path aliases: where discovery looks for the server of
+    /// a tool file (`agent::code_servers`).
     #[serde(skip)]
-    pub package_dirs: std::collections::BTreeSet<String>,
+    pub source_layout: crate::agent::code_servers::SourceLayout,
 }
 
 /// An LFS pointer and the real content it stands for, both found.
@@ -354,20 +353,20 @@ pub fn build(
 }
 
 /// `build`, with the `[prompts] changelog` of the policy (a changelog shared by every prompt)
-/// and the directories of the tree's package manifests (`Inventory::package_dirs`).
+/// and the layout of the tree's source (`Inventory::source_layout`).
 pub fn build_with(
     mut files: Vec<ParsedFile>,
     cache_repos: Vec<(String, Result<CacheRepo, ParseError>)>,
     unreadable: Vec<Unreadable>,
     shared_prompt_changelog: Option<&str>,
-    package_dirs: std::collections::BTreeSet<String>,
+    source_layout: crate::agent::code_servers::SourceLayout,
 ) -> Inventory {
     files.sort_by(|a, b| dir_order(&a.path).cmp(&dir_order(&b.path)));
     let mut builder = Builder {
         inv: Inventory {
             files,
             cache_repos,
-            package_dirs,
+            source_layout,
             ..Inventory::default()
         },
         relations: BTreeMap::new(),

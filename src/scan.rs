@@ -181,13 +181,17 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         special_files_skipped: walked.special_files_skipped,
         ..ScanStats::default()
     };
-    let package_dirs = crate::agent::code_servers::package_dirs(
-        walked
+    let source_layout = {
+        let files: std::collections::HashMap<&str, &std::path::Path> = walked
             .files
             .iter()
-            .map(|f| f.rel_path.as_str())
-            .filter(|p| !policy.is_excluded(p)),
-    );
+            .filter(|f| !policy.is_excluded(&f.rel_path))
+            .map(|f| (f.rel_path.as_str(), f.abs_path.as_path()))
+            .collect();
+        crate::agent::code_servers::SourceLayout::read(files.keys().copied(), |rel| {
+            read_config(files.get(rel)?)
+        })
+    };
     let mut undetected = Vec::new();
     let candidates: Vec<(FileEntry, ArtifactKind)> = walked
         .files
@@ -271,7 +275,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         cache_repos,
         unreadable,
         policy.prompts.changelog.as_deref(),
-        package_dirs,
+        source_layout,
     );
     inventory.lfs_checks = lfs_checks;
     let today = today.unwrap_or_else(Date::today);
@@ -353,6 +357,24 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         policy,
         license_db,
     })
+}
+
+/// The text of a TypeScript/JavaScript config (`tsconfig.json`), when it is UTF-8 and no larger
+/// than `tsconfig::MAX_CONFIG_BYTES`; a config that cannot be read only leaves its path aliases
+/// unfollowed.
+fn read_config(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let limit = crate::artifact::tsconfig::MAX_CONFIG_BYTES;
+    let mut bytes = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > limit {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// `path` relative to `root` when it is inside it (for locations in outputs), else as given.

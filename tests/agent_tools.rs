@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use aibom::agent::Tier;
+use aibom::git::ChangeScope;
 use aibom::inventory::RelationKind;
 use aibom::{ScanOptions, scan};
 use assert_cmd::Command;
@@ -33,6 +34,13 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Write `text` to `path` under `root`, with the directories it needs.
+fn write_file(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }
 
 fn tool_findings(dir: &Path) -> Vec<(String, String)> {
@@ -307,11 +315,7 @@ fn an_mcp_config_entry_that_is_not_an_object_is_reported_not_inventoried() {
 #[test]
 fn tools_registered_on_a_server_received_as_a_parameter_belong_to_that_server() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     let register = |name: &str| {
         format!(
             "import type {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
@@ -548,4 +552,189 @@ fn semantic_kernel_functions_are_tools() {
     assert!(tools.values().all(|t| t.provider.is_none()));
     let unregistered = tool_findings(&case);
     assert_eq!(unregistered.len(), 3, "{unregistered:#?}");
+}
+
+/// The tools (id, file, line) of a scan of `dir`, providers left out.
+fn tools_with_lines(dir: &Path) -> Vec<(String, String, u32)> {
+    let result = scan(ScanOptions::new(dir)).unwrap();
+    result
+        .inventory
+        .agent_tools
+        .values()
+        .filter(|t| !t.is_provider)
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (t.id.clone(), at.path.clone(), at.span.expect("a line").line)
+        })
+        .collect()
+}
+
+/// A tool registration, server construction or import that starts in a comment or a string
+/// (a commented-out tool, a snippet in a README string or a template literal, a docstring)
+/// declares nothing; the live declarations beside them keep their lines.
+#[test]
+fn tools_in_comments_and_strings_are_not_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write(
+        "ops/server.ts",
+        r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+
+const server = new McpServer({ name: "acme-ops", version: "1.0.0" });
+// const server = new McpServer({ name: "acme-old-ops", version: "0.1.0" });
+
+// server.registerTool("acme_delete", { annotations: { destructiveHint: true } }, async () => ({ content: [] }));
+server.registerTool("acme_status", { annotations: { readOnlyHint: true } }, async () => ({ content: [] }));
+/*
+server.registerTool("acme_purge", { description: "Purge every record" }, async () => ({ content: [] }));
+server.tool("acme_wipe", async () => ({ content: [] }));
+*/
+const readme = `
+Register a tool of your own:
+
+    server.registerTool("acme_drop_table", { description: "Drop a table" }, handler);
+`;
+const hint = "server.tool('acme_in_string', async () => ({}))";
+server.tool("acme_ping", "Ping the service", async () => ({ content: [] })); // server.tool("acme_after", …)
+"#,
+    );
+    write(
+        "notes/server.py",
+        r#"from mcp.server.fastmcp import FastMCP
+from langchain_community.tools import ShellTool
+
+mcp = FastMCP("acme-notes")
+# mcp = FastMCP("acme-old-notes")
+
+# @mcp.tool()
+# def delete_note(note_id: str) -> str:
+#     return note_id
+
+
+@mcp.tool()  # @tool
+def add_note(text: str) -> str:
+    """Add a note. Example: `agent = make(tools=[ShellTool()])`."""
+    return text
+
+# agent = make(tools=[ShellTool()])
+"#,
+    );
+    let found = tools_with_lines(dir.path());
+    let at = |id: &str, path: &str, line: u32| (id.to_owned(), path.to_owned(), line);
+    assert_eq!(
+        found,
+        [
+            at("mcp:acme-notes/add_note", "notes/server.py", 13),
+            at("mcp:acme-ops/acme_ping", "ops/server.ts", 18),
+            at("mcp:acme-ops/acme_status", "ops/server.ts", 7),
+        ]
+    );
+}
+
+/// A tool file that imports its server through a TypeScript path alias of its `tsconfig.json`,
+/// or through a Python absolute import of its own package, belongs to that server even when
+/// its package constructs two.
+#[test]
+fn servers_imported_through_path_aliases_and_package_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("web/package.json", "{\"name\": \"acme-web\"}\n");
+    write(
+        "web/tsconfig.json",
+        r#"{
+  // Aliases for the app's own modules.
+  "compilerOptions": {
+    "baseUrl": ".",
+    "paths": { "@/*": ["src/*"], },
+  },
+}
+"#,
+    );
+    write(
+        "web/src/server.ts",
+        r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+export const server = new McpServer({ name: "acme-billing", version: "1.0.0" });
+"#,
+    );
+    write(
+        "web/src/admin.ts",
+        r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+export const admin = new McpServer({ name: "acme-admin", version: "1.0.0" });
+admin.registerTool("reset_cache", { annotations: { readOnlyHint: false } }, async () => ({ content: [] }));
+"#,
+    );
+    write(
+        "web/src/tools/refund.ts",
+        r#"import { server } from "@/server";
+
+server.registerTool("refund_invoice", { description: "Refund an invoice" }, async () => ({ content: [] }));
+"#,
+    );
+    write("py/pyproject.toml", "[project]\nname = \"acme-pkg\"\n");
+    write("py/src/acme_pkg/__init__.py", "");
+    write(
+        "py/src/acme_pkg/billing_server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-py-billing\")\n",
+    );
+    write(
+        "py/src/acme_pkg/support_server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-py-support\")\n\n\
+         @mcp.tool()\ndef open_ticket(subject: str) -> str:\n    return subject\n",
+    );
+    write(
+        "py/src/acme_pkg/tools/refunds.py",
+        "from acme_pkg.billing_server import mcp\n\n\n\
+         @mcp.tool()\ndef issue_refund(order_id: str) -> str:\n    return order_id\n",
+    );
+    let found = tools_with_lines(dir.path());
+    let at = |id: &str, path: &str, line: u32| (id.to_owned(), path.to_owned(), line);
+    assert_eq!(
+        found,
+        [
+            at("mcp:acme-admin/reset_cache", "web/src/admin.ts", 3),
+            at(
+                "mcp:acme-billing/refund_invoice",
+                "web/src/tools/refund.ts",
+                3
+            ),
+            at(
+                "mcp:acme-py-billing/issue_refund",
+                "py/src/acme_pkg/tools/refunds.py",
+                5
+            ),
+            at(
+                "mcp:acme-py-support/open_ticket",
+                "py/src/acme_pkg/support_server.py",
+                6
+            ),
+        ]
+    );
+
+    // `--staged`: the tool file staged alone reads the `tsconfig.json` above it from the index.
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index
+        .remove_path(Path::new("web/src/tools/refund.ts"))
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let me = git2::Signature::now("CI", "ci@example.com").unwrap();
+    repo.commit(Some("HEAD"), &me, &me, "init", &tree, &[])
+        .unwrap();
+    index
+        .add_path(Path::new("web/src/tools/refund.ts"))
+        .unwrap();
+    index.write().unwrap();
+    let mut options = ScanOptions::new(dir.path());
+    options.changes = ChangeScope::Staged;
+    let staged = scan(options).unwrap();
+    let ids: Vec<&str> = staged
+        .inventory
+        .agent_tools
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(ids.contains(&"mcp:acme-billing/refund_invoice"), "{ids:?}");
 }

@@ -4,41 +4,226 @@
 //! `from .server import mcp`).
 //!
 //! The answer, first that applies: the servers constructed in the nearest files that import
-//! the tool's file (through any chain of relative imports); else the servers constructed in
-//! the files it imports itself; else the one server constructed in its package (the nearest
-//! directory holding a `package.json`, `pyproject.toml` or `setup.py`, or the scanned tree when
-//! there is none), when there is exactly one. When none applies, the tool keeps the server the
-//! scanner named after its file, as a tool of an unknown server. Only files of this scan are
-//! read; nothing is resolved through packages, path aliases or the file system.
+//! the tool's file (through any chain of imports); else the servers constructed in the files it
+//! imports itself; else the one server constructed in its package (the nearest directory
+//! holding a `package.json`, `pyproject.toml` or `setup.py`, or the scanned tree when there is
+//! none), when there is exactly one. When none applies, the tool keeps the server the scanner
+//! named after its file, as a tool of an unknown server.
+//!
+//! An import links two files of this scan when it is relative (`./tools.js`, `from .server
+//! import mcp`); when it is a TypeScript/JavaScript path alias or `baseUrl` path of the nearest
+//! `tsconfig.json` or `jsconfig.json` (`@/server` with `"paths": { "@/*": ["src/*"] }`, its
+//! `extends` followed to configs of the tree); or when it is a Python absolute import of a
+//! module found in the importing file's directory or a directory above it (`from
+//! acme_pkg.server import mcp` in `src/acme_pkg/tools/refund.py` names
+//! `src/acme_pkg/server.py`). Only files of this scan are read: nothing is resolved through
+//! installed packages, `package.json` names or workspaces, or the file system.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use crate::artifact::tool_code::SourceTools;
+use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
 /// Names of the manifests whose directory is a package.
 pub const PACKAGE_MANIFESTS: &[&str] = &["package.json", "pyproject.toml", "setup.py"];
+/// Names of the configs a TypeScript/JavaScript file in their directory or below resolves its
+/// path aliases with, preferred first.
+pub const SCRIPT_CONFIGS: &[&str] = &["tsconfig.json", "jsconfig.json"];
+/// Configs followed through `extends`, one after another, from a directory's config.
+const MAX_EXTENDS_DEPTH: usize = 4;
 
-/// The directories of the package manifests among `paths` (repository-relative), leaving out
-/// vendored trees (`node_modules`, virtual environments).
-pub fn package_dirs<'p>(paths: impl Iterator<Item = &'p str>) -> BTreeSet<String> {
-    paths
-        .filter(|path| {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            PACKAGE_MANIFESTS.contains(&name)
-                && !path
-                    .split('/')
-                    .any(|dir| crate::detect::VENDORED_DIRS.contains(&dir))
-        })
-        .map(|path| parent(path).to_owned())
-        .collect()
+/// What discovery knows of the tree besides its source files: where its packages are and how
+/// its TypeScript/JavaScript imports resolve. Vendored trees (`node_modules`, virtual
+/// environments) are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceLayout {
+    /// The directories of the package manifests (repository-relative, `""` for the root).
+    pub package_dirs: BTreeSet<String>,
+    /// The path aliases of each directory with a `tsconfig.json` or `jsconfig.json`.
+    pub script_aliases: BTreeMap<String, ScriptAliases>,
+}
+
+/// The module resolution settings of one directory's config, `extends` applied, with every
+/// path repository-relative.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScriptAliases {
+    /// `compilerOptions.baseUrl`: where a non-relative import may be a path.
+    pub base_url: Option<String>,
+    /// `compilerOptions.paths`: each pattern with its substitutions (`web/src/*`).
+    pub paths: PathPatterns,
+}
+
+impl SourceLayout {
+    /// The layout of the tree whose files are `paths` (repository-relative). `read` gives the
+    /// text of one of them, a config (at most `tsconfig::MAX_CONFIG_BYTES`), or `None`.
+    pub fn read<'p>(
+        paths: impl Iterator<Item = &'p str>,
+        read: impl FnMut(&str) -> Option<String>,
+    ) -> SourceLayout {
+        let paths: Vec<&str> = paths.filter(|path| !is_vendored(path)).collect();
+        let package_dirs = paths
+            .iter()
+            .filter(|path| PACKAGE_MANIFESTS.contains(&file_name(path)))
+            .map(|path| parent(path).to_owned())
+            .collect();
+        let mut configs = Configs {
+            read,
+            parsed: HashMap::new(),
+        };
+        let mut script_aliases = BTreeMap::new();
+        for name in SCRIPT_CONFIGS {
+            for path in paths.iter().filter(|path| file_name(path) == *name) {
+                if !script_aliases.contains_key(parent(path)) {
+                    let aliases = configs.aliases(path);
+                    script_aliases.insert(parent(path).to_owned(), aliases);
+                }
+            }
+        }
+        SourceLayout {
+            package_dirs,
+            script_aliases,
+        }
+    }
+}
+
+impl ScriptAliases {
+    /// The paths a non-relative import may name: the substitutions of the exact pattern it
+    /// matches, else of the wildcard pattern with the longest prefix it matches, then its path
+    /// under `baseUrl`.
+    fn targets(&self, spec: &str) -> Vec<String> {
+        let exact = self
+            .paths
+            .iter()
+            .find(|(pattern, _)| pattern == spec)
+            .map(|(_, targets)| (targets, ""));
+        let matched = exact.or_else(|| {
+            let mut best: Option<(usize, &Vec<String>, &str)> = None;
+            for (pattern, targets) in &self.paths {
+                let Some((prefix, suffix)) = pattern.split_once('*') else {
+                    continue;
+                };
+                let Some(star) = spec
+                    .strip_prefix(prefix)
+                    .and_then(|rest| rest.strip_suffix(suffix))
+                else {
+                    continue;
+                };
+                if best.is_none_or(|(longest, ..)| prefix.len() > longest) {
+                    best = Some((prefix.len(), targets, star));
+                }
+            }
+            best.map(|(_, targets, star)| (targets, star))
+        });
+        let mut out: Vec<String> = matched
+            .into_iter()
+            .flat_map(|(targets, star)| targets.iter().map(move |t| t.replacen('*', star, 1)))
+            .collect();
+        out.extend(self.base_url.as_deref().and_then(|base| join(base, spec)));
+        out
+    }
+}
+
+/// Configs read so far, by path (`None`: not in the tree, unreadable or not JSON).
+struct Configs<R> {
+    read: R,
+    parsed: HashMap<String, Option<TsConfig>>,
+}
+
+impl<R: FnMut(&str) -> Option<String>> Configs<R> {
+    fn get(&mut self, path: &str) -> Option<TsConfig> {
+        if !self.parsed.contains_key(path) {
+            let parsed = (self.read)(path).and_then(|text| tsconfig::parse(&text).ok());
+            self.parsed.insert(path.to_owned(), parsed);
+        }
+        self.parsed.get(path).cloned().flatten()
+    }
+
+    /// The settings of the config at `path` with those of the configs it extends.
+    fn aliases(&mut self, path: &str) -> ScriptAliases {
+        let mut effective = Effective::default();
+        self.apply(path, 0, &mut effective);
+        let paths = match &effective.paths {
+            Some((dir, paths)) => {
+                // Substitutions are relative to `baseUrl`, else to the config that sets them.
+                let base = effective.base_url.as_deref().unwrap_or(dir);
+                paths
+                    .iter()
+                    .map(|(pattern, targets)| {
+                        let targets = targets
+                            .iter()
+                            .filter(|t| !t.starts_with('/'))
+                            .filter_map(|t| join(base, t))
+                            .collect();
+                        (pattern.clone(), targets)
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        ScriptAliases {
+            base_url: effective.base_url,
+            paths,
+        }
+    }
+
+    /// Set what the config at `path` sets onto `into`, over what the configs it extends set
+    /// (a later one of those over an earlier one).
+    fn apply(&mut self, path: &str, depth: usize, into: &mut Effective) {
+        let Some(config) = self.get(path) else {
+            return;
+        };
+        let dir = parent(path);
+        if depth < MAX_EXTENDS_DEPTH {
+            for base in &config.extends {
+                if let Some(base) = self.extended(dir, base) {
+                    self.apply(&base, depth + 1, into);
+                }
+            }
+        }
+        if let Some(base_url) = config.base_url.as_deref().filter(|b| !b.starts_with('/')) {
+            into.base_url = join(dir, base_url);
+        }
+        if let Some(paths) = config.paths {
+            into.paths = Some((dir.to_owned(), paths));
+        }
+    }
+
+    /// The config of the tree a relative `extends` names (with or without `.json`); a package
+    /// (`@tsconfig/node20`) is not followed.
+    fn extended(&mut self, dir: &str, spec: &str) -> Option<String> {
+        if !(spec.starts_with("./") || spec.starts_with("../")) {
+            return None;
+        }
+        let path = join(dir, spec)?;
+        let with_json = format!("{path}.json");
+        [path, with_json]
+            .into_iter()
+            .find(|candidate| self.get(candidate).is_some())
+    }
+}
+
+/// `extends` applied so far: `baseUrl` (repository-relative) and `paths` with the directory of
+/// the config that set them.
+#[derive(Default)]
+struct Effective {
+    base_url: Option<String>,
+    paths: Option<(String, PathPatterns)>,
+}
+
+fn is_vendored(path: &str) -> bool {
+    path.split('/')
+        .any(|dir| crate::detect::VENDORED_DIRS.contains(&dir))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// For each source file (by path) with tools of a server it does not construct, the servers
-/// those tools belong to, sorted; files with no answer are left out. `package_dirs` holds the
-/// directories of package manifests (`""` for the root).
+/// those tools belong to, sorted; files with no answer are left out.
 pub fn servers_elsewhere(
     files: &[(&str, &SourceTools)],
-    package_dirs: &BTreeSet<String>,
+    layout: &SourceLayout,
 ) -> BTreeMap<String, Vec<String>> {
     let mut answers = BTreeMap::new();
     if !files
@@ -58,7 +243,7 @@ pub fn servers_elsewhere(
             let mut targets: Vec<usize> = source
                 .imports
                 .iter()
-                .filter_map(|spec| resolve(path, spec, &by_path))
+                .filter_map(|spec| resolve(path, spec, &by_path, layout))
                 .collect();
             targets.sort_unstable();
             targets.dedup();
@@ -95,11 +280,11 @@ pub fn servers_elsewhere(
             servers = servers_of(&imported);
         }
         if servers.is_empty() {
-            let package = package_of(path, package_dirs);
+            let package = package_of(path, &layout.package_dirs);
             let in_package: Vec<usize> = files
                 .iter()
                 .enumerate()
-                .filter(|(_, (p, _))| package_of(p, package_dirs) == package)
+                .filter(|(_, (p, _))| package_of(p, &layout.package_dirs) == package)
                 .map(|(i, _)| i)
                 .collect();
             let candidates = servers_of(&in_package);
@@ -150,28 +335,52 @@ fn nearest_constructors(
 /// The nearest directory holding a package manifest above `path` (`""` for the root, which is
 /// also the package of a file with none).
 fn package_of<'p>(path: &str, package_dirs: &'p BTreeSet<String>) -> &'p str {
-    let mut dir = parent(path);
-    loop {
-        if let Some(found) = package_dirs.get(dir) {
-            return found;
-        }
-        if dir.is_empty() {
-            return "";
-        }
-        dir = parent(dir);
-    }
+    ancestors(parent(path))
+        .find_map(|dir| package_dirs.get(dir))
+        .map_or("", String::as_str)
 }
 
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// The source file of this scan a relative import names, if any.
-fn resolve(from: &str, spec: &str, by_path: &HashMap<&str, usize>) -> Option<usize> {
+/// `dir` and each directory above it, the root (`""`) last.
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = (!current.is_empty()).then(|| parent(current));
+        Some(current)
+    })
+}
+
+/// The source file of this scan an import of the file at `from` names, if any.
+fn resolve(
+    from: &str,
+    spec: &str,
+    by_path: &HashMap<&str, usize>,
+    layout: &SourceLayout,
+) -> Option<usize> {
+    let dir = parent(from);
     let candidates = if from.ends_with(".py") {
-        python_candidates(parent(from), spec)?
+        if spec.starts_with('.') {
+            python_candidates(dir, spec)?
+        } else {
+            ancestors(dir)
+                .filter_map(|above| python_candidates(above, spec))
+                .flatten()
+                .collect()
+        }
+    } else if spec.starts_with("./") || spec.starts_with("../") {
+        script_candidates(dir, spec)?
     } else {
-        script_candidates(parent(from), spec)?
+        let aliases = ancestors(dir).find_map(|above| layout.script_aliases.get(above))?;
+        aliases
+            .targets(spec)
+            .iter()
+            .filter_map(|target| script_candidates("", target))
+            .flatten()
+            .collect()
     };
     candidates
         .iter()
@@ -195,7 +404,8 @@ fn script_candidates(dir: &str, spec: &str) -> Option<Vec<String>> {
     Some(candidates)
 }
 
-/// `..server.app` from `pkg/tools`: `pkg/server/app.py` or `pkg/server/app/__init__.py`.
+/// `..server.app` from `pkg/tools`: `pkg/server/app.py` or `pkg/server/app/__init__.py`; an
+/// absolute `acme.server` from `src`: `src/acme/server.py` or `src/acme/server/__init__.py`.
 fn python_candidates(dir: &str, spec: &str) -> Option<Vec<String>> {
     let dots = spec.chars().take_while(|&c| c == '.').count();
     let module = &spec[dots..];
@@ -250,9 +460,27 @@ mod tests {
     }
 
     fn answers(files: &[(String, SourceTools)], packages: &[&str]) -> Vec<(String, Vec<String>)> {
+        let layout = SourceLayout {
+            package_dirs: packages.iter().map(|p| (*p).to_owned()).collect(),
+            ..SourceLayout::default()
+        };
+        answers_in(files, &layout)
+    }
+
+    fn answers_in(
+        files: &[(String, SourceTools)],
+        layout: &SourceLayout,
+    ) -> Vec<(String, Vec<String>)> {
         let files: Vec<(&str, &SourceTools)> = files.iter().map(|(p, s)| (p.as_str(), s)).collect();
-        let packages = packages.iter().map(|p| (*p).to_owned()).collect();
-        servers_elsewhere(&files, &packages).into_iter().collect()
+        servers_elsewhere(&files, layout).into_iter().collect()
+    }
+
+    /// The layout of a tree of `(path, text)` files.
+    fn layout(tree: &[(&str, &str)]) -> SourceLayout {
+        SourceLayout::read(tree.iter().map(|(path, _)| *path), |path| {
+            let (_, text) = tree.iter().find(|(p, _)| *p == path)?;
+            Some((*text).to_owned())
+        })
     }
 
     const REGISTER: &str = "import type { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
@@ -343,6 +571,149 @@ mod tests {
             [
                 ("app/extra/notes.py".to_owned(), vec!["acme-py".to_owned()]),
                 ("app/tools.py".to_owned(), vec!["acme-py".to_owned()]),
+            ]
+        );
+    }
+
+    /// `server.registerTool` on a server imported from another file.
+    const USES_IMPORTED: &str =
+        "server.registerTool(\"refund\", { description: \"Refund\" }, async () => ({}));\n";
+
+    #[test]
+    fn typescript_path_aliases_lead_to_the_server() {
+        let billing = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+                       export const server = new McpServer({ name: \"acme-billing\" });\n";
+        let support = "export const server = new McpServer({ name: \"acme-support\" });\n";
+        let files = [
+            source("web/src/billing/server.ts", billing),
+            source("web/src/support/server.ts", support),
+            source(
+                "web/src/tools/refund.ts",
+                &format!("import {{ server }} from \"@/billing/server.js\";\n{USES_IMPORTED}"),
+            ),
+            source(
+                "web/src/tools/ticket.ts",
+                &format!("import {{ server }} from \"support/server\";\n{USES_IMPORTED}"),
+            ),
+            source(
+                "web/src/tools/exact.ts",
+                &format!("import {{ server }} from \"#billing\";\n{USES_IMPORTED}"),
+            ),
+            // No config above it: the alias means nothing here.
+            source(
+                "other/refund.ts",
+                &format!("import {{ server }} from \"@/billing/server.js\";\n{USES_IMPORTED}"),
+            ),
+        ];
+        let tree = [
+            ("web/package.json", "{}"),
+            (
+                "web/tsconfig.json",
+                "{\n  // The app\n  \"extends\": \"./tsconfig.base\",\n  \"compilerOptions\": { \"baseUrl\": \"src\", },\n}\n",
+            ),
+            (
+                "web/tsconfig.base.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./missing/*\", \"./*\"], \"#billing\": [\"billing/server.ts\"] } } }",
+            ),
+            ("other/package.json", "{}"),
+        ];
+        let layout = layout(&tree);
+        let aliases = &layout.script_aliases["web"];
+        // The base's `paths` are read against the app's `baseUrl`.
+        assert_eq!(aliases.base_url.as_deref(), Some("web/src"));
+        assert_eq!(
+            aliases.targets("@/billing/server.js"),
+            [
+                "web/src/missing/billing/server.js",
+                "web/src/billing/server.js",
+                "web/src/@/billing/server.js"
+            ]
+        );
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("web/src/tools/exact.ts", "acme-billing"),
+                expected("web/src/tools/refund.ts", "acme-billing"),
+                expected("web/src/tools/ticket.ts", "acme-support"),
+            ]
+        );
+        // Without the configs, two servers in the package and no import followed: no answer.
+        assert!(answers(&files, &["web", "other"]).is_empty());
+    }
+
+    #[test]
+    fn configs_resolve_paths_against_the_config_that_sets_them() {
+        let tree = [
+            (
+                "tsconfig.json",
+                "{ \"extends\": [\"@tsconfig/node20\", \"./configs/paths.json\"] }",
+            ),
+            (
+                "configs/paths.json",
+                "{ \"extends\": \"../tsconfig.json\", \"compilerOptions\": { \"paths\": { \"~/*\": [\"../app/*\"], \"~/lib/*\": [\"../lib/*\"], \"/abs/*\": [\"/abs/*\"] } } }",
+            ),
+            (
+                "app/jsconfig.json",
+                "{ \"compilerOptions\": { \"baseUrl\": \".\" } }",
+            ),
+            ("app/tsconfig.json", "not json"),
+            ("node_modules/x/tsconfig.json", "{}"),
+        ];
+        let layout = layout(&tree);
+        let dirs: Vec<&str> = layout.script_aliases.keys().map(String::as_str).collect();
+        // A tsconfig.json that is no JSON still wins over the jsconfig.json beside it.
+        assert_eq!(dirs, ["", "app"]);
+        assert_eq!(layout.script_aliases["app"], ScriptAliases::default());
+        let root = &layout.script_aliases[""];
+        assert_eq!(root.base_url, None);
+        assert_eq!(root.targets("~/server"), ["app/server"]);
+        // The longest prefix wins.
+        assert_eq!(root.targets("~/lib/db"), ["lib/db"]);
+        assert!(root.targets("react").is_empty());
+    }
+
+    #[test]
+    fn python_absolute_imports_of_the_tree() {
+        let billing = "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-billing\")\n";
+        let support = "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-support\")\n";
+        let tool = |import: &str| {
+            format!(
+                "{import}\n\n@mcp.tool()\ndef refund(order_id: str) -> str:\n    return order_id\n"
+            )
+        };
+        let files = [
+            source("src/acme_pkg/billing_server.py", billing),
+            source("src/acme_pkg/support_server.py", support),
+            source(
+                "src/acme_pkg/tools/refunds.py",
+                &tool("from acme_pkg.billing_server import mcp"),
+            ),
+            // A sibling package under the same source root.
+            source(
+                "src/acme_jobs/tickets.py",
+                &tool(
+                    "import acme_pkg.support_server\nfrom mcp.server.fastmcp import FastMCP\n\n\
+                     mcp: FastMCP = acme_pkg.support_server.mcp",
+                ),
+            ),
+            // A module beside it, imported as a script's sibling.
+            source("scripts/server.py", billing),
+            source("scripts/tools.py", &tool("from server import mcp")),
+            // Not in the tree: no answer.
+            source(
+                "src/acme_pkg/tools/other.py",
+                &tool("from acme_other.server import mcp"),
+            ),
+        ];
+        assert!(files[2].1.tools[0].server_elsewhere);
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers(&files, &[""]),
+            [
+                expected("scripts/tools.py", "acme-billing"),
+                expected("src/acme_jobs/tickets.py", "acme-support"),
+                expected("src/acme_pkg/tools/refunds.py", "acme-billing"),
             ]
         );
     }

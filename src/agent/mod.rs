@@ -157,7 +157,7 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
             _ => None,
         })
         .collect();
-    let servers_elsewhere = code_servers::servers_elsewhere(&sources, &inv.package_dirs);
+    let servers_elsewhere = code_servers::servers_elsewhere(&sources, &inv.source_layout);
     for (index, file) in inv.files.iter().enumerate() {
         let decls = match &file.artifact {
             Ok(Artifact::McpConfig(cfg)) => {

@@ -26,11 +26,13 @@ pub mod parsed;
 pub mod pickle;
 pub mod prompt;
 pub mod safetensors;
+pub mod script_lex;
 pub mod text;
 pub mod thrift;
 pub mod tool_code;
 pub mod tool_json;
 pub mod training;
+pub mod tsconfig;
 pub mod zipped;
 
 use std::fmt;

@@ -9,9 +9,11 @@
 //! the string literals read are decoded as each language would (`escapes`).
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
-//! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text. What is missed is
-//! missed conservatively — a tool that is not found is still reported nowhere, which is why the
-//! JSON and MCP config paths exist as well.
+//! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts
+//! only where it starts in code — TypeScript/JavaScript as lexed by `script_lex`, Python outside
+//! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet
+//! in a string declares nothing. What is missed is missed conservatively — a tool that is not
+//! found is still reported nowhere, which is why the JSON and MCP config paths exist as well.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -21,6 +23,7 @@ use serde::Serialize;
 
 use super::ParseResult;
 use super::escapes::{decode_python, decode_script};
+use super::script_lex::Lexed;
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
@@ -114,15 +117,21 @@ static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
         .expect("valid regex")
 });
-/// A relative module specifier of an `import`/`export … from`, a `require(` or an `import(`.
-static TS_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:^\s*(?:import|export)\b[^;'"`]*?|\b(?:require|import)\s*\(\s*)["'](\.{1,2}/[^"'\n]+)["']"#)
+/// The module specifier of an `import`/`export … from`, a side-effect `import "…"`, a
+/// `require(` or an `import(`: group 1.
+static TS_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)(?:^[ \t]*(?:import|export)\b[^;'"`]*?\bfrom\s*|^[ \t]*import\s*|\b(?:require|import)\s*\(\s*)["']([^"'\n]+)["']"#)
         .expect("valid regex")
 });
-/// `from .mod import a, b` / `from .. import (a, b)`: group 1 the dots and module, group 2 the
-/// names (up to the end of the line, or of the parenthesised list).
-static PY_RELATIVE_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*from\s+(\.+[A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
+/// `from .mod import a, b`, `from acme.server import (a, b)`: group 1 the module (its dots and
+/// name), group 2 the names (up to the end of the line, or of the parenthesised list).
+static PY_FROM_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*from\s+(\.+[A-Za-z0-9_.]*|[A-Za-z_][A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
+        .expect("valid regex")
+});
+/// `import acme.server, acme.tools as tools`: group 1 the modules and their aliases.
+static PY_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*import[ \t]+([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?)*)")
         .expect("valid regex")
 });
 static PY_RISKY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -161,8 +170,9 @@ pub struct SourceTools {
     /// The MCP servers the file constructs: their names, or the file's stem for a server whose
     /// name is not written out (what the file's own tools are named after).
     pub servers: Vec<String>,
-    /// Relative imports as written: `./echo.js`, `../tools/index.js`; Python `.tools`,
-    /// `..server.app` (for `from . import a`, `.a`).
+    /// Imports as written: `./echo.js`, `../tools/index.js`, `@/server`; Python `.tools`,
+    /// `..server.app` (for `from . import a`, `.a`), `acme.server`. Discovery resolves those
+    /// that lead to files of the scan (`agent::code_servers`).
     pub imports: Vec<String>,
 }
 
@@ -172,24 +182,25 @@ impl SourceTools {
     }
 }
 
-/// Tools defined in one source file, the servers it constructs and its relative imports;
-/// empty when it has none. `stem` names an MCP server whose constructor is not found in the
-/// file (`ToolDecl::server_elsewhere` says which tools discovery should look further for).
+/// Tools defined in one source file, the servers it constructs and its imports; empty when it
+/// has none. `stem` names an MCP server whose constructor is not found in the file
+/// (`ToolDecl::server_elsewhere` says which tools discovery should look further for). Only
+/// code is read: a declaration, construction or import that starts in a comment or a string
+/// (a TypeScript template literal, a Python docstring) is example text.
 pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
-    let imports = match language {
-        Language::Python => python_imports(text),
-        Language::Script => script_imports(text),
-    };
-    let markers = ["tool", "Tool", "Server", "kernel_function"];
-    if !markers.iter().any(|marker| text.contains(marker)) {
-        return Ok(SourceTools {
-            imports,
-            ..SourceTools::default()
-        });
-    }
-    let (mut tools, servers) = match language {
-        Language::Python => scan_python(text, stem),
-        Language::Script => scan_script(text, stem),
+    let markers = ["tool", "Tool", "Server", "FastMCP", "kernel_function"];
+    let declares = markers.iter().any(|marker| text.contains(marker));
+    let ((mut tools, servers), imports) = match language {
+        Language::Python => {
+            let source = PythonSource::new(text);
+            let declared = declares.then(|| scan_python(&source, stem));
+            (declared.unwrap_or_default(), python_imports(&source))
+        }
+        Language::Script => {
+            let lexed = Lexed::new(text);
+            let declared = declares.then(|| scan_script(&lexed, stem));
+            (declared.unwrap_or_default(), script_imports(&lexed))
+        }
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
     Ok(SourceTools {
@@ -220,13 +231,12 @@ fn constructed_servers(
     servers
 }
 
-/// Relative module specifiers a JavaScript/TypeScript file imports.
-fn script_imports(text: &str) -> Vec<String> {
-    if !text.contains("./") {
-        return Vec::new();
-    }
-    let mut imports: Vec<String> = TS_RELATIVE_IMPORT
-        .captures_iter(text)
+/// The module specifiers a JavaScript/TypeScript file imports in code, relative (`./echo.js`)
+/// or not (`@/server`, `acme-sdk`).
+fn script_imports(lexed: &Lexed) -> Vec<String> {
+    let mut imports: Vec<String> = TS_IMPORT
+        .captures_iter(lexed.text)
+        .filter(|c| c.get(0).is_some_and(|m| lexed.is_code(first_word(m))))
         .filter_map(|c| Some(c.get(1)?.as_str().to_owned()))
         .collect();
     imports.sort();
@@ -234,14 +244,20 @@ fn script_imports(text: &str) -> Vec<String> {
     imports
 }
 
-/// Relative modules a Python file imports: `from .a import b` gives `.a` and `.a.b` (`b` may be
-/// a module); discovery keeps those that are files.
-fn python_imports(text: &str) -> Vec<String> {
-    if !text.contains("from .") {
+/// The modules a Python file imports in code: `from .a import b` gives `.a` and `.a.b` (`b` may
+/// be a module), `from acme.server import mcp` gives `acme.server` and `acme.server.mcp`,
+/// `import acme.tools as tools` gives `acme.tools`; discovery keeps those that are files.
+fn python_imports(source: &PythonSource) -> Vec<String> {
+    let text = source.text;
+    if !text.contains("import") {
         return Vec::new();
     }
+    let in_code = |m: regex::Match| source.is_code(first_word(m));
     let mut imports = Vec::new();
-    for c in PY_RELATIVE_IMPORT.captures_iter(text) {
+    for c in PY_FROM_IMPORT.captures_iter(text) {
+        if !c.get(0).is_some_and(in_code) {
+            continue;
+        }
         let module = &c[1];
         imports.push(module.to_owned());
         let names = c[2].trim_matches(|ch: char| ch == '(' || ch == ')' || ch.is_whitespace());
@@ -253,9 +269,24 @@ fn python_imports(text: &str) -> Vec<String> {
             }
         }
     }
+    for c in PY_IMPORT.captures_iter(text) {
+        if !c.get(0).is_some_and(in_code) {
+            continue;
+        }
+        for module in c[1].split(',') {
+            if let Some(module) = module.split_whitespace().next() {
+                imports.push(module.to_owned());
+            }
+        }
+    }
     imports.sort();
     imports.dedup();
     imports
+}
+
+/// Where a match begins after the white space it starts with (a line's indentation).
+fn first_word(m: regex::Match) -> usize {
+    m.end() - m.as_str().trim_start().len()
 }
 
 fn capture<'t>(c: &regex::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
@@ -286,33 +317,26 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+fn scan_python(source: &PythonSource, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+    let text = source.text;
+    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(m.start()));
     let servers: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), decode_python(capture(&c, &[2, 3])?))))
         .collect();
     let objects: BTreeMap<&str, &str> = PY_SERVER_OBJECT
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_crewai = text.contains("crewai");
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
         .any(|marker| text.contains(marker));
-    let lines: Vec<&str> = text.lines().collect();
-    let quoted = lines_in_triple_quotes(&lines);
-    let in_code = |span: &Option<TextSpan>| {
-        span.as_ref().is_none_or(|s| {
-            !quoted
-                .get(s.line.saturating_sub(1) as usize)
-                .copied()
-                .unwrap_or(false)
-        })
-    };
-    let mut out = risky_instances(text);
-    out.retain(|t| in_code(&t.span));
-    out.extend(listed_tools(text, &servers, &objects, stem));
-    let starts = line_starts(text);
+    let (lines, quoted, starts) = (&source.lines, &source.quoted, &source.starts);
+    let mut out = risky_instances(source);
+    out.extend(listed_tools(source, &servers, &objects, stem));
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -469,8 +493,93 @@ fn scan_python(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     (out, constructed)
 }
 
+/// A Python source by line, and where it is code: not in a `#` comment, not on a line that
+/// starts inside a triple-quoted string (a docstring; the line that opens one is code).
+struct PythonSource<'t> {
+    text: &'t str,
+    lines: Vec<&'t str>,
+    /// Byte offset of each line start.
+    starts: Vec<usize>,
+    /// `lines_in_triple_quotes`.
+    quoted: Vec<bool>,
+}
+
+impl<'t> PythonSource<'t> {
+    fn new(text: &'t str) -> PythonSource<'t> {
+        let lines: Vec<&str> = text.lines().collect();
+        PythonSource {
+            text,
+            starts: line_starts(text),
+            quoted: lines_in_triple_quotes(&lines),
+            lines,
+        }
+    }
+
+    /// Whether the byte at `at` is code.
+    fn is_code(&self, at: usize) -> bool {
+        let line = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+        match (self.lines.get(line), self.quoted.get(line)) {
+            (Some(text), Some(false)) => {
+                python_line_at(text, at - self.starts[line]) == LinePosition::Code
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What a column of a Python line is, as far as the line itself tells.
+#[derive(Debug, PartialEq, Eq)]
+enum LinePosition {
+    Code,
+    /// Inside a string that opens on the line.
+    Literal,
+    /// In the comment that begins at this offset.
+    Comment(usize),
+}
+
+/// What column `at` of `line` is: the strings (one-line or triple-quoted) and the `#` comment
+/// before it are walked from the line's start.
+fn python_line_at(line: &str, at: usize) -> LinePosition {
+    const QUOTES: [&[u8]; 4] = [b"\"\"\"", b"'''", b"\"", b"'"];
+    let bytes = line.as_bytes();
+    let mut open: Option<&[u8]> = None;
+    let mut i = 0;
+    while i < at.min(bytes.len()) {
+        let rest = &bytes[i..];
+        match open {
+            Some(_) if rest[0] == b'\\' => i += 2,
+            Some(quote) if rest.starts_with(quote) => {
+                open = None;
+                i += quote.len();
+            }
+            Some(_) => i += 1,
+            None if rest[0] == b'#' => return LinePosition::Comment(i),
+            None => match QUOTES.iter().find(|q| rest.starts_with(q)) {
+                Some(quote) => {
+                    open = Some(quote);
+                    i += quote.len();
+                }
+                None => i += 1,
+            },
+        }
+    }
+    if open.is_some() {
+        LinePosition::Literal
+    } else {
+        LinePosition::Code
+    }
+}
+
+/// Where a line's `#` comment begins, outside the strings before it.
+fn comment_start(line: &str) -> Option<usize> {
+    match python_line_at(line, line.len()) {
+        LinePosition::Comment(at) => Some(at),
+        _ => None,
+    }
+}
+
 /// For each line, whether it starts inside a triple-quoted string (a docstring). A `#` before
-/// the quotes makes them a comment's; quotes inside one-line strings are not told apart.
+/// the quotes makes them a comment's; a triple quote inside a one-line string is not told apart.
 fn lines_in_triple_quotes(lines: &[&str]) -> Vec<bool> {
     const QUOTES: [&str; 2] = ["\"\"\"", "'''"];
     let mut open: Option<&str> = None;
@@ -486,7 +595,7 @@ fn lines_in_triple_quotes(lines: &[&str]) -> Vec<bool> {
                     open = None;
                     continue;
                 }
-                let comment = rest.find('#').unwrap_or(rest.len());
+                let comment = comment_start(rest).unwrap_or(rest.len());
                 let next = QUOTES
                     .iter()
                     .filter_map(|q| rest.find(q).map(|k| (k, *q)))
@@ -504,12 +613,16 @@ fn lines_in_triple_quotes(lines: &[&str]) -> Vec<bool> {
         .collect()
 }
 
-/// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent.
-fn risky_instances(text: &str) -> Vec<ToolDecl> {
+/// `ShellTool()`, `FileManagementToolkit(root_dir=…)`: built-in tools handed to an agent, in
+/// code.
+fn risky_instances(source: &PythonSource) -> Vec<ToolDecl> {
+    let text = source.text;
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for c in PY_RISKY_CLASS.captures_iter(text) {
-        let Some(m) = c.get(1) else { continue };
+        let Some(m) = c.get(1).filter(|m| source.is_code(m.start())) else {
+            continue;
+        };
         let before = &text[..m.start()];
         // Skip the class's own definition and imports.
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -574,22 +687,28 @@ fn docstring(after: &[&str]) -> Option<String> {
     Some(decode_python(text.trim()))
 }
 
-fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+fn scan_script(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+    let text = lexed.text;
+    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     let servers: BTreeMap<&str, String> = TS_SERVER
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), decode_script(capture(&c, &[2, 3, 4])?))))
         .collect();
     let objects: BTreeMap<&str, &str> = TS_SERVER_OBJECT
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
     let is_mcp = text.contains("modelcontextprotocol") || !servers.is_empty();
     let strings: BTreeMap<&str, &str> = TS_STRING_CONST
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3, 4])?)))
         .collect();
     let mut out = Vec::new();
-    for c in TS_CALL.captures_iter(text) {
+    // A call in a comment or a string (a commented-out tool, a README snippet) declares nothing.
+    for c in TS_CALL.captures_iter(text).filter(in_code) {
         let (object, method) = (&c[1], &c[2]);
         // The name: a string, or a constant of this file holding one.
         let (name, name_at) = match (c.get(3).or(c.get(4)).or(c.get(5)), c.get(6)) {
@@ -608,7 +727,7 @@ fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
         // The options: inline in the call, or a constant object of this file named there.
         let call = c
             .get(7)
-            .and_then(|config| object_const(text, config.as_str().trim_end_matches(',').trim()))
+            .and_then(|config| object_const(lexed, config.as_str().trim_end_matches(',').trim()))
             .unwrap_or_else(|| bounded_call(&text[whole.start..]));
         let description = TS_DESCRIPTION
             .captures(call)
@@ -641,7 +760,7 @@ fn scan_script(text: &str, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
         });
     }
     out.extend(listed_script::listed_tools(
-        text, &servers, &objects, &strings, stem,
+        lexed, &servers, &objects, &strings, stem,
     ));
     let constructed = constructed_servers(&servers, &objects, &["McpServer"], stem);
     (out, constructed)
@@ -667,10 +786,11 @@ fn literal_body(text: &str) -> Option<&str> {
 }
 
 /// The text of the object literal `const <ident> = { … }` of this file assigns (bounded).
-fn object_const<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
+fn object_const<'t>(lexed: &Lexed<'t>, ident: &str) -> Option<&'t str> {
+    let text = lexed.text;
     TS_OBJECT_CONST
         .captures_iter(text)
-        .find(|c| &c[1] == ident)
+        .find(|c| &c[1] == ident && c.get(0).is_some_and(|m| lexed.is_code(m.start())))
         .and_then(|c| c.get(0))
         .map(|m| bounded_call(&text[m.end() - 1..]))
 }
@@ -680,13 +800,16 @@ fn object_const<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
 /// an enum member or class constant of the same file. The server is the one whose `list_tools`
 /// decorator comes last before the call (the first one for calls above every decorator).
 fn listed_tools(
-    text: &str,
+    source: &PythonSource,
     servers: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
     stem: &str,
 ) -> Vec<ToolDecl> {
+    let text = source.text;
+    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(first_word(m)));
     let listers: Vec<(usize, &str)> = PY_LIST_TOOLS
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(0)?.start(), c.get(1)?.as_str())))
         .collect();
     let Some(&(_, first)) = listers.first() else {
@@ -694,10 +817,14 @@ fn listed_tools(
     };
     let members: BTreeMap<&str, &str> = PY_MEMBER
         .captures_iter(text)
+        .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3])?)))
         .collect();
     let mut out = Vec::new();
     for call_at in PY_TOOL_CALL.find_iter(text) {
+        if !source.is_code(call_at.start()) {
+            continue;
+        }
         let call = bounded_call(&text[call_at.start()..]);
         let Some(n) = PY_NAME_ARG.captures(call) else {
             continue;
@@ -973,6 +1100,83 @@ def lookup_customer(customer_id: str) -> str:
             lines_in_triple_quotes(&["x = 1  # \"\"\" in a comment", "@tool"]),
             [false, false]
         );
+    }
+
+    fn ids_and_lines(tools: &[ToolDecl]) -> Vec<(&str, u32)> {
+        tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.span.unwrap().line))
+            .collect()
+    }
+
+    #[test]
+    fn typescript_calls_in_comments_and_strings_declare_nothing() {
+        let src = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+// import { old } from "./legacy.js";
+const server = new McpServer({ name: "acme-ops", version: "1.0.0" });
+/* const server = new McpServer({ name: "acme-old" }); */
+// server.registerTool("acme_delete", {}, async () => ({}));
+server.registerTool("acme_status", {}, async () => ({}));
+/* server.registerTool("acme_purge", {}, async () => ({}));
+   server.tool("acme_wipe", async () => ({})); */
+const doc = `server.registerTool("acme_drop", {}, handler)`;
+const tip = 'server.tool("acme_quoted", async () => ({}))';
+const name = "acme_ping";
+// const name = "acme_stale";
+server.tool(name, "Ping", async () => ({}));
+"#;
+        let found = scan(src, Language::Script, "x").unwrap();
+        assert_eq!(
+            ids_and_lines(&found.tools),
+            [
+                ("mcp:acme-ops/acme_status", 6),
+                ("mcp:acme-ops/acme_ping", 13)
+            ]
+        );
+        assert_eq!(found.servers, ["acme-ops"]);
+        assert_eq!(found.imports, ["@modelcontextprotocol/sdk/server/mcp.js"]);
+    }
+
+    #[test]
+    fn python_comments_and_strings_declare_nothing() {
+        let src = r##"from mcp.server import Server
+from mcp.types import Tool
+# from .legacy import old
+
+server = Server("acme-orders")
+# server = Server("acme-old-orders")
+
+@server.list_tools()
+async def list_tools() -> list[Tool]:
+    return [
+        Tool(name="lookup_order", inputSchema={}),
+        # Tool(name="drop_orders", inputSchema={}),
+    ]
+
+x = "# ShellTool()"; ShellTool()  # ShellTool(), PythonREPLTool()
+hint = 'PythonREPLTool()'
+"##;
+        let found = scan(src, Language::Python, "x").unwrap();
+        assert_eq!(
+            ids_and_lines(&found.tools),
+            [
+                ("mcp:acme-orders/lookup_order", 11),
+                ("builtin:ShellTool", 15)
+            ]
+        );
+        assert_eq!(
+            found.imports,
+            [
+                "mcp.server",
+                "mcp.server.Server",
+                "mcp.types",
+                "mcp.types.Tool"
+            ]
+        );
+        assert_eq!(python_line_at("a = '#' # b", 9), LinePosition::Comment(8));
+        assert_eq!(python_line_at("a = \"x\\\"#", 9), LinePosition::Literal);
+        assert_eq!(python_line_at(r#"a = """x""" + b"#, 14), LinePosition::Code);
+        assert_eq!(python_line_at("a = '''x # y", 12), LinePosition::Literal);
     }
 
     #[test]

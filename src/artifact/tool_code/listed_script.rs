@@ -7,10 +7,9 @@
 //! an enum member or constant object property of the same file (`ToolName.ECHO`); a name that
 //! is computed is not statically known and the tool is skipped, as the Python side does.
 //!
-//! The file is lexed once (strings, template literals and comments told from code, brackets
-//! paired), so that a handler in a comment or a string lists nothing and a `{` in a description
-//! does not end an object early. Regular-expression literals are not recognised: a quote inside
-//! one can hide the code after it. Nothing is followed into other files.
+//! The file is read as lexed once (`script_lex`: strings, template literals and comments told
+//! from code, brackets paired), so that a handler in a comment or a string lists nothing and a
+//! `{` in a description does not end an object early. Nothing is followed into other files.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -21,6 +20,7 @@ use regex::Regex;
 
 use super::{annotations_in, literal_body};
 use crate::artifact::escapes::decode_script;
+use crate::artifact::script_lex::Lexed;
 use crate::artifact::text::TextSpan;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
@@ -71,16 +71,17 @@ const MAX_LISTED_TOOLS: usize = 10_000;
 /// of an object not constructed here belongs to a server named after `stem` until discovery
 /// finds it (`ToolDecl::server_elsewhere`).
 pub(super) fn listed_tools(
-    text: &str,
+    lexed: &Lexed,
     servers: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
     strings: &BTreeMap<&str, &str>,
     stem: &str,
 ) -> Vec<ToolDecl> {
+    let text = lexed.text;
     if !text.contains("ListToolsRequestSchema") {
         return Vec::new();
     }
-    let source = Source::new(text, strings);
+    let source = Source::new(lexed, strings);
     let mut memo = Memo::default();
     let mut listed = BTreeSet::new();
     let mut out = Vec::new();
@@ -93,7 +94,7 @@ pub(super) fn listed_tools(
             continue;
         }
         // A parenthesis in a comment or a string is never paired: such a handler lists nothing.
-        let Some(close) = source.close_of(paren.start()) else {
+        let Some(close) = source.lexed.close_of(paren.start()) else {
             continue;
         };
         handled_until = close;
@@ -137,15 +138,6 @@ struct Listed {
     annotations: Option<Annotations>,
 }
 
-/// What a byte of the source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Code,
-    /// Inside a string or template literal (its quotes included; code in `${…}` is code).
-    Literal,
-    Comment,
-}
-
 /// What has been read already, by opening bracket: each array, object, enum or constant object
 /// is read once however often it is named.
 #[derive(Default)]
@@ -155,12 +147,10 @@ struct Memo<'t> {
     members: HashMap<usize, Rc<BTreeMap<&'t str, String>>>,
 }
 
-/// A lexed source file: the class of each byte, its bracket pairs and its constants.
+/// A lexed source file and its constants.
 struct Source<'t> {
     text: &'t str,
-    class: Vec<Class>,
-    /// `(open, close)` offsets of the brackets paired in code, sorted by `open`.
-    pairs: Vec<(usize, usize)>,
+    lexed: &'t Lexed<'t>,
     /// `const` arrays and objects by name: the offsets of their opening brackets, in order.
     collections: HashMap<&'t str, Vec<usize>>,
     enums: HashMap<&'t str, usize>,
@@ -168,19 +158,18 @@ struct Source<'t> {
 }
 
 impl<'t> Source<'t> {
-    fn new(text: &'t str, strings: &'t BTreeMap<&'t str, &'t str>) -> Source<'t> {
-        let (class, pairs) = lex(text);
+    fn new(lexed: &'t Lexed<'t>, strings: &'t BTreeMap<&'t str, &'t str>) -> Source<'t> {
+        let text = lexed.text;
         let mut source = Source {
             text,
-            class,
-            pairs,
+            lexed,
             collections: HashMap::new(),
             enums: HashMap::new(),
             strings,
         };
         for c in COLLECTION_CONST.captures_iter(text) {
             if let (Some(name), Some(open)) = (c.get(1), c.get(2))
-                && source.is_code(name.start())
+                && source.lexed.is_code(name.start())
             {
                 source
                     .collections
@@ -191,22 +180,12 @@ impl<'t> Source<'t> {
         }
         for c in ENUM.captures_iter(text) {
             if let (Some(name), Some(open)) = (c.get(1), c.get(2))
-                && source.is_code(name.start())
+                && source.lexed.is_code(name.start())
             {
                 source.enums.entry(name.as_str()).or_insert(open.start());
             }
         }
         source
-    }
-
-    fn is_code(&self, at: usize) -> bool {
-        self.class.get(at) == Some(&Class::Code)
-    }
-
-    /// The offset of the bracket that closes the one at `open`.
-    fn close_of(&self, open: usize) -> Option<usize> {
-        let i = self.pairs.binary_search_by_key(&open, |p| p.0).ok()?;
-        Some(self.pairs[i].1)
     }
 
     /// The arrays the `tools` properties of a handler's objects hold: written there
@@ -215,18 +194,22 @@ impl<'t> Source<'t> {
         let mut out = Vec::new();
         for word in TOOLS_WORD.find_iter(&self.text[handler.clone()]) {
             let at = handler.start + word.start();
-            if !self.is_code(at) {
+            if !self.lexed.is_code(at) {
                 continue;
             }
             let before = self.text[handler.start..at].trim_end();
-            let after =
-                &self.text[self.skip_trivia(handler.start + word.end(), handler.end)..handler.end];
+            let after = &self.text[self
+                .lexed
+                .skip_trivia(handler.start + word.end(), handler.end)
+                ..handler.end];
             let declared = ["const", "let", "var"].iter().any(|k| before.ends_with(k));
             if declared || before.ends_with('.') {
                 continue;
             }
             let array = if let Some(value) = after.strip_prefix(':') {
-                let value = self.skip_trivia(handler.end - value.len(), handler.end);
+                let value = self
+                    .lexed
+                    .skip_trivia(handler.end - value.len(), handler.end);
                 if self.text[value..].starts_with('[') {
                     Some(value)
                 } else {
@@ -254,7 +237,7 @@ impl<'t> Source<'t> {
         // An array spread into itself, directly or not, adds nothing.
         memo.arrays.insert(open, Rc::from(Vec::new()));
         let mut out = Vec::new();
-        let close = self.close_of(open).unwrap_or(open);
+        let close = self.lexed.close_of(open).unwrap_or(open);
         for item in self.items(open, close) {
             let text = &self.text[item.clone()];
             let object = if text.starts_with('{') {
@@ -292,7 +275,7 @@ impl<'t> Source<'t> {
 
     /// The tool the object literal opening at `open` describes, when its name is known.
     fn tool(&self, open: usize, memo: &mut Memo<'t>) -> Option<Listed> {
-        let close = self.close_of(open)?;
+        let close = self.lexed.close_of(open)?;
         let mut name = None;
         let mut description = None;
         let mut annotations = None;
@@ -345,9 +328,9 @@ impl<'t> Source<'t> {
         loop {
             let body = literal_body(&self.text[at..value.end])?;
             joined.push_str(&decode_script(body));
-            at = self.skip_trivia(at + body.len() + 2, value.end);
+            at = self.lexed.skip_trivia(at + body.len() + 2, value.end);
             match self.text[at..value.end].strip_prefix('+') {
-                Some(rest) => at = self.skip_trivia(value.end - rest.len(), value.end),
+                Some(rest) => at = self.lexed.skip_trivia(value.end - rest.len(), value.end),
                 None if at == value.end => return Some(joined),
                 None => return None,
             }
@@ -369,7 +352,7 @@ impl<'t> Source<'t> {
         if let Some(known) = memo.members.get(&open) {
             return Some(Rc::clone(known));
         }
-        let close = self.close_of(open)?;
+        let close = self.lexed.close_of(open)?;
         let members: BTreeMap<&'t str, String> = self
             .properties(open, close, separator)
             .into_iter()
@@ -429,7 +412,7 @@ impl<'t> Source<'t> {
                 continue;
             }
             let name = &self.text[item.start + name.start()..item.start + name.end()];
-            let value = self.skip_trivia(item.start + sep.end(), item.end)..item.end;
+            let value = self.lexed.skip_trivia(item.start + sep.end(), item.end)..item.end;
             out.push((name, value));
         }
         out
@@ -442,7 +425,7 @@ impl<'t> Source<'t> {
         let mut start = open + 1;
         while start < close {
             let end = self.expression_end(start, close);
-            out.push(self.trimmed(start..end));
+            out.push(self.lexed.trimmed(start..end));
             start = end + 1;
         }
         out.retain(|item| !item.is_empty());
@@ -451,7 +434,7 @@ impl<'t> Source<'t> {
 
     /// The expression that starts at `start`, without the white space and comments around it.
     fn item_at(&self, start: usize, limit: usize) -> Range<usize> {
-        self.trimmed(start..self.expression_end(start, limit))
+        self.lexed.trimmed(start..self.expression_end(start, limit))
     }
 
     /// Where the expression that starts at `start` ends: at the first comma, closing bracket or
@@ -459,10 +442,10 @@ impl<'t> Source<'t> {
     fn expression_end(&self, start: usize, limit: usize) -> usize {
         let mut at = start;
         while at < limit {
-            if self.class[at] == Class::Code {
+            if self.lexed.is_code(at) {
                 match self.text.as_bytes()[at] {
                     b'(' | b'[' | b'{' => {
-                        at = self.close_of(at).map_or(at + 1, |c| c + 1);
+                        at = self.lexed.close_of(at).map_or(at + 1, |c| c + 1);
                         continue;
                     }
                     b',' | b')' | b']' | b'}' | b';' => return at,
@@ -473,125 +456,6 @@ impl<'t> Source<'t> {
         }
         limit.min(at)
     }
-
-    fn is_trivia(&self, at: usize) -> bool {
-        match self.class[at] {
-            Class::Comment => true,
-            Class::Code => self.text.as_bytes()[at].is_ascii_whitespace(),
-            Class::Literal => false,
-        }
-    }
-
-    /// `range` without the white space and comments at either end.
-    fn trimmed(&self, range: Range<usize>) -> Range<usize> {
-        let start = self.skip_trivia(range.start, range.end);
-        let mut end = range.end;
-        while end > start && self.is_trivia(end - 1) {
-            end -= 1;
-        }
-        start..end
-    }
-
-    /// The first offset from `at` (up to `limit`) that is neither white space nor a comment.
-    fn skip_trivia(&self, mut at: usize, limit: usize) -> usize {
-        while at < limit && self.is_trivia(at) {
-            at += 1;
-        }
-        at
-    }
-}
-
-/// Classify every byte of a JavaScript/TypeScript source and pair its brackets. A closing
-/// bracket that does not match the innermost open one is left unpaired.
-fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
-    /// What an open bracket or a template literal's `${` is waiting for.
-    enum Open {
-        Bracket(usize, u8),
-        Substitution,
-    }
-    let bytes = text.as_bytes();
-    let mut class = vec![Class::Code; bytes.len()];
-    let mut pairs = Vec::new();
-    let mut stack: Vec<Open> = Vec::new();
-    let mut in_template = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        if in_template {
-            class[at] = Class::Literal;
-            match bytes[at] {
-                b'\\' => {
-                    if let Some(next) = class.get_mut(at + 1) {
-                        *next = Class::Literal;
-                    }
-                    at += 2;
-                }
-                b'`' => {
-                    in_template = false;
-                    at += 1;
-                }
-                b'$' if bytes.get(at + 1) == Some(&b'{') => {
-                    class[at + 1] = Class::Literal;
-                    stack.push(Open::Substitution);
-                    in_template = false;
-                    at += 2;
-                }
-                _ => at += 1,
-            }
-            continue;
-        }
-        let end = match (bytes[at], bytes.get(at + 1)) {
-            (b'/', Some(b'/')) => {
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
-                class[at..end].fill(Class::Comment);
-                end
-            }
-            (b'/', Some(b'*')) => {
-                let end = memchr::memmem::find(&bytes[at + 2..], b"*/")
-                    .map_or(bytes.len(), |k| at + 2 + k + 2);
-                class[at..end].fill(Class::Comment);
-                end
-            }
-            (quote @ (b'"' | b'\''), _) => {
-                let mut end = at + 1;
-                while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
-                    end += if bytes[end] == b'\\' { 2 } else { 1 };
-                }
-                let end = (end + 1).min(bytes.len());
-                class[at..end].fill(Class::Literal);
-                end
-            }
-            (b'`', _) => {
-                class[at] = Class::Literal;
-                in_template = true;
-                at + 1
-            }
-            (open @ (b'(' | b'[' | b'{'), _) => {
-                stack.push(Open::Bracket(at, open));
-                at + 1
-            }
-            (close @ (b')' | b']' | b'}'), _) => {
-                match stack.last() {
-                    Some(Open::Substitution) if close == b'}' => {
-                        stack.pop();
-                        class[at] = Class::Literal;
-                        in_template = true;
-                    }
-                    Some(&Open::Bracket(open, kind))
-                        if matches!((kind, close), (b'(', b')') | (b'[', b']') | (b'{', b'}')) =>
-                    {
-                        stack.pop();
-                        pairs.push((open, at));
-                    }
-                    _ => {}
-                }
-                at + 1
-            }
-            _ => at + 1,
-        };
-        at = end;
-    }
-    pairs.sort_unstable();
-    (class, pairs)
 }
 
 #[cfg(test)]
@@ -748,23 +612,5 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
         let src = "const A = [...B, { name: \"a\" }];\nconst B = [...A, { name: \"b\" }];\n\
                    s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...A] }));\n";
         assert_eq!(ids(&listed(src)), ["mcp:index/a", "mcp:index/b"]);
-    }
-
-    #[test]
-    fn lexing_tells_code_from_strings_and_comments() {
-        let text = "a(\"(\") // )\n`x${ {b: '}'} }y` /* ] */ [c]";
-        let (class, pairs) = lex(text);
-        let code: String = text
-            .char_indices()
-            .filter(|(i, _)| class[*i] == Class::Code)
-            .map(|(_, c)| c)
-            .collect();
-        assert_eq!(code, "a() \n {b: }   [c]");
-        let paired: Vec<&str> = pairs.iter().map(|&(o, c)| &text[o..=c]).collect();
-        assert_eq!(
-            paired,
-            ["(\"(\")", "{b: '}'}", "[c]"],
-            "brackets in literals and comments are not paired"
-        );
     }
 }

@@ -1,0 +1,193 @@
+//! JavaScript/TypeScript source told apart once: which bytes are code, which belong to a string
+//! or template literal and which to a comment, and which brackets of the code pair up. The tool
+//! readers (`tool_code`) read a declaration only where its call starts in code, and walk
+//! brackets without being misled by one in a string; `tsconfig` reads JSON with comments and
+//! trailing commas through it.
+//!
+//! Lexical only, and never fails: regular-expression literals are not recognised (a quote or a
+//! `/*` inside one can hide the code after it, a quote to the end of its line), and a bracket
+//! that does not close the innermost open one is left unpaired.
+
+use std::ops::Range;
+
+/// What a byte of the source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Code,
+    /// Inside a string or template literal (its quotes included; code in `${…}` is code).
+    Literal,
+    Comment,
+}
+
+/// A lexed source: the class of each byte and the brackets paired in code.
+pub struct Lexed<'t> {
+    pub text: &'t str,
+    class: Vec<Class>,
+    /// `(open, close)` offsets of the brackets paired in code, sorted by `open`.
+    pairs: Vec<(usize, usize)>,
+}
+
+impl<'t> Lexed<'t> {
+    pub fn new(text: &'t str) -> Lexed<'t> {
+        let (class, pairs) = lex(text);
+        Lexed { text, class, pairs }
+    }
+
+    /// The class of the byte at `at` (`None` past the end).
+    pub fn class(&self, at: usize) -> Option<Class> {
+        self.class.get(at).copied()
+    }
+
+    pub fn is_code(&self, at: usize) -> bool {
+        self.class(at) == Some(Class::Code)
+    }
+
+    /// The offset of the bracket that closes the one at `open`.
+    pub fn close_of(&self, open: usize) -> Option<usize> {
+        let i = self.pairs.binary_search_by_key(&open, |p| p.0).ok()?;
+        Some(self.pairs[i].1)
+    }
+
+    /// White space in code, or a comment.
+    pub fn is_trivia(&self, at: usize) -> bool {
+        match self.class[at] {
+            Class::Comment => true,
+            Class::Code => self.text.as_bytes()[at].is_ascii_whitespace(),
+            Class::Literal => false,
+        }
+    }
+
+    /// `range` without the white space and comments at either end.
+    pub fn trimmed(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.skip_trivia(range.start, range.end);
+        let mut end = range.end;
+        while end > start && self.is_trivia(end - 1) {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// The first offset from `at` (up to `limit`) that is neither white space nor a comment.
+    pub fn skip_trivia(&self, mut at: usize, limit: usize) -> usize {
+        while at < limit && self.is_trivia(at) {
+            at += 1;
+        }
+        at
+    }
+}
+
+/// Classify every byte of a JavaScript/TypeScript source and pair its brackets. A closing
+/// bracket that does not match the innermost open one is left unpaired.
+fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
+    /// What an open bracket or a template literal's `${` is waiting for.
+    enum Open {
+        Bracket(usize, u8),
+        Substitution,
+    }
+    let bytes = text.as_bytes();
+    let mut class = vec![Class::Code; bytes.len()];
+    let mut pairs = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut in_template = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        if in_template {
+            class[at] = Class::Literal;
+            match bytes[at] {
+                b'\\' => {
+                    if let Some(next) = class.get_mut(at + 1) {
+                        *next = Class::Literal;
+                    }
+                    at += 2;
+                }
+                b'`' => {
+                    in_template = false;
+                    at += 1;
+                }
+                b'$' if bytes.get(at + 1) == Some(&b'{') => {
+                    class[at + 1] = Class::Literal;
+                    stack.push(Open::Substitution);
+                    in_template = false;
+                    at += 2;
+                }
+                _ => at += 1,
+            }
+            continue;
+        }
+        let end = match (bytes[at], bytes.get(at + 1)) {
+            (b'/', Some(b'/')) => {
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+                class[at..end].fill(Class::Comment);
+                end
+            }
+            (b'/', Some(b'*')) => {
+                let end = memchr::memmem::find(&bytes[at + 2..], b"*/")
+                    .map_or(bytes.len(), |k| at + 2 + k + 2);
+                class[at..end].fill(Class::Comment);
+                end
+            }
+            (quote @ (b'"' | b'\''), _) => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let end = (end + 1).min(bytes.len());
+                class[at..end].fill(Class::Literal);
+                end
+            }
+            (b'`', _) => {
+                class[at] = Class::Literal;
+                in_template = true;
+                at + 1
+            }
+            (open @ (b'(' | b'[' | b'{'), _) => {
+                stack.push(Open::Bracket(at, open));
+                at + 1
+            }
+            (close @ (b')' | b']' | b'}'), _) => {
+                match stack.last() {
+                    Some(Open::Substitution) if close == b'}' => {
+                        stack.pop();
+                        class[at] = Class::Literal;
+                        in_template = true;
+                    }
+                    Some(&Open::Bracket(open, kind))
+                        if matches!((kind, close), (b'(', b')') | (b'[', b']') | (b'{', b'}')) =>
+                    {
+                        stack.pop();
+                        pairs.push((open, at));
+                    }
+                    _ => {}
+                }
+                at + 1
+            }
+            _ => at + 1,
+        };
+        at = end;
+    }
+    pairs.sort_unstable();
+    (class, pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexing_tells_code_from_strings_and_comments() {
+        let text = "a(\"(\") // )\n`x${ {b: '}'} }y` /* ] */ [c]";
+        let (class, pairs) = lex(text);
+        let code: String = text
+            .char_indices()
+            .filter(|(i, _)| class[*i] == Class::Code)
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(code, "a() \n {b: }   [c]");
+        let paired: Vec<&str> = pairs.iter().map(|&(o, c)| &text[o..=c]).collect();
+        assert_eq!(
+            paired,
+            ["(\"(\")", "{b: '}'}", "[c]"],
+            "brackets in literals and comments are not paired"
+        );
+    }
+}
