@@ -96,6 +96,19 @@ fn lookups_cover_hub_ids_aliases_spdx_and_links() {
     assert_eq!(id("Apache-2.0").as_deref(), Some("apache-2.0"));
     assert_eq!(id("gemma").map(|i| i.starts_with("gemma")), Some(true));
     assert_eq!(id("cc-by-nc-4.0").as_deref(), Some("cc-by-nc-4.0"));
+    for (name, expected) in [
+        ("MIT License", "mit"),
+        ("CC BY 4.0", "cc-by-4.0"),
+        ("CC BY-SA 4.0", "cc-by-sa-4.0"),
+        ("CC BY-NC-SA 4.0", "cc-by-nc-sa-4.0"),
+        (
+            "Creative Commons Attribution-NoDerivatives 4.0 International",
+            "cc-by-nd-4.0",
+        ),
+        ("Open Data Commons Attribution License", "odc-by-1.0"),
+    ] {
+        assert_eq!(id(name).as_deref(), Some(expected), "{name}");
+    }
     assert_eq!(id("no-such-licence"), None);
     assert_eq!(
         db.lookup_link("https://www.llama.com/llama3_1/license/")
@@ -332,22 +345,30 @@ fn an_edited_llama_licence_file_is_not_silently_the_original() {
     );
 }
 
+/// A dataset `data/<name>` whose card declares `license`, with a corpus file and the licence
+/// files `licences` (file name, text).
+fn dataset_with(name: &str, license: &str, licences: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").join(name);
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("README.md"),
+        format!("---\nlicense: {license}\npretty_name: Acme {name}\n---\n# Acme {name}\n"),
+    )
+    .unwrap();
+    std::fs::write(data.join("train.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
+    for (file, text) in licences {
+        std::fs::write(data.join(file), text).unwrap();
+    }
+    dir
+}
+
 #[test]
 fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
     let (Some(mit), Some(cc)) = (text("mit.txt"), text("cc-by-nc-4.0.txt")) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data/chats");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(
-        data.join("README.md"),
-        "---\nlicense: mit\npretty_name: Acme support chats\n---\n# Acme chats\n",
-    )
-    .unwrap();
-    std::fs::write(data.join("train.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
-    std::fs::write(data.join("LICENSE"), &mit).unwrap();
-    std::fs::write(data.join("LICENSE-DATA"), &cc).unwrap();
+    let dir = dataset_with("chats", "mit", &[("LICENSE", &mit), ("LICENSE-DATA", &cc)]);
     let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
     let conflicts: Vec<&String> = result
         .findings
@@ -658,6 +679,33 @@ fn an_apache_licence_file_without_its_appendix_is_not_reported_edited() {
     let concluded = conclusion(&result);
     assert_eq!(concluded.status, "identified");
     assert_eq!(concluded.licenses, ["apache-2.0"]);
+}
+
+#[test]
+fn an_apache_licence_that_links_over_https_is_the_licence() {
+    let db = db();
+    let Some(apache) = text("apache-2.0.txt") else {
+        return;
+    };
+    let http = "http://www.apache.org/licenses/";
+    assert_eq!(
+        apache.matches(http).count(),
+        2,
+        "the links the test rewrites"
+    );
+    let https = apache.replace(http, "https://www.apache.org/licenses/");
+    let (id, modified, difference) = identified(&db, &https);
+    assert_eq!(
+        (id.as_str(), modified, difference),
+        ("apache-2.0", false, Some(0))
+    );
+    let result = scan_card("license: apache-2.0\n", Some(&https));
+    assert_eq!(findings_of(&result, "LIC003"), Vec::<String>::new());
+    assert_eq!(conclusion(&result).licenses, ["apache-2.0"]);
+    // A `www.` prefix is not equivalent to none (SPDX): without it the copy is edited.
+    let bare = apache.replacen(http, "http://apache.org/licenses/", 1);
+    let (id, modified, _) = identified(&db, &bare);
+    assert_eq!((id.as_str(), modified), ("apache-2.0", true));
 }
 
 /// A Creative Commons 4.0 text as creativecommons.org's `legalcode.txt` words its notices: the
@@ -1070,6 +1118,216 @@ fn a_licence_file_without_words_is_named_by_its_file_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Licence notices: short licence files that name licences instead of stating one.
+// ---------------------------------------------------------------------------------------------
+
+/// A dataset `data/acme-qa` whose card declares `license: other`, with a `LICENSE` of `licence`.
+fn dataset_with_licence(licence: &str) -> tempfile::TempDir {
+    dataset_with("acme-qa", "other", &[("LICENSE", licence)])
+}
+
+/// The dataset's conclusion and LIC002 messages, from `aibom scan --format json`.
+fn scan_dataset_json(licence: &str) -> (serde_json::Value, Vec<String>) {
+    let dir = dataset_with_licence(licence);
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-cache",
+            "--fail-on",
+            "never",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_matches_scan_schema(&report);
+    let concluded = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dataset:data/acme-qa")
+        .expect("the dataset is a component")["concluded_license"]
+        .clone();
+    let unresolved = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "LIC002")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect();
+    (concluded, unresolved)
+}
+
+#[test]
+fn a_notice_naming_two_licences_binds_the_dataset_by_both() {
+    let notice = "Acme QA:\n\
+                  MIT License: https://opensource.org/license/mit/\n\
+                  Source: https://github.com/acme/qa\n\n\
+                  Acme crawl:\n\
+                  ODC-BY License: https://opendatacommons.org/licenses/by/\n\
+                  Source: https://example.com/acme-crawl\n";
+    let (concluded, unresolved) = scan_dataset_json(notice);
+    assert_eq!(concluded["status"], "identified", "{concluded:#}");
+    assert_eq!(
+        concluded["licenses"],
+        serde_json::json!(["mit", "odc-by-1.0"])
+    );
+    let evidence = &concluded["evidence"][0];
+    assert_eq!(evidence["source"], "licence notice");
+    assert_eq!(evidence["path"], "data/acme-qa/LICENSE");
+    assert_eq!(evidence["note"], "notice naming 2 licences");
+    assert_eq!(evidence.get("unresolved"), None, "{evidence:#}");
+    assert_eq!(unresolved, Vec::<String>::new());
+    // A card that names another licence disagrees with all of them.
+    let card = dataset_with("acme-qa", "apache-2.0", &[("LICENSE", notice)]);
+    let result = aibom::scan(aibom::ScanOptions::new(card.path())).unwrap();
+    assert_eq!(
+        findings_of(&result, "LIC003"),
+        [
+            "dataset:data/acme-qa: licence notice data/acme-qa/LICENSE says mit AND odc-by-1.0 but \
+          card license says apache-2.0"
+        ]
+    );
+}
+
+#[test]
+fn licences_a_notice_names_by_name_or_link_are_resolved() {
+    for (line, expected) in [
+        (
+            "License: Creative Commons Attribution 4.0 International License \
+             https://creativecommons.org/licenses/by/4.0/legalcode.txt",
+            vec!["cc-by-4.0"],
+        ),
+        ("License: CC BY-SA 4.0", vec!["cc-by-sa-4.0"]),
+        ("Licence: MIT, Apache-2.0", vec!["apache-2.0", "mit"]),
+        (
+            "* **License**: [ODC-BY](https://opendatacommons.org/licenses/by/)",
+            vec!["odc-by-1.0"],
+        ),
+        (
+            "Released under https://creativecommons.org/licenses/by-nc/4.0/ by Acme.",
+            vec!["cc-by-nc-4.0"],
+        ),
+    ] {
+        let result = aibom::scan(aibom::ScanOptions::new(
+            dataset_with_licence(&format!("Acme QA\n\n{line}\n")).path(),
+        ))
+        .unwrap();
+        let concluded = result.inventory.components["dataset:data/acme-qa"]
+            .concluded_license
+            .as_ref()
+            .unwrap();
+        assert_eq!(concluded.licenses, expected, "{line}");
+        assert_eq!(
+            findings_of(&result, "LIC002"),
+            Vec::<String>::new(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn what_a_notice_names_that_the_database_does_not_know_is_lic002() {
+    let notice = "Acme QA:\n\
+                  MIT License: https://opensource.org/license/mit/\n\n\
+                  Acme ballots:\n\
+                  License: Public Domain\n\
+                  Source: https://example.com/ballots\n\n\
+                  Acme wiki dump:\n\
+                  License: Creative Commons Attribution-ShareAlike 3.0 Unported License (CC BY-SA): \
+                  https://example.com/wiki/CC-BY-SA-3.0 and the GNU Free Documentation License (GFDL): \
+                  https://example.com/wiki/GFDL\n";
+    let (concluded, unresolved) = scan_dataset_json(notice);
+    assert_eq!(concluded["licenses"], serde_json::json!(["mit"]));
+    assert_eq!(
+        concluded["evidence"][0]["unresolved"],
+        serde_json::json!([
+            "Public Domain",
+            "Creative Commons Attribution-ShareAlike 3.0 Unported License (CC BY-SA)",
+            "GNU Free Documentation License (GFDL)"
+        ])
+    );
+    assert_eq!(
+        concluded["evidence"][0]["note"],
+        "notice naming 4 licences; not in the licence database: `Public Domain`, `Creative Commons \
+         Attribution-ShareAlike 3.0 Unported License (CC BY-SA)`, `GNU Free Documentation License (GFDL)`"
+    );
+    let named = |name: &str| {
+        format!(
+            "dataset:data/acme-qa: the licence notice data/acme-qa/LICENSE names `{name}`, which is \
+             not in the licence database"
+        )
+    };
+    assert_eq!(
+        unresolved,
+        [
+            named("Creative Commons Attribution-ShareAlike 3.0 Unported License (CC BY-SA)"),
+            named("GNU Free Documentation License (GFDL)"),
+            named("Public Domain"),
+        ]
+    );
+    // Alone, an unknown name is the only thing reported: once, by its name.
+    let (concluded, unresolved) = scan_dataset_json("Acme ballots\n\nLicense: Public Domain\n");
+    assert_eq!(concluded["status"], "unrecognised");
+    assert_eq!(unresolved, [named("Public Domain")]);
+}
+
+#[test]
+fn custom_terms_that_name_no_licence_are_still_an_unknown_licence() {
+    let custom = "Acme Research Licence\n\n\
+                  Grant of License: Acme grants you the right to use the dataset for research. \
+                  Write to https://example.com/acme/contact for any other use.\n";
+    let result = aibom::scan(aibom::ScanOptions::new(dataset_with_licence(custom).path())).unwrap();
+    assert_eq!(
+        findings_of(&result, "LIC002"),
+        [
+            "dataset:data/acme-qa declares the licence `Acme Research Licence` (licence file), which \
+          is not in the licence database"
+        ]
+    );
+}
+
+#[test]
+fn a_licence_text_a_fingerprint_identifies_is_not_read_as_a_notice() {
+    let (Some(apache), Some(mit)) = (text("apache-2.0.txt"), text("mit.txt")) else {
+        return;
+    };
+    let result = scan_card("license: other\n", Some(&apache));
+    let concluded = conclusion(&result);
+    assert_eq!(concluded.licenses, ["apache-2.0"]);
+    assert_eq!(
+        (
+            concluded.evidence[0].source.as_str(),
+            &concluded.evidence[0].note
+        ),
+        ("licence file", &None)
+    );
+    // A short text too: MIT with a link to another licence appended is MIT, edited.
+    let linked = format!("{mit}\nLicense: https://creativecommons.org/licenses/by/4.0/\n");
+    let result = scan_card("license: other\n", Some(&linked));
+    let concluded = conclusion(&result);
+    assert_eq!(
+        (concluded.status, concluded.licenses.clone()),
+        ("modified", vec!["mit".to_owned()])
+    );
+    assert!(
+        concluded
+            .evidence
+            .iter()
+            .all(|e| e.source == "licence file"),
+        "{concluded:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Licences named by URL.
 // ---------------------------------------------------------------------------------------------
 
@@ -1125,6 +1383,11 @@ fn licence_urls_resolve_in_their_equivalent_forms() {
             "apache-2.0",
         ),
         ("https://www.gnu.org/licenses/gpl-3.0.txt", "gpl-3.0"),
+        ("https://opensource.org/license/mit/", "mit"),
+        ("https://opendatacommons.org/licenses/by/", "odc-by-1.0"),
+        ("https://opendatacommons.org/licenses/by/1-0/", "odc-by-1.0"),
+        ("https://opendatacommons.org/licenses/odbl/", "odbl-1.0"),
+        ("https://opendatacommons.org/licenses/pddl/", "pddl-1.0"),
     ] {
         assert_eq!(id(url).as_deref(), Some(expected), "{url}");
     }
@@ -1535,6 +1798,30 @@ fn an_external_parent_is_resolved_from_a_local_hf_cache() {
     );
 }
 
+/// The licence concluded for `acme/secret-base`, the external parent of the rule case
+/// `LIC002/fail-unknown-parent`, from `cache`.
+fn cached_parent_licence(cache: &tempfile::TempDir) -> aibom::license::ConcludedLicense {
+    let mut options = aibom::ScanOptions::new(rule_case("LIC002/fail-unknown-parent"));
+    options.hf_cache = Some(cache.path().to_owned());
+    let with = aibom::scan(options).unwrap();
+    with.inventory.components["model:hub/acme/secret-base"]
+        .concluded_license
+        .clone()
+        .unwrap()
+}
+
+#[test]
+fn a_cached_licence_notice_resolves_an_external_parent() {
+    let cache = fake_hf_cache(
+        "---\npipeline_tag: text-generation\n---\n",
+        "Acme secret base\n\nLicense: CC BY 4.0\nLicense: Acme Community Terms\n",
+    );
+    let parent = cached_parent_licence(&cache);
+    assert_eq!(parent.licenses, ["cc-by-4.0"]);
+    assert_eq!(parent.evidence[0].source, "hf cache licence notice");
+    assert_eq!(parent.evidence[0].unresolved, ["Acme Community Terms"]);
+}
+
 #[test]
 fn a_cached_licence_file_with_a_prefixed_name_is_read() {
     let Some(mit) = text("mit.txt") else { return };
@@ -1543,13 +1830,7 @@ fn a_cached_licence_file_with_a_prefixed_name_is_read() {
         "WEIGHT_DIFF_LICENSE",
         &mit,
     );
-    let mut options = aibom::ScanOptions::new(rule_case("LIC002/fail-unknown-parent"));
-    options.hf_cache = Some(cache.path().to_owned());
-    let with = aibom::scan(options).unwrap();
-    let parent = with.inventory.components["model:hub/acme/secret-base"]
-        .concluded_license
-        .clone()
-        .unwrap();
+    let parent = cached_parent_licence(&cache);
     assert_eq!(parent.licenses, vec!["mit"]);
     let paths: Vec<&str> = parent
         .evidence

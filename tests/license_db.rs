@@ -731,6 +731,11 @@ fn normalization_matches_the_documented_rule() {
     assert_eq!(word_count(&normalize("a, b;  c")), 3);
     assert_eq!(word_count(""), 0);
     assert_eq!(
+        normalize("see https://example.com/ or HTTP://example.com/"),
+        "see http example com or http example com",
+        "http:// and https:// are equivalent"
+    );
+    assert_eq!(
         normalize("Conditions:\n  1. Keep the notice.\n  (b) Keep the disclaimer."),
         "conditions keep the notice keep the disclaimer",
         "list markers at the start of a line are not words"

@@ -59,6 +59,10 @@ pub enum Artifact {
         normalized: String,
         /// SHA-256 of the file's bytes (what `[[licenses.clarify]]` pins).
         content_sha256: Option<String>,
+        /// The licences a short file names (`license::notice`), read in case no fingerprint
+        /// identifies it; `None` for a longer file, or one that names none.
+        #[serde(skip)]
+        notice: Option<crate::license::notice::Notice>,
     },
     McpConfig(mcp::McpConfig),
     ModelConfig(hf_config::ModelConfig),
@@ -373,12 +377,15 @@ fn parse_content(
                 (size <= LICENSE_TEXT_BYTES).then(|| crate::license::db::sha256_bytes_hex(&bytes));
             let text = String::from_utf8_lossy(&bytes);
             let normalized = crate::license::normalize(&text);
+            let notice =
+                crate::license::notice::read(&text, crate::license::word_count(&normalized));
             let file_name = path.file_name().unwrap_or_default().to_string_lossy();
             let title = crate::license::title::document_name(&text, &file_name);
             Ok(Artifact::LicenseFile {
                 title,
                 normalized,
                 content_sha256,
+                notice,
             })
         }
     }

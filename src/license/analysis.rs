@@ -1,7 +1,8 @@
 //! Identification and inheritance: which licences bind each component, and on what evidence.
 //!
 //! Evidence, strongest first (SPEC §4.2): a `[[licenses.clarify]]` decision pinned to a file
-//! hash; a licence text in the component's directory identified by fingerprint; `license_link`;
+//! hash; a licence text in the component's directory identified by fingerprint; `license_link`,
+//! and a short licence file no fingerprint identifies that names licences (`license::notice`);
 //! `license_name`; card `license` (and Croissant `license`); GGUF `general.license(.name)`; for
 //! an external component, the publisher and name of its hub id (weak). The strongest source that
 //! names a known licence gives the conclusion; any two sources naming different licences are a
@@ -18,9 +19,10 @@ use serde::Serialize;
 
 use super::db::{LicenseDb, TextMatch, sha256_hex};
 use super::hf_cache::CachedLicence;
-use super::normalize;
+use super::notice::{self, Notice};
 use super::record::{CommercialStatus, LicenseRecord};
 use super::title::document_name;
+use super::{normalize, word_count};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
 use crate::documents::Documents;
@@ -75,6 +77,10 @@ pub struct LicenseEvidence {
     /// component's other evidence picks one of them, or none.
     #[serde(skip)]
     pub shared_link: Vec<String>,
+    /// What a licence notice names that the database does not know, as written (names, or links
+    /// where no name is written).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<String>,
 }
 
 /// A licence that binds a component, and how.
@@ -293,6 +299,7 @@ fn evidence(
         licenses,
         note: None,
         shared_link: Vec::new(),
+        unresolved: Vec::new(),
     }
 }
 
@@ -357,7 +364,7 @@ fn resolve_declared(db: &LicenseDb, source: &str, value: &str) -> Option<Vec<Str
 
 fn rank_of(source: &str) -> u8 {
     match source {
-        "card license_link" => 2,
+        "card license_link" | "licence notice" => 2,
         "card license_name" | "gguf general.license.name" => 3,
         "card license" | "croissant license" => 4,
         "gguf general.license" => 5,
@@ -456,7 +463,7 @@ fn licence_text_evidence(
         title,
         normalized,
         content_sha256,
-        ..
+        notice,
     }) = &file.artifact
     else {
         return;
@@ -478,24 +485,29 @@ fn licence_text_evidence(
         facts.evidence.push(e);
         return;
     }
-    text_evidence(db, "licence file", path, title, normalized, facts);
+    let text = (title.as_str(), normalized.as_str(), notice.as_ref());
+    text_evidence(db, "licence file", path, text, facts);
 }
 
-/// Identify one licence text and record it as evidence (rank 1).
+/// Identify one licence text — its title, normalised text and the notice read from it — and
+/// record it as evidence (rank 1). A text no fingerprint identifies that names licences as a
+/// notice is evidence of those (`notice_evidence`).
 fn text_evidence(
     db: &LicenseDb,
     source: &str,
     path: &str,
-    title: &str,
-    normalized: &str,
+    (title, normalized, notice): (&str, &str, Option<&Notice>),
     facts: &mut ComponentLicensing,
 ) {
     let matches = db.identify_text(normalized);
     let best: Option<&TextMatch> = matches.first();
     let Some(m) = best else {
-        let mut e = evidence(1, source, Some(path), None, title, Vec::new());
-        e.note = Some("text not identified".to_owned());
-        facts.evidence.push(e);
+        let e = notice.and_then(|n| notice_evidence(db, source, path, title, n));
+        facts.evidence.push(e.unwrap_or_else(|| {
+            let mut e = evidence(1, source, Some(path), None, title, Vec::new());
+            e.note = Some("text not identified".to_owned());
+            e
+        }));
         return;
     };
     if m.record.category == "use-policy" {
@@ -532,6 +544,41 @@ fn text_evidence(
     facts.evidence.push(e);
 }
 
+/// Evidence from a licence notice (`license::notice`): every licence it names, all of which bind
+/// the component, ranked like a `license_link`; what it names that the database does not know
+/// stays in `unresolved` for LIC002. `None` when it names nothing.
+fn notice_evidence(
+    db: &LicenseDb,
+    source: &str,
+    path: &str,
+    title: &str,
+    notice: &Notice,
+) -> Option<LicenseEvidence> {
+    let named = notice.resolve(db);
+    let count = named.licenses.len() + named.unresolved.len();
+    if count == 0 {
+        return None;
+    }
+    let source = match source.strip_suffix("licence file") {
+        Some(prefix) => format!("{prefix}licence notice"),
+        None => source.to_owned(),
+    };
+    let rank = rank_of("licence notice");
+    let mut e = evidence(rank, &source, Some(path), None, title, named.licenses);
+    let plural = if count == 1 { "" } else { "s" };
+    let mut note = format!("notice naming {count} licence{plural}");
+    if !named.unresolved.is_empty() {
+        let unknown: Vec<String> = named.unresolved.iter().map(|n| format!("`{n}`")).collect();
+        note.push_str(&format!(
+            "; not in the licence database: {}",
+            unknown.join(", ")
+        ));
+    }
+    e.note = Some(note);
+    e.unresolved = named.unresolved;
+    Some(e)
+}
+
 /// Evidence from a Hugging Face cache about an external component: its snapshot's licence files
 /// and card fields, ranked like the same sources in the tree.
 fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentLicensing) {
@@ -541,14 +588,10 @@ fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentL
         let file_name = file.rsplit('/').next().unwrap_or(file);
         let title = document_name(text, file_name);
         let path = format!("{}/{file}", found.origin);
-        text_evidence(
-            db,
-            "hf cache licence file",
-            &path,
-            &title,
-            &normalize(text),
-            facts,
-        );
+        let normalized = normalize(text);
+        let notice = notice::read(text, word_count(&normalized));
+        let text = (title.as_str(), normalized.as_str(), notice.as_ref());
+        text_evidence(db, "hf cache licence file", &path, text, facts);
     }
     for (source, value) in &found.declared {
         let (labelled, card) = (

@@ -11,6 +11,7 @@ pub mod db;
 pub mod document;
 pub mod hf_cache;
 pub mod hub;
+pub mod notice;
 pub mod obligations;
 pub mod record;
 pub mod render;
@@ -24,28 +25,43 @@ pub use record::LicenseRecord;
 
 /// The normalisation every fingerprint and text hash uses: list markers that start a list item
 /// are dropped (`line_words`); then lower case; every maximal run of characters that are not ASCII
-/// letters or digits becomes one space; trimmed.
+/// letters or digits becomes one space; trimmed; the word `https` is `http` (`fold_word`).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut gap = false;
+    // Where the word being written starts in `out`.
+    let mut word_start = None;
     let mut before = LineBefore::BREAK;
     for line in lines(text) {
         let (words, after) = line_words(line, before);
         for c in words.chars().flat_map(char::to_lowercase) {
             if c.is_ascii_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push(' ');
+                if word_start.is_none() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    word_start = Some(out.len());
                 }
-                gap = false;
                 out.push(c);
-            } else {
-                gap = true;
+            } else if let Some(start) = word_start.take() {
+                fold_word(&mut out, start);
             }
         }
-        gap = true;
+        if let Some(start) = word_start.take() {
+            fold_word(&mut out, start);
+        }
         before = after;
     }
     out
+}
+
+/// Folds the word that ends `out`, from `start`, into the word it is equivalent to: `https` is
+/// `http`, as the SPDX License List Matching Guidelines hold `http://` and `https://` equivalent
+/// (a copy of Apache-2.0 that links `https://www.apache.org/licenses/` is the licence). A `www.`
+/// prefix is not equivalent to none, and stays a word.
+fn fold_word(out: &mut String, start: usize) {
+    if &out[start..] == "https" {
+        out.pop();
+    }
 }
 
 /// The lines of a text, whether they end in `\n`, `\r\n` or `\r`.
@@ -208,6 +224,11 @@ mod tests {
             "llama 3 1 community license 2024"
         );
         assert_eq!(normalize("é-x"), "x");
+        assert_eq!(
+            normalize("See HTTPS://www.apache.org/ or https\nhttps-https.httpsx"),
+            "see http www apache org or http http http httpsx",
+            "the word https is http"
+        );
         assert_eq!(normalize("...."), "");
         assert_eq!(word_count("a b c"), 3);
         assert_eq!(word_count(""), 0);

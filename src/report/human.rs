@@ -80,7 +80,9 @@ fn identified_licences(c: &Component) -> Option<String> {
     let strongest = concluded.evidence.iter().find(|e| !e.licenses.is_empty())?;
     let from = match (strongest.source.as_str(), strongest.path.as_deref()) {
         ("clarify", _) => "clarify".to_owned(),
-        (source, Some(path)) if source.ends_with("licence file") => {
+        (source, Some(path))
+            if source.ends_with("licence file") || source.ends_with("licence notice") =>
+        {
             path.rsplit('/').next().unwrap_or(path).to_owned()
         }
         (source, _) => source.to_owned(),

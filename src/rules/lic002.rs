@@ -1,5 +1,5 @@
-//! LIC002: a licence the engine cannot resolve — an external parent nothing identifies, or a
-//! declared licence the database does not know.
+//! LIC002: a licence the engine cannot resolve — an external parent nothing identifies, a
+//! declared licence the database does not know, or a licence a notice names that it does not know.
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::finding::{Finding, Severity};
@@ -21,11 +21,17 @@ pub static META: RuleMeta = RuleMeta {
                the Hub; (2) a licence declared in a card, GGUF header or Croissant file that is not a licence in \
                the database (an unknown `license_name`, a custom URL), or a `license_link` several licences share \
                (`https://falconllm.tii.ae`) when nothing else says which of them it is; (3) a licence file whose \
-               text no record identifies, named by its title (else its first sentence, else its file name).",
+               text no record identifies, named by its title (else its first sentence, else its file name); \
+               (4) each licence a licence notice names that is not in the database — a short licence file \
+               that names licences rather than stating one (`License: Public Domain`, `GFDL License: \
+               https://…`) — even when the other licences it names are known.",
         why: "A derivative is bound by every parent's licence. If a parent's licence is unknown, the \
               derivative's obligations are unknown too — \"unresolved\" is a finding, never silence.",
-        example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`:\n\n```\nwarning[LIC002]: \
-                  the licence of model:hub/acme/secret-base, a parent of model:models/acme-chat, is unresolved\n```",
+        example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`, and `data/acme-qa/LICENSE` \
+                  with the line `License: Public Domain`:\n\n```\nwarning[LIC002]: the licence of \
+                  model:hub/acme/secret-base, a parent of model:models/acme-chat, is unresolved\nwarning[LIC002]: \
+                  dataset:data/acme-qa: the licence notice data/acme-qa/LICENSE names `Public Domain`, which is not \
+                  in the licence database\n```",
         fix: "Vendor the parent's licence file or card next to the derivative, record its licence with \
               `[[licenses.clarify]]`, add a record for a custom licence with `--license-db`, or resolve \
               parents with `--hf-cache`.",
@@ -65,7 +71,7 @@ impl Rule for LicenseUnresolved {
             for e in facts
                 .evidence
                 .iter()
-                .filter(|e| e.licenses.is_empty())
+                .filter(|e| e.licenses.is_empty() && e.unresolved.is_empty())
                 .filter(unsettled)
             {
                 let (message, help) = if e.shared_link.is_empty() {
@@ -95,6 +101,29 @@ impl Rule for LicenseUnresolved {
                     f = f.at(path, e.span);
                 }
                 out.push(f);
+            }
+            // What a notice names binds the component with the licences known beside it: each
+            // unknown one is reported, whatever else is concluded.
+            for e in &facts.evidence {
+                let file = e.path.as_deref().unwrap_or_default();
+                for name in &e.unresolved {
+                    let mut f = Finding::new(
+                        &META,
+                        Some(&c.id),
+                        format!("named:{file}:{name}"),
+                        format!(
+                            "{}: the {} {file} names `{name}`, which is not in the licence database",
+                            c.id, e.source
+                        ),
+                    )
+                    .with_help(
+                        "add a record for it with --license-db, or record the component's licence with [[licenses.clarify]]",
+                    );
+                    if let Some(path) = e.path.as_ref().or(at.as_ref()) {
+                        f = f.at(path, e.span);
+                    }
+                    out.push(f);
+                }
             }
         }
     }

@@ -19,8 +19,8 @@ pub static META: RuleMeta = RuleMeta {
                Llama 3.1 text next to a card saying `license: apache-2.0`, a GGUF `general.license` that \
                contradicts the card — and licence files that match a known licence's fingerprint but are not its \
                canonical text (a clause added or removed), with the word-count difference. Case, punctuation, line \
-               breaks, list markers that start a list item (`1.`, `(a)`, `iv.`, `*`) and a template's copyright line \
-               filled in are not edits.",
+               breaks, list markers that start a list item (`1.`, `(a)`, `iv.`, `*`), `https://` for `http://` and a \
+               template's copyright line filled in are not edits.",
         why: "Hub licence tags are wrong about half the time, usually more permissive than the real terms. An \
               edited licence text is a different contract: treating it as the original would hide the change.",
         example: "```\nwarning[LIC003]: model:models/acme: card license says apache-2.0 but licence file says \
@@ -41,8 +41,14 @@ impl Rule for LicenseEvidenceConflict {
             for (a, b) in &facts.conflicts {
                 // Two sources of one kind (two licence files) are told apart by their paths.
                 let named = |e: &LicenseEvidence| match &e.path {
-                    Some(path) if a.source == b.source => format!("{} {path}", e.source),
+                    Some(path) if a.source == b.source || is_notice(e) => {
+                        format!("{} {path}", e.source)
+                    }
                     _ => e.source.clone(),
+                };
+                // The licences a notice names all apply; the others are alternatives.
+                let says = |e: &LicenseEvidence| {
+                    e.licenses.join(if is_notice(e) { " AND " } else { " OR " })
                 };
                 let mut f = Finding::new(
                     &META,
@@ -52,9 +58,9 @@ impl Rule for LicenseEvidenceConflict {
                         "{}: {} says {} but {} says {}",
                         c.id,
                         named(a),
-                        a.licenses.join(" OR "),
+                        says(a),
                         named(b),
-                        b.licenses.join(" OR ")
+                        says(b)
                     ),
                 )
                 .with_help(format!(
@@ -93,4 +99,9 @@ impl Rule for LicenseEvidenceConflict {
             }
         }
     }
+}
+
+/// Evidence from a licence notice (`license::notice`), read in the tree or a Hugging Face cache.
+fn is_notice(e: &LicenseEvidence) -> bool {
+    e.source.ends_with("licence notice")
 }

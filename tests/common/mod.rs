@@ -70,3 +70,22 @@ pub fn settle(path: &std::path::Path) {
         .and_then(|f| f.set_modified(minute_ago))
         .unwrap_or_else(|e| panic!("set the modification time of {}: {e}", path.display()));
 }
+
+/// Fails unless `report`, the JSON output of `aibom scan`, matches
+/// `schemas/aibom-scan.schema.json`.
+#[allow(dead_code)]
+pub fn assert_matches_scan_schema(report: &serde_json::Value) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas/aibom-scan.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "JSON output does not match its schema:\n{}",
+        errors.join("\n")
+    );
+}

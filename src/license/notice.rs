@@ -1,0 +1,465 @@
+//! Licence notices: a short `LICENSE` that names licences instead of stating one, as dataset
+//! folders ship for data gathered from several sources (`MIT License: https://…`,
+//! `License: Public Domain`). When no record's fingerprint identifies a licence file, the licences
+//! its notice names are its evidence (`analysis::text_evidence`).
+//!
+//! A notice is read when its file is parsed, so that only its names and links are kept, never its
+//! text; they are resolved against the licence database in the scan stage. Reading decides
+//! nothing, and a name the database does not know is kept as written so that it can be reported.
+
+use std::collections::BTreeSet;
+
+use super::{LEADING_MARKS, LicenseDb, skip_list_markers};
+
+/// A licence file of more words than this (`license::word_count` of its normalised text) is a
+/// licence text, not a notice, and is not read as one.
+pub const MAX_NOTICE_WORDS: usize = 300;
+
+/// The most names and links read from one notice; a longer list is cut.
+const MAX_ENTRIES: usize = 64;
+
+/// A longer link is not read (no licence page has one).
+const MAX_LINK_CHARS: usize = 2_000;
+
+/// A name is cut to this many characters.
+const MAX_NAME_CHARS: usize = 200;
+
+/// Labels of a line that names licences (`License: …`), case-folded. Sorted.
+static LICENCE_LABELS: &[&str] = &["licence", "licences", "license", "licenses"];
+
+/// Words that join a name to another, or a name to its link, without being part of either;
+/// stripped from the start of a name. Sorted.
+static LEADING_JOINERS: &[&str] = &["&", "and", "or", "plus", "the"];
+
+/// Words between a name and the link that follows it; stripped from the end of a name. Sorted.
+static TRAILING_JOINERS: &[&str] = &["at", "see", "under", "via"];
+
+/// What separates two names in one value (`MIT, Apache-2.0`, `CC0 and ODbL`), case-folded.
+static NAME_SEPARATORS: &[&str] = &[" & ", " / ", " and ", " or ", ",", ";"];
+
+/// What a licence notice names, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notice {
+    /// The licences named on `License:` lines and in `<name> License:` prefixes, each with the
+    /// link written after it, in text order.
+    pub named: Vec<NamedLicence>,
+    /// Links anywhere else (a `Source:` line, a sentence); only those that name a licence count.
+    pub links: Vec<String>,
+}
+
+/// One licence a notice names: a name, a link, or a name and its link.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NamedLicence {
+    /// The name as written; empty for a link alone.
+    pub name: String,
+    pub link: Option<String>,
+}
+
+/// What a notice names, resolved against the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeLicences {
+    /// Record ids, sorted.
+    pub licenses: Vec<String>,
+    /// Names (or links, where no name is written) the database does not know, as written, in
+    /// text order.
+    pub unresolved: Vec<String>,
+}
+
+/// The notice in a licence file's `text` of `words` words: `None` when the text is longer than
+/// `MAX_NOTICE_WORDS` or names nothing (no `License:` line, no `<name> License:` prefix followed by
+/// a link, no link).
+///
+/// A line's label is what stands before its first `:` (not a link's `://`), list markers and
+/// Markdown emphasis aside. `License:` (or `Licence:`, `Licenses:`) names licences in its value:
+/// each link there, with the words before it as its name, and the words after the last link as
+/// a name without a link. `<name> License:` followed by a link names `<name> License` with that
+/// link, and reads on as a `License:` value. Links on other lines are kept apart.
+pub fn read(text: &str, words: usize) -> Option<Notice> {
+    if words > MAX_NOTICE_WORDS {
+        return None;
+    }
+    let mut notice = Notice::default();
+    for line in text.lines() {
+        let line = skip_list_markers(line)
+            .trim_start_matches(|c: char| c.is_whitespace() || LEADING_MARKS.contains(&c))
+            .trim_end();
+        let Some((label, value)) = labelled(line) else {
+            notice.links.extend(links_in(line));
+            continue;
+        };
+        if is_licence_label(label) {
+            notice.named.extend(named_in(value));
+            continue;
+        }
+        let names_a_licence = label.contains(char::is_whitespace)
+            && label
+                .split_whitespace()
+                .last()
+                .is_some_and(is_licence_label);
+        let mut named = named_in(value);
+        match named.first_mut() {
+            Some(first) if names_a_licence && first.name.is_empty() && first.link.is_some() => {
+                first.name = clipped(label);
+                notice.named.extend(named);
+            }
+            _ => notice.links.extend(links_in(line)),
+        }
+    }
+    notice.named.truncate(MAX_ENTRIES);
+    notice.links.truncate(MAX_ENTRIES);
+    (!notice.named.is_empty() || !notice.links.is_empty()).then_some(notice)
+}
+
+impl Notice {
+    /// The records the notice names, and what it names that the database does not know. A name
+    /// and its link are one licence, known when either resolves; a link outside the named
+    /// licences counts only when it resolves.
+    pub fn resolve(&self, db: &LicenseDb) -> NoticeLicences {
+        let mut ids = BTreeSet::new();
+        let mut unresolved: Vec<String> = Vec::new();
+        for named in &self.named {
+            let by_link = named
+                .link
+                .as_deref()
+                .and_then(|l| db.lookup_link(l))
+                .map(|r| r.id.clone());
+            let (by_name, unknown) = resolve_name(db, &named.name);
+            ids.extend(by_link.clone());
+            ids.extend(by_name);
+            let unknown = match (&by_link, named.link.as_deref()) {
+                (Some(_), _) => Vec::new(),
+                (None, Some(link)) if named.name.is_empty() => vec![link.to_owned()],
+                (None, _) => unknown,
+            };
+            for name in unknown {
+                if !unresolved.contains(&name) {
+                    unresolved.push(name);
+                }
+            }
+        }
+        ids.extend(
+            self.links
+                .iter()
+                .filter_map(|l| db.lookup_link(l))
+                .map(|r| r.id.clone()),
+        );
+        NoticeLicences {
+            licenses: ids.into_iter().collect(),
+            unresolved,
+        }
+    }
+}
+
+/// The records a name written in a notice names, and the parts of it the database does not know.
+/// The whole name is tried first (`lookup_name`), then as an SPDX expression, then each part
+/// between separators (`MIT, Apache-2.0`); when no part is known either, the whole name is
+/// unknown.
+fn resolve_name(db: &LicenseDb, name: &str) -> (Vec<String>, Vec<String>) {
+    if name.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    if let Some(id) = lookup_name(db, name) {
+        return (vec![id], Vec::new());
+    }
+    let expression: Vec<String> = db
+        .lookup_expression(name)
+        .into_iter()
+        .map(|r| r.id.clone())
+        .collect();
+    if !expression.is_empty() {
+        return (expression, Vec::new());
+    }
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for part in split_names(name) {
+        match lookup_name(db, part) {
+            Some(id) => known.push(id),
+            None => unknown.push(part.to_owned()),
+        }
+    }
+    if known.is_empty() {
+        return (Vec::new(), vec![name.to_owned()]);
+    }
+    (known, unknown)
+}
+
+/// The record a name looks up to (`LicenseDb::lookup`): as written; without a parenthesised
+/// abbreviation after it, a leading `the` or a trailing `License`/`Licence`; or the abbreviation
+/// alone (`GNU Free Documentation License (GFDL)`).
+fn lookup_name(db: &LicenseDb, name: &str) -> Option<String> {
+    let (main, abbreviation) = match name.strip_suffix(')').and_then(|n| n.rsplit_once('(')) {
+        Some((main, abbreviation)) => (main.trim(), Some(abbreviation.trim())),
+        None => (name, None),
+    };
+    let main = without_first_word(main, &["the"]).unwrap_or(main);
+    let bare = without_last_word(main, &["licence", "license"]).unwrap_or(main);
+    [name, main, bare]
+        .into_iter()
+        .chain(abbreviation)
+        .find_map(|v| db.lookup(v))
+        .map(|r| r.id.clone())
+}
+
+/// `text` without its first word, when that is one of `words` (sorted, lower case).
+fn without_first_word<'a>(text: &'a str, words: &[&str]) -> Option<&'a str> {
+    let (first, rest) = text.split_once(char::is_whitespace)?;
+    is_one_of(first, words).then(|| rest.trim_start())
+}
+
+/// `text` without its last word, when that is one of `words` (sorted, lower case).
+fn without_last_word<'a>(text: &'a str, words: &[&str]) -> Option<&'a str> {
+    let (rest, last) = text.rsplit_once(char::is_whitespace)?;
+    is_one_of(last, words).then(|| rest.trim_end())
+}
+
+fn is_one_of(word: &str, words: &[&str]) -> bool {
+    words
+        .binary_search(&word.to_ascii_lowercase().as_str())
+        .is_ok()
+}
+
+/// The parts of a name between `NAME_SEPARATORS`, trimmed, empty parts left out.
+fn split_names(name: &str) -> Vec<&str> {
+    let folded = name.to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    let mut at = 0;
+    while at < folded.len() {
+        match NAME_SEPARATORS
+            .iter()
+            .find(|s| folded[at..].starts_with(*s))
+        {
+            Some(separator) => {
+                parts.push(name_part(&name[from..at]));
+                at += separator.len();
+                from = at;
+            }
+            None => at += folded[at..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    parts.push(name_part(&name[from..]));
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// The label and value of a line `label: value`, emphasis and white space trimmed; `None` when the
+/// line has no `:` before its first link.
+fn labelled(line: &str) -> Option<(&str, &str)> {
+    let colon = line.find(':')?;
+    let (label, value) = (&line[..colon], &line[colon + 1..]);
+    if value.starts_with("//") {
+        return None;
+    }
+    let emphasis = |c: char| c.is_whitespace() || c == '*' || c == '_';
+    Some((label.trim_matches(emphasis), value.trim_matches(emphasis)))
+}
+
+fn is_licence_label(label: &str) -> bool {
+    let folded = label.to_ascii_lowercase();
+    let folded = folded.strip_suffix("(s)").unwrap_or(&folded);
+    LICENCE_LABELS.binary_search(&folded).is_ok()
+}
+
+/// The licences a `License:` line's value names: each link with the words before it, then the
+/// words after the last link.
+fn named_in(value: &str) -> Vec<NamedLicence> {
+    let mut named = Vec::new();
+    let mut from = 0;
+    for (start, end) in link_spans(value) {
+        named.push(NamedLicence {
+            name: name_part(&value[from..start]).to_owned(),
+            link: Some(value[start..end].to_owned()),
+        });
+        from = end;
+    }
+    let rest = name_part(&value[from..]);
+    if !rest.is_empty() {
+        named.push(NamedLicence {
+            name: rest.to_owned(),
+            link: None,
+        });
+    }
+    for n in &mut named {
+        n.name = clipped(&n.name);
+    }
+    named
+}
+
+/// A piece of a value as a name: without the punctuation and joining words around it
+/// (`) and the GFDL (GFDL): ` → `GFDL (GFDL)`); empty when nothing else is left (` and `).
+fn name_part(piece: &str) -> &str {
+    let around = |c: char| c.is_whitespace() || ",;:.|-–—([<>]\"'`*_".contains(c);
+    let mut name = piece.trim_start_matches(|c| around(c) || c == ')');
+    loop {
+        name = name.trim_matches(around);
+        if name.ends_with(')') && !name.contains('(') {
+            name = &name[..name.len() - 1];
+            continue;
+        }
+        if is_one_of(name, LEADING_JOINERS) || is_one_of(name, TRAILING_JOINERS) {
+            return "";
+        }
+        match without_first_word(name, LEADING_JOINERS)
+            .or_else(|| without_last_word(name, TRAILING_JOINERS))
+        {
+            Some(shorter) => name = shorter,
+            None => return name,
+        }
+    }
+}
+
+/// Byte ranges of the `http://` and `https://` links in `text` (any case): up to white space, a
+/// quote, `<`, `>`, `[`, `]` or a `)` without its `(`, less the punctuation that ends a sentence.
+/// Links longer than `MAX_LINK_CHARS` are left out.
+fn link_spans(text: &str) -> Vec<(usize, usize)> {
+    let folded = text.to_ascii_lowercase();
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = folded[from..].find("http") {
+        let start = from + found;
+        let rest = &folded[start + 4..];
+        let scheme = if rest.starts_with("://") {
+            7
+        } else if rest.starts_with("s://") {
+            8
+        } else {
+            from = start + 4;
+            continue;
+        };
+        let mut depth = 0usize;
+        let mut end = start + scheme;
+        for (i, c) in text[end..].char_indices() {
+            let stop = match c {
+                '(' => {
+                    depth += 1;
+                    false
+                }
+                ')' if depth > 0 => {
+                    depth -= 1;
+                    false
+                }
+                ')' | '<' | '>' | '[' | ']' | '"' | '\'' | '`' => true,
+                c => c.is_whitespace(),
+            };
+            if stop {
+                break;
+            }
+            end = start + scheme + i + c.len_utf8();
+        }
+        let link = text[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
+        let end_of_link = start + link.len();
+        let after_word = start == 0 || !folded.as_bytes()[start - 1].is_ascii_alphanumeric();
+        if after_word && link.len() > scheme && link.chars().count() <= MAX_LINK_CHARS {
+            spans.push((start, end_of_link));
+        }
+        from = end.max(start + scheme);
+    }
+    spans
+}
+
+/// The links in `text` (`link_spans`).
+fn links_in(text: &str) -> impl Iterator<Item = String> {
+    link_spans(text)
+        .into_iter()
+        .map(|(start, end)| text[start..end].to_owned())
+}
+
+/// `name`, cut to `MAX_NAME_CHARS` characters.
+fn clipped(name: &str) -> String {
+    name.chars().take(MAX_NAME_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_tables_are_sorted() {
+        assert!(LICENCE_LABELS.is_sorted());
+        assert!(LEADING_JOINERS.is_sorted());
+        assert!(TRAILING_JOINERS.is_sorted());
+        assert!(NAME_SEPARATORS.is_sorted());
+    }
+
+    fn named(name: &str, link: Option<&str>) -> NamedLicence {
+        NamedLicence {
+            name: name.to_owned(),
+            link: link.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn licence_lines_and_licence_prefixes_name_licences() {
+        let text = "Acme QA:\n\
+                    MIT License: https://opensource.org/license/mit/\n\
+                    Source: https://github.com/acme/qa\n\n\
+                    Acme ballots:\n\
+                    - **License:** Public Domain\n\
+                    Acme wiki dump:\n\
+                    License: Creative Commons Attribution-ShareAlike 3.0 Unported License (CC BY-SA): \
+                    https://example.com/wiki/CC_BY-SA_(3.0). and the GNU Free Documentation License \
+                    (GFDL): https://example.com/fdl\n\
+                    License: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)\n";
+        let notice = read(text, 60).expect("a notice");
+        assert_eq!(
+            notice.named,
+            [
+                named("MIT License", Some("https://opensource.org/license/mit/")),
+                named("Public Domain", None),
+                named(
+                    "Creative Commons Attribution-ShareAlike 3.0 Unported License (CC BY-SA)",
+                    Some("https://example.com/wiki/CC_BY-SA_(3.0)")
+                ),
+                named(
+                    "GNU Free Documentation License (GFDL)",
+                    Some("https://example.com/fdl")
+                ),
+                named(
+                    "CC BY 4.0",
+                    Some("https://creativecommons.org/licenses/by/4.0/")
+                ),
+            ]
+        );
+        assert_eq!(notice.links, ["https://github.com/acme/qa"]);
+    }
+
+    #[test]
+    fn long_texts_and_texts_naming_nothing_are_not_notices() {
+        assert_eq!(read("License: MIT", MAX_NOTICE_WORDS + 1), None);
+        for text in [
+            "",
+            "Acme grants you a licence to use the weights for research.",
+            "Grant of License: Acme grants you a licence to use the weights.",
+            "Acme Model License:\nYou may use the weights.",
+            "See httpx://example.com and xhttp://example.com",
+        ] {
+            assert_eq!(read(text, 10), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn links_end_where_the_sentence_or_bracket_does() {
+        let links = |text: &str| links_in(text).collect::<Vec<_>>();
+        assert_eq!(
+            links("see <https://a.example/x>, [b](HTTP://b.example/y). (https://c.example/z_(1))"),
+            [
+                "https://a.example/x",
+                "HTTP://b.example/y",
+                "https://c.example/z_(1)"
+            ]
+        );
+        assert_eq!(links("https:// and http://"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn names_lose_the_words_that_join_them() {
+        assert_eq!(name_part(") and the GFDL (GFDL): "), "GFDL (GFDL)");
+        assert_eq!(name_part("MIT, see "), "MIT");
+        assert_eq!(name_part("[MIT]("), "MIT");
+        assert_eq!(name_part(" and "), "");
+        assert_eq!(name_part("Acme and"), "Acme and");
+        assert_eq!(
+            split_names("MIT, Public Domain and CC0"),
+            ["MIT", "Public Domain", "CC0"]
+        );
+    }
+}
