@@ -1235,6 +1235,19 @@ fn licences_a_notice_names_by_name_or_link_are_resolved() {
 }
 
 #[test]
+fn a_short_custom_licence_based_on_a_known_one_is_not_that_licence() {
+    let text = "Acme Data Licence\n\nBased on https://opensource.org/licenses/MIT, except that \
+                the data may not be used commercially.\n";
+    let result = aibom::scan(aibom::ScanOptions::new(dataset_with_licence(text).path())).unwrap();
+    let concluded = &result.inventory.components["dataset:data/acme-qa"].concluded_license;
+    assert!(
+        concluded.as_ref().is_none_or(|c| c.licenses.is_empty()),
+        "{concluded:?}"
+    );
+    assert_eq!(findings_of(&result, "LIC002").len(), 1);
+}
+
+#[test]
 fn what_a_notice_names_that_the_database_does_not_know_is_lic002() {
     let notice = "Acme QA:\n\
                   MIT License: https://opensource.org/license/mit/\n\n\

@@ -27,6 +27,17 @@ const MAX_NAME_CHARS: usize = 200;
 /// Labels of a line that names licences (`License: …`), case-folded. Sorted.
 static LICENCE_LABELS: &[&str] = &["licence", "licences", "license", "licenses"];
 
+/// Verbs that state a licence before `under` and a link (`released under https://…`). Sorted.
+static LICENSING_VERBS: &[&str] = &[
+    "available",
+    "distributed",
+    "licensed",
+    "provided",
+    "published",
+    "released",
+    "shared",
+];
+
 /// Words that join a name to another, or a name to its link, without being part of either;
 /// stripped from the start of a name. Sorted.
 static LEADING_JOINERS: &[&str] = &["&", "and", "or", "plus", "the"];
@@ -43,7 +54,8 @@ pub struct Notice {
     /// The licences named on `License:` lines and in `<name> License:` prefixes, each with the
     /// link written after it, in text order.
     pub named: Vec<NamedLicence>,
-    /// Links anywhere else (a `Source:` line, a sentence); only those that name a licence count.
+    /// Links on lines of their own, and links a sentence states the licence by (`released under
+    /// https://…`); only those that name a licence count.
     pub links: Vec<String>,
 }
 
@@ -67,13 +79,16 @@ pub struct NoticeLicences {
 
 /// The notice in a licence file's `text` of `words` words: `None` when the text is longer than
 /// `MAX_NOTICE_WORDS` or names nothing (no `License:` line, no `<name> License:` prefix followed by
-/// a link, no link).
+/// a link, no link on a line of its own or after `licensed under`).
 ///
 /// A line's label is what stands before its first `:` (not a link's `://`), list markers and
 /// Markdown emphasis aside. `License:` (or `Licence:`, `Licenses:`) names licences in its value:
 /// each link there, with the words before it as its name, and the words after the last link as
 /// a name without a link. `<name> License:` followed by a link names `<name> License` with that
-/// link, and reads on as a `License:` value. Links on other lines are kept apart.
+/// link, and reads on as a `License:` value. A line that is only a link, and a link right after
+/// `licensed under` (`released`, `distributed` … `under`), are kept apart. Other links in sentences
+/// and on other labelled lines (`Source:`, `Terms:`) name nothing: a short custom licence that says
+/// it is "based on" a known licence's page is not that licence.
 pub fn read(text: &str, words: usize) -> Option<Notice> {
     if words > MAX_NOTICE_WORDS {
         return None;
@@ -84,7 +99,7 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
             .trim_start_matches(|c: char| c.is_whitespace() || LEADING_MARKS.contains(&c))
             .trim_end();
         let Some((label, value)) = labelled(line) else {
-            notice.links.extend(links_in(line));
+            notice.links.extend(stated_links(line));
             continue;
         };
         if is_licence_label(label) {
@@ -102,7 +117,7 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
                 first.name = clipped(label);
                 notice.named.extend(named);
             }
-            _ => notice.links.extend(links_in(line)),
+            _ => {}
         }
     }
     notice.named.truncate(MAX_ENTRIES);
@@ -363,6 +378,37 @@ fn links_in(text: &str) -> impl Iterator<Item = String> {
         .map(|(start, end)| text[start..end].to_owned())
 }
 
+/// The links of an unlabelled `line` that state a licence: all of them when the line holds nothing
+/// else but white space and brackets, else those right after `<verb> under` (`licensed under`,
+/// `released under` …).
+fn stated_links(line: &str) -> Vec<String> {
+    let spans = link_spans(line);
+    let mut rest = line.to_owned();
+    for &(start, end) in spans.iter().rev() {
+        rest.replace_range(start..end, " ");
+    }
+    let only_links = !rest.chars().any(char::is_alphanumeric);
+    spans
+        .into_iter()
+        .filter(|&(start, _)| only_links || follows_licensing_verb(&line[..start]))
+        .map(|(start, end)| line[start..end].to_owned())
+        .collect()
+}
+
+/// Whether `before` ends with `<verb> under` (brackets and white space aside), the verb one of
+/// `LICENSING_VERBS`.
+fn follows_licensing_verb(before: &str) -> bool {
+    let mut words = before
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '<' | ':'))
+        .rsplit(char::is_whitespace);
+    words
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("under"))
+        && words
+            .next()
+            .is_some_and(|w| LICENSING_VERBS.contains(&w.to_ascii_lowercase().as_str()))
+}
+
 /// `name`, cut to `MAX_NAME_CHARS` characters.
 fn clipped(name: &str) -> String {
     name.chars().take(MAX_NAME_CHARS).collect()
@@ -375,6 +421,7 @@ mod tests {
     #[test]
     fn static_tables_are_sorted() {
         assert!(LICENCE_LABELS.is_sorted());
+        assert!(LICENSING_VERBS.is_sorted());
         assert!(LEADING_JOINERS.is_sorted());
         assert!(TRAILING_JOINERS.is_sorted());
         assert!(NAME_SEPARATORS.is_sorted());
@@ -419,7 +466,21 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(notice.links, ["https://github.com/acme/qa"]);
+        assert_eq!(
+            notice.links,
+            Vec::<String>::new(),
+            "a Source: link names nothing"
+        );
+        let only = read("<https://creativecommons.org/licenses/by/4.0/>\n", 1).expect("a link");
+        assert_eq!(only.links, ["https://creativecommons.org/licenses/by/4.0/"]);
+        let stated = read(
+            "Released under (https://a.example/l) by Acme, see https://b.example",
+            9,
+        );
+        assert_eq!(
+            stated.expect("a stated link").links,
+            ["https://a.example/l"]
+        );
     }
 
     #[test]
@@ -431,6 +492,10 @@ mod tests {
             "Grant of License: Acme grants you a licence to use the weights.",
             "Acme Model License:\nYou may use the weights.",
             "See httpx://example.com and xhttp://example.com",
+            // A short custom licence that points at a known licence is not that licence.
+            "Acme Model License\n\nBased on https://opensource.org/licenses/MIT, except that you \
+             may not use the weights commercially.",
+            "Acme Model License\nTerms: https://opensource.org/licenses/MIT\nNo commercial use.",
         ] {
             assert_eq!(read(text, 10), None, "{text:?}");
         }
