@@ -371,13 +371,6 @@ fn link_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The links in `text` (`link_spans`).
-fn links_in(text: &str) -> impl Iterator<Item = String> {
-    link_spans(text)
-        .into_iter()
-        .map(|(start, end)| text[start..end].to_owned())
-}
-
 /// The links of an unlabelled `line` that state a licence: all of them when the line holds nothing
 /// else but white space and brackets, else those right after `<verb> under` (`licensed under`,
 /// `released under` …).
@@ -503,7 +496,12 @@ mod tests {
 
     #[test]
     fn links_end_where_the_sentence_or_bracket_does() {
-        let links = |text: &str| links_in(text).collect::<Vec<_>>();
+        let links = |text: &str| {
+            link_spans(text)
+                .into_iter()
+                .map(|(start, end)| text[start..end].to_owned())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             links("see <https://a.example/x>, [b](HTTP://b.example/y). (https://c.example/z_(1))"),
             [
