@@ -40,6 +40,17 @@ static COLLECTION_CONST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([\[{])")
         .expect("valid regex")
 });
+/// `const shown = TOOLS.filter(` (also `let`/`var`, `slice`, `sort`, `toSorted`): group 1 the
+/// name, group 2 the array it keeps some or all tools of.
+static SUBSET_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
+        .expect("valid regex")
+});
+/// `TOOLS.filter(…)` as a value: group 1 the array.
+static SUBSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
+        .expect("valid regex")
+});
 /// `enum ToolName {`: group 1 the name, group 2 the opening brace.
 static ENUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\benum\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(\{)").expect("valid regex")
@@ -153,6 +164,9 @@ struct Source<'t> {
     lexed: &'t Lexed<'t>,
     /// `const` arrays and objects by name: the offsets of their opening brackets, in order.
     collections: HashMap<&'t str, Vec<usize>>,
+    /// Constants that keep some of another array's tools (`TOOLS.filter(…)`), by name: that
+    /// array's name. A tool the file lists may be filtered out at run time; it is still listed.
+    subsets: HashMap<&'t str, &'t str>,
     enums: HashMap<&'t str, usize>,
     strings: &'t BTreeMap<&'t str, &'t str>,
 }
@@ -164,6 +178,7 @@ impl<'t> Source<'t> {
             text,
             lexed,
             collections: HashMap::new(),
+            subsets: HashMap::new(),
             enums: HashMap::new(),
             strings,
         };
@@ -176,6 +191,13 @@ impl<'t> Source<'t> {
                     .entry(name.as_str())
                     .or_default()
                     .push(open.start());
+            }
+        }
+        for c in SUBSET_CONST.captures_iter(text) {
+            if let (Some(name), Some(of)) = (c.get(1), c.get(2))
+                && source.lexed.is_code(name.start())
+            {
+                source.subsets.entry(name.as_str()).or_insert(of.as_str());
             }
         }
         for c in ENUM.captures_iter(text) {
@@ -210,10 +232,13 @@ impl<'t> Source<'t> {
                 let value = self
                     .lexed
                     .skip_trivia(handler.end - value.len(), handler.end);
+                let item = self.item_at(value, handler.end);
                 if self.text[value..].starts_with('[') {
                     Some(value)
+                } else if let Some(of) = SUBSET.captures(&self.text[item.clone()]) {
+                    self.collection(of.get(1).map_or("", |m| m.as_str()), '[', at)
                 } else {
-                    self.identifier(self.item_at(value, handler.end))
+                    self.identifier(item)
                         .and_then(|name| self.collection(name, '[', at))
                 }
             } else if (before.ends_with('{') || before.ends_with(','))
@@ -382,7 +407,15 @@ impl<'t> Source<'t> {
 
     /// The opening bracket (`[` or `{`) of the constant `name` as seen from `used_at`: the
     /// last declared before it, else the file's first.
+    /// A constant that keeps some of another array's tools stands for that array.
     fn collection(&self, name: &str, bracket: char, used_at: usize) -> Option<usize> {
+        let mut name = name;
+        for _ in 0..MAX_INDIRECTION {
+            match (self.collections.contains_key(name), self.subsets.get(name)) {
+                (false, Some(of)) => name = of,
+                _ => break,
+            }
+        }
         let opens = self.collections.get(name)?;
         let open = opens
             .iter()
@@ -605,6 +638,31 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
 }));
 "#;
         assert!(listed(src).is_empty(), "{:?}", ids(&listed(src)));
+    }
+
+    #[test]
+    fn filtered_lists_keep_the_tools_of_their_array() {
+        // A list filtered at run time (per client, per feature flag) lists every tool it may
+        // keep: the array's.
+        let src = r#"
+server.setRequestHandler(ListToolsRequestSchema, async () => {
+  const allTools = [{ name: "read_file" }, { name: "write_file" }];
+  const shown = allTools.filter((tool) => allowed(tool.name));
+  return { tools: shown };
+});
+server2.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: BASE.slice(0, 1),
+}));
+const BASE = [{ name: "ping" }];
+"#;
+        assert_eq!(
+            ids(&listed(src)),
+            [
+                "mcp:index/read_file",
+                "mcp:index/write_file",
+                "mcp:index/ping"
+            ]
+        );
     }
 
     #[test]
