@@ -203,7 +203,9 @@ impl Collector {
 /// Scans one corpus file. `visit` sees every match (real and synthetic) as it is found, in
 /// file order. A large text file is scanned in parallel in the current rayon pool; the
 /// report is the same whatever the number of threads. `records` counts lines (JSONL
-/// records, text and CSV lines) or, for Parquet, rows.
+/// records, text, TSV and CSV lines: a CSV record whose quoted cell holds line ends counts
+/// each of its lines, as [`Match::line`] numbers them; the corpus statistics count its records)
+/// or, for Parquet, rows.
 pub fn scan_file(
     path: &Path,
     format: CorpusFormat,
@@ -275,7 +277,7 @@ pub fn scan_bytes(
     let mut scratch = Vec::new();
     let header = cells::Header::parse(bytes, format);
     let syntax = stream::Syntax::of(format, &header);
-    let newlines = stream::scan_block(bytes, syntax, &mut scratch, &mut hits);
+    let newlines = stream::scan_block(bytes, syntax, false, &mut scratch, &mut hits);
     for h in &hits {
         collector.hit(h, h.line + 1, visit);
     }

@@ -1,16 +1,30 @@
-//! Streaming: text corpora are read in fixed-size chunks cut at line ends, and a large file is
-//! split into regions that rayon scans in parallel (in the caller's pool), merged in file order
-//! so the report does not depend on the number of threads. Memory is bounded by the chunk
-//! size times the number of regions in flight, never by the file size: a line longer than a
-//! chunk is streamed through a window that overlaps by the longest match.
+//! Streaming: text corpora are read in fixed-size chunks cut at record ends (line ends, but in
+//! CSV), and a large file is split into regions that rayon scans in parallel (in the caller's
+//! pool), merged in file order so the report does not depend on the number of threads. Memory
+//! is bounded by the chunk size times the number of regions in flight, never by the file size:
+//! a line longer than a chunk is streamed through a window that overlaps by the longest match.
 //!
 //! JSON and JSON Lines: only string values (and keys) are scanned; numbers, `true`/`false` and
 //! arrays of numbers (embeddings, token ids) are skipped by jumping from quote to quote.
 //! Raw newlines cannot occur inside a JSON string (a raw line end ends a malformed one, even
-//! after a backslash), so every line starts outside a string. CSV and TSV are scanned line by
-//! line, cell by cell, each cell with its column's name as its key; text line by line. No
-//! detector's context (a key, a hotword, a version marker) reaches across a line end, so
-//! chunks and regions can be cut at any line end without changing what is found.
+//! after a backslash), so every line starts outside a string. TSV is scanned line by line, cell
+//! by cell, each cell with its column's name as its key; text line by line. No detector's
+//! context (a key, a hotword, a version marker) reaches across a line end, so chunks and
+//! regions can be cut at any line end without changing what is found.
+//!
+//! CSV is scanned record by record: a quoted cell may hold line ends (RFC 4180), and a record
+//! of several lines is read whole so that its cells get their column names, while each match
+//! keeps the line it is on. A line end ends a record when the quotes before it in the file are
+//! even in number (`cells`), so a region learns whether it starts inside a quoted cell from the
+//! parity of the quotes before it: [`scan_text_file`] counts each region's quotes first, in
+//! parallel. A region owns the records that start in it, and chunks are cut at record ends; no
+//! context reaches across a record end. A record longer than a chunk is the exception: it is
+//! read line by line, each line with its own cell count (as are records whose line ends are not
+//! all inside closed quoted cells, such as lines joined by a stray quote), and the parity is
+//! carried over its lines so that the next record's start is found. A line longer than a chunk,
+//! in such a record or alone, streams as text through a `LongLine` as in other syntaxes, its
+//! quotes counted on the way. Whether a record is read whole depends on its own bytes only,
+//! never on where a chunk or a region began.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -70,32 +84,71 @@ impl<'h> Syntax<'h> {
 }
 
 /// Scans a block of complete lines held in memory; `hits` get lines relative to the block.
-/// Returns the number of line ends in the block (counted on the way for JSON).
+/// Returns the number of line ends in the block (counted on the way for JSON). `open` says
+/// that the block starts inside a CSV record (a quoted cell that holds line ends): the lines up
+/// to that record's end are read one by one. Other syntaxes ignore it.
 pub fn scan_block(
     block: &[u8],
     syntax: Syntax<'_>,
+    open: bool,
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
 ) -> u64 {
     if syntax.is_json() {
         return json_scan(block, scratch, hits);
     }
-    // Line by line, so that no detector's context reaches into another line and a chunk
-    // or region boundary (always at a line start) cannot change what is found.
-    let mut found = Vec::new();
-    let mut cells = Vec::new();
-    let mut from = 0;
-    let ends =
-        memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
-    for (line, to) in ends.enumerate() {
-        let text = &block[from..to];
-        from = to + 1;
+    // Line by line (CSV: record by record), so that no detector's context reaches into another
+    // record and a chunk or region boundary (always at a record start) cannot change what is
+    // found.
+    let mut scan = LineScan {
+        syntax,
+        cells: Vec::new(),
+        found: Vec::new(),
+        hits,
+    };
+    match syntax {
+        Syntax::Delimited(header) if header.quoted() => scan.records(block, header, open),
+        _ => {
+            scan.lines(block, 0);
+        }
+    }
+    memchr_iter(b'\n', block).count() as u64
+}
+
+/// The line and record scan of CSV, TSV and text, with its buffers.
+struct LineScan<'s, 'h> {
+    syntax: Syntax<'h>,
+    cells: Vec<std::ops::Range<usize>>,
+    found: Vec<Found>,
+    hits: &'s mut Vec<Hit>,
+}
+
+impl LineScan<'_, '_> {
+    /// Scans `block` line by line, its first line being block line `first`; returns the line
+    /// after its last.
+    fn lines(&mut self, block: &[u8], first: u64) -> u64 {
+        let mut from = 0;
+        let mut line = first;
+        let ends =
+            memchr_iter(b'\n', block).chain((block.last() != Some(&b'\n')).then_some(block.len()));
+        for to in ends {
+            self.line(&block[from..to], line);
+            from = to + 1;
+            line += 1;
+        }
+        line
+    }
+
+    /// Scans one line (without its line end): cell by cell when delimited, each cell with its
+    /// column's name when the line has as many cells as the header.
+    fn line(&mut self, text: &[u8], line: u64) {
+        let found = &mut self.found;
         let mut push = |f: Found| found.push(f);
-        match syntax {
+        match self.syntax {
             Syntax::Delimited(header) => {
-                cells::split(text, header.sep, &mut cells);
-                for (i, cell) in cells.iter().enumerate() {
-                    let column = header.name(i, cells.len());
+                cells::split(text, header.sep, &mut self.cells);
+                for (i, cell) in self.cells.iter().enumerate() {
+                    let column = header.name(i, self.cells.len());
                     detect::detect_cell(&text[..cell.end], cell.start, column, &mut push);
                 }
             }
@@ -103,9 +156,73 @@ pub fn scan_block(
         }
         // An email is found after a digit token inside its local part: text order again.
         found.sort_by_key(|f| f.anchor);
-        hits.extend(found.drain(..).map(|f| hit(f, line as u64)));
+        self.hits.extend(found.drain(..).map(|f| hit(f, line)));
     }
-    memchr_iter(b'\n', block).count() as u64
+
+    /// Scans the CSV records of `block`, which starts inside one when `open` (its lines up to
+    /// that record's end are read one by one). A record of one line is read as a line; a
+    /// record of several lines is read whole, each cell with its column's name, when it has
+    /// as many cells as the header, every line end in it lies inside a closed quoted cell and
+    /// it fits in a chunk (as a stream reads it), else line by line. A match keeps the line it
+    /// is on.
+    fn records(&mut self, block: &[u8], header: &Header, open: bool) {
+        let mut from = 0;
+        let mut line = 0;
+        let mut inside = open;
+        let ends = cells::records(block, open).map(|(end, lines)| (end + 1, Some(lines)));
+        let last = (block.last() != Some(&b'\n')).then_some((block.len(), None));
+        for (to, lines) in ends.chain(last) {
+            let record = &block[from..to];
+            let body = record.strip_suffix(b"\n").unwrap_or(record);
+            // A last record with no line end is whole when its quotes are closed.
+            let whole = !inside && (lines.is_some() || !cells::odd_quotes(record));
+            let lines = lines.unwrap_or_else(|| memchr_iter(b'\n', body).count());
+            line = if !whole {
+                self.lines(body, line)
+            } else if lines == 0 {
+                self.line(body, line);
+                line + 1
+            } else {
+                self.record(body, record.len(), header, line)
+            };
+            from = to;
+            inside = false;
+        }
+        // A block that ends inside a record (the first lines of one longer than a chunk).
+        if from < block.len() && last.is_none() {
+            self.lines(&block[from..], line);
+        }
+    }
+
+    /// Scans `body`, a record of several lines without its last line end, `len` bytes long
+    /// with it, that starts on block line `first`; returns the line after its last.
+    fn record(&mut self, body: &[u8], len: usize, header: &Header, first: u64) -> u64 {
+        cells::split(body, header.sep, &mut self.cells);
+        if len > CHUNK_BYTES
+            || self.cells.len() != header.columns()
+            || !cells::line_ends_quoted(body, &self.cells)
+        {
+            return self.lines(body, first);
+        }
+        let found = &mut self.found;
+        for (i, cell) in self.cells.iter().enumerate() {
+            let column = header.name(i, self.cells.len());
+            detect::detect_cell(&body[..cell.end], cell.start, column, &mut |f| {
+                found.push(f)
+            });
+        }
+        found.sort_by_key(|f| f.anchor);
+        // Each match on the line it is on: the line ends before its anchor.
+        let mut ends = memchr_iter(b'\n', body).peekable();
+        let mut line = first;
+        for f in found.drain(..) {
+            while ends.next_if(|&k| k < f.anchor).is_some() {
+                line += 1;
+            }
+            self.hits.push(hit(f, line));
+        }
+        line + ends.count() as u64 + 1
+    }
 }
 
 /// The JSON scan, compiled for the best instruction set the processor has: AVX-512BW, AVX2
@@ -736,42 +853,92 @@ pub struct RegionScan {
     pub bytes: u64,
 }
 
-/// Scans the lines that start in `start..end` of the file at `path` (a line that starts in
-/// the region is read to its end, however far that is).
+/// Where the records of a stream end: at its line ends, or in CSV at the line ends outside
+/// quoted cells, told apart by quote parity ([`cells::record_ends`]). Each search is told
+/// whether the bytes it gets start inside a quoted cell (`open`, always false but in CSV).
+#[derive(Debug, Clone, Copy)]
+struct Ends {
+    quoted: bool,
+}
+
+impl Ends {
+    const LINES: Ends = Ends { quoted: false };
+
+    fn of(syntax: Syntax<'_>) -> Ends {
+        Ends {
+            quoted: matches!(syntax, Syntax::Delimited(header) if header.quoted()),
+        }
+    }
+
+    fn first(self, bytes: &[u8], open: bool) -> Option<usize> {
+        if self.quoted {
+            cells::record_ends(bytes, open).next()
+        } else {
+            memchr(b'\n', bytes)
+        }
+    }
+
+    fn last(self, bytes: &[u8], open: bool) -> Option<usize> {
+        if self.quoted {
+            cells::last_record_end(bytes, open)
+        } else {
+            memrchr(b'\n', bytes)
+        }
+    }
+
+    /// Whether the bytes after `bytes` start inside a quoted cell.
+    fn after(self, bytes: &[u8], open: bool) -> bool {
+        self.quoted && open ^ cells::odd_quotes(bytes)
+    }
+}
+
+/// Scans the records (lines, but in CSV) that start in `start..end` of the file at `path` (a
+/// record that starts in the region is read to its end, however far that is). `open` says that
+/// the file holds an odd number of quotes before `start`, so that in CSV `start` is inside a
+/// quoted cell (other syntaxes do not read it).
+///
+/// Records are read in chunks of whole records; a CSV record longer than a chunk is read line
+/// by line, and any line longer than a chunk streams through a `LongLine`. Which of these a
+/// record gets depends on its own length only, never on where a chunk or region began.
 pub fn scan_region(
     path: &Path,
     start: u64,
     end: u64,
     syntax: Syntax<'_>,
+    open: bool,
 ) -> io::Result<RegionScan> {
     let mut out = RegionScan::default();
     if end <= start {
-        // No line starts in an empty region.
+        // No record starts in an empty region.
         return Ok(out);
     }
+    let ends = Ends::of(syntax);
+    let open = open && ends.quoted;
     let mut file = File::open(path)?;
     let mut pos = start;
     if start > 0 {
-        // Skip the tail of the line the previous region owns.
+        // Skip the tail of the record the previous region owns.
         file.seek(SeekFrom::Start(start - 1))?;
         let mut buf = vec![0u8; 64 * 1024];
-        let mut skipped = false;
+        let mut odd = open;
         let mut first = true;
-        while !skipped {
+        pos = start - 1; // file offset of buf[0]
+        loop {
             let n = file.read(&mut buf)?;
             if n == 0 {
                 return Ok(out);
             }
-            let from = usize::from(first);
-            if first && buf[0] == b'\n' {
+            if first && buf[0] == b'\n' && !odd {
                 pos = start;
-                skipped = true;
-            } else if let Some(k) = memchr(b'\n', &buf[from..n]) {
-                pos += (from + k) as u64 + 1 - u64::from(first);
-                skipped = true;
-            } else {
-                pos += (n - from) as u64;
+                break;
             }
+            let from = usize::from(first);
+            if let Some(k) = ends.first(&buf[from..n], odd) {
+                pos += (from + k + 1) as u64;
+                break;
+            }
+            odd = ends.after(&buf[from..n], odd);
+            pos += n as u64;
             first = false;
         }
         if pos >= end {
@@ -779,16 +946,25 @@ pub fn scan_region(
         }
         file.seek(SeekFrom::Start(pos))?;
     }
+    // A CSV window that reaches the end of the file is read whole, as the mapped scan reads it,
+    // even when it fills the buffer.
+    let len = if ends.quoted {
+        file.metadata()?.len()
+    } else {
+        u64::MAX
+    };
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut filled = 0usize;
     let mut buf_pos = pos; // file offset of buf[0]
+    // Whether buf[0] is inside a record (the lines of one longer than a chunk).
+    let mut inside = false;
     let mut scratch = Vec::new();
     let mut long: Option<LongLine> = None;
     let mut block_hits = Vec::new();
     loop {
         let n = file.read(&mut buf[filled..])?;
         filled += n;
-        let eof = n == 0;
+        let eof = n == 0 || buf_pos + filled as u64 >= len;
         if let Some(line) = &mut long {
             // Inside a line longer than a chunk: feed up to its end.
             match memchr(b'\n', &buf[..filled]) {
@@ -796,17 +972,19 @@ pub fn scan_region(
                     line.feed(&buf[..k], out.newlines, &mut out.hits);
                     line.close(out.newlines, &mut out.hits);
                     long = None;
+                    inside = ends.after(&buf[..k], inside);
                     out.newlines += 1;
                     out.bytes += k as u64 + 1;
                     buf.copy_within(k + 1..filled, 0);
                     buf_pos += k as u64 + 1;
                     filled -= k + 1;
-                    if buf_pos >= end {
+                    if buf_pos >= end && !inside {
                         return Ok(out);
                     }
                 }
                 None => {
                     line.feed(&buf[..filled], out.newlines, &mut out.hits);
+                    inside = ends.after(&buf[..filled], inside);
                     out.bytes += filled as u64;
                     buf_pos += filled as u64;
                     filled = 0;
@@ -818,34 +996,44 @@ pub fn scan_region(
             }
             continue;
         }
-        // Complete lines owned by this region: up to the line end at or after `end - 1`.
+        // Complete records owned by this region: up to the record end at or after `end - 1`.
         let owned_limit = (end.saturating_sub(1).saturating_sub(buf_pos)) as usize;
         let cut = if owned_limit < filled {
-            memchr(b'\n', &buf[owned_limit..filled]).map(|k| (owned_limit + k + 1, true))
+            let at_limit = ends.after(&buf[..owned_limit], inside);
+            ends.first(&buf[owned_limit..filled], at_limit)
+                .map(|k| (owned_limit + k + 1, true, false))
         } else {
             None
         };
-        let (cut, last) = match cut {
+        // The cut, whether it is the last, and whether the bytes after it are inside a record.
+        let (cut, last, inside_after) = match cut {
             Some(c) => c,
-            None => match memrchr(b'\n', &buf[..filled]) {
-                Some(k) => (k + 1, false),
-                None if eof => (filled, true),
+            None => match ends.last(&buf[..filled], inside) {
+                Some(k) => (k + 1, false, false),
+                None if eof => (filled, true, false),
                 None if filled == buf.len() => {
-                    let mut line = LongLine::new(syntax);
-                    line.feed(&buf[..filled], out.newlines, &mut out.hits);
-                    out.bytes += filled as u64;
-                    buf_pos += filled as u64;
-                    filled = 0;
-                    long = Some(line);
-                    continue;
+                    // The lines of a CSV record longer than a chunk.
+                    let lines = ends.quoted.then(|| memrchr(b'\n', &buf[..filled]));
+                    if let Some(k) = lines.flatten() {
+                        (k + 1, false, true)
+                    } else {
+                        let mut line = LongLine::new(syntax);
+                        line.feed(&buf[..filled], out.newlines, &mut out.hits);
+                        inside = ends.after(&buf[..filled], inside);
+                        out.bytes += filled as u64;
+                        buf_pos += filled as u64;
+                        filled = 0;
+                        long = Some(line);
+                        continue;
+                    }
                 }
-                None => (0, false),
+                None => (0, false, inside),
             },
         };
         if cut > 0 {
             let block = &buf[..cut];
             block_hits.clear();
-            let newlines = scan_block(block, syntax, &mut scratch, &mut block_hits);
+            let newlines = scan_block(block, syntax, inside, &mut scratch, &mut block_hits);
             for mut h in block_hits.drain(..) {
                 h.line += out.newlines;
                 out.hits.push(h);
@@ -855,6 +1043,7 @@ pub fn scan_region(
             buf.copy_within(cut..filled, 0);
             filled -= cut;
             buf_pos += cut as u64;
+            inside = inside_after;
         }
         if last || (eof && filled == 0) {
             return Ok(out);
@@ -866,26 +1055,42 @@ pub fn scan_region(
     }
 }
 
-/// Scans the lines that start in `start..end` of `data`, the file (from some offset to its end)
-/// mapped into memory: the same result as [`scan_region`] with no copy. Lines longer than a
-/// chunk stream through a [`LongLine`] window as they do there, so the heap stays small; the
-/// caller unmaps the pages once the region is done.
-pub fn scan_region_mapped(data: &[u8], start: usize, end: usize, syntax: Syntax<'_>) -> RegionScan {
+/// Scans the records that start in `start..end` of `data`, the file (from some offset to its
+/// end) mapped into memory, `open` as for [`scan_region`]: the same result as [`scan_region`]
+/// with no copy. Lines longer than a chunk stream through a [`LongLine`] window as they do
+/// there, so the heap stays small; the caller unmaps the pages once the region is done.
+pub fn scan_region_mapped(
+    data: &[u8],
+    start: usize,
+    end: usize,
+    syntax: Syntax<'_>,
+    open: bool,
+) -> RegionScan {
     let mut out = RegionScan::default();
+    let ends = Ends::of(syntax);
     let std::ops::Range {
         start: mut pos,
         end: stop,
-    } = owned_lines(data, start, end);
+    } = owned(data, start, end, ends, open);
+    // Whether `pos` is inside a record (the lines of one longer than a chunk).
+    let mut inside = false;
     let mut scratch = Vec::new();
     let mut block_hits = Vec::new();
     while pos < stop {
         let limit = (pos + CHUNK_BYTES).min(stop);
+        let window = &data[pos..limit];
+        // The cut, and whether the bytes after it are inside a record.
         let cut = if limit == stop {
-            Some(stop)
+            Some((stop, false))
+        } else if let Some(k) = ends.last(window, inside) {
+            Some((pos + k + 1, false))
+        } else if ends.quoted {
+            // The lines of a CSV record longer than a chunk.
+            memrchr(b'\n', window).map(|k| (pos + k + 1, true))
         } else {
-            memrchr(b'\n', &data[pos..limit]).map(|k| pos + k + 1)
+            None
         };
-        let Some(cut) = cut else {
+        let Some((cut, inside_after)) = cut else {
             // A line longer than a chunk.
             let line_end = memchr(b'\n', &data[pos..stop]).map_or(stop, |k| pos + k);
             let mut line = LongLine::new(syntax);
@@ -893,6 +1098,7 @@ pub fn scan_region_mapped(data: &[u8], start: usize, end: usize, syntax: Syntax<
                 line.feed(piece, out.newlines, &mut out.hits);
             }
             line.close(out.newlines, &mut out.hits);
+            inside = ends.after(&data[pos..line_end], inside);
             let with_end = (line_end + 1).min(stop);
             out.newlines += u64::from(line_end < stop);
             out.bytes += (with_end - pos) as u64;
@@ -900,7 +1106,13 @@ pub fn scan_region_mapped(data: &[u8], start: usize, end: usize, syntax: Syntax<
             continue;
         };
         block_hits.clear();
-        let newlines = scan_block(&data[pos..cut], syntax, &mut scratch, &mut block_hits);
+        let newlines = scan_block(
+            &data[pos..cut],
+            syntax,
+            inside,
+            &mut scratch,
+            &mut block_hits,
+        );
         for mut h in block_hits.drain(..) {
             h.line += out.newlines;
             out.hits.push(h);
@@ -908,6 +1120,7 @@ pub fn scan_region_mapped(data: &[u8], start: usize, end: usize, syntax: Syntax<
         out.newlines += newlines;
         out.bytes += (cut - pos) as u64;
         pos = cut;
+        inside = inside_after;
     }
     out
 }
@@ -944,27 +1157,42 @@ pub fn with_mapped_region<T>(
 /// The bytes of the lines that start in `start..end` of `data` (a line that starts there is
 /// owned to its end, line end included, however far that is).
 pub fn owned_lines(data: &[u8], start: usize, end: usize) -> std::ops::Range<usize> {
+    owned(data, start, end, Ends::LINES, false)
+}
+
+/// The bytes of the records that start in `start..end` of `data` (a record that starts there is
+/// owned to its end, however far that is), `open` when `start` is inside a quoted cell.
+fn owned(data: &[u8], start: usize, end: usize, ends: Ends, open: bool) -> std::ops::Range<usize> {
     let len = data.len();
+    let open = open && ends.quoted;
     let mut pos = start.min(len);
     if end <= start {
-        // No line starts in an empty region.
+        // No record starts in an empty region.
         return pos..pos;
     }
-    if start > 0 && start <= len && data[start - 1] != b'\n' {
-        // Skip the tail of the line the previous region owns.
-        pos = memchr(b'\n', &data[start..]).map_or(len, |k| start + k + 1);
+    if start > 0 && start <= len && (data[start - 1] != b'\n' || open) {
+        // Skip the tail of the record the previous region owns.
+        pos = ends
+            .first(&data[start..], open)
+            .map_or(len, |k| start + k + 1);
     }
     let stop = if end >= len {
         len
     } else {
-        memchr(b'\n', &data[end.max(1) - 1..]).map_or(len, |k| end.max(1) + k)
+        // The record end at or after `end - 1`.
+        let from = end - 1;
+        let open = ends.after(&data[start..from], open);
+        ends.first(&data[from..], open)
+            .map_or(len, |k| from + k + 1)
     };
     pos..stop.max(pos)
 }
 
 /// Scans a whole text file region by region: in turn on one thread, else in parallel in waves
 /// of eight regions per pool thread (a wave's matches are held until it is merged). `merge`
-/// receives each region's result in file order.
+/// receives each region's result in file order. A CSV file of several regions is read twice:
+/// first each region's quotes are counted (in parallel), so that each region knows from the
+/// parity of the quotes before it whether it starts inside a quoted cell.
 pub fn scan_text_file(
     path: &Path,
     format: CorpusFormat,
@@ -978,32 +1206,88 @@ pub fn scan_text_file(
     let threads = rayon::current_num_threads().max(1);
     // Regular files are memory-mapped region by region; anything else is read.
     let mappable = meta.is_file() && len > 0;
-    let scan = |s: u64, e: u64| {
+    let scan = |(s, e, open): (u64, u64, bool)| {
         let mapped = mappable.then(|| {
             with_mapped_region(&file, len, s, e, |data, s, e| {
-                scan_region_mapped(data, s, e, syntax)
+                scan_region_mapped(data, s, e, syntax, open)
             })
         });
         match mapped {
             Some(Some(region)) => Ok(region),
-            _ => scan_region(path, s, e, syntax),
+            _ => scan_region(path, s, e, syntax, open),
         }
     };
-    let regions: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES).max(1))
+    let bounds: Vec<(u64, u64)> = (0..len.div_ceil(REGION_BYTES).max(1))
         .map(|i| (i * REGION_BYTES, ((i + 1) * REGION_BYTES).min(len).max(1)))
         .collect();
+    let open = if Ends::of(syntax).quoted && bounds.len() > 1 {
+        starts_open(&file, path, len, mappable, &bounds)?
+    } else {
+        vec![false; bounds.len()]
+    };
+    let regions: Vec<(u64, u64, bool)> = bounds
+        .iter()
+        .zip(open)
+        .map(|(&(s, e), open)| (s, e, open))
+        .collect();
     if threads == 1 || regions.len() == 1 {
-        for &(s, e) in &regions {
-            merge(scan(s, e)?);
+        for &region in &regions {
+            merge(scan(region)?);
         }
         return Ok(());
     }
     for wave in regions.chunks(threads * 8) {
         let results: Vec<io::Result<RegionScan>> =
-            wave.par_iter().map(|&(s, e)| scan(s, e)).collect();
+            wave.par_iter().map(|&region| scan(region)).collect();
         for r in results {
             merge(r?);
         }
     }
     Ok(())
+}
+
+/// Whether each region of a CSV file starts inside a quoted cell: the parity of the quotes
+/// before it, from each region's own count (in parallel, mapped or else read) and a prefix XOR.
+fn starts_open(
+    file: &File,
+    path: &Path,
+    len: u64,
+    mappable: bool,
+    regions: &[(u64, u64)],
+) -> io::Result<Vec<bool>> {
+    let odd: Vec<io::Result<bool>> = regions
+        .par_iter()
+        .map(|&(s, e)| {
+            let mapped = mappable.then(|| {
+                with_mapped_region(file, len, s, e, |data, s, e| cells::odd_quotes(&data[s..e]))
+            });
+            match mapped.flatten() {
+                Some(odd) => Ok(odd),
+                None => read_odd_quotes(path, s, e),
+            }
+        })
+        .collect();
+    let mut before = false;
+    odd.into_iter()
+        .map(|odd| {
+            let open = before;
+            before ^= odd?;
+            Ok(open)
+        })
+        .collect()
+}
+
+/// Whether bytes `start..end` of the file at `path` hold an odd number of quotes, read.
+fn read_odd_quotes(path: &Path, start: u64, end: u64) -> io::Result<bool> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut region = file.take(end.saturating_sub(start));
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    let mut odd = false;
+    loop {
+        match region.read(&mut buf)? {
+            0 => return Ok(odd),
+            n => odd ^= cells::odd_quotes(&buf[..n]),
+        }
+    }
 }

@@ -149,14 +149,13 @@ fn big_corpus(lines: usize) -> Vec<u8> {
     v
 }
 
-#[test]
-fn file_scan_matches_bytes_scan_and_is_thread_independent() {
-    let data = big_corpus(400_000); // > 2 regions
-    assert!(data.len() as u64 > 2 * stream::REGION_BYTES);
+/// Scans `data` as a file named `name` on one thread and on three: the report and the matches
+/// are those of one block over the same bytes, which are returned.
+fn file_scan_matches_bytes_scan(data: &[u8], name: &str, format: CorpusFormat) -> FileReport {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.jsonl");
-    std::fs::write(&path, &data).unwrap();
-    let (from_bytes, seen_bytes) = collect(&data, CorpusFormat::Jsonl);
+    let path = dir.path().join(name);
+    std::fs::write(&path, data).unwrap();
+    let (from_bytes, seen_bytes) = collect(data, format);
     for threads in [1, 3] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -165,14 +164,22 @@ fn file_scan_matches_bytes_scan_and_is_thread_independent() {
         let mut seen = Vec::new();
         let report = pool
             .install(|| {
-                scan_file(&path, CorpusFormat::Jsonl, &mut |m| {
+                scan_file(&path, format, &mut |m| {
                     seen.push((m.kind, m.normalized.to_string(), m.line, m.synthetic))
                 })
             })
             .unwrap();
-        assert_eq!(report, from_bytes, "threads={threads}");
-        assert_eq!(seen, seen_bytes, "threads={threads}");
+        assert!(report == from_bytes, "{format:?} threads={threads}");
+        assert!(seen == seen_bytes, "{format:?} threads={threads}");
     }
+    from_bytes
+}
+
+#[test]
+fn file_scan_matches_bytes_scan_and_is_thread_independent() {
+    let data = big_corpus(400_000); // > 2 regions
+    assert!(data.len() as u64 > 2 * stream::REGION_BYTES);
+    let from_bytes = file_scan_matches_bytes_scan(&data, "c.jsonl", CorpusFormat::Jsonl);
     assert_eq!(from_bytes.records, 400_000);
     assert!(from_bytes.by_type[&PiiType::Email].count > 50_000);
 }
@@ -575,6 +582,57 @@ fn json_fast_path_agrees_with_the_reference_scan() {
     assert!(total > 500, "the random blocks must hold matches: {total}");
 }
 
+/// A region's hits (kind, value, line, synthetic), line ends and bytes.
+type Flat = (Vec<(PiiType, String, u64, bool)>, u64, u64);
+
+fn flat(r: stream::RegionScan) -> Flat {
+    let hits: Vec<_> = r
+        .hits
+        .into_iter()
+        .map(|h| (h.kind, h.normalized, h.line, h.synthetic))
+        .collect();
+    (hits, r.newlines, r.bytes)
+}
+
+/// Scans `data`, the file at `path`, as the regions between consecutive `cuts`, mapped and
+/// read: each region gives the same both ways, and the regions joined give what one region
+/// over the whole file gives, which is returned.
+fn regions_agree(
+    data: &[u8],
+    path: &std::path::Path,
+    syntax: stream::Syntax<'_>,
+    cuts: &[usize],
+) -> Flat {
+    let mut joined = (Vec::new(), 0, 0);
+    for pair in cuts.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        // Whether `start` is inside a quoted CSV cell (other formats ignore it).
+        let open = cells::odd_quotes(&data[..start]);
+        let read = stream::scan_region(path, start as u64, end as u64, syntax, open).unwrap();
+        let mapped = flat(stream::scan_region_mapped(data, start, end, syntax, open));
+        assert!(mapped == flat(read), "{syntax:?} {start}..{end}");
+        let (hits, newlines, bytes) = mapped;
+        joined.0.extend(
+            hits.into_iter()
+                .map(|(k, n, line, s)| (k, n, joined.1 + line, s)),
+        );
+        joined.1 += newlines;
+        joined.2 += bytes;
+    }
+    let whole = flat(stream::scan_region_mapped(
+        data,
+        0,
+        data.len(),
+        syntax,
+        false,
+    ));
+    assert!(
+        joined == whole,
+        "{syntax:?}: the regions differ from the whole file"
+    );
+    whole
+}
+
 /// The memory-mapped region scan and the read-based one (the fallback for files that cannot
 /// be mapped) agree on every region, wherever its bounds fall: mid-line, on a line end, in a
 /// line longer than a chunk.
@@ -591,14 +649,6 @@ fn mapped_and_read_regions_agree() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.jsonl");
     std::fs::write(&path, &data).unwrap();
-    let flat = |r: stream::RegionScan| {
-        let hits: Vec<_> = r
-            .hits
-            .into_iter()
-            .map(|h| (h.kind, h.normalized, h.line, h.synthetic))
-            .collect();
-        (hits, r.newlines, r.bytes)
-    };
     let len = data.len();
     let cuts = [
         0,
@@ -616,35 +666,15 @@ fn mapped_and_read_regions_agree() {
     for format in [CorpusFormat::Jsonl, CorpusFormat::Text, CorpusFormat::Csv] {
         let header = crate::pii::cells::Header::parse(&data, format);
         let format = stream::Syntax::of(format, &header);
-        // The regions together give what one region over the whole file gives.
-        let mut joined = (Vec::new(), 0, 0);
-        for pair in cuts.windows(2) {
-            let (start, end) = (pair[0], pair[1]);
-            let read = stream::scan_region(&path, start as u64, end as u64, format).unwrap();
-            let mapped = flat(stream::scan_region_mapped(&data, start, end, format));
-            total += mapped.0.len();
-            assert_eq!(mapped, flat(read), "{format:?} {start}..{end}");
-            let (hits, newlines, bytes) = mapped;
-            joined.0.extend(
-                hits.into_iter()
-                    .map(|(k, n, line, s)| (k, n, joined.1 + line, s)),
-            );
-            joined.1 += newlines;
-            joined.2 += bytes;
-        }
-        let whole = flat(stream::scan_region_mapped(&data, 0, len, format));
-        assert!(
-            joined == whole,
-            "{format:?}: the regions differ from the whole file"
-        );
+        total += regions_agree(&data, &path, format, &cuts).0.len();
         // No line starts in an empty region.
         for at in [0, 1, len / 2, len] {
             let empty = (Vec::new(), 0, 0);
             assert_eq!(
-                flat(stream::scan_region_mapped(&data, at, at, format)),
+                flat(stream::scan_region_mapped(&data, at, at, format, false)),
                 empty
             );
-            let read = stream::scan_region(&path, at as u64, at as u64, format).unwrap();
+            let read = stream::scan_region(&path, at as u64, at as u64, format, false).unwrap();
             assert_eq!(flat(read), empty, "{format:?} {at}..{at}");
         }
     }
@@ -727,4 +757,259 @@ fn a_backslash_does_not_carry_a_string_over_a_line_end() {
         scan_bytes(data, format, &mut |m| found.push((m.kind, m.line)));
         assert_eq!(found, [(PiiType::PaymentCard, 2)], "{format:?}");
     }
+}
+
+/// The kinds and lines of what a CSV scan finds.
+fn csv_found(csv: &[u8]) -> Vec<(PiiType, u64)> {
+    let (_, seen) = collect(csv, CorpusFormat::Csv);
+    seen.iter().map(|s| (s.0, s.2)).collect()
+}
+
+/// A quoted cell that holds line ends (`\n` or `\r\n`), doubled quotes and separators does not
+/// end its record: the record is read whole, each cell with its column's name, and a match
+/// keeps the line it is on. A record with another number of cells gets no names.
+#[test]
+fn csv_records_spanning_lines_keep_their_column_names() {
+    let csv = concat!(
+        "id,notes,ssn,zip,card_number\n",
+        "1,\"first line of the note\n",
+        "second, with a comma and \"\"quotes\"\" from jane@acme-mail.com\r\n",
+        "third\",536221234,94105,4556737586899855\n",
+        "2,\"note with\r\n",
+        "a \"\"quoted\"\" word\r\n",
+        "end\",536221235,10001,4716108999716531\r\n",
+        "3,one line,536221236,30301,4556737586899855\n",
+        "4,\"broken\n",
+        "note\",536221234,94105,4556737586899855,x,y\n",
+        "5,\"last, with no line end\n",
+        "\",536221237,60601,4716108999716531",
+    );
+    assert_eq!(
+        csv_found(csv.as_bytes()),
+        vec![
+            (PiiType::Email, 3),
+            (PiiType::UsSsn, 4),
+            (PiiType::Postcode, 4),
+            (PiiType::PaymentCard, 4),
+            (PiiType::UsSsn, 7),
+            (PiiType::Postcode, 7),
+            (PiiType::PaymentCard, 7),
+            (PiiType::UsSsn, 8),
+            (PiiType::Postcode, 8),
+            (PiiType::PaymentCard, 8),
+            // Record 4 (lines 9 and 10) has seven cells: no names, nothing found. Record 5
+            // ends the file with no line end.
+            (PiiType::UsSsn, 12),
+            (PiiType::Postcode, 12),
+            (PiiType::PaymentCard, 12),
+        ]
+    );
+    let (report, _) = collect(csv.as_bytes(), CorpusFormat::Csv);
+    assert_eq!(report.records, 12, "records counts lines");
+}
+
+/// Stray quotes in unquoted cells (`12" screen`) flip the quote parity: the lines they join
+/// do not hold together as a record, so they are read line by line as each line stands,
+/// never with the names a joined reading would give; the records after them are whole again.
+#[test]
+fn csv_stray_quotes_fall_back_to_lines() {
+    let csv = concat!(
+        "id,item,note,zip,extra\n",
+        // Joined, these two lines have five cells and 94105 would fall under `zip`.
+        "1,12\" screen,hello\n",
+        "2,94105,27\" tv\n",
+        "3,mouse,ok,10001,x\n",
+        "4,cable,\"multi\nline\",30301,x\n",
+    );
+    assert_eq!(
+        csv_found(csv.as_bytes()),
+        vec![(PiiType::Postcode, 4), (PiiType::Postcode, 6)]
+    );
+    // One stray quote: the rest of the file is one record that does not hold together, read
+    // line by line with each line's own names.
+    let csv = concat!(
+        "id,item,ssn,zip\n",
+        "1,12\" screen,536221234,94105\n",
+        "2,cable,536221235,10001\n",
+        "3,mouse,536221236\n",
+    );
+    assert_eq!(
+        csv_found(csv.as_bytes()),
+        vec![
+            (PiiType::UsSsn, 2),
+            (PiiType::Postcode, 2),
+            (PiiType::UsSsn, 3),
+            (PiiType::Postcode, 3),
+        ]
+    );
+}
+
+/// Which records [`big_csv`] writes longer than a chunk.
+#[derive(Clone, Copy, PartialEq)]
+enum LongRecords {
+    None,
+    /// Records of many short lines.
+    OfLines,
+    /// Those, and records with a line longer than a chunk (where a stream reads the line as
+    /// text, and a block read whole cuts it into cells).
+    WithLongLines,
+}
+
+/// A CSV of `records` records after its header `id,notes,ssn,zip,card_number`, whose last three
+/// columns hold bare numbers: one-line records, records whose quoted note spans lines (`\n` and
+/// `\r\n`, doubled quotes, separators), pairs of lines with a stray quote each, records with a
+/// cell too many, records longer than a chunk as `long` says, and a last record with no line
+/// end. Also returns how many of its zip cells have their column's name (and so are postcodes).
+fn big_csv(records: usize, long: LongRecords) -> (Vec<u8>, u64) {
+    let mut v = b"id,notes,ssn,zip,card_number\n".to_vec();
+    let mut named = 1;
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    let cards = ["4556737586899855", "4716108999716531"];
+    let long_at = [records / 4, records / 2, 3 * records / 4];
+    for i in 0..records {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let tail = format!(
+            "53622{:04},{:05},{}",
+            1 + i % 9999,
+            10000 + i % 89999,
+            cards[i % 2]
+        );
+        if long != LongRecords::None && long_at.contains(&i) {
+            write!(v, "{i},\"").unwrap();
+            let start = v.len();
+            let long_line = long == LongRecords::WithLongLines && i != long_at[0];
+            if long_line && i == long_at[2] {
+                // A record that starts with a line longer than a chunk.
+                while v.len() - start < stream::CHUNK_BYTES + 5000 {
+                    write!(v, "words and a{} mail, ", v.len()).unwrap();
+                }
+                v.extend_from_slice(b"\n");
+            }
+            while v.len() - start < stream::CHUNK_BYTES * 3 / 2 {
+                writeln!(v, "line {} mail a{i}@acme-mail.com, \"\"q\"\"", v.len()).unwrap();
+            }
+            if long_line && i == long_at[1] {
+                // The quote that ends the record in a line longer than a chunk.
+                let line = v.len();
+                while v.len() - line < stream::CHUNK_BYTES + 5000 {
+                    write!(v, "text and b{i}@acme-mail.com ").unwrap();
+                }
+            }
+            writeln!(v, "\",{tail}").unwrap();
+            continue;
+        }
+        named += [1, 1, 1, 1, 1, 1, 1, 2, 0, 1][(x % 10) as usize];
+        match x % 10 {
+            0..=3 => writeln!(v, "{i},plain note {i},{tail}"),
+            4 | 5 => write!(
+                v,
+                "{i},\"first line\nsecond, with \"\"quotes\"\" and u{i}@acme-mail.com\nthird\",{tail}\n"
+            ),
+            6 => write!(v, "{i},\"crlf note\r\ncall +44 7911 123456\r\n\",{tail}\r\n"),
+            7 => write!(v, "{i},12\" screen,{tail}\n{i},27\" tv,{tail}\n"),
+            8 => write!(v, "{i},\"too\nmany\",{tail},x\n"),
+            _ => writeln!(v, "{i},\"\",{tail}"),
+        }
+        .unwrap();
+    }
+    write!(v, "{records},\"end\nof file\",536221234,94105,{}", cards[0]).unwrap();
+    (v, named)
+}
+
+/// The mapped and read region scans agree on CSV records that span lines, wherever a region
+/// starts or ends (inside a quoted cell, on a line end inside a record, inside a record longer
+/// than a chunk or a line longer than one), and the regions joined give the whole file.
+#[test]
+fn mapped_and_read_csv_regions_agree() {
+    let (data, named) = big_csv(60_000, LongRecords::WithLongLines);
+    let len = data.len();
+    assert!(len > 6 * stream::CHUNK_BYTES, "{len}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    std::fs::write(&path, &data).unwrap();
+    let header = cells::Header::parse(&data, CorpusFormat::Csv);
+    let syntax = stream::Syntax::of(CorpusFormat::Csv, &header);
+    // Cuts spread through the file, cuts just after line ends inside records, and cuts inside
+    // records and lines longer than a chunk.
+    let mut cuts: Vec<usize> = (0..len).step_by(len / 29).collect();
+    let inside = |needle: &[u8], skip: usize| {
+        data.windows(needle.len())
+            .enumerate()
+            .filter(|(_, w)| *w == needle)
+            .skip(skip)
+            .map(|(k, _)| k + needle.len())
+            .next()
+            .unwrap()
+    };
+    cuts.extend([
+        inside(b"first line\n", 1000),
+        inside(b"crlf note\r\n", 1000),
+        inside(b"\"\"q\"\"\n", 20_000),
+        inside(b"\"\"q\"\"\n", 20_001) - 1,
+        inside(b"12\" screen,", 3000),
+        inside(b"words and a", 5),
+        inside(b"text and b", 5),
+        len - 1,
+        len,
+    ]);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let whole = regions_agree(&data, &path, syntax, &cuts);
+    assert_eq!(whole.1 as usize, memchr::memchr_iter(b'\n', &data).count());
+    let zips = whole.0.iter().filter(|h| h.0 == PiiType::Postcode).count() as u64;
+    assert_eq!(zips, named, "zip cells with their column's name");
+}
+
+/// A whole CSV file scanned in regions, on one thread or three, finds what one block over
+/// the same bytes finds, records longer than a chunk included (read line by line in both).
+#[test]
+fn csv_file_scan_matches_bytes_scan_and_is_thread_independent() {
+    let (data, named) = big_csv(260_000, LongRecords::OfLines);
+    assert!(data.len() as u64 > 2 * stream::REGION_BYTES);
+    let from_bytes = file_scan_matches_bytes_scan(&data, "c.csv", CorpusFormat::Csv);
+    let zips = from_bytes.by_type[&PiiType::Postcode].count;
+    assert_eq!(zips, named, "zip cells with their column's name");
+}
+
+/// A record longer than a chunk is read line by line, each line with its own cell count:
+/// its matches keep their lines, the cells after its closing quote get no names, and the
+/// records after it get theirs again.
+#[test]
+fn csv_records_longer_than_a_chunk_are_read_line_by_line() {
+    let mut data = b"id,notes,ssn,zip,card_number\n1,\"start\n".to_vec();
+    let mut lines = 2;
+    while data.len() < 2 * stream::CHUNK_BYTES {
+        writeln!(data, "a line with x{lines}@acme-mail.com, \"\"q\"\"").unwrap();
+        lines += 1;
+    }
+    data.extend_from_slice(b"end\",536221234,94105,4556737586899855\n");
+    data.extend_from_slice(b"2,\"short\nnote\",536221235,10001,4716108999716531\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, &data).unwrap();
+    let mut seen = Vec::new();
+    let report = scan_file(&path, CorpusFormat::Csv, &mut |m| {
+        seen.push((m.kind, m.line))
+    })
+    .unwrap();
+    let emails: Vec<u64> = seen
+        .iter()
+        .filter(|s| s.0 == PiiType::Email)
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(emails, (3..=lines).collect::<Vec<u64>>());
+    let rest: Vec<_> = seen.iter().filter(|s| s.0 != PiiType::Email).collect();
+    let next = lines + 3;
+    assert_eq!(
+        rest,
+        [
+            &(PiiType::UsSsn, next),
+            &(PiiType::Postcode, next),
+            &(PiiType::PaymentCard, next),
+        ]
+    );
+    assert_eq!(report.records, next);
+    assert_eq!(report, collect(&data, CorpusFormat::Csv).0);
 }
