@@ -150,7 +150,10 @@ fn france(n: &[u8]) -> bool {
 /// and 0900 (0180 and 0137 [`germany`] already refuses); France's 08 is refused by [`france`].
 fn service(cc: &str, nsn: &[u8]) -> bool {
     match cc {
-        "1" => matches!(nsn, [b'8', a, b, ..] if a == b || *a == b'8') || nsn.starts_with(b"900"),
+        "1" => {
+            matches!(nsn, [b'8', a, b, ..] if (a == b && *a != b'9') || *a == b'8')
+                || nsn.starts_with(b"900")
+        }
         "44" => [&b"80"[..], b"84", b"87", b"3"]
             .iter()
             .any(|p| nsn.starts_with(p)),
@@ -298,6 +301,10 @@ mod tests {
             "Utah 801"
         );
         assert!(validate(b"8684327781", w(false, 3, 3)).is_some(), "868");
+        assert!(
+            validate(b"8994327781", w(false, 3, 3)).is_some(),
+            "899 is no toll-free code"
+        );
         assert!(validate(b"02079460123", w(false, 3, 3)).is_some());
         assert!(validate(b"089123456", w(false, 2, 3)).is_some(), "Munich");
     }
