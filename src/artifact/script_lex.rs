@@ -1,12 +1,13 @@
-//! JavaScript/TypeScript source told apart once: which bytes are code, which belong to a string
-//! or template literal and which to a comment, and which brackets of the code pair up. The tool
-//! readers (`tool_code`) read a declaration only where its call starts in code, and walk
-//! brackets without being misled by one in a string; `tsconfig` reads JSON with comments and
-//! trailing commas through it.
+//! Source in a C-like syntax (JavaScript/TypeScript, Go, C#) told apart once: which bytes are
+//! code, which belong to a string, character or template literal and which to a comment, and
+//! which brackets of the code pair up. The tool readers (`tool_code`) read a declaration only
+//! where its call starts in code, and walk brackets without being misled by one in a string;
+//! `tsconfig` reads JSON with comments and trailing commas through it.
 //!
-//! Lexical only, and never fails: regular-expression literals are not recognised (a quote or a
-//! `/*` inside one can hide the code after it, a quote to the end of its line), and a bracket
-//! that does not close the innermost open one is left unpaired.
+//! Lexical only, and never fails: JavaScript regular-expression literals are not recognised (a
+//! quote or a `/*` inside one can hide the code after it, a quote to the end of its line), the
+//! holes of a C# interpolated string are taken for part of the string, and a bracket that does
+//! not close the innermost open one is left unpaired.
 
 use std::ops::Range;
 
@@ -19,6 +20,19 @@ pub enum Class {
     Comment,
 }
 
+/// The syntax a source is written in: which literals it has beside `"…"` strings and `//`, `/* */`
+/// comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// JavaScript/TypeScript: `'…'` strings, `` `…` `` template literals with code in `${…}`.
+    Script,
+    /// Go: `'…'` runes, `` `…` `` raw strings (no escapes, several lines).
+    Go,
+    /// C#: `'…'` characters, `@"…"` verbatim strings (`""` for a quote, several lines), raw
+    /// strings between three or more quotes, `$` (interpolated) before either kind.
+    CSharp,
+}
+
 /// A lexed source: the class of each byte and the brackets paired in code.
 pub struct Lexed<'t> {
     pub text: &'t str,
@@ -28,8 +42,13 @@ pub struct Lexed<'t> {
 }
 
 impl<'t> Lexed<'t> {
+    /// A JavaScript/TypeScript source.
     pub fn new(text: &'t str) -> Lexed<'t> {
-        let (class, pairs) = lex(text);
+        Lexed::of(text, Dialect::Script)
+    }
+
+    pub fn of(text: &'t str, dialect: Dialect) -> Lexed<'t> {
+        let (class, pairs) = lex(text, dialect);
         Lexed { text, class, pairs }
     }
 
@@ -76,9 +95,9 @@ impl<'t> Lexed<'t> {
     }
 }
 
-/// Classify every byte of a JavaScript/TypeScript source and pair its brackets. A closing
-/// bracket that does not match the innermost open one is left unpaired.
-fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
+/// Classify every byte of a source and pair its brackets. A closing bracket that does not match
+/// the innermost open one is left unpaired.
+fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
     /// What an open bracket or a template literal's `${` is waiting for.
     enum Open {
         Bracket(usize, u8),
@@ -126,6 +145,20 @@ fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
                 class[at..end].fill(Class::Comment);
                 end
             }
+            (b'`', _) if dialect == Dialect::Go => {
+                let end =
+                    memchr::memchr(b'`', &bytes[at + 1..]).map_or(bytes.len(), |k| at + k + 2);
+                class[at..end].fill(Class::Literal);
+                end
+            }
+            (b'@' | b'$' | b'"', _)
+                if let Some(end) = (dialect == Dialect::CSharp)
+                    .then(|| csharp_string(bytes, at))
+                    .flatten() =>
+            {
+                class[at..end].fill(Class::Literal);
+                end
+            }
             (quote @ (b'"' | b'\''), _) => {
                 let mut end = at + 1;
                 while end < bytes.len() && bytes[end] != quote && bytes[end] != b'\n' {
@@ -135,7 +168,7 @@ fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
                 class[at..end].fill(Class::Literal);
                 end
             }
-            (b'`', _) => {
+            (b'`', _) if dialect == Dialect::Script => {
                 class[at] = Class::Literal;
                 in_template = true;
                 at + 1
@@ -169,6 +202,48 @@ fn lex(text: &str) -> (Vec<Class>, Vec<(usize, usize)>) {
     (class, pairs)
 }
 
+/// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$` and
+/// `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the other
+/// dialects). An unterminated verbatim or raw string runs to the end of the text.
+fn csharp_string(bytes: &[u8], at: usize) -> Option<usize> {
+    let prefix = bytes[at..]
+        .iter()
+        .take(3)
+        .take_while(|&&b| matches!(b, b'$' | b'@'))
+        .count();
+    let verbatim = bytes[at..at + prefix].contains(&b'@');
+    let open = at + prefix;
+    let quotes = bytes[open..].iter().take_while(|&&b| b == b'"').count();
+    if quotes >= 3 {
+        // A raw string: it ends at the first run of as many quotes.
+        let fence = &bytes[open..open + quotes];
+        let body = open + quotes;
+        return Some(
+            memchr::memmem::find(&bytes[body..], fence).map_or(bytes.len(), |k| body + k + quotes),
+        );
+    }
+    if quotes == 0 || prefix == 0 {
+        return None;
+    }
+    if !verbatim {
+        // `$"…"`: an interpolated string with escapes, on one line.
+        let mut end = open + 1;
+        while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        return Some((end + 1).min(bytes.len()));
+    }
+    // A verbatim string: no escapes, `""` is a quote, line ends are part of it.
+    let mut end = open + 1;
+    loop {
+        match memchr::memchr(b'"', &bytes[end..]) {
+            None => return Some(bytes.len()),
+            Some(k) if bytes.get(end + k + 1) == Some(&b'"') => end += k + 2,
+            Some(k) => return Some(end + k + 1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,7 +251,7 @@ mod tests {
     #[test]
     fn lexing_tells_code_from_strings_and_comments() {
         let text = "a(\"(\") // )\n`x${ {b: '}'} }y` /* ] */ [c]";
-        let (class, pairs) = lex(text);
+        let (class, pairs) = lex(text, Dialect::Script);
         let code: String = text
             .char_indices()
             .filter(|(i, _)| class[*i] == Class::Code)
@@ -189,5 +264,30 @@ mod tests {
             ["(\"(\")", "{b: '}'}", "[c]"],
             "brackets in literals and comments are not paired"
         );
+    }
+
+    fn code_of(text: &str, dialect: Dialect) -> String {
+        let (class, _) = lex(text, dialect);
+        text.char_indices()
+            .filter(|(i, _)| class[*i] == Class::Code)
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    #[test]
+    fn go_raw_strings_and_runes_are_literals() {
+        // A raw string has no escapes and may hold line ends, quotes and `//`.
+        let text = "a(`x \\ \" // (\ny`, '\\'', \"q\\\"\") // c\nb";
+        assert_eq!(code_of(text, Dialect::Go), "a(, , ) \nb");
+    }
+
+    #[test]
+    fn csharp_verbatim_raw_and_interpolated_strings_are_literals() {
+        let text = r#"a(@"x "" \", $"{b}\"", $@"(
+""", """
+ q "" """"", '\'') b"#;
+        assert_eq!(code_of(text, Dialect::CSharp), "a(, , , , ) b");
+        // A verbatim string ends at a lone quote, however many backslashes precede it.
+        assert_eq!(code_of(r#"f(@"c:\") g"#, Dialect::CSharp), "f() g");
     }
 }
