@@ -199,6 +199,14 @@ if "engine1" in insns and "rg" in insns:
           f"engine {ei/1e6:.1f} M ({ei/eb:.2f} per byte) vs rg {ri/1e6:.1f} M ({ri/eb:.2f} per byte), ratio {ei/ri:.1f}. "
           "Wide vector instructions count once each, so instructions and time need not scale alike.")
 print()
+fast = {k: min(s for s, _ in v) for k, v in rows.items()}
+print(f"Fastest runs (the least disturbed by other work on the machine; the verdicts above use the medians): "
+      f"engine {fast['engine1']:.3f} s vs rg {fast['rg']:.3f} s, ratio {fast['engine1'] / fast['rg']:.2f}; "
+      f"2 threads {fast['engine2']:.3f} s, {fast['engine1'] / fast['engine2']:.2f}× the fastest 1-thread run. "
+      "Every run of the engine, in seconds (1 thread; 2 threads): "
+      + ", ".join(f"{s:.3f}" for s in sorted(s for s, _ in rows["engine1"])) + "; "
+      + ", ".join(f"{s:.3f}" for s in sorted(s for s, _ in rows["engine2"])) + ".")
+print()
 print("| Command | Median time | MB/s | Median CPU time (user + sys) | Peak RSS |")
 print("|---|---|---|---|---|")
 names = {

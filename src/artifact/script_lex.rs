@@ -4,10 +4,12 @@
 //! where its call starts in code, and walk brackets without being misled by one in a string;
 //! `tsconfig` reads JSON with comments and trailing commas through it.
 //!
-//! Lexical only, and never fails: JavaScript regular-expression literals are not recognised (a
-//! quote or a `/*` inside one can hide the code after it, a quote to the end of its line), the
-//! holes of a C# interpolated string are taken for part of the string, and a bracket that does
-//! not close the innermost open one is left unpaired.
+//! Lexical only, and never fails. A JavaScript `/` starts a regular-expression literal where an
+//! expression can start (after an operator, an opening bracket, `,` `;` `:`, a keyword such as
+//! `return`, or at the start of the text) and a division elsewhere, as the usual lexers guess
+//! without parsing; a regular expression must end on its line, else the `/` is taken for code.
+//! The holes of a C# interpolated string are taken for part of the string, and a bracket that
+//! does not close the innermost open one is left unpaired.
 
 use std::ops::Range;
 
@@ -168,6 +170,15 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
                 class[at..end].fill(Class::Literal);
                 end
             }
+            (b'/', _)
+                if let Some(end) = (dialect == Dialect::Script
+                    && expression_starts(bytes, &class, at))
+                .then(|| regex_end(bytes, at))
+                .flatten() =>
+            {
+                class[at..end].fill(Class::Literal);
+                end
+            }
             (b'`', _) if dialect == Dialect::Script => {
                 class[at] = Class::Literal;
                 in_template = true;
@@ -200,6 +211,78 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
     }
     pairs.sort_unstable();
     (class, pairs)
+}
+
+/// Keywords after which a JavaScript `/` starts a regular expression (`return /x/.test(s)`).
+/// Sorted.
+static REGEX_KEYWORDS: &[&str] = &[
+    "await",
+    "case",
+    "delete",
+    "do",
+    "else",
+    "in",
+    "instanceof",
+    "new",
+    "of",
+    "return",
+    "throw",
+    "typeof",
+    "void",
+    "yield",
+];
+
+/// Whether an expression can start at `at`: the code before it, past white space and comments,
+/// ends in an operator, an opening bracket, `,` `;` `:`, `}` (the end of a block) or one of
+/// [`REGEX_KEYWORDS`], or there is none. After a name, a number, `)`, `]` or a literal a `/`
+/// divides.
+fn expression_starts(bytes: &[u8], class: &[Class], at: usize) -> bool {
+    let Some(last) = (0..at).rev().find(|&i| {
+        class[i] != Class::Comment && !(class[i] == Class::Code && bytes[i].is_ascii_whitespace())
+    }) else {
+        return true;
+    };
+    if class[last] == Class::Literal {
+        return false;
+    }
+    let c = bytes[last];
+    if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$') {
+        let start = (0..=last)
+            .rev()
+            .take_while(|&i| bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$'))
+            .last()
+            .unwrap_or(last);
+        let word = std::str::from_utf8(&bytes[start..=last]).unwrap_or("");
+        let member = start > 0 && bytes[start - 1] == b'.';
+        return !member && REGEX_KEYWORDS.binary_search(&word).is_ok();
+    }
+    !matches!(c, b')' | b']' | b'.') && c.is_ascii()
+}
+
+/// The end of the regular-expression literal that starts with the `/` at `at` (its flags
+/// included), `None` when it does not end on its line: a `/` inside a `[…]` class or after a
+/// backslash does not end it.
+fn regex_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut in_class = false;
+    let mut end = at + 1;
+    while let Some(&c) = bytes.get(end) {
+        match c {
+            b'\n' | b'\r' => return None,
+            b'\\' => end += 1,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'/' if !in_class => {
+                end += 1;
+                while bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
+                    end += 1;
+                }
+                return Some(end);
+            }
+            _ => {}
+        }
+        end += 1;
+    }
+    None
 }
 
 /// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$` and
@@ -263,6 +346,23 @@ mod tests {
             paired,
             ["(\"(\")", "{b: '}'}", "[c]"],
             "brackets in literals and comments are not paired"
+        );
+    }
+
+    #[test]
+    fn regular_expressions_are_literals_where_an_expression_starts() {
+        let text =
+            "s.replace(/`/g, '\\`'); x = a / b / c; if (/[/\"]\\//.test(t)) return /'/g\nf()";
+        assert_eq!(
+            code_of(text, Dialect::Script),
+            "s.replace(, ); x = a / b / c; if (.test(t)) return \nf()"
+        );
+        // A division after a bracket, a member named like a keyword, a `/` with no end on its
+        // line, and comments are code and comments as before.
+        let text = "(a) / 2 / (b); o.return / 2; n = 1 /* c */ / 3; // x\n/ unended";
+        assert_eq!(
+            code_of(text, Dialect::Script),
+            "(a) / 2 / (b); o.return / 2; n = 1  / 3; \n/ unended"
         );
     }
 

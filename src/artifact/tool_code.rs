@@ -1138,6 +1138,28 @@ server.tool(name, "Ping", async () => ({}));
     }
 
     #[test]
+    fn typescript_regular_expressions_hide_no_code() {
+        // A backtick or a quote inside a regular expression opens no literal: read as one, the
+        // backtick would swallow the declarations up to the next backtick.
+        let src = r#"import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "acme-docs", version: "1.0.0" });
+const fence = (s: string) => s.replace(/`/g, "'");
+const unquote = (s: string) => s.replace(/^['"]|['"]$/g, "");
+server.registerTool("acme_render", { description: "Render a page" }, async () => ({}));
+const half = total / 2; server.tool("acme_count", async () => ({}));
+const tpl = `server.tool("acme_in_template")`;
+"#;
+        let found = scan(src, Language::Script, "x").unwrap();
+        assert_eq!(
+            ids_and_lines(&found.tools),
+            [
+                ("mcp:acme-docs/acme_render", 5),
+                ("mcp:acme-docs/acme_count", 6)
+            ]
+        );
+    }
+
+    #[test]
     fn python_comments_and_strings_declare_nothing() {
         let src = r##"from mcp.server import Server
 from mcp.types import Tool
