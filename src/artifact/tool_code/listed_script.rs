@@ -1,6 +1,7 @@
 //! Tools a low-level TypeScript/JavaScript MCP server (the SDK's `Server` class) lists from its
-//! `setRequestHandler(ListToolsRequestSchema, …)` handler: the `{ tools: [...] }` it returns,
-//! where the array may be written in the handler, held in a constant of the same file
+//! `setRequestHandler(ListToolsRequestSchema, …)` handler (written in the call, or a function of
+//! the same file passed by name): the `{ tools: [...] }` it returns, where the array may be
+//! written in the handler, held in a constant of the same file
 //! (`const TOOLS: Tool[] = [...]`, `{ tools: TOOLS }`, `{ tools }`, spread `...TOOLS`), and each
 //! tool an object literal or a constant of the same file (`const FOO_TOOL: Tool = { … }`). A
 //! tool's `name` is a string literal (a template literal without `${…}`), a string constant, or
@@ -110,7 +111,13 @@ pub(super) fn listed_tools(
         };
         handled_until = close;
         let server = servers.get(object.as_str()).map_or(stem, String::as_str);
-        for array in source.handler_arrays(paren.start()..close) {
+        let mut arrays = source.handler_arrays(paren.start()..close);
+        if arrays.is_empty()
+            && let Some(body) = source.named_handler(paren.start()..close)
+        {
+            arrays = source.handler_arrays(body);
+        }
+        for array in arrays {
             if !listed.insert((server, array)) {
                 continue;
             }
@@ -251,6 +258,77 @@ impl<'t> Source<'t> {
             out.extend(array);
         }
         out
+    }
+
+    /// The body of the function a handler call passes by name (`setRequestHandler(Schema,
+    /// listTools)`, `this.listTools`, `this.listTools.bind(this)`): a function declaration, an
+    /// arrow function or function expression held in a constant, or a class method, of this
+    /// file, or a class field holding a function (`private handleList = async () => …`).
+    /// `call` is the range of the call's parentheses.
+    fn named_handler(&self, call: Range<usize>) -> Option<Range<usize>> {
+        let items = self.items(call.start, call.end);
+        let handler = &self.text[items.get(1)?.clone()];
+        let handler = handler
+            .strip_suffix(".bind(this)")
+            .unwrap_or(handler)
+            .trim_end();
+        let handler = handler
+            .strip_prefix("this.")
+            .unwrap_or(handler)
+            .trim_start();
+        if !IDENTIFIER.is_match(handler) {
+            return None;
+        }
+        let name = regex::escape(handler);
+        // A declaration of the name, then the function's parameters or, for a constant, its
+        // value.
+        let declaration = Regex::new(&format!(
+            r"(?m)\bfunction\s*\*?\s+{name}\s*(?:<[^>(]*>\s*)?\(|\b(?:const|let|var)\s+{name}\b[^=;]*=|^\s*(?:(?:public|private|protected|static|readonly|async|override)\s+)*{name}\s*(?:(?:<[^>(]*>\s*)?\(|(?::[^=;]*)?=[^>=])"
+        ))
+        .ok()?;
+        declaration
+            .find_iter(self.text)
+            .filter(|m| {
+                self.lexed
+                    .is_code(self.lexed.skip_trivia(m.start(), m.end()))
+            })
+            .find_map(|m| self.function_body(m))
+    }
+
+    /// The body of the function whose declaration `found` matched: up to its parameters'
+    /// opening parenthesis, or up to the `=` of a constant. `None` for a call (`listTools();`
+    /// at the start of a line) or a constant that holds no function.
+    fn function_body(&self, found: regex::Match) -> Option<Range<usize>> {
+        // The body: the first brace at this level that does not open a type (`Promise<{ … }>`,
+        // `: { tools: Tool[] }`), or the bracket right after `=>` (`async () => ({ tools })`).
+        let bytes = self.text.as_bytes();
+        let (mut at, mut previous) = if found.as_str().ends_with('(') {
+            // Past a function's parameters, which may destructure (`({ params }) => …`).
+            (self.lexed.close_of(found.end() - 1)? + 1, b')')
+        } else {
+            (found.end(), b'=')
+        };
+        // A return type is never this long: past it, the declaration was a call.
+        let limit = bytes.len().min(at + 1024);
+        while at < limit {
+            if !self.lexed.is_code(at) || bytes[at].is_ascii_whitespace() {
+                at += 1;
+                continue;
+            }
+            let c = bytes[at];
+            let arrow = previous == b'>' && self.text[..at].trim_end().ends_with("=>");
+            match c {
+                b'{' | b'(' if arrow || c == b'{' && !b"<:|&,=".contains(&previous) => {
+                    return Some(at..self.lexed.close_of(at)?);
+                }
+                b'(' | b'[' | b'{' => at = self.lexed.close_of(at)?,
+                b';' => return None,
+                _ => {}
+            }
+            previous = bytes[at];
+            at += 1;
+        }
+        None
     }
 
     /// The tools of the array literal opening at `open`, with those of the arrays spread into
@@ -550,6 +628,41 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
             (12, "read_file")
         );
         assert!(!tools[0].server_elsewhere);
+    }
+
+    #[test]
+    fn handlers_passed_by_name() {
+        let head = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+const server = new Server({ name: "acme-named", version: "1.0.0" }, {});
+const TOOLS: Tool[] = [{ name: "from_const", inputSchema: {} }];
+"#;
+        let cases = [
+            (
+                "async function listTools(): Promise<{ tools: Tool[] }> {\n  return { tools: [{ name: \"declared\", inputSchema: {} }] };\n}\nserver.setRequestHandler(ListToolsRequestSchema, listTools);",
+                "mcp:acme-named/declared",
+            ),
+            (
+                "const listTools = async ({ params }: Req): Promise<{ tools: Tool[] }> => ({ tools: TOOLS });\nserver.setRequestHandler(ListToolsRequestSchema, listTools);",
+                "mcp:acme-named/from_const",
+            ),
+            (
+                "class Acme {\n  init() {\n    handleList(null);\n  }\n  private async handleList(_r: Req) {\n    return { tools: [{ name: \"method\", inputSchema: {} }] };\n  }\n  setup() { server.setRequestHandler(ListToolsRequestSchema, this.handleList.bind(this)); }\n}",
+                "mcp:acme-named/method",
+            ),
+            (
+                "class Acme {\n  register() { server.setRequestHandler(ListToolsRequestSchema, this.handleList); }\n  private handleList = async () => ({\n    tools: TOOLS,\n  });\n}",
+                "mcp:acme-named/from_const",
+            ),
+        ];
+        for (body, want) in cases {
+            let tools = listed(&format!("{head}{body}\n"));
+            assert_eq!(ids(&tools), [want], "{body}");
+        }
+        // A name this file does not define, or a call in a comment, lists nothing.
+        let src = format!(
+            "{head}// function listTools() {{ return {{ tools: TOOLS }}; }}\nserver.setRequestHandler(ListToolsRequestSchema, listTools);\n"
+        );
+        assert!(listed(&src).is_empty());
     }
 
     #[test]
