@@ -402,6 +402,8 @@ fn low_level_typescript_servers_list_their_tools() {
         })
         .collect();
     let billing = Some("mcp:acme-billing");
+    // Defined in a module of their own, for the server of the file that imports it.
+    let browser = Some("mcp:acme-browser");
     let files = Some("mcp:acme-files");
     let mail = Some("mcp:acme-mail");
     let constants = "tool-constants/index.ts";
@@ -421,6 +423,20 @@ fn low_level_typescript_servers_list_their_tools() {
                 Tier::Financial,
                 constants,
                 22
+            ),
+            (
+                "mcp:acme-browser/delete_cookies",
+                browser,
+                Tier::WriteIrreversible,
+                "tool-module/tools.ts",
+                19
+            ),
+            (
+                "mcp:acme-browser/open_page",
+                browser,
+                Tier::Read,
+                "tool-module/tools.ts",
+                9
             ),
             (
                 "mcp:acme-files/purge_file",
@@ -460,7 +476,12 @@ fn low_level_typescript_servers_list_their_tools() {
         .collect();
     assert_eq!(
         providers,
-        ["mcp:acme-billing", "mcp:acme-files", "mcp:acme-mail"]
+        [
+            "mcp:acme-billing",
+            "mcp:acme-browser",
+            "mcp:acme-files",
+            "mcp:acme-mail"
+        ]
     );
     let send = &inv.agent_tools["mcp:acme-mail/send_reply"];
     assert_eq!(
@@ -507,7 +528,7 @@ fn low_level_typescript_servers_list_their_tools() {
         unregistered.contains(&("mcp:acme-billing/refund_invoice", constants, 22)),
         "{unregistered:?}"
     );
-    assert_eq!(unregistered.len(), 6, "{unregistered:?}");
+    assert_eq!(unregistered.len(), 8, "{unregistered:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     for absent in [
         "acme-prompts",

@@ -69,6 +69,16 @@ impl<'t> Lexed<'t> {
         Some(self.pairs[i].1)
     }
 
+    /// The opening bracket of the innermost pair that holds `at` in code.
+    pub fn enclosing(&self, at: usize) -> Option<usize> {
+        let before = self.pairs.partition_point(|p| p.0 < at);
+        self.pairs[..before]
+            .iter()
+            .rev()
+            .find(|p| p.1 > at)
+            .map(|p| p.0)
+    }
+
     /// White space in code, or a comment.
     pub fn is_trivia(&self, at: usize) -> bool {
         match self.class[at] {

@@ -105,6 +105,26 @@ static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
         .expect("valid regex")
 });
+/// `obj = new McpServer({ name: NAME` or `new Server({ name: info.name`, the name held in a
+/// constant: group 1 the object, group 2 the constant, group 3 its property.
+static TS_SERVER_NAME_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?\bname\s*:\s*([A-Za-z_$][A-Za-z0-9_$]*)(?:\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*))?\s*[,}\n]"#)
+        .expect("valid regex")
+});
+/// `import { Server } from "@modelcontextprotocol/sdk/server/index.js"`: the SDK's low-level
+/// server class, which a bare `new Server(` then constructs.
+static TS_SDK_SERVER_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\bimport\s*\{[^}]*\bServer\b[^}]*\}\s*from\s*["']@modelcontextprotocol/sdk/server\b"#,
+    )
+    .expect("valid regex")
+});
+/// A string property of an object literal (`name: "acme"`): group 1 the key, group 2 to 4 the
+/// value.
+static TS_STRING_PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b([A-Za-z_$][A-Za-z0-9_$]*)\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"#)
+        .expect("valid regex")
+});
 /// `obj = new McpServer(` or `new Server(`, whatever its arguments: group 1 the object, group 2
 /// the class.
 static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
@@ -706,6 +726,27 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
         .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3, 4])?)))
         .collect();
+    // A name held in a string constant or a constant object's property (`name: info.name`).
+    let mut servers = servers;
+    for c in TS_SERVER_NAME_CONST.captures_iter(text).filter(in_code) {
+        let (Some(object), Some(constant)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let name = match c.get(3) {
+            None => strings.get(constant.as_str()).copied(),
+            Some(property) => object_const(lexed, constant.as_str()).and_then(|body| {
+                TS_STRING_PROPERTY
+                    .captures_iter(body)
+                    .find(|p| &p[1] == property.as_str())
+                    .and_then(|p| capture(&p, &[2, 3, 4]))
+            }),
+        };
+        if let Some(name) = name {
+            servers
+                .entry(object.as_str())
+                .or_insert_with(|| decode_script(name));
+        }
+    }
     let mut out = Vec::new();
     // A call in a comment or a string (a commented-out tool, a README snippet) declares nothing.
     for c in TS_CALL.captures_iter(text).filter(in_code) {
@@ -762,7 +803,20 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     out.extend(listed_script::listed_tools(
         lexed, &servers, &objects, &strings, stem,
     ));
-    let constructed = constructed_servers(&servers, &objects, &["McpServer"], stem);
+    if is_mcp {
+        let defined = listed_script::defined_tools(lexed, &strings, stem, &out);
+        out.extend(defined);
+    }
+    // A bare `Server` may be an HTTP server, unless the file imports the SDK's.
+    let sdk_server = TS_SDK_SERVER_IMPORT
+        .find_iter(text)
+        .any(|m| lexed.is_code(m.start()));
+    let anonymous: &[&str] = if sdk_server {
+        &["McpServer", "Server"]
+    } else {
+        &["McpServer"]
+    };
+    let constructed = constructed_servers(&servers, &objects, anonymous, stem);
     (out, constructed)
 }
 
@@ -1135,6 +1189,29 @@ server.tool(name, "Ping", async () => ({}));
         );
         assert_eq!(found.servers, ["acme-ops"]);
         assert_eq!(found.imports, ["@modelcontextprotocol/sdk/server/mcp.js"]);
+    }
+
+    #[test]
+    fn typescript_server_names_held_in_constants() {
+        let servers = |src: &str| scan(src, Language::Script, "main").unwrap().servers;
+        let sdk = "import { Server } from \"@modelcontextprotocol/sdk/server/index.js\";\n";
+        assert_eq!(
+            servers(&format!(
+                "{sdk}const info = {{ version: '1', name: 'acme-info' }};\nconst server = new Server({{ name: info.name, version: info.version }}, {{}});\n"
+            )),
+            ["acme-info"]
+        );
+        assert_eq!(
+            servers(
+                "const NAME = \"acme-const\";\nconst server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            ["acme-const"]
+        );
+        // A name that cannot be read: the SDK's `Server` is named after the file; a bare
+        // `Server` of another library is no MCP server.
+        let computed = "const server = new Server({ name: config.get(\"name\") }, {});\n";
+        assert_eq!(servers(&format!("{sdk}{computed}")), ["main"]);
+        assert!(servers(computed).is_empty());
     }
 
     #[test]

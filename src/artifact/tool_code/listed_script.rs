@@ -71,6 +71,8 @@ static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*)$")
         .expect("valid regex")
 });
+static INPUT_SCHEMA_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\binputSchema\b").expect("valid regex"));
 static TOOLS_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\btools\b").expect("valid regex"));
 
@@ -125,22 +127,62 @@ pub(super) fn listed_tools(
                 if out.len() == MAX_LISTED_TOOLS {
                     break 'handlers;
                 }
-                out.push(ToolDecl {
-                    id: format!("mcp:{server}/{}", tool.name),
-                    name: tool.name.clone(),
-                    provider: Some(format!("mcp:{server}")),
-                    dialect: Dialect::McpListTools,
-                    description: tool.description.as_deref().map(short_description),
-                    annotations: tool.annotations,
-                    auto_approved: None,
-                    url: None,
-                    span: Some(TextSpan::at(text, tool.name_at.start, tool.name_at.len())),
-                    server_elsewhere: !objects.contains_key(object.as_str()),
-                });
+                let elsewhere = !objects.contains_key(object.as_str());
+                out.push(tool.clone().declared(text, server, elsewhere));
             }
         }
     }
     // A tool object held in a constant may be listed twice by one server (`[...A, X]`).
+    out.sort_by(|a, b| (&a.id, a.span).cmp(&(&b.id, b.span)));
+    out.dedup_by(|a, b| a.id == b.id && a.span == b.span);
+    out
+}
+
+/// MCP tool definitions that no handler of this file lists: object literals in code with a
+/// `name` and an `inputSchema` (the shape of the protocol's `Tool`), as a file of tool
+/// definitions exports them for a server elsewhere (`export const TOOLS: Tool[] = [{ name: …,
+/// inputSchema: … }]`, a function returning such an array). Each is a tool of a server named
+/// after `stem` until discovery finds the server through the files that import this one. A
+/// tool in `known` (at the same offset: a handler of this file lists it) is left out.
+pub(super) fn defined_tools(
+    lexed: &Lexed,
+    strings: &BTreeMap<&str, &str>,
+    stem: &str,
+    known: &[ToolDecl],
+) -> Vec<ToolDecl> {
+    let text = lexed.text;
+    let source = Source::new(lexed, strings);
+    let mut memo = Memo::default();
+    let listed: BTreeSet<usize> = known
+        .iter()
+        .filter_map(|t| t.span.map(|s| s.offset))
+        .collect();
+    let mut out: Vec<ToolDecl> = Vec::new();
+    for key in INPUT_SCHEMA_KEY.find_iter(text) {
+        if out.len() == MAX_LISTED_TOOLS {
+            break;
+        }
+        if !lexed.is_code(key.start()) {
+            continue;
+        }
+        let after = lexed.skip_trivia(key.end(), text.len());
+        if !matches!(text.as_bytes().get(after), Some(b':' | b',' | b'}')) {
+            continue;
+        }
+        let Some(open) = lexed.enclosing(key.start()) else {
+            continue;
+        };
+        if text.as_bytes()[open] != b'{' {
+            continue;
+        }
+        let Some(tool) = source.tool(open, &mut memo) else {
+            continue;
+        };
+        if listed.contains(&tool.name_at.start) {
+            continue;
+        }
+        out.push(tool.declared(text, stem, true));
+    }
     out.sort_by(|a, b| (&a.id, a.span).cmp(&(&b.id, b.span)));
     out.dedup_by(|a, b| a.id == b.id && a.span == b.span);
     out
@@ -154,6 +196,25 @@ struct Listed {
     name_at: Range<usize>,
     description: Option<String>,
     annotations: Option<Annotations>,
+}
+
+impl Listed {
+    /// The tool of `server` (in the source `text`); `elsewhere` when the file does not
+    /// construct that server.
+    fn declared(self, text: &str, server: &str, elsewhere: bool) -> ToolDecl {
+        ToolDecl {
+            id: format!("mcp:{server}/{}", self.name),
+            name: self.name,
+            provider: Some(format!("mcp:{server}")),
+            dialect: Dialect::McpListTools,
+            description: self.description.as_deref().map(short_description),
+            annotations: self.annotations,
+            auto_approved: None,
+            url: None,
+            span: Some(TextSpan::at(text, self.name_at.start, self.name_at.len())),
+            server_elsewhere: elsewhere,
+        }
+    }
 }
 
 /// What has been read already, by opening bracket: each array, object, enum or constant object
@@ -654,15 +715,62 @@ const TOOLS: Tool[] = [{ name: "from_const", inputSchema: {} }];
                 "mcp:acme-named/from_const",
             ),
         ];
+        // `TOOLS`, where no handler lists it, is a tool defined for a server elsewhere.
+        let by_handlers = |tools: &[ToolDecl]| -> Vec<String> {
+            tools
+                .iter()
+                .filter(|t| !t.server_elsewhere)
+                .map(|t| t.id.clone())
+                .collect()
+        };
         for (body, want) in cases {
             let tools = listed(&format!("{head}{body}\n"));
-            assert_eq!(ids(&tools), [want], "{body}");
+            assert_eq!(by_handlers(&tools), [want], "{body}");
         }
         // A name this file does not define, or a call in a comment, lists nothing.
         let src = format!(
             "{head}// function listTools() {{ return {{ tools: TOOLS }}; }}\nserver.setRequestHandler(ListToolsRequestSchema, listTools);\n"
         );
-        assert!(listed(&src).is_empty());
+        assert!(by_handlers(&listed(&src)).is_empty());
+    }
+
+    #[test]
+    fn tool_definitions_for_a_server_elsewhere() {
+        let src = r#"import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+
+export function createToolDefinitions(): Tool[] {
+  return [
+    {
+      name: "browser_navigate",
+      description: "Open a URL",
+      inputSchema: { type: "object", properties: { url: { type: "string" } } },
+    },
+    // { name: "browser_old", inputSchema: {} },
+    { name: `browser_${kind}`, inputSchema: {} },
+  ];
+}
+
+const description = "Delete a page";
+export const DELETE_TOOL: Tool = {
+  name: "browser_delete",
+  description,
+  inputSchema,
+  annotations: { destructiveHint: true },
+};
+const request = { name: "not_a_tool", arguments: {} };
+const doc = '{ name: "in_string", inputSchema: {} }';
+"#;
+        let tools = listed(src);
+        assert_eq!(
+            ids(&tools),
+            ["mcp:index/browser_navigate", "mcp:index/browser_delete"]
+        );
+        assert!(tools.iter().all(|t| t.server_elsewhere));
+        assert_eq!(tools[0].description.as_deref(), Some("Open a URL"));
+        assert_eq!(tools[1].annotations.unwrap().destructive, Some(true));
+        // Without the protocol's SDK in sight, the shape alone is no tool.
+        let plain = src.replace("@modelcontextprotocol/sdk/types.js", "./types.js");
+        assert!(listed(&plain).is_empty());
     }
 
     #[test]
