@@ -1235,6 +1235,52 @@ fn licences_a_notice_names_by_name_or_link_are_resolved() {
 }
 
 #[test]
+fn a_notice_that_states_its_licence_in_a_sentence_names_it() {
+    let concluded_of = |text: &str| {
+        let result =
+            aibom::scan(aibom::ScanOptions::new(dataset_with_licence(text).path())).unwrap();
+        let licences = result.inventory.components["dataset:data/acme-qa"]
+            .concluded_license
+            .as_ref()
+            .map(|c| c.licenses.clone())
+            .unwrap_or_default();
+        (licences, findings_of(&result, "LIC002").len())
+    };
+    for (text, expected) in [
+        (
+            "This dataset is licensed under CC BY 4.0.\n",
+            vec!["cc-by-4.0"],
+        ),
+        (
+            "# Acme QA Dataset License\n\nCopyright 2025 Acme Corp.\n\nThe Acme QA data is released \
+             under the Creative Commons Attribution-ShareAlike 4.0 International License \
+             (https://creativecommons.org/licenses/by-sa/4.0/).\n",
+            vec!["cc-by-sa-4.0"],
+        ),
+        (
+            "Acme QA\n\nThe questions are made available under the terms of the MIT License, \
+             see the notice below.\n",
+            vec!["mit"],
+        ),
+    ] {
+        let (licences, unknown) = concluded_of(text);
+        assert_eq!(licences, expected, "{text}");
+        assert_eq!(unknown, 0, "{text}");
+    }
+    // A sentence that adds a term, or a name the database does not know, leaves the file an
+    // unknown licence to review.
+    for text in [
+        "Acme QA Licence\n\nThis dataset is licensed under CC BY 4.0.\nIt may not be used to \
+         train commercial models.\n",
+        "Acme QA Licence\n\nLicensed under CC BY 4.0\nNo commercial use\n",
+        "Acme QA Licence\n\nThis dataset is licensed under the terms set out below.\n",
+    ] {
+        let (licences, unknown) = concluded_of(text);
+        assert_eq!((licences.len(), unknown), (0, 1), "{text}: {licences:?}");
+    }
+}
+
+#[test]
 fn a_short_custom_licence_based_on_a_known_one_is_not_that_licence() {
     let text = "Acme Data Licence\n\nBased on https://opensource.org/licenses/MIT, except that \
                 the data may not be used commercially.\n";

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{LEADING_MARKS, LicenseDb, skip_list_markers};
+use super::{LEADING_MARKS, LicenseDb, skip_list_markers, title};
 
 /// A licence file of more words than this (`license::word_count` of its normalised text) is a
 /// licence text, not a notice, and is not read as one.
@@ -26,6 +26,19 @@ const MAX_NAME_CHARS: usize = 200;
 
 /// Labels of a line that names licences (`License: …`), case-folded. Sorted.
 static LICENCE_LABELS: &[&str] = &["licence", "licences", "license", "licenses"];
+
+/// Labels of a line that informs without adding terms (`Source: …`), case-folded. Sorted.
+static INFORMATIVE_LABELS: &[&str] = &[
+    "author",
+    "authors",
+    "contact",
+    "homepage",
+    "maintainer",
+    "source",
+    "url",
+    "version",
+    "website",
+];
 
 /// Verbs that state a licence before `under` and a link (`released under https://…`). Sorted.
 static LICENSING_VERBS: &[&str] = &[
@@ -57,6 +70,9 @@ pub struct Notice {
     /// Links on lines of their own, and links a sentence states the licence by (`released under
     /// https://…`); only those that name a licence count.
     pub links: Vec<String>,
+    /// Names a sentence states the licence by (`This dataset is licensed under CC BY 4.0.`), kept
+    /// only when the notice says nothing else (see [`read`]); only those the database knows count.
+    pub stated: Vec<String>,
 }
 
 /// One licence a notice names: a name, a link, or a name and its link.
@@ -89,19 +105,44 @@ pub struct NoticeLicences {
 /// `licensed under` (`released`, `distributed` … `under`), are kept apart. Other links in sentences
 /// and on other labelled lines (`Source:`, `Terms:`) name nothing: a short custom licence that says
 /// it is "based on" a known licence's page is not that licence.
+///
+/// A name after `licensed under` in a sentence (`This dataset is licensed under CC BY 4.0.`) is
+/// kept only when every other line is blank, a heading, a copyright line, a link or a line that
+/// states a licence: a sentence that adds a term (`You may not use it commercially.`) leaves the
+/// file an unknown licence to review.
 pub fn read(text: &str, words: usize) -> Option<Notice> {
     if words > MAX_NOTICE_WORDS {
         return None;
     }
     let mut notice = Notice::default();
-    for line in text.lines() {
-        let line = skip_list_markers(line)
+    let mut says_more = false;
+    let mut title_seen = false;
+    for raw in text.lines() {
+        // A Markdown heading, or the first line of the text when it reads as a title (a few
+        // words, no sentence).
+        let heading = raw.trim_start().starts_with('#')
+            || !title_seen
+                && (title::is_title_line(raw)
+                    || raw.split_whitespace().count() <= 6
+                        && !raw.trim_end().ends_with(['.', '!', '?', ';', ':', ',']));
+        title_seen |= !raw.trim().is_empty();
+        let line = skip_list_markers(raw)
             .trim_start_matches(|c: char| c.is_whitespace() || LEADING_MARKS.contains(&c))
             .trim_end();
         let Some((label, value)) = labelled(line) else {
-            notice.links.extend(stated_links(line));
+            let links = stated_links(line);
+            let names = stated_names(line);
+            says_more |= links.is_empty() && names.is_empty() && !heading && !is_aside(line);
+            notice.links.extend(links);
+            notice.stated.extend(names);
             continue;
         };
+        // A labelled line other than a licence's says more unless it only links or names a
+        // source (`Source: https://…`, `Author: Acme`).
+        says_more |= !is_licence_label(label)
+            && !only_links(value)
+            && !is_one_of(label, INFORMATIVE_LABELS)
+            && !heading;
         if is_licence_label(label) {
             notice.named.extend(named_in(value));
             continue;
@@ -120,9 +161,14 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
             _ => {}
         }
     }
+    if says_more {
+        notice.stated.clear();
+    }
     notice.named.truncate(MAX_ENTRIES);
     notice.links.truncate(MAX_ENTRIES);
-    (!notice.named.is_empty() || !notice.links.is_empty()).then_some(notice)
+    notice.stated.truncate(MAX_ENTRIES);
+    (!notice.named.is_empty() || !notice.links.is_empty() || !notice.stated.is_empty())
+        .then_some(notice)
 }
 
 impl Notice {
@@ -158,11 +204,39 @@ impl Notice {
                 .filter_map(|l| db.lookup_link(l))
                 .map(|r| r.id.clone()),
         );
+        ids.extend(self.stated.iter().flat_map(|name| stated_ids(db, name)));
         NoticeLicences {
             licenses: ids.into_iter().collect(),
             unresolved,
         }
     }
+}
+
+/// The records a name stated in a sentence names: the whole name, else its part before the first
+/// `,`, ` and ` or ` or ` (`CC BY 4.0 and the code under MIT`), as a name or an SPDX expression;
+/// nothing when neither is known (`the terms below`).
+fn stated_ids(db: &LicenseDb, name: &str) -> Vec<String> {
+    let folded = name.to_ascii_lowercase();
+    let first_part = [",", " and ", " or "]
+        .iter()
+        .filter_map(|s| folded.find(s))
+        .min()
+        .map(|at| name[..at].trim());
+    [Some(name), first_part]
+        .into_iter()
+        .flatten()
+        .find_map(|candidate| {
+            let ids: Vec<String> = match lookup_name(db, candidate) {
+                Some(id) => vec![id],
+                None => db
+                    .lookup_expression(candidate)
+                    .into_iter()
+                    .map(|r| r.id.clone())
+                    .collect(),
+            };
+            (!ids.is_empty()).then_some(ids)
+        })
+        .unwrap_or_default()
 }
 
 /// The records a name written in a notice names, and the parts of it the database does not know.
@@ -376,16 +450,78 @@ fn link_spans(text: &str) -> Vec<(usize, usize)> {
 /// `released under` …).
 fn stated_links(line: &str) -> Vec<String> {
     let spans = link_spans(line);
-    let mut rest = line.to_owned();
-    for &(start, end) in spans.iter().rev() {
-        rest.replace_range(start..end, " ");
-    }
-    let only_links = !rest.chars().any(char::is_alphanumeric);
+    let only_links = only_links(line);
     spans
         .into_iter()
         .filter(|&(start, _)| only_links || follows_licensing_verb(&line[..start]))
         .map(|(start, end)| line[start..end].to_owned())
         .collect()
+}
+
+/// The names a line's sentences state their licence by: the words after `<verb> under` (the verb
+/// one of `LICENSING_VERBS`; `the terms of` skipped), up to the end of the sentence, `;`, `:` or a
+/// bracket, when they hold no link.
+fn stated_names(line: &str) -> Vec<String> {
+    let folded = line.to_ascii_lowercase();
+    let mut names = Vec::new();
+    let mut from = 0;
+    while let Some(k) = folded[from..].find(" under ") {
+        let at = from + k + " under ".len();
+        from = at;
+        if !follows_licensing_verb(&line[..at]) {
+            continue;
+        }
+        let rest = &line[at..];
+        let rest = [
+            "the terms of the ",
+            "the terms of ",
+            "terms of the ",
+            "terms of ",
+        ]
+        .iter()
+        .find_map(|p| {
+            rest.get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .map(|_| &rest[p.len()..])
+        })
+        .unwrap_or(rest);
+        let rest = rest.trim_start();
+        if link_spans(rest)
+            .first()
+            .is_some_and(|&(start, _)| start == 0)
+        {
+            // A stated link, which `stated_links` reads.
+            continue;
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(c, ';' | ':' | '(' | '[' | '<')
+                    || c == '.' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let name = name_part(&rest[..end]);
+        if !name.is_empty() && link_spans(name).is_empty() {
+            names.push(clipped(name));
+        }
+    }
+    names
+}
+
+/// Whether a line that states no licence says nothing a reader must weigh: blank, a rule
+/// (`---`), a copyright line, or links alone.
+fn is_aside(line: &str) -> bool {
+    let bare = line.trim_matches(|c: char| c.is_whitespace() || "#*_=-".contains(c));
+    bare.is_empty() || title::is_copyright_line(line) || only_links(line)
+}
+
+/// Whether `text` holds nothing but links (and punctuation).
+fn only_links(text: &str) -> bool {
+    let mut rest = text.to_owned();
+    for (start, end) in link_spans(text).into_iter().rev() {
+        rest.replace_range(start..end, " ");
+    }
+    !rest.chars().any(char::is_alphanumeric)
 }
 
 /// Whether `before` ends with `<verb> under` (brackets and white space aside), the verb one of
@@ -511,6 +647,31 @@ mod tests {
             ]
         );
         assert_eq!(links("https:// and http://"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn sentences_state_names_after_a_licensing_verb() {
+        assert_eq!(
+            stated_names("It is licensed under the terms of the MIT License. Enjoy."),
+            ["MIT License"]
+        );
+        assert_eq!(
+            stated_names("Released under CC BY 4.0; see below. Code published under Apache-2.0"),
+            ["CC BY 4.0", "Apache-2.0"]
+        );
+        assert_eq!(
+            stated_names("Made available under CC0 1.0 (https://example.com/cc0)."),
+            ["CC0 1.0"]
+        );
+        assert!(stated_names("Go under the bridge. Licensed under https://a.example/l").is_empty());
+        let notice = read(
+            "Acme QA\n\nLicensed under CC BY 4.0.\nNo commercial use.\n",
+            12,
+        );
+        assert_eq!(
+            notice, None,
+            "a sentence that adds a term drops the stated name"
+        );
     }
 
     #[test]
