@@ -1281,6 +1281,44 @@ fn a_notice_that_states_its_licence_in_a_sentence_names_it() {
 }
 
 #[test]
+fn a_notice_that_adds_terms_to_the_licences_it_names_is_lic002_at_the_terms() {
+    let text = "Acme Model Licence\n\nLicense: MIT\nSource: https://example.com/acme\n\n\
+                You may not use the model for military purposes.\n";
+    let result = aibom::scan(aibom::ScanOptions::new(dataset_with_licence(text).path())).unwrap();
+    let concluded = result.inventory.components["dataset:data/acme-qa"]
+        .concluded_license
+        .as_ref()
+        .unwrap();
+    assert_eq!(concluded.licenses, ["mit"]);
+    let terms: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "LIC002")
+        .map(|f| {
+            (
+                f.message.as_str(),
+                f.location.as_ref().and_then(|l| l.span).map(|s| s.line),
+            )
+        })
+        .collect();
+    assert_eq!(
+        terms,
+        [(
+            "dataset:data/acme-qa: the licence notice data/acme-qa/LICENSE names mit but states terms \
+             of its own from line 6, which no licence record covers",
+            Some(6)
+        )]
+    );
+    // The JSON report, valid against its schema, points at the line.
+    let (concluded, _) = scan_dataset_json(text);
+    assert_eq!(concluded["evidence"][0]["adds_terms"]["line"], 6);
+    // The same notice without the sentence is MIT alone.
+    let plain = text.replace("You may not use the model for military purposes.\n", "");
+    let result = aibom::scan(aibom::ScanOptions::new(dataset_with_licence(&plain).path())).unwrap();
+    assert_eq!(findings_of(&result, "LIC002"), Vec::<String>::new());
+}
+
+#[test]
 fn a_short_custom_licence_based_on_a_known_one_is_not_that_licence() {
     let text = "Acme Data Licence\n\nBased on https://opensource.org/licenses/MIT, except that \
                 the data may not be used commercially.\n";

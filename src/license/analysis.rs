@@ -81,6 +81,10 @@ pub struct LicenseEvidence {
     /// where no name is written).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unresolved: Vec<String>,
+    /// The first line of a licence notice that names known licences and says more (terms of
+    /// its own, which no record covers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adds_terms: Option<TextSpan>,
 }
 
 /// A licence that binds a component, and how.
@@ -300,6 +304,7 @@ fn evidence(
         note: None,
         shared_link: Vec::new(),
         unresolved: Vec::new(),
+        adds_terms: None,
     }
 }
 
@@ -576,6 +581,9 @@ fn notice_evidence(
     }
     e.note = Some(note);
     e.unresolved = named.unresolved;
+    if !e.licenses.is_empty() {
+        e.adds_terms = notice.adds_terms;
+    }
     Some(e)
 }
 

@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::{LEADING_MARKS, LicenseDb, skip_list_markers, title};
+use crate::artifact::text::TextSpan;
 
 /// A licence file of more words than this (`license::word_count` of its normalised text) is a
 /// licence text, not a notice, and is not read as one.
@@ -73,6 +74,9 @@ pub struct Notice {
     /// Names a sentence states the licence by (`This dataset is licensed under CC BY 4.0.`), kept
     /// only when the notice says nothing else (see [`read`]); only those the database knows count.
     pub stated: Vec<String>,
+    /// The first line that says more than what licences apply (a term of its own, `No
+    /// commercial use.`): the notice is not only the licences it names.
+    pub adds_terms: Option<TextSpan>,
 }
 
 /// One licence a notice names: a name, a link, or a name and its link.
@@ -115,8 +119,8 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
         return None;
     }
     let mut notice = Notice::default();
-    let mut says_more = false;
     let mut title_seen = false;
+    let mut first_term: Option<&str> = None;
     for raw in text.lines() {
         // A Markdown heading, or the first line of the text when it reads as a title (a few
         // words, no sentence).
@@ -132,17 +136,23 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
         let Some((label, value)) = labelled(line) else {
             let links = stated_links(line);
             let names = stated_names(line);
-            says_more |= links.is_empty() && names.is_empty() && !heading && !is_aside(line);
+            let more = links.is_empty() && names.is_empty() && !heading && !is_aside(line);
+            if more {
+                first_term.get_or_insert(raw);
+            }
             notice.links.extend(links);
             notice.stated.extend(names);
             continue;
         };
         // A labelled line other than a licence's says more unless it only links or names a
         // source (`Source: https://…`, `Author: Acme`).
-        says_more |= !is_licence_label(label)
+        let more = !is_licence_label(label)
             && !only_links(value)
             && !is_one_of(label, INFORMATIVE_LABELS)
             && !heading;
+        if more {
+            first_term.get_or_insert(raw);
+        }
         if is_licence_label(label) {
             notice.named.extend(named_in(value));
             continue;
@@ -161,9 +171,14 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
             _ => {}
         }
     }
-    if says_more {
+    if first_term.is_some() {
         notice.stated.clear();
     }
+    notice.adds_terms = first_term.map(|line| {
+        // `line` is a slice of `text`.
+        let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+        TextSpan::at(text, offset, line.len())
+    });
     notice.named.truncate(MAX_ENTRIES);
     notice.links.truncate(MAX_ENTRIES);
     notice.stated.truncate(MAX_ENTRIES);

@@ -24,7 +24,9 @@ pub static META: RuleMeta = RuleMeta {
                text no record identifies, named by its title (else its first sentence, else its file name); \
                (4) each licence a licence notice names that is not in the database — a short licence file \
                that names licences rather than stating one (`License: Public Domain`, `GFDL License: \
-               https://…`) — even when the other licences it names are known.",
+               https://…`) — even when the other licences it names are known; (5) a licence notice \
+               that names known licences and also states terms of its own (a sentence such as `The data may \
+               not be used commercially.`), at its first such line: the terms bind beside the licences named.",
         why: "A derivative is bound by every parent's licence. If a parent's licence is unknown, the \
               derivative's obligations are unknown too — \"unresolved\" is a finding, never silence.",
         example: "`models/acme-chat/README.md` with `base_model: acme/secret-base`, and `data/acme-qa/LICENSE` \
@@ -121,6 +123,30 @@ impl Rule for LicenseUnresolved {
                     );
                     if let Some(path) = e.path.as_ref().or(at.as_ref()) {
                         f = f.at(path, e.span);
+                    }
+                    out.push(f);
+                }
+                // A notice that names licences and adds terms of its own binds by more than
+                // the licences it names.
+                if let Some(line) = e.adds_terms {
+                    let mut f = Finding::new(
+                        &META,
+                        Some(&c.id),
+                        format!("terms:{file}"),
+                        format!(
+                            "{}: the {} {file} names {} but states terms of its own from line {}, which no \
+                             licence record covers",
+                            c.id,
+                            e.source,
+                            e.licenses.join(" AND "),
+                            line.line
+                        ),
+                    )
+                    .with_help(
+                        "review the terms; add a record for the notice with --license-db, or record the component's licence with [[licenses.clarify]]",
+                    );
+                    if let Some(path) = e.path.as_ref().or(at.as_ref()) {
+                        f = f.at(path, Some(line));
                     }
                     out.push(f);
                 }
