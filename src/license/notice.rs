@@ -28,19 +28,6 @@ const MAX_NAME_CHARS: usize = 200;
 /// Labels of a line that names licences (`License: …`), case-folded. Sorted.
 static LICENCE_LABELS: &[&str] = &["licence", "licences", "license", "licenses"];
 
-/// Labels of a line that informs without adding terms (`Source: …`), case-folded. Sorted.
-static INFORMATIVE_LABELS: &[&str] = &[
-    "author",
-    "authors",
-    "contact",
-    "homepage",
-    "maintainer",
-    "source",
-    "url",
-    "version",
-    "website",
-];
-
 /// Verbs that state a licence before `under` and a link (`released under https://…`). Sorted.
 static LICENSING_VERBS: &[&str] = &[
     "available",
@@ -119,40 +106,15 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
         return None;
     }
     let mut notice = Notice::default();
-    let mut title_seen = false;
-    let mut first_term: Option<&str> = None;
-    for raw in text.lines() {
-        // A Markdown heading, or the first line of the text when it reads as a title (a few
-        // words, no sentence).
-        let heading = raw.trim_start().starts_with('#')
-            || !title_seen
-                && (title::is_title_line(raw)
-                    || raw.split_whitespace().count() <= 6
-                        && !raw.trim_end().ends_with(['.', '!', '?', ';', ':', ',']));
-        title_seen |= !raw.trim().is_empty();
-        let line = skip_list_markers(raw)
+    for line in text.lines() {
+        let line = skip_list_markers(line)
             .trim_start_matches(|c: char| c.is_whitespace() || LEADING_MARKS.contains(&c))
             .trim_end();
         let Some((label, value)) = labelled(line) else {
-            let links = stated_links(line);
-            let names = stated_names(line);
-            let more = links.is_empty() && names.is_empty() && !heading && !is_aside(line);
-            if more {
-                first_term.get_or_insert(raw);
-            }
-            notice.links.extend(links);
-            notice.stated.extend(names);
+            notice.links.extend(stated_links(line));
+            notice.stated.extend(stated_names(line));
             continue;
         };
-        // A labelled line other than a licence's says more unless it only links or names a
-        // source (`Source: https://…`, `Author: Acme`).
-        let more = !is_licence_label(label)
-            && !only_links(value)
-            && !is_one_of(label, INFORMATIVE_LABELS)
-            && !heading;
-        if more {
-            first_term.get_or_insert(raw);
-        }
         if is_licence_label(label) {
             notice.named.extend(named_in(value));
             continue;
@@ -171,14 +133,10 @@ pub fn read(text: &str, words: usize) -> Option<Notice> {
             _ => {}
         }
     }
-    if first_term.is_some() {
+    notice.adds_terms = first_own_term(text);
+    if notice.adds_terms.is_some() {
         notice.stated.clear();
     }
-    notice.adds_terms = first_term.map(|line| {
-        // `line` is a slice of `text`.
-        let offset = line.as_ptr() as usize - text.as_ptr() as usize;
-        TextSpan::at(text, offset, line.len())
-    });
     notice.named.truncate(MAX_ENTRIES);
     notice.links.truncate(MAX_ENTRIES);
     notice.stated.truncate(MAX_ENTRIES);
@@ -523,11 +481,117 @@ fn stated_names(line: &str) -> Vec<String> {
     names
 }
 
-/// Whether a line that states no licence says nothing a reader must weigh: blank, a rule
-/// (`---`), a copyright line, or links alone.
-fn is_aside(line: &str) -> bool {
-    let bare = line.trim_matches(|c: char| c.is_whitespace() || "#*_=-".contains(c));
-    bare.is_empty() || title::is_copyright_line(line) || only_links(line)
+/// The first clause of `text` that states a term of its own: words that restrict or oblige
+/// ([`TERM_WORDS`], [`TERM_PAIRS`]: `may not`, `must`, `only for`, `non-commercial` …) in a
+/// clause that does not speak of a licence. The standard notices speak of theirs (`you may not
+/// use this file except in compliance with the License`); a sentence added to them does not
+/// (`You may not use the model for military purposes.`). Clauses end at `.` `!` `?` `;` before
+/// white space, at blank lines, and at a line end before a line that starts with a capital or
+/// a list marker; headings and the title line are clauses of their own and state no terms.
+fn first_own_term(text: &str) -> Option<TextSpan> {
+    let mut clause = String::new();
+    let mut clause_start: Option<usize> = None;
+    let mut title_seen = false;
+    let mut found = None;
+    let mut close = |clause: &mut String, start: &mut Option<usize>| {
+        if let Some(at) = start.take()
+            && found.is_none()
+            && states_a_term(clause)
+        {
+            found = Some(TextSpan::at(text, at, 0));
+        }
+        clause.clear();
+    };
+    for raw in text.lines() {
+        // `raw` is a slice of `text`.
+        let line_start = raw.as_ptr() as usize - text.as_ptr() as usize;
+        let trimmed = raw.trim();
+        let title = !title_seen
+            && !trimmed.is_empty()
+            && (title::is_title_line(raw)
+                || trimmed.split_whitespace().count() <= 6
+                    && !trimmed.ends_with(['.', '!', '?', ';', ':', ',']));
+        title_seen |= !trimmed.is_empty();
+        let starts_anew = trimmed.is_empty()
+            || title
+            || trimmed.starts_with('#')
+            || trimmed.starts_with(char::is_uppercase)
+            || skip_list_markers(trimmed).len() != trimmed.len();
+        if starts_anew {
+            close(&mut clause, &mut clause_start);
+        }
+        if trimmed.is_empty() || title || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut from = 0;
+        for (i, c) in raw.char_indices() {
+            let at_end = matches!(c, '.' | '!' | '?' | ';')
+                && raw[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace);
+            if clause_start.is_none() && !c.is_whitespace() {
+                clause_start = Some(line_start + i);
+            }
+            if at_end {
+                clause.push_str(&raw[from..i]);
+                close(&mut clause, &mut clause_start);
+                from = i + c.len_utf8();
+            }
+        }
+        clause.push_str(&raw[from..]);
+        clause.push(' ');
+    }
+    close(&mut clause, &mut clause_start);
+    found
+}
+
+/// Words of a clause that restrict or oblige. Sorted.
+static TERM_WORDS: &[&str] = &[
+    "cannot",
+    "exclusively",
+    "forbidden",
+    "must",
+    "non-commercial",
+    "noncommercial",
+    "prohibited",
+    "shall",
+    "solely",
+];
+
+/// Pairs of words of a clause that restrict or oblige. Sorted.
+static TERM_PAIRS: &[(&str, &str)] = &[
+    ("agree", "to"),
+    ("can", "not"),
+    ("do", "not"),
+    ("may", "not"),
+    ("no", "commercial"),
+    ("not", "allowed"),
+    ("not", "be"),
+    ("not", "for"),
+    ("not", "permitted"),
+    ("only", "be"),
+    ("only", "for"),
+    ("required", "to"),
+    ("research", "purposes"),
+    ("research", "use"),
+    ("you", "agree"),
+];
+
+/// Whether a clause restricts or obliges (see [`first_own_term`]) without speaking of a licence.
+fn states_a_term(clause: &str) -> bool {
+    let folded = clause.to_lowercase();
+    if folded.contains("licen") {
+        return false;
+    }
+    let words: Vec<&str> = folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| TERM_WORDS.binary_search(w).is_ok())
+        || words
+            .windows(2)
+            .any(|pair| TERM_PAIRS.binary_search(&(pair[0], pair[1])).is_ok())
 }
 
 /// Whether `text` holds nothing but links (and punctuation).
@@ -569,6 +633,8 @@ mod tests {
         assert!(LEADING_JOINERS.is_sorted());
         assert!(TRAILING_JOINERS.is_sorted());
         assert!(NAME_SEPARATORS.is_sorted());
+        assert!(TERM_WORDS.is_sorted());
+        assert!(TERM_PAIRS.is_sorted());
     }
 
     fn named(name: &str, link: Option<&str>) -> NamedLicence {
@@ -686,6 +752,42 @@ mod tests {
         assert_eq!(
             notice, None,
             "a sentence that adds a term drops the stated name"
+        );
+    }
+
+    #[test]
+    fn own_terms_are_clauses_that_restrict_without_speaking_of_a_licence() {
+        let line_of = |text: &str| first_own_term(text).map(|span| span.line);
+        // The standard notices speak of their licence in every clause that restricts.
+        let apache = "Copyright 2025 Acme Corp\n\n\
+                      Licensed under the Apache License, Version 2.0 (the \"License\"); you may not use\n\
+                      this file except in compliance with the License. You may obtain a copy of the\n\
+                      License at\n\n    https://www.apache.org/licenses/LICENSE-2.0\n\n\
+                      Unless required by applicable law or agreed to in writing, software distributed\n\
+                      under the License is distributed on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR\n\
+                      CONDITIONS OF ANY KIND, either express or implied.\n";
+        assert_eq!(line_of(apache), None);
+        assert_eq!(
+            line_of(&format!(
+                "{apache}\nThe weights may not be used\nfor military purposes.\n"
+            )),
+            Some(13)
+        );
+        assert_eq!(
+            line_of("Acme Non-Commercial Data\n\nLicense: CC BY-NC 4.0\n"),
+            None
+        );
+        assert_eq!(
+            line_of("Licensed under CC BY 4.0; research use only.\n"),
+            Some(1)
+        );
+        assert_eq!(
+            line_of("Licensed under CC BY 4.0\nNo commercial use\n"),
+            Some(2)
+        );
+        assert_eq!(
+            line_of("The data was collected from public forums in 2024.\n"),
+            None
         );
     }
 
