@@ -152,6 +152,7 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
     (Suffix(".dill"), K::Pickle),
     (Suffix(".gguf"), K::Gguf),
+    (Suffix(".go"), K::ToolCode),
     (Suffix(".h5"), K::H5),
     (Suffix(".hdf5"), K::H5),
     (Suffix(".joblib"), K::Pickle),
@@ -228,6 +229,7 @@ pub static VENDORED_DIRS: &[&str] = &[
     "__pycache__",
     "node_modules",
     "site-packages",
+    "vendor",
     "venv",
 ];
 
@@ -262,6 +264,12 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     if let Some((_, kind)) = best {
         // Installed dependencies are not the repository's own tools.
         if kind == K::ToolCode && rel_path.split('/').any(|d| VENDORED_DIRS.contains(&d)) {
+            return None;
+        }
+        // Go builds neither `_test.go` files nor `testdata` directories into a program.
+        if name.ends_with(".go")
+            && (name.ends_with("_test.go") || rel_path.split('/').any(|d| d == "testdata"))
+        {
             return None;
         }
         return Some(kind);
@@ -473,6 +481,12 @@ mod tests {
             detect(".venv/lib/python3.12/site-packages/x/tools.py"),
             None
         );
+        assert_eq!(detect("cmd/server/main.go"), Some(K::ToolCode));
+        assert_eq!(detect("internal/tools/Files.GO"), Some(K::ToolCode));
+        // Go's tests, test data and vendored modules are not the program's tools.
+        assert_eq!(detect("internal/tools/files_test.go"), None);
+        assert_eq!(detect("internal/tools/testdata/server.go"), None);
+        assert_eq!(detect("vendor/github.com/acme/mcp/server.go"), None);
         let mut vendored = VENDORED_DIRS.to_vec();
         vendored.sort();
         assert_eq!(vendored, VENDORED_DIRS);

@@ -759,3 +759,199 @@ server.registerTool("refund_invoice", { description: "Refund an invoice" }, asyn
         .collect();
     assert!(ids.contains(&"mcp:acme-billing/refund_invoice"), "{ids:?}");
 }
+
+/// Go MCP servers, one per SDK: each tool under the server its package, or a package that
+/// imports it through `go.mod`'s module path, constructs; tiers from annotations and names;
+/// TOOL001 for the tools and servers the registry does not name, TOOL002 for an entry below
+/// its tool's tier, silence for the rest. Tools in comments, in `_test.go` files and under
+/// `vendor/` are not read.
+#[test]
+fn go_mcp_servers_provide_their_tools() {
+    let case = root().join("fixtures/agent-go");
+    let result = scan(ScanOptions::new(&case)).unwrap();
+    let inv = &result.inventory;
+    let how = "go-mcp-tool";
+    assert!(
+        inv.agent_tools
+            .values()
+            .filter(|t| !t.is_provider)
+            .all(|t| t.location().is_some_and(|at| at.how == how))
+    );
+    let found: Vec<(&str, Option<&str>, Tier, &str, u32)> = inv
+        .agent_tools
+        .values()
+        .filter(|t| !t.is_provider)
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (
+                t.id.as_str(),
+                t.provider.as_deref(),
+                t.tier,
+                at.path.as_str(),
+                at.span.expect("a line").line,
+            )
+        })
+        .collect();
+    let (billing, ops) = (Some("mcp:acme-billing"), Some("mcp:acme-ops"));
+    let (main, records) = ("cmd/billing/main.go", "internal/records/records.go");
+    let flush_go = "internal/records/flush.go";
+    assert_eq!(
+        found,
+        [
+            (
+                "mcp:acme-billing/list_invoices",
+                billing,
+                Tier::Read,
+                main,
+                19
+            ),
+            (
+                "mcp:acme-billing/refund_invoice",
+                billing,
+                Tier::Financial,
+                main,
+                25
+            ),
+            (
+                "mcp:acme-ops/delete_record",
+                ops,
+                Tier::WriteIrreversible,
+                records,
+                25
+            ),
+            (
+                "mcp:acme-ops/flush_cache",
+                ops,
+                Tier::WriteReversible,
+                flush_go,
+                11
+            ),
+            ("mcp:acme-ops/lookup_record", ops, Tier::Read, records, 19),
+        ]
+    );
+    let providers: Vec<&str> = inv
+        .agent_tools
+        .values()
+        .filter(|t| t.is_provider)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(providers, ["mcp:acme-billing", "mcp:acme-ops"]);
+    let tools = &inv.agent_tools;
+    assert_eq!(
+        tools["mcp:acme-ops/delete_record"].description.as_deref(),
+        Some("Delete a record for good."),
+        "the default text of a translation helper"
+    );
+    let flush = tools["mcp:acme-ops/flush_cache"].annotations.unwrap();
+    assert_eq!(
+        (flush.read_only, flush.destructive, flush.open_world),
+        (Some(false), Some(false), Some(false))
+    );
+    let owner = inv
+        .files
+        .iter()
+        .find(|f| f.path == flush_go)
+        .and_then(|f| f.component.as_deref());
+    assert_eq!(owner, Some("tool-provider:mcp:acme-ops"));
+
+    let mut findings = tool_findings(&case);
+    findings.sort();
+    let finding = |code: &str, subject: &str| (code.to_owned(), subject.to_owned());
+    assert_eq!(
+        findings,
+        [
+            finding("TOOL001", "mcp:acme-billing"),
+            finding("TOOL001", "mcp:acme-billing/refund_invoice"),
+            finding("TOOL001", "mcp:acme-ops"),
+            finding("TOOL001", "mcp:acme-ops/flush_cache"),
+            finding("TOOL002", "mcp:acme-ops/delete_record:write-reversible"),
+        ]
+    );
+
+    // The JSON report carries the same tools, where they are defined and the findings' lines.
+    let out = aibom()
+        .args(["scan", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let components = report["components"].as_array().unwrap();
+    let flush = components
+        .iter()
+        .find(|c| c["id"] == "tool:mcp:acme-ops/flush_cache")
+        .expect("the flush tool is a component");
+    assert_eq!(flush["properties"]["inferred_tier"], "write-reversible");
+    assert_eq!(flush["properties"]["defined_in"][0], how);
+    let located: Vec<(&str, &str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with("TOOL"))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["subject"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["span"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        located.contains(&("TOOL001", "mcp:acme-billing/refund_invoice", main, 25)),
+        "{located:?}"
+    );
+    assert!(
+        located.contains(&("TOOL001", "mcp:acme-ops/flush_cache", flush_go, 11)),
+        "{located:?}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for absent in [
+        "drop_all_records",
+        "wipe_archive",
+        "erase_test_fixtures",
+        "acme-test",
+        "kill_process",
+    ] {
+        assert!(!text.contains(absent), "{absent} is no tool");
+    }
+}
+
+/// `--staged`: a Go tool file staged alone, beside the file of its package that constructs the
+/// server, gets that server's name.
+#[test]
+fn a_staged_go_tool_file_finds_the_server_of_its_package() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("fixtures/agent-go"), dir.path());
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let me = git2::Signature::now("CI", "ci@example.com").unwrap();
+    repo.commit(Some("HEAD"), &me, &me, "init", &tree, &[])
+        .unwrap();
+    write_file(
+        dir.path(),
+        "cmd/opsbot/status.go",
+        "package main\n\nimport (\n\t\"github.com/mark3labs/mcp-go/mcp\"\n\t\"github.com/mark3labs/mcp-go/server\"\n)\n\n\
+         func registerStatus(s *server.MCPServer) {\n\
+         \ts.AddTool(mcp.NewTool(\"job_status\", mcp.WithReadOnlyHintAnnotation(true)), status)\n}\n",
+    );
+    index.add_path(Path::new("cmd/opsbot/status.go")).unwrap();
+    index.write().unwrap();
+    let mut options = ScanOptions::new(dir.path());
+    options.changes = ChangeScope::Staged;
+    let staged = scan(options).unwrap();
+    let ids: Vec<&str> = staged
+        .inventory
+        .agent_tools
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(ids.contains(&"mcp:acme-ops/job_status"), "{ids:?}");
+    assert_eq!(
+        staged.inventory.agent_tools["mcp:acme-ops/job_status"].tier,
+        Tier::Read
+    );
+}

@@ -3,12 +3,13 @@
 //! "acme-files" })` in another that imports it (Python: `def register(mcp: FastMCP)`, or
 //! `from .server import mcp`).
 //!
-//! The answer, first that applies: the servers constructed in the nearest files that import
-//! the tool's file (through any chain of imports); else the servers constructed in the files it
-//! imports itself; else the one server constructed in its package (the nearest directory
-//! holding a `package.json`, `pyproject.toml` or `setup.py`, or the scanned tree when there is
-//! none), when there is exactly one. When none applies, the tool keeps the server the scanner
-//! named after its file, as a tool of an unknown server.
+//! The answer, first that applies: for Go, the servers constructed in the tool's own package
+//! (its directory, whose files share one scope); the servers constructed in the nearest files
+//! that import the tool's file (through any chain of imports); else the servers constructed in
+//! the files it imports itself; else the one server constructed in its package (the nearest
+//! directory holding a `go.mod`, `package.json`, `pyproject.toml` or `setup.py`, or the scanned
+//! tree when there is none), when there is exactly one. When none applies, the tool keeps the
+//! server the scanner named after its file, as a tool of an unknown server.
 //!
 //! An import links two files of this scan when it is relative (`./tools.js`, `from .server
 //! import mcp`); when it is a TypeScript/JavaScript path alias or `baseUrl` path of the nearest
@@ -16,16 +17,20 @@
 //! `extends` followed to configs of the tree); or when it is a Python absolute import of a
 //! module found in the importing file's directory or a directory above it (`from
 //! acme_pkg.server import mcp` in `src/acme_pkg/tools/refund.py` names
-//! `src/acme_pkg/server.py`). Only files of this scan are read: nothing is resolved through
-//! installed packages, `package.json` names or workspaces, or the file system.
+//! `src/acme_pkg/server.py`); or when it is a Go import path of a module of the tree, which
+//! links the importing file to every file of the package (`go`). Only files of this scan are
+//! read: nothing is resolved through installed packages, `package.json` names or workspaces, or
+//! the file system.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
+mod go;
+
 /// Names of the manifests whose directory is a package.
-pub const PACKAGE_MANIFESTS: &[&str] = &["package.json", "pyproject.toml", "setup.py"];
+pub const PACKAGE_MANIFESTS: &[&str] = &[go::GO_MOD, "package.json", "pyproject.toml", "setup.py"];
 /// Names of the configs a TypeScript/JavaScript file in their directory or below resolves its
 /// path aliases with, preferred first.
 pub const SCRIPT_CONFIGS: &[&str] = &["tsconfig.json", "jsconfig.json"];
@@ -41,6 +46,8 @@ pub struct SourceLayout {
     pub package_dirs: BTreeSet<String>,
     /// The path aliases of each directory with a `tsconfig.json` or `jsconfig.json`.
     pub script_aliases: BTreeMap<String, ScriptAliases>,
+    /// The module path of each directory with a `go.mod` (`github.com/acme/ops`).
+    pub go_modules: BTreeMap<String, String>,
 }
 
 /// The module resolution settings of one directory's config, `extends` applied, with every
@@ -70,6 +77,14 @@ impl SourceLayout {
             read,
             parsed: HashMap::new(),
         };
+        let go_modules = paths
+            .iter()
+            .filter(|path| file_name(path) == go::GO_MOD)
+            .filter_map(|path| {
+                let module = go::module_path(&(configs.read)(path)?)?;
+                Some((parent(path).to_owned(), module))
+            })
+            .collect();
         let mut script_aliases = BTreeMap::new();
         for name in SCRIPT_CONFIGS {
             for path in paths.iter().filter(|path| file_name(path) == *name) {
@@ -82,6 +97,7 @@ impl SourceLayout {
         SourceLayout {
             package_dirs,
             script_aliases,
+            go_modules,
         }
     }
 }
@@ -237,14 +253,20 @@ pub fn servers_elsewhere(
         .enumerate()
         .map(|(i, (path, _))| (*path, i))
         .collect();
+    let go_packages = go::Packages::of(files);
     let imports: Vec<Vec<usize>> = files
         .iter()
         .map(|(path, source)| {
-            let mut targets: Vec<usize> = source
-                .imports
-                .iter()
-                .filter_map(|spec| resolve(path, spec, &by_path, layout))
-                .collect();
+            let mut targets: Vec<usize> = if go::is_go(path) {
+                let imported = |spec: &String| go_packages.imported(spec, &layout.go_modules);
+                source.imports.iter().flat_map(imported).copied().collect()
+            } else {
+                source
+                    .imports
+                    .iter()
+                    .filter_map(|spec| resolve(path, spec, &by_path, layout))
+                    .collect()
+            };
             targets.sort_unstable();
             targets.dedup();
             targets
@@ -269,8 +291,10 @@ pub fn servers_elsewhere(
         if !source.tools.iter().any(|t| t.server_elsewhere) {
             continue;
         }
-        let nearest = nearest_constructors(index, &importers, files);
-        let mut servers = servers_of(&nearest);
+        let mut servers = servers_of(go_packages.beside(path));
+        if servers.is_empty() {
+            servers = servers_of(&nearest_constructors(index, &importers, files));
+        }
         if servers.is_empty() {
             let imported: Vec<usize> = imports[index]
                 .iter()
@@ -452,6 +476,8 @@ mod tests {
     fn source(path: &str, text: &str) -> (String, SourceTools) {
         let language = if path.ends_with(".py") {
             Language::Python
+        } else if path.ends_with(".go") {
+            Language::Go
         } else {
             Language::Script
         };
@@ -715,6 +741,71 @@ mod tests {
                 expected("src/acme_jobs/tickets.py", "acme-support"),
                 expected("src/acme_pkg/tools/refunds.py", "acme-billing"),
             ]
+        );
+    }
+
+    /// A Go tool file with no server of its own: its package's server, else the server of a
+    /// package that imports it (through the module path of a `go.mod`), else the server of a
+    /// package it imports.
+    #[test]
+    fn go_servers_of_the_package_its_importers_and_its_imports() {
+        const MCP: &str =
+            "\t\"github.com/mark3labs/mcp-go/mcp\"\n\t\"github.com/mark3labs/mcp-go/server\"\n";
+        let server = |name: &str, imports: &str| {
+            format!(
+                "package main\n\nimport (\n{MCP}{imports})\n\nfunc main() {{\n\ts := server.NewMCPServer(\"{name}\", \"1.0.0\")\n\ttools.Register(s)\n}}\n"
+            )
+        };
+        let tool = |package: &str, name: &str| {
+            format!(
+                "package {package}\n\nimport (\n{MCP})\n\nfunc Register(s *server.MCPServer) {{\n\ts.AddTool(mcp.NewTool(\"{name}\"), handle)\n}}\n"
+            )
+        };
+        let tree = [
+            ("go.mod", "module github.com/acme/ops\n\ngo 1.23\n"),
+            ("plugins/go.mod", "module example.com/acme/plugins\n"),
+        ];
+        let files = [
+            // Tools in a package of their own, imported by the server's.
+            source(
+                "cmd/ops/main.go",
+                &server("acme-ops", "\t\"github.com/acme/ops/internal/tools\"\n"),
+            ),
+            source("internal/tools/records.go", &tool("tools", "delete_record")),
+            // Tools beside the server, in its package.
+            source("cmd/admin/main.go", &server("acme-admin", "")),
+            source("cmd/admin/tools.go", &tool("main", "reset_cache")),
+            // Tools that import the package constructing the server (the official SDK's
+            // `mcp.AddTool(cmd.Server, …)` from an `init`), in another module of the tree.
+            source(
+                "plugins/cmd/root.go",
+                "package cmd\n\nimport \"github.com/modelcontextprotocol/go-sdk/mcp\"\n\n\
+                 var Server = mcp.NewServer(&mcp.Implementation{Name: \"acme-plugins\"}, nil)\n",
+            ),
+            source(
+                "plugins/cmd/files/delete.go",
+                "package files\n\nimport (\n\t\"example.com/acme/plugins/cmd\"\n\t\"github.com/modelcontextprotocol/go-sdk/mcp\"\n)\n\n\
+                 func init() {\n\tmcp.AddTool(cmd.Server, &mcp.Tool{Name: \"delete_file\"}, deleteFile)\n}\n",
+            ),
+            // No package of the tree imports it, and its module constructs two servers.
+            source("internal/orphan/orphan.go", &tool("orphan", "orphan_tool")),
+        ];
+        assert_eq!(files[1].1.tools[0].id, "mcp:records/delete_record");
+        assert!(files[1].1.tools.iter().all(|t| t.server_elsewhere));
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout(&tree)),
+            [
+                expected("cmd/admin/tools.go", "acme-admin"),
+                expected("internal/tools/records.go", "acme-ops"),
+                expected("plugins/cmd/files/delete.go", "acme-plugins"),
+            ]
+        );
+        // Without the `go.mod` files no import path names a directory of the tree: only the
+        // package beside the server finds it.
+        assert_eq!(
+            answers(&files, &[]),
+            [expected("cmd/admin/tools.go", "acme-admin")]
         );
     }
 

@@ -3,8 +3,9 @@
 //! the same name in a JSON tool list is (serde decodes JSON escapes).
 //!
 //! Only the body of a literal is decoded, never a raw string (Python `r"…"`, which the
-//! scanners do not read). A sequence the language would reject (`\x4`, `\u{110000}`) is kept as
-//! written, and a lone UTF-16 surrogate becomes U+FFFD: decoding never fails.
+//! scanners do not read; Go's `` `…` ``, which has no escapes). A sequence the language would
+//! reject (`\x4`, `\u{110000}`) is kept as written, and a lone UTF-16 surrogate becomes U+FFFD
+//! (in Go, which rejects one, it is kept as written): decoding never fails.
 
 /// Decode the body of a JavaScript/TypeScript string or template literal (without its quotes):
 /// `\n`-style single characters, `\xHH`, `\uHHHH` (surrogate pairs joined), `\u{H…}`, legacy
@@ -185,6 +186,78 @@ fn hex_value(text: &str, digits: usize) -> Option<u32> {
     u32::from_str_radix(candidate, 16).ok()
 }
 
+/// Decode the body of a Go interpreted string literal (`"…"`, without its quotes): `\n`-style
+/// single characters, `\a`, `\xHH` and octal `\ooo` (bytes, which together may spell a UTF-8
+/// character), `\uHHHH` and `\UHHHHHHHH`. An escape Go rejects (`\'` in a string, `\x4`, a
+/// surrogate) is kept as written, and bytes that spell no UTF-8 become U+FFFD.
+pub fn decode_go(body: &str) -> String {
+    if !body.contains('\\') {
+        return body.to_owned();
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find('\\') {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        let escape = &rest[at + 1..];
+        let (decoded, used) = go_escape(escape);
+        match decoded {
+            Some(GoEscape::Char(c)) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            Some(GoEscape::Byte(b)) => out.push(b),
+            None => out.push(b'\\'),
+        }
+        rest = &escape[used..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// What a Go escape stands for: a character, or one byte of the string (`\xHH`, `\ooo`).
+enum GoEscape {
+    Char(char),
+    Byte(u8),
+}
+
+/// One Go escape after its backslash: what it stands for and how many bytes it used (0 when it
+/// is not valid).
+fn go_escape(escape: &str) -> (Option<GoEscape>, usize) {
+    let Some(first) = escape.chars().next() else {
+        return (None, 0);
+    };
+    let simple = match first {
+        '\\' | '"' => Some(first),
+        'a' => Some('\u{7}'),
+        other => control_letter(other),
+    };
+    if let Some(c) = simple {
+        return (Some(GoEscape::Char(c)), 1);
+    }
+    match first {
+        'x' => hex_value(&escape[1..], 2)
+            .map_or((None, 0), |value| (Some(GoEscape::Byte(value as u8)), 3)),
+        'u' | 'U' => {
+            let digits = if first == 'u' { 4 } else { 8 };
+            match hex_value(&escape[1..], digits).and_then(char::from_u32) {
+                Some(c) => (Some(GoEscape::Char(c)), 1 + digits),
+                None => (None, 0),
+            }
+        }
+        '0'..='7' => {
+            let digits = escape
+                .as_bytes()
+                .get(..3)
+                .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
+            match digits.map(|d| d.iter().fold(0u32, |v, b| v * 8 + u32::from(b - b'0'))) {
+                Some(value) if value <= 0xFF => (Some(GoEscape::Byte(value as u8)), 3),
+                _ => (None, 0),
+            }
+        }
+        _ => (None, 0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +285,34 @@ mod tests {
         // Unknown escapes keep their backslash, as in Python.
         assert_eq!(decode_python(r"C:\path\q"), r"C:\path\q");
         assert_eq!(decode_python(r"\N{BULLET}"), r"\N{BULLET}");
+    }
+
+    #[test]
+    fn go_escapes() {
+        assert_eq!(decode_go(r"get\u005fuser"), "get_user");
+        assert_eq!(decode_go(r#"say \"hi\""#), "say \"hi\"");
+        assert_eq!(decode_go(r"a\tb\nc\\d\a"), "a\tb\nc\\d\u{7}");
+        // `\x` and octal escapes are bytes: together they may spell a UTF-8 character.
+        assert_eq!(
+            decode_go(r"caf\xc3\xa9 \303\251 \101"),
+            "caf\u{e9} \u{e9} A"
+        );
+        assert_eq!(decode_go(r"\U0001F600"), "\u{1F600}");
+        assert_eq!(decode_go(r"lone \xff byte"), "lone \u{FFFD} byte");
+        // Escapes Go rejects are kept as written.
+        for body in [
+            r"it\'s",
+            r"\x4",
+            r"\u12",
+            r"\uD800",
+            r"\U00110000",
+            r"\400",
+            r"\18",
+            r"\q",
+            "\\",
+        ] {
+            assert_eq!(decode_go(body), body, "{body}");
+        }
     }
 
     #[test]
@@ -275,6 +376,7 @@ mod tests {
             }
             let _ = decode_script(&text);
             let _ = decode_python(&text);
+            let _ = decode_go(&text);
         }
     }
 }

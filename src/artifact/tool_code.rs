@@ -6,14 +6,15 @@
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
 //! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`). Escapes in
-//! the string literals read are decoded as each language would (`escapes`).
+//! the string literals read are decoded as each language would (`escapes`). Go MCP servers
+//! (mcp-go and the official SDK) are read in `go`.
 //!
-//! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
-//! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts
-//! only where it starts in code — TypeScript/JavaScript as lexed by `script_lex`, Python outside
-//! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet
-//! in a string declares nothing. What is missed is missed conservatively — a tool that is not
-//! found is still reported nowhere, which is why the JSON and MCP config paths exist as well.
+//! Nothing is imported, compiled or run: decorators, class headers and call sites are matched with
+//! bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts only
+//! where it starts in code — TypeScript/JavaScript and Go as lexed by `script_lex`, Python outside
+//! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet in a
+//! string declares nothing. What is missed is missed conservatively — a tool that is not found is
+//! still reported nowhere, which is why the JSON and MCP config paths exist as well.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -23,10 +24,11 @@ use serde::Serialize;
 
 use super::ParseResult;
 use super::escapes::{decode_python, decode_script};
-use super::script_lex::Lexed;
+use super::script_lex::{self, Lexed};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
+mod go;
 mod listed_script;
 
 /// Source files larger than this are not scanned for tools.
@@ -180,6 +182,7 @@ static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
 pub enum Language {
     Python,
     Script,
+    Go,
 }
 
 /// What one source file says about agent tools, and what discovery needs to find the MCP server
@@ -191,7 +194,8 @@ pub struct SourceTools {
     /// name is not written out (what the file's own tools are named after).
     pub servers: Vec<String>,
     /// Imports as written: `./echo.js`, `../tools/index.js`, `@/server`; Python `.tools`,
-    /// `..server.app` (for `from . import a`, `.a`), `acme.server`. Discovery resolves those
+    /// `..server.app` (for `from . import a`, `.a`), `acme.server`; Go package paths
+    /// (`github.com/acme/ops/internal/tools`). Discovery resolves those
     /// that lead to files of the scan (`agent::code_servers`).
     pub imports: Vec<String>,
 }
@@ -220,6 +224,11 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let lexed = Lexed::new(text);
             let declared = declares.then(|| scan_script(&lexed, stem));
             (declared.unwrap_or_default(), script_imports(&lexed))
+        }
+        Language::Go => {
+            let lexed = Lexed::of(text, script_lex::Dialect::Go);
+            let declared = declares.then(|| go::scan(&lexed, stem));
+            (declared.unwrap_or_default(), go::import_paths(&lexed))
         }
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));

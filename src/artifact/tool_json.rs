@@ -60,6 +60,8 @@ pub enum Dialect {
     SemanticKernelFunction,
     TsRegisterTool,
     TsServerTool,
+    /// A tool a Go MCP server declares: mcp-go's `mcp.NewTool(…)`, an `mcp.Tool{…}` literal.
+    GoMcpTool,
 }
 
 impl Dialect {
@@ -80,6 +82,7 @@ impl Dialect {
             Dialect::SemanticKernelFunction => "semantic-kernel-function",
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",
+            Dialect::GoMcpTool => "go-mcp-tool",
         }
     }
 }
