@@ -2,12 +2,14 @@
 //! code, which belong to a string, character or template literal and which to a comment, and
 //! which brackets of the code pair up. The tool readers (`tool_code`) read a declaration only
 //! where its call starts in code, and walk brackets without being misled by one in a string;
-//! `tsconfig` reads JSON with comments and trailing commas through it.
+//! `tsconfig` reads JSON with comments and trailing commas through it. A C# preprocessor
+//! directive line (`#region …`, `#if …`) counts as a comment.
 //!
 //! Lexical only, and never fails: JavaScript regular-expression literals are not recognised (a
 //! quote or a `/*` inside one can hide the code after it, a quote to the end of its line), the
-//! holes of a C# interpolated string are taken for part of the string, and a bracket that does
-//! not close the innermost open one is left unpaired.
+//! holes of a C# interpolated string are taken for part of the string (the strings and braces
+//! in them are skipped whole, eight interpolated strings deep), and a bracket that does not
+//! close the innermost open one is left unpaired.
 
 use std::ops::Range;
 
@@ -145,6 +147,12 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
                 class[at..end].fill(Class::Comment);
                 end
             }
+            (b'#', _) if dialect == Dialect::CSharp && starts_line(bytes, at) => {
+                // A preprocessor directive (`#region Customer's tools`, `#if DEBUG`) is no code.
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+                class[at..end].fill(Class::Comment);
+                end
+            }
             (b'`', _) if dialect == Dialect::Go => {
                 let end =
                     memchr::memchr(b'`', &bytes[at + 1..]).map_or(bytes.len(), |k| at + k + 2);
@@ -202,10 +210,27 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
     (class, pairs)
 }
 
+/// Whether only blanks precede `at` on its line.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| b == b' ' || b == b'\t')
+}
+
+/// Interpolated strings nested in the holes of others that are followed; deeper ones are read
+/// as plain strings.
+const MAX_INTERPOLATION_DEPTH: usize = 8;
+
 /// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$` and
 /// `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the other
 /// dialects). An unterminated verbatim or raw string runs to the end of the text.
 fn csharp_string(bytes: &[u8], at: usize) -> Option<usize> {
+    csharp_string_in(bytes, at, 0)
+}
+
+fn csharp_string_in(bytes: &[u8], at: usize, depth: usize) -> Option<usize> {
     let prefix = bytes[at..]
         .iter()
         .take(3)
@@ -225,23 +250,52 @@ fn csharp_string(bytes: &[u8], at: usize) -> Option<usize> {
     if quotes == 0 || prefix == 0 {
         return None;
     }
-    if !verbatim {
-        // `$"…"`: an interpolated string with escapes, on one line.
-        let mut end = open + 1;
-        while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
-            end += if bytes[end] == b'\\' { 2 } else { 1 };
-        }
-        return Some((end + 1).min(bytes.len()));
-    }
-    // A verbatim string: no escapes, `""` is a quote, line ends are part of it.
+    let interpolated = bytes[at..open].contains(&b'$') && depth < MAX_INTERPOLATION_DEPTH;
     let mut end = open + 1;
-    loop {
-        match memchr::memchr(b'"', &bytes[end..]) {
-            None => return Some(bytes.len()),
-            Some(k) if bytes.get(end + k + 1) == Some(&b'"') => end += k + 2,
-            Some(k) => return Some(end + k + 1),
+    while end < bytes.len() {
+        match bytes[end] {
+            // `$"…"`: escapes, and one line (its holes aside).
+            b'\\' if !verbatim => end += 2,
+            b'\n' if !verbatim => return Some(end + 1),
+            // A verbatim string: `""` is a quote, line ends are part of it.
+            b'"' if verbatim && bytes.get(end + 1) == Some(&b'"') => end += 2,
+            b'"' => return Some(end + 1),
+            b'{' if interpolated && bytes.get(end + 1) == Some(&b'{') => end += 2,
+            b'{' if interpolated => end = hole_end(bytes, end + 1, depth + 1),
+            _ => end += 1,
         }
     }
+    Some(bytes.len())
+}
+
+/// The offset after the `}` that closes the interpolation hole whose code starts at `at`: the
+/// strings and characters in it (`$"{name ?? "guest"}"`) are skipped whole, and its braces
+/// counted.
+fn hole_end(bytes: &[u8], mut at: usize, depth: usize) -> usize {
+    let mut braces = 0usize;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'{' => {
+                braces += 1;
+                at += 1;
+            }
+            b'}' if braces == 0 => return at + 1,
+            b'}' => {
+                braces -= 1;
+                at += 1;
+            }
+            b'@' | b'$' | b'"' if let Some(end) = csharp_string_in(bytes, at, depth) => at = end,
+            quote @ (b'"' | b'\'') => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != quote && bytes[at] != b'\n' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+            }
+            _ => at += 1,
+        }
+    }
+    bytes.len()
 }
 
 #[cfg(test)]
@@ -289,5 +343,28 @@ mod tests {
         assert_eq!(code_of(text, Dialect::CSharp), "a(, , , , ) b");
         // A verbatim string ends at a lone quote, however many backslashes precede it.
         assert_eq!(code_of(r#"f(@"c:\") g"#, Dialect::CSharp), "f() g");
+    }
+
+    #[test]
+    fn csharp_interpolation_holes_hold_strings_and_braces() {
+        // The quotes of a string in a hole do not end the interpolated string.
+        let text = r#"a($"hi {name ?? "guest"}, {{x}} {f(new { k = '}' })}") b"#;
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b");
+        let text = "a($@\"{d[\"k\"]}\n\"\" {$\"{\"in\"}\"}\") b";
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b");
+        // A plain string's braces are text.
+        assert_eq!(code_of(r#"a("{") b"#, Dialect::CSharp), "a() b");
+        // Unterminated holes and deep nesting end at the end of the text.
+        assert_eq!(code_of(r#"a($"{x"#, Dialect::CSharp), "a(");
+        let deep = "$\"{".repeat(10_000);
+        assert_eq!(code_of(&deep, Dialect::CSharp), "");
+    }
+
+    #[test]
+    fn csharp_preprocessor_lines_are_not_code() {
+        let text = "#region Customer's tools\n  #if DEBUG\nx; // a\ny # z\n#endregion";
+        assert_eq!(code_of(text, Dialect::CSharp), "\n  \nx; \ny # z\n");
+        // Other dialects have no directives.
+        assert_eq!(code_of("#x", Dialect::Script), "#x");
     }
 }
