@@ -226,7 +226,7 @@ pub fn parquet_target(data: &[u8]) {
 pub fn mcp_tools(data: &[u8]) {
     let (which, rest) = selector(data);
     let Some(text) = text(rest) else { return };
-    match which % 4 {
+    match which % 5 {
         0 => {
             let _ = mcp::parse(text);
         }
@@ -236,8 +236,11 @@ pub fn mcp_tools(data: &[u8]) {
         2 => {
             let _ = tool_code::scan(text, tool_code::Language::Python, "fuzz");
         }
-        _ => {
+        3 => {
             let _ = tool_code::scan(text, tool_code::Language::Script, "fuzz");
+        }
+        _ => {
+            let _ = tool_code::scan(text, tool_code::Language::CSharp, "fuzz");
         }
     }
 }

@@ -18,14 +18,37 @@
 //! acme_pkg.server import mcp` in `src/acme_pkg/tools/refund.py` names
 //! `src/acme_pkg/server.py`). Only files of this scan are read: nothing is resolved through
 //! installed packages, `package.json` names or workspaces, or the file system.
+//!
+//! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
+//! servers the file builds itself, else to the one server built in its package — the project,
+//! the nearest directory holding a `.csproj`. A C# server built without a name (no
+//! `ServerInfo`) is named, as the SDK names it, after the assembly: the project's
+//! `<AssemblyName>`, else the `.csproj` file's name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
 /// Names of the manifests whose directory is a package.
 pub const PACKAGE_MANIFESTS: &[&str] = &["package.json", "pyproject.toml", "setup.py"];
+/// How the name of a C# project file ends; its directory is a package too.
+pub const CSHARP_PROJECT_SUFFIX: &str = ".csproj";
+
+/// Whether a file of this name makes its directory a package.
+pub fn is_package_manifest(name: &str) -> bool {
+    PACKAGE_MANIFESTS.contains(&name) || name.ends_with(CSHARP_PROJECT_SUFFIX)
+}
+
+/// `<AssemblyName>acme-ops</AssemblyName>` outside comments: group 1 the name.
+static ASSEMBLY_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<AssemblyName>\s*([^<]*?)\s*</AssemblyName>").expect("valid regex")
+});
+static XML_COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("valid regex"));
 /// Names of the configs a TypeScript/JavaScript file in their directory or below resolves its
 /// path aliases with, preferred first.
 pub const SCRIPT_CONFIGS: &[&str] = &["tsconfig.json", "jsconfig.json"];
@@ -41,6 +64,9 @@ pub struct SourceLayout {
     pub package_dirs: BTreeSet<String>,
     /// The path aliases of each directory with a `tsconfig.json` or `jsconfig.json`.
     pub script_aliases: BTreeMap<String, ScriptAliases>,
+    /// Each directory with a `.csproj` and the name of the assembly it builds (of the first
+    /// project file by name where there are several).
+    pub projects: BTreeMap<String, String>,
 }
 
 /// The module resolution settings of one directory's config, `extends` applied, with every
@@ -58,14 +84,27 @@ impl SourceLayout {
     /// text of one of them, a config (at most `tsconfig::MAX_CONFIG_BYTES`), or `None`.
     pub fn read<'p>(
         paths: impl Iterator<Item = &'p str>,
-        read: impl FnMut(&str) -> Option<String>,
+        mut read: impl FnMut(&str) -> Option<String>,
     ) -> SourceLayout {
-        let paths: Vec<&str> = paths.filter(|path| !is_vendored(path)).collect();
+        let mut paths: Vec<&str> = paths.filter(|path| !is_vendored(path)).collect();
+        paths.sort_unstable();
         let package_dirs = paths
             .iter()
-            .filter(|path| PACKAGE_MANIFESTS.contains(&file_name(path)))
+            .filter(|path| is_package_manifest(file_name(path)))
             .map(|path| parent(path).to_owned())
             .collect();
+        let mut projects = BTreeMap::new();
+        for path in &paths {
+            let Some(stem) = file_name(path).strip_suffix(CSHARP_PROJECT_SUFFIX) else {
+                continue;
+            };
+            if !projects.contains_key(parent(path)) {
+                let name = read(path)
+                    .and_then(|text| assembly_name(&text))
+                    .unwrap_or_else(|| stem.to_owned());
+                projects.insert(parent(path).to_owned(), name);
+            }
+        }
         let mut configs = Configs {
             read,
             parsed: HashMap::new(),
@@ -82,8 +121,21 @@ impl SourceLayout {
         SourceLayout {
             package_dirs,
             script_aliases,
+            projects,
         }
     }
+
+    /// The assembly name of the C# project `path` belongs to (the nearest `.csproj` above it).
+    fn project_of(&self, path: &str) -> Option<&String> {
+        ancestors(parent(path)).find_map(|dir| self.projects.get(dir))
+    }
+}
+
+/// The `<AssemblyName>` a project file sets to a plain value (not an MSBuild expression).
+fn assembly_name(project: &str) -> Option<String> {
+    let project = XML_COMMENT.replace_all(project, "");
+    let name = ASSEMBLY_NAME.captures(&project)?.get(1)?.as_str();
+    (!name.is_empty() && !name.contains("$(")).then(|| name.to_owned())
 }
 
 impl ScriptAliases {
@@ -256,10 +308,18 @@ pub fn servers_elsewhere(
             importers[to].push(from);
         }
     }
+    // A server a file leaves unnamed is its project's when it is in one.
     let servers_of = |indices: &[usize]| -> Vec<String> {
         let mut names: Vec<String> = indices
             .iter()
-            .flat_map(|&i| files[i].1.servers.iter().cloned())
+            .flat_map(|&i| {
+                let (path, source) = files[i];
+                let project = source.unnamed_server.as_ref().zip(layout.project_of(path));
+                source.servers.iter().map(move |name| match project {
+                    Some((unnamed, project)) if unnamed == name => project.clone(),
+                    _ => name.clone(),
+                })
+            })
             .collect();
         names.sort();
         names.dedup();
@@ -269,8 +329,15 @@ pub fn servers_elsewhere(
         if !source.tools.iter().any(|t| t.server_elsewhere) {
             continue;
         }
-        let nearest = nearest_constructors(index, &importers, files);
-        let mut servers = servers_of(&nearest);
+        // A C# file's tools are those of the servers it builds, when it builds any.
+        let mut servers = if path.ends_with(".cs") {
+            servers_of(&[index])
+        } else {
+            Vec::new()
+        };
+        if servers.is_empty() {
+            servers = servers_of(&nearest_constructors(index, &importers, files));
+        }
         if servers.is_empty() {
             let imported: Vec<usize> = imports[index]
                 .iter()
@@ -452,6 +519,8 @@ mod tests {
     fn source(path: &str, text: &str) -> (String, SourceTools) {
         let language = if path.ends_with(".py") {
             Language::Python
+        } else if path.ends_with(".cs") {
+            Language::CSharp
         } else {
             Language::Script
         };
@@ -728,6 +797,92 @@ mod tests {
         assert!(!files[0].1.tools[0].server_elsewhere);
         assert_eq!(files[0].1.servers, ["server"]);
         assert!(answers(&files, &[]).is_empty());
+    }
+
+    /// A C# program that builds an MCP server, named `name` or left unnamed.
+    fn csharp_program(name: Option<&str>) -> String {
+        let options = name.map_or(String::new(), |name| {
+            format!("options => options.ServerInfo = new() {{ Name = \"{name}\" }}")
+        });
+        format!(
+            "var builder = Host.CreateApplicationBuilder(args);\n\
+             builder.Services.AddMcpServer({options}).WithStdioServerTransport().WithToolsFromAssembly();\n\
+             await builder.Build().RunAsync();\n"
+        )
+    }
+
+    fn csharp_tool(name: &str) -> String {
+        format!(
+            "[McpServerToolType]\npublic static class Tools\n{{\n    [McpServerTool]\n    \
+             public static string {name}() => \"\";\n}}\n"
+        )
+    }
+
+    #[test]
+    fn csharp_tools_belong_to_the_server_of_their_project() {
+        let tree = [
+            (
+                "ops/Acme.Ops.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\" />",
+            ),
+            (
+                "notes/Acme.Notes.csproj",
+                "<Project>\n  <!-- <AssemblyName>old</AssemblyName> -->\n  \
+                 <PropertyGroup><AssemblyName> acme-notes </AssemblyName></PropertyGroup>\n</Project>",
+            ),
+            (
+                "jobs/Acme.Jobs.csproj",
+                "<Project><PropertyGroup><AssemblyName>$(RootNamespace)</AssemblyName></PropertyGroup></Project>",
+            ),
+            ("lib/Acme.Lib.csproj", "<Project />"),
+        ];
+        let layout = layout(&tree);
+        let projects: Vec<(&str, &str)> = layout
+            .projects
+            .iter()
+            .map(|(dir, name)| (dir.as_str(), name.as_str()))
+            .collect();
+        assert_eq!(
+            projects,
+            [
+                ("jobs", "Acme.Jobs"),
+                ("lib", "Acme.Lib"),
+                ("notes", "acme-notes"),
+                ("ops", "Acme.Ops")
+            ]
+        );
+        let inline = format!("{}\n{}", csharp_program(None), csharp_tool("Wipe"));
+        let files = [
+            // A named server in Program.cs, tools in another file of the project.
+            source("ops/Program.cs", &csharp_program(Some("acme-ops"))),
+            source("ops/Tools/OrderTools.cs", &csharp_tool("Refund")),
+            // An unnamed server: the assembly's name.
+            source("notes/Program.cs", &csharp_program(None)),
+            source("notes/Tools/NoteTools.cs", &csharp_tool("AddNote")),
+            // Tools beside the unnamed server that builds them.
+            source("jobs/Program.cs", &inline),
+            // A class library with no server: no answer.
+            source("lib/LibTools.cs", &csharp_tool("Ping")),
+        ];
+        assert!(files[1].1.tools[0].server_elsewhere);
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("jobs/Program.cs", "Acme.Jobs"),
+                expected("notes/Tools/NoteTools.cs", "acme-notes"),
+                expected("ops/Tools/OrderTools.cs", "acme-ops"),
+            ]
+        );
+        // With no project in the scan, the one server of the tree, named after its file.
+        let files = [
+            source("Program.cs", &csharp_program(None)),
+            source("Tools/EchoTools.cs", &csharp_tool("Echo")),
+        ];
+        assert_eq!(
+            answers(&files, &[]),
+            [expected("Tools/EchoTools.cs", "Program")]
+        );
     }
 
     #[test]

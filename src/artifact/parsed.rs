@@ -362,6 +362,7 @@ fn parse_content(
             let text = String::from_utf8_lossy(&bytes);
             let language = match path.extension().and_then(|e| e.to_str()) {
                 Some("py") => tool_code::Language::Python,
+                Some("cs") => tool_code::Language::CSharp,
                 _ => tool_code::Language::Script,
             };
             let source = tool_code::scan(&text, language, &file_stem(path))?;

@@ -5,12 +5,13 @@
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
-//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`). Escapes in
-//! the string literals read are decoded as each language would (`escapes`).
+//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`); C#
+//! `[McpServerTool]` and `[KernelFunction]` methods (`csharp`). Escapes in the string literals
+//! read are decoded as each language would (`escapes`).
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts
-//! only where it starts in code — TypeScript/JavaScript as lexed by `script_lex`, Python outside
+//! only where it starts in code — TypeScript/JavaScript and C# as lexed by `script_lex`, Python outside
 //! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet
 //! in a string declares nothing. What is missed is missed conservatively — a tool that is not
 //! found is still reported nowhere, which is why the JSON and MCP config paths exist as well.
@@ -27,6 +28,7 @@ use super::script_lex::Lexed;
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
+mod csharp;
 mod listed_script;
 
 /// Source files larger than this are not scanned for tools.
@@ -160,6 +162,9 @@ static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
 pub enum Language {
     Python,
     Script,
+    /// C#: the MCP SDK's `[McpServerTool]` methods and Semantic Kernel's `[KernelFunction]`
+    /// ones (`csharp`).
+    CSharp,
 }
 
 /// What one source file says about agent tools, and what discovery needs to find the MCP server
@@ -174,6 +179,12 @@ pub struct SourceTools {
     /// `..server.app` (for `from . import a`, `.a`), `acme.server`. Discovery resolves those
     /// that lead to files of the scan (`agent::code_servers`).
     pub imports: Vec<String>,
+    /// The entry of `servers` (the file's stem) that stands for a server the file builds without
+    /// naming it, where the name is given outside the file: a C# MCP server is named after its
+    /// assembly, the project's, unless it sets `ServerInfo`. Discovery names it after the
+    /// project (`agent::code_servers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unnamed_server: Option<String>,
 }
 
 impl SourceTools {
@@ -201,12 +212,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let declared = declares.then(|| scan_script(&lexed, stem));
             (declared.unwrap_or_default(), script_imports(&lexed))
         }
+        Language::CSharp => return Ok(csharp::scan(text, stem)),
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
     Ok(SourceTools {
         tools,
         servers,
         imports,
+        unnamed_server: None,
     })
 }
 

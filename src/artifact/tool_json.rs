@@ -56,10 +56,13 @@ pub enum Dialect {
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
-    /// A Semantic Kernel plugin method (`@kernel_function`).
+    /// A Semantic Kernel plugin method (Python `@kernel_function`, C# `[KernelFunction]`).
     SemanticKernelFunction,
     TsRegisterTool,
     TsServerTool,
+    /// A C# MCP server tool: an `[McpServerTool]` method, or `McpServerTool.Create(…)` with
+    /// options naming it.
+    CsharpMcpServerTool,
 }
 
 impl Dialect {
@@ -80,6 +83,7 @@ impl Dialect {
             Dialect::SemanticKernelFunction => "semantic-kernel-function",
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",
+            Dialect::CsharpMcpServerTool => "csharp-mcp-server-tool",
         }
     }
 }
