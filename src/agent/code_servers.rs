@@ -20,10 +20,11 @@
 //! installed packages, `package.json` names or workspaces, or the file system.
 //!
 //! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
-//! servers the file builds itself, else to the one server built in its package — the project,
-//! the nearest directory holding a `.csproj`. A C# server built without a name (no
-//! `ServerInfo`) is named, as the SDK names it, after the assembly: the project's
-//! `<AssemblyName>`, else the `.csproj` file's name.
+//! servers the file builds itself, else to the one C# server built in its package — the
+//! project, the nearest directory holding a `.csproj` (a C# server is no candidate for a tool
+//! of another language either). A C# server built without a name (no `ServerInfo`) is named,
+//! as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the `.csproj`
+//! file's name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::LazyLock;
@@ -267,6 +268,10 @@ fn is_vendored(path: &str) -> bool {
         .any(|dir| crate::detect::VENDORED_DIRS.contains(&dir))
 }
 
+fn is_csharp(path: &str) -> bool {
+    path.ends_with(".cs")
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -330,7 +335,7 @@ pub fn servers_elsewhere(
             continue;
         }
         // A C# file's tools are those of the servers it builds, when it builds any.
-        let mut servers = if path.ends_with(".cs") {
+        let mut servers = if is_csharp(path) {
             servers_of(&[index])
         } else {
             Vec::new()
@@ -348,10 +353,14 @@ pub fn servers_elsewhere(
         }
         if servers.is_empty() {
             let package = package_of(path, &layout.package_dirs);
+            // A C# server serves C# tools only, and the other way round.
+            let csharp = is_csharp(path);
             let in_package: Vec<usize> = files
                 .iter()
                 .enumerate()
-                .filter(|(_, (p, _))| package_of(p, &layout.package_dirs) == package)
+                .filter(|(_, (p, _))| {
+                    package_of(p, &layout.package_dirs) == package && is_csharp(p) == csharp
+                })
                 .map(|(i, _)| i)
                 .collect();
             let candidates = servers_of(&in_package);
@@ -863,6 +872,8 @@ mod tests {
             source("jobs/Program.cs", &inline),
             // A class library with no server: no answer.
             source("lib/LibTools.cs", &csharp_tool("Ping")),
+            // A C# server serves no TypeScript tool.
+            source("ops/web/search.ts", REGISTER),
         ];
         assert!(files[1].1.tools[0].server_elsewhere);
         let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
