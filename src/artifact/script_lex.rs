@@ -8,8 +8,9 @@
 //! Lexical only, and never fails: JavaScript regular-expression literals are not recognised (a
 //! quote or a `/*` inside one can hide the code after it, a quote to the end of its line), the
 //! holes of a C# interpolated string are taken for part of the string (the strings and braces
-//! in them are skipped whole, eight interpolated strings deep), and a bracket that does not
-//! close the innermost open one is left unpaired.
+//! in them are skipped whole, eight interpolated strings deep; a hole that does not close
+//! within 4 KiB is text), and a bracket that does not close the innermost open one is left
+//! unpaired.
 
 use std::ops::Range;
 
@@ -110,6 +111,7 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
     let mut pairs = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut in_template = false;
+    let mut csharp_strings = CSharpStrings::new(bytes);
     let mut at = 0;
     while at < bytes.len() {
         if in_template {
@@ -161,7 +163,7 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
             }
             (b'@' | b'$' | b'"', _)
                 if let Some(end) = (dialect == Dialect::CSharp)
-                    .then(|| csharp_string(bytes, at))
+                    .then(|| csharp_strings.end(at))
                     .flatten() =>
             {
                 class[at..end].fill(Class::Literal);
@@ -222,80 +224,117 @@ fn starts_line(bytes: &[u8], at: usize) -> bool {
 /// Interpolated strings nested in the holes of others that are followed; deeper ones are read
 /// as plain strings.
 const MAX_INTERPOLATION_DEPTH: usize = 8;
+/// Bytes an interpolation hole may span: one that does not close within them is text.
+const MAX_HOLE_BYTES: usize = 4096;
+/// Steps spent following interpolation holes, per byte of the text: a hole that does not close
+/// is read again as text, so the steps are capped to keep lexing linear; once they are spent,
+/// holes are text.
+const HOLE_STEPS_PER_BYTE: usize = 4;
 
-/// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$` and
-/// `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the other
-/// dialects). An unterminated verbatim or raw string runs to the end of the text.
-fn csharp_string(bytes: &[u8], at: usize) -> Option<usize> {
-    csharp_string_in(bytes, at, 0)
+/// The C# strings of one text, and the steps left to follow the holes of interpolated ones.
+struct CSharpStrings<'b> {
+    bytes: &'b [u8],
+    hole_steps: usize,
 }
 
-fn csharp_string_in(bytes: &[u8], at: usize, depth: usize) -> Option<usize> {
-    let prefix = bytes[at..]
-        .iter()
-        .take(3)
-        .take_while(|&&b| matches!(b, b'$' | b'@'))
-        .count();
-    let verbatim = bytes[at..at + prefix].contains(&b'@');
-    let open = at + prefix;
-    let quotes = bytes[open..].iter().take_while(|&&b| b == b'"').count();
-    if quotes >= 3 {
-        // A raw string: it ends at the first run of as many quotes.
-        let fence = &bytes[open..open + quotes];
-        let body = open + quotes;
-        return Some(
-            memchr::memmem::find(&bytes[body..], fence).map_or(bytes.len(), |k| body + k + quotes),
-        );
-    }
-    if quotes == 0 || prefix == 0 {
-        return None;
-    }
-    let interpolated = bytes[at..open].contains(&b'$') && depth < MAX_INTERPOLATION_DEPTH;
-    let mut end = open + 1;
-    while end < bytes.len() {
-        match bytes[end] {
-            // `$"…"`: escapes, and one line (its holes aside).
-            b'\\' if !verbatim => end += 2,
-            b'\n' if !verbatim => return Some(end + 1),
-            // A verbatim string: `""` is a quote, line ends are part of it.
-            b'"' if verbatim && bytes.get(end + 1) == Some(&b'"') => end += 2,
-            b'"' => return Some(end + 1),
-            b'{' if interpolated && bytes.get(end + 1) == Some(&b'{') => end += 2,
-            b'{' if interpolated => end = hole_end(bytes, end + 1, depth + 1),
-            _ => end += 1,
+impl<'b> CSharpStrings<'b> {
+    fn new(bytes: &'b [u8]) -> CSharpStrings<'b> {
+        CSharpStrings {
+            bytes,
+            hole_steps: HOLE_STEPS_PER_BYTE * bytes.len() + MAX_HOLE_BYTES,
         }
     }
-    Some(bytes.len())
-}
 
-/// The offset after the `}` that closes the interpolation hole whose code starts at `at`: the
-/// strings and characters in it (`$"{name ?? "guest"}"`) are skipped whole, and its braces
-/// counted.
-fn hole_end(bytes: &[u8], mut at: usize, depth: usize) -> usize {
-    let mut braces = 0usize;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'{' => {
-                braces += 1;
-                at += 1;
+    /// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$`
+    /// and `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the
+    /// other dialects). An unterminated verbatim or raw string runs to the end of the text.
+    fn end(&mut self, at: usize) -> Option<usize> {
+        self.end_within(at, self.bytes.len(), 0)
+    }
+
+    /// `end` for a string that ends by `limit` (the end of the hole it is in), `depth`
+    /// interpolated strings deep.
+    fn end_within(&mut self, at: usize, limit: usize, depth: usize) -> Option<usize> {
+        let bytes = &self.bytes[..limit];
+        let prefix = bytes[at..]
+            .iter()
+            .take(3)
+            .take_while(|&&b| matches!(b, b'$' | b'@'))
+            .count();
+        let verbatim = bytes[at..at + prefix].contains(&b'@');
+        let open = at + prefix;
+        let quotes = bytes[open..].iter().take_while(|&&b| b == b'"').count();
+        if quotes >= 3 && !verbatim {
+            // A raw string: it ends at the first run of as many quotes.
+            let fence = &bytes[open..open + quotes];
+            let body = open + quotes;
+            return Some(
+                memchr::memmem::find(&bytes[body..], fence).map_or(limit, |k| body + k + quotes),
+            );
+        }
+        if quotes == 0 || prefix == 0 {
+            return None;
+        }
+        let interpolated = bytes[at..open].contains(&b'$') && depth < MAX_INTERPOLATION_DEPTH;
+        let mut end = open + 1;
+        while end < limit {
+            if depth > 0 {
+                self.hole_steps = self.hole_steps.saturating_sub(1);
             }
-            b'}' if braces == 0 => return at + 1,
-            b'}' => {
-                braces -= 1;
-                at += 1;
+            match bytes[end] {
+                // `$"…"`: escapes, and one line (its holes aside).
+                b'\\' if !verbatim => end += 2,
+                b'\n' if !verbatim => return Some(end + 1),
+                // A verbatim string: `""` is a quote, line ends are part of it.
+                b'"' if verbatim && bytes.get(end + 1) == Some(&b'"') => end += 2,
+                b'"' => return Some(end + 1),
+                b'{' if interpolated && bytes.get(end + 1) == Some(&b'{') => end += 2,
+                b'{' if interpolated => match self.hole_end(end + 1, limit, depth + 1) {
+                    Some(after) => end = after,
+                    // A hole that does not close (invalid code) is read as text.
+                    None => end += 1,
+                },
+                _ => end += 1,
             }
-            b'@' | b'$' | b'"' if let Some(end) = csharp_string_in(bytes, at, depth) => at = end,
-            quote @ (b'"' | b'\'') => {
-                at += 1;
-                while at < bytes.len() && bytes[at] != quote && bytes[at] != b'\n' {
-                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+        }
+        Some(limit)
+    }
+
+    /// The offset after the `}` that closes the interpolation hole whose code starts at `at`:
+    /// the strings and characters in it (`$"{name ?? "guest"}"`) are skipped whole, and its
+    /// braces counted. `None` when it does not close within `MAX_HOLE_BYTES`, before `limit`
+    /// or before the steps run out.
+    fn hole_end(&mut self, mut at: usize, limit: usize, depth: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let limit = limit.min(at + MAX_HOLE_BYTES);
+        let mut braces = 0usize;
+        while at < limit {
+            self.hole_steps = self.hole_steps.checked_sub(1)?;
+            match bytes[at] {
+                b'{' => {
+                    braces += 1;
+                    at += 1;
                 }
-                at += 1;
+                b'}' if braces == 0 => return Some(at + 1),
+                b'}' => {
+                    braces -= 1;
+                    at += 1;
+                }
+                b'@' | b'$' | b'"' if let Some(end) = self.end_within(at, limit, depth) => {
+                    at = end;
+                }
+                quote @ (b'"' | b'\'') => {
+                    at += 1;
+                    while at < limit && bytes[at] != quote && bytes[at] != b'\n' {
+                        at += if bytes[at] == b'\\' { 2 } else { 1 };
+                    }
+                    at += 1;
+                }
+                _ => at += 1,
             }
-            _ => at += 1,
         }
+        None
     }
-    bytes.len()
 }
 
 #[cfg(test)]
@@ -343,6 +382,8 @@ mod tests {
         assert_eq!(code_of(text, Dialect::CSharp), "a(, , , , ) b");
         // A verbatim string ends at a lone quote, however many backslashes precede it.
         assert_eq!(code_of(r#"f(@"c:\") g"#, Dialect::CSharp), "f() g");
+        // `@""""` is a verbatim string holding a quote, not a raw string.
+        assert_eq!(code_of(r#"f(@"""", x) g"#, Dialect::CSharp), "f(, x) g");
     }
 
     #[test]
@@ -354,10 +395,18 @@ mod tests {
         assert_eq!(code_of(text, Dialect::CSharp), "a() b");
         // A plain string's braces are text.
         assert_eq!(code_of(r#"a("{") b"#, Dialect::CSharp), "a() b");
-        // Unterminated holes and deep nesting end at the end of the text.
+        // A hole that never closes is text, and so are the braces of too deep a nesting.
         assert_eq!(code_of(r#"a($"{x"#, Dialect::CSharp), "a(");
+        let text = "a($\"{x ?? \\\"y\\\"}\") b\nc(d)";
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b\nc(d)");
+        assert_eq!(code_of("a($@\"{x\n\") b", Dialect::CSharp), "a() b");
+        let long_hole = format!("a($\"{{{}\") b", " ".repeat(MAX_HOLE_BYTES));
+        assert_eq!(code_of(&long_hole, Dialect::CSharp), "a() b");
         let deep = "$\"{".repeat(10_000);
-        assert_eq!(code_of(&deep, Dialect::CSharp), "");
+        assert!(code_of(&deep, Dialect::CSharp).chars().all(|c| c == '{'));
+        // Holes that do not close are not followed again and again: this ends at once.
+        let unclosed = "a($\"{\"x\"\n".repeat(100_000);
+        assert!(code_of(&unclosed, Dialect::CSharp) == "a(x".repeat(100_000));
     }
 
     #[test]

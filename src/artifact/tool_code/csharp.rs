@@ -22,6 +22,7 @@
 //! file; a tool named by anything else (a constant of another file) is not statically known and
 //! is skipped. XML documentation comments are not read as descriptions.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -38,6 +39,8 @@ use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_descripti
 const MAX_DECLARATION_BYTES: usize = 4096;
 /// Constants followed from a name to its value (`Refund = Prefix + "refund"`).
 const MAX_CONSTANT_DEPTH: usize = 8;
+/// A constant string longer than this is no name or description to read.
+const MAX_VALUE_BYTES: usize = 4096;
 
 /// The return types whose methods lose an `Async` suffix in both libraries.
 const ASYNC_TYPES: &[&str] = &["IAsyncEnumerable", "Task", "ValueTask"];
@@ -171,6 +174,8 @@ struct Source<'t> {
     lexed: Lexed<'t>,
     /// Each constant's value expression; `None` for a name declared twice.
     constants: BTreeMap<&'t str, Option<Range<usize>>>,
+    /// The values of the constants worked out so far, each worked out once.
+    values: RefCell<BTreeMap<&'t str, String>>,
 }
 
 impl<'t> Source<'t> {
@@ -196,7 +201,11 @@ impl<'t> Source<'t> {
                 })
                 .or_insert(Some(value));
         }
-        Source { lexed, constants }
+        Source {
+            lexed,
+            constants,
+            values: RefCell::default(),
+        }
     }
 
     fn text(&self) -> &'t str {
@@ -639,6 +648,9 @@ impl<'t> Source<'t> {
         let mut out = String::new();
         for part in parts {
             out.push_str(&self.operand_value(part, depth)?);
+            if out.len() > MAX_VALUE_BYTES {
+                return None;
+            }
         }
         Some(out)
     }
@@ -658,8 +670,13 @@ impl<'t> Source<'t> {
         let (last, after) = self.qualified_name(part.start, part.end)?;
         let word = &text[last.clone()];
         if after == part.end {
-            let value = self.constants.get(word)?.clone()?;
-            return self.string_value(value, depth + 1);
+            if let Some(known) = self.values.borrow().get(word) {
+                return Some(known.clone());
+            }
+            let expression = self.constants.get(word)?.clone()?;
+            let value = self.string_value(expression, depth + 1)?;
+            self.values.borrow_mut().insert(word, value.clone());
+            return Some(value);
         }
         // `nameof(A.B.C)` is `C`.
         if word == "nameof" && last.start == part.start && bytes[after] == b'(' {
@@ -704,14 +721,15 @@ fn literal_value(token: &str) -> Option<String> {
         .count();
     let (flags, rest) = token.split_at(prefix);
     let quotes = rest.bytes().take_while(|&b| b == b'"').count();
-    let value = if quotes >= 3 {
+    let verbatim = flags.contains('@');
+    let value = if quotes >= 3 && !verbatim {
         if rest.len() < 2 * quotes || !rest.ends_with(&rest[..quotes]) {
             return None;
         }
         raw_body(&rest[quotes..rest.len() - quotes])
-    } else if quotes == 1 && rest.len() >= 2 && rest.ends_with('"') {
+    } else if quotes > 0 && rest.len() >= 2 && rest.ends_with('"') {
         let body = &rest[1..rest.len() - 1];
-        if flags.contains('@') {
+        if verbatim {
             body.replace("\"\"", "\"")
         } else {
             let backslashes = body.bytes().rev().take_while(|&b| b == b'\\').count();
@@ -1178,6 +1196,8 @@ public sealed class BillingPlugin
             literal_value(r#"$"{{braced}}""#).as_deref(),
             Some("{braced}")
         );
+        assert_eq!(literal_value(r#""""#).as_deref(), Some(""));
+        assert_eq!(literal_value(r#"@"""""#).as_deref(), Some("\""));
         for not_constant in [
             r#"$"{hole}""#,
             r#"$"""{x}""""#,
@@ -1256,5 +1276,20 @@ public sealed class BillingPlugin
         // Constants that refer to each other end.
         let cycle = "const string A = B; const string B = A;\n[McpServerTool(Name = A)] static string F() => \"\";";
         assert!(scan(cycle, "x").tools.is_empty());
+        // Constants that use the one before twenty times are worked out once each (not 20^7
+        // times), and a value past
+        // `MAX_VALUE_BYTES` names nothing.
+        let mut chained = String::from("const string C0 = \"\";\n");
+        for i in 1..MAX_CONSTANT_DEPTH {
+            let previous = vec![format!("C{}", i - 1); 20].join(" + ");
+            chained.push_str(&format!("const string C{i} = {previous};\n"));
+        }
+        chained.push_str("[McpServerTool(Name = C7 + \"ping\")] static string F() => \"\";\n");
+        assert_eq!(scan(&chained, "x").tools[0].name, "ping");
+        let long = format!(
+            "[McpServerTool(Name = \"{}\")] static string F() => \"\";",
+            "a".repeat(MAX_VALUE_BYTES + 1)
+        );
+        assert!(scan(&long, "x").tools.is_empty());
     }
 }
