@@ -91,7 +91,9 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         return SourceTools::default();
     }
     let source = Source::new(text);
-    let (named, builds) = source.servers();
+    let (mut named, builds) = source.servers();
+    named.sort();
+    named.dedup();
     let unnamed = builds && named.is_empty();
     // The file's own server when it builds exactly one it names; else discovery decides.
     let own = match named.as_slice() {
@@ -128,8 +130,6 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
     if unnamed {
         servers.push(stem.to_owned());
     }
-    servers.sort();
-    servers.dedup();
     SourceTools {
         tools,
         servers,
@@ -293,7 +293,8 @@ impl<'t> Source<'t> {
                     Some(value) if !self.is_null(value) => self.string_value(value.clone(), 0),
                     _ => Some(mcp_default_name(method_name, method.returns_async)),
                 };
-                if let Some(name) = name {
+                // An empty name is refused by the SDK at run time.
+                if let Some(name) = name.filter(|name| !name.is_empty()) {
                     out.push(Found {
                         name,
                         dialect: Dialect::CsharpMcpServerTool,
@@ -304,17 +305,17 @@ impl<'t> Source<'t> {
                 }
             }
             if let Some(function) = function {
-                let given = function
-                    .args
-                    .first()
-                    .and_then(|arg| self.string_value(self.positional(arg.clone()), 0))
-                    .map(|name| name.trim().to_owned())
-                    .filter(|name| !name.is_empty());
-                // An argument that is not statically known names the function unknowably.
-                if given.is_none() && !function.args.is_empty() && !self.is_null(&function.args[0])
-                {
-                    continue;
-                }
+                // The name given, trimmed; a null, empty or blank one names nothing.
+                let given = match function.args.first() {
+                    Some(arg) if !self.is_null(arg) => {
+                        // A name that is not statically known names the function unknowably.
+                        let Some(name) = self.string_value(self.positional(arg.clone()), 0) else {
+                            continue;
+                        };
+                        Some(name.trim().to_owned()).filter(|name| !name.is_empty())
+                    }
+                    _ => None,
+                };
                 out.push(Found {
                     name: given
                         .unwrap_or_else(|| kernel_default_name(method_name, method.returns_async)),
@@ -1019,6 +1020,9 @@ public sealed class OrderTools
             "RefundOrderAsync"
         );
         assert!(source.servers.is_empty() && source.unnamed_server.is_none());
+        // An empty name is no name the SDK accepts.
+        let empty = "[McpServerTool(Name = \"\")] static string F() => \"\";";
+        assert!(scan(empty, "x").tools.is_empty());
     }
 
     #[test]
@@ -1065,6 +1069,16 @@ public static class EchoTool
         assert!(source.tools[0].server_elsewhere);
         assert_eq!(source.servers, ["Program"]);
         assert_eq!(source.unnamed_server.as_deref(), Some("Program"));
+
+        // The same name set twice (one branch of an `#if` each) names one server.
+        let twice = named.replace(
+            "    .WithStdioServerTransport()",
+            "#if DEBUG\n    .AddMcpServer(o => o.ServerInfo = new() { Name = \"acme-ops\" })\n#endif\n    .WithStdioServerTransport()",
+        );
+        let source = scan(&twice, "Program");
+        assert_eq!(source.tools[0].id, "mcp:acme-ops/echo");
+        assert!(!source.tools[0].server_elsewhere);
+        assert_eq!(source.servers, ["acme-ops"]);
 
         // A builder in a comment or a string builds nothing.
         let quoted = "// builder.Services.AddMcpServer();\nvar s = \"AddMcpServer()\";\n";
@@ -1127,6 +1141,9 @@ public sealed class BillingPlugin
     [KernelFunction(null)]
     public string Total() => "";
 
+    [KernelFunction("  ")]
+    public string Blank() => "";
+
     [KernelFunction(Names.Dynamic)]
     public string Dynamic() => "";
 
@@ -1143,6 +1160,7 @@ public sealed class BillingPlugin
                 ("fn:send_statement", Some("Email the statement."), 15),
                 ("fn:ArchiveAsync", None, 18),
                 ("fn:Total", None, 21),
+                ("fn:Blank", None, 24),
             ]
         );
         assert!(source.tools.iter().all(|t| {
