@@ -11,10 +11,11 @@
 //!
 //! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
 //! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts
-//! only where it starts in code — TypeScript/JavaScript and C# as lexed by `script_lex`, Python outside
-//! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet
-//! in a string declares nothing. What is missed is missed conservatively — a tool that is not
-//! found is still reported nowhere, which is why the JSON and MCP config paths exist as well.
+//! only where it starts in code — TypeScript/JavaScript and C# as lexed by `script_lex`, Python
+//! outside `#` comments, docstrings and the strings of its line — so a commented-out tool or a
+//! snippet in a string declares nothing. What is missed is missed conservatively — a tool that
+//! is not found is still reported nowhere, which is why the JSON and MCP config paths exist as
+//! well.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

@@ -2,9 +2,9 @@
 //! attribute (in `[McpServerToolType]` classes or registered with `WithTools<T>()`), tools made
 //! by `McpServerTool.Create(…, new McpServerToolCreateOptions { Name = … })`, and Semantic
 //! Kernel plugin methods with `[KernelFunction]`. The MCP servers a file builds are its
-//! `AddMcpServer(…)`, `McpServer.Create(…)` and `McpServerFactory.Create(…)` calls, named by the
-//! `ServerInfo = new … { Name = … }` the file sets; a server the file leaves unnamed is named
-//! after its assembly at run time, which is the project's (`SourceTools::unnamed_server`).
+//! `AddMcpServer(…)`, `McpServer.Create(…)` and `McpServerFactory.Create(…)` calls, named by
+//! the `ServerInfo = new … { Name = … }` the file sets; a server the file leaves unnamed is
+//! named after its assembly at run time, which is the project's (`SourceTools::unnamed_server`).
 //!
 //! Tools are named as the libraries name them at run time. The MCP SDK takes `Name` when the
 //! attribute sets it, else the method's name without an `Async` suffix when it returns a
