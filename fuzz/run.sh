@@ -55,7 +55,7 @@ for target in "${targets[@]}"; do
     keras_config) seed "$target" "" \( -name '*.h5' -o -path '*keras*' -name '*.json' \) ;;
     model_card) seed "$target" "0 1 2 3 4 5 6 7" \( -name 'README.md' -o -name '*.json' -o -name '*.yml' -o -name '*.yaml' -o -name '*.prompt*' -o -name '*.jinja' \) ;;
     pii) seed "$target" "0 1 2 3 4" \( -name '*.jsonl' -o -name '*.csv' -o -name '*.tsv' -o -name '*.txt' \) ;;
-    mcp_tools) seed "$target" "0 1 2 3 4" \( -name '*mcp*.json' -o -name '*tools*.json' -o -name '*.py' -o -name '*.ts' -o -name '*.go' \) ;;
+    mcp_tools) seed "$target" "0 1 2 3 4 5" \( -name '*mcp*.json' -o -name '*tools*.json' -o -name '*.py' -o -name '*.ts' -o -name '*.go' -o -name '*.cs' \) ;;
     policy_config) seed "$target" "" -name 'aibom.toml' ;;
     license_record) seed "$target" "" -path '*license-db*' -name '*.toml' ;;
     *) echo "unknown target: $target (known: ${all_targets[*]})" >&2; exit 2 ;;

@@ -149,6 +149,7 @@ pub static NAME_TABLE: &[(NamePattern, ArtifactKind)] = &[
     (Suffix(".changelog.md"), K::Changelog),
     (Suffix(".ckpt"), K::Pickle),
     (Suffix(".croissant.json"), K::Croissant),
+    (Suffix(".cs"), K::ToolCode),
     (Suffix(".csv"), K::Corpus(CorpusFormat::Csv)),
     (Suffix(".dill"), K::Pickle),
     (Suffix(".gguf"), K::Gguf),
@@ -233,6 +234,9 @@ pub static VENDORED_DIRS: &[&str] = &[
     "venv",
 ];
 
+/// Build output directories of C# projects, where a `.cs` file is generated, not written.
+pub static CSHARP_BUILD_DIRS: &[&str] = &["bin", "obj"];
+
 /// Detect a file's kind from its repository-relative path (`/`-separated).
 pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
     let name = rel_path
@@ -262,8 +266,12 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
         }
     }
     if let Some((_, kind)) = best {
-        // Installed dependencies are not the repository's own tools.
-        if kind == K::ToolCode && rel_path.split('/').any(|d| VENDORED_DIRS.contains(&d)) {
+        // Installed dependencies and build output are not the repository's own tools.
+        let skipped = |dir: &str| {
+            VENDORED_DIRS.contains(&dir)
+                || (name.ends_with(".cs") && CSHARP_BUILD_DIRS.contains(&dir))
+        };
+        if kind == K::ToolCode && rel_path.split('/').any(skipped) {
             return None;
         }
         // Go builds neither `_test.go` files nor `testdata` directories into a program.
@@ -473,6 +481,14 @@ mod tests {
         assert_eq!(detect("claude_desktop_config.json"), Some(K::McpConfig));
         assert_eq!(detect("agents/tools.py"), Some(K::ToolCode));
         assert_eq!(detect("server/index.ts"), Some(K::ToolCode));
+        assert_eq!(
+            detect("src/Acme.Ops/Tools/OrderTools.cs"),
+            Some(K::ToolCode)
+        );
+        assert_eq!(detect("src/Acme.Ops/obj/Debug/net9.0/Acme.Ops.g.cs"), None);
+        assert_eq!(detect("src/Acme.Ops/bin/Release/Tools.cs"), None);
+        // Only C# build output is skipped there.
+        assert_eq!(detect("bin/acme_tools.py"), Some(K::ToolCode));
         assert_eq!(detect("tools/openai_tools.json"), Some(K::ToolJson));
         assert_eq!(detect("api/functions.json"), Some(K::ToolJson));
         assert_eq!(detect("src/settings.json"), None);
@@ -490,5 +506,8 @@ mod tests {
         let mut vendored = VENDORED_DIRS.to_vec();
         vendored.sort();
         assert_eq!(vendored, VENDORED_DIRS);
+        let mut build = CSHARP_BUILD_DIRS.to_vec();
+        build.sort();
+        assert_eq!(build, CSHARP_BUILD_DIRS);
     }
 }

@@ -128,11 +128,11 @@ fn is_context_kind(kind: ArtifactKind) -> bool {
     !kind.is_hashed()
 }
 
-/// Package manifests and TypeScript/JavaScript configs, which say where a tool file's MCP
-/// server may be (`agent::code_servers::SourceLayout`).
+/// Package manifests (C# project files among them) and TypeScript/JavaScript configs, which
+/// say where a tool file's MCP server may be (`agent::code_servers::SourceLayout`).
 fn is_layout_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    crate::agent::code_servers::PACKAGE_MANIFESTS.contains(&name)
+    crate::agent::code_servers::is_package_manifest(name)
         || crate::agent::code_servers::SCRIPT_CONFIGS.contains(&name)
 }
 

@@ -955,3 +955,185 @@ fn a_staged_go_tool_file_finds_the_server_of_its_package() {
         Tier::Read
     );
 }
+
+/// C# agent tools: the MCP SDK's `[McpServerTool]` methods, named as the SDK names them, belong
+/// to the server their project builds (named by its `ServerInfo`, else after the project's
+/// assembly); Semantic Kernel's `[KernelFunction]` methods are function tools. Registered tools
+/// are silent, the others are TOOL001, and the refund tool registered as read is TOOL002; a
+/// tool in a comment, a verbatim string or `obj/` build output is no tool.
+#[test]
+fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
+    let case = root().join("fixtures/agent-csharp");
+    let found = tools_with_lines(&case);
+    let at = |id: &str, path: &str, line: u32| (id.to_owned(), path.to_owned(), line);
+    let ops = "src/Acme.Ops/Tools/OrderTools.cs";
+    let notes = "src/Acme.Notes/Program.cs";
+    let billing = "src/Acme.Agent/Plugins/BillingPlugin.cs";
+    assert_eq!(
+        found,
+        [
+            at("fn:GetInvoice", billing, 10),
+            at("fn:refund_invoice", billing, 15),
+            at("mcp:Acme.Notes/delete_note", notes, 19),
+            at("mcp:Acme.Notes/list_notes", notes, 15),
+            at("mcp:acme-ops/get_order", ops, 19),
+            at("mcp:acme-ops/list_orders", ops, 35),
+            at("mcp:acme-ops/refund_order", ops, 27),
+            at(
+                "mcp:acme-ops/send_receipt",
+                "src/Acme.Ops/Tools/MailTools.cs",
+                11
+            ),
+        ]
+    );
+
+    let out = aibom()
+        .args(["scan", "--format", "json"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tools: Vec<(&str, &str, &str)> = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"].as_str().unwrap().starts_with("tool"))
+        .map(|c| {
+            let properties = &c["properties"];
+            (
+                c["id"].as_str().unwrap(),
+                properties["inferred_tier"].as_str().unwrap(),
+                properties["defined_in"][0].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let (mcp, kernel, server) = (
+        "csharp-mcp-server-tool",
+        "semantic-kernel-function",
+        "mcp-server-code",
+    );
+    assert_eq!(
+        tools,
+        [
+            ("tool-provider:mcp:Acme.Notes", "write-irreversible", server),
+            ("tool-provider:mcp:acme-ops", "financial", server),
+            ("tool:fn:GetInvoice", "read", kernel),
+            ("tool:fn:refund_invoice", "financial", kernel),
+            ("tool:mcp:Acme.Notes/delete_note", "write-irreversible", mcp),
+            ("tool:mcp:Acme.Notes/list_notes", "read", mcp),
+            ("tool:mcp:acme-ops/get_order", "read", mcp),
+            ("tool:mcp:acme-ops/list_orders", "write-reversible", mcp),
+            ("tool:mcp:acme-ops/refund_order", "financial", mcp),
+            ("tool:mcp:acme-ops/send_receipt", "write-irreversible", mcp),
+        ]
+    );
+    let mut findings: Vec<(&str, &str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["subject"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["span"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    findings.sort();
+    assert_eq!(
+        findings,
+        [
+            ("TOOL001", "fn:refund_invoice", billing, 15),
+            ("TOOL001", "mcp:Acme.Notes", notes, 19),
+            ("TOOL001", "mcp:Acme.Notes/delete_note", notes, 19),
+            ("TOOL001", "mcp:Acme.Notes/list_notes", notes, 15),
+            ("TOOL001", "mcp:acme-ops", ops, 19),
+            ("TOOL001", "mcp:acme-ops/list_orders", ops, 35),
+            (
+                "TOOL001",
+                "mcp:acme-ops/send_receipt",
+                "src/Acme.Ops/Tools/MailTools.cs",
+                11
+            ),
+            (
+                "TOOL002",
+                "mcp:acme-ops/refund_order:read",
+                "aibom.toml",
+                13
+            ),
+        ]
+    );
+    let refund = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "tool:mcp:acme-ops/refund_order")
+        .unwrap();
+    let properties = &refund["properties"];
+    assert_eq!(
+        properties["description"],
+        "Refund an order to the card it was paid with."
+    );
+    assert_eq!(properties["annotations"]["destructive"], true);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for absent in [
+        "drop_orders",
+        "purge_orders",
+        "wipe_all",
+        "acme-orders",
+        "fn:Format",
+    ] {
+        assert!(!text.contains(absent), "{absent} is no tool");
+    }
+}
+
+/// A C# project's unnamed MCP server takes the project's `<AssemblyName>`, for the tools of
+/// every file of the project; a class library that builds no server leaves its tools to a
+/// server named after their file, and so does a `.cs` file outside any project whose package
+/// builds a TypeScript server only.
+#[test]
+fn csharp_servers_are_found_by_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    let tool = |name: &str| {
+        format!(
+            "using ModelContextProtocol.Server;\n\n[McpServerToolType]\npublic static class Tools\n{{\n\
+             \x20   [McpServerTool(ReadOnly = true)]\n    public static string {name}() => \"\";\n}}\n"
+        )
+    };
+    write(
+        "billing/Billing.Server.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <AssemblyName>acme-billing</AssemblyName>\n  </PropertyGroup>\n</Project>\n",
+    );
+    write(
+        "billing/Program.cs",
+        "var builder = WebApplication.CreateBuilder(args);\n\
+         builder.Services.AddMcpServer().WithHttpTransport().WithToolsFromAssembly();\n\
+         builder.Build().MapMcp();\n",
+    );
+    write("billing/Tools/InvoiceTools.cs", &tool("GetInvoiceTotal"));
+    write(
+        "shared/Acme.Shared.csproj",
+        "<Project Sdk=\"Microsoft.NET.Sdk\" />\n",
+    );
+    write("shared/SharedTools.cs", &tool("Ping"));
+    write("scripts/Lookup.cs", &tool("LookupCustomer"));
+    write(
+        "support/server.ts",
+        "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+         const server = new McpServer({ name: \"acme-support\", version: \"1.0.0\" });\n",
+    );
+    let found: Vec<String> = tools_with_lines(dir.path())
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "mcp:Lookup/lookup_customer",
+            "mcp:SharedTools/ping",
+            "mcp:acme-billing/get_invoice_total",
+        ]
+    );
+}

@@ -226,7 +226,7 @@ pub fn parquet_target(data: &[u8]) {
 pub fn mcp_tools(data: &[u8]) {
     let (which, rest) = selector(data);
     let Some(text) = text(rest) else { return };
-    match which % 5 {
+    match which % 6 {
         0 => {
             let _ = mcp::parse(text);
         }
@@ -239,8 +239,11 @@ pub fn mcp_tools(data: &[u8]) {
         3 => {
             let _ = tool_code::scan(text, tool_code::Language::Script, "fuzz");
         }
-        _ => {
+        4 => {
             let _ = tool_code::scan(text, tool_code::Language::Go, "fuzz");
+        }
+        _ => {
+            let _ = tool_code::scan(text, tool_code::Language::CSharp, "fuzz");
         }
     }
 }

@@ -21,8 +21,18 @@
 //! links the importing file to every file of the package (`go`). Only files of this scan are
 //! read: nothing is resolved through installed packages, `package.json` names or workspaces, or
 //! the file system.
+//!
+//! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
+//! servers the file builds itself, else to the one C# server built in its package — the
+//! project, the nearest directory holding a `.csproj` (a C# server is no candidate for a tool
+//! of another language either). A C# server built without a name (no `ServerInfo`) is named,
+//! as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the `.csproj`
+//! file's name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
@@ -31,6 +41,20 @@ mod go;
 
 /// Names of the manifests whose directory is a package.
 pub const PACKAGE_MANIFESTS: &[&str] = &[go::GO_MOD, "package.json", "pyproject.toml", "setup.py"];
+/// How the name of a C# project file ends; its directory is a package too.
+pub const CSHARP_PROJECT_SUFFIX: &str = ".csproj";
+
+/// Whether a file of this name makes its directory a package.
+pub fn is_package_manifest(name: &str) -> bool {
+    PACKAGE_MANIFESTS.contains(&name) || name.ends_with(CSHARP_PROJECT_SUFFIX)
+}
+
+/// `<AssemblyName>acme-ops</AssemblyName>` outside comments: group 1 the name.
+static ASSEMBLY_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<AssemblyName>\s*([^<]*?)\s*</AssemblyName>").expect("valid regex")
+});
+static XML_COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("valid regex"));
 /// Names of the configs a TypeScript/JavaScript file in their directory or below resolves its
 /// path aliases with, preferred first.
 pub const SCRIPT_CONFIGS: &[&str] = &["tsconfig.json", "jsconfig.json"];
@@ -48,6 +72,9 @@ pub struct SourceLayout {
     pub script_aliases: BTreeMap<String, ScriptAliases>,
     /// The module path of each directory with a `go.mod` (`github.com/acme/ops`).
     pub go_modules: BTreeMap<String, String>,
+    /// Each directory with a `.csproj` and the name of the assembly it builds (of the first
+    /// project file by name where there are several).
+    pub projects: BTreeMap<String, String>,
 }
 
 /// The module resolution settings of one directory's config, `extends` applied, with every
@@ -65,14 +92,27 @@ impl SourceLayout {
     /// text of one of them, a config (at most `tsconfig::MAX_CONFIG_BYTES`), or `None`.
     pub fn read<'p>(
         paths: impl Iterator<Item = &'p str>,
-        read: impl FnMut(&str) -> Option<String>,
+        mut read: impl FnMut(&str) -> Option<String>,
     ) -> SourceLayout {
-        let paths: Vec<&str> = paths.filter(|path| !is_vendored(path)).collect();
+        let mut paths: Vec<&str> = paths.filter(|path| !is_vendored(path)).collect();
+        paths.sort_unstable();
         let package_dirs = paths
             .iter()
-            .filter(|path| PACKAGE_MANIFESTS.contains(&file_name(path)))
+            .filter(|path| is_package_manifest(file_name(path)))
             .map(|path| parent(path).to_owned())
             .collect();
+        let mut projects = BTreeMap::new();
+        for path in &paths {
+            let Some(stem) = file_name(path).strip_suffix(CSHARP_PROJECT_SUFFIX) else {
+                continue;
+            };
+            if !projects.contains_key(parent(path)) {
+                let name = read(path)
+                    .and_then(|text| assembly_name(&text))
+                    .unwrap_or_else(|| stem.to_owned());
+                projects.insert(parent(path).to_owned(), name);
+            }
+        }
         let mut configs = Configs {
             read,
             parsed: HashMap::new(),
@@ -98,8 +138,21 @@ impl SourceLayout {
             package_dirs,
             script_aliases,
             go_modules,
+            projects,
         }
     }
+
+    /// The assembly name of the C# project `path` belongs to (the nearest `.csproj` above it).
+    fn project_of(&self, path: &str) -> Option<&String> {
+        ancestors(parent(path)).find_map(|dir| self.projects.get(dir))
+    }
+}
+
+/// The `<AssemblyName>` a project file sets to a plain value (not an MSBuild expression).
+fn assembly_name(project: &str) -> Option<String> {
+    let project = XML_COMMENT.replace_all(project, "");
+    let name = ASSEMBLY_NAME.captures(&project)?.get(1)?.as_str();
+    (!name.is_empty() && !name.contains("$(")).then(|| name.to_owned())
 }
 
 impl ScriptAliases {
@@ -231,6 +284,10 @@ fn is_vendored(path: &str) -> bool {
         .any(|dir| crate::detect::VENDORED_DIRS.contains(&dir))
 }
 
+fn is_csharp(path: &str) -> bool {
+    path.ends_with(".cs")
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -278,10 +335,18 @@ pub fn servers_elsewhere(
             importers[to].push(from);
         }
     }
+    // A server a file leaves unnamed is its project's when it is in one.
     let servers_of = |indices: &[usize]| -> Vec<String> {
         let mut names: Vec<String> = indices
             .iter()
-            .flat_map(|&i| files[i].1.servers.iter().cloned())
+            .flat_map(|&i| {
+                let (path, source) = files[i];
+                let project = source.unnamed_server.as_ref().zip(layout.project_of(path));
+                source.servers.iter().map(move |name| match project {
+                    Some((unnamed, project)) if unnamed == name => project.clone(),
+                    _ => name.clone(),
+                })
+            })
             .collect();
         names.sort();
         names.dedup();
@@ -291,7 +356,13 @@ pub fn servers_elsewhere(
         if !source.tools.iter().any(|t| t.server_elsewhere) {
             continue;
         }
-        let mut servers = servers_of(go_packages.beside(path));
+        // A C# file's tools are those of the servers it builds, when it builds any; a Go file's
+        // those of the servers its package builds.
+        let mut servers = if is_csharp(path) {
+            servers_of(&[index])
+        } else {
+            servers_of(go_packages.beside(path))
+        };
         if servers.is_empty() {
             servers = servers_of(&nearest_constructors(index, &importers, files));
         }
@@ -305,10 +376,14 @@ pub fn servers_elsewhere(
         }
         if servers.is_empty() {
             let package = package_of(path, &layout.package_dirs);
+            // A C# server serves C# tools only, and the other way round.
+            let csharp = is_csharp(path);
             let in_package: Vec<usize> = files
                 .iter()
                 .enumerate()
-                .filter(|(_, (p, _))| package_of(p, &layout.package_dirs) == package)
+                .filter(|(_, (p, _))| {
+                    package_of(p, &layout.package_dirs) == package && is_csharp(p) == csharp
+                })
                 .map(|(i, _)| i)
                 .collect();
             let candidates = servers_of(&in_package);
@@ -478,6 +553,8 @@ mod tests {
             Language::Python
         } else if path.ends_with(".go") {
             Language::Go
+        } else if path.ends_with(".cs") {
+            Language::CSharp
         } else {
             Language::Script
         };
@@ -819,6 +896,94 @@ mod tests {
         assert!(!files[0].1.tools[0].server_elsewhere);
         assert_eq!(files[0].1.servers, ["server"]);
         assert!(answers(&files, &[]).is_empty());
+    }
+
+    /// A C# program that builds an MCP server, named `name` or left unnamed.
+    fn csharp_program(name: Option<&str>) -> String {
+        let options = name.map_or(String::new(), |name| {
+            format!("options => options.ServerInfo = new() {{ Name = \"{name}\" }}")
+        });
+        format!(
+            "var builder = Host.CreateApplicationBuilder(args);\n\
+             builder.Services.AddMcpServer({options}).WithStdioServerTransport().WithToolsFromAssembly();\n\
+             await builder.Build().RunAsync();\n"
+        )
+    }
+
+    fn csharp_tool(name: &str) -> String {
+        format!(
+            "[McpServerToolType]\npublic static class Tools\n{{\n    [McpServerTool]\n    \
+             public static string {name}() => \"\";\n}}\n"
+        )
+    }
+
+    #[test]
+    fn csharp_tools_belong_to_the_server_of_their_project() {
+        let tree = [
+            (
+                "ops/Acme.Ops.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\" />",
+            ),
+            (
+                "notes/Acme.Notes.csproj",
+                "<Project>\n  <!-- <AssemblyName>old</AssemblyName> -->\n  \
+                 <PropertyGroup><AssemblyName> acme-notes </AssemblyName></PropertyGroup>\n</Project>",
+            ),
+            (
+                "jobs/Acme.Jobs.csproj",
+                "<Project><PropertyGroup><AssemblyName>$(RootNamespace)</AssemblyName></PropertyGroup></Project>",
+            ),
+            ("lib/Acme.Lib.csproj", "<Project />"),
+        ];
+        let layout = layout(&tree);
+        let projects: Vec<(&str, &str)> = layout
+            .projects
+            .iter()
+            .map(|(dir, name)| (dir.as_str(), name.as_str()))
+            .collect();
+        assert_eq!(
+            projects,
+            [
+                ("jobs", "Acme.Jobs"),
+                ("lib", "Acme.Lib"),
+                ("notes", "acme-notes"),
+                ("ops", "Acme.Ops")
+            ]
+        );
+        let inline = format!("{}\n{}", csharp_program(None), csharp_tool("Wipe"));
+        let files = [
+            // A named server in Program.cs, tools in another file of the project.
+            source("ops/Program.cs", &csharp_program(Some("acme-ops"))),
+            source("ops/Tools/OrderTools.cs", &csharp_tool("Refund")),
+            // An unnamed server: the assembly's name.
+            source("notes/Program.cs", &csharp_program(None)),
+            source("notes/Tools/NoteTools.cs", &csharp_tool("AddNote")),
+            // Tools beside the unnamed server that builds them.
+            source("jobs/Program.cs", &inline),
+            // A class library with no server: no answer.
+            source("lib/LibTools.cs", &csharp_tool("Ping")),
+            // A C# server serves no TypeScript tool.
+            source("ops/web/search.ts", REGISTER),
+        ];
+        assert!(files[1].1.tools[0].server_elsewhere);
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("jobs/Program.cs", "Acme.Jobs"),
+                expected("notes/Tools/NoteTools.cs", "acme-notes"),
+                expected("ops/Tools/OrderTools.cs", "acme-ops"),
+            ]
+        );
+        // With no project in the scan, the one server of the tree, named after its file.
+        let files = [
+            source("Program.cs", &csharp_program(None)),
+            source("Tools/EchoTools.cs", &csharp_tool("Echo")),
+        ];
+        assert_eq!(
+            answers(&files, &[]),
+            [expected("Tools/EchoTools.cs", "Program")]
+        );
     }
 
     #[test]

@@ -21,10 +21,18 @@ pub fn decode_python(body: &str) -> String {
     decode(body, Dialect::Python)
 }
 
+/// Decode the body of a C# regular string literal (not verbatim, not raw): `\n`-style single
+/// characters (with `\a`, `\e` and `\0`), `\uHHHH` (surrogate pairs joined), `\UHHHHHHHH` and
+/// `\x` with one to four hex digits. Any other escape is a compile error, kept as written.
+pub fn decode_csharp(body: &str) -> String {
+    decode(body, Dialect::CSharp)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Dialect {
     Script,
     Python,
+    CSharp,
 }
 
 fn decode(body: &str, dialect: Dialect) -> String {
@@ -39,6 +47,7 @@ fn decode(body: &str, dialect: Dialect) -> String {
         let (decoded, used) = match dialect {
             Dialect::Script => script_escape(escape),
             Dialect::Python => python_escape(escape),
+            Dialect::CSharp => csharp_escape(escape),
         };
         match decoded {
             Some(Decoded::Text(c)) => out.push(c),
@@ -109,19 +118,7 @@ fn script_unicode(escape: &str) -> (Option<Decoded>, usize) {
             _ => (None, 0),
         };
     }
-    let Some(unit) = hex_value(after, 4) else {
-        return (None, 0);
-    };
-    if (0xD800..0xDC00).contains(&unit)
-        && let Some(low) = after[4..].strip_prefix("\\u").and_then(|l| hex_value(l, 4))
-        && (0xDC00..0xE000).contains(&low)
-    {
-        let joined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-        let c = char::from_u32(joined).unwrap_or(char::REPLACEMENT_CHARACTER);
-        return (Some(Decoded::Text(c)), 11);
-    }
-    let c = char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER);
-    (Some(Decoded::Text(c)), 5)
+    utf16_unit(escape)
 }
 
 fn python_escape(escape: &str) -> (Option<Decoded>, usize) {
@@ -154,6 +151,66 @@ fn python_escape(escape: &str) -> (Option<Decoded>, usize) {
         '\n' | '\r' => (Some(Decoded::Nothing), 1),
         _ => (None, 0),
     }
+}
+
+fn csharp_escape(escape: &str) -> (Option<Decoded>, usize) {
+    let Some(first) = escape.chars().next() else {
+        return (None, 0);
+    };
+    let simple = match first {
+        '\\' | '\'' | '"' => Some(first),
+        '0' => Some('\0'),
+        'a' => Some('\u{7}'),
+        'e' => Some('\u{1b}'),
+        other => control_letter(other),
+    };
+    if let Some(c) = simple {
+        return (Some(Decoded::Text(c)), 1);
+    }
+    match first {
+        'u' => utf16_unit(escape),
+        'U' => match hex_value(&escape[1..], 8) {
+            Some(value) if value <= 0x10FFFF => {
+                let c = char::from_u32(value).unwrap_or(char::REPLACEMENT_CHARACTER);
+                (Some(Decoded::Text(c)), 9)
+            }
+            _ => (None, 0),
+        },
+        'x' => {
+            let digits = escape[1..]
+                .bytes()
+                .take(4)
+                .take_while(u8::is_ascii_hexdigit)
+                .count();
+            match hex_value(&escape[1..], digits) {
+                Some(unit) if digits > 0 => {
+                    let c = char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER);
+                    (Some(Decoded::Text(c)), 1 + digits)
+                }
+                _ => (None, 0),
+            }
+        }
+        _ => (None, 0),
+    }
+}
+
+/// `\uHHHH`, a high surrogate joined with a following `\uHHHH` low one (JavaScript and C#
+/// strings are UTF-16).
+fn utf16_unit(escape: &str) -> (Option<Decoded>, usize) {
+    let after = &escape[1..];
+    let Some(unit) = hex_value(after, 4) else {
+        return (None, 0);
+    };
+    if (0xD800..0xDC00).contains(&unit)
+        && let Some(low) = after[4..].strip_prefix("\\u").and_then(|l| hex_value(l, 4))
+        && (0xDC00..0xE000).contains(&low)
+    {
+        let joined = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+        let c = char::from_u32(joined).unwrap_or(char::REPLACEMENT_CHARACTER);
+        return (Some(Decoded::Text(c)), 11);
+    }
+    let c = char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER);
+    (Some(Decoded::Text(c)), 5)
 }
 
 /// One to three octal digits, up to `max` (`\377` in JavaScript, where a digit that would go
@@ -316,6 +373,22 @@ mod tests {
     }
 
     #[test]
+    fn csharp_escapes() {
+        assert_eq!(decode_csharp(r"get\u005Fuser"), "get_user");
+        assert_eq!(decode_csharp(r#"it\'s \"so\""#), "it's \"so\"");
+        // `\x` takes one to four hex digits, as many as there are.
+        assert_eq!(decode_csharp(r"\x41\x4\x0041b\x00411"), "A\u{4}AbA1");
+        assert_eq!(
+            decode_csharp(r"\U0001F600 \uD83D\uDE00"),
+            "\u{1F600} \u{1F600}"
+        );
+        assert_eq!(
+            decode_csharp(r"a\tb\nc\\d\0\a\e"),
+            "a\tb\nc\\d\0\u{7}\u{1b}"
+        );
+    }
+
+    #[test]
     fn invalid_escapes_are_kept_as_written() {
         for body in [
             r"\x4",
@@ -332,6 +405,17 @@ mod tests {
         }
         for body in [r"\x4", r"\u12", r"\U00110000", r"\U1234", "\\", r"\q"] {
             assert_eq!(decode_python(body), body, "{body}");
+        }
+        for body in [
+            r"\xg",
+            r"\u12",
+            r"\U00110000",
+            r"\U1234",
+            "\\",
+            r"\q",
+            r"\101",
+        ] {
+            assert_eq!(decode_csharp(body), body, "{body}");
         }
         // A lone surrogate is not a character.
         assert_eq!(decode_script(r"\uD800x"), "\u{FFFD}x");
@@ -377,6 +461,7 @@ mod tests {
             let _ = decode_script(&text);
             let _ = decode_python(&text);
             let _ = decode_go(&text);
+            let _ = decode_csharp(&text);
         }
     }
 }

@@ -363,6 +363,7 @@ fn parse_content(
             let language = match path.extension().and_then(|e| e.to_str()) {
                 Some("py") => tool_code::Language::Python,
                 Some("go") => tool_code::Language::Go,
+                Some("cs") => tool_code::Language::CSharp,
                 _ => tool_code::Language::Script,
             };
             let source = tool_code::scan(&text, language, &file_stem(path))?;

@@ -2,14 +2,17 @@
 //! code, which belong to a string, character or template literal and which to a comment, and
 //! which brackets of the code pair up. The tool readers (`tool_code`) read a declaration only
 //! where its call starts in code, and walk brackets without being misled by one in a string;
-//! `tsconfig` reads JSON with comments and trailing commas through it.
+//! `tsconfig` reads JSON with comments and trailing commas through it. A C# preprocessor
+//! directive line (`#region …`, `#if …`) counts as a comment.
 //!
 //! Lexical only, and never fails. A JavaScript `/` starts a regular-expression literal where an
 //! expression can start (after an operator, an opening bracket, `,` `;` `:`, a keyword such as
 //! `return`, or at the start of the text) and a division elsewhere, as the usual lexers guess
 //! without parsing; a regular expression must end on its line, else the `/` is taken for code.
-//! The holes of a C# interpolated string are taken for part of the string, and a bracket that
-//! does not close the innermost open one is left unpaired.
+//! The holes of a C# interpolated string are taken for part of the string (the strings and
+//! braces in them are skipped whole, eight interpolated strings deep; a hole that does not close
+//! within 4 KiB is text), and a bracket that does not close the innermost open one is left
+//! unpaired.
 
 use std::ops::Range;
 
@@ -120,6 +123,7 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
     let mut pairs = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
     let mut in_template = false;
+    let mut csharp_strings = CSharpStrings::new(bytes);
     let mut at = 0;
     while at < bytes.len() {
         if in_template {
@@ -157,6 +161,12 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
                 class[at..end].fill(Class::Comment);
                 end
             }
+            (b'#', _) if dialect == Dialect::CSharp && starts_line(bytes, at) => {
+                // A preprocessor directive (`#region Customer's tools`, `#if DEBUG`) is no code.
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |k| at + k);
+                class[at..end].fill(Class::Comment);
+                end
+            }
             (b'`', _) if dialect == Dialect::Go => {
                 let end =
                     memchr::memchr(b'`', &bytes[at + 1..]).map_or(bytes.len(), |k| at + k + 2);
@@ -165,7 +175,7 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
             }
             (b'@' | b'$' | b'"', _)
                 if let Some(end) = (dialect == Dialect::CSharp)
-                    .then(|| csharp_string(bytes, at))
+                    .then(|| csharp_strings.end(at))
                     .flatten() =>
             {
                 class[at..end].fill(Class::Literal);
@@ -295,45 +305,128 @@ fn regex_end(bytes: &[u8], at: usize) -> Option<usize> {
     None
 }
 
-/// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$` and
-/// `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the other
-/// dialects). An unterminated verbatim or raw string runs to the end of the text.
-fn csharp_string(bytes: &[u8], at: usize) -> Option<usize> {
-    let prefix = bytes[at..]
+/// Whether only blanks precede `at` on its line.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
         .iter()
-        .take(3)
-        .take_while(|&&b| matches!(b, b'$' | b'@'))
-        .count();
-    let verbatim = bytes[at..at + prefix].contains(&b'@');
-    let open = at + prefix;
-    let quotes = bytes[open..].iter().take_while(|&&b| b == b'"').count();
-    if quotes >= 3 {
-        // A raw string: it ends at the first run of as many quotes.
-        let fence = &bytes[open..open + quotes];
-        let body = open + quotes;
-        return Some(
-            memchr::memmem::find(&bytes[body..], fence).map_or(bytes.len(), |k| body + k + quotes),
-        );
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .all(|&b| b == b' ' || b == b'\t')
+}
+
+/// Interpolated strings nested in the holes of others that are followed; deeper ones are read
+/// as plain strings.
+const MAX_INTERPOLATION_DEPTH: usize = 8;
+/// Bytes an interpolation hole may span: one that does not close within them is text.
+const MAX_HOLE_BYTES: usize = 4096;
+/// Steps spent following interpolation holes, per byte of the text: a hole that does not close
+/// is read again as text, so the steps are capped to keep lexing linear; once they are spent,
+/// holes are text.
+const HOLE_STEPS_PER_BYTE: usize = 4;
+
+/// The C# strings of one text, and the steps left to follow the holes of interpolated ones.
+struct CSharpStrings<'b> {
+    bytes: &'b [u8],
+    hole_steps: usize,
+}
+
+impl<'b> CSharpStrings<'b> {
+    fn new(bytes: &'b [u8]) -> CSharpStrings<'b> {
+        CSharpStrings {
+            bytes,
+            hole_steps: HOLE_STEPS_PER_BYTE * bytes.len() + MAX_HOLE_BYTES,
+        }
     }
-    if quotes == 0 || prefix == 0 {
-        return None;
+
+    /// The end of the C# verbatim, raw or interpolated string that starts at `at` (with its `$`
+    /// and `@` prefixes), `None` when none starts there (a plain `"…"` string is lexed as in the
+    /// other dialects). An unterminated verbatim or raw string runs to the end of the text.
+    fn end(&mut self, at: usize) -> Option<usize> {
+        self.end_within(at, self.bytes.len(), 0)
     }
-    if !verbatim {
-        // `$"…"`: an interpolated string with escapes, on one line.
+
+    /// `end` for a string that ends by `limit` (the end of the hole it is in), `depth`
+    /// interpolated strings deep.
+    fn end_within(&mut self, at: usize, limit: usize, depth: usize) -> Option<usize> {
+        let bytes = &self.bytes[..limit];
+        let prefix = bytes[at..]
+            .iter()
+            .take(3)
+            .take_while(|&&b| matches!(b, b'$' | b'@'))
+            .count();
+        let verbatim = bytes[at..at + prefix].contains(&b'@');
+        let open = at + prefix;
+        let quotes = bytes[open..].iter().take_while(|&&b| b == b'"').count();
+        if quotes >= 3 && !verbatim {
+            // A raw string: it ends at the first run of as many quotes.
+            let fence = &bytes[open..open + quotes];
+            let body = open + quotes;
+            return Some(
+                memchr::memmem::find(&bytes[body..], fence).map_or(limit, |k| body + k + quotes),
+            );
+        }
+        if quotes == 0 || prefix == 0 {
+            return None;
+        }
+        let interpolated = bytes[at..open].contains(&b'$') && depth < MAX_INTERPOLATION_DEPTH;
         let mut end = open + 1;
-        while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
-            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        while end < limit {
+            if depth > 0 {
+                self.hole_steps = self.hole_steps.saturating_sub(1);
+            }
+            match bytes[end] {
+                // `$"…"`: escapes, and one line (its holes aside).
+                b'\\' if !verbatim => end += 2,
+                b'\n' if !verbatim => return Some(end + 1),
+                // A verbatim string: `""` is a quote, line ends are part of it.
+                b'"' if verbatim && bytes.get(end + 1) == Some(&b'"') => end += 2,
+                b'"' => return Some(end + 1),
+                b'{' if interpolated && bytes.get(end + 1) == Some(&b'{') => end += 2,
+                b'{' if interpolated => match self.hole_end(end + 1, limit, depth + 1) {
+                    Some(after) => end = after,
+                    // A hole that does not close (invalid code) is read as text.
+                    None => end += 1,
+                },
+                _ => end += 1,
+            }
         }
-        return Some((end + 1).min(bytes.len()));
+        Some(limit)
     }
-    // A verbatim string: no escapes, `""` is a quote, line ends are part of it.
-    let mut end = open + 1;
-    loop {
-        match memchr::memchr(b'"', &bytes[end..]) {
-            None => return Some(bytes.len()),
-            Some(k) if bytes.get(end + k + 1) == Some(&b'"') => end += k + 2,
-            Some(k) => return Some(end + k + 1),
+
+    /// The offset after the `}` that closes the interpolation hole whose code starts at `at`:
+    /// the strings and characters in it (`$"{name ?? "guest"}"`) are skipped whole, and its
+    /// braces counted. `None` when it does not close within `MAX_HOLE_BYTES`, before `limit`
+    /// or before the steps run out.
+    fn hole_end(&mut self, mut at: usize, limit: usize, depth: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        let limit = limit.min(at + MAX_HOLE_BYTES);
+        let mut braces = 0usize;
+        while at < limit {
+            self.hole_steps = self.hole_steps.checked_sub(1)?;
+            match bytes[at] {
+                b'{' => {
+                    braces += 1;
+                    at += 1;
+                }
+                b'}' if braces == 0 => return Some(at + 1),
+                b'}' => {
+                    braces -= 1;
+                    at += 1;
+                }
+                b'@' | b'$' | b'"' if let Some(end) = self.end_within(at, limit, depth) => {
+                    at = end;
+                }
+                quote @ (b'"' | b'\'') => {
+                    at += 1;
+                    while at < limit && bytes[at] != quote && bytes[at] != b'\n' {
+                        at += if bytes[at] == b'\\' { 2 } else { 1 };
+                    }
+                    at += 1;
+                }
+                _ => at += 1,
+            }
         }
+        None
     }
 }
 
@@ -399,5 +492,38 @@ mod tests {
         assert_eq!(code_of(text, Dialect::CSharp), "a(, , , , ) b");
         // A verbatim string ends at a lone quote, however many backslashes precede it.
         assert_eq!(code_of(r#"f(@"c:\") g"#, Dialect::CSharp), "f() g");
+        // `@""""` is a verbatim string holding a quote, not a raw string.
+        assert_eq!(code_of(r#"f(@"""", x) g"#, Dialect::CSharp), "f(, x) g");
+    }
+
+    #[test]
+    fn csharp_interpolation_holes_hold_strings_and_braces() {
+        // The quotes of a string in a hole do not end the interpolated string.
+        let text = r#"a($"hi {name ?? "guest"}, {{x}} {f(new { k = '}' })}") b"#;
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b");
+        let text = "a($@\"{d[\"k\"]}\n\"\" {$\"{\"in\"}\"}\") b";
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b");
+        // A plain string's braces are text.
+        assert_eq!(code_of(r#"a("{") b"#, Dialect::CSharp), "a() b");
+        // A hole that never closes is text, and so are the braces of too deep a nesting.
+        assert_eq!(code_of(r#"a($"{x"#, Dialect::CSharp), "a(");
+        let text = "a($\"{x ?? \\\"y\\\"}\") b\nc(d)";
+        assert_eq!(code_of(text, Dialect::CSharp), "a() b\nc(d)");
+        assert_eq!(code_of("a($@\"{x\n\") b", Dialect::CSharp), "a() b");
+        let long_hole = format!("a($\"{{{}\") b", " ".repeat(MAX_HOLE_BYTES));
+        assert_eq!(code_of(&long_hole, Dialect::CSharp), "a() b");
+        let deep = "$\"{".repeat(10_000);
+        assert!(code_of(&deep, Dialect::CSharp).chars().all(|c| c == '{'));
+        // Holes that do not close are not followed again and again: this ends at once.
+        let unclosed = "a($\"{\"x\"\n".repeat(100_000);
+        assert!(code_of(&unclosed, Dialect::CSharp) == "a(x".repeat(100_000));
+    }
+
+    #[test]
+    fn csharp_preprocessor_lines_are_not_code() {
+        let text = "#region Customer's tools\n  #if DEBUG\nx; // a\ny # z\n#endregion";
+        assert_eq!(code_of(text, Dialect::CSharp), "\n  \nx; \ny # z\n");
+        // Other dialects have no directives.
+        assert_eq!(code_of("#x", Dialect::Script), "#x");
     }
 }

@@ -5,16 +5,18 @@
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
-//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`). Escapes in
-//! the string literals read are decoded as each language would (`escapes`). Go MCP servers
-//! (mcp-go and the official SDK) are read in `go`.
+//! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`); Go MCP
+//! servers, mcp-go and the official SDK (`go`); C# `[McpServerTool]` and `[KernelFunction]`
+//! methods (`csharp`). Escapes in the string literals read are decoded as each language would
+//! (`escapes`).
 //!
-//! Nothing is imported, compiled or run: decorators, class headers and call sites are matched with
-//! bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts only
-//! where it starts in code — TypeScript/JavaScript and Go as lexed by `script_lex`, Python outside
-//! `#` comments, docstrings and the strings of its line — so a commented-out tool or a snippet in a
-//! string declares nothing. What is missed is missed conservatively — a tool that is not found is
-//! still reported nowhere, which is why the JSON and MCP config paths exist as well.
+//! Nothing is imported, compiled or run: decorators, class headers and call sites are matched
+//! with bounded regular expressions over at most `MAX_SOURCE_BYTES` of text, and a match counts
+//! only where it starts in code — TypeScript/JavaScript, Go and C# as lexed by `script_lex`,
+//! Python outside `#` comments, docstrings and the strings of its line — so a commented-out tool
+//! or a snippet in a string declares nothing. What is missed is missed conservatively — a tool
+//! that is not found is still reported nowhere, which is why the JSON and MCP config paths exist
+//! as well.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -28,6 +30,7 @@ use super::script_lex::{self, Lexed};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
+mod csharp;
 mod go;
 mod listed_script;
 
@@ -183,6 +186,9 @@ pub enum Language {
     Python,
     Script,
     Go,
+    /// C#: the MCP SDK's `[McpServerTool]` methods and Semantic Kernel's `[KernelFunction]`
+    /// ones (`csharp`).
+    CSharp,
 }
 
 /// What one source file says about agent tools, and what discovery needs to find the MCP server
@@ -198,6 +204,12 @@ pub struct SourceTools {
     /// (`github.com/acme/ops/internal/tools`). Discovery resolves those
     /// that lead to files of the scan (`agent::code_servers`).
     pub imports: Vec<String>,
+    /// The entry of `servers` (the file's stem) that stands for a server the file builds without
+    /// naming it, where the name is given outside the file: a C# MCP server is named after its
+    /// assembly, the project's, unless it sets `ServerInfo`. Discovery names it after the
+    /// project (`agent::code_servers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unnamed_server: Option<String>,
 }
 
 impl SourceTools {
@@ -230,12 +242,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let declared = declares.then(|| go::scan(&lexed, stem));
             (declared.unwrap_or_default(), go::import_paths(&lexed))
         }
+        Language::CSharp => return Ok(csharp::scan(text, stem)),
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
     Ok(SourceTools {
         tools,
         servers,
         imports,
+        unnamed_server: None,
     })
 }
 

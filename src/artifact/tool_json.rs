@@ -56,12 +56,15 @@ pub enum Dialect {
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
-    /// A Semantic Kernel plugin method (`@kernel_function`).
+    /// A Semantic Kernel plugin method (Python `@kernel_function`, C# `[KernelFunction]`).
     SemanticKernelFunction,
     TsRegisterTool,
     TsServerTool,
     /// A tool a Go MCP server declares: mcp-go's `mcp.NewTool(…)`, an `mcp.Tool{…}` literal.
     GoMcpTool,
+    /// A C# MCP server tool: an `[McpServerTool]` method, or `McpServerTool.Create(…)` with
+    /// options naming it.
+    CsharpMcpServerTool,
 }
 
 impl Dialect {
@@ -83,6 +86,7 @@ impl Dialect {
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",
             Dialect::GoMcpTool => "go-mcp-tool",
+            Dialect::CsharpMcpServerTool => "csharp-mcp-server-tool",
         }
     }
 }
