@@ -18,9 +18,10 @@
 //! module found in the importing file's directory or a directory above it (`from
 //! acme_pkg.server import mcp` in `src/acme_pkg/tools/refund.py` names
 //! `src/acme_pkg/server.py`); or when it is a Go import path of a module of the tree, which
-//! links the importing file to every file of the package (`go`). Only files of this scan are
-//! read: nothing is resolved through installed packages, `package.json` names or workspaces, or
-//! the file system.
+//! links the importing file to every file of the package (`go`); or when it names a package
+//! of the tree by its `package.json` name, as a workspace links them (`@acme/tools`). Only
+//! files of this scan are read: nothing is resolved through installed packages or the file
+//! system.
 //!
 //! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
 //! servers the file builds itself, else to the one C# server built in its package — the
@@ -75,6 +76,65 @@ pub struct SourceLayout {
     /// Each directory with a `.csproj` and the name of the assembly it builds (of the first
     /// project file by name where there are several).
     pub projects: BTreeMap<String, String>,
+    /// The JavaScript/TypeScript packages of the tree by `package.json` name (`@acme/tools`), as
+    /// a workspace links them: an import of one leads to its source.
+    pub script_packages: BTreeMap<String, ScriptPackage>,
+}
+
+/// A `package.json` of the tree: its directory and the entry points it declares (`main`,
+/// `module`, `types`, `exports["."]`), as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScriptPackage {
+    pub dir: String,
+    pub entries: Vec<String>,
+}
+
+impl ScriptPackage {
+    /// The package of `text`, a `package.json` in `dir`; `None` without a name.
+    fn read(dir: &str, text: &str) -> Option<(String, ScriptPackage)> {
+        let json: serde_json::Value = serde_json::from_str(text).ok()?;
+        let name = json.get("name")?.as_str()?.to_owned();
+        let exports = json.get("exports");
+        let dot = exports.and_then(|e| e.get(".")).or(exports);
+        let entries = [json.get("main"), json.get("module"), json.get("types")]
+            .into_iter()
+            .chain(dot.map(|d| d.get("import").or(d.get("default")).or(Some(d))))
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        let dir = dir.to_owned();
+        Some((name, ScriptPackage { dir, entries }))
+    }
+
+    /// The files an import of this package may name: for the package itself (`sub` empty) its
+    /// entry points and their sources (`dist/index.js` is built from `src/index.ts`), then
+    /// `src/index` and `index`; for a subpath (`@acme/tools/refund`) that path under `src/` and
+    /// under the package.
+    fn candidates(&self, sub: &str) -> Vec<String> {
+        let mut targets: Vec<String> = Vec::new();
+        if sub.is_empty() {
+            for entry in &self.entries {
+                let entry = entry.trim_start_matches("./");
+                targets.push(entry.to_owned());
+                for built in ["dist/", "build/", "lib/", "out/"] {
+                    if let Some(rest) = entry.strip_prefix(built) {
+                        let rest = rest
+                            .strip_suffix(".d.ts")
+                            .map_or(rest.to_owned(), |stem| format!("{stem}.ts"));
+                        targets.push(format!("src/{rest}"));
+                    }
+                }
+            }
+            targets.extend(["src/index".to_owned(), "index".to_owned()]);
+        } else {
+            targets.extend([format!("src/{sub}"), sub.to_owned()]);
+        }
+        targets
+            .iter()
+            .filter_map(|target| script_candidates(&self.dir, target))
+            .flatten()
+            .collect()
+    }
 }
 
 /// The module resolution settings of one directory's config, `extends` applied, with every
@@ -125,6 +185,17 @@ impl SourceLayout {
                 Some((parent(path).to_owned(), module))
             })
             .collect();
+        let mut script_packages = BTreeMap::new();
+        for path in paths
+            .iter()
+            .filter(|path| file_name(path) == "package.json")
+        {
+            if let Some((name, package)) =
+                (configs.read)(path).and_then(|text| ScriptPackage::read(parent(path), &text))
+            {
+                script_packages.entry(name).or_insert(package);
+            }
+        }
         let mut script_aliases = BTreeMap::new();
         for name in SCRIPT_CONFIGS {
             for path in paths.iter().filter(|path| file_name(path) == *name) {
@@ -139,6 +210,7 @@ impl SourceLayout {
             script_aliases,
             go_modules,
             projects,
+            script_packages,
         }
     }
 
@@ -473,17 +545,42 @@ fn resolve(
     } else if spec.starts_with("./") || spec.starts_with("../") {
         script_candidates(dir, spec)?
     } else {
-        let aliases = ancestors(dir).find_map(|above| layout.script_aliases.get(above))?;
-        aliases
-            .targets(spec)
+        // The compiler's path aliases first, then the packages of the workspace.
+        let aliased = ancestors(dir)
+            .find_map(|above| layout.script_aliases.get(above))
+            .map(|aliases| aliases.targets(spec))
+            .unwrap_or_default();
+        let mut candidates: Vec<String> = aliased
             .iter()
             .filter_map(|target| script_candidates("", target))
             .flatten()
-            .collect()
+            .collect();
+        candidates.extend(workspace_candidates(spec, &layout.script_packages));
+        candidates
     };
     candidates
         .iter()
         .find_map(|candidate| by_path.get(candidate.as_str()).copied())
+}
+
+/// The files an import of a package of the tree (`@acme/tools`, `@acme/tools/refund`) may
+/// name: of the package with the longest name the specifier starts with.
+fn workspace_candidates(spec: &str, packages: &BTreeMap<String, ScriptPackage>) -> Vec<String> {
+    let mut best: Option<(usize, &str, &ScriptPackage)> = None;
+    for (name, package) in packages {
+        let sub = match spec.strip_prefix(name.as_str()) {
+            Some("") => "",
+            Some(rest) => match rest.strip_prefix('/') {
+                Some(sub) => sub,
+                None => continue,
+            },
+            None => continue,
+        };
+        if best.is_none_or(|(longest, ..)| name.len() > longest) {
+            best = Some((name.len(), sub, package));
+        }
+    }
+    best.map_or_else(Vec::new, |(_, sub, package)| package.candidates(sub))
 }
 
 /// `./echo.js` from `src/tools`: `src/tools/echo.js`, `src/tools/echo.ts` (TypeScript imports
@@ -681,6 +778,74 @@ mod tests {
     /// `server.registerTool` on a server imported from another file.
     const USES_IMPORTED: &str =
         "server.registerTool(\"refund\", { description: \"Refund\" }, async () => ({}));\n";
+
+    #[test]
+    fn workspace_packages_lead_to_the_server() {
+        let server = |import: &str| {
+            format!(
+                "import {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+                 import {{ registerSearch }} from \"{import}\";\n\
+                 const server = new McpServer({{ name: \"acme-gateway\", version: \"1.0.0\" }});\n\
+                 registerSearch(server);\n"
+            )
+        };
+        let tree = [
+            (
+                "package.json",
+                "{ \"name\": \"acme\", \"workspaces\": [\"packages/*\"] }",
+            ),
+            (
+                "packages/gateway/package.json",
+                "{ \"name\": \"@acme/gateway\" }",
+            ),
+            (
+                "packages/search/package.json",
+                "{ \"name\": \"@acme/search\", \"main\": \"dist/index.js\" }",
+            ),
+            (
+                "packages/search-extra/package.json",
+                "{ \"name\": \"@acme/search-extra\", \"exports\": { \".\": { \"import\": \"./lib/main.js\" } } }",
+            ),
+            (
+                "packages/refund/package.json",
+                "{ \"name\": \"@acme/refund\" }",
+            ),
+        ];
+        let files = [
+            source("packages/gateway/src/index.ts", &server("@acme/search")),
+            source(
+                "packages/gateway/src/extra.ts",
+                &server("@acme/search-extra"),
+            ),
+            source(
+                "packages/gateway/src/refund.ts",
+                &server("@acme/refund/tools/refund.js"),
+            ),
+            source("packages/search/src/index.ts", REGISTER),
+            source("packages/search-extra/src/main.ts", REGISTER),
+            source("packages/refund/src/tools/refund.ts", REGISTER),
+        ];
+        let layout = layout(&tree);
+        assert_eq!(
+            layout.script_packages["@acme/search-extra"].entries,
+            ["./lib/main.js"]
+        );
+        let expected = |path: &str| (path.to_owned(), vec!["acme-gateway".to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("packages/refund/src/tools/refund.ts"),
+                expected("packages/search-extra/src/main.ts"),
+                expected("packages/search/src/index.ts"),
+            ]
+        );
+        // Without the packages' names, nothing leads from the gateway to them.
+        let unnamed = SourceLayout {
+            script_packages: BTreeMap::new(),
+            ..layout
+        };
+        assert!(answers_in(&files, &unnamed).is_empty());
+    }
 
     #[test]
     fn typescript_path_aliases_lead_to_the_server() {
