@@ -59,10 +59,11 @@ pub struct Notice {
     /// https://…`); only those that name a licence count.
     pub links: Vec<String>,
     /// Names a sentence states the licence by (`This dataset is licensed under CC BY 4.0.`), kept
-    /// only when the notice says nothing else (see [`read`]); only those the database knows count.
+    /// only when the notice states no term of its own (see [`read`]); only those the database
+    /// knows count.
     pub stated: Vec<String>,
-    /// The first line that says more than what licences apply (a term of its own, `No
-    /// commercial use.`): the notice is not only the licences it names.
+    /// Where the first clause that states a term of its own starts (`No commercial use.`): the
+    /// notice binds by more than the licences it names.
     pub adds_terms: Option<TextSpan>,
 }
 
@@ -98,9 +99,9 @@ pub struct NoticeLicences {
 /// it is "based on" a known licence's page is not that licence.
 ///
 /// A name after `licensed under` in a sentence (`This dataset is licensed under CC BY 4.0.`) is
-/// kept only when every other line is blank, a heading, a copyright line, a link or a line that
-/// states a licence: a sentence that adds a term (`You may not use it commercially.`) leaves the
-/// file an unknown licence to review.
+/// kept only when no clause of the text states a term of its own ([`first_own_term`]): a
+/// sentence that adds one (`You may not use it commercially.`) leaves the file an unknown
+/// licence to review.
 pub fn read(text: &str, words: usize) -> Option<Notice> {
     if words > MAX_NOTICE_WORDS {
         return None;

@@ -65,11 +65,6 @@ pub fn is_title_line(line: &str) -> bool {
     is_title(bare_line(line))
 }
 
-/// Whether `line` (as written) is a copyright line.
-pub fn is_copyright_line(line: &str) -> bool {
-    is_copyright(bare_line(line))
-}
-
 /// A line without its indentation, Markdown heading marks and emphasis around it.
 fn bare_line(line: &str) -> &str {
     line.trim()
