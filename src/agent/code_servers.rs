@@ -383,7 +383,6 @@ pub fn servers_elsewhere(
         .map(|(i, (path, _))| (*path, i))
         .collect();
     let go_packages = go::Packages::of(files);
-    let python_servers = python_server_modules(files);
     let imports: Vec<Vec<usize>> = files
         .iter()
         .map(|(path, source)| {
@@ -394,10 +393,7 @@ pub fn servers_elsewhere(
                 source
                     .imports
                     .iter()
-                    .filter_map(|spec| {
-                        resolve(path, spec, &by_path, layout)
-                            .or_else(|| python_server_elsewhere(path, spec, &python_servers))
-                    })
+                    .filter_map(|spec| resolve(path, spec, &by_path, layout))
                     .collect()
             };
             targets.sort_unstable();
@@ -602,53 +598,6 @@ fn script_candidates(dir: &str, spec: &str) -> Option<Vec<String>> {
         candidates.push(format!("{joined}{suffix}"));
     }
     Some(candidates)
-}
-
-/// The Python files of the scan that construct an MCP server, by each dotted module path they
-/// may be imported as: every suffix of at least two parts (`packages/server/acme_server/app.py`
-/// is `acme_server.app`, `server.acme_server.app` …), and for a package's `__init__.py` its
-/// directory's, its name alone included (`acme_server`).
-fn python_server_modules(files: &[(&str, &SourceTools)]) -> HashMap<String, Vec<usize>> {
-    let mut modules: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, (path, source)) in files.iter().enumerate() {
-        let Some(module) = path.strip_suffix(".py") else {
-            continue;
-        };
-        if source.servers.is_empty() {
-            continue;
-        }
-        // A package's own name is specific enough (`acme_server`); a module's is not
-        // (`server`, `app`) without its package.
-        let (module, least) = match module.strip_suffix("/__init__") {
-            Some(package) => (package, 1),
-            None => (module, 2),
-        };
-        let parts: Vec<&str> = module.split('/').collect();
-        for start in 0..(parts.len() + 1).saturating_sub(least) {
-            modules
-                .entry(parts[start..].join("."))
-                .or_default()
-                .push(index);
-        }
-    }
-    modules
-}
-
-/// The one file of the scan outside the importing file's ancestors that a Python absolute
-/// import names and that constructs a server (`from acme_server.app import mcp` in a workspace
-/// where `acme_server` lives in `packages/server/`); `None` when none or several do.
-fn python_server_elsewhere(
-    from: &str,
-    spec: &str,
-    servers: &HashMap<String, Vec<usize>>,
-) -> Option<usize> {
-    if !from.ends_with(".py") || spec.starts_with('.') {
-        return None;
-    }
-    match servers.get(spec)?.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
 }
 
 /// `..server.app` from `pkg/tools`: `pkg/server/app.py` or `pkg/server/app/__init__.py`; an
@@ -990,71 +939,6 @@ mod tests {
         // The longest prefix wins.
         assert_eq!(root.targets("~/lib/db"), ["lib/db"]);
         assert!(root.targets("react").is_empty());
-    }
-
-    #[test]
-    fn python_workspace_packages_lead_to_their_one_server() {
-        let server = |name: &str| {
-            format!("from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"{name}\")\n")
-        };
-        let tool = |import: &str| {
-            format!(
-                "{import}\n\n@mcp.tool()\ndef refund(order_id: str) -> str:\n    return order_id\n"
-            )
-        };
-        let files = [
-            source(
-                "packages/server/acme_server/app.py",
-                &server("acme-billing"),
-            ),
-            source(
-                "packages/gateway/acme_gateway/__init__.py",
-                &server("acme-gateway"),
-            ),
-            source(
-                "packages/legacy/acme_gateway/__init__.py",
-                &server("acme-legacy"),
-            ),
-            source(
-                "packages/search/acme_search/__init__.py",
-                &server("acme-search"),
-            ),
-            source(
-                "packages/tools/acme_tools/search.py",
-                &tool("from acme_search import mcp"),
-            ),
-            // A module's own name alone is no answer (`app` could be anything).
-            source(
-                "packages/tools/acme_tools/app_tool.py",
-                &tool("from app import mcp"),
-            ),
-            source(
-                "packages/tools/acme_tools/refund.py",
-                &tool("from acme_server.app import mcp"),
-            ),
-            // Two packages of that name: no answer rather than a guess.
-            source(
-                "packages/tools/acme_tools/ticket.py",
-                &tool("from acme_gateway import mcp"),
-            ),
-        ];
-        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
-        assert_eq!(
-            answers(
-                &files,
-                &[
-                    "packages/server",
-                    "packages/gateway",
-                    "packages/legacy",
-                    "packages/search",
-                    "packages/tools"
-                ]
-            ),
-            [
-                expected("packages/tools/acme_tools/refund.py", "acme-billing"),
-                expected("packages/tools/acme_tools/search.py", "acme-search"),
-            ]
-        );
     }
 
     #[test]
