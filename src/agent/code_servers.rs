@@ -79,6 +79,9 @@ pub struct SourceLayout {
     /// The JavaScript/TypeScript packages of the tree by `package.json` name (`@acme/tools`), as
     /// a workspace links them: an import of one leads to its source.
     pub script_packages: BTreeMap<String, ScriptPackage>,
+    /// Each directory with a `pyproject.toml` that names its project (`[project] name`, else
+    /// `[tool.poetry] name`), and that name.
+    pub python_projects: BTreeMap<String, String>,
 }
 
 /// A `package.json` of the tree: its directory and the entry points it declares (`main`,
@@ -185,6 +188,14 @@ impl SourceLayout {
                 Some((parent(path).to_owned(), module))
             })
             .collect();
+        let python_projects = paths
+            .iter()
+            .filter(|path| file_name(path) == "pyproject.toml")
+            .filter_map(|path| {
+                let name = python_project_name(&(configs.read)(path)?)?;
+                Some((parent(path).to_owned(), name))
+            })
+            .collect();
         let mut script_packages = BTreeMap::new();
         for path in paths
             .iter()
@@ -211,13 +222,39 @@ impl SourceLayout {
             go_modules,
             projects,
             script_packages,
+            python_projects,
         }
     }
 
-    /// The assembly name of the C# project `path` belongs to (the nearest `.csproj` above it).
+    /// The name a server that the file at `path` builds without a name of its own takes: for
+    /// C#, the assembly name of its project (the nearest `.csproj` above it); for Python, the
+    /// name of the nearest `pyproject.toml` above it; for JavaScript/TypeScript, the name of the
+    /// nearest `package.json` above it.
     fn project_of(&self, path: &str) -> Option<&String> {
-        ancestors(parent(path)).find_map(|dir| self.projects.get(dir))
+        let dirs = || ancestors(parent(path));
+        if is_csharp(path) {
+            dirs().find_map(|dir| self.projects.get(dir))
+        } else if path.ends_with(".py") {
+            dirs().find_map(|dir| self.python_projects.get(dir))
+        } else {
+            dirs().find_map(|dir| {
+                self.script_packages
+                    .iter()
+                    .find(|(_, package)| package.dir == dir)
+                    .map(|(name, _)| name)
+            })
+        }
     }
+}
+
+/// The project name a `pyproject.toml` declares (`[project] name`, else `[tool.poetry] name`).
+fn python_project_name(text: &str) -> Option<String> {
+    let toml: toml::Table = text.parse().ok()?;
+    let name = toml
+        .get("project")
+        .and_then(|p| p.get("name"))
+        .or_else(|| toml.get("tool")?.get("poetry")?.get("name"))?;
+    name.as_str().map(str::to_owned)
 }
 
 /// The `<AssemblyName>` a project file sets to a plain value (not an MSBuild expression).
@@ -407,13 +444,28 @@ pub fn servers_elsewhere(
             importers[to].push(from);
         }
     }
-    // A server a file leaves unnamed is its project's when it is in one.
+    // A server a file leaves unnamed is its project's when it is in one: in C# always (the SDK
+    // names it after the assembly), elsewhere when no other file of the project leaves one
+    // unnamed (test files that each build a server keep their own names).
+    let mut unnamed_in: HashMap<&String, usize> = HashMap::new();
+    for (path, source) in files {
+        if source.unnamed_server.is_some()
+            && let Some(project) = layout.project_of(path)
+        {
+            *unnamed_in.entry(project).or_default() += 1;
+        }
+    }
+    let project_of = |path: &str| {
+        layout
+            .project_of(path)
+            .filter(|project| is_csharp(path) || unnamed_in.get(project) == Some(&1))
+    };
     let servers_of = |indices: &[usize]| -> Vec<String> {
         let mut names: Vec<String> = indices
             .iter()
             .flat_map(|&i| {
                 let (path, source) = files[i];
-                let project = source.unnamed_server.as_ref().zip(layout.project_of(path));
+                let project = source.unnamed_server.as_ref().zip(project_of(path));
                 source.servers.iter().map(move |name| match project {
                     Some((unnamed, project)) if unnamed == name => project.clone(),
                     _ => name.clone(),
@@ -429,9 +481,12 @@ pub fn servers_elsewhere(
             continue;
         }
         // A C# file's tools are those of the servers it builds, when it builds any; a Go file's
-        // those of the servers its package builds.
+        // those of the servers its package builds; the tools of a server the file leaves
+        // unnamed, that server's, named after the file's package.
         let mut servers = if is_csharp(path) {
             servers_of(&[index])
+        } else if let Some(unnamed) = &source.unnamed_server {
+            vec![project_of(path).unwrap_or(unnamed).clone()]
         } else {
             servers_of(go_packages.beside(path))
         };
@@ -848,6 +903,57 @@ mod tests {
     }
 
     #[test]
+    fn a_server_whose_name_the_file_does_not_hold_is_named_after_its_package() {
+        let python = "from mcp.server.fastmcp import FastMCP\nfrom .consts import SERVER_NAME\n\n\
+                      mcp = FastMCP(name=SERVER_NAME)\n\n@mcp.tool()\ndef refund(order_id: str) -> str:\n    return order_id\n";
+        let script = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+                      import { config } from \"./config.js\";\n\
+                      const server = new McpServer({ name: config.name, version: \"1.0.0\" });\n\
+                      server.tool(\"search\", async () => ({}));\n";
+        let files = [
+            source("billing/acme_billing/server.py", python),
+            source("search/src/server.ts", script),
+            source("loose/server.py", python),
+        ];
+        assert_eq!(files[0].1.unnamed_server.as_deref(), Some("server"));
+        assert!(files[0].1.tools[0].server_elsewhere);
+        let tree = [
+            (
+                "billing/pyproject.toml",
+                "[project]\nname = \"acme-billing\"\n",
+            ),
+            ("search/package.json", "{ \"name\": \"@acme/search\" }"),
+        ];
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        assert_eq!(
+            answers_in(&files, &layout(&tree)),
+            [
+                expected("billing/acme_billing/server.py", "acme-billing"),
+                expected("loose/server.py", "server"),
+                expected("search/src/server.ts", "@acme/search"),
+            ]
+        );
+        // Two files of one project that each leave a server unnamed keep their own names.
+        let mut two = files.to_vec();
+        two.push(source("billing/tests/test_refund.py", python));
+        let answers = answers_in(&two, &layout(&tree));
+        assert_eq!(
+            answers[..2],
+            [
+                expected("billing/acme_billing/server.py", "server"),
+                expected("billing/tests/test_refund.py", "test_refund"),
+            ]
+        );
+        // A server named in the file keeps its name and its tools.
+        let named = source(
+            "billing/acme_billing/named.py",
+            &python.replace("name=SERVER_NAME", "\"acme-named\""),
+        );
+        assert_eq!(named.1.unnamed_server, None);
+        assert!(!named.1.tools[0].server_elsewhere);
+    }
+
+    #[test]
     fn typescript_path_aliases_lead_to_the_server() {
         let billing = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
                        export const server = new McpServer({ name: \"acme-billing\" });\n";
@@ -1052,15 +1158,18 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_constructs_its_server_needs_no_answer() {
+    fn a_file_that_constructs_an_unnamed_server_keeps_its_tools() {
         let files = [source(
             "ops/server.ts",
             "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
              const server = new McpServer(info);\nserver.tool(\"ping\", async () => ({}));\n",
         )];
-        assert!(!files[0].1.tools[0].server_elsewhere);
         assert_eq!(files[0].1.servers, ["server"]);
-        assert!(answers(&files, &[]).is_empty());
+        // Outside any package, the server keeps the file's name, and its tools with it.
+        assert_eq!(
+            answers(&files, &[]),
+            [("ops/server.ts".to_owned(), vec!["server".to_owned()])]
+        );
     }
 
     /// A C# program that builds an MCP server, named `name` or left unnamed.

@@ -205,9 +205,11 @@ pub struct SourceTools {
     /// that lead to files of the scan (`agent::code_servers`).
     pub imports: Vec<String>,
     /// The entry of `servers` (the file's stem) that stands for a server the file builds without
-    /// naming it, where the name is given outside the file: a C# MCP server is named after its
-    /// assembly, the project's, unless it sets `ServerInfo`. Discovery names it after the
-    /// project (`agent::code_servers`).
+    /// naming it, or with a name the file does not hold (`FastMCP(name=SERVER_NAME)`, the
+    /// constant imported): a C# MCP server is named after its assembly, the project's, unless it
+    /// sets `ServerInfo`; a Python or TypeScript one after its package (`pyproject.toml`,
+    /// `package.json`). Discovery names it (`agent::code_servers`); the file's tools of that
+    /// server are marked `server_elsewhere` for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unnamed_server: Option<String>,
 }
@@ -226,7 +228,7 @@ impl SourceTools {
 pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
     let markers = ["tool", "Tool", "Server", "FastMCP", "kernel_function"];
     let declares = markers.iter().any(|marker| text.contains(marker));
-    let ((mut tools, servers), imports) = match language {
+    let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
             let declared = declares.then(|| scan_python(&source, stem));
@@ -239,40 +241,60 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         }
         Language::Go => {
             let lexed = Lexed::of(text, script_lex::Dialect::Go);
-            let declared = declares.then(|| go::scan(&lexed, stem));
-            (declared.unwrap_or_default(), go::import_paths(&lexed))
+            let (tools, servers) = if declares {
+                go::scan(&lexed, stem)
+            } else {
+                Default::default()
+            };
+            ((tools, servers, false), go::import_paths(&lexed))
         }
         Language::CSharp => return Ok(csharp::scan(text, stem)),
     };
     tools.sort_by_key(|t| t.span.map(|s| s.offset));
+    // The tools of a server the file leaves unnamed are named by discovery, after the package.
+    let provider = format!("mcp:{stem}");
+    if unnamed {
+        for tool in &mut tools {
+            if tool.provider.as_deref() == Some(provider.as_str()) {
+                tool.server_elsewhere = true;
+            }
+        }
+    }
     Ok(SourceTools {
         tools,
         servers,
         imports,
-        unnamed_server: None,
+        unnamed_server: unnamed.then(|| stem.to_owned()),
     })
 }
 
 /// The MCP servers a file constructs (see `SourceTools::servers`), from its named servers by
 /// object and the objects bound to a construction of one of `anonymous_classes`, the server
 /// classes that are MCP's alone (`McpServer`, `FastMCP`; a bare `Server` may be an HTTP server).
+/// Whether a server is unnamed comes with them: it stands under `stem` until discovery names it
+/// after its package (`SourceTools::unnamed_server`).
 fn constructed_servers(
     named: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
     anonymous_classes: &[&str],
     stem: &str,
-) -> Vec<String> {
+) -> (Vec<String>, bool) {
     let mut servers: Vec<String> = named.values().cloned().collect();
     let unnamed = objects
         .iter()
-        .any(|(object, class)| anonymous_classes.contains(class) && !named.contains_key(object));
+        .any(|(object, class)| anonymous_classes.contains(class) && !named.contains_key(object))
+        && !servers.iter().any(|name| name == stem);
     if unnamed {
         servers.push(stem.to_owned());
     }
     servers.sort();
     servers.dedup();
-    servers
+    (servers, unnamed)
 }
+
+/// What a reader found in one file: its tools, the servers it constructs, and whether one of
+/// them is unnamed (see [`constructed_servers`]).
+type Declared = (Vec<ToolDecl>, Vec<String>, bool);
 
 /// The module specifiers a JavaScript/TypeScript file imports in code, relative (`./echo.js`)
 /// or not (`@/server`, `acme-sdk`).
@@ -360,7 +382,7 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(source: &PythonSource, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+fn scan_python(source: &PythonSource, stem: &str) -> Declared {
     let text = source.text;
     let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(m.start()));
     let servers: BTreeMap<&str, String> = PY_SERVER
@@ -532,8 +554,9 @@ fn scan_python(source: &PythonSource, stem: &str) -> (Vec<ToolDecl>, Vec<String>
         });
         i = def_line + 1;
     }
-    let constructed = constructed_servers(&servers, &objects, &["FastMCP", "MCPServer"], stem);
-    (out, constructed)
+    let (constructed, unnamed) =
+        constructed_servers(&servers, &objects, &["FastMCP", "MCPServer"], stem);
+    (out, constructed, unnamed)
 }
 
 /// A Python source by line, and where it is code: not in a `#` comment, not on a line that
@@ -730,7 +753,7 @@ fn docstring(after: &[&str]) -> Option<String> {
     Some(decode_python(text.trim()))
 }
 
-fn scan_script(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+fn scan_script(lexed: &Lexed, stem: &str) -> Declared {
     let text = lexed.text;
     let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     let servers: BTreeMap<&str, String> = TS_SERVER
@@ -839,8 +862,8 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     } else {
         &["McpServer"]
     };
-    let constructed = constructed_servers(&servers, &objects, anonymous, stem);
-    (out, constructed)
+    let (constructed, unnamed) = constructed_servers(&servers, &objects, anonymous, stem);
+    (out, constructed, unnamed)
 }
 
 /// The body of the JavaScript string literal `text` starts with (up to its closing quote, escapes
