@@ -465,7 +465,10 @@ pub fn servers_elsewhere(
             .iter()
             .flat_map(|&i| {
                 let (path, source) = files[i];
-                let project = source.unnamed_server.as_ref().zip(project_of(path));
+                let project = source
+                    .unnamed_server
+                    .as_ref()
+                    .and_then(|unnamed| Some((unnamed, project_of(path)?)));
                 source.servers.iter().map(move |name| match project {
                     Some((unnamed, project)) if unnamed == name => project.clone(),
                     _ => name.clone(),
