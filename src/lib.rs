@@ -23,6 +23,8 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod suppression;
+#[cfg(test)]
+mod test_support;
 pub mod walk;
 
 pub use scan::{ScanOptions, ScanResult, scan};

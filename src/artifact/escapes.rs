@@ -446,18 +446,7 @@ mod tests {
             "a",
             "F",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 16) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::test_support::random_texts(&pieces, 0x2545_F491_4F6C_DD1D, 20_000, 16) {
             let _ = decode_script(&text);
             let _ = decode_python(&text);
             let _ = decode_go(&text);

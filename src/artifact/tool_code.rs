@@ -846,13 +846,9 @@ fn scan_script(lexed: &Lexed, stem: &str) -> Declared {
             server_elsewhere: !objects.contains_key(object),
         });
     }
-    out.extend(listed_script::listed_tools(
-        lexed, &servers, &objects, &strings, stem,
-    ));
-    if is_mcp {
-        let defined = listed_script::defined_tools(lexed, &strings, stem, &out);
-        out.extend(defined);
-    }
+    let objects_listed =
+        listed_script::object_tools(lexed, &servers, &objects, &strings, stem, &out, is_mcp);
+    out.extend(objects_listed);
     // A bare `Server` may be an HTTP server, unless the file imports the SDK's.
     let sdk_server = TS_SDK_SERVER_IMPORT
         .find_iter(text)
@@ -1537,18 +1533,7 @@ class AcmeOrdersPlugin:
             "/*",
             "//",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, Language::Python, "x");
             let _ = scan(&text, Language::Script, "x");
         }

@@ -1277,18 +1277,7 @@ public sealed class BillingPlugin
             "/*",
             "\\",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, "x");
         }
         // Constants that refer to each other end.

@@ -1378,18 +1378,7 @@ func d() { same := "same"; _ = mcp.NewTool("literal\tname", mcp.WithDescription(
             "\u{1F600}",
             "true",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            for _ in 0..(state % 60) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::test_support::random_texts(&pieces, 0x2545_F491_4F6C_DD1D, 3000, 60) {
             let _ = go(&text, "x");
         }
     }

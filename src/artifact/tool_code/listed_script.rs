@@ -79,24 +79,55 @@ static TOOLS_WORD: LazyLock<Regex> =
 /// Tools listed by one file at most: a generated file of millions is not read to its end.
 const MAX_LISTED_TOOLS: usize = 10_000;
 
-/// The tools every `setRequestHandler(ListToolsRequestSchema, …)` handler of the file lists.
-/// `servers` names the server objects constructed with a name, `objects` the server objects
-/// constructed at all, `strings` the string constants of the file (bodies as written); a tool
-/// of an object not constructed here belongs to a server named after `stem` until discovery
-/// finds it (`ToolDecl::server_elsewhere`).
-pub(super) fn listed_tools(
+/// The tools the file's `setRequestHandler(ListToolsRequestSchema, …)` handlers list
+/// ([`listed_tools`]) and, in a file that names the MCP SDK (`sdk`), the tool objects no
+/// handler lists ([`defined_tools`]); the file's constants are read once for both. `servers`
+/// names the server objects constructed with a name, `objects` the server objects constructed
+/// at all, `strings` the string constants of the file (bodies as written), `declared` the tools
+/// the file declared otherwise.
+pub(super) fn object_tools(
     lexed: &Lexed,
     servers: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
     strings: &BTreeMap<&str, &str>,
     stem: &str,
+    declared: &[ToolDecl],
+    sdk: bool,
 ) -> Vec<ToolDecl> {
     let text = lexed.text;
-    if !text.contains("ListToolsRequestSchema") {
+    let lists = text.contains("ListToolsRequestSchema");
+    let defines = sdk && text.contains("inputSchema");
+    if !lists && !defines {
         return Vec::new();
     }
     let source = Source::new(lexed, strings);
     let mut memo = Memo::default();
+    let mut out = Vec::new();
+    if lists {
+        out = listed_tools(&source, &mut memo, servers, objects, stem);
+    }
+    if defines {
+        let known: BTreeSet<usize> = declared
+            .iter()
+            .chain(&out)
+            .filter_map(|t| t.span.map(|s| s.offset))
+            .collect();
+        out.extend(defined_tools(&source, &mut memo, stem, &known));
+    }
+    out
+}
+
+/// The tools every `setRequestHandler(ListToolsRequestSchema, …)` handler of the file lists; a
+/// tool of an object not constructed here belongs to a server named after `stem` until
+/// discovery finds it (`ToolDecl::server_elsewhere`).
+fn listed_tools<'t>(
+    source: &Source<'t>,
+    memo: &mut Memo<'t>,
+    servers: &BTreeMap<&str, String>,
+    objects: &BTreeMap<&str, &str>,
+    stem: &str,
+) -> Vec<ToolDecl> {
+    let text = source.text;
     let mut listed = BTreeSet::new();
     let mut out = Vec::new();
     let mut handled_until = 0;
@@ -123,7 +154,7 @@ pub(super) fn listed_tools(
             if !listed.insert((server, array)) {
                 continue;
             }
-            for tool in source.array_tools(array, 0, &mut memo).iter() {
+            for tool in source.array_tools(array, 0, memo).iter() {
                 if out.len() == MAX_LISTED_TOOLS {
                     break 'handlers;
                 }
@@ -143,20 +174,14 @@ pub(super) fn listed_tools(
 /// definitions exports them for a server elsewhere (`export const TOOLS: Tool[] = [{ name: …,
 /// inputSchema: … }]`, a function returning such an array). Each is a tool of a server named
 /// after `stem` until discovery finds the server through the files that import this one. A
-/// tool in `known` (at the same offset: a handler of this file lists it) is left out.
-pub(super) fn defined_tools(
-    lexed: &Lexed,
-    strings: &BTreeMap<&str, &str>,
+/// tool whose name starts at an offset in `known` (a handler of this file lists it) is left out.
+fn defined_tools<'t>(
+    source: &Source<'t>,
+    memo: &mut Memo<'t>,
     stem: &str,
-    known: &[ToolDecl],
+    known: &BTreeSet<usize>,
 ) -> Vec<ToolDecl> {
-    let text = lexed.text;
-    let source = Source::new(lexed, strings);
-    let mut memo = Memo::default();
-    let listed: BTreeSet<usize> = known
-        .iter()
-        .filter_map(|t| t.span.map(|s| s.offset))
-        .collect();
+    let (text, lexed) = (source.text, source.lexed);
     let mut out: Vec<ToolDecl> = Vec::new();
     for key in INPUT_SCHEMA_KEY.find_iter(text) {
         if out.len() == MAX_LISTED_TOOLS {
@@ -175,10 +200,10 @@ pub(super) fn defined_tools(
         if text.as_bytes()[open] != b'{' {
             continue;
         }
-        let Some(tool) = source.tool(open, &mut memo) else {
+        let Some(tool) = source.tool(open, memo) else {
             continue;
         };
-        if listed.contains(&tool.name_at.start) {
+        if known.contains(&tool.name_at.start) {
             continue;
         }
         out.push(tool.declared(text, stem, true));
