@@ -529,11 +529,44 @@ pub fn servers_elsewhere(
 }
 
 /// The files nearest to `start` (in import steps, at least one) that import it and construct a
-/// server.
+/// server; test files only when no other file does (a test that builds a server of its own to
+/// exercise the tools imports them as the real server does).
 fn nearest_constructors(
     start: usize,
     importers: &[Vec<usize>],
     files: &[(&str, &SourceTools)],
+) -> Vec<usize> {
+    let outside_tests = nearest_constructors_where(start, importers, files, |path| {
+        !is_test_file(path)
+    });
+    if outside_tests.is_empty() {
+        nearest_constructors_where(start, importers, files, |_| true)
+    } else {
+        outside_tests
+    }
+}
+
+/// Whether a path is a test's: under a `tests`, `test` or `__tests__` directory, or named as
+/// test runners find tests (`test_*.py`, `*_test.py`, `*.test.ts`, `*.spec.js`).
+fn is_test_file(path: &str) -> bool {
+    let name = file_name(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| matches!(dir, "tests" | "test" | "__tests__"))
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+}
+
+/// [`nearest_constructors`] among the files whose path passes `counts`.
+fn nearest_constructors_where(
+    start: usize,
+    importers: &[Vec<usize>],
+    files: &[(&str, &SourceTools)],
+    counts: impl Fn(&str) -> bool,
 ) -> Vec<usize> {
     let mut seen = vec![false; files.len()];
     seen[start] = true;
@@ -551,7 +584,7 @@ fn nearest_constructors(
         let found: Vec<usize> = next
             .iter()
             .copied()
-            .filter(|&i| !files[i].1.servers.is_empty())
+            .filter(|&i| !files[i].1.servers.is_empty() && counts(files[i].0))
             .collect();
         if !found.is_empty() {
             return found;

@@ -29,10 +29,12 @@ use super::escapes::{decode_python, decode_script};
 use super::script_lex::{self, Lexed};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+use python_servers::PythonServers;
 
 mod csharp;
 mod go;
 mod listed_script;
+mod python_servers;
 
 /// Source files larger than this are not scanned for tools.
 pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
@@ -385,7 +387,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 fn scan_python(source: &PythonSource, stem: &str) -> Declared {
     let text = source.text;
     let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(m.start()));
-    let servers: BTreeMap<&str, String> = PY_SERVER
+    let named: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
         .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), decode_python(capture(&c, &[2, 3])?))))
@@ -395,13 +397,15 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
         .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
+    let servers = PythonServers::read(source, named, objects);
     let is_crewai = text.contains("crewai");
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
         .any(|marker| text.contains(marker));
     let (lines, quoted, starts) = (&source.lines, &source.quoted, &source.starts);
     let mut out = risky_instances(source);
-    out.extend(listed_tools(source, &servers, &objects, stem));
+    out.extend(listed_tools(source, &servers.named, &servers.objects, stem));
+    out.extend(python_servers::registered_tools(source, &servers, is_mcp, stem));
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -481,7 +485,7 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
                 (Dialect::PythonTool, None)
             }
-            Some((object, "tool")) if is_mcp || servers.contains_key(object) => {
+            Some((object, "tool")) if is_mcp || servers.is_server(object, starts[i]) => {
                 (Dialect::Fastmcp, Some(object))
             }
             // `@promptflow.tool`, `@lt.tool` (an alias of LangChain's tools): not an MCP server.
@@ -523,17 +527,18 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
         if description.is_none() {
             description = docstring(&lines[def_line + 1..]);
         }
-        let (id, provider) = match server {
+        let (id, provider, server_elsewhere) = match server {
             Some(object) => {
-                let server = servers.get(object).map_or(stem, String::as_str);
+                let (server, here) = servers.server_of(object, starts[i]);
+                let server = server.unwrap_or(stem);
                 (
                     format!("mcp:{server}/{name}"),
                     Some(format!("mcp:{server}")),
+                    !here,
                 )
             }
-            None => (format!("fn:{name}"), None),
+            None => (format!("fn:{name}"), None, false),
         };
-        let server_elsewhere = server.is_some_and(|object| !objects.contains_key(object));
         let def_text = lines[def_line];
         let offset = starts[def_line] + def_text.find(&function).unwrap_or(0);
         out.push(ToolDecl {
@@ -554,8 +559,12 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
         });
         i = def_line + 1;
     }
-    let (constructed, unnamed) =
-        constructed_servers(&servers, &objects, &["FastMCP", "MCPServer"], stem);
+    let (constructed, unnamed) = constructed_servers(
+        &servers.named,
+        &servers.objects,
+        &["FastMCP", "MCPServer"],
+        stem,
+    );
     (out, constructed, unnamed)
 }
 

@@ -1,0 +1,604 @@
+//! Python MCP servers a file builds other than by binding a constructor's result to a name
+//! (`mcp = FastMCP("acme")`, which `tool_code` reads itself): a factory function that constructs
+//! a server and returns it (`return FastMCP("acme")`, or `mcp = FastMCP("acme")` … `return mcp`),
+//! bound where it is called (`app = create_server()`); and a subclass of `FastMCP` or
+//! `MCPServer`, whose instances take the name its `__init__` passes on
+//! (`super().__init__("acme")`), else the one they are built with (`server = AcmeServer("acme")`
+//! for a class that forwards its arguments), and in whose body `self` is that server. Also the
+//! tools registered by a call rather than a decorator: `server.tool(name="restart")(restart)`,
+//! `self.tool()(self.restart)`, `server.add_tool(restart)`.
+//!
+//! Only factories and classes of the same file are known, read lexically as the rest of
+//! `tool_code`: nothing is imported or run. A factory imported from another file binds nothing
+//! here (the tools decorated on its result are tools of a server elsewhere, which discovery
+//! follows through the import), and a subclass of a class of another file is no server class.
+//! A function that only takes a server (`def register(mcp: FastMCP)`) constructs none.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{
+    PY_DEF, PY_FIRST_STRING, PY_KWARG, PythonSource, annotations_in, bounded_call, capture,
+    docstring,
+};
+use crate::artifact::escapes::decode_python;
+use crate::artifact::text::TextSpan;
+use crate::artifact::tool_json::{Dialect, ToolDecl, short_description};
+
+/// Classes of the SDKs whose instances are MCP servers with any arguments.
+const SERVER_CLASSES: &[&str] = &["FastMCP", "MCPServer"];
+/// Classes a file's server classes may be found through: a subclass of a subclass.
+const MAX_CLASS_DEPTH: usize = 8;
+
+/// `obj = callee(`, `self.server = callee(`, `app: FastMCP = callee(` (also `await callee(`):
+/// group 1 the object, group 2 the callee.
+static PY_CALL_BINDING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]]*[ \t]*)?=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+        .expect("valid regex")
+});
+/// `return callee(`: group 1 the callee.
+static PY_RETURN_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(").expect("valid regex")
+});
+/// `return mcp`, `return mcp, config`, `return (mcp, config)`: group 1 the name returned.
+static PY_RETURN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)\breturn[ \t]+\(?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:[,)#]|$)")
+        .expect("valid regex")
+});
+/// `super().__init__(`, `super(AcmeServer, self).__init__(`.
+static PY_SUPER_INIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bsuper\s*\([^)]*\)\s*\.\s*__init__\s*\(").expect("valid regex")
+});
+/// `name="acme"`: groups 1 and 2 the name.
+static PY_NAME_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+        .expect("valid regex")
+});
+/// `name=` and its value: group 1 how the value starts.
+static PY_NAME_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bname\s*=\s*([^\s=,)][^\s,)]*)").expect("valid regex"));
+/// `obj.tool(` or `obj.add_tool(`, a registration by call: group 1 the object, group 2 the
+/// method.
+static PY_REGISTER_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z_][A-Za-z0-9_.]*)\.(tool|add_tool)\s*\(").expect("valid regex")
+});
+
+/// What a call of a server class or of a factory builds: the SDK class at its root and the
+/// name written out for it, if any.
+#[derive(Debug, Clone, PartialEq)]
+struct Built<'t> {
+    class: &'t str,
+    name: Option<String>,
+}
+
+/// A subclass of an SDK server class, defined in the file.
+#[derive(Debug)]
+struct ServerClass<'t> {
+    name: &'t str,
+    /// The SDK class it derives from, through the file's other server classes.
+    base: &'t str,
+    /// Its body, in bytes.
+    body: Range<usize>,
+    /// The name its `__init__` gives the server, or the one a server class it derives from
+    /// gives; `None` when it passes on the name it is built with.
+    server: Option<String>,
+}
+
+/// The server objects of one Python file.
+#[derive(Debug, Default)]
+pub(super) struct PythonServers<'t> {
+    /// Objects bound to a server whose name is written out: object → name. A factory that
+    /// constructs one is an entry too, by its function's name.
+    pub named: BTreeMap<&'t str, String>,
+    /// Objects bound to a server, named or not: object → SDK class.
+    pub objects: BTreeMap<&'t str, &'t str>,
+    classes: Vec<ServerClass<'t>>,
+    /// For each server class, the names its instances in the file are built with (`None`: no
+    /// name written out).
+    instances: BTreeMap<&'t str, Vec<Option<String>>>,
+    /// Each binding of an object to a server, in file order: where, the object, the name.
+    bindings: Vec<(usize, &'t str, Option<String>)>,
+}
+
+impl<'t> PythonServers<'t> {
+    /// The servers of `source`, to those its `obj = FastMCP(…)` bindings make (`named`,
+    /// `objects`) added the servers its factories and server classes build.
+    pub fn read(
+        source: &PythonSource<'t>,
+        named: BTreeMap<&'t str, String>,
+        objects: BTreeMap<&'t str, &'t str>,
+    ) -> PythonServers<'t> {
+        let mut servers = PythonServers {
+            named,
+            objects,
+            ..PythonServers::default()
+        };
+        let text = source.text;
+        if !text.contains("Server") && !text.contains("FastMCP") {
+            return servers;
+        }
+        servers.classes = server_classes(source);
+        let factories = servers.factories(source);
+        for (function, built) in &factories {
+            servers.bind(function, built.clone());
+        }
+        for c in PY_CALL_BINDING.captures_iter(text) {
+            let (Some(object), Some(callee)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            if !source.is_code(object.start()) {
+                continue;
+            }
+            let args = bounded_call(&text[c.get(0).map_or(0, |m| m.end() - 1)..]);
+            let Some(built) = servers.built_by(callee.as_str(), args, &factories) else {
+                continue;
+            };
+            if let Some(class) = servers.class(last_segment(callee.as_str())) {
+                let name = class.name;
+                servers.instances.entry(name).or_default().push(built.name.clone());
+            }
+            let binding = (object.start(), object.as_str(), built.name.clone());
+            servers.bindings.push(binding);
+            servers.bind(object.as_str(), built);
+        }
+        servers
+    }
+
+    fn bind(&mut self, object: &'t str, built: Built<'t>) {
+        if let Some(name) = built.name {
+            self.named.entry(object).or_insert(name);
+        }
+        self.objects.entry(object).or_insert(built.class);
+    }
+
+    fn class(&self, name: &str) -> Option<&ServerClass<'t>> {
+        self.classes.iter().find(|class| class.name == name)
+    }
+
+    /// What calling `callee` with `args` (from its opening parenthesis) builds: an SDK server
+    /// (a bare `Server` only with a name, as elsewhere), an instance of a server class of the
+    /// file, or a factory's server.
+    fn built_by(
+        &self,
+        callee: &str,
+        args: &str,
+        factories: &BTreeMap<&'t str, Built<'t>>,
+    ) -> Option<Built<'t>> {
+        let last = last_segment(callee);
+        if let Some(class) = SERVER_CLASSES.iter().find(|class| **class == last) {
+            return Some(Built {
+                class,
+                name: literal_name(args),
+            });
+        }
+        if last == "Server" {
+            return literal_name(args).map(|name| Built {
+                class: "Server",
+                name: Some(name),
+            });
+        }
+        if let Some(class) = self.class(last) {
+            return Some(Built {
+                class: class.base,
+                name: class.server.clone().or_else(|| literal_name(args)),
+            });
+        }
+        factories.get(last).cloned()
+    }
+
+    /// The functions of the file that construct a server and return it, by name (a factory that
+    /// calls another is read in a second pass).
+    fn factories(&self, source: &PythonSource<'t>) -> BTreeMap<&'t str, Built<'t>> {
+        let text = source.text;
+        let defs: Vec<(&'t str, Range<usize>)> = (0..source.lines.len())
+            .filter(|&i| !source.quoted[i])
+            .filter_map(|i| {
+                let c = PY_DEF.captures(source.lines[i])?;
+                let name = c.get(1)?;
+                let at = source.starts[i] + name.start();
+                if !source.is_code(at) {
+                    return None;
+                }
+                Some((&text[at..at + name.len()], function_body(source, i)?))
+            })
+            .collect();
+        let mut factories = BTreeMap::new();
+        for _pass in 0..2 {
+            for (function, body) in &defs {
+                if factories.contains_key(function) {
+                    continue;
+                }
+                if let Some(built) = self.returned(source, body.clone(), &factories) {
+                    factories.insert(*function, built);
+                }
+            }
+        }
+        factories
+    }
+
+    /// The server a function body returns: a construction (`return FastMCP("acme")`) or a name
+    /// bound to one in the body (`mcp = FastMCP("acme")` … `return mcp`).
+    fn returned(
+        &self,
+        source: &PythonSource<'t>,
+        body: Range<usize>,
+        factories: &BTreeMap<&'t str, Built<'t>>,
+    ) -> Option<Built<'t>> {
+        let text = &source.text[..body.end];
+        let start = body.start;
+        let in_code = |m: regex::Match| source.is_code(start + m.start());
+        let from = |m: regex::Match| &source.text[start + m.end() - 1..];
+        for c in PY_RETURN_CALL.captures_iter(&text[start..]) {
+            let (Some(whole), Some(callee)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if in_code(whole)
+                && let Some(built) =
+                    self.built_by(callee.as_str(), bounded_call(from(whole)), factories)
+            {
+                return Some(built);
+            }
+        }
+        let mut locals: BTreeMap<&str, Built> = BTreeMap::new();
+        for c in PY_CALL_BINDING.captures_iter(&text[start..]) {
+            let (Some(whole), Some(object), Some(callee)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            if in_code(object)
+                && let Some(built) =
+                    self.built_by(callee.as_str(), bounded_call(from(whole)), factories)
+            {
+                locals.entry(object.as_str()).or_insert(built);
+            }
+        }
+        if locals.is_empty() {
+            return None;
+        }
+        PY_RETURN_NAME
+            .captures_iter(&text[start..])
+            .filter(|c| c.get(0).is_some_and(in_code))
+            .find_map(|c| locals.get(c.get(1)?.as_str()).cloned())
+    }
+
+    /// Whether `object`, at byte `at`, is a server the file builds: bound to one, or `self` in
+    /// the body of a server class.
+    pub fn is_server(&self, object: &str, at: usize) -> bool {
+        self.objects.contains_key(object) || (object == "self" && self.class_at(at).is_some())
+    }
+
+    /// The server `object` stands for at byte `at`: its name (`None`: not written out, so named
+    /// after the file), and whether the file builds it. `self` in a server class's body is the
+    /// class's server: the name its `__init__` gives, else the one name its instances in the file
+    /// are built with.
+    pub fn server_of(&self, object: &str, at: usize) -> (Option<&str>, bool) {
+        if object == "self"
+            && let Some(class) = self.class_at(at)
+        {
+            if let Some(name) = &class.server {
+                return (Some(name), true);
+            }
+            let instances = self.instances.get(class.name).map_or(&[][..], Vec::as_slice);
+            let mut names: Vec<Option<&String>> =
+                instances.iter().map(Option::as_ref).collect();
+            names.sort();
+            names.dedup();
+            return match names.as_slice() {
+                [] => (None, false),
+                [Some(name)] => (Some(name), true),
+                _ if names.contains(&None) => (None, true),
+                _ => (None, false),
+            };
+        }
+        // An object bound more than once (a local `server` in each test) is the server of the
+        // binding before `at`, else of the first one.
+        let mut bound = self.bindings.iter().filter(|(_, o, _)| *o == object);
+        let before = bound.clone().rfind(|(position, ..)| *position < at);
+        if let Some((_, _, name)) = before.or_else(|| bound.next()) {
+            return (name.as_deref(), true);
+        }
+        (
+            self.named.get(object).map(String::as_str),
+            self.objects.contains_key(object),
+        )
+    }
+
+    fn class_at(&self, at: usize) -> Option<&ServerClass<'t>> {
+        self.classes.iter().find(|class| class.body.contains(&at))
+    }
+}
+
+/// The classes of the file that derive from `FastMCP` or `MCPServer`, directly or through
+/// another such class of the file, with their bodies and the server names their `__init__`
+/// passes to `super().__init__(…)`.
+fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
+    let text = source.text;
+    let headers: Vec<(&'t str, Vec<&'t str>, usize)> = (0..source.lines.len())
+        .filter(|&i| !source.quoted[i])
+        .filter_map(|i| {
+            let line = source.lines[i];
+            let c = super::PY_CLASS.captures(line)?;
+            let (name, bases) = (c.get(1)?, c.get(2)?);
+            if !source.is_code(source.starts[i]) {
+                return None;
+            }
+            let bases = bases
+                .as_str()
+                .split(',')
+                .map(|base| last_segment(base.trim()))
+                .collect();
+            Some((name.as_str(), bases, i))
+        })
+        .collect();
+    let mut classes: Vec<ServerClass<'t>> = Vec::new();
+    for _depth in 0..MAX_CLASS_DEPTH {
+        let before = classes.len();
+        for (name, bases, line) in &headers {
+            if classes.iter().any(|class| class.name == *name) {
+                continue;
+            }
+            let parent = bases.iter().find_map(|base| {
+                if let Some(sdk) = SERVER_CLASSES.iter().find(|class| *class == base) {
+                    return Some((*sdk, None));
+                }
+                let class = classes.iter().find(|class| class.name == *base)?;
+                Some((class.base, class.server.clone()))
+            });
+            let Some((base, inherited)) = parent else {
+                continue;
+            };
+            let body = class_body(source, *line);
+            let server = PY_SUPER_INIT
+                .find_iter(&text[body.clone()])
+                .find(|m| source.is_code(body.start + m.start()))
+                .map(|m| literal_name(bounded_call(&text[body.start + m.end() - 1..])))
+                .unwrap_or(inherited);
+            classes.push(ServerClass {
+                name,
+                base,
+                body,
+                server,
+            });
+        }
+        if classes.len() == before {
+            break;
+        }
+    }
+    classes
+}
+
+/// The bytes of the body of the class whose header is on line `header`: up to the next line of
+/// code that starts at the margin.
+fn class_body(source: &PythonSource, header: usize) -> Range<usize> {
+    let start = source.starts.get(header + 1).copied().unwrap_or(source.text.len());
+    let end = (header + 1..source.lines.len())
+        .find(|&i| {
+            let line = source.lines[i];
+            !source.quoted[i]
+                && !line.is_empty()
+                && !line.starts_with([' ', '\t', '#'])
+        })
+        .map_or(source.text.len(), |i| source.starts[i]);
+    start..end.max(start)
+}
+
+/// The bytes of the body of the function whose `def` is on line `def`: from the line after its
+/// signature (which may span lines) up to the next line of code indented no deeper than the
+/// `def`; `None` for a one-line function or a signature that does not end.
+fn function_body(source: &PythonSource, def: usize) -> Option<Range<usize>> {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let margin = indent(source.lines[def]);
+    let mut depth = 0i32;
+    let mut signature_end = None;
+    for i in def..source.lines.len().min(def + super::MAX_SPAN_LINES) {
+        let line = source.lines[i];
+        let code = &line[..super::comment_start(line).unwrap_or(line.len())];
+        depth += super::paren_depth(code);
+        if depth <= 0 && code.trim_end().ends_with(':') {
+            signature_end = Some(i);
+            break;
+        }
+    }
+    let first = signature_end? + 1;
+    let start = *source.starts.get(first)?;
+    let end = (first..source.lines.len())
+        .find(|&i| {
+            let line = source.lines[i];
+            let trimmed = line.trim_start();
+            !source.quoted[i]
+                && !trimmed.is_empty()
+                && !trimmed.starts_with('#')
+                && indent(line) <= margin
+        })
+        .map_or(source.text.len(), |i| source.starts[i]);
+    Some(start..end.max(start))
+}
+
+/// The server name a constructor's arguments (from the opening parenthesis) write out: the first
+/// argument, or `name=`, as a string literal.
+fn literal_name(args: &str) -> Option<String> {
+    PY_FIRST_STRING
+        .captures(args)
+        .or_else(|| PY_NAME_LITERAL.captures(args))
+        .and_then(|c| capture(&c, &[1, 2]).map(decode_python))
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path).trim()
+}
+
+/// Tools registered by a call: `obj.tool(…)(function)` on any object in a file that names MCP
+/// (as the decorator it spells out), `obj.add_tool(function, …)` on a server the file builds.
+/// A tool is named by a `name` written out as a string literal (`tool`'s first argument too,
+/// `add_tool`'s second), else after the function, which the file must define (a loop's
+/// `mcp.tool()(func)` names nothing); a name computed at run time skips the tool. Its
+/// description is `description=` written out, else the function's docstring.
+pub(super) fn registered_tools(
+    source: &PythonSource,
+    servers: &PythonServers,
+    is_mcp: bool,
+    stem: &str,
+) -> Vec<ToolDecl> {
+    let text = source.text;
+    if !text.contains(".tool") && !text.contains(".add_tool") {
+        return Vec::new();
+    }
+    let defs: BTreeMap<&str, usize> = (0..source.lines.len())
+        .rev()
+        .filter(|&i| !source.quoted[i])
+        .filter_map(|i| Some((PY_DEF.captures(source.lines[i])?.get(1)?.as_str(), i)))
+        .collect();
+    let mut out = Vec::new();
+    for c in PY_REGISTER_CALL.captures_iter(text) {
+        let (Some(whole), Some(object), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let at = whole.start();
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        if !source.is_code(at) || before.ends_with(['@', '.']) {
+            continue;
+        }
+        let (object, add_tool) = (object.as_str(), method.as_str() == "add_tool");
+        let accepted = servers.is_server(object, at) || (is_mcp && !add_tool);
+        let args = bounded_call(&text[whole.end() - 1..]);
+        if !accepted || !args.ends_with(')') {
+            continue;
+        }
+        let inner = &args[1..args.len() - 1];
+        let (function, mut name) = if add_tool {
+            let arguments = split_arguments(inner);
+            let positional = |k: usize| arguments.get(k).filter(|a| !is_keyword(a)).copied();
+            let name = match positional(1) {
+                Some(argument) => match whole_literal(argument) {
+                    Some(name) => Some(name),
+                    None => continue,
+                },
+                None => None,
+            };
+            (positional(0), name)
+        } else {
+            let after = &text[whole.end() - 1 + args.len()..];
+            let after = after.trim_start_matches([' ', '\t']);
+            if !after.starts_with('(') {
+                continue;
+            }
+            let call = bounded_call(after);
+            let function = call.get(1..call.len().saturating_sub(1)).map(str::trim);
+            (function, PY_FIRST_STRING.captures(args).and_then(|c| capture(&c, &[1, 2]).map(decode_python)))
+        };
+        let Some(function) = function.filter(|f| is_path(f)) else {
+            continue;
+        };
+        let mut description = None;
+        for k in PY_KWARG.captures_iter(inner) {
+            match (&k[1], capture(&k, &[2, 3])) {
+                ("name" | "name_override", Some(v)) => name = Some(decode_python(v)),
+                ("description", Some(v)) => description = Some(decode_python(v)),
+                _ => {}
+            }
+        }
+        if name.is_none() && names_computed(inner) {
+            continue;
+        }
+        let defined = last_segment(function);
+        let def = defs.get(defined).copied();
+        let name = match (name, def) {
+            (Some(name), _) => name,
+            (None, Some(_)) => defined.to_owned(),
+            (None, None) => continue,
+        };
+        if description.is_none() {
+            description = def.and_then(|line| docstring(&source.lines[line + 1..]));
+        }
+        let (server, here) = servers.server_of(object, at);
+        let server = server.unwrap_or(stem);
+        let offset = function.as_ptr() as usize - text.as_ptr() as usize;
+        let name_at = offset + function.len() - defined.len();
+        out.push(ToolDecl {
+            id: format!("mcp:{server}/{name}"),
+            name,
+            provider: Some(format!("mcp:{server}")),
+            dialect: Dialect::Fastmcp,
+            description: description.map(|d| short_description(&d)),
+            annotations: annotations_in(inner),
+            auto_approved: None,
+            url: None,
+            span: Some(TextSpan::at(text, name_at, defined.len())),
+            server_elsewhere: !here,
+        });
+    }
+    out
+}
+
+/// The arguments of a call (between its parentheses), split at the commas outside brackets and
+/// strings, trimmed.
+fn split_arguments(inner: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut quote, mut escaped, mut from) = (0i32, None, false, 0);
+    for (i, c) in inner.char_indices() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(inner[from..i].trim());
+                    from = i + 1;
+                }
+                _ => {}
+            },
+        }
+    }
+    let last = inner[from..].trim();
+    if !last.is_empty() {
+        out.push(last);
+    }
+    out
+}
+
+/// Whether arguments pass a `name=` that is neither a string literal nor `None`: a name
+/// computed at run time.
+fn names_computed(arguments: &str) -> bool {
+    PY_NAME_VALUE
+        .captures_iter(arguments)
+        .any(|c| !c[1].starts_with(['"', '\'']) && &c[1] != "None")
+}
+
+/// The value of an argument that is one string literal (`"restart"`), decoded.
+fn whole_literal(argument: &str) -> Option<String> {
+    let quote = argument.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let body = argument.strip_prefix(quote)?.strip_suffix(quote)?;
+    let mut escaped = false;
+    for c in body.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            _ if c == quote => return None,
+            _ => {}
+        }
+    }
+    (!body.is_empty()).then(|| decode_python(body))
+}
+
+/// `name=value`, a keyword argument.
+fn is_keyword(argument: &str) -> bool {
+    argument
+        .split_once('=')
+        .is_some_and(|(key, value)| {
+            !value.starts_with('=') && key.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+/// A dotted name: `restart`, `self.restart`, `handlers.refund`.
+fn is_path(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && !text.ends_with('.')
+        && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
