@@ -1137,3 +1137,68 @@ fn csharp_servers_are_found_by_project() {
         ]
     );
 }
+
+/// Python servers built by a factory function or a `FastMCP` subclass: the tools decorated on
+/// the factory's result (in its file or in one that imports the factory), registered by a
+/// handler the server's file hands itself to, or by the subclass on `self`, belong to the
+/// server the factory or class names; a test that builds its own server for the handler is no
+/// candidate beside it.
+#[test]
+fn python_servers_built_by_factories_and_subclasses_provide_their_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("ops/pyproject.toml", "[project]\nname = \"acme-ops-pkg\"\n");
+    write(
+        "ops/acme_ops/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom .handlers import Handler\n\n\
+         def create_server() -> FastMCP:\n    return FastMCP(\n        'acme-ops',\n    )\n\n\
+         app = create_server()\nHandler(app)\n\n\
+         @app.tool()\ndef status() -> str:\n    \"\"\"Report status.\"\"\"\n    return 'ok'\n",
+    );
+    write(
+        "ops/acme_ops/handlers.py",
+        "from mcp.server.fastmcp import Context\n\n\
+         async def restart(ctx: Context, service: str) -> str:\n    return service\n\n\
+         def Handler(mcp) -> None:\n    mcp.tool(name='restart_service')(restart)\n",
+    );
+    write(
+        "ops/acme_ops/cli/extra.py",
+        "from ..server import create_server as make_server\n\n\
+         extra = make_server()\n\n@extra.tool(description='Drain the queue.')\n\
+         def drain() -> str:\n    return 'drained'\n",
+    );
+    write(
+        "ops/tests/test_handlers.py",
+        "import pytest\nfrom mcp.server.fastmcp import FastMCP\n\
+         from acme_ops.handlers import Handler\n\n\
+         @pytest.mark.anyio\nasync def test_restart():\n    Handler(FastMCP('acme-test'))\n",
+    );
+    write(
+        "billing/billing.py",
+        "from mcp.server.fastmcp import FastMCP\n\n\
+         class BillingServer(FastMCP):\n    def __init__(self):\n        \
+         super().__init__(name='acme-billing')\n        self.tool()(self.refund)\n\n    \
+         async def refund(self, order: str) -> str:\n        return order\n\n\
+         server = BillingServer()\n\n@server.tool()\ndef invoice() -> str:\n    return 'sent'\n",
+    );
+
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let ids: Vec<&str> = result
+        .inventory
+        .agent_tools
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "mcp:acme-billing",
+            "mcp:acme-billing/invoice",
+            "mcp:acme-billing/refund",
+            "mcp:acme-ops",
+            "mcp:acme-ops/drain",
+            "mcp:acme-ops/restart_service",
+            "mcp:acme-ops/status",
+        ]
+    );
+}

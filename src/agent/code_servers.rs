@@ -5,7 +5,8 @@
 //!
 //! The answer, first that applies: for Go, the servers constructed in the tool's own package
 //! (its directory, whose files share one scope); the servers constructed in the nearest files
-//! that import the tool's file (through any chain of imports); else the servers constructed in
+//! that import the tool's file (through any chain of imports; a test file only when no other
+//! file does); else the servers constructed in
 //! the files it imports itself; else the one server constructed in its package (the nearest
 //! directory holding a `go.mod`, `package.json`, `pyproject.toml` or `setup.py`, or the scanned
 //! tree when there is none), when there is exactly one. When none applies, the tool keeps the
@@ -536,9 +537,8 @@ fn nearest_constructors(
     importers: &[Vec<usize>],
     files: &[(&str, &SourceTools)],
 ) -> Vec<usize> {
-    let outside_tests = nearest_constructors_where(start, importers, files, |path| {
-        !is_test_file(path)
-    });
+    let outside_tests =
+        nearest_constructors_where(start, importers, files, |path| !is_test_file(path));
     if outside_tests.is_empty() {
         nearest_constructors_where(start, importers, files, |_| true)
     } else {
@@ -864,6 +864,80 @@ mod tests {
                 ("app/tools.py".to_owned(), vec!["acme-py".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn a_python_factory_or_handler_leads_to_the_server_it_builds_not_a_tests() {
+        let files = [
+            source(
+                "app/acme_ops/server.py",
+                "from mcp.server.fastmcp import FastMCP\nfrom .handlers import Handler\n\n\
+                 def create_server():\n    return FastMCP('acme-ops')\n\n\
+                 def main():\n    mcp = create_server()\n    Handler(mcp)\n",
+            ),
+            source(
+                "app/acme_ops/handlers.py",
+                "from mcp.server.fastmcp import Context\n\nclass Handler:\n    \
+                 def __init__(self, mcp):\n        mcp.tool(name='restart')(self.restart)\n",
+            ),
+            source(
+                "app/acme_ops/main.py",
+                "from .server import create_server\n\napp = create_server()\n\n\
+                 @app.tool()\ndef status() -> str:\n    return 'ok'\n",
+            ),
+            // A test that builds a server of its own as near to the handler: not a candidate
+            // while another is.
+            source(
+                "app/tests/test_handlers.py",
+                "from mcp.server.fastmcp import FastMCP\nfrom acme_ops.handlers import Handler\n\n\
+                 server = FastMCP('acme-test')\nHandler(server)\n",
+            ),
+        ];
+        assert_eq!(files[0].1.servers, ["acme-ops"]);
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                (
+                    "app/acme_ops/handlers.py".to_owned(),
+                    vec!["acme-ops".to_owned()]
+                ),
+                (
+                    "app/acme_ops/main.py".to_owned(),
+                    vec!["acme-ops".to_owned()]
+                ),
+            ]
+        );
+        // Imported by the test alone: the test's server.
+        assert_eq!(
+            answers(&[files[1].clone(), files[3].clone()], &[]),
+            [(
+                "app/acme_ops/handlers.py".to_owned(),
+                vec!["acme-test".to_owned()]
+            )]
+        );
+    }
+
+    #[test]
+    fn test_files_are_told_by_their_directory_or_name() {
+        for path in [
+            "tests/a.py",
+            "pkg/test/b.py",
+            "web/__tests__/c.ts",
+            "test_d.py",
+            "e_test.py",
+            "f.test.ts",
+            "g.spec.js",
+        ] {
+            assert!(is_test_file(path), "{path}");
+        }
+        for path in [
+            "src/testing.py",
+            "latest/server.py",
+            "tests.py",
+            "contest_x.py",
+        ] {
+            assert!(!is_test_file(path), "{path}");
+        }
     }
 
     /// `server.registerTool` on a server imported from another file.

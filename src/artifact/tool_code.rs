@@ -1,7 +1,8 @@
 //! Tools defined in source code, found lexically: Python `@tool` (LangChain, CrewAI),
 //! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
 //! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
-//! with `annotations=`), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
+//! with `annotations=`; servers built by factory functions and subclasses, and tools registered
+//! by call, are `python_servers`'), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
@@ -405,7 +406,9 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
     let (lines, quoted, starts) = (&source.lines, &source.quoted, &source.starts);
     let mut out = risky_instances(source);
     out.extend(listed_tools(source, &servers.named, &servers.objects, stem));
-    out.extend(python_servers::registered_tools(source, &servers, is_mcp, stem));
+    out.extend(python_servers::registered_tools(
+        source, &servers, is_mcp, stem,
+    ));
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];

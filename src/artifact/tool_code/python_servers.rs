@@ -14,7 +14,7 @@
 //! follows through the import), and a subclass of a class of another file is no server class.
 //! A function that only takes a server (`def register(mcp: FastMCP)`) constructs none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -41,7 +41,8 @@ static PY_CALL_BINDING: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `return callee(`: group 1 the callee.
 static PY_RETURN_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(").expect("valid regex")
+    Regex::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+        .expect("valid regex")
 });
 /// `return mcp`, `return mcp, config`, `return (mcp, config)`: group 1 the name returned.
 static PY_RETURN_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -49,9 +50,8 @@ static PY_RETURN_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 /// `super().__init__(`, `super(AcmeServer, self).__init__(`.
-static PY_SUPER_INIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bsuper\s*\([^)]*\)\s*\.\s*__init__\s*\(").expect("valid regex")
-});
+static PY_SUPER_INIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bsuper\s*\([^)]*\)\s*\.\s*__init__\s*\(").expect("valid regex"));
 /// `name="acme"`: groups 1 and 2 the name.
 static PY_NAME_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
@@ -78,6 +78,8 @@ struct Built<'t> {
 #[derive(Debug)]
 struct ServerClass<'t> {
     name: &'t str,
+    /// The server class of the file it derives from, if any.
+    parent: Option<&'t str>,
     /// The SDK class it derives from, through the file's other server classes.
     base: &'t str,
     /// Its body, in bytes.
@@ -101,6 +103,9 @@ pub(super) struct PythonServers<'t> {
     instances: BTreeMap<&'t str, Vec<Option<String>>>,
     /// Each binding of an object to a server, in file order: where, the object, the name.
     bindings: Vec<(usize, &'t str, Option<String>)>,
+    /// Objects bound to the result of a function imported from another module whose name
+    /// says it makes a server (`app = create_server()`): servers built elsewhere.
+    imported: BTreeSet<&'t str>,
 }
 
 impl<'t> PythonServers<'t> {
@@ -117,6 +122,7 @@ impl<'t> PythonServers<'t> {
             ..PythonServers::default()
         };
         let text = source.text;
+        servers.imported = imported_server_objects(source);
         if !text.contains("Server") && !text.contains("FastMCP") {
             return servers;
         }
@@ -136,9 +142,19 @@ impl<'t> PythonServers<'t> {
             let Some(built) = servers.built_by(callee.as_str(), args, &factories) else {
                 continue;
             };
-            if let Some(class) = servers.class(last_segment(callee.as_str())) {
-                let name = class.name;
-                servers.instances.entry(name).or_default().push(built.name.clone());
+            // An instance of a class is one of each server class it derives from.
+            let mut class = Some(last_segment(callee.as_str()));
+            for _depth in 0..MAX_CLASS_DEPTH {
+                let Some(found) = class.and_then(|name| servers.class(name)) else {
+                    break;
+                };
+                let (name, parent) = (found.name, found.parent);
+                servers
+                    .instances
+                    .entry(name)
+                    .or_default()
+                    .push(built.name.clone());
+                class = parent;
             }
             let binding = (object.start(), object.as_str(), built.name.clone());
             servers.bindings.push(binding);
@@ -266,7 +282,9 @@ impl<'t> PythonServers<'t> {
     /// Whether `object`, at byte `at`, is a server the file builds: bound to one, or `self` in
     /// the body of a server class.
     pub fn is_server(&self, object: &str, at: usize) -> bool {
-        self.objects.contains_key(object) || (object == "self" && self.class_at(at).is_some())
+        self.objects.contains_key(object)
+            || self.imported.contains(object)
+            || (object == "self" && self.class_at(at).is_some())
     }
 
     /// The server `object` stands for at byte `at`: its name (`None`: not written out, so named
@@ -280,9 +298,11 @@ impl<'t> PythonServers<'t> {
             if let Some(name) = &class.server {
                 return (Some(name), true);
             }
-            let instances = self.instances.get(class.name).map_or(&[][..], Vec::as_slice);
-            let mut names: Vec<Option<&String>> =
-                instances.iter().map(Option::as_ref).collect();
+            let instances = self
+                .instances
+                .get(class.name)
+                .map_or(&[][..], Vec::as_slice);
+            let mut names: Vec<Option<&String>> = instances.iter().map(Option::as_ref).collect();
             names.sort();
             names.dedup();
             return match names.as_slice() {
@@ -308,6 +328,47 @@ impl<'t> PythonServers<'t> {
     fn class_at(&self, at: usize) -> Option<&ServerClass<'t>> {
         self.classes.iter().find(|class| class.body.contains(&at))
     }
+}
+
+/// The objects bound to a call of a function the file imports by name from another module
+/// (`from .server import create_server`) when the function's name says it makes a server (holds
+/// `server` or `mcp`; a class, named in capitals, is not read): `app = create_server()`. The module is not read here; the tools of such
+/// an object are tools of a server elsewhere, found through the import.
+fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
+    let text = source.text;
+    let mut functions = BTreeSet::new();
+    for c in super::PY_FROM_IMPORT.captures_iter(text) {
+        let (Some(whole), Some(names)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
+        if !source.is_code(super::first_word(whole)) {
+            continue;
+        }
+        for name in names.as_str().split([',', '(', ')', '\n']) {
+            let mut words = name.split_whitespace();
+            let bound = match (words.next(), words.next(), words.next()) {
+                (Some(_), Some("as"), Some(alias)) => alias,
+                (Some(name), None, _) => name,
+                _ => continue,
+            };
+            let lower = bound.to_ascii_lowercase();
+            let function = bound.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+            if function && (lower.contains("server") || lower.contains("mcp")) {
+                functions.insert(bound);
+            }
+        }
+    }
+    if functions.is_empty() {
+        return BTreeSet::new();
+    }
+    PY_CALL_BINDING
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(1)?, c.get(2)?)))
+        .filter(|(object, callee)| {
+            source.is_code(object.start()) && functions.contains(callee.as_str())
+        })
+        .map(|(object, _)| object.as_str())
+        .collect()
 }
 
 /// The classes of the file that derive from `FastMCP` or `MCPServer`, directly or through
@@ -341,12 +402,12 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
             }
             let parent = bases.iter().find_map(|base| {
                 if let Some(sdk) = SERVER_CLASSES.iter().find(|class| *class == base) {
-                    return Some((*sdk, None));
+                    return Some((None, *sdk, None));
                 }
                 let class = classes.iter().find(|class| class.name == *base)?;
-                Some((class.base, class.server.clone()))
+                Some((Some(class.name), class.base, class.server.clone()))
             });
-            let Some((base, inherited)) = parent else {
+            let Some((parent, base, inherited)) = parent else {
                 continue;
             };
             let body = class_body(source, *line);
@@ -357,6 +418,7 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
                 .unwrap_or(inherited);
             classes.push(ServerClass {
                 name,
+                parent,
                 base,
                 body,
                 server,
@@ -372,13 +434,15 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
 /// The bytes of the body of the class whose header is on line `header`: up to the next line of
 /// code that starts at the margin.
 fn class_body(source: &PythonSource, header: usize) -> Range<usize> {
-    let start = source.starts.get(header + 1).copied().unwrap_or(source.text.len());
+    let start = source
+        .starts
+        .get(header + 1)
+        .copied()
+        .unwrap_or(source.text.len());
     let end = (header + 1..source.lines.len())
         .find(|&i| {
             let line = source.lines[i];
-            !source.quoted[i]
-                && !line.is_empty()
-                && !line.starts_with([' ', '\t', '#'])
+            !source.quoted[i] && !line.is_empty() && !line.starts_with([' ', '\t', '#'])
         })
         .map_or(source.text.len(), |i| source.starts[i]);
     start..end.max(start)
@@ -486,7 +550,12 @@ pub(super) fn registered_tools(
             }
             let call = bounded_call(after);
             let function = call.get(1..call.len().saturating_sub(1)).map(str::trim);
-            (function, PY_FIRST_STRING.captures(args).and_then(|c| capture(&c, &[1, 2]).map(decode_python)))
+            (
+                function,
+                PY_FIRST_STRING
+                    .captures(args)
+                    .and_then(|c| capture(&c, &[1, 2]).map(decode_python)),
+            )
         };
         let Some(function) = function.filter(|f| is_path(f)) else {
             continue;
@@ -572,7 +641,10 @@ fn names_computed(arguments: &str) -> bool {
 
 /// The value of an argument that is one string literal (`"restart"`), decoded.
 fn whole_literal(argument: &str) -> Option<String> {
-    let quote = argument.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+    let quote = argument
+        .chars()
+        .next()
+        .filter(|q| matches!(q, '"' | '\''))?;
     let body = argument.strip_prefix(quote)?.strip_suffix(quote)?;
     let mut escaped = false;
     for c in body.chars() {
@@ -588,11 +660,9 @@ fn whole_literal(argument: &str) -> Option<String> {
 
 /// `name=value`, a keyword argument.
 fn is_keyword(argument: &str) -> bool {
-    argument
-        .split_once('=')
-        .is_some_and(|(key, value)| {
-            !value.starts_with('=') && key.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
-        })
+    argument.split_once('=').is_some_and(|(key, value)| {
+        !value.starts_with('=') && key.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// A dotted name: `restart`, `self.restart`, `handlers.refund`.
@@ -600,5 +670,248 @@ fn is_path(text: &str) -> bool {
     !text.is_empty()
         && !text.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && !text.ends_with('.')
-        && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::artifact::tool_code::{Language, SourceTools, scan};
+
+    fn python(text: &str) -> SourceTools {
+        scan(text, Language::Python, "server").unwrap()
+    }
+
+    /// Each tool's id, and whether its server is elsewhere.
+    fn ids(source: &SourceTools) -> Vec<(&str, bool)> {
+        source
+            .tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.server_elsewhere))
+            .collect()
+    }
+
+    #[test]
+    fn a_factory_builds_the_server_its_result_is_bound_to() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             def create_server() -> FastMCP:\n\
+             \x20   \"\"\"Build it.\"\"\"\n\
+             \x20   return FastMCP(\n        'acme-ops',\n        instructions='x',\n    )\n\n\
+             app = create_server()\n\n\
+             @app.tool()\n\
+             def status() -> str:\n    return 'ok'\n",
+        );
+        assert_eq!(ids(&source), [("mcp:acme-ops/status", false)]);
+        assert_eq!(source.servers, ["acme-ops"]);
+        assert_eq!(source.unnamed_server, None);
+    }
+
+    #[test]
+    fn tools_decorated_in_a_factory_belong_to_the_server_it_builds() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             def build(\n    debug: bool = False,\n) -> FastMCP:\n\
+             \x20   mcp = FastMCP(name=\"acme-ops\", debug=debug)\n\n\
+             \x20   @mcp.tool()\n\
+             \x20   def restart(service: str) -> str:\n        return service\n\n\
+             \x20   return mcp\n\n\
+             def wrapped():\n    return build()\n\n\
+             server = wrapped()\n\n\
+             @server.tool()\n\
+             def status() -> str:\n    return 'ok'\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-ops/restart", false),
+                ("mcp:acme-ops/status", false)
+            ]
+        );
+        assert_eq!(source.servers, ["acme-ops"]);
+    }
+
+    #[test]
+    fn a_function_that_takes_a_server_builds_none() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             def register(mcp: FastMCP) -> FastMCP:\n\
+             \x20   @mcp.tool()\n\
+             \x20   def status() -> str:\n        return 'ok'\n\
+             \x20   return mcp\n\n\
+             app = register(other)\n",
+        );
+        assert_eq!(ids(&source), [("mcp:server/status", true)]);
+        assert!(source.servers.is_empty());
+    }
+
+    #[test]
+    fn a_subclass_names_its_server_in_its_init() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             class AcmeServer(FastMCP):\n\
+             \x20   \"\"\"Ops.\"\"\"\n\n\
+             \x20   def __init__(self, **kwargs):\n\
+             \x20       super().__init__(name=\"acme-ops\", **kwargs)\n\
+             \x20       self.tool()(self.restart)\n\
+             \x20       self.add_tool(self.drain, 'drain_node', description='Drain a node.')\n\n\
+             \x20       @self.tool(name='ping')\n\
+             \x20       def _ping() -> str:\n            return 'pong'\n\n\
+             \x20   async def restart(self, service: str) -> str:\n\
+             \x20       \"\"\"Restart a service.\"\"\"\n        return service\n\n\
+             \x20   def drain(self, node: str) -> str:\n        return node\n\n\
+             server = AcmeServer()\n\n\
+             @server.tool()\n\
+             def status() -> str:\n    return 'ok'\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-ops/restart", false),
+                ("mcp:acme-ops/drain_node", false),
+                ("mcp:acme-ops/ping", false),
+                ("mcp:acme-ops/status", false),
+            ]
+        );
+        let described: Vec<Option<&str>> = source
+            .tools
+            .iter()
+            .map(|t| t.description.as_deref())
+            .collect();
+        assert_eq!(
+            described,
+            [
+                Some("Restart a service."),
+                Some("Drain a node."),
+                None,
+                None
+            ]
+        );
+        assert_eq!(source.servers, ["acme-ops"]);
+    }
+
+    #[test]
+    fn a_subclass_that_forwards_its_arguments_takes_the_name_it_is_built_with() {
+        let class = "from fastmcp import FastMCP\n\n\
+             class Forwarding(FastMCP):\n\
+             \x20   def __init__(self, *args, **kwargs):\n\
+             \x20       super().__init__(*args, **kwargs)\n\
+             \x20       self.tool()(self.ping)\n\n\
+             \x20   def ping(self) -> str:\n        return 'pong'\n\n\
+             class Audited(Forwarding):\n    pass\n\n";
+        let source = python(&format!(
+            "{class}app = Audited(\n    name='acme-forward',\n)\n\n\
+             @app.tool()\ndef status() -> str:\n    return 'ok'\n"
+        ));
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-forward/ping", false),
+                ("mcp:acme-forward/status", false)
+            ]
+        );
+        // Built without a name written out: named after the file until discovery names it
+        // after its package.
+        let source = python(&format!(
+            "{class}app = Forwarding(name=SERVER_NAME)\n\n\
+             @app.tool()\ndef status() -> str:\n    return 'ok'\n"
+        ));
+        assert_eq!(
+            ids(&source),
+            [("mcp:server/ping", true), ("mcp:server/status", true)]
+        );
+        assert_eq!(source.unnamed_server.as_deref(), Some("server"));
+        // Never built here: its own tools are tools of a server elsewhere.
+        let source = python(class);
+        assert_eq!(ids(&source), [("mcp:server/ping", true)]);
+        assert!(source.servers.is_empty());
+    }
+
+    #[test]
+    fn an_object_bound_twice_is_the_server_of_its_nearest_binding() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             def test_one():\n\
+             \x20   server: FastMCP = FastMCP('acme-one')\n\n\
+             \x20   @server.tool()\n\
+             \x20   def first() -> str:\n        return '1'\n\n\
+             def test_two():\n\
+             \x20   server = FastMCP('acme-two')\n\n\
+             \x20   @server.tool()\n\
+             \x20   def second() -> str:\n        return '2'\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-one/first", false),
+                ("mcp:acme-two/second", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn tools_registered_by_call_are_named_as_written_or_after_a_function_of_the_file() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\
+             from .handlers import refund, void\n\n\
+             mcp = FastMCP('acme-billing')\n\
+             mcp.tool(name='refund_order')(refund)\n\
+             mcp.tool()(invoice)\n\
+             mcp.tool()(void)\n\
+             mcp.add_tool(invoice, name=f'{PREFIX}_invoice')\n\
+             mcp.add_tool(tool.fn, tool.name)\n\
+             for func in [invoice]:\n    mcp.tool()(func)\n\
+             # mcp.tool(name='commented')(refund)\n\
+             text = \"mcp.tool(name='quoted')(refund)\"\n\n\
+             def invoice(order: str) -> str:\n\
+             \x20   \"\"\"Send an invoice.\"\"\"\n    return order\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-billing/refund_order", false),
+                ("mcp:acme-billing/invoice", false),
+            ]
+        );
+        assert_eq!(
+            source.tools[1].description.as_deref(),
+            Some("Send an invoice.")
+        );
+        // A handler's server is elsewhere; `add_tool` on an object not known as a server (an
+        // agent framework's toolbox) registers nothing.
+        let source = python(
+            "from mcp.server.fastmcp import Context\n\n\
+             class Handler:\n\
+             \x20   def __init__(self, mcp, box):\n\
+             \x20       self.mcp = mcp\n\
+             \x20       self.mcp.tool(\n            name='list_nodes',\n        )(self.list_nodes)\n\
+             \x20       box.add_tool(self.list_nodes)\n\n\
+             \x20   def list_nodes(self, ctx: Context) -> list:\n        return []\n",
+        );
+        assert_eq!(ids(&source), [("mcp:server/list_nodes", true)]);
+        // Where the function is passed.
+        let span = source.tools[0].span.unwrap();
+        assert_eq!(span.line, 8);
+    }
+
+    #[test]
+    fn an_imported_factory_is_read_from_its_name() {
+        let factory = "from .server import create_server\nfrom .agents import make_agent, AcmeMCPHandler\n\n\
+             app = create_server()\nagent = make_agent()\nhandler = AcmeMCPHandler('acme')\n\n";
+        let source = python(&format!(
+            "{factory}@app.tool()\ndef status() -> str:\n    return 'ok'\n\n\
+             @agent.tool\ndef lookup() -> str:\n    return 'x'\n\n\
+             @handler.tool()\ndef other() -> str:\n    return 'y'\n"
+        ));
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:server/status", true),
+                ("fn:lookup", false),
+                ("fn:other", false),
+            ]
+        );
+        assert!(source.servers.is_empty());
+    }
 }
