@@ -97,12 +97,15 @@ pub(super) struct PythonServers<'t> {
     pub named: BTreeMap<&'t str, String>,
     /// Objects bound to a server, named or not: object → SDK class.
     pub objects: BTreeMap<&'t str, &'t str>,
+    /// In the order their bodies start.
     classes: Vec<ServerClass<'t>>,
+    /// Each class's index in `classes`, by name.
+    class_index: BTreeMap<&'t str, usize>,
     /// For each server class, the names its instances in the file are built with (`None`: no
     /// name written out).
     instances: BTreeMap<&'t str, Vec<Option<String>>>,
-    /// Each binding of an object to a server, in file order: where, the object, the name.
-    bindings: Vec<(usize, &'t str, Option<String>)>,
+    /// Each binding of an object to a server, by object, in file order: where, and the name.
+    bindings: BTreeMap<&'t str, Vec<(usize, Option<String>)>>,
     /// Objects bound to the result of a function imported from another module whose name
     /// says it makes a server (`app = create_server()`): servers built elsewhere.
     imported: BTreeSet<&'t str>,
@@ -127,6 +130,9 @@ impl<'t> PythonServers<'t> {
             return servers;
         }
         servers.classes = server_classes(source);
+        servers.class_index = (servers.classes.iter().enumerate())
+            .map(|(k, class)| (class.name, k))
+            .collect();
         let factories = servers.factories(source);
         for (function, built) in &factories {
             servers.bind(function, built.clone());
@@ -156,8 +162,12 @@ impl<'t> PythonServers<'t> {
                     .push(built.name.clone());
                 class = parent;
             }
-            let binding = (object.start(), object.as_str(), built.name.clone());
-            servers.bindings.push(binding);
+            let binding = (object.start(), built.name.clone());
+            servers
+                .bindings
+                .entry(object.as_str())
+                .or_default()
+                .push(binding);
             servers.bind(object.as_str(), built);
         }
         servers
@@ -171,7 +181,7 @@ impl<'t> PythonServers<'t> {
     }
 
     fn class(&self, name: &str) -> Option<&ServerClass<'t>> {
-        self.classes.iter().find(|class| class.name == name)
+        self.class_index.get(name).map(|&k| &self.classes[k])
     }
 
     /// What calling `callee` with `args` (from its opening parenthesis) builds: an SDK server
@@ -314,10 +324,11 @@ impl<'t> PythonServers<'t> {
         }
         // An object bound more than once (a local `server` in each test) is the server of the
         // binding before `at`, else of the first one.
-        let mut bound = self.bindings.iter().filter(|(_, o, _)| *o == object);
-        let before = bound.clone().rfind(|(position, ..)| *position < at);
-        if let Some((_, _, name)) = before.or_else(|| bound.next()) {
-            return (name.as_deref(), true);
+        if let Some(bound) = self.bindings.get(object) {
+            let before = bound.partition_point(|(position, _)| *position < at);
+            if let Some((_, name)) = bound.get(before.saturating_sub(1)) {
+                return (name.as_deref(), true);
+            }
         }
         (
             self.named.get(object).map(String::as_str),
@@ -325,8 +336,13 @@ impl<'t> PythonServers<'t> {
         )
     }
 
+    /// The server class whose body holds byte `at`, the innermost where classes nest. A body
+    /// runs to the next line at the margin, so a nested class's ends where its outer class's
+    /// does, and the last body to start before `at` is the only one that can hold it.
     fn class_at(&self, at: usize) -> Option<&ServerClass<'t>> {
-        self.classes.iter().find(|class| class.body.contains(&at))
+        let started = self.classes.partition_point(|class| class.body.start <= at);
+        let class = self.classes.get(started.checked_sub(1)?)?;
+        class.body.contains(&at).then_some(class)
     }
 }
 
@@ -394,17 +410,18 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
         })
         .collect();
     let mut classes: Vec<ServerClass<'t>> = Vec::new();
+    let mut known: BTreeMap<&str, usize> = BTreeMap::new();
     for _depth in 0..MAX_CLASS_DEPTH {
         let before = classes.len();
         for (name, bases, line) in &headers {
-            if classes.iter().any(|class| class.name == *name) {
+            if known.contains_key(name) {
                 continue;
             }
             let parent = bases.iter().find_map(|base| {
                 if let Some(sdk) = SERVER_CLASSES.iter().find(|class| *class == base) {
                     return Some((None, *sdk, None));
                 }
-                let class = classes.iter().find(|class| class.name == *base)?;
+                let class = &classes[*known.get(base)?];
                 Some((Some(class.name), class.base, class.server.clone()))
             });
             let Some((parent, base, inherited)) = parent else {
@@ -416,6 +433,7 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
                 .find(|m| source.is_code(body.start + m.start()))
                 .map(|m| literal_name(bounded_call(&text[body.start + m.end() - 1..])))
                 .unwrap_or(inherited);
+            known.insert(name, classes.len());
             classes.push(ServerClass {
                 name,
                 parent,
@@ -428,6 +446,7 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
             break;
         }
     }
+    classes.sort_by_key(|class| class.body.start);
     classes
 }
 
@@ -913,5 +932,38 @@ mod tests {
             ]
         );
         assert!(source.servers.is_empty());
+    }
+
+    /// Many classes, bindings and registrations in one file cost time in proportion to their
+    /// number: each lookup is by name or by position, never a walk over all the others.
+    #[test]
+    fn many_classes_bindings_and_registrations_stay_fast() {
+        let head = "from mcp.server.fastmcp import FastMCP\n";
+        let chain = (1..40_000)
+            .map(|i| format!("class A{i}(A{}):\n    pass\n", i - 1))
+            .collect::<String>();
+        let classes = format!(
+            "{head}class A0(FastMCP):\n    def __init__(self):\n        super().__init__('acme')\n{chain}"
+        );
+        let bound = (0..20_000)
+            .map(|i| format!("mcp = FastMCP('s{i}')\n@mcp.tool()\ndef t{i}():\n    pass\n"))
+            .collect::<String>();
+        let selves = (0..20_000)
+            .map(|i| format!("class S{i}(FastMCP):\n    def go(self):\n        self.tool()(f)\n"))
+            .collect::<String>();
+        for text in [
+            classes,
+            format!("{head}{bound}"),
+            format!("{head}def f(): pass\n{selves}"),
+        ] {
+            let started = std::time::Instant::now();
+            let _ = python(&text);
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(8),
+                "{:?} for {}…",
+                started.elapsed(),
+                &text[head.len()..head.len() + 30]
+            );
+        }
     }
 }
