@@ -958,9 +958,12 @@ fn a_staged_go_tool_file_finds_the_server_of_its_package() {
 
 /// C# agent tools: the MCP SDK's `[McpServerTool]` methods, named as the SDK names them, belong
 /// to the server their project builds (named by its `ServerInfo`, else after the project's
-/// assembly); Semantic Kernel's `[KernelFunction]` methods are function tools. Registered tools
-/// are silent, the others are TOOL001, and the refund tool registered as read is TOOL002; a
-/// tool in a comment, a verbatim string or `obj/` build output is no tool.
+/// assembly), and the tools of a class library to the server that registers their class by
+/// type (`WithTools<T>()`), a partial method described by its XML documentation comment as the
+/// SDK's generator describes it; Semantic Kernel's `[KernelFunction]` methods are function
+/// tools. Registered tools are silent, the others are TOOL001, and the refund tool registered
+/// as read is TOOL002; a tool in a comment, a verbatim string or `obj/` build output is no
+/// tool.
 #[test]
 fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
     let case = root().join("fixtures/agent-csharp");
@@ -969,6 +972,7 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
     let ops = "src/Acme.Ops/Tools/OrderTools.cs";
     let notes = "src/Acme.Notes/Program.cs";
     let billing = "src/Acme.Agent/Plugins/BillingPlugin.cs";
+    let stock = "src/Acme.Stock/StockTools.cs";
     assert_eq!(
         found,
         [
@@ -979,11 +983,13 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
             at("mcp:acme-ops/get_order", ops, 19),
             at("mcp:acme-ops/list_orders", ops, 35),
             at("mcp:acme-ops/refund_order", ops, 27),
+            at("mcp:acme-ops/reserve_stock", stock, 14),
             at(
                 "mcp:acme-ops/send_receipt",
                 "src/Acme.Ops/Tools/MailTools.cs",
                 11
             ),
+            at("mcp:acme-ops/stock_level", stock, 18),
         ]
     );
 
@@ -1024,7 +1030,9 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
             ("tool:mcp:acme-ops/get_order", "read", mcp),
             ("tool:mcp:acme-ops/list_orders", "write-reversible", mcp),
             ("tool:mcp:acme-ops/refund_order", "financial", mcp),
+            ("tool:mcp:acme-ops/reserve_stock", "write-irreversible", mcp),
             ("tool:mcp:acme-ops/send_receipt", "write-irreversible", mcp),
+            ("tool:mcp:acme-ops/stock_level", "read", mcp),
         ]
     );
     let mut findings: Vec<(&str, &str, &str, u64)> = report["findings"]
@@ -1050,12 +1058,14 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
             ("TOOL001", "mcp:Acme.Notes/list_notes", notes, 15),
             ("TOOL001", "mcp:acme-ops", ops, 19),
             ("TOOL001", "mcp:acme-ops/list_orders", ops, 35),
+            ("TOOL001", "mcp:acme-ops/reserve_stock", stock, 14),
             (
                 "TOOL001",
                 "mcp:acme-ops/send_receipt",
                 "src/Acme.Ops/Tools/MailTools.cs",
                 11
             ),
+            ("TOOL001", "mcp:acme-ops/stock_level", stock, 18),
             (
                 "TOOL002",
                 "mcp:acme-ops/refund_order:read",
@@ -1076,6 +1086,23 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
         "Refund an order to the card it was paid with."
     );
     assert_eq!(properties["annotations"]["destructive"], true);
+    let description = |id: &str| {
+        report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["properties"]["description"]
+            .clone()
+    };
+    assert_eq!(
+        description("tool:mcp:acme-ops/reserve_stock"),
+        "Reserve units of a product for an order & hold them until the order ships."
+    );
+    assert_eq!(
+        description("tool:mcp:acme-ops/stock_level"),
+        serde_json::Value::Null
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     for absent in [
         "drop_orders",

@@ -25,11 +25,13 @@
 //! system.
 //!
 //! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
-//! servers the file builds itself, else to the one C# server built in its package — the
-//! project, the nearest directory holding a `.csproj` (a C# server is no candidate for a tool
-//! of another language either). A C# server built without a name (no `ServerInfo`) is named,
-//! as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the `.csproj`
-//! file's name.
+//! servers the file builds itself; else, tool class by tool class, to the servers that
+//! register the class by type (`WithTools<T>()`, `WithToolsFromAssembly()`: `csharp`); else
+//! to the one C# server built in its package — the project, the nearest directory holding a
+//! `.csproj` — that does not register only other classes (a C# server is no candidate for a
+//! tool of another language either). A C# server built without a name (no `ServerInfo`) is
+//! named, as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the
+//! `.csproj` file's name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::LazyLock;
@@ -39,6 +41,7 @@ use regex::Regex;
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
+mod csharp;
 mod go;
 
 /// Names of the manifests whose directory is a package.
@@ -77,6 +80,10 @@ pub struct SourceLayout {
     /// Each directory with a `.csproj` and the name of the assembly it builds (of the first
     /// project file by name where there are several).
     pub projects: BTreeMap<String, String>,
+    /// Each directory with a `.csproj` that references other projects
+    /// (`<ProjectReference Include="..\Acme.Tools\Acme.Tools.csproj" />`), and their
+    /// directories.
+    pub project_references: BTreeMap<String, Vec<String>>,
     /// The JavaScript/TypeScript packages of the tree by `package.json` name (`@acme/tools`), as
     /// a workspace links them: an import of one leads to its source.
     pub script_packages: BTreeMap<String, ScriptPackage>,
@@ -166,15 +173,27 @@ impl SourceLayout {
             .map(|path| parent(path).to_owned())
             .collect();
         let mut projects = BTreeMap::new();
+        let mut project_references: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for path in &paths {
             let Some(stem) = file_name(path).strip_suffix(CSHARP_PROJECT_SUFFIX) else {
                 continue;
             };
-            if !projects.contains_key(parent(path)) {
-                let name = read(path)
+            let text = read(path);
+            let dir = parent(path);
+            if let Some(text) = &text {
+                let references = csharp::project_references(dir, text);
+                if !references.is_empty() {
+                    project_references
+                        .entry(dir.to_owned())
+                        .or_default()
+                        .extend(references);
+                }
+            }
+            if !projects.contains_key(dir) {
+                let name = text
                     .and_then(|text| assembly_name(&text))
                     .unwrap_or_else(|| stem.to_owned());
-                projects.insert(parent(path).to_owned(), name);
+                projects.insert(dir.to_owned(), name);
             }
         }
         let mut configs = Configs {
@@ -222,6 +241,7 @@ impl SourceLayout {
             script_aliases,
             go_modules,
             projects,
+            project_references,
             script_packages,
             python_projects,
         }
@@ -402,12 +422,29 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// The servers discovery found for the tools of one file that it does not construct.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// The servers of the file's tools, sorted (empty when only `by_tool` answers).
+    pub servers: Vec<String>,
+    /// C#: the servers of single tools (by index into the file's tools), sorted, where a
+    /// server registers their class by type; they take the place of `servers`.
+    pub by_tool: BTreeMap<usize, Vec<String>>,
+}
+
+impl Answer {
+    /// The servers of the file's tool at `index`; empty for none.
+    pub fn of(&self, index: usize) -> &[String] {
+        self.by_tool.get(&index).unwrap_or(&self.servers)
+    }
+}
+
 /// For each source file (by path) with tools of a server it does not construct, the servers
-/// those tools belong to, sorted; files with no answer are left out.
+/// those tools belong to; files with no answer are left out.
 pub fn servers_elsewhere(
     files: &[(&str, &SourceTools)],
     layout: &SourceLayout,
-) -> BTreeMap<String, Vec<String>> {
+) -> BTreeMap<String, Answer> {
     let mut answers = BTreeMap::new();
     if !files
         .iter()
@@ -480,6 +517,9 @@ pub fn servers_elsewhere(
         names.dedup();
         names
     };
+    let registrations = csharp::Registrations::of(files, layout);
+    let mut by_tool = registrations.servers_by_tool(|file| servers_of(&[file]));
+    let closed = registrations.closed();
     for (index, (path, source)) in files.iter().enumerate() {
         if !source.tools.iter().any(|t| t.server_elsewhere) {
             continue;
@@ -512,8 +552,10 @@ pub fn servers_elsewhere(
             let in_package: Vec<usize> = files
                 .iter()
                 .enumerate()
-                .filter(|(_, (p, _))| {
-                    package_of(p, &layout.package_dirs) == package && is_csharp(p) == csharp
+                .filter(|(i, (p, _))| {
+                    package_of(p, &layout.package_dirs) == package
+                        && is_csharp(p) == csharp
+                        && !closed.contains(i)
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -522,8 +564,9 @@ pub fn servers_elsewhere(
                 servers = candidates;
             }
         }
-        if !servers.is_empty() {
-            answers.insert((*path).to_owned(), servers);
+        let by_tool = by_tool.remove(&index).unwrap_or_default();
+        if !servers.is_empty() || !by_tool.is_empty() {
+            answers.insert((*path).to_owned(), Answer { servers, by_tool });
         }
     }
     answers
@@ -762,8 +805,21 @@ mod tests {
         files: &[(String, SourceTools)],
         layout: &SourceLayout,
     ) -> Vec<(String, Vec<String>)> {
-        let files: Vec<(&str, &SourceTools)> = files.iter().map(|(p, s)| (p.as_str(), s)).collect();
-        servers_elsewhere(&files, layout).into_iter().collect()
+        let sources: Vec<(&str, &SourceTools)> =
+            files.iter().map(|(p, s)| (p.as_str(), s)).collect();
+        servers_elsewhere(&sources, layout)
+            .into_iter()
+            .map(|(path, answer)| {
+                let (_, source) = files.iter().find(|(p, _)| *p == path).unwrap();
+                let mut servers: Vec<String> = (0..source.tools.len())
+                    .filter(|&i| source.tools[i].server_elsewhere)
+                    .flat_map(|i| answer.of(i).to_vec())
+                    .collect();
+                servers.sort();
+                servers.dedup();
+                (path, servers)
+            })
+            .collect()
     }
 
     /// The layout of a tree of `(path, text)` files.
@@ -1284,21 +1340,174 @@ mod tests {
 
     /// A C# program that builds an MCP server, named `name` or left unnamed.
     fn csharp_program(name: Option<&str>) -> String {
+        csharp_server(name, ".WithToolsFromAssembly()")
+    }
+
+    /// A C# program that builds an MCP server and registers tools with `registers`.
+    fn csharp_server(name: Option<&str>, registers: &str) -> String {
         let options = name.map_or(String::new(), |name| {
             format!("options => options.ServerInfo = new() {{ Name = \"{name}\" }}")
         });
         format!(
             "var builder = Host.CreateApplicationBuilder(args);\n\
-             builder.Services.AddMcpServer({options}).WithStdioServerTransport().WithToolsFromAssembly();\n\
+             builder.Services.AddMcpServer({options}).WithStdioServerTransport(){registers};\n\
              await builder.Build().RunAsync();\n"
         )
     }
 
     fn csharp_tool(name: &str) -> String {
+        csharp_tool_class("Tools", name)
+    }
+
+    /// A `[McpServerToolType]` class with one tool.
+    fn csharp_tool_class(class: &str, name: &str) -> String {
         format!(
-            "[McpServerToolType]\npublic static class Tools\n{{\n    [McpServerTool]\n    \
+            "[McpServerToolType]\npublic static class {class}\n{{\n    [McpServerTool]\n    \
              public static string {name}() => \"\";\n}}\n"
         )
+    }
+
+    /// A C# file of one `[McpServerToolType]` class with one tool.
+    fn tool_class_file(path: &str, class: &str, name: &str) -> (String, SourceTools) {
+        source(path, &csharp_tool_class(class, name))
+    }
+
+    /// A C# tool class is served by the servers that register it by type, wherever it is
+    /// declared: in the server's project, or in one it references.
+    #[test]
+    fn csharp_tool_classes_belong_to_the_servers_that_register_them() {
+        let tree = [
+            ("src/Acme.Tools/Acme.Tools.csproj", "<Project />"),
+            (
+                "src/Acme.Ops/Acme.Ops.csproj",
+                "<Project><ItemGroup>\n  <!-- <ProjectReference Include=\"..\\Acme.Jobs\\Acme.Jobs.csproj\" /> -->\n  \
+                 <ProjectReference Include=\"..\\Acme.Tools\\Acme.Tools.csproj\" />\n  \
+                 <ProjectReference Include=\"$(RepoRoot)/x/X.csproj\" />\n</ItemGroup></Project>",
+            ),
+            (
+                "src/Acme.Mail/Acme.Mail.csproj",
+                "<Project><ItemGroup><ProjectReference Include=\"../Acme.Ops/Acme.Ops.csproj\" /></ItemGroup></Project>",
+            ),
+            ("src/Acme.Jobs/Acme.Jobs.csproj", "<Project />"),
+            ("src/Acme.Notes/Acme.Notes.csproj", "<Project />"),
+        ];
+        let layout = layout(&tree);
+        assert_eq!(
+            layout.project_references,
+            BTreeMap::from([
+                ("src/Acme.Mail".to_owned(), vec!["src/Acme.Ops".to_owned()]),
+                ("src/Acme.Ops".to_owned(), vec!["src/Acme.Tools".to_owned()]),
+            ])
+        );
+        let jobs_tools = format!(
+            "{}{}",
+            csharp_tool_class("AdminTools", "Purge"),
+            csharp_tool_class("StatusTools", "Status")
+        );
+        let notes = |registers: &str| {
+            [
+                source(
+                    "src/Acme.Notes/Program.cs",
+                    &csharp_server(None, ".WithTools<NoteTools>()"),
+                ),
+                tool_class_file("src/Acme.Notes/NoteTools.cs", "NoteTools", "AddNote"),
+                tool_class_file("src/Acme.Notes/DraftTools.cs", "DraftTools", "AddDraft"),
+                source("src/Acme.Notes/Extensions.cs", registers),
+            ]
+        };
+        let mut files = vec![
+            // A class library's tools, served by the projects that reference it, directly
+            // (by type) or through another project (by the library's assembly).
+            source(
+                "src/Acme.Ops/Program.cs",
+                &csharp_server(Some("acme-ops"), ".WithTools<Acme.Tools.OrderTools>()"),
+            ),
+            source(
+                "src/Acme.Mail/Program.cs",
+                &csharp_server(None, ".WithToolsFromAssembly(typeof(MailTools).Assembly)"),
+            ),
+            tool_class_file("src/Acme.Tools/OrderTools.cs", "OrderTools", "Refund"),
+            tool_class_file("src/Acme.Tools/MailTools.cs", "MailTools", "SendReceipt"),
+            // One project, two servers, each with its classes; one class of the file
+            // registered by neither, and one of another project no reference reaches.
+            source(
+                "src/Acme.Jobs/Admin.cs",
+                &csharp_server(Some("acme-admin"), ".WithTools<AdminTools>()"),
+            ),
+            source(
+                "src/Acme.Jobs/Public.cs",
+                &csharp_server(
+                    Some("acme-public"),
+                    ".WithTools(new[] { typeof(StatusTools), typeof(MailTools) })",
+                ),
+            ),
+            source("src/Acme.Jobs/Tools/JobTools.cs", &jobs_tools),
+            tool_class_file("src/Acme.Jobs/Tools/Orphan.cs", "OrphanTools", "Orphan"),
+        ];
+        files.extend(notes("// No other registration.\n"));
+        let expected = |path: &str, servers: &[&str]| {
+            let servers = servers.iter().map(|s| (*s).to_owned()).collect();
+            (path.to_owned(), servers)
+        };
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected(
+                    "src/Acme.Jobs/Tools/JobTools.cs",
+                    &["acme-admin", "acme-public"]
+                ),
+                expected("src/Acme.Notes/NoteTools.cs", &["Acme.Notes"]),
+                expected("src/Acme.Tools/MailTools.cs", &["Acme.Mail"]),
+                expected("src/Acme.Tools/OrderTools.cs", &["Acme.Mail", "acme-ops"]),
+            ]
+        );
+        // Each class of a file to its own server.
+        let sources: Vec<(&str, &SourceTools)> =
+            files.iter().map(|(p, s)| (p.as_str(), s)).collect();
+        let answer = &servers_elsewhere(&sources, &layout)["src/Acme.Jobs/Tools/JobTools.cs"];
+        assert_eq!(
+            (answer.of(0), answer.of(1)),
+            (
+                &["acme-admin".to_owned()][..],
+                &["acme-public".to_owned()][..]
+            )
+        );
+
+        // A file of the project that registers with a builder it is given (an extension
+        // method): what the server serves is not all read, and it takes the project's other
+        // classes, as before.
+        let files = notes(
+            "static class Extensions { public static IMcpServerBuilder AddDrafts(this IMcpServerBuilder b) => b.WithTools<DraftTools>(); }\n",
+        );
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("src/Acme.Notes/DraftTools.cs", &["Acme.Notes"]),
+                expected("src/Acme.Notes/NoteTools.cs", &["Acme.Notes"]),
+            ]
+        );
+    }
+
+    /// With no `.csproj` in the scan, a registered class is found anywhere in the tree when
+    /// all classes of its name are in one package; of several packages, it is ambiguous.
+    #[test]
+    fn csharp_registered_classes_outside_projects() {
+        let server = source(
+            "app/Program.cs",
+            &csharp_server(Some("acme-app"), ".WithTools<SharedTools>()"),
+        );
+        let shared = |path: &str| tool_class_file(path, "SharedTools", "Ping");
+        let files = [server.clone(), shared("lib/SharedTools.cs")];
+        assert_eq!(
+            answers(&files, &["app", "lib", "other"]),
+            [("lib/SharedTools.cs".to_owned(), vec!["acme-app".to_owned()])]
+        );
+        let files = [
+            server,
+            shared("lib/SharedTools.cs"),
+            shared("other/SharedTools.cs"),
+        ];
+        assert!(answers(&files, &["app", "lib", "other"]).is_empty());
     }
 
     #[test]

@@ -249,11 +249,12 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
 
 /// A source file's tools, each tool of a server the file does not construct moved to the
 /// servers discovery found for it (one copy per server).
-fn with_servers(decls: &[ToolDecl], servers: Option<&Vec<String>>) -> Vec<ToolDecl> {
+fn with_servers(decls: &[ToolDecl], answer: Option<&code_servers::Answer>) -> Vec<ToolDecl> {
     let mut out = Vec::with_capacity(decls.len());
-    for decl in decls {
+    for (index, decl) in decls.iter().enumerate() {
+        let servers = answer.map_or(&[][..], |answer| answer.of(index));
         match servers {
-            Some(servers) if decl.server_elsewhere => {
+            [_, ..] if decl.server_elsewhere => {
                 out.extend(servers.iter().map(|server| ToolDecl {
                     id: format!("mcp:{server}/{}", decl.name),
                     provider: Some(format!("mcp:{server}")),

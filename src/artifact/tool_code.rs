@@ -215,11 +215,54 @@ pub struct SourceTools {
     /// server are marked `server_elsewhere` for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unnamed_server: Option<String>,
+    /// C#: the classes that declare the file's MCP tools.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_classes: Vec<ToolClass>,
+    /// C#: what the file's `WithTools…` calls register.
+    #[serde(skip_serializing_if = "ToolRegistrations::is_empty")]
+    pub registrations: ToolRegistrations,
 }
 
 impl SourceTools {
     pub fn is_empty(&self) -> bool {
-        self.tools.is_empty() && self.servers.is_empty() && self.imports.is_empty()
+        self.tools.is_empty()
+            && self.servers.is_empty()
+            && self.imports.is_empty()
+            && self.registrations.calls == 0
+    }
+}
+
+/// C#: a class of the file that declares MCP tools (`[McpServerTool]` methods), which
+/// `WithTools<T>()` registers by its name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ToolClass {
+    /// Its name, without namespace, enclosing classes or type parameters.
+    pub name: String,
+    /// It carries `[McpServerToolType]`, so `WithToolsFromAssembly()` registers it.
+    pub tool_type: bool,
+    /// Its tools: indices into `SourceTools::tools`.
+    pub tools: Vec<usize>,
+}
+
+/// C#: what the `WithTools…` calls of a file register with an MCP server builder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ToolRegistrations {
+    /// The `WithTools…` calls of the file.
+    pub calls: usize,
+    /// The classes named by `WithTools<T>()`, `WithTools([typeof(T)])`, `WithTools(new[] {
+    /// typeof(T) })` (the last part of each name).
+    pub types: Vec<String>,
+    /// `WithToolsFromAssembly(…)`: `None` for the calling assembly (the file's project), else
+    /// the class whose assembly it names (`typeof(T).Assembly`).
+    pub assemblies: Vec<Option<String>>,
+    /// Some call registers what the file does not show: tools made in code or held in a
+    /// variable, an assembly held in one.
+    pub unread: bool,
+}
+
+impl ToolRegistrations {
+    pub fn is_empty(&self) -> bool {
+        self.calls == 0
     }
 }
 
@@ -268,6 +311,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         servers,
         imports,
         unnamed_server: unnamed.then(|| stem.to_owned()),
+        ..SourceTools::default()
     })
 }
 

@@ -13,27 +13,36 @@
 //! July 2025: earlier previews kept the method's name). Semantic Kernel takes the name the
 //! attribute gives (`[KernelFunction("get_order")]`), else the method's name with anything but
 //! ASCII letters, digits and `_` made `_` and the same `Async` rule, in its own case
-//! (`GetOrderAsync` is `GetOrder`). Descriptions are the method's `[Description("…")]`.
+//! (`GetOrderAsync` is `GetOrder`). Descriptions are the method's `[Description("…")]`; an MCP
+//! tool method without one that is `partial` takes the `<summary>` (and `<remarks>`) of its
+//! `///` documentation comment, as the SDK's source generator writes it into a `[Description]`
+//! for partial methods only (`doc`). Semantic Kernel reads no documentation comments.
+//!
+//! Which server serves a tool is discovery's answer (`agent::code_servers`); this module gives
+//! it the class each MCP tool is declared in and what the file's `WithTools<T>()`,
+//! `WithTools([typeof(T)])` and `WithToolsFromAssembly(…)` calls register.
 //!
 //! Read lexically (`script_lex`, C# dialect), never compiled: an attribute section counts only
 //! where it starts in code, so a tool in a comment, a string or a verbatim string is example
 //! text. Names and descriptions are string literals (regular, verbatim, raw, interpolated
 //! without holes), concatenations of them, `nameof(…)` and `const string` fields of the same
 //! file; a tool named by anything else (a constant of another file) is not statically known and
-//! is skipped. XML documentation comments are not read as descriptions.
+//! is skipped.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::SourceTools;
+use super::{SourceTools, ToolClass, ToolRegistrations};
 use crate::artifact::escapes::decode_csharp;
 use crate::artifact::script_lex::{Class, Dialect as Syntax, Lexed};
 use crate::artifact::text::TextSpan;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+
+mod doc;
 
 /// Bytes after its attributes searched for a method's name.
 const MAX_DECLARATION_BYTES: usize = 4096;
@@ -80,11 +89,23 @@ static SERVER_INFO: LazyLock<Regex> =
 /// `McpServerTool.Create(`.
 static TOOL_CREATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bMcpServerTool\s*\.\s*Create\s*\(").expect("valid regex"));
+/// `WithTools<` or `WithTools(` (group 1 empty), `WithToolsFromAssembly(` (group 1 set).
+static WITH_TOOLS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bWithTools(FromAssembly)?\s*[<(]").expect("valid regex"));
+/// A type declaration: group 1 its name (`record struct Name` too).
+static TYPE_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:class|struct|record|interface)\s+(?:(?:class|struct)\s+)?@?([A-Za-z_][A-Za-z0-9_]*)",
+    )
+    .expect("valid regex")
+});
+/// Words after `class` in a generic constraint (`where T : class where U : …`), no type names.
+const NOT_TYPE_NAMES: &[&str] = &["new", "where"];
 
 /// The tools, servers and unnamed server of a C# source (no imports: a C# file names
 /// namespaces, not files).
 pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
-    if !["McpServer", "KernelFunction"]
+    if !["McpServer", "KernelFunction", "WithTools"]
         .iter()
         .any(|marker| text.contains(marker))
     {
@@ -101,14 +122,16 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         _ => None,
     };
     let server = own.unwrap_or(stem);
+    let groups = source.attribute_groups();
+    let classes = source.classes(&groups);
     let mut tools = Vec::new();
     for tool in source
-        .attributed_tools()
+        .attributed_tools(&groups, &classes)
         .into_iter()
         .chain(source.created_tools())
     {
         let mcp = tool.dialect == Dialect::CsharpMcpServerTool;
-        tools.push(ToolDecl {
+        let decl = ToolDecl {
             id: if mcp {
                 format!("mcp:{server}/{}", tool.name)
             } else {
@@ -123,18 +146,38 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
             url: None,
             span: Some(TextSpan::at(text, tool.at.start, tool.at.len())),
             server_elsewhere: mcp && own.is_none(),
-        });
+        };
+        tools.push((decl, tool.class));
     }
-    tools.sort_by_key(|t| t.span.map(|s| s.offset));
+    tools.sort_by_key(|(t, _)| t.span.map(|s| s.offset));
+    let mut tool_classes: Vec<ToolClass> = Vec::new();
+    for (index, (_, class)) in tools.iter().enumerate() {
+        let Some(class) = class.and_then(|c| classes.get(c)) else {
+            continue;
+        };
+        match tool_classes.iter_mut().find(|c| c.name == class.name) {
+            Some(known) => {
+                known.tool_type |= class.tool_type;
+                known.tools.push(index);
+            }
+            None => tool_classes.push(ToolClass {
+                name: class.name.to_owned(),
+                tool_type: class.tool_type,
+                tools: vec![index],
+            }),
+        }
+    }
     let mut servers = named;
     if unnamed {
         servers.push(stem.to_owned());
     }
     SourceTools {
-        tools,
+        tools: tools.into_iter().map(|(t, _)| t).collect(),
         servers,
         imports: Vec::new(),
         unnamed_server: unnamed.then(|| stem.to_owned()),
+        tool_classes,
+        registrations: source.registrations(),
     }
 }
 
@@ -146,10 +189,22 @@ struct Found {
     annotations: Option<Annotations>,
     /// What the span points at: the method's name, or the `Name` value of a created tool.
     at: Range<usize>,
+    /// The class an MCP tool method is declared in: an index into `Source::classes`.
+    class: Option<usize>,
+}
+
+/// A class, struct or record of the file.
+struct TypeDecl<'t> {
+    name: &'t str,
+    /// The `{` of its body.
+    body: usize,
+    /// It carries `[McpServerToolType]`.
+    tool_type: bool,
 }
 
 /// `[target: A, B(args)]`: an attribute section.
 struct Section<'t> {
+    open: usize,
     close: usize,
     target: Option<&'t str>,
     attributes: Vec<Attribute<'t>>,
@@ -167,6 +222,8 @@ struct Method {
     name: Range<usize>,
     /// Its return type is a `Task`, a `ValueTask` or an `IAsyncEnumerable`.
     returns_async: bool,
+    /// It is declared `partial`.
+    partial: bool,
 }
 
 /// A lexed C# file and its `const string` fields.
@@ -242,8 +299,8 @@ impl<'t> Source<'t> {
         (named, builds)
     }
 
-    /// Tools declared by attributes on methods: `[McpServerTool]` and `[KernelFunction]`.
-    fn attributed_tools(&self) -> Vec<Found> {
+    /// The attribute sections of the file, each run of adjacent ones a group.
+    fn attribute_groups(&self) -> Vec<Vec<Section<'t>>> {
         let mut groups: Vec<Vec<Section>> = Vec::new();
         let mut inside_until = 0;
         for open in memchr::memchr_iter(b'[', self.bytes()) {
@@ -265,8 +322,86 @@ impl<'t> Source<'t> {
                 _ => groups.push(vec![section]),
             }
         }
+        groups
+    }
+
+    /// The classes, structs and records of the file, and which carry `[McpServerToolType]`.
+    fn classes(&self, groups: &[Vec<Section>]) -> Vec<TypeDecl<'t>> {
+        let text = self.text();
+        // Where the keyword of each type declared after a `[McpServerToolType]` starts.
+        let mut tool_types = BTreeSet::new();
+        for group in groups {
+            let marked = group
+                .iter()
+                .filter(|s| matches!(s.target, None | Some("type")))
+                .flat_map(|s| &s.attributes)
+                .any(|a| a.name == "McpServerToolType");
+            if let Some(last) = group.last().filter(|_| marked) {
+                let mut at = self.skip(last.close + 1, text.len());
+                while let Some(word) = self.ident_at(at) {
+                    if MODIFIERS.binary_search(&&text[word.clone()]).is_err() {
+                        tool_types.insert(at);
+                        break;
+                    }
+                    at = self.skip(word.end, text.len());
+                }
+            }
+        }
         let mut out = Vec::new();
-        for group in &groups {
+        for c in TYPE_DECLARATION.captures_iter(text) {
+            let (Some(whole), Some(name)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if !self.lexed.is_code(whole.start()) || NOT_TYPE_NAMES.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(body) = self.body_after(name.end()) {
+                out.push(TypeDecl {
+                    name: name.as_str(),
+                    body,
+                    tool_type: tool_types.contains(&whole.start()),
+                });
+            }
+        }
+        out
+    }
+
+    /// The `{` that opens the body of the type whose name ends at `at`, past its type
+    /// parameters, primary constructor, base types and constraints; `None` for a body-less
+    /// `record R(…);`.
+    fn body_after(&self, mut at: usize) -> Option<usize> {
+        let bytes = self.bytes();
+        let limit = (at + MAX_DECLARATION_BYTES).min(bytes.len());
+        while at < limit {
+            if self.lexed.is_code(at) {
+                match bytes[at] {
+                    b'{' => return Some(at),
+                    b'(' | b'[' => at = self.lexed.close_of(at)?,
+                    b';' | b'}' | b')' | b']' | b'=' => return None,
+                    _ => {}
+                }
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// The type whose body holds `at` most closely: an index into `classes`.
+    fn class_of(&self, at: usize, classes: &[TypeDecl]) -> Option<usize> {
+        let mut inner = at;
+        while let Some(open) = self.lexed.enclosing(inner) {
+            if let Some(i) = classes.iter().position(|c| c.body == open) {
+                return Some(i);
+            }
+            inner = open;
+        }
+        None
+    }
+
+    /// Tools declared by attributes on methods: `[McpServerTool]` and `[KernelFunction]`.
+    fn attributed_tools(&self, groups: &[Vec<Section>], classes: &[TypeDecl]) -> Vec<Found> {
+        let mut out = Vec::new();
+        for group in groups {
             let attributes: Vec<&Attribute> = group
                 .iter()
                 .filter(|s| matches!(s.target, None | Some("method")))
@@ -288,6 +423,12 @@ impl<'t> Source<'t> {
                 .and_then(|arg| self.string_value(self.positional(arg.clone()), 0));
             let method_name = &self.text()[method.name.clone()];
             if let Some(tool) = tool {
+                let description = match &description {
+                    None if method.partial => group
+                        .first()
+                        .and_then(|first| doc::description(&self.doc_comment(first.open))),
+                    _ => description.clone(),
+                };
                 let assigned = self.assigned_args(&tool.args);
                 let name = match assigned.get("Name") {
                     Some(value) if !self.is_null(value) => self.string_value(value.clone(), 0),
@@ -298,9 +439,10 @@ impl<'t> Source<'t> {
                     out.push(Found {
                         name,
                         dialect: Dialect::CsharpMcpServerTool,
-                        description: description.clone(),
+                        description,
                         annotations: self.annotations(&assigned),
                         at: method.name.clone(),
+                        class: self.class_of(method.name.start, classes),
                     });
                 }
             }
@@ -323,10 +465,189 @@ impl<'t> Source<'t> {
                     description,
                     annotations: None,
                     at: method.name,
+                    class: None,
                 });
             }
         }
         out
+    }
+
+    /// The lines of the `///` documentation comment of the declaration whose attributes start
+    /// at `at`, without their `///`: those of the comments before it, not on the line of the
+    /// code before (the compiler's leading trivia).
+    fn doc_comment(&self, at: usize) -> String {
+        let mut start = at;
+        while start > 0 && self.lexed.is_trivia(start - 1) {
+            start -= 1;
+        }
+        let mut lines = self.text()[start..at].split('\n');
+        if start > 0 {
+            lines.next();
+        }
+        lines
+            .filter_map(|line| {
+                let rest = line.trim_start().strip_prefix("///")?;
+                (!rest.starts_with('/')).then_some(rest)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// What the file's `WithTools…` calls register.
+    fn registrations(&self) -> ToolRegistrations {
+        let mut out = ToolRegistrations::default();
+        for c in WITH_TOOLS.captures_iter(self.text()) {
+            let Some(whole) = c.get(0) else {
+                continue;
+            };
+            if !self.lexed.is_code(whole.start()) {
+                continue;
+            }
+            out.calls += 1;
+            let bracket = whole.end() - 1;
+            let read = if c.get(1).is_some() {
+                self.assembly_registered(bracket)
+                    .map(|assembly| out.assemblies.push(assembly))
+            } else if self.bytes()[bracket] == b'<' {
+                self.generic_registered(bracket)
+                    .map(|name| out.types.push(name.to_owned()))
+            } else {
+                self.types_registered(bracket)
+                    .map(|names| out.types.extend(names.into_iter().map(str::to_owned)))
+            };
+            out.unread |= read.is_none();
+        }
+        out.types.sort();
+        out.types.dedup();
+        out.assemblies.sort();
+        out.assemblies.dedup();
+        out
+    }
+
+    /// The class `WithTools<T>(…)` names, from its `<`.
+    fn generic_registered(&self, open: usize) -> Option<&'t str> {
+        let bytes = self.bytes();
+        let limit = (open + MAX_DECLARATION_BYTES).min(bytes.len());
+        let mut depth = 0usize;
+        let mut close = None;
+        for (at, &byte) in bytes.iter().enumerate().take(limit).skip(open) {
+            if !self.lexed.is_code(at) {
+                continue;
+            }
+            match byte {
+                b'<' => depth += 1,
+                b'>' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(at);
+                        break;
+                    }
+                }
+                b'(' | b')' | b';' | b'{' | b'}' | b'=' => return None,
+                _ => {}
+            }
+        }
+        let close = close?;
+        let called = self.skip(close + 1, bytes.len());
+        if bytes.get(called) != Some(&b'(') {
+            return None;
+        }
+        self.type_name(self.lexed.trimmed(open + 1..close))
+    }
+
+    /// The classes `WithTools(typeof(A), …)`, `WithTools([typeof(A), …])` or `WithTools(new[]
+    /// { typeof(A), … })` names, from its `(`; `None` when it passes anything else.
+    fn types_registered(&self, open: usize) -> Option<Vec<&'t str>> {
+        let close = self.lexed.close_of(open)?;
+        let args: Vec<Range<usize>> = self
+            .split(open + 1..close, b',')
+            .into_iter()
+            .filter(|arg| matches!(self.arg_name(arg), None | Some("toolTypes" | "tools")))
+            .map(|arg| self.positional(arg))
+            .collect();
+        let first = args.first()?;
+        if self.typeof_name(first.clone()).is_some() {
+            return args
+                .iter()
+                .map(|arg| self.typeof_name(arg.clone()))
+                .collect();
+        }
+        let bytes = self.bytes();
+        let elements = if bytes[first.start] == b'[' {
+            (self.lexed.close_of(first.start)? + 1 == first.end)
+                .then(|| first.start + 1..first.end - 1)?
+        } else {
+            // `new[] { … }`, `new Type[] { … }`, `new List<Type> { … }`.
+            let word = self.ident_at(first.start)?;
+            let brace =
+                (word.end..first.end).find(|&i| bytes[i] == b'{' && self.lexed.is_code(i))?;
+            (&self.text()[word] == "new" && self.lexed.close_of(brace)? + 1 == first.end)
+                .then(|| brace + 1..first.end - 1)?
+        };
+        self.split(elements, b',')
+            .into_iter()
+            .map(|element| self.typeof_name(element))
+            .collect()
+    }
+
+    /// The assembly `WithToolsFromAssembly(…)` names, from its `(`: `Some(None)` for the
+    /// calling one, `Some(Some(T))` for `typeof(T).Assembly`; `None` for anything else.
+    fn assembly_registered(&self, open: usize) -> Option<Option<String>> {
+        let close = self.lexed.close_of(open)?;
+        let Some(arg) = self
+            .split(open + 1..close, b',')
+            .into_iter()
+            .find(|arg| matches!(self.arg_name(arg), None | Some("toolAssembly")))
+        else {
+            return Some(None);
+        };
+        let arg = self.positional(arg);
+        let text = self.text();
+        let compact: String = text[arg.clone()]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if compact == "null" || compact.ends_with("Assembly.GetExecutingAssembly()") {
+            return Some(None);
+        }
+        // `typeof(T).Assembly`.
+        let word = self.ident_at(arg.start)?;
+        let paren = self.skip(word.end, arg.end);
+        if &text[word] != "typeof" || self.bytes().get(paren) != Some(&b'(') {
+            return None;
+        }
+        let close = self.lexed.close_of(paren)?;
+        let name = self.type_name(self.lexed.trimmed(paren + 1..close))?;
+        let dot = self.skip(close + 1, arg.end);
+        let member = self.ident_at(self.skip(dot + 1, arg.end))?;
+        (self.bytes().get(dot) == Some(&b'.')
+            && &text[member.clone()] == "Assembly"
+            && member.end == arg.end)
+            .then(|| Some(name.to_owned()))
+    }
+
+    /// `T` of `typeof(T)` (the last part of its name), the whole of `range`.
+    fn typeof_name(&self, range: Range<usize>) -> Option<&'t str> {
+        let word = self.ident_at(range.start)?;
+        let paren = self.skip(word.end, range.end);
+        if &self.text()[word] != "typeof" || self.bytes().get(paren) != Some(&b'(') {
+            return None;
+        }
+        let close = self.lexed.close_of(paren).filter(|&c| c + 1 == range.end)?;
+        self.type_name(self.lexed.trimmed(paren + 1..close))
+    }
+
+    /// The last part of the type name that is the whole of `range`, type arguments aside
+    /// (`Acme.Tools.OrderTools`, `global::Acme.OrderTools`, `Box<int>`).
+    fn type_name(&self, range: Range<usize>) -> Option<&'t str> {
+        let (name, after) = self.qualified_name(range.start, range.end)?;
+        (after == range.end || self.bytes().get(after) == Some(&b'<')).then(|| &self.text()[name])
+    }
+
+    /// The name of a named argument (`toolTypes: …`).
+    fn arg_name(&self, arg: &Range<usize>) -> Option<&'t str> {
+        let word = self.ident_at(arg.start)?;
+        (self.positional(arg.clone()) != *arg).then(|| &self.text()[word])
     }
 
     /// Tools made by `McpServerTool.Create(…)` whose options set a `Name`.
@@ -361,6 +682,7 @@ impl<'t> Source<'t> {
                         .and_then(|d| self.string_value(d.clone(), 0)),
                     annotations: self.annotations(&assigned),
                     at: value.clone(),
+                    class: None,
                 });
             }
         }
@@ -410,6 +732,7 @@ impl<'t> Source<'t> {
             .map(|item| self.attribute(item))
             .collect::<Option<Vec<_>>>()?;
         (!attributes.is_empty()).then_some(Section {
+            open,
             close,
             target,
             attributes,
@@ -485,9 +808,11 @@ impl<'t> Source<'t> {
                     if names_method {
                         let name = words.last()?.clone();
                         let type_word = words.len().checked_sub(2).map(|i| &text[words[i].clone()]);
+                        let before = &words[..words.len() - 1];
                         return Some(Method {
                             name,
                             returns_async: type_word.is_some_and(|t| ASYNC_TYPES.contains(&t)),
+                            partial: before.iter().any(|w| &text[w.clone()] == "partial"),
                         });
                     }
                     // A tuple return type.
@@ -1172,6 +1497,159 @@ public sealed class BillingPlugin
     }
 
     #[test]
+    fn partial_methods_take_the_summary_of_their_documentation_comment() {
+        let src = r#"using System.ComponentModel;
+using ModelContextProtocol.Server;
+
+[McpServerToolType]
+public static partial class OrderTools
+{
+    private const string Unused = ""; /// <summary>On the line of code: not this method's.</summary>
+    // A plain comment between the doc comment and the method is trivia too.
+    /// <summary>
+    ///   Refund an order &amp; tell <see cref="Customer"/> the
+    ///   <c>customer</c>.
+    /// </summary>
+    /// <remarks>Irreversible.</remarks>
+    /// <param name="id">The order id</param>
+    // Not documentation.
+    [McpServerTool]
+    public static partial string Refund(string id);
+
+    /// <summary>Not partial: the generator writes nothing.</summary>
+    [McpServerTool]
+    public static string GetOrder(string id) => id;
+
+    /// <summary>Documented.</summary>
+    [McpServerTool, Description("The attribute wins.")]
+    public static partial string Cancel(string id);
+
+    //// <summary>Four slashes are no documentation.</summary>
+    [McpServerTool]
+    public static partial string Archive(string id);
+
+    /// <summary>Broken <b>XML</summary>
+    [McpServerTool]
+    public static partial string Broken(string id);
+
+    /// <summary>Semantic Kernel reads no documentation comments.</summary>
+    [KernelFunction]
+    public partial string Summarize(string id);
+}
+"#;
+        let source = scan(src, "OrderTools");
+        let descriptions: Vec<(&str, Option<&str>)> = source
+            .tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.description.as_deref()))
+            .collect();
+        assert_eq!(
+            descriptions,
+            [
+                (
+                    "mcp:OrderTools/refund",
+                    Some("Refund an order & tell the customer. Irreversible.")
+                ),
+                ("mcp:OrderTools/get_order", None),
+                ("mcp:OrderTools/cancel", Some("The attribute wins.")),
+                ("mcp:OrderTools/archive", None),
+                ("mcp:OrderTools/broken", None),
+                ("fn:Summarize", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn tool_classes_and_registrations_are_read() {
+        let src = r#"using ModelContextProtocol.Server;
+
+builder.Services.AddMcpServer()
+    .WithTools<OrderTools>()
+    .WithTools<Acme.Tools.MailTools>(serializerOptions: Json.Options)
+    .WithTools([typeof(global::Acme.BillingTools), typeof(Box<int>)])
+    .WithTools(toolTypes: new Type[] { typeof(NoteTools) })
+    .WithTools(typeof(JobTools), typeof(OrderTools))
+    .WithTools(tools: [])
+    .WithToolsFromAssembly()
+    .WithToolsFromAssembly(typeof(LibraryMarker).Assembly, Json.Options);
+// .WithTools<CommentedTools>()
+var text = ".WithTools<QuotedTools>()";
+
+[McpServerToolType]
+public sealed partial class OrderTools<T> : ToolBase, IDisposable where T : class where U : struct
+{
+    [McpServerTool] public static string Refund() => "";
+
+    public sealed class Nested
+    {
+        [McpServerTool] public static string Inner() => "";
+    }
+
+    [McpServerTool] public static string Cancel() => "";
+}
+
+public record struct Plain(int X);
+
+[McpServerToolType, Obsolete]
+internal static class MailTools
+{
+    [McpServerTool] public static string Send() => "";
+}
+"#;
+        let source = scan(src, "Program");
+        let classes: Vec<(&str, bool, &[usize])> = source
+            .tool_classes
+            .iter()
+            .map(|c| (c.name.as_str(), c.tool_type, c.tools.as_slice()))
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                ("OrderTools", true, &[0, 2][..]),
+                ("Nested", false, &[1][..]),
+                ("MailTools", true, &[3][..]),
+            ]
+        );
+        let registrations = &source.registrations;
+        assert_eq!(registrations.calls, 8);
+        assert_eq!(
+            registrations.types,
+            [
+                "BillingTools",
+                "Box",
+                "JobTools",
+                "MailTools",
+                "NoteTools",
+                "OrderTools"
+            ]
+        );
+        assert_eq!(
+            registrations.assemblies,
+            [None, Some("LibraryMarker".to_owned())]
+        );
+        assert!(!registrations.unread);
+
+        // Tools made in code, held in a variable, or an assembly that is no `typeof`: unread.
+        for unread in [
+            "AddMcpServer().WithTools([McpServerTool.Create(Echo)]);",
+            "AddMcpServer().WithTools(toolList);",
+            "AddMcpServer().WithTools();",
+            "AddMcpServer().WithTools(new[] { typeof(A), other });",
+            "AddMcpServer().WithToolsFromAssembly(assembly);",
+            "AddMcpServer().WithToolsFromAssembly(typeof(A).Module);",
+        ] {
+            let registrations = scan(unread, "Program").registrations;
+            assert_eq!(registrations.calls, 1, "{unread}");
+            assert!(registrations.unread, "{unread}");
+        }
+        // A file that only registers (an extension method) is kept for its registrations.
+        let extension = "public static IMcpServerBuilder AddAcme(this IMcpServerBuilder b) => b.WithTools<AcmeTools>();";
+        let source = scan(extension, "Extensions");
+        assert!(!source.is_empty());
+        assert_eq!(source.registrations.types, ["AcmeTools"]);
+    }
+
+    #[test]
     fn default_names_follow_the_libraries() {
         for (method, returns_async, mcp, kernel) in [
             ("GetOrderAsync", true, "get_order", "GetOrder"),
@@ -1233,6 +1711,9 @@ public sealed class BillingPlugin
         let sources = [
             ORDER_TOOLS,
             "[KernelFunction(\"x\")] public string F() => \"\";",
+            "/// <summary>A &lt; B</summary>\n[McpServerTool] public static partial string F();\n\
+             b.WithTools<A.B<C>>().WithTools([typeof(D)]).WithToolsFromAssembly(typeof(E).Assembly);\n\
+             [McpServerToolType] public sealed class G<T> where T : class { }",
         ];
         for text in sources {
             for (cut, _) in text.char_indices() {
@@ -1276,6 +1757,20 @@ public sealed class BillingPlugin
             "//",
             "/*",
             "\\",
+            "///",
+            "<summary>",
+            "</summary>",
+            "&amp;",
+            "partial ",
+            "class ",
+            "record struct ",
+            "[McpServerToolType]",
+            ".WithTools<",
+            ".WithTools(",
+            "typeof(",
+            "new[] {",
+            ".WithToolsFromAssembly(",
+            ".Assembly",
         ];
         for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, "x");
