@@ -378,7 +378,8 @@ fn tools_registered_on_a_server_received_as_a_parameter_belong_to_that_server() 
 }
 
 /// Low-level TypeScript MCP servers list their tools from a `ListToolsRequestSchema` handler:
-/// written in the handler, in a `const TOOLS: Tool[]`, or as one constant per tool. Each tool
+/// written in the handler, in a `const TOOLS: Tool[]`, or as one constant per tool, in this
+/// file or in the modules it imports the handler or the list from. Each tool
 /// belongs to the server the file constructs, with the line where its object names it; a
 /// prompts handler, and a tools handler in a comment or a string, list nothing.
 #[test]
@@ -405,6 +406,9 @@ fn low_level_typescript_servers_list_their_tools() {
     // Defined in a module of their own, for the server of the file that imports it.
     let browser = Some("mcp:acme-browser");
     let files = Some("mcp:acme-files");
+    // Listed by a handler imported from another module, from an array re-exported by a third.
+    let ledger = Some("mcp:acme-ledger");
+    let ledger_tools = "imported-handler/tools/definitions.ts";
     let mail = Some("mcp:acme-mail");
     let constants = "tool-constants/index.ts";
     assert_eq!(
@@ -453,6 +457,20 @@ fn low_level_typescript_servers_list_their_tools() {
                 19
             ),
             (
+                "mcp:acme-ledger/get_balance",
+                ledger,
+                Tier::Read,
+                ledger_tools,
+                8
+            ),
+            (
+                "mcp:acme-ledger/void_entry",
+                ledger,
+                Tier::WriteIrreversible,
+                ledger_tools,
+                17
+            ),
+            (
                 "mcp:acme-mail/list_inbox",
                 mail,
                 Tier::Read,
@@ -480,8 +498,15 @@ fn low_level_typescript_servers_list_their_tools() {
             "mcp:acme-billing",
             "mcp:acme-browser",
             "mcp:acme-files",
+            "mcp:acme-ledger",
             "mcp:acme-mail"
         ]
+    );
+    assert_eq!(
+        inv.agent_tools["mcp:acme-ledger/void_entry"]
+            .description
+            .as_deref(),
+        Some("Void a ledger entry for good.")
     );
     let send = &inv.agent_tools["mcp:acme-mail/send_reply"];
     assert_eq!(
@@ -528,7 +553,7 @@ fn low_level_typescript_servers_list_their_tools() {
         unregistered.contains(&("mcp:acme-billing/refund_invoice", constants, 22)),
         "{unregistered:?}"
     );
-    assert_eq!(unregistered.len(), 8, "{unregistered:?}");
+    assert_eq!(unregistered.len(), 10, "{unregistered:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     for absent in [
         "acme-prompts",

@@ -24,6 +24,10 @@
 //! files of this scan are read: nothing is resolved through installed packages or the file
 //! system.
 //!
+//! The tools a low-level TypeScript/JavaScript server lists from another file (an imported
+//! `ListToolsRequestSchema` handler or array) are joined to it through the same imports
+//! (`listed`).
+//!
 //! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
 //! servers the file builds itself; else, tool class by tool class, to the servers that
 //! register the class by type (`WithTools<T>()`, `WithToolsFromAssembly()`: `csharp`); else
@@ -43,6 +47,9 @@ use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
 mod csharp;
 mod go;
+mod listed;
+
+pub use listed::listed_elsewhere;
 
 /// Names of the manifests whose directory is a package.
 pub const PACKAGE_MANIFESTS: &[&str] = &[go::GO_MOD, "package.json", "pyproject.toml", "setup.py"];
@@ -446,17 +453,10 @@ pub fn servers_elsewhere(
     layout: &SourceLayout,
 ) -> BTreeMap<String, Answer> {
     let mut answers = BTreeMap::new();
-    if !files
-        .iter()
-        .any(|(_, f)| f.tools.iter().any(|t| t.server_elsewhere))
-    {
+    if !files.iter().any(|(_, f)| looks_elsewhere(f)) {
         return answers;
     }
-    let by_path: HashMap<&str, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, (path, _))| (*path, i))
-        .collect();
+    let by_path = by_path(files);
     let go_packages = go::Packages::of(files);
     let imports: Vec<Vec<usize>> = files
         .iter()
@@ -521,7 +521,7 @@ pub fn servers_elsewhere(
     let mut by_tool = registrations.servers_by_tool(|file| servers_of(&[file]));
     let closed = registrations.closed();
     for (index, (path, source)) in files.iter().enumerate() {
-        if !source.tools.iter().any(|t| t.server_elsewhere) {
+        if !looks_elsewhere(source) {
             continue;
         }
         // A C# file's tools are those of the servers it builds, when it builds any; a Go file's
@@ -570,6 +570,22 @@ pub fn servers_elsewhere(
         }
     }
     answers
+}
+
+/// Each file's index by its path.
+fn by_path<'f>(files: &[(&'f str, &SourceTools)]) -> HashMap<&'f str, usize> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| (*path, i))
+        .collect()
+}
+
+/// Whether a file has tools of a server it does not construct, or lists tools of another file
+/// for such a server.
+fn looks_elsewhere(source: &SourceTools) -> bool {
+    source.tools.iter().any(|t| t.server_elsewhere)
+        || source.links.listed.iter().any(|l| l.server_elsewhere)
 }
 
 /// The files nearest to `start` (in import steps, at least one) that import it and construct a

@@ -158,6 +158,8 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
         })
         .collect();
     let servers_elsewhere = code_servers::servers_elsewhere(&sources, &inv.source_layout);
+    let listed_elsewhere =
+        code_servers::listed_elsewhere(&sources, &inv.source_layout, &servers_elsewhere);
     for (index, file) in inv.files.iter().enumerate() {
         let decls = match &file.artifact {
             Ok(Artifact::McpConfig(cfg)) => {
@@ -173,6 +175,7 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
             Ok(Artifact::SourceTools(source)) => Cow::Owned(with_servers(
                 &source.tools,
                 servers_elsewhere.get(&file.path),
+                listed_elsewhere.get(&file.path),
             )),
             _ => continue,
         };
@@ -248,10 +251,20 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
 }
 
 /// A source file's tools, each tool of a server the file does not construct moved to the
-/// servers discovery found for it (one copy per server).
-fn with_servers(decls: &[ToolDecl], answer: Option<&code_servers::Answer>) -> Vec<ToolDecl> {
-    let mut out = Vec::with_capacity(decls.len());
+/// servers discovery found for it (one copy per server), and the tools of the file that a
+/// server of another file lists (`listed`): those replace the file's own reading of the same
+/// tool object for a server it does not construct.
+fn with_servers(
+    decls: &[ToolDecl],
+    answer: Option<&code_servers::Answer>,
+    listed: Option<&Vec<ToolDecl>>,
+) -> Vec<ToolDecl> {
+    let listed = listed.map_or(&[][..], Vec::as_slice);
+    let mut out = Vec::with_capacity(decls.len() + listed.len());
     for (index, decl) in decls.iter().enumerate() {
+        if decl.server_elsewhere && listed.iter().any(|l| l.span == decl.span) {
+            continue;
+        }
         let servers = answer.map_or(&[][..], |answer| answer.of(index));
         match servers {
             [_, ..] if decl.server_elsewhere => {
@@ -264,6 +277,8 @@ fn with_servers(decls: &[ToolDecl], answer: Option<&code_servers::Answer>) -> Ve
             _ => out.push(decl.clone()),
         }
     }
+    out.extend(listed.iter().cloned());
+    out.sort_by_key(|t| t.span.map(|s| s.offset));
     out
 }
 

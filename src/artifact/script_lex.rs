@@ -192,7 +192,7 @@ fn lex(text: &str, dialect: Dialect) -> (Vec<Class>, Vec<(usize, usize)>) {
             }
             (b'/', _)
                 if let Some(end) = (dialect == Dialect::Script
-                    && expression_starts(bytes, &class, at))
+                    && expression_starts(bytes, &class, pairs.last(), at))
                 .then(|| regex_end(bytes, at))
                 .flatten() =>
             {
@@ -252,11 +252,20 @@ static REGEX_KEYWORDS: &[&str] = &[
     "yield",
 ];
 
+/// Keywords whose parenthesised header a statement follows (`if (x) /re/.test(s)`). Sorted.
+static HEADER_KEYWORDS: &[&str] = &["for", "if", "while", "with"];
+
 /// Whether an expression can start at `at`: the code before it, past white space and comments,
 /// ends in an operator, an opening bracket, `,` `;` `:`, `}` (the end of a block) or one of
-/// [`REGEX_KEYWORDS`], or there is none. After a name, a number, `)`, `]` or a literal a `/`
-/// divides.
-fn expression_starts(bytes: &[u8], class: &[Class], at: usize) -> bool {
+/// [`REGEX_KEYWORDS`], or the `)` of an `if`, `while`, `for` or `with` header (`closed`, the
+/// pair of brackets closed last), or there is none. After a name, a number, another `)`, `]` or
+/// a literal a `/` divides.
+fn expression_starts(
+    bytes: &[u8],
+    class: &[Class],
+    closed: Option<&(usize, usize)>,
+    at: usize,
+) -> bool {
     let Some(last) = (0..at).rev().find(|&i| {
         class[i] != Class::Comment && !(class[i] == Class::Code && bytes[i].is_ascii_whitespace())
     }) else {
@@ -267,16 +276,40 @@ fn expression_starts(bytes: &[u8], class: &[Class], at: usize) -> bool {
     }
     let c = bytes[last];
     if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$') {
-        let start = (0..=last)
-            .rev()
-            .take_while(|&i| bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$'))
-            .last()
-            .unwrap_or(last);
-        let word = std::str::from_utf8(&bytes[start..=last]).unwrap_or("");
-        let member = start > 0 && bytes[start - 1] == b'.';
-        return !member && REGEX_KEYWORDS.binary_search(&word).is_ok();
+        return keyword_ends_at(bytes, last, REGEX_KEYWORDS);
     }
-    !matches!(c, b')' | b']' | b'.') && c.is_ascii()
+    if c == b')' {
+        return match closed {
+            Some(&(open, close)) if close == last => {
+                let before = (0..open).rev().find(|&i| {
+                    class[i] != Class::Comment
+                        && !(class[i] == Class::Code && bytes[i].is_ascii_whitespace())
+                });
+                before.is_some_and(|end| {
+                    class[end] == Class::Code && keyword_ends_at(bytes, end, HEADER_KEYWORDS)
+                })
+            }
+            _ => false,
+        };
+    }
+    !matches!(c, b']' | b'.') && c.is_ascii()
+}
+
+/// Whether the word that ends at `last` is one of `keywords` (sorted), not a property
+/// (`x.if`).
+fn keyword_ends_at(bytes: &[u8], last: usize, keywords: &[&str]) -> bool {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+    if !is_word(bytes[last]) {
+        return false;
+    }
+    let start = (0..=last)
+        .rev()
+        .take_while(|&i| is_word(bytes[i]))
+        .last()
+        .unwrap_or(last);
+    let word = std::str::from_utf8(&bytes[start..=last]).unwrap_or("");
+    let member = start > 0 && bytes[start - 1] == b'.';
+    !member && keywords.binary_search(&word).is_ok()
 }
 
 /// The end of the regular-expression literal that starts with the `/` at `at` (its flags
@@ -454,19 +487,34 @@ mod tests {
 
     #[test]
     fn regular_expressions_are_literals_where_an_expression_starts() {
-        let text =
-            "s.replace(/`/g, '\\`'); x = a / b / c; if (/[/\"]\\//.test(t)) return /'/g\nf()";
-        assert_eq!(
-            code_of(text, Dialect::Script),
-            "s.replace(, ); x = a / b / c; if (.test(t)) return \nf()"
-        );
-        // A division after a bracket, a member named like a keyword, a `/` with no end on its
-        // line, and comments are code and comments as before.
-        let text = "(a) / 2 / (b); o.return / 2; n = 1 /* c */ / 3; // x\n/ unended";
-        assert_eq!(
-            code_of(text, Dialect::Script),
-            "(a) / 2 / (b); o.return / 2; n = 1  / 3; \n/ unended"
-        );
+        let cases = [
+            (
+                "s.replace(/`/g, '\\`'); x = a / b / c; if (/[/\"]\\//.test(t)) return /'/g\nf()",
+                "s.replace(, ); x = a / b / c; if (.test(t)) return \nf()",
+            ),
+            // A division after a bracket, a member named like a keyword, a `/` with no end on
+            // its line, and comments are code and comments as before.
+            (
+                "(a) / 2 / (b); o.return / 2; n = 1 /* c */ / 3; // x\n/ unended",
+                "(a) / 2 / (b); o.return / 2; n = 1  / 3; \n/ unended",
+            ),
+            // The `)` that closes an `if`, `while`, `for` or `with` header ends no expression:
+            // a `/` after it starts a regular expression, whose quote or backtick opens nothing.
+            (
+                "if (x) /[\"`]/.test(s); while (a(b)) /'/g.exec(t); for (;;) /`/;\nf(\"y\")",
+                "if (x) .test(s); while (a(b)) .exec(t); for (;;) ;\nf()",
+            ),
+            // After any other `)` (a call, a grouping, a property named `if`) it divides.
+            (
+                "(a) / b / c; f(x) / 2 / g(y); o.if(z) / 3 / 4; g(`t`)",
+                "(a) / b / c; f(x) / 2 / g(y); o.if(z) / 3 / 4; g()",
+            ),
+        ];
+        for (text, code) in cases {
+            assert_eq!(code_of(text, Dialect::Script), code, "{text}");
+        }
+        let sorted = |words: &[&str]| words.windows(2).all(|w| w[0] < w[1]);
+        assert!(sorted(HEADER_KEYWORDS) && sorted(REGEX_KEYWORDS));
     }
 
     fn code_of(text: &str, dialect: Dialect) -> String {

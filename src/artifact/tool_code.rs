@@ -37,6 +37,8 @@ mod go;
 mod listed_script;
 mod python_servers;
 
+pub use listed_script::{ImportedName, ListedImport, ScriptLinks};
+
 /// Source files larger than this are not scanned for tools.
 pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
 /// Lines a decorator or a call's argument list may span.
@@ -221,6 +223,10 @@ pub struct SourceTools {
     /// C#: what the file's `WithTools…` calls register.
     #[serde(skip_serializing_if = "ToolRegistrations::is_empty")]
     pub registrations: ToolRegistrations,
+    /// TypeScript/JavaScript: the tools a low-level server of the file lists from other files,
+    /// and the tools the file's exported names stand for; discovery joins them.
+    #[serde(skip_serializing_if = "ScriptLinks::is_empty")]
+    pub links: ScriptLinks,
 }
 
 impl SourceTools {
@@ -229,6 +235,7 @@ impl SourceTools {
             && self.servers.is_empty()
             && self.imports.is_empty()
             && self.registrations.calls == 0
+            && self.links.is_empty()
     }
 }
 
@@ -274,6 +281,7 @@ impl ToolRegistrations {
 pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceTools> {
     let markers = ["tool", "Tool", "Server", "FastMCP", "kernel_function"];
     let declares = markers.iter().any(|marker| text.contains(marker));
+    let mut links = ScriptLinks::default();
     let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
@@ -282,8 +290,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         }
         Language::Script => {
             let lexed = Lexed::new(text);
-            let declared = declares.then(|| scan_script(&lexed, stem));
-            (declared.unwrap_or_default(), script_imports(&lexed))
+            // A file that exports a list of tools may name no tool or server.
+            let declared;
+            (declared, links) = if declares || text.contains("export") {
+                scan_script(&lexed, stem)
+            } else {
+                Default::default()
+            };
+            (declared, script_imports(&lexed))
         }
         Language::Go => {
             let lexed = Lexed::of(text, script_lex::Dialect::Go);
@@ -305,12 +319,16 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
                 tool.server_elsewhere = true;
             }
         }
+        for listed in &mut links.listed {
+            listed.server_elsewhere |= listed.server == stem;
+        }
     }
     Ok(SourceTools {
         tools,
         servers,
         imports,
         unnamed_server: unnamed.then(|| stem.to_owned()),
+        links,
         ..SourceTools::default()
     })
 }
@@ -809,7 +827,7 @@ fn docstring(after: &[&str]) -> Option<String> {
     Some(decode_python(text.trim()))
 }
 
-fn scan_script(lexed: &Lexed, stem: &str) -> Declared {
+fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks) {
     let text = lexed.text;
     let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     let servers: BTreeMap<&str, String> = TS_SERVER
@@ -902,7 +920,7 @@ fn scan_script(lexed: &Lexed, stem: &str) -> Declared {
             server_elsewhere: !objects.contains_key(object),
         });
     }
-    let objects_listed =
+    let (objects_listed, links) =
         listed_script::object_tools(lexed, &servers, &objects, &strings, stem, &out, is_mcp);
     out.extend(objects_listed);
     // A bare `Server` may be an HTTP server, unless the file imports the SDK's.
@@ -915,7 +933,7 @@ fn scan_script(lexed: &Lexed, stem: &str) -> Declared {
         &["McpServer"]
     };
     let (constructed, unnamed) = constructed_servers(&servers, &objects, anonymous, stem);
-    (out, constructed, unnamed)
+    ((out, constructed, unnamed), links)
 }
 
 /// The body of the JavaScript string literal `text` starts with (up to its closing quote, escapes
@@ -1588,6 +1606,17 @@ class AcmeOrdersPlugin:
             "`${",
             "/*",
             "//",
+            "export const L = () => ",
+            "export default function () {",
+            "export { A as B } from \"./x.js\";",
+            "export * from \"./y.js\";",
+            "import * as h from \"./h.js\";",
+            "import D, { listTools as L } from \"./l.js\";",
+            "h.listTools",
+            "getTools()",
+            "return ",
+            " as Tool[]",
+            "if (x) /",
         ];
         for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, Language::Python, "x");

@@ -178,6 +178,7 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         unnamed_server: unnamed.then(|| stem.to_owned()),
         tool_classes,
         registrations: source.registrations(),
+        links: Default::default(),
     }
 }
 

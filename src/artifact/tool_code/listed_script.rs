@@ -2,15 +2,22 @@
 //! `setRequestHandler(ListToolsRequestSchema, …)` handler (written in the call, or a function of
 //! the same file passed by name): the `{ tools: [...] }` it returns, where the array may be
 //! written in the handler, held in a constant of the same file
-//! (`const TOOLS: Tool[] = [...]`, `{ tools: TOOLS }`, `{ tools }`, spread `...TOOLS`), and each
-//! tool an object literal or a constant of the same file (`const FOO_TOOL: Tool = { … }`). A
-//! tool's `name` is a string literal (a template literal without `${…}`), a string constant, or
-//! an enum member or constant object property of the same file (`ToolName.ECHO`); a name that
-//! is computed is not statically known and the tool is skipped, as the Python side does.
+//! (`const TOOLS: Tool[] = [...]`, `{ tools: TOOLS }`, `{ tools }`, spread `...TOOLS`) or
+//! returned by a function of the file (`{ tools: getTools() }`), and each tool an object
+//! literal or a constant of the same file (`const FOO_TOOL: Tool = { … }`). A tool's `name` is
+//! a string literal (a template literal without `${…}`), a string constant, or an enum member
+//! or constant object property of the same file (`ToolName.ECHO`); a name that is computed is
+//! not statically known and the tool is skipped, as the Python side does.
+//!
+//! What a handler takes from another file — the handler itself, the array, a tool constant or a
+//! function returning the array, imported (`import { TOOLS } from "./tools.js"`, a default or
+//! `* as` import, `require`) — is recorded as a [`ListedImport`]; the file that defines it
+//! reads the same shapes for the names it exports ([`ScriptLinks`]), and discovery joins the
+//! two (`agent::code_servers`).
 //!
 //! The file is read as lexed once (`script_lex`: strings, template literals and comments told
 //! from code, brackets paired), so that a handler in a comment or a string lists nothing and a
-//! `{` in a description does not end an object early. Nothing is followed into other files.
+//! `{` in a description does not end an object early.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -18,6 +25,7 @@ use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use super::{annotations_in, literal_body};
 use crate::artifact::escapes::decode_script;
@@ -25,9 +33,13 @@ use crate::artifact::script_lex::Lexed;
 use crate::artifact::text::TextSpan;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
-/// Constants followed from a handler to its tools: an array constant of object constants, an
-/// array spread into another.
+/// Constants and functions followed from a handler to its tools: an array constant of object
+/// constants, an array spread into another, a function returning a constant.
 const MAX_INDIRECTION: usize = 4;
+/// Exported names of one file read for the tools they stand for.
+const MAX_EXPORTED_NAMES: usize = 256;
+/// Functions of one file looked up by name (each a regular expression built and run).
+const MAX_FUNCTION_LOOKUPS: usize = 64;
 
 /// `server.setRequestHandler(ListToolsRequestSchema` (also `types.ListToolsRequestSchema`):
 /// group 1 the server object, group 2 the call's opening parenthesis.
@@ -47,11 +59,62 @@ static SUBSET_CONST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
         .expect("valid regex")
 });
+/// `const TOOLS = createTools(` or `= await tools.load(`: group 1 the name, group 2 the function
+/// called.
+static CALL_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\(")
+        .expect("valid regex")
+});
 /// `TOOLS.filter(…)` as a value: group 1 the array.
 static SUBSET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
         .expect("valid regex")
 });
+/// `getTools(…)`, `await tools.list(…)` as a value: group 1 the function, group 2 the call's
+/// opening parenthesis.
+static CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*(\()",
+    )
+    .expect("valid regex")
+});
+/// `import A, { B, C as D } from "m"`, `import * as NS from "m"` (also `import type`): group 1
+/// a default binding, group 2 the named bindings, group 3 a namespace, group 4 the module.
+static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bimport\s+(?:type\s+)?(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*,?\s*)?(?:\{([^}]*)\}|\*\s*as\s+([A-Za-z_$][A-Za-z0-9_$]*))?\s*from\s*["']([^"'\n]+)["']"#)
+        .expect("valid regex")
+});
+/// `const { A, B: C } = require("m")` or `const NS = require("m")`: group 1 the named bindings,
+/// group 2 a namespace, group 3 the module.
+static REQUIRE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:const|let|var)\s+(?:\{([^}]*)\}|([A-Za-z_$][A-Za-z0-9_$]*))\s*=\s*require\s*\(\s*["']([^"'\n]+)["']\s*\)"#)
+        .expect("valid regex")
+});
+/// `export function NAME(`, `export default async function NAME(`, `export const NAME`: group
+/// 1 `default`, group 2 a function's name (none for a default export), group 3 its
+/// parameters' parenthesis, group 4 a constant's name, group 5 its `=`.
+static EXPORT_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bexport\s+(default\s+)?(?:declare\s+)?(?:(?:async\s+)?function\s*\*?\s*([A-Za-z_$][A-Za-z0-9_$]*)?\s*(?:<[^>(]*>\s*)?(\()|(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\b[^=;]*(=))")
+        .expect("valid regex")
+});
+/// `export default NAME` or `export default [`: group 1 the name, group 2 the bracket.
+static EXPORT_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bexport\s+default\s+(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*(?:;|$|\n)|(\[))")
+        .expect("valid regex")
+});
+/// `export { A, B as C }`, `export { A } from "m"`: group 1 the names, group 2 the module.
+static EXPORT_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bexport\s+(?:type\s+)?\{([^}]*)\}(?:\s*from\s*["']([^"'\n]+)["'])?"#)
+        .expect("valid regex")
+});
+/// `export * from "m"`: group 1 the module.
+static EXPORT_ALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\bexport\s*\*\s*from\s*["']([^"'\n]+)["']"#).expect("valid regex")
+});
+/// ` as Type` or ` satisfies Type` after a value (its first one).
+static CAST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s(?:as|satisfies)\s").expect("valid regex"));
+static RETURN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\breturn\b").expect("valid regex"));
 /// `enum ToolName {`: group 1 the name, group 2 the opening brace.
 static ENUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\benum\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(\{)").expect("valid regex")
@@ -79,12 +142,55 @@ static TOOLS_WORD: LazyLock<Regex> =
 /// Tools listed by one file at most: a generated file of millions is not read to its end.
 const MAX_LISTED_TOOLS: usize = 10_000;
 
+/// A binding a file imports, as the module that exports it names it: `TOOLS` from
+/// `./tools.js`, `default` for a default import.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ImportedName {
+    pub module: String,
+    pub name: String,
+}
+
+/// Tools a low-level server of this file lists from another file: the imported handler,
+/// array, tool constant or function returning the array (`from`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ListedImport {
+    /// The server's name, or the file's stem for a server whose name the file does not hold.
+    pub server: String,
+    /// True when the file does not construct the server (`ToolDecl::server_elsewhere`).
+    pub server_elsewhere: bool,
+    pub from: ImportedName,
+}
+
+/// What a TypeScript/JavaScript file's lists of tools have to do with other files: the tools
+/// its servers list from them, and the tools its exported names stand for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScriptLinks {
+    /// Only in a file that names the MCP SDK.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<ListedImport>,
+    /// The tools an exported name (`default` for the default export) stands for, written in
+    /// this file: of a server named after the file until a handler that imports them is found.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub exported_tools: BTreeMap<String, Vec<ToolDecl>>,
+    /// The bindings of other modules an exported name stands for (`export { TOOLS } from`, a
+    /// function returning an imported array); `*` for `export * from`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub exported_links: BTreeMap<String, Vec<ImportedName>>,
+}
+
+impl ScriptLinks {
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty() && self.exported_tools.is_empty() && self.exported_links.is_empty()
+    }
+}
+
 /// The tools the file's `setRequestHandler(ListToolsRequestSchema, …)` handlers list
 /// ([`listed_tools`]) and, in a file that names the MCP SDK (`sdk`), the tool objects no
-/// handler lists ([`defined_tools`]); the file's constants are read once for both. `servers`
-/// names the server objects constructed with a name, `objects` the server objects constructed
-/// at all, `strings` the string constants of the file (bodies as written), `declared` the tools
-/// the file declared otherwise.
+/// handler lists ([`defined_tools`]) and the tools the handlers list from other files; then
+/// what the file's exported names stand for ([`exports`]). The file's constants are read once
+/// for all. `servers` names the server objects constructed with a name, `objects` the server
+/// objects constructed at all, `strings` the string constants of the file (bodies as written),
+/// `declared` the tools the file declared otherwise.
 pub(super) fn object_tools(
     lexed: &Lexed,
     servers: &BTreeMap<&str, String>,
@@ -93,18 +199,24 @@ pub(super) fn object_tools(
     stem: &str,
     declared: &[ToolDecl],
     sdk: bool,
-) -> Vec<ToolDecl> {
+) -> (Vec<ToolDecl>, ScriptLinks) {
     let text = lexed.text;
     let lists = text.contains("ListToolsRequestSchema");
     let defines = sdk && text.contains("inputSchema");
-    if !lists && !defines {
-        return Vec::new();
+    let exports = text.contains("export");
+    let mut links = ScriptLinks::default();
+    if !lists && !defines && !exports {
+        return (Vec::new(), links);
     }
     let source = Source::new(lexed, strings);
     let mut memo = Memo::default();
     let mut out = Vec::new();
     if lists {
-        out = listed_tools(&source, &mut memo, servers, objects, stem);
+        let listed;
+        (out, listed) = listed_tools(&source, &mut memo, servers, objects, stem);
+        if sdk {
+            links.listed = listed;
+        }
     }
     if defines {
         let known: BTreeSet<usize> = declared
@@ -114,22 +226,25 @@ pub(super) fn object_tools(
             .collect();
         out.extend(defined_tools(&source, &mut memo, stem, &known));
     }
-    out
+    if exports {
+        (links.exported_tools, links.exported_links) = self::exports(&source, &mut memo, stem);
+    }
+    (out, links)
 }
 
-/// The tools every `setRequestHandler(ListToolsRequestSchema, …)` handler of the file lists; a
-/// tool of an object not constructed here belongs to a server named after `stem` until
-/// discovery finds it (`ToolDecl::server_elsewhere`).
+/// The tools every `setRequestHandler(ListToolsRequestSchema, …)` handler of the file lists,
+/// and what they list from other files; a tool of an object not constructed here belongs to a
+/// server named after `stem` until discovery finds it (`ToolDecl::server_elsewhere`).
 fn listed_tools<'t>(
     source: &Source<'t>,
     memo: &mut Memo<'t>,
     servers: &BTreeMap<&str, String>,
     objects: &BTreeMap<&str, &str>,
     stem: &str,
-) -> Vec<ToolDecl> {
+) -> (Vec<ToolDecl>, Vec<ListedImport>) {
     let text = source.text;
-    let mut listed = BTreeSet::new();
     let mut out = Vec::new();
+    let mut imported = BTreeSet::new();
     let mut handled_until = 0;
     'handlers: for c in LIST_TOOLS_HANDLER.captures_iter(text) {
         let (Some(object), Some(paren)) = (c.get(1), c.get(2)) else {
@@ -144,29 +259,26 @@ fn listed_tools<'t>(
         };
         handled_until = close;
         let server = servers.get(object.as_str()).map_or(stem, String::as_str);
-        let mut arrays = source.handler_arrays(paren.start()..close);
-        if arrays.is_empty()
-            && let Some(body) = source.named_handler(paren.start()..close)
-        {
-            arrays = source.handler_arrays(body);
+        let elsewhere = !objects.contains_key(object.as_str());
+        let listing = source.handler_listing(paren.start()..close, memo);
+        for from in &listing.imported {
+            imported.insert(ListedImport {
+                server: server.to_owned(),
+                server_elsewhere: elsewhere,
+                from: from.clone(),
+            });
         }
-        for array in arrays {
-            if !listed.insert((server, array)) {
-                continue;
+        for tool in &listing.tools {
+            if out.len() == MAX_LISTED_TOOLS {
+                break 'handlers;
             }
-            for tool in source.array_tools(array, 0, memo).iter() {
-                if out.len() == MAX_LISTED_TOOLS {
-                    break 'handlers;
-                }
-                let elsewhere = !objects.contains_key(object.as_str());
-                out.push(tool.clone().declared(text, server, elsewhere));
-            }
+            out.push(tool.clone().declared(text, server, elsewhere));
         }
     }
     // A tool object held in a constant may be listed twice by one server (`[...A, X]`).
     out.sort_by(|a, b| (&a.id, a.span).cmp(&(&b.id, b.span)));
     out.dedup_by(|a, b| a.id == b.id && a.span == b.span);
-    out
+    (out, imported.into_iter().collect())
 }
 
 /// MCP tool definitions that no handler of this file lists: object literals in code with a
@@ -213,6 +325,164 @@ fn defined_tools<'t>(
     out
 }
 
+/// What the file's exported names stand for, as a handler of another file that imports one
+/// would list it (`ScriptLinks::exported_tools`, `ScriptLinks::exported_links`): `export const
+/// TOOLS = [...]`, `export const FOO_TOOL = {…}`, `export function listTools()` (the `{ tools }`
+/// it returns, else the array), `export default …`, `export { A, B as C }`, and what is only
+/// passed on (`export { TOOLS } from "./tools.js"`, `export * from "./tools.js"`, an exported
+/// name that is imported). Names that stand for no tools are left out.
+type Exports = (
+    BTreeMap<String, Vec<ToolDecl>>,
+    BTreeMap<String, Vec<ImportedName>>,
+);
+
+fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports {
+    let (text, lexed) = (source.text, source.lexed);
+    let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
+    // Each exported name and where its value is: a local name, a function's body, an array.
+    let mut named: Vec<(String, Exported<'t>)> = Vec::new();
+    for c in EXPORT_DECLARATION.captures_iter(text) {
+        if !in_code(c.get(0)) {
+            continue;
+        }
+        let (name, value) = match (c.get(3), c.get(4), c.get(5)) {
+            (Some(paren), ..) => (c.get(2), Exported::Parameters(paren.start())),
+            (None, Some(name), Some(equals)) => {
+                (Some(name), Exported::Assigned(name.as_str(), equals.end()))
+            }
+            _ => continue,
+        };
+        // `export default function () {…}` has no name of its own.
+        let key = match (c.get(1), name) {
+            (Some(_), _) => "default",
+            (None, Some(name)) => name.as_str(),
+            (None, None) => continue,
+        };
+        named.push((key.to_owned(), value));
+    }
+    for c in EXPORT_DEFAULT.captures_iter(text) {
+        if !in_code(c.get(0)) {
+            continue;
+        }
+        match (c.get(1), c.get(2)) {
+            (Some(name), _) => named.push(("default".to_owned(), Exported::Local(name.as_str()))),
+            (_, Some(open)) => named.push(("default".to_owned(), Exported::Array(open.start()))),
+            _ => {}
+        }
+    }
+    let mut links: BTreeMap<String, Vec<ImportedName>> = BTreeMap::new();
+    for c in EXPORT_LIST.captures_iter(text) {
+        if !in_code(c.get(0)) {
+            continue;
+        }
+        for (local, exported) in bindings(c.get(1).map_or("", |m| m.as_str()), " as ") {
+            match c.get(2) {
+                Some(module) => links
+                    .entry(exported.to_owned())
+                    .or_default()
+                    .push(ImportedName {
+                        module: module.as_str().to_owned(),
+                        name: local.to_owned(),
+                    }),
+                None => named.push((exported.to_owned(), Exported::Local(local))),
+            }
+        }
+    }
+    for c in EXPORT_ALL.captures_iter(text) {
+        if in_code(c.get(0))
+            && let Some(module) = c.get(1)
+        {
+            links.entry("*".to_owned()).or_default().push(ImportedName {
+                module: module.as_str().to_owned(),
+                name: "*".to_owned(),
+            });
+        }
+    }
+    let mut tools: BTreeMap<String, Vec<ToolDecl>> = BTreeMap::new();
+    for (key, value) in named.into_iter().take(MAX_EXPORTED_NAMES) {
+        let listing = match value {
+            Exported::Parameters(paren) => source
+                .function_body(paren, true)
+                .map(|body| source.function_listing(body, 0, memo)),
+            Exported::Assigned(name, equals) => {
+                // Where the value starts: the constant declared here, not one of the same name
+                // declared before.
+                let value = lexed.skip_trivia(equals, text.len()) + 1;
+                let listing = source.constant_listing(name, value, memo);
+                if listing.is_empty() {
+                    source
+                        .function_body(equals, false)
+                        .map(|body| source.function_listing(body, 0, memo))
+                } else {
+                    Some(listing)
+                }
+            }
+            Exported::Local(name) => {
+                let listing = source.constant_listing(name, text.len(), memo);
+                match source.function_named(name, memo) {
+                    Some(body) if listing.is_empty() => {
+                        Some(source.function_listing(body, 0, memo))
+                    }
+                    _ => Some(listing),
+                }
+            }
+            Exported::Array(open) => Some(source.array_tools(open, 0, memo)),
+        };
+        let Some(listing) = listing else {
+            continue;
+        };
+        if !listing.tools.is_empty() {
+            let declared = tools.entry(key.clone()).or_default();
+            declared.extend(
+                listing
+                    .tools
+                    .iter()
+                    .map(|t| t.clone().declared(text, stem, true)),
+            );
+            declared.sort_by(|a, b| (&a.id, a.span).cmp(&(&b.id, b.span)));
+            declared.dedup_by(|a, b| a.id == b.id && a.span == b.span);
+        }
+        if !listing.imported.is_empty() {
+            let linked = links.entry(key).or_default();
+            linked.extend(listing.imported.iter().cloned());
+        }
+    }
+    for linked in links.values_mut() {
+        linked.sort();
+        linked.dedup();
+    }
+    (tools, links)
+}
+
+/// Where an exported name's value is.
+enum Exported<'t> {
+    /// `export function NAME(`: the parameters' opening parenthesis.
+    Parameters(usize),
+    /// `export const NAME =`: the name and the offset past the `=`.
+    Assigned(&'t str, usize),
+    /// `export { NAME }`, `export default NAME`.
+    Local(&'t str),
+    /// `export default [`.
+    Array(usize),
+}
+
+/// The bindings of an import or export list (`A, type B, C as D`; `A, B: C` for a
+/// destructuring `require`, `separator` `:`): each as the module names it and as this file
+/// does.
+fn bindings<'l>(list: &'l str, separator: &str) -> Vec<(&'l str, &'l str)> {
+    list.split(',')
+        .filter_map(|item| {
+            let item = item.trim();
+            let item = item.strip_prefix("type ").map_or(item, str::trim_start);
+            let (theirs, ours) = match item.split_once(separator) {
+                Some((theirs, ours)) => (theirs.trim(), ours.trim()),
+                None => (item, item),
+            };
+            (IDENTIFIER.is_match(theirs) && IDENTIFIER.is_match(ours)).then_some((theirs, ours))
+        })
+        .collect()
+}
+
 /// One tool object of a list.
 #[derive(Debug, Clone)]
 struct Listed {
@@ -242,11 +512,33 @@ impl Listed {
     }
 }
 
-/// What has been read already, by opening bracket: each array, object, enum or constant object
-/// is read once however often it is named.
+/// What a list of tools holds: the tool objects of this file, and the bindings of other files
+/// it takes tools from.
+#[derive(Debug, Default)]
+struct Listing {
+    tools: Vec<Listed>,
+    imported: Vec<ImportedName>,
+}
+
+impl Listing {
+    fn is_empty(&self) -> bool {
+        self.tools.is_empty() && self.imported.is_empty()
+    }
+
+    fn extend(&mut self, other: &Listing) {
+        self.tools.extend(other.tools.iter().cloned());
+        self.imported.extend(other.imported.iter().cloned());
+    }
+}
+
+/// What has been read already, by opening bracket: each array, object, enum, constant object
+/// or function body is read once however often it is named.
 #[derive(Default)]
 struct Memo<'t> {
-    arrays: HashMap<usize, Rc<[Listed]>>,
+    arrays: HashMap<usize, Rc<Listing>>,
+    functions: HashMap<usize, Rc<Listing>>,
+    /// Functions of the file looked up by name: their bodies.
+    function_names: HashMap<String, Option<Range<usize>>>,
     tools: HashMap<usize, Option<Listed>>,
     members: HashMap<usize, Rc<BTreeMap<&'t str, String>>>,
 }
@@ -260,6 +552,13 @@ struct Source<'t> {
     /// Constants that keep some of another array's tools (`TOOLS.filter(…)`), by name: that
     /// array's name. A tool the file lists may be filtered out at run time; it is still listed.
     subsets: HashMap<&'t str, &'t str>,
+    /// Constants that hold what a function returns (`const TOOLS = createTools()`), by name:
+    /// the function as called (`createTools`, `tools.create`).
+    calls: HashMap<&'t str, &'t str>,
+    /// Imported bindings by the name this file gives them: the module and the name it exports.
+    imports: HashMap<&'t str, (&'t str, &'t str)>,
+    /// Modules imported whole (`import * as tools`, `const tools = require(…)`), by name.
+    namespaces: HashMap<&'t str, &'t str>,
     enums: HashMap<&'t str, usize>,
     strings: &'t BTreeMap<&'t str, &'t str>,
 }
@@ -272,9 +571,13 @@ impl<'t> Source<'t> {
             lexed,
             collections: HashMap::new(),
             subsets: HashMap::new(),
+            calls: HashMap::new(),
+            imports: HashMap::new(),
+            namespaces: HashMap::new(),
             enums: HashMap::new(),
             strings,
         };
+        let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
         for c in COLLECTION_CONST.captures_iter(text) {
             if let (Some(name), Some(open)) = (c.get(1), c.get(2))
                 && source.lexed.is_code(name.start())
@@ -293,6 +596,43 @@ impl<'t> Source<'t> {
                 source.subsets.entry(name.as_str()).or_insert(of.as_str());
             }
         }
+        for c in CALL_CONST.captures_iter(text) {
+            if let (Some(name), Some(function)) = (c.get(1), c.get(2))
+                && source.lexed.is_code(name.start())
+            {
+                source
+                    .calls
+                    .entry(name.as_str())
+                    .or_insert(function.as_str());
+            }
+        }
+        for c in IMPORT.captures_iter(text) {
+            let Some(module) = c.get(4).filter(|_| in_code(c.get(0))) else {
+                continue;
+            };
+            let module = module.as_str();
+            if let Some(default) = c.get(1) {
+                source.imports.insert(default.as_str(), (module, "default"));
+            }
+            for (theirs, ours) in bindings(c.get(2).map_or("", |m| m.as_str()), " as ") {
+                source.imports.insert(ours, (module, theirs));
+            }
+            if let Some(namespace) = c.get(3) {
+                source.namespaces.insert(namespace.as_str(), module);
+            }
+        }
+        for c in REQUIRE.captures_iter(text) {
+            let Some(module) = c.get(3).filter(|_| in_code(c.get(0))) else {
+                continue;
+            };
+            let module = module.as_str();
+            for (theirs, ours) in bindings(c.get(1).map_or("", |m| m.as_str()), ":") {
+                source.imports.insert(ours, (module, theirs));
+            }
+            if let Some(namespace) = c.get(2) {
+                source.namespaces.insert(namespace.as_str(), module);
+            }
+        }
         for c in ENUM.captures_iter(text) {
             if let (Some(name), Some(open)) = (c.get(1), c.get(2))
                 && source.lexed.is_code(name.start())
@@ -303,57 +643,221 @@ impl<'t> Source<'t> {
         source
     }
 
-    /// The arrays the `tools` properties of a handler's objects hold: written there
-    /// (`tools: [`), or constants (`tools: TOOLS`, `{ tools }`), by opening bracket.
-    fn handler_arrays(&self, handler: Range<usize>) -> Vec<usize> {
-        let mut out = Vec::new();
-        for word in TOOLS_WORD.find_iter(&self.text[handler.clone()]) {
-            let at = handler.start + word.start();
+    /// What the handler of a `setRequestHandler(ListToolsRequestSchema, …)` call lists (`call`
+    /// the range of its parentheses): the `tools` of the objects written in the call, else of
+    /// the function it passes by name, else the handler imported from another file.
+    fn handler_listing(&self, call: Range<usize>, memo: &mut Memo<'t>) -> Listing {
+        let mut listing = self.tools_listing(call.clone(), memo);
+        if !listing.is_empty() {
+            return listing;
+        }
+        let Some(handler) = self.handler_name(call.clone()) else {
+            return listing;
+        };
+        match self.function_named(handler, memo) {
+            Some(body) => listing.extend(&self.function_listing(body, 0, memo)),
+            None => listing.imported.extend(self.imported(handler)),
+        }
+        listing
+    }
+
+    /// What the `tools` properties of the objects in `range` hold: arrays written there
+    /// (`tools: [`), constants (`tools: TOOLS`, `{ tools }`), what a function returns (`tools:
+    /// getTools()`), or bindings imported from other files.
+    fn tools_listing(&self, range: Range<usize>, memo: &mut Memo<'t>) -> Listing {
+        let mut listing = Listing::default();
+        for word in TOOLS_WORD.find_iter(&self.text[range.clone()]) {
+            let at = range.start + word.start();
             if !self.lexed.is_code(at) {
                 continue;
             }
-            let before = self.text[handler.start..at].trim_end();
-            let after = &self.text[self
-                .lexed
-                .skip_trivia(handler.start + word.end(), handler.end)
-                ..handler.end];
+            let before = self.text[range.start..at].trim_end();
+            let after =
+                &self.text[self.lexed.skip_trivia(range.start + word.end(), range.end)..range.end];
             let declared = ["const", "let", "var"].iter().any(|k| before.ends_with(k));
             if declared || before.ends_with('.') {
                 continue;
             }
-            let array = if let Some(value) = after.strip_prefix(':') {
-                let value = self
-                    .lexed
-                    .skip_trivia(handler.end - value.len(), handler.end);
-                let item = self.item_at(value, handler.end);
-                if self.text[value..].starts_with('[') {
-                    Some(value)
-                } else if let Some(of) = SUBSET.captures(&self.text[item.clone()]) {
-                    self.collection(of.get(1).map_or("", |m| m.as_str()), '[', at)
-                } else {
-                    self.identifier(item)
-                        .and_then(|name| self.collection(name, '[', at))
-                }
+            if let Some(value) = after.strip_prefix(':') {
+                let value = self.lexed.skip_trivia(range.end - value.len(), range.end);
+                let item = self.item_at(value, range.end);
+                listing.extend(&self.listing_of(item, 0, memo));
             } else if (before.ends_with('{') || before.ends_with(','))
                 && (after.starts_with(',') || after.starts_with('}'))
             {
-                self.collection("tools", '[', at)
-            } else {
-                None
-            };
-            out.extend(array);
+                listing.extend(&self.named_listing("tools", at, 0, memo));
+            }
         }
-        out
+        listing
     }
 
-    /// The body of the function a handler call passes by name (`setRequestHandler(Schema,
-    /// listTools)`, `this.listTools`, `this.listTools.bind(this)`): a function declaration, an
-    /// arrow function or function expression held in a constant, or a class method, of this
-    /// file, or a class field holding a function (`private handleList = async () => …`).
-    /// `call` is the range of the call's parentheses.
-    fn named_handler(&self, call: Range<usize>) -> Option<Range<usize>> {
+    /// The tools the value `value` lists: an array written there, a constant, a subset of one
+    /// (`TOOLS.filter(…)`), what a function returns (`getTools()`), an imported binding.
+    fn listing_of(&self, value: Range<usize>, depth: usize, memo: &mut Memo<'t>) -> Rc<Listing> {
+        let value = self.uncast(value);
+        let text = &self.text[value.clone()];
+        if text.starts_with('[') {
+            return self.array_tools(value.start, depth, memo);
+        }
+        if let Some(of) = SUBSET.captures(text) {
+            let name = of.get(1).map_or("", |m| m.as_str());
+            return Rc::new(self.named_listing(name, value.start, depth, memo));
+        }
+        if let Some(call) = CALL.captures(text)
+            && let (Some(function), Some(paren)) = (call.get(1), call.get(2))
+            && self
+                .lexed
+                .close_of(value.start + paren.start())
+                .map(|c| c + 1)
+                == Some(value.end)
+        {
+            return Rc::new(self.called_listing(function.as_str(), depth, memo));
+        }
+        if IDENTIFIER.is_match(text) {
+            return Rc::new(self.named_listing(text, value.start, depth, memo));
+        }
+        Rc::new(Listing {
+            imported: self.imported(text).into_iter().collect(),
+            ..Listing::default()
+        })
+    }
+
+    /// The tools the name `name` lists where it is used (`used_at`): an array constant of this
+    /// file, a constant holding what a function returns, or a binding imported.
+    fn named_listing(
+        &self,
+        name: &str,
+        used_at: usize,
+        depth: usize,
+        memo: &mut Memo<'t>,
+    ) -> Listing {
+        let mut listing = Listing::default();
+        if depth > MAX_INDIRECTION {
+            return listing;
+        }
+        if let Some(open) = self.collection(name, '[', used_at) {
+            listing.extend(&self.array_tools(open, depth + 1, memo));
+        } else if let Some(function) = self.calls.get(name) {
+            listing = self.called_listing(function, depth + 1, memo);
+        } else {
+            listing.imported.extend(self.imported(name));
+        }
+        listing
+    }
+
+    /// What the constant `name` stands for where it is used (`used_at`): a tool object, an
+    /// array ([`Source::named_listing`]).
+    fn constant_listing(&self, name: &str, used_at: usize, memo: &mut Memo<'t>) -> Rc<Listing> {
+        if let Some(open) = self.collection(name, '{', used_at) {
+            let tool = self.tool(open, memo);
+            return Rc::new(Listing {
+                tools: tool.into_iter().collect(),
+                ..Listing::default()
+            });
+        }
+        Rc::new(self.named_listing(name, used_at, 0, memo))
+    }
+
+    /// What calling `function` (`getTools`, `tools.create`) returns: a function of this file
+    /// read, one imported from another file named.
+    fn called_listing(&self, function: &str, depth: usize, memo: &mut Memo<'t>) -> Listing {
+        let mut listing = Listing::default();
+        if depth > MAX_INDIRECTION {
+            return listing;
+        }
+        if IDENTIFIER.is_match(function)
+            && let Some(body) = self.function_named(function, memo)
+        {
+            listing.extend(&self.function_listing(body, depth + 1, memo));
+        } else {
+            listing.imported.extend(self.imported(function));
+        }
+        listing
+    }
+
+    /// What the function whose body is `body` (a block, or an arrow function's value) returns:
+    /// the `tools` of the objects it returns (a handler), else the array (`return [...]`,
+    /// `return TOOLS`, `=> [...]`, `=> getTools()`).
+    fn function_listing(
+        &self,
+        body: Range<usize>,
+        depth: usize,
+        memo: &mut Memo<'t>,
+    ) -> Rc<Listing> {
+        if let Some(known) = memo.functions.get(&body.start) {
+            return Rc::clone(known);
+        }
+        // A function that calls itself adds nothing.
+        memo.functions
+            .insert(body.start, Rc::new(Listing::default()));
+        let mut listing = self.tools_listing(body.clone(), memo);
+        let block = self.text[body.start..].starts_with('{');
+        if listing.is_empty() && depth <= MAX_INDIRECTION && !block {
+            // An arrow function's value: `=> [...]`, `=> (…)`, `=> TOOLS`.
+            let value = if self.text[body.start..].starts_with('(') {
+                self.item_at(body.start + 1, body.end)
+            } else {
+                body.clone()
+            };
+            listing.extend(&self.listing_of(value, depth + 1, memo));
+        }
+        if listing.is_empty() && depth <= MAX_INDIRECTION && block {
+            for word in RETURN.find_iter(&self.text[body.clone()]) {
+                let at = body.start + word.end();
+                if !self.lexed.is_code(body.start + word.start()) {
+                    continue;
+                }
+                let value = self.item_at(self.lexed.skip_trivia(at, body.end), body.end);
+                if !value.is_empty() {
+                    listing.extend(&self.listing_of(value, depth + 1, memo));
+                }
+            }
+        }
+        let listing = Rc::new(listing);
+        memo.functions.insert(body.start, Rc::clone(&listing));
+        listing
+    }
+
+    /// `value` without a type assertion after it (`TOOLS as Tool[]`, `handleList as Handler`,
+    /// `… satisfies T`).
+    fn uncast(&self, value: Range<usize>) -> Range<usize> {
+        // The first at the value's own level: not in a string, nor in its brackets.
+        let cast = CAST.find_iter(&self.text[value.clone()]).find(|cast| {
+            let at = value.start + cast.start();
+            self.lexed.is_code(at)
+                && self
+                    .lexed
+                    .enclosing(at)
+                    .is_none_or(|open| open < value.start)
+        });
+        match cast {
+            Some(cast) => self.lexed.trimmed(value.start..value.start + cast.start()),
+            None => value,
+        }
+    }
+
+    /// The binding of another module `name` is (`TOOLS`, `tools.TOOLS` of a namespace).
+    fn imported(&self, name: &str) -> Option<ImportedName> {
+        let (module, exported) = match self.imports.get(name) {
+            Some(&(module, exported)) => (module, exported),
+            None => {
+                let member = MEMBER.captures(name)?;
+                let module = self.namespaces.get(member.get(1)?.as_str())?;
+                (*module, member.get(2)?.as_str())
+            }
+        };
+        Some(ImportedName {
+            module: module.to_owned(),
+            name: exported.to_owned(),
+        })
+    }
+
+    /// The function a handler call passes by name (`setRequestHandler(Schema, listTools)`,
+    /// `this.listTools`, `this.listTools.bind(this)`, `handlers.listTools` of an imported
+    /// module). `call` is the range of the call's parentheses.
+    fn handler_name(&self, call: Range<usize>) -> Option<&'t str> {
         let items = self.items(call.start, call.end);
-        let handler = &self.text[items.get(1)?.clone()];
+        let handler = &self.text[self.uncast(items.get(1)?.clone())];
         let handler = handler
             .strip_suffix(".bind(this)")
             .unwrap_or(handler)
@@ -362,10 +866,27 @@ impl<'t> Source<'t> {
             .strip_prefix("this.")
             .unwrap_or(handler)
             .trim_start();
-        if !IDENTIFIER.is_match(handler) {
+        (IDENTIFIER.is_match(handler) || MEMBER.is_match(handler)).then_some(handler)
+    }
+
+    /// The body of the function `name` of this file: a function declaration, an arrow
+    /// function or function expression held in a constant, or a class method, or a class field
+    /// holding a function (`private handleList = async () => …`).
+    /// Names are looked up at most `MAX_FUNCTION_LOOKUPS` times a file.
+    fn function_named(&self, name: &str, memo: &mut Memo<'t>) -> Option<Range<usize>> {
+        if let Some(known) = memo.function_names.get(name) {
+            return known.clone();
+        }
+        if !IDENTIFIER.is_match(name) || memo.function_names.len() >= MAX_FUNCTION_LOOKUPS {
             return None;
         }
-        let name = regex::escape(handler);
+        let body = self.find_function(name);
+        memo.function_names.insert(name.to_owned(), body.clone());
+        body
+    }
+
+    fn find_function(&self, name: &str) -> Option<Range<usize>> {
+        let name = regex::escape(name);
         // A declaration of the name, then the function's parameters or, for a constant, its
         // value.
         let declaration = Regex::new(&format!(
@@ -378,21 +899,26 @@ impl<'t> Source<'t> {
                 self.lexed
                     .is_code(self.lexed.skip_trivia(m.start(), m.end()))
             })
-            .find_map(|m| self.function_body(m))
+            .find_map(|m| {
+                let parameters = m.as_str().ends_with('(');
+                let at = if parameters { m.end() - 1 } else { m.end() };
+                self.function_body(at, parameters)
+            })
     }
 
-    /// The body of the function whose declaration `found` matched: up to its parameters'
-    /// opening parenthesis, or up to the `=` of a constant. `None` for a call (`listTools();`
-    /// at the start of a line) or a constant that holds no function.
-    fn function_body(&self, found: regex::Match) -> Option<Range<usize>> {
+    /// The body of a function declared at `at`: its parameters' opening parenthesis when
+    /// `parameters`, else the offset past the `=` of a constant. The body is a block, or the
+    /// value of an arrow function (bracketed or not). `None` for a call (`listTools();` at the
+    /// start of a line) or a constant that holds no function.
+    fn function_body(&self, at: usize, parameters: bool) -> Option<Range<usize>> {
         // The body: the first brace at this level that does not open a type (`Promise<{ … }>`,
         // `: { tools: Tool[] }`), or the bracket right after `=>` (`async () => ({ tools })`).
         let bytes = self.text.as_bytes();
-        let (mut at, mut previous) = if found.as_str().ends_with('(') {
+        let (mut at, mut previous) = if parameters {
             // Past a function's parameters, which may destructure (`({ params }) => …`).
-            (self.lexed.close_of(found.end() - 1)? + 1, b')')
+            (self.lexed.close_of(at)? + 1, b')')
         } else {
-            (found.end(), b'=')
+            (at, b'=')
         };
         // A return type is never this long: past it, the declaration was a call.
         let limit = bytes.len().min(at + 1024);
@@ -404,9 +930,11 @@ impl<'t> Source<'t> {
             let c = bytes[at];
             let arrow = previous == b'>' && self.text[..at].trim_end().ends_with("=>");
             match c {
-                b'{' | b'(' if arrow || c == b'{' && !b"<:|&,=".contains(&previous) => {
+                b'{' | b'(' | b'[' if arrow || c == b'{' && !b"<:|&,=".contains(&previous) => {
                     return Some(at..self.lexed.close_of(at)?);
                 }
+                // An arrow function's body that is an expression (`() => TOOLS`).
+                _ if arrow => return Some(at..self.expression_end(at, bytes.len())),
                 b'(' | b'[' | b'{' => at = self.lexed.close_of(at)?,
                 b';' => return None,
                 _ => {}
@@ -418,32 +946,33 @@ impl<'t> Source<'t> {
     }
 
     /// The tools of the array literal opening at `open`, with those of the arrays spread into
-    /// it.
-    fn array_tools(&self, open: usize, depth: usize, memo: &mut Memo<'t>) -> Rc<[Listed]> {
+    /// it and the bindings of other files it holds or spreads.
+    fn array_tools(&self, open: usize, depth: usize, memo: &mut Memo<'t>) -> Rc<Listing> {
         if let Some(known) = memo.arrays.get(&open) {
             return Rc::clone(known);
         }
         // An array spread into itself, directly or not, adds nothing.
-        memo.arrays.insert(open, Rc::from(Vec::new()));
-        let mut out = Vec::new();
+        memo.arrays.insert(open, Rc::new(Listing::default()));
+        let mut out = Listing::default();
         let close = self.lexed.close_of(open).unwrap_or(open);
         for item in self.items(open, close) {
             let text = &self.text[item.clone()];
             let object = if text.starts_with('{') {
                 Some(item.start)
             } else if let Some(spread) = text.strip_prefix("...") {
-                let inner = self
-                    .identifier(item.end - spread.len()..item.end)
-                    .and_then(|name| self.collection(name, '[', open));
-                if let Some(inner) = inner
-                    && depth < MAX_INDIRECTION
-                {
-                    out.extend(self.array_tools(inner, depth + 1, memo).iter().cloned());
+                let inner = self.lexed.trimmed(item.end - spread.len()..item.end);
+                if depth < MAX_INDIRECTION {
+                    out.extend(&self.listing_of(inner, depth + 1, memo));
                 }
                 None
+            } else if let Some(object) = self
+                .identifier(item.clone())
+                .and_then(|name| self.collection(name, '{', open))
+            {
+                Some(object)
             } else {
-                self.identifier(item)
-                    .and_then(|name| self.collection(name, '{', open))
+                out.imported.extend(self.imported(text));
+                None
             };
             if let Some(object) = object {
                 let tool = match memo.tools.get(&object) {
@@ -454,10 +983,10 @@ impl<'t> Source<'t> {
                         tool
                     }
                 };
-                out.extend(tool);
+                out.tools.extend(tool);
             }
         }
-        let out: Rc<[Listed]> = Rc::from(out);
+        let out = Rc::new(out);
         memo.arrays.insert(open, Rc::clone(&out));
         out
     }
@@ -908,6 +1437,184 @@ const BASE = [{ name: "ping" }];
                 "mcp:index/write_file",
                 "mcp:index/ping"
             ]
+        );
+    }
+
+    fn imported(module: &str, name: &str) -> ImportedName {
+        ImportedName {
+            module: module.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    #[test]
+    fn handlers_and_lists_imported_from_other_files() {
+        let head = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import listDefault, { listTools, TOOLS as ALL_TOOLS, PING_TOOL, getTools, createTools } from "./tools.js";
+import * as handlers from "./handlers.js";
+const { EXTRA } = require("./extra.js");
+const server = new Server({ name: "acme-relay", version: "1.0.0" }, {});
+"#;
+        let cases = [
+            (
+                "server.setRequestHandler(ListToolsRequestSchema, listTools);",
+                "listTools",
+            ),
+            (
+                "server.setRequestHandler(ListToolsRequestSchema, handlers.listTools);",
+                "listTools",
+            ),
+            (
+                "server.setRequestHandler(ListToolsRequestSchema, listDefault as () => Result);",
+                "default",
+            ),
+            (
+                "server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: ALL_TOOLS }));",
+                "TOOLS",
+            ),
+            (
+                "server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: getTools() }));",
+                "getTools",
+            ),
+            (
+                "const TOOLS = await createTools();\nserver.setRequestHandler(ListToolsRequestSchema, async () => {\n  return { tools: TOOLS as Tool[] };\n});",
+                "createTools",
+            ),
+        ];
+        for (body, name) in cases {
+            let found = scan(&format!("{head}{body}\n"), Language::Script, "index").unwrap();
+            let module = if body.contains("handlers.") {
+                "./handlers.js"
+            } else {
+                "./tools.js"
+            };
+            assert_eq!(
+                found.links.listed,
+                [ListedImport {
+                    server: "acme-relay".to_owned(),
+                    server_elsewhere: false,
+                    from: imported(module, name),
+                }],
+                "{body}"
+            );
+        }
+        // Tools of this file and of others in one array.
+        let body = "server.setRequestHandler(ListToolsRequestSchema, () => ({\n  tools: [PING_TOOL, { name: \"local\", inputSchema: {} }, ...EXTRA, ...handlers.MORE],\n}));\n";
+        let found = scan(&format!("{head}{body}"), Language::Script, "index").unwrap();
+        assert_eq!(ids(&found.tools), ["mcp:acme-relay/local"]);
+        let from: Vec<ImportedName> = found.links.listed.into_iter().map(|l| l.from).collect();
+        assert_eq!(
+            from,
+            [
+                imported("./extra.js", "EXTRA"),
+                imported("./handlers.js", "MORE"),
+                imported("./tools.js", "PING_TOOL"),
+            ]
+        );
+        // A handler of this file is read here; a file that names no MCP SDK, or only imports
+        // the list, lists nothing from elsewhere.
+        let local = "function listTools() { return { tools: [{ name: \"own\" }] }; }\nserver.setRequestHandler(ListToolsRequestSchema, listTools);\n";
+        let found = scan(&format!("{head}{local}"), Language::Script, "index").unwrap();
+        assert!(found.links.listed.is_empty());
+        let plain = "import { listTools } from \"./tools.js\";\nserver.setRequestHandler(ListToolsRequestSchema, listTools);\n";
+        assert!(
+            scan(plain, Language::Script, "index")
+                .unwrap()
+                .links
+                .listed
+                .is_empty()
+        );
+        let user = "import { TOOLS } from \"./tools.js\";\nconsole.log(TOOLS.length);\n";
+        assert!(
+            scan(user, Language::Script, "index")
+                .unwrap()
+                .links
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_handler_may_call_a_function_of_its_file() {
+        let src = "function getTools() {\n  const tools = [{ name: \"ping\" }];\n  return tools;\n}\n\
+                   const list = () => [{ name: \"pong\" }];\n\
+                   s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...getTools(), ...list()] }));\n";
+        assert_eq!(ids(&listed(src)), ["mcp:index/ping", "mcp:index/pong"]);
+    }
+
+    #[test]
+    fn exported_names_stand_for_their_tools() {
+        let src = r#"import { REMOTE_TOOLS } from "./remote.js";
+enum Names { PURGE = "purge_cache" }
+const PURGE_TOOL = { name: Names.PURGE, description: "Purge the cache", inputSchema: {} };
+const HIDDEN = [{ name: "not_exported", inputSchema: {} }];
+export const TOOLS = [PURGE_TOOL, { name: "stats", inputSchema: {} }];
+export const PING_TOOL = { name: "ping", inputSchema: {} };
+export async function listTools() {
+  return { tools: TOOLS };
+}
+export default function () {
+  return [...TOOLS, ...REMOTE_TOOLS];
+}
+export const remoteTools = () => REMOTE_TOOLS;
+export { PURGE_TOOL as CACHE_TOOL, REMOTE_TOOLS };
+export { OTHER } from "./other.js";
+export * from "./more.js";
+export const VERSION = "1.0.0";
+"#;
+        let links = scan(src, Language::Script, "tools").unwrap().links;
+        let exported: Vec<(&str, Vec<&str>)> = links
+            .exported_tools
+            .iter()
+            .map(|(name, tools)| (name.as_str(), ids(tools)))
+            .collect();
+        let all = ["mcp:tools/purge_cache", "mcp:tools/stats"];
+        assert_eq!(
+            exported,
+            [
+                ("CACHE_TOOL", vec!["mcp:tools/purge_cache"]),
+                ("PING_TOOL", vec!["mcp:tools/ping"]),
+                ("TOOLS", all.to_vec()),
+                ("default", all.to_vec()),
+                ("listTools", all.to_vec()),
+            ]
+        );
+        assert!(
+            links
+                .exported_tools
+                .values()
+                .flatten()
+                .all(|t| t.server_elsewhere)
+        );
+        let linked: Vec<(&str, &[ImportedName])> = links
+            .exported_links
+            .iter()
+            .map(|(name, to)| (name.as_str(), to.as_slice()))
+            .collect();
+        assert_eq!(
+            linked,
+            [
+                ("*", &[imported("./more.js", "*")][..]),
+                ("OTHER", &[imported("./other.js", "OTHER")][..]),
+                (
+                    "REMOTE_TOOLS",
+                    &[imported("./remote.js", "REMOTE_TOOLS")][..]
+                ),
+                ("default", &[imported("./remote.js", "REMOTE_TOOLS")][..]),
+                (
+                    "remoteTools",
+                    &[imported("./remote.js", "REMOTE_TOOLS")][..]
+                ),
+            ]
+        );
+        // Exports in a comment or a string are not read.
+        let commented =
+            "// export const TOOLS = [{ name: \"a\" }];\nconst s = \"export * from './x.js'\";\n";
+        assert!(
+            scan(commented, Language::Script, "tools")
+                .unwrap()
+                .links
+                .is_empty()
         );
     }
 
