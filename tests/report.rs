@@ -111,6 +111,11 @@ fn declared_usage_turns_terms_into_violations_met_terms_and_accepted_findings() 
     assert!(md.contains("modeling\\_acme.py reviewed in SEC-1234"));
     assert!(md.contains("accepted (exception: modeling\\_acme.py reviewed in SEC-1234)"));
     assert!(md.contains("payments-oncall"));
+    // An obligation's triggers read as words, as in the HTML report.
+    assert!(
+        md.contains("(required when: redistribute, product contains)"),
+        "{md}"
+    );
     // Every finding, active or suppressed, is in the report.
     for f in result
         .findings

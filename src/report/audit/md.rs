@@ -305,7 +305,11 @@ pub fn render(r: &AuditReport) -> String {
                 );
             }
             if !a.trigger.is_empty() {
-                let _ = write!(out, " (required when: {})", escape(&a.trigger.join(", ")));
+                let _ = write!(
+                    out,
+                    " (required when: {})",
+                    escape(&a.trigger.join(", ").replace('_', " "))
+                );
             }
             out.push_str(".\n");
         }
