@@ -135,6 +135,7 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         servers,
         imports: Vec::new(),
         unnamed_server: unnamed.then(|| stem.to_owned()),
+        go_scope: None,
     }
 }
 
