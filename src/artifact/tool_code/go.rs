@@ -218,14 +218,13 @@ const MAX_HELPER_BYTES: usize = 8 * 1024 * 1024;
 /// finds its server (`ToolDecl::server_elsewhere`). The file's package-level string constants
 /// are shared whatever it declares: another file of its package may name a tool with one.
 pub(super) fn scan(lexed: &Lexed, stem: &str, declares: bool) -> GoSource {
-    let bindings = string_bindings(lexed);
     let mut scope = PackageScope {
         package: package_clause(lexed).unwrap_or_default().to_owned(),
-        constants: package_constants(lexed, &bindings),
+        constants: package_constants(lexed),
         ..PackageScope::default()
     };
     let (tools, servers) = if declares {
-        declared(lexed, stem, &bindings, &mut scope)
+        declared(lexed, stem, &mut scope)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -241,12 +240,7 @@ pub(super) fn scan(lexed: &Lexed, stem: &str, declares: bool) -> GoSource {
 
 /// The tools and servers of a file that may declare some; tools that wait for a constant of
 /// another file, and the constant naming its server, go to `scope`.
-fn declared(
-    lexed: &Lexed,
-    stem: &str,
-    bindings: &[StringBinding],
-    scope: &mut PackageScope,
-) -> (Vec<ToolDecl>, Vec<String>) {
+fn declared(lexed: &Lexed, stem: &str, scope: &mut PackageScope) -> (Vec<ToolDecl>, Vec<String>) {
     let imports = imports(lexed);
     let qualifiers: BTreeSet<String> = imports
         .iter()
@@ -257,7 +251,7 @@ fn declared(
         return (Vec::new(), Vec::new());
     }
     let mut strings: HashMap<&str, Option<String>> = HashMap::new();
-    for binding in bindings {
+    for binding in string_bindings(lexed, 0..lexed.text.len()) {
         strings
             .entry(binding.name)
             .and_modify(|known| {
@@ -265,7 +259,7 @@ fn declared(
                     *known = None;
                 }
             })
-            .or_insert_with(|| Some(binding.value.clone()));
+            .or_insert(Some(binding.value));
     }
     let functions = functions(lexed);
     let file = GoFile {
@@ -478,31 +472,31 @@ fn package_name(alias: Option<&str>, path: &str) -> Option<String> {
     }
 }
 
-/// A name bound to a string literal in code (`const name = "x"`, `name := "x"`): where the
-/// name is written, and the value decoded. A literal that is only part of its value (`"a" + b`,
+/// A name bound to a string literal in code (`const name = "x"`, `name := "x"`), and the value
+/// decoded. A literal that is only part of its value (`"a" + b`,
 /// `a, b := "x", "y"`) binds nothing.
 struct StringBinding<'t> {
     name: &'t str,
-    at: usize,
     value: String,
 }
 
-fn string_bindings<'t>(lexed: &Lexed<'t>) -> Vec<StringBinding<'t>> {
+/// The string bindings written in `range` of the file.
+fn string_bindings<'t>(lexed: &Lexed<'t>, range: Range<usize>) -> Vec<StringBinding<'t>> {
     let text = lexed.text;
+    let base = range.start;
     let mut out = Vec::new();
-    for c in STRING_BINDING.captures_iter(text) {
+    for c in STRING_BINDING.captures_iter(&text[range]) {
         let (Some(name), Some(literal)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let starts_literal =
-            literal.start() == 0 || lexed.class(literal.start() - 1) != Some(Class::Literal);
-        if !lexed.is_code(name.start())
-            || lexed.class(literal.start()) != Some(Class::Literal)
-            || !starts_literal
+        let name_at = base + name.start();
+        let (start, end) = (base + literal.start(), base + literal.end());
+        let starts_literal = start == 0 || lexed.class(start - 1) != Some(Class::Literal);
+        if !lexed.is_code(name_at) || lexed.class(start) != Some(Class::Literal) || !starts_literal
         {
             continue;
         }
-        let ends_value = text[literal.end()..]
+        let ends_value = text[end..]
             .bytes()
             .find(|b| !matches!(b, b' ' | b'\t'))
             .is_none_or(|b| matches!(b, b'\n' | b'\r' | b';' | b')' | b'}' | b'/'));
@@ -510,9 +504,8 @@ fn string_bindings<'t>(lexed: &Lexed<'t>) -> Vec<StringBinding<'t>> {
             continue;
         }
         out.push(StringBinding {
-            name: name.as_str(),
-            at: name.start(),
-            value: literal_value(literal.as_str()),
+            name: &text[name_at..base + name.end()],
+            value: literal_value(&text[start..end]),
         });
     }
     out
@@ -527,18 +520,27 @@ fn package_clause<'t>(lexed: &Lexed<'t>) -> Option<&'t str> {
         .map(|name| name.as_str())
 }
 
-/// The bindings of `bindings` at the package level (outside every function body and type or
-/// composite literal), by name; a name bound there twice is left out.
-fn package_constants(lexed: &Lexed, bindings: &[StringBinding]) -> Vec<(String, String)> {
-    if bindings.is_empty() {
+/// The string bindings of the package level (outside every function body and type or composite
+/// literal), by name; a name bound there twice is left out.
+fn package_constants(lexed: &Lexed) -> Vec<(String, String)> {
+    let text = lexed.text;
+    if !text.contains("const") && !text.contains("var") {
         return Vec::new();
     }
-    let blocks = lexed.outermost(b'{');
+    // Only the text between the outermost blocks is read.
+    let mut bindings = Vec::new();
+    let mut from = 0;
+    for (open, close) in lexed
+        .outermost(b'{')
+        .into_iter()
+        .chain([(text.len(), text.len())])
+    {
+        bindings.extend(string_bindings(lexed, from..open));
+        from = close + 1;
+    }
     let mut out: BTreeMap<&str, Option<&str>> = BTreeMap::new();
-    for binding in bindings {
-        let before = blocks.partition_point(|block| block.0 < binding.at);
-        let inside = before > 0 && blocks[before - 1].1 > binding.at;
-        if inside || binding.value.len() > MAX_SHARED_VALUE_BYTES {
+    for binding in &bindings {
+        if binding.value.len() > MAX_SHARED_VALUE_BYTES {
             continue;
         }
         out.entry(binding.name)
