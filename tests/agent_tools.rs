@@ -786,7 +786,9 @@ server.registerTool("refund_invoice", { description: "Refund an invoice" }, asyn
 }
 
 /// Go MCP servers, one per SDK: each tool under the server its package, or a package that
-/// imports it through `go.mod`'s module path, constructs; tiers from annotations and names;
+/// imports it through `go.mod`'s module path, constructs (a server named by a constant of
+/// another file of its package; a tool named and described by such constants, one built by a
+/// helper function of its file); tiers from annotations and names;
 /// TOOL001 for the tools and servers the registry does not name, TOOL002 for an entry below
 /// its tool's tier, silence for the rest. Tools in comments, in `_test.go` files and under
 /// `vendor/` are not read.
@@ -838,12 +840,20 @@ fn go_mcp_servers_provide_their_tools() {
                 25
             ),
             (
+                "mcp:acme-ops/archive_record",
+                ops,
+                Tier::WriteIrreversible,
+                records,
+                31
+            ),
+            (
                 "mcp:acme-ops/delete_record",
                 ops,
                 Tier::WriteIrreversible,
                 records,
                 25
             ),
+            ("mcp:acme-ops/export_records", ops, Tier::Read, records, 36),
             (
                 "mcp:acme-ops/flush_cache",
                 ops,
@@ -867,6 +877,16 @@ fn go_mcp_servers_provide_their_tools() {
         Some("Delete a record for good."),
         "the default text of a translation helper"
     );
+    assert_eq!(
+        tools["mcp:acme-ops/archive_record"].description.as_deref(),
+        Some("Move a record to the archive; it can be restored."),
+        "a constant of another file of the package"
+    );
+    assert_eq!(
+        tools["mcp:acme-ops/export_records"].description.as_deref(),
+        Some("Export the records as CSV."),
+        "what the call passes for the helper's parameter"
+    );
     let flush = tools["mcp:acme-ops/flush_cache"].annotations.unwrap();
     assert_eq!(
         (flush.read_only, flush.destructive, flush.open_world),
@@ -888,6 +908,8 @@ fn go_mcp_servers_provide_their_tools() {
             finding("TOOL001", "mcp:acme-billing"),
             finding("TOOL001", "mcp:acme-billing/refund_invoice"),
             finding("TOOL001", "mcp:acme-ops"),
+            finding("TOOL001", "mcp:acme-ops/archive_record"),
+            finding("TOOL001", "mcp:acme-ops/export_records"),
             finding("TOOL001", "mcp:acme-ops/flush_cache"),
             finding("TOOL002", "mcp:acme-ops/delete_record:write-reversible"),
         ]

@@ -446,6 +446,12 @@ impl Answer {
     }
 }
 
+/// Give Go tools and servers named by constants of other files of their package those names
+/// (see `go::resolve_package_names`).
+pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)]) {
+    go::resolve_package_names(files);
+}
+
 /// For each source file (by path) with tools of a server it does not construct, the servers
 /// those tools belong to; files with no answer are left out.
 pub fn servers_elsewhere(

@@ -149,6 +149,17 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     // declaration (an MCP server written in code, known once every declaration is in) or that
     // declaration's own tool.
     let mut declaring_files: Vec<(usize, String)> = Vec::new();
+    let mut go_sources: Vec<(&str, &mut SourceTools)> = inv
+        .files
+        .iter_mut()
+        .filter_map(|f| match &mut f.artifact {
+            Ok(Artifact::SourceTools(source)) if source.go_scope.is_some() => {
+                Some((f.path.as_str(), source))
+            }
+            _ => None,
+        })
+        .collect();
+    code_servers::resolve_go_package_names(&mut go_sources);
     let sources: Vec<(&str, &SourceTools)> = inv
         .files
         .iter()

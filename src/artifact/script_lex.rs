@@ -82,6 +82,19 @@ impl<'t> Lexed<'t> {
             .map(|p| p.0)
     }
 
+    /// The brackets paired in code outside every pair of `open` brackets (`{` gives a Go file's
+    /// function bodies and type literals at the top level): their offsets, in order.
+    pub fn outermost(&self, open: u8) -> Vec<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for &(start, close) in &self.pairs {
+            if bytes[start] == open && out.last().is_none_or(|last| last.1 < start) {
+                out.push((start, close));
+            }
+        }
+        out
+    }
+
     /// White space in code, or a comment.
     pub fn is_trivia(&self, at: usize) -> bool {
         match self.class[at] {

@@ -30,6 +30,7 @@ use super::escapes::{decode_python, decode_script};
 use super::script_lex::{self, Lexed};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
+pub use go::{PackageScope as GoPackageScope, PendingTool as GoPendingTool, ServerConstant};
 use python_servers::PythonServers;
 
 mod csharp;
@@ -227,6 +228,11 @@ pub struct SourceTools {
     /// and the tools the file's exported names stand for; discovery joins them.
     #[serde(skip_serializing_if = "ScriptLinks::is_empty")]
     pub links: ScriptLinks,
+    /// Go: what the file shares with the other files of its package (its package-level string
+    /// constants) and the tools and server name that wait for one of theirs. Discovery
+    /// resolves them (`agent::code_servers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub go_scope: Option<Box<GoPackageScope>>,
 }
 
 impl SourceTools {
@@ -236,6 +242,7 @@ impl SourceTools {
             && self.imports.is_empty()
             && self.registrations.calls == 0
             && self.links.is_empty()
+            && self.go_scope.is_none()
     }
 }
 
@@ -282,6 +289,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
     let markers = ["tool", "Tool", "Server", "FastMCP", "kernel_function"];
     let declares = markers.iter().any(|marker| text.contains(marker));
     let mut links = ScriptLinks::default();
+    let mut go_scope = None;
     let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
@@ -301,12 +309,12 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         }
         Language::Go => {
             let lexed = Lexed::of(text, script_lex::Dialect::Go);
-            let (tools, servers) = if declares {
-                go::scan(&lexed, stem)
-            } else {
-                Default::default()
-            };
-            ((tools, servers, false), go::import_paths(&lexed))
+            let source = go::scan(&lexed, stem, declares);
+            go_scope = source.scope;
+            (
+                (source.tools, source.servers, false),
+                go::import_paths(&lexed),
+            )
         }
         Language::CSharp => return Ok(csharp::scan(text, stem)),
     };
@@ -329,6 +337,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         imports,
         unnamed_server: unnamed.then(|| stem.to_owned()),
         links,
+        go_scope,
         ..SourceTools::default()
     })
 }

@@ -4,10 +4,15 @@
 //! "github.com/acme/ops/internal/tools"` name `ops/internal/tools/`). A module that is not in the
 //! tree (a dependency, the standard library) names nothing; `replace` directives, `go.work` and
 //! `vendor/` are not read.
+//!
+//! The files of a package share one scope: a tool or server a file names with a constant it does
+//! not bind (`mcp.NewTool(ToolRefund, …)`) takes the value another file of the package binds
+//! it to (`const ToolRefund = "acme_refund"` in `names.go`), when exactly one file binds it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::artifact::tool_code::SourceTools;
+use crate::artifact::tool_json::short_description;
 
 /// The name of the file whose directory is a Go module's root.
 pub const GO_MOD: &str = "go.mod";
@@ -63,6 +68,96 @@ impl Packages {
     }
 }
 
+/// Give the Go files' tools and servers named by constants of other files of their package
+/// (`SourceTools::go_scope`) those names, package by package (a directory's files with the same
+/// `package` clause): a constant bound by one file only, once. A tool whose name stays unknown
+/// is left out; one whose description stays unknown has none; a server whose name stays unknown
+/// keeps its file's stem.
+pub fn resolve_package_names(files: &mut [(&str, &mut SourceTools)]) {
+    let mut packages: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (index, (path, source)) in files.iter().enumerate() {
+        if let Some(scope) = source.go_scope.as_ref().filter(|_| is_go(path)) {
+            let key = (super::parent(path).to_owned(), scope.package.clone());
+            packages.entry(key).or_default().push(index);
+        }
+    }
+    for members in packages.values() {
+        let mut wanted: HashSet<String> = HashSet::new();
+        for &i in members {
+            let Some(scope) = files[i].1.go_scope.as_deref() else {
+                continue;
+            };
+            wanted.extend(scope.server_constant.iter().map(|s| s.constant.clone()));
+            for pending in &scope.pending {
+                wanted.extend(pending.name.iter().chain(&pending.description).cloned());
+            }
+        }
+        if wanted.is_empty() {
+            continue;
+        }
+        let mut values: HashMap<String, Option<String>> = HashMap::new();
+        for &i in members {
+            let Some(scope) = files[i].1.go_scope.as_deref() else {
+                continue;
+            };
+            for (name, value) in scope.constants.iter().filter(|(n, _)| wanted.contains(n)) {
+                values
+                    .entry(name.clone())
+                    .and_modify(|known| *known = None)
+                    .or_insert_with(|| Some(value.clone()));
+            }
+        }
+        let value = |name: &String| values.get(name).cloned().flatten();
+        for &i in members {
+            resolve_file(files[i].1, &value);
+        }
+    }
+}
+
+/// Give one file's pending tools and server the values `value` finds for their constants.
+fn resolve_file(source: &mut SourceTools, value: &impl Fn(&String) -> Option<String>) {
+    let Some(scope) = source.go_scope.as_deref_mut() else {
+        return;
+    };
+    let server = scope.server_constant.take();
+    for pending in std::mem::take(&mut scope.pending) {
+        let mut tool = pending.tool;
+        if let Some(constant) = &pending.name {
+            let Some(name) = value(constant) else {
+                continue;
+            };
+            let provider = tool.provider.as_deref().unwrap_or("mcp:");
+            tool.id = format!("{provider}/{name}");
+            tool.name = name;
+        }
+        if let Some(constant) = &pending.description {
+            tool.description = value(constant).map(|text| short_description(&text));
+        }
+        source.tools.push(tool);
+    }
+    if let Some(server) = server
+        && let Some(name) = value(&server.constant)
+        && source.servers.contains(&server.placeholder)
+    {
+        let placeholder = format!("mcp:{}", server.placeholder);
+        let provider = format!("mcp:{name}");
+        for tool in &mut source.tools {
+            if !tool.server_elsewhere && tool.provider.as_deref() == Some(placeholder.as_str()) {
+                tool.id = format!("{provider}/{}", tool.name);
+                tool.provider = Some(provider.clone());
+            }
+        }
+        for entry in &mut source.servers {
+            if *entry == server.placeholder {
+                entry.clone_from(&name);
+            }
+        }
+        source.servers.sort();
+        source.servers.dedup();
+    }
+    source.tools.sort_by_key(|t| t.span.map(|s| s.offset));
+}
+
 pub fn is_go(path: &str) -> bool {
     path.ends_with(".go")
 }
@@ -90,6 +185,79 @@ fn package_dir(spec: &str, modules: &BTreeMap<String, String>) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::artifact::tool_code::{Language, scan};
+
+    /// A file after resolution: its path, its tools (id and description) and its servers.
+    type Resolved = (String, Vec<(String, Option<String>)>, Vec<String>);
+
+    /// The files `sources` (path, text) scanned and resolved: each file's tools (id and
+    /// description) and servers.
+    fn resolved(sources: &[(&str, &str)]) -> Vec<Resolved> {
+        let mut scanned: Vec<(&str, SourceTools)> = sources
+            .iter()
+            .map(|(path, text)| {
+                let stem = path.rsplit('/').next().unwrap().trim_end_matches(".go");
+                (*path, scan(text, Language::Go, stem).unwrap())
+            })
+            .collect();
+        let mut files: Vec<(&str, &mut SourceTools)> =
+            scanned.iter_mut().map(|(path, s)| (*path, s)).collect();
+        resolve_package_names(&mut files);
+        scanned
+            .into_iter()
+            .map(|(path, source)| {
+                let tools = source
+                    .tools
+                    .iter()
+                    .map(|t| (t.id.clone(), t.description.clone()))
+                    .collect();
+                (path.to_owned(), tools, source.servers)
+            })
+            .collect()
+    }
+
+    const SERVER: &str = "package billing\n\nimport (\n\t\"github.com/mark3labs/mcp-go/mcp\"\n\t\"github.com/mark3labs/mcp-go/server\"\n)\n\nfunc Serve() {\n\ts := server.NewMCPServer(ServerName, \"1.0.0\")\n\ts.AddTool(mcp.NewTool(ToolRefund, mcp.WithDescription(RefundText)), refund)\n\ts.AddTool(mcp.NewTool(\"acme_status\", mcp.WithDescription(StatusText)), status)\n\ts.AddTool(mcp.NewTool(ToolVoid), void)\n}\n";
+
+    #[test]
+    fn constants_of_another_file_of_the_package_name_tools_and_servers() {
+        let names = "package billing\n\nconst (\n\tServerName = \"acme-billing\"\n\tToolRefund = \"acme_refund\"\n\tRefundText = \"Refund an order\"\n\tToolVoid   = \"acme_void\"\n)\n";
+        // Bound twice in the package: unknown. Another package clause: not this package's.
+        let more = "package billing\n\nconst ToolVoid = \"acme_void_again\"\n";
+        let other = "package billing_test\n\nconst StatusText = \"Show a status\"\n";
+        let elsewhere = "package billing\n\nconst StatusText = \"Not this directory's\"\n";
+        let found = resolved(&[
+            ("billing/serve.go", SERVER),
+            ("billing/names.go", names),
+            ("billing/more.go", more),
+            ("billing/other.go", other),
+            ("shipping/names.go", elsewhere),
+        ]);
+        let (_, tools, servers) = &found[0];
+        assert_eq!(servers, &["acme-billing"]);
+        assert_eq!(
+            tools,
+            &[
+                (
+                    "mcp:acme-billing/acme_refund".to_owned(),
+                    Some("Refund an order".to_owned())
+                ),
+                ("mcp:acme-billing/acme_status".to_owned(), None),
+            ]
+        );
+        assert!(
+            found[1..]
+                .iter()
+                .all(|(_, tools, servers)| tools.is_empty() && servers.is_empty())
+        );
+    }
+
+    #[test]
+    fn without_the_constants_tools_named_by_them_are_left_out() {
+        let found = resolved(&[("billing/serve.go", SERVER)]);
+        let (_, tools, servers) = &found[0];
+        assert_eq!(servers, &["serve"]);
+        assert_eq!(tools, &[("mcp:serve/acme_status".to_owned(), None)]);
+    }
 
     #[test]
     fn module_paths_are_read_from_the_module_line() {

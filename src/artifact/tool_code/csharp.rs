@@ -179,6 +179,7 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         tool_classes,
         registrations: source.registrations(),
         links: Default::default(),
+        go_scope: None,
     }
 }
 

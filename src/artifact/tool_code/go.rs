@@ -12,21 +12,33 @@
 //! (`github.com/mark3labs/mcp-go/server`, `github.com/modelcontextprotocol/go-sdk/mcp`) are read,
 //! so an RPC library's `rpc.NewServer(…)` is no MCP server and `llm.Tool{…}` no MCP tool. A tool's
 //! name is a string literal or a name the same file binds to one (`const deleteTool =
-//! "delete_record"`, `name := "…"`); a name computed at run time (`fmt.Sprintf`, a concatenation, a field, a
-//! constant of another file) is not statically known and the tool is skipped. A description may
-//! also be a concatenation of literals and constants, or a call whose arguments are all literals (a
-//! translation helper's `t("KEY", "default text")`), which gives its last argument.
+//! "delete_record"`, `name := "…"`, also converted: `string(ToolEcho)`); a name computed at run
+//! time (`fmt.Sprintf`, a concatenation, a field) is not statically known and the tool is skipped.
+//! A name the file neither binds nor declares (no local, parameter, function or type of that
+//! name) may be a constant of another file of its package: the tool waits for discovery, which
+//! sees the package (`PackageScope`; every file shares its package-level string constants for
+//! that), and so does a server named that way. A description may also be a concatenation of
+//! literals and constants, or a translation helper's call (`t("KEY", "default text")`, its key
+//! built of literals, names and calls), which gives its last argument.
+//!
+//! A tool declared in a helper function of the file with a parameter as its name (`func
+//! newTool(name, desc string, opts ...mcp.ToolOption) mcp.Tool { return mcp.NewTool(name, …) }`)
+//! is read at each call of the helper (`newTool("acme_refund", "Refund an order")`), the call's
+//! arguments standing for the parameters, and located at the call; the options a call passes
+//! through the helper's variadic parameter are not read.
 //!
 //! Everything is read where it starts in code, with brackets paired by the lexer: a call or
 //! literal in a comment or a string declares nothing, and one whose bracket never closes is not
 //! read. Nesting costs no rescans: each call's arguments are split once, stepping over the
 //! brackets they hold.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use crate::artifact::escapes::decode_go;
 use crate::artifact::script_lex::{Class, Lexed};
@@ -102,16 +114,133 @@ static SELECTOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// The `package` clause: group 1 the name.
+static PACKAGE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*package[ \t]+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+});
+static FUNC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bfunc\b").expect("valid regex"));
+/// An identifier where it must start (and not a longer one's start).
+static IDENTIFIER_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*\b").expect("valid regex"));
+/// A parameter written with its name (`name string`, `opts ...mcp.ToolOption`): group 1 the
+/// name, unless it is a keyword that starts a type (`func(int)`, `map[string]int`, `chan T`).
+static NAMED_PARAMETER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*)\s+[^\s]").expect("valid regex"));
+/// Keywords a type starts with.
+const TYPE_KEYWORDS: &[&str] = &["chan", "func", "interface", "map", "struct"];
+/// Names a file declares other than by binding a string literal: `var x`, `const x`, `type x`,
+/// `x, y :=`
+/// (group 1 the first, group 2 the whole list).
+static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:var|const|type)[ \t]+([A-Za-z_][A-Za-z0-9_]*)|\b([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*:=")
+        .expect("valid regex")
+});
+/// A slice literal of options where it starts: `[]mcp.ToolOption{`.
+static OPTION_SLICE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[\]\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
+        .expect("valid regex")
+});
+/// A conversion to `string` where it starts.
+static STRING_CONVERSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^string\s*\(").expect("valid regex"));
+/// A call by name: group 1 the name.
+static CALL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(").expect("valid regex"));
+
 /// The text before an expression searched for what it is bound to.
 const BINDING_WINDOW: usize = 200;
 /// The longest hint value read (`jsonschema.Ptr(false)` and the like are short).
 const MAX_BOOLEAN_BYTES: usize = 64;
 
-/// The tools a Go file declares and the servers it constructs (names, or `stem` for a server
-/// whose name is not written out). A tool registered on a server object the file does not
-/// construct, or not registered in the file while it constructs no server or several, is named
-/// after `stem` until discovery finds its server (`ToolDecl::server_elsewhere`).
-pub(super) fn scan(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
+/// What one Go file gives: its tools, the servers it constructs, and what it shares with the
+/// other files of its package (`PackageScope`, `None` when it shares nothing).
+pub(super) struct GoSource {
+    pub tools: Vec<ToolDecl>,
+    pub servers: Vec<String>,
+    pub scope: Option<Box<PackageScope>>,
+}
+
+/// What a Go file shares with the other files of its package (the files of its directory with
+/// the same `package` clause, whose package-level names are one scope), and what it needs of
+/// them: discovery resolves the one with the other (`agent::code_servers`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PackageScope {
+    /// The name in the file's `package` clause.
+    pub package: String,
+    /// The package-level names the file binds to a string literal (`const ToolRefund =
+    /// "acme_refund"`, `var X = "…"`, in a `const (…)` block too), with their values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub constants: Vec<(String, String)>,
+    /// Tools whose name or description is a name the file does not bind, so a package-level
+    /// constant of another file of the package.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingTool>,
+    /// The constant of another file that names the server the file constructs
+    /// (`server.NewMCPServer(ServerName, …)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_constant: Option<ServerConstant>,
+}
+
+/// A server named by a constant of another file of its package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerConstant {
+    pub constant: String,
+    /// The name the server, and the tools that are its, stand under until it is resolved (the
+    /// file's stem).
+    pub placeholder: String,
+}
+
+/// A tool whose name or description waits for a constant of another file of its package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingTool {
+    /// The tool; while its name waits, `name` (and the name in `id`) is the constant's name.
+    pub tool: ToolDecl,
+    /// The constant that holds the tool's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The constant that holds the tool's description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The most package-level constants a file shares, and the longest value shared.
+const MAX_SHARED_CONSTANTS: usize = 2048;
+const MAX_SHARED_VALUE_BYTES: usize = 4096;
+/// The most tools read from the calls of helper functions in one file, and the most bytes of
+/// helper bodies those reads may go through.
+const MAX_HELPER_TOOLS: usize = 4096;
+const MAX_HELPER_BYTES: usize = 8 * 1024 * 1024;
+
+/// The tools a Go file declares (when `declares`, the file holding words that may declare one)
+/// and the servers it constructs (names, or `stem` for a server whose name is not written
+/// out). A tool registered on a server object the file does not construct, or not registered
+/// in the file while it constructs no server or several, is named after `stem` until discovery
+/// finds its server (`ToolDecl::server_elsewhere`). The file's package-level string constants
+/// are shared whatever it declares: another file of its package may name a tool with one.
+pub(super) fn scan(lexed: &Lexed, stem: &str, declares: bool) -> GoSource {
+    let mut scope = PackageScope {
+        package: package_clause(lexed).unwrap_or_default().to_owned(),
+        constants: package_constants(lexed),
+        ..PackageScope::default()
+    };
+    let (tools, servers) = if declares {
+        declared(lexed, stem, &mut scope)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let needed =
+        !scope.constants.is_empty() || !scope.pending.is_empty() || scope.server_constant.is_some();
+    let shares = needed && !scope.package.is_empty();
+    GoSource {
+        tools,
+        servers,
+        scope: shares.then(|| Box::new(scope)),
+    }
+}
+
+/// The tools and servers of a file that may declare some; tools that wait for a constant of
+/// another file, and the constant naming its server, go to `scope`.
+fn declared(lexed: &Lexed, stem: &str, scope: &mut PackageScope) -> (Vec<ToolDecl>, Vec<String>) {
     let imports = imports(lexed);
     let qualifiers: BTreeSet<String> = imports
         .iter()
@@ -121,56 +250,110 @@ pub(super) fn scan(lexed: &Lexed, stem: &str) -> (Vec<ToolDecl>, Vec<String>) {
     if qualifiers.is_empty() {
         return (Vec::new(), Vec::new());
     }
+    let mut strings: HashMap<&str, Option<String>> = HashMap::new();
+    for binding in string_bindings(lexed, 0..lexed.text.len()) {
+        strings
+            .entry(binding.name)
+            .and_modify(|known| {
+                if known.as_ref() != Some(&binding.value) {
+                    *known = None;
+                }
+            })
+            .or_insert(Some(binding.value));
+    }
+    let functions = functions(lexed);
     let file = GoFile {
         lexed,
         qualifiers,
-        strings: string_bindings(lexed),
+        strings,
+        declared: OnceCell::new(),
+        functions: &functions,
     };
     let constructions = file.constructions();
+    let constants: BTreeSet<&str> = constructions
+        .iter()
+        .filter_map(|(_, name)| match name {
+            Some(Value::Constant(constant)) => Some(*constant),
+            _ => None,
+        })
+        .collect();
+    // The stem stands for the server named by a constant alone: for no server left unnamed,
+    // nor one the file names so.
+    let unnamed = constructions.iter().any(|(_, name)| match name {
+        Some(Value::Known(name)) => name == stem,
+        Some(Value::Constant(_)) => false,
+        _ => true,
+    });
+    if constants.len() == 1 && !unnamed {
+        scope.server_constant = constants.first().map(|c| ServerConstant {
+            constant: (*c).to_owned(),
+            placeholder: stem.to_owned(),
+        });
+    }
     let mut servers: Vec<String> = constructions
         .iter()
-        .map(|(_, name)| name.clone().unwrap_or_else(|| stem.to_owned()))
+        .map(|(_, name)| match name {
+            Some(Value::Known(name)) => name.clone(),
+            _ => stem.to_owned(),
+        })
         .collect();
     servers.sort();
     servers.dedup();
     let objects: BTreeMap<&str, Option<String>> = constructions
         .into_iter()
-        .filter_map(|(object, name)| Some((object?, name)))
+        .filter_map(|(object, name)| match name {
+            Some(Value::Known(name)) => Some((object?, Some(name))),
+            _ => Some((object?, None)),
+        })
         .collect();
-    let mut found = file.new_tool_calls();
-    found.extend(file.tool_literals());
+    let mut found = file.tools();
     found.sort_by_key(|t| t.start);
     let registrations = file.registrations();
     let objects_of = registered_objects(&found, &registrations);
     let names: Vec<Range<usize>> = found.iter().map(|t| t.name_at.clone()).collect();
     let spans = spans_of(lexed.text, &names);
-    let tools = found
-        .into_iter()
-        .zip(objects_of)
-        .zip(spans)
-        .map(|((tool, object), span)| {
-            let (server, server_elsewhere) = match object {
-                Some(object) => match objects.get(object) {
-                    Some(name) => (name.as_deref().unwrap_or(stem), false),
-                    None => (stem, true),
-                },
-                None if servers.len() == 1 => (servers[0].as_str(), false),
+    let mut tools = Vec::new();
+    for ((tool, object), span) in found.into_iter().zip(objects_of).zip(spans) {
+        let (server, server_elsewhere) = match object {
+            Some(object) => match objects.get(object) {
+                Some(name) => (name.as_deref().unwrap_or(stem), false),
                 None => (stem, true),
-            };
-            ToolDecl {
-                id: format!("mcp:{server}/{}", tool.name),
-                provider: Some(format!("mcp:{server}")),
-                name: tool.name,
-                dialect: Dialect::GoMcpTool,
-                description: tool.description.as_deref().map(short_description),
-                annotations: tool.annotations,
-                auto_approved: None,
-                url: None,
-                span: Some(span),
-                server_elsewhere,
-            }
-        })
-        .collect();
+            },
+            None if servers.len() == 1 => (servers[0].as_str(), false),
+            None => (stem, true),
+        };
+        let (name, name_constant) = match tool.name {
+            Value::Known(name) => (name, None),
+            Value::Constant(constant) => (constant.to_owned(), Some(constant.to_owned())),
+            Value::Parameter => continue,
+        };
+        let (description, description_constant) = match tool.description {
+            Some(Value::Known(text)) => (Some(short_description(&text)), None),
+            Some(Value::Constant(constant)) => (None, Some(constant.to_owned())),
+            _ => (None, None),
+        };
+        let decl = ToolDecl {
+            id: format!("mcp:{server}/{name}"),
+            provider: Some(format!("mcp:{server}")),
+            name,
+            dialect: Dialect::GoMcpTool,
+            description,
+            annotations: tool.annotations,
+            auto_approved: None,
+            url: None,
+            span: Some(span),
+            server_elsewhere,
+        };
+        if name_constant.is_some() || description_constant.is_some() {
+            scope.pending.push(PendingTool {
+                tool: decl,
+                name: name_constant,
+                description: description_constant,
+            });
+        } else {
+            tools.push(decl);
+        }
+    }
     (tools, servers)
 }
 
@@ -289,41 +472,245 @@ fn package_name(alias: Option<&str>, path: &str) -> Option<String> {
     }
 }
 
-/// Names bound to a string literal in code (`const name = "x"`, `name := "x"`), with their
-/// values decoded; `None` for a name bound to different values in different places. A literal
-/// that is only part of its value (`"a" + b`, `a, b := "x", "y"`) binds nothing.
-fn string_bindings<'t>(lexed: &Lexed<'t>) -> HashMap<&'t str, Option<String>> {
+/// A name bound to a string literal in code (`const name = "x"`, `name := "x"`), and the value
+/// decoded. A literal that is only part of its value (`"a" + b`,
+/// `a, b := "x", "y"`) binds nothing.
+struct StringBinding<'t> {
+    name: &'t str,
+    value: String,
+}
+
+/// The string bindings written in `range` of the file.
+fn string_bindings<'t>(lexed: &Lexed<'t>, range: Range<usize>) -> Vec<StringBinding<'t>> {
     let text = lexed.text;
-    let mut out: HashMap<&'t str, Option<String>> = HashMap::new();
-    for c in STRING_BINDING.captures_iter(text) {
+    let base = range.start;
+    let mut out = Vec::new();
+    for c in STRING_BINDING.captures_iter(&text[range]) {
         let (Some(name), Some(literal)) = (c.get(1), c.get(2)) else {
             continue;
         };
-        let starts_literal =
-            literal.start() == 0 || lexed.class(literal.start() - 1) != Some(Class::Literal);
-        if !lexed.is_code(name.start())
-            || lexed.class(literal.start()) != Some(Class::Literal)
-            || !starts_literal
+        let name_at = base + name.start();
+        let (start, end) = (base + literal.start(), base + literal.end());
+        let starts_literal = start == 0 || lexed.class(start - 1) != Some(Class::Literal);
+        if !lexed.is_code(name_at) || lexed.class(start) != Some(Class::Literal) || !starts_literal
         {
             continue;
         }
-        let ends_value = text[literal.end()..]
+        let ends_value = text[end..]
             .bytes()
             .find(|b| !matches!(b, b' ' | b'\t'))
             .is_none_or(|b| matches!(b, b'\n' | b'\r' | b';' | b')' | b'}' | b'/'));
         if !ends_value {
             continue;
         }
-        let value = literal_value(literal.as_str());
-        out.entry(name.as_str())
-            .and_modify(|known| {
-                if known.as_ref() != Some(&value) {
-                    *known = None;
-                }
-            })
-            .or_insert(Some(value));
+        out.push(StringBinding {
+            name: &text[name_at..base + name.end()],
+            value: literal_value(&text[start..end]),
+        });
     }
     out
+}
+
+/// The name in the file's `package` clause.
+fn package_clause<'t>(lexed: &Lexed<'t>) -> Option<&'t str> {
+    PACKAGE_CLAUSE
+        .captures_iter(lexed.text)
+        .filter_map(|c| c.get(1))
+        .find(|name| lexed.is_code(name.start()))
+        .map(|name| name.as_str())
+}
+
+/// The string bindings of the package level (outside every function body and type or composite
+/// literal), by name; a name bound there twice is left out.
+fn package_constants(lexed: &Lexed) -> Vec<(String, String)> {
+    let text = lexed.text;
+    if !text.contains("const") && !text.contains("var") {
+        return Vec::new();
+    }
+    // Only the text between the outermost blocks is read.
+    let mut bindings = Vec::new();
+    let mut from = 0;
+    for (open, close) in lexed
+        .outermost(b'{')
+        .into_iter()
+        .chain([(text.len(), text.len())])
+    {
+        bindings.extend(string_bindings(lexed, from..open));
+        from = close + 1;
+    }
+    let mut out: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for binding in &bindings {
+        if binding.value.len() > MAX_SHARED_VALUE_BYTES {
+            continue;
+        }
+        out.entry(binding.name)
+            .and_modify(|value| *value = None)
+            .or_insert(Some(&binding.value));
+    }
+    out.into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?.to_owned())))
+        .take(MAX_SHARED_CONSTANTS)
+        .collect()
+}
+
+/// A function of the file, declared (`func name(…)`, `func (r *T) name(…)`) or a literal
+/// (`func(…) {…}`), with a body.
+struct Function<'t> {
+    /// The declared name, and where it is written; `None` for a literal.
+    name: Option<(&'t str, usize)>,
+    /// Whether it is a method (its calls are `x.name(…)`).
+    method: bool,
+    /// The names of its parameters, in order (none when they are unnamed).
+    params: Vec<&'t str>,
+    /// The index of its variadic parameter (`opts ...T`), else the number of parameters.
+    fixed: usize,
+    /// Its body's braces.
+    body: (usize, usize),
+}
+
+/// The functions of a file with their bodies, sorted by where the body opens.
+fn functions<'t>(lexed: &Lexed<'t>) -> Vec<Function<'t>> {
+    let text = lexed.text;
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for keyword in FUNC.find_iter(text) {
+        if !lexed.is_code(keyword.start()) {
+            continue;
+        }
+        let mut at = lexed.skip_trivia(keyword.end(), text.len());
+        let mut method = false;
+        let mut name = None;
+        if bytes.get(at) == Some(&b'(') {
+            // A receiver when a name and parameters follow it, else a literal's parameters.
+            let Some(close) = lexed.close_of(at) else {
+                continue;
+            };
+            let next = lexed.skip_trivia(close + 1, text.len());
+            if let Some(m) = IDENTIFIER_START.find(&text[next..]) {
+                let after = lexed.skip_trivia(next + m.end(), text.len());
+                if matches!(bytes.get(after), Some(b'(' | b'[')) {
+                    method = true;
+                    name = Some((m.as_str(), next));
+                    at = after;
+                }
+            }
+        } else if let Some(m) = IDENTIFIER_START.find(&text[at..]) {
+            name = Some((m.as_str(), at));
+            at += m.end();
+        } else {
+            continue;
+        }
+        at = lexed.skip_trivia(at, text.len());
+        if name.is_some() && bytes.get(at) == Some(&b'[') {
+            // Type parameters.
+            let Some(close) = lexed.close_of(at) else {
+                continue;
+            };
+            at = lexed.skip_trivia(close + 1, text.len());
+        }
+        if bytes.get(at) != Some(&b'(') {
+            continue;
+        }
+        let Some(params_close) = lexed.close_of(at) else {
+            continue;
+        };
+        let Some(body) = body_after(lexed, params_close + 1) else {
+            continue;
+        };
+        let (params, fixed) = parameters(lexed, at, params_close);
+        out.push(Function {
+            name,
+            method,
+            params,
+            fixed,
+            body,
+        });
+    }
+    out.sort_by_key(|f| f.body.0);
+    out
+}
+
+/// The braces of the body that follows a function's parameters (after its result types), if
+/// it has one: `struct{…}` and `interface{…}` results are stepped over.
+fn body_after(lexed: &Lexed, from: usize) -> Option<(usize, usize)> {
+    let text = lexed.text;
+    let bytes = text.as_bytes();
+    let mut at = from;
+    let limit = (from + BINDING_WINDOW).min(text.len());
+    while at < limit {
+        if !lexed.is_code(at) {
+            return None;
+        }
+        match bytes[at] {
+            b'{' => {
+                let close = lexed.close_of(at)?;
+                let word = text[from..at].trim_end();
+                if word.ends_with("struct") || word.ends_with("interface") {
+                    at = close + 1;
+                    continue;
+                }
+                return Some((at, close));
+            }
+            b'(' | b'[' => at = lexed.close_of(at)? + 1,
+            b'\n' | b';' | b',' | b')' | b'}' | b'=' | b'"' | b'`' => return None,
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The names of the parameters between the parentheses `open` and `close`, and the index of
+/// the variadic one (else their number); none when the parameters are unnamed (`func(int,
+/// string)`). Go names all or none: `name, desc string` names two.
+fn parameters<'t>(lexed: &Lexed<'t>, open: usize, close: usize) -> (Vec<&'t str>, usize) {
+    let text = lexed.text;
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    let mut start = open + 1;
+    let mut at = open + 1;
+    while at < close {
+        if lexed.is_code(at) {
+            match text.as_bytes()[at] {
+                b'(' | b'[' | b'{' => {
+                    if let Some(end) = lexed.close_of(at).filter(|&c| c < close) {
+                        at = end + 1;
+                        continue;
+                    }
+                }
+                b',' => {
+                    pieces.push(lexed.trimmed(start..at));
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        at += 1;
+    }
+    pieces.push(lexed.trimmed(start..close));
+    if pieces.last().is_some_and(|last| last.is_empty()) {
+        pieces.pop();
+    }
+    let named = pieces.iter().any(|piece| {
+        NAMED_PARAMETER
+            .captures(&text[piece.clone()])
+            .and_then(|c| c.get(1))
+            .is_some_and(|name| !TYPE_KEYWORDS.contains(&name.as_str()))
+    });
+    if !named {
+        return (Vec::new(), 0);
+    }
+    let mut names = Vec::with_capacity(pieces.len());
+    let mut fixed = pieces.len();
+    for (index, piece) in pieces.iter().enumerate() {
+        let written = &text[piece.clone()];
+        let Some(m) = IDENTIFIER_START.find(written) else {
+            return (Vec::new(), 0);
+        };
+        if written.contains("...") && fixed == pieces.len() {
+            fixed = index;
+        }
+        names.push(&text[piece.start..piece.start + m.end()]);
+    }
+    (names, fixed)
 }
 
 /// The value of a Go string literal written out whole (its quotes included): a raw string as
@@ -337,12 +724,47 @@ fn literal_value(literal: &str) -> String {
     }
 }
 
-/// A Go file being read: its lexed text, the names it imports MCP packages under, and its
-/// string bindings.
+/// A Go file being read: its lexed text, the names it imports MCP packages under, its string
+/// bindings and its functions.
 struct GoFile<'l, 't> {
     lexed: &'l Lexed<'t>,
     qualifiers: BTreeSet<String>,
     strings: HashMap<&'t str, Option<String>>,
+    /// Names the file declares other than by binding a string literal, parameters included
+    /// (read when a name is not bound: such a name is no constant of another file).
+    declared: OnceCell<HashSet<&'t str>>,
+    functions: &'l [Function<'t>],
+}
+
+/// What a name or a text is.
+#[derive(Debug, Clone, PartialEq)]
+enum Value<'t> {
+    Known(String),
+    /// A name the file does not bind or declare: a package-level constant of another file of
+    /// its package, if any.
+    Constant(&'t str),
+    /// A parameter of the named function around it, known at each call of that function.
+    Parameter,
+}
+
+/// What names mean where a tool is declared: the functions around it (the innermost last),
+/// whose parameters hide the file's bindings; and, for a tool read through one call of the
+/// helper it is declared in, what that call passes for the helper's parameters (with where).
+#[derive(Clone, Copy, Default)]
+struct Scope<'s, 't> {
+    frames: &'s [&'s Function<'t>],
+    passed: Option<&'s HashMap<&'t str, (Value<'t>, Range<usize>)>>,
+}
+
+/// Where a tool is declared: an `mcp.NewTool(…)` call (`call`) or a `Tool` literal's fields,
+/// between the brackets `open` and `close`.
+#[derive(Clone)]
+struct Site<'t> {
+    call: bool,
+    start: usize,
+    binding: Option<&'t str>,
+    open: usize,
+    close: usize,
 }
 
 /// A tool found in the file, before its server is known.
@@ -352,9 +774,9 @@ struct FoundTool<'t> {
     /// The name the tool is bound to (`tool := mcp.NewTool(…)`): a registration that passes
     /// that name registers it.
     binding: Option<&'t str>,
-    name: String,
+    name: Value<'t>,
     name_at: Range<usize>,
-    description: Option<String>,
+    description: Option<Value<'t>>,
     annotations: Option<Annotations>,
 }
 
@@ -380,8 +802,8 @@ impl<'t> GoFile<'_, 't> {
     }
 
     /// The servers the file constructs: the object each is bound to, when it is, and its name
-    /// when it is written out.
-    fn constructions(&self) -> Vec<(Option<&'t str>, Option<String>)> {
+    /// when it is written out or is a name the file does not bind.
+    fn constructions(&self) -> Vec<(Option<&'t str>, Option<Value<'t>>)> {
         let text = self.text();
         let mut implementations = None;
         let mut out = Vec::new();
@@ -433,11 +855,16 @@ impl<'t> GoFile<'_, 't> {
         &self,
         first: Range<usize>,
         implementations: &HashMap<&'t str, (usize, usize)>,
-    ) -> Option<String> {
-        if let Some((name, _)) = self.name_of(first.clone()) {
-            return Some(name);
-        }
+    ) -> Option<Value<'t>> {
+        let scope = Scope::default();
         let written = &self.text()[first.clone()];
+        if let Some((name, _)) = self.name_of(first.clone(), scope) {
+            let implementation =
+                matches!(name, Value::Constant(_)) && implementations.contains_key(written);
+            if !implementation {
+                return Some(name);
+            }
+        }
         let (open, close) = match COMPOSITE_START.find(written) {
             Some(m) => {
                 let open = first.start + m.end() - 1;
@@ -449,13 +876,186 @@ impl<'t> GoFile<'_, 't> {
         self.fields(open, close)
             .into_iter()
             .find(|(key, _)| *key == "Name")
-            .and_then(|(_, value)| self.name_of(value))
+            .and_then(|(_, value)| self.name_of(value, scope))
             .map(|(name, _)| name)
+    }
+
+    /// The tools the file declares: at each declaration, and through each call of a helper
+    /// function whose declaration takes the tool's name as a parameter.
+    fn tools(&self) -> Vec<FoundTool<'t>> {
+        let mut sites = self.new_tool_calls();
+        sites.extend(self.tool_literals());
+        sites.sort_by_key(|site| site.open);
+        let mut out = Vec::new();
+        // Templates by the body of their helper: each site with the functions around it.
+        let mut templates: BTreeMap<usize, Vec<(Site<'t>, Vec<&Function<'t>>)>> = BTreeMap::new();
+        // Function bodies nest like the brackets they are: a stack of those open at a site
+        // holds the innermost last.
+        let mut frames: Vec<&Function<'t>> = Vec::new();
+        let mut next = 0;
+        for site in sites {
+            while let Some(f) = self.functions.get(next).filter(|f| f.body.0 < site.open) {
+                while frames.last().is_some_and(|o| o.body.1 < f.body.0) {
+                    frames.pop();
+                }
+                frames.push(f);
+                next += 1;
+            }
+            while frames.last().is_some_and(|o| o.body.1 < site.open) {
+                frames.pop();
+            }
+            let scope = Scope {
+                frames: &frames,
+                passed: None,
+            };
+            let Some(tool) = self.evaluate(&site, scope, None) else {
+                continue;
+            };
+            if tool.name != Value::Parameter {
+                out.push(tool);
+            } else if let Some(helper) = frames.iter().rev().find(|f| f.name.is_some()) {
+                templates
+                    .entry(helper.body.0)
+                    .or_default()
+                    .push((site, frames.clone()));
+            }
+        }
+        if !templates.is_empty() {
+            out.extend(self.helper_tools(&templates));
+        }
+        out
+    }
+
+    /// The tools declared through calls of helper functions (`newTool("acme_refund", "Refund
+    /// an order")` with `func newTool(name, desc string, …) mcp.Tool { return
+    /// mcp.NewTool(name, mcp.WithDescription(desc), …) }`): each call's arguments stand for the
+    /// helper's parameters. A method is called as `x.name(…)`, a function as `name(…)`; a name
+    /// declared twice (methods of two types) is left out.
+    fn helper_tools(
+        &self,
+        templates: &BTreeMap<usize, Vec<(Site<'t>, Vec<&Function<'t>>)>>,
+    ) -> Vec<FoundTool<'t>> {
+        let text = self.text();
+        let mut helpers: HashMap<&str, Option<&Function<'t>>> = HashMap::new();
+        for f in self.functions {
+            if let Some((name, _)) = f.name {
+                let entry = helpers.entry(name).or_insert(Some(f));
+                if entry.is_some_and(|known| known.body != f.body) {
+                    *entry = None;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut budget = MAX_HELPER_BYTES;
+        for c in CALL.captures_iter(text) {
+            let (Some(name), Some(whole)) = (c.get(1), c.get(0)) else {
+                continue;
+            };
+            let Some(Some(helper)) = helpers.get(name.as_str()) else {
+                continue;
+            };
+            let Some(sites) = templates.get(&helper.body.0) else {
+                continue;
+            };
+            let declaration = helper.name.is_some_and(|(_, at)| at == name.start());
+            if declaration || !self.lexed.is_code(name.start()) {
+                continue;
+            }
+            let selected = self
+                .previous_code(name.start())
+                .is_some_and(|at| text.as_bytes()[at] == b'.');
+            if selected != helper.method {
+                continue;
+            }
+            let open = whole.end() - 1;
+            let Some(close) = self.lexed.close_of(open) else {
+                continue;
+            };
+            let args = self.arguments(open, close);
+            let passed: HashMap<&'t str, (Value<'t>, Range<usize>)> = helper.params[..helper.fixed]
+                .iter()
+                .zip(&args)
+                .filter_map(|(param, arg)| Some((*param, self.argument(arg.clone())?)))
+                .collect();
+            let start = self.selector_start(name.start());
+            let binding = self.binding_before(start);
+            for (site, frames) in sites {
+                let cost = site.close - site.open;
+                if out.len() >= MAX_HELPER_TOOLS || cost > budget {
+                    return out;
+                }
+                budget -= cost;
+                let scope = Scope {
+                    frames,
+                    passed: Some(&passed),
+                };
+                if let Some(tool) = self.evaluate(site, scope, Some((start, binding)))
+                    && tool.name != Value::Parameter
+                {
+                    out.push(tool);
+                }
+            }
+        }
+        out
+    }
+
+    /// What a call passes for a parameter: a string literal (where its body is), or a name
+    /// bound to one or not bound in the file.
+    fn argument(&self, arg: Range<usize>) -> Option<(Value<'t>, Range<usize>)> {
+        self.name_of(arg, Scope::default())
+    }
+
+    /// Where the selector chain ending with the identifier at `at` starts (`h.tools.add` → `h`).
+    fn selector_start(&self, at: usize) -> usize {
+        let text = self.text().as_bytes();
+        let mut start = at;
+        while let Some(dot) = self.previous_code(start).filter(|&d| text[d] == b'.') {
+            let Some(end) = self.previous_code(dot).filter(|&e| is_word_byte(text[e])) else {
+                break;
+            };
+            let mut word = end;
+            while word > 0 && is_word_byte(text[word - 1]) {
+                word -= 1;
+            }
+            start = word;
+        }
+        start
+    }
+
+    /// The tool declared at `site` where names mean what `scope` says; `at_call` gives the
+    /// start and binding of the helper call it is read through.
+    fn evaluate(
+        &self,
+        site: &Site<'t>,
+        scope: Scope<'_, 't>,
+        at_call: Option<(usize, Option<&'t str>)>,
+    ) -> Option<FoundTool<'t>> {
+        let (start, binding) = at_call.unwrap_or((site.start, site.binding));
+        if !site.call {
+            return self.tool_of_fields(site.open, site.close, start, binding, scope);
+        }
+        let args = self.arguments(site.open, site.close);
+        let (name, name_at) = self.name_of(args.first()?.clone(), scope)?;
+        let mut description = args
+            .get(1)
+            .and_then(|a| self.text_of(a.clone(), false, scope));
+        let mut annotations = None;
+        for arg in args.iter().skip(1) {
+            self.apply_option(arg.clone(), scope, true, &mut description, &mut annotations);
+        }
+        Some(FoundTool {
+            start,
+            binding,
+            name,
+            name_at,
+            description,
+            annotations,
+        })
     }
 
     /// mcp-go's `mcp.NewTool(name, options…)` (and `NewToolWithRawSchema(name, description,
     /// schema)`; a library whose `NewTool` takes the description second is read the same way).
-    fn new_tool_calls(&self) -> Vec<FoundTool<'t>> {
+    fn new_tool_calls(&self) -> Vec<Site<'t>> {
         let text = self.text();
         let mut out = Vec::new();
         for c in NEW_TOOL.captures_iter(text) {
@@ -469,33 +1069,27 @@ impl<'t> GoFile<'_, 't> {
             let Some(close) = self.lexed.close_of(open) else {
                 continue;
             };
-            let args = self.arguments(open, close);
-            let Some((name, name_at)) = args.first().and_then(|a| self.name_of(a.clone())) else {
-                continue;
-            };
-            let mut description = args.get(1).and_then(|a| self.text_of(a.clone(), false));
-            let mut annotations = None;
-            for arg in args.iter().skip(1) {
-                self.apply_option(arg.clone(), &mut description, &mut annotations);
-            }
-            out.push(FoundTool {
+            out.push(Site {
+                call: true,
                 start: package.start(),
                 binding: self.binding_before(package.start()),
-                name,
-                name_at,
-                description,
-                annotations,
+                open,
+                close,
             });
         }
         out
     }
 
     /// What one option of `mcp.NewTool` sets: the description, or annotations (the hint options
-    /// set one hint each; `WithToolAnnotation` replaces them all, as mcp-go does).
+    /// set one hint each; `WithToolAnnotation` replaces them all, as mcp-go does). With
+    /// `spread`, the options of a slice literal spread into the call are read too
+    /// (`append([]mcp.ToolOption{mcp.WithDescription(desc)}, opts...)...`).
     fn apply_option(
         &self,
         arg: Range<usize>,
-        description: &mut Option<String>,
+        scope: Scope<'_, 't>,
+        spread: bool,
+        description: &mut Option<Value<'t>>,
         annotations: &mut Option<Annotations>,
     ) {
         let Some(c) = OPTION_CALL.captures(&self.text()[arg.clone()]) else {
@@ -511,11 +1105,27 @@ impl<'t> GoFile<'_, 't> {
         let inner = open + 1..close;
         let hint: fn(&mut Annotations) -> &mut Option<bool> = match option.as_str() {
             "WithDescription" => {
-                *description = self.text_of(inner, true);
+                *description = self.text_of(inner, true, scope);
                 return;
             }
             "WithToolAnnotation" => {
                 *annotations = self.annotation_literal(inner);
+                return;
+            }
+            "append" if spread => {
+                let Some(first) = self.arguments(open, close).into_iter().next() else {
+                    return;
+                };
+                let Some(m) = OPTION_SLICE.find(&self.text()[first.clone()]) else {
+                    return;
+                };
+                let brace = first.start + m.end() - 1;
+                let Some(end) = self.lexed.close_of(brace) else {
+                    return;
+                };
+                for option in self.arguments(brace, end) {
+                    self.apply_option(option, scope, false, description, annotations);
+                }
                 return;
             }
             "WithReadOnlyHintAnnotation" => |a| &mut a.read_only,
@@ -531,7 +1141,7 @@ impl<'t> GoFile<'_, 't> {
 
     /// `mcp.Tool{Name: …, Description: …, Annotations: …}` literals where they are values
     /// (`&mcp.Tool{…}` too), and the elements of `[]mcp.Tool{{…}, {…}}` whose type is left out.
-    fn tool_literals(&self) -> Vec<FoundTool<'t>> {
+    fn tool_literals(&self) -> Vec<Site<'t>> {
         let text = self.text();
         let mut out = Vec::new();
         for c in TOOL_LITERAL.captures_iter(text) {
@@ -550,7 +1160,13 @@ impl<'t> GoFile<'_, 't> {
             };
             let binding = self.binding_before(start);
             if c.get(1).is_none() {
-                out.extend(self.tool_of_fields(open, close, start, binding));
+                out.push(Site {
+                    call: false,
+                    start,
+                    binding,
+                    open,
+                    close,
+                });
                 continue;
             }
             for element in self.arguments(open, close) {
@@ -558,7 +1174,13 @@ impl<'t> GoFile<'_, 't> {
                 if text.as_bytes()[brace] == b'{'
                     && let Some(end) = self.lexed.close_of(brace)
                 {
-                    out.extend(self.tool_of_fields(brace, end, brace, binding));
+                    out.push(Site {
+                        call: false,
+                        start: brace,
+                        binding,
+                        open: brace,
+                        close: end,
+                    });
                 }
             }
         }
@@ -573,14 +1195,15 @@ impl<'t> GoFile<'_, 't> {
         close: usize,
         start: usize,
         binding: Option<&'t str>,
+        scope: Scope<'_, 't>,
     ) -> Option<FoundTool<'t>> {
         let mut name = None;
         let mut description = None;
         let mut annotations = None;
         for (key, value) in self.fields(open, close) {
             match key {
-                "Name" => name = self.name_of(value),
-                "Description" => description = self.text_of(value, true),
+                "Name" => name = self.name_of(value, scope),
+                "Description" => description = self.text_of(value, true, scope),
                 "Annotations" => annotations = self.annotation_literal(value),
                 _ => {}
             }
@@ -747,19 +1370,85 @@ impl<'t> GoFile<'_, 't> {
             .then(|| &text[start..from + name.end()])
     }
 
-    /// A tool's name: a string literal written out whole, or a name bound to one in this file;
-    /// with the offsets of what names it (the literal's body, or the name).
-    fn name_of(&self, range: Range<usize>) -> Option<(String, Range<usize>)> {
+    /// A tool's name: a string literal written out whole, or a name (what it means in
+    /// `scope`); with the offsets of what names it (the literal's body, the name, or what a
+    /// helper's call passes for it).
+    fn name_of(
+        &self,
+        range: Range<usize>,
+        scope: Scope<'_, 't>,
+    ) -> Option<(Value<'t>, Range<usize>)> {
         let range = self.lexed.trimmed(range);
         if let Some(value) = self.literal(range.clone()) {
-            return Some((value, range.start + 1..range.end - 1));
+            return Some((Value::Known(value), range.start + 1..range.end - 1));
         }
         let written = &self.text()[range.clone()];
         if IDENTIFIER.is_match(written) {
-            let value = self.strings.get(written)?.clone()?;
-            return Some((value, range));
+            let (value, passed_at) = self.lookup(written, scope)?;
+            return Some((value, passed_at.unwrap_or(range)));
         }
-        None
+        // A conversion of a typed constant: `string(ToolEcho)`.
+        let m = STRING_CONVERSION.find(written)?;
+        let open = range.start + m.end() - 1;
+        if self.lexed.close_of(open) != Some(range.end - 1) {
+            return None;
+        }
+        let inner = self.lexed.trimmed(open + 1..range.end - 1);
+        let name = &self.text()[inner.clone()];
+        if !IDENTIFIER.is_match(name) {
+            return None;
+        }
+        let (value, passed_at) = self.lookup(name, scope)?;
+        Some((value, passed_at.unwrap_or(inner)))
+    }
+
+    /// What a name means in `scope`: a parameter of the functions around (what a helper's call
+    /// passes for it, with where), else the string the file binds it to, else a constant of
+    /// another file when the file does not declare it.
+    fn lookup(
+        &self,
+        name: &'t str,
+        scope: Scope<'_, 't>,
+    ) -> Option<(Value<'t>, Option<Range<usize>>)> {
+        for frame in scope.frames.iter().rev() {
+            let Some(index) = frame.params.iter().position(|p| *p == name) else {
+                continue;
+            };
+            if frame.name.is_none() || index >= frame.fixed {
+                return None;
+            }
+            return match scope.passed {
+                Some(passed) => passed
+                    .get(name)
+                    .map(|(value, at)| (value.clone(), Some(at.clone()))),
+                None => Some((Value::Parameter, None)),
+            };
+        }
+        match self.strings.get(name) {
+            Some(value) => Some((Value::Known(value.clone()?), None)),
+            None => (!self.declared().contains(name)).then_some((Value::Constant(name), None)),
+        }
+    }
+
+    /// The names the file declares other than by binding a string literal (see `declared`).
+    fn declared(&self) -> &HashSet<&'t str> {
+        self.declared.get_or_init(|| {
+            let text = self.text();
+            let mut out: HashSet<&'t str> = HashSet::new();
+            for c in DECLARATION.captures_iter(text) {
+                let Some(m) = c.get(1).or(c.get(2)) else {
+                    continue;
+                };
+                if self.lexed.is_code(m.start()) {
+                    out.extend(m.as_str().split(',').map(str::trim));
+                }
+            }
+            for f in self.functions {
+                out.extend(f.params.iter().copied());
+                out.extend(f.name.map(|(name, _)| name));
+            }
+            out
+        })
     }
 
     /// The value of the string literal that is all of `range`.
@@ -772,13 +1461,21 @@ impl<'t> GoFile<'_, 't> {
         whole.then(|| literal_value(written))
     }
 
-    /// A text from string literals and names bound to them, joined by `+`; with `calls`, a term
-    /// may also be a call whose arguments are all string literals (`t("KEY", "default")`),
-    /// which gives its last one.
-    fn text_of(&self, range: Range<usize>, calls: bool) -> Option<String> {
+    /// A text from string literals and names (what they mean in `scope`) joined by `+`; with
+    /// `calls`, a term may also be a translation helper's call (`t("KEY", "default")`), which
+    /// gives its default. A name alone may be a constant of another file or a parameter.
+    fn text_of(&self, range: Range<usize>, calls: bool, scope: Scope<'_, 't>) -> Option<Value<'t>> {
         let text = self.text();
+        let terms = self.split(range, b'+');
+        if let [term] = &terms[..] {
+            let term = self.lexed.trimmed(term.clone());
+            let written = &text[term];
+            if IDENTIFIER.is_match(written) {
+                return self.lookup(written, scope).map(|(value, _)| value);
+            }
+        }
         let mut out = String::new();
-        for term in self.split(range, b'+') {
+        for term in terms {
             let term = self.lexed.trimmed(term);
             if let Some(value) = self.literal(term.clone()) {
                 out.push_str(&value);
@@ -786,20 +1483,67 @@ impl<'t> GoFile<'_, 't> {
             }
             let written = &text[term.clone()];
             if IDENTIFIER.is_match(written) {
-                out.push_str(self.strings.get(written)?.as_deref()?);
+                match self.lookup(written, scope)? {
+                    (Value::Known(value), _) => out.push_str(&value),
+                    _ => return None,
+                }
                 continue;
             }
-            let m = OPTION_CALL.find(written).filter(|_| calls)?;
-            let open = term.start + m.end() - 1;
-            if self.lexed.close_of(open) != Some(term.end - 1) {
+            if !calls {
                 return None;
             }
-            let args = self.arguments(open, term.end - 1);
-            let values: Option<Vec<String>> =
-                args.iter().map(|a| self.literal(a.clone())).collect();
-            out.push_str(&values?.pop()?);
+            out.push_str(&self.translation(term, scope)?);
         }
-        Some(out)
+        Some(Value::Known(out))
+    }
+
+    /// The default text of a translation helper's call that is all of `range`
+    /// (`t("TOOL_REFUND_DESCRIPTION", "Refund an order")`): its last argument, a literal or a
+    /// name known in `scope`, after keys made of literals, names and calls joined by `+`
+    /// that start with a literal (`"TOOL_" + strings.ToUpper(name)`). A format
+    /// (`fmt.Sprintf("%s", …)`) is none.
+    fn translation(&self, range: Range<usize>, scope: Scope<'_, 't>) -> Option<String> {
+        let text = self.text();
+        let m = OPTION_CALL.find(&text[range.clone()])?;
+        let open = range.start + m.end() - 1;
+        if self.lexed.close_of(open) != Some(range.end - 1) {
+            return None;
+        }
+        let args = self.arguments(open, range.end - 1);
+        let (last, keys) = args.split_last()?;
+        let key_terms: Vec<Range<usize>> = keys
+            .iter()
+            .flat_map(|key| self.split(key.clone(), b'+'))
+            .map(|term| self.lexed.trimmed(term))
+            .collect();
+        let is_format = |key: String| key.contains('%');
+        if let Some(first) = key_terms.first()
+            && self.literal(first.clone()).is_none_or(is_format)
+        {
+            return None;
+        }
+        let is_key = |term: &Range<usize>| {
+            let written = &text[term.clone()];
+            self.literal(term.clone()).is_some()
+                || IDENTIFIER.is_match(written)
+                || OPTION_CALL.find(written).is_some_and(|m| {
+                    self.lexed.close_of(term.start + m.end() - 1) == Some(term.end - 1)
+                })
+        };
+        if !key_terms.iter().all(is_key) {
+            return None;
+        }
+        if let Some(value) = self.literal(last.clone()) {
+            return Some(value);
+        }
+        let written = &text[last.clone()];
+        match IDENTIFIER
+            .is_match(written)
+            .then(|| self.lookup(written, scope))??
+        {
+            (Value::Known(value), _) => Some(value),
+            _ => None,
+        }
     }
 
     /// The keyed fields of the composite literal between the braces `open` and `close`: each
@@ -1285,6 +2029,244 @@ func main() {
         assert_eq!(name(Some("."), "github.com/acme/mcp"), None);
     }
 
+    /// A pending tool: its name, the constant of its name, its description, the constant of
+    /// its description, its provider.
+    type Pending<'a> = (
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a str,
+    );
+
+    fn pending(found: &SourceTools) -> Vec<Pending<'_>> {
+        let scope = found.go_scope.as_deref().expect("a package scope");
+        scope
+            .pending
+            .iter()
+            .map(|p| {
+                (
+                    p.tool.name.as_str(),
+                    p.name.as_deref(),
+                    p.tool.description.as_deref(),
+                    p.description.as_deref(),
+                    p.tool.provider.as_deref().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_the_file_does_not_bind_wait_for_the_package() {
+        let src = r#"package billing
+
+import (
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+const statusName = "acme_status"
+
+func Serve(cfg Config) {
+	s := server.NewMCPServer(ServerName, "1.0.0")
+	s.AddTool(mcp.NewTool(ToolRefund, mcp.WithDescription(RefundDescription)), refund)
+	s.AddTool(mcp.NewTool(statusName, mcp.WithDescription(StatusDescription)), status)
+	s.AddTool(mcp.NewTool("acme_ping", mcp.WithDescription("Ping " + Suffix)), ping)
+	s.AddTool(mcp.NewTool(string(ToolEcho)), echo)
+	configured := cfg.ToolName
+	s.AddTool(mcp.NewTool(configured), h)
+	var declared string
+	s.AddTool(mcp.NewTool(declared), h)
+	for _, ranged := range cfg.Names {
+		s.AddTool(mcp.NewTool(ranged), h)
+	}
+}
+"#;
+        let found = go(src, "serve");
+        // The server stands under the file's stem until its constant is known.
+        assert_eq!(found.servers, ["serve"]);
+        assert_eq!(ids(&found.tools), [("mcp:serve/acme_ping", 14, false)]);
+        assert_eq!(found.tools[0].description, None);
+        let scope = found.go_scope.as_deref().unwrap();
+        assert_eq!(scope.package, "billing");
+        let server = scope.server_constant.as_ref().unwrap();
+        assert_eq!(
+            (server.constant.as_str(), server.placeholder.as_str()),
+            ("ServerName", "serve")
+        );
+        assert_eq!(
+            scope.constants,
+            [("statusName".to_owned(), "acme_status".to_owned())]
+        );
+        assert_eq!(
+            pending(&found),
+            [
+                (
+                    "ToolRefund",
+                    Some("ToolRefund"),
+                    None,
+                    Some("RefundDescription"),
+                    "mcp:serve"
+                ),
+                (
+                    "acme_status",
+                    None,
+                    None,
+                    Some("StatusDescription"),
+                    "mcp:serve"
+                ),
+                ("ToolEcho", Some("ToolEcho"), None, None, "mcp:serve"),
+            ]
+        );
+        // The stem stands for one server named by a constant, or for none.
+        let header = "package billing\n\nimport \"github.com/mark3labs/mcp-go/server\"\n\n";
+        for servers in [
+            "var a = server.NewMCPServer(ServerName, \"1\")\nvar b = server.NewMCPServer(version(), \"1\")\n",
+            "var a = server.NewMCPServer(ServerName, \"1\")\nvar b = server.NewMCPServer(OtherName, \"1\")\n",
+            "var a = server.NewMCPServer(ServerName, \"1\")\nvar b = server.NewMCPServer(\"serve\", \"1\")\n",
+        ] {
+            let found = go(&format!("{header}{servers}"), "serve");
+            assert_eq!(found.servers, ["serve"]);
+            assert!(found.go_scope.is_none(), "{servers}");
+        }
+        let span = scope.pending[0].tool.span.unwrap();
+        assert_eq!(
+            (span.line, &src[span.offset..span.offset + span.len]),
+            (12, "ToolRefund")
+        );
+    }
+
+    #[test]
+    fn a_name_converted_to_string_is_the_constant_s_value() {
+        let src = "package main\n\nimport \"github.com/mark3labs/mcp-go/mcp\"\n\ntype ToolName string\n\nconst (\n\tECHO ToolName = \"echo\"\n)\n\nvar echo = mcp.NewTool(string( ECHO ))\nvar sum = mcp.NewTool(string(ECHO + \"x\"))\n";
+        let found = go(src, "main");
+        assert_eq!(ids(&found.tools), [("mcp:main/echo", 11, true)]);
+        let span = found.tools[0].span.unwrap();
+        assert_eq!(&src[span.offset..span.offset + span.len], "ECHO");
+    }
+
+    #[test]
+    fn a_file_shares_its_package_level_constants_whatever_it_declares() {
+        let src = "package billing\n\n// Names of the billing tools.\nconst (\n\tToolRefund = \"acme_refund\"\n\tToolVoid   ToolName = `acme_void`\n\tcomputed   = prefix + \"x\"\n)\n\nvar RefundDescription = \"Refund an order\"\nvar twice = \"a\"\nvar twice = \"b\"\n\nfunc f() {\n\tlocal := \"inside\"\n\tconst alsoLocal = \"inside\"\n}\n\nvar table = map[string]string{\"k\": \"v\"}\n";
+        let found = go(src, "names");
+        assert!(found.tools.is_empty() && found.imports.is_empty());
+        assert!(!found.is_empty());
+        let scope = found.go_scope.as_deref().unwrap();
+        assert_eq!(scope.package, "billing");
+        let constants: Vec<(&str, &str)> = scope
+            .constants
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(
+            constants,
+            [
+                ("RefundDescription", "Refund an order"),
+                ("ToolRefund", "acme_refund"),
+                ("ToolVoid", "acme_void"),
+            ]
+        );
+        // A file with no package-level constant and nothing pending shares nothing.
+        let src = "package billing\n\nfunc f() { local := \"inside\" }\n";
+        assert!(go(src, "f").go_scope.is_none());
+    }
+
+    #[test]
+    fn tools_built_by_helper_functions_are_read_at_each_call() {
+        let src = r#"package main
+
+import (
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// newTool builds a tool with the options every tool has.
+func newTool(name, desc string, opts ...mcp.ToolOption) mcp.Tool {
+	return mcp.NewTool(name, append([]mcp.ToolOption{mcp.WithDescription(desc)}, opts...)...)
+}
+
+type registry struct{ s *server.MCPServer }
+
+func (r *registry) readOnly(name string, title string) *mcp.Tool {
+	return &mcp.Tool{Name: name, Description: t("TOOL_"+strings.ToUpper(name)+"_DESCRIPTION", title)}
+}
+
+func main() {
+	s := server.NewMCPServer("acme-shop", "1.0.0")
+	s.AddTool(newTool("acme_refund", "Refund an order", mcp.WithDestructiveHintAnnotation(true)), refund)
+	s.AddTool(newTool(voidName, "Void an invoice"), void)
+	r := &registry{s: s}
+	s.AddTool(*r.readOnly("acme_orders", "List the orders"), orders)
+	s.AddTool(newTool(fmt.Sprintf("acme_%s", kind), "Made at run time"), h)
+	s.AddTool(readOnly("not_a_method_call", "x"), h)
+	s.AddTool(mcp.NewTool("acme_format", mcp.WithDescription(fmt.Sprintf("Get %s", "x"))), h)
+	name := "outer"
+	inner := func(name string) mcp.Tool { return mcp.NewTool(name) }
+	_ = inner("from_a_closure")
+}
+"#;
+        let found = go(src, "main");
+        assert_eq!(
+            ids(&found.tools),
+            [
+                ("mcp:acme-shop/acme_refund", 23, false),
+                ("mcp:acme-shop/acme_orders", 26, false),
+                ("mcp:acme-shop/acme_format", 29, false),
+            ]
+        );
+        let descriptions: Vec<Option<&str>> = found
+            .tools
+            .iter()
+            .map(|t| t.description.as_deref())
+            .collect();
+        assert_eq!(
+            descriptions,
+            [Some("Refund an order"), Some("List the orders"), None]
+        );
+        // The span is the literal the call passes.
+        let span = found.tools[0].span.unwrap();
+        assert_eq!(&src[span.offset..span.offset + span.len], "acme_refund");
+        // A name held in a constant of another file waits for the package.
+        assert_eq!(
+            pending(&found),
+            [(
+                "voidName",
+                Some("voidName"),
+                Some("Void an invoice"),
+                None,
+                "mcp:acme-shop"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_helper_declared_twice_or_passed_no_literal_declares_nothing() {
+        let src = r#"package tools
+
+import "github.com/mark3labs/mcp-go/mcp"
+
+type a struct{}
+type b struct{}
+
+func (a) tool(name string) mcp.Tool { return mcp.NewTool(name) }
+func (b) tool(name string) mcp.Tool { return mcp.NewTool(name) }
+
+func build(name string) mcp.Tool { return mcp.NewTool(name) }
+
+func use(x a, names []string) {
+	_ = x.tool("ambiguous")
+	_ = build(names[0])
+	_ = build(build)
+	_ = other.build("another_package")
+}
+"#;
+        let found = go(src, "tools");
+        assert!(found.tools.is_empty(), "{:?}", ids(&found.tools));
+        assert!(found.go_scope.is_none());
+    }
+
     #[test]
     fn a_name_bound_to_two_values_is_unknown() {
         let src = r#"package main
@@ -1358,6 +2340,15 @@ func d() { same := "same"; _ = mcp.NewTool("literal\tname", mcp.WithDescription(
             "var x *T = ",
             "return ",
             "func f() mcp.Tool ",
+            "func ",
+            "func (r *T) h(name, desc string, opts ...mcp.ToolOption) ",
+            "h(",
+            "r.h(",
+            "append([]mcp.ToolOption{",
+            "opts...)...",
+            "package x\n",
+            "const (",
+            "Name: name",
             "\"name\"",
             "`raw",
             "`",
@@ -1397,6 +2388,17 @@ func d() { same := "same"; _ = mcp.NewTool("literal\tname", mcp.WithDescription(
             "mcp.Tool{Name: \"a\", Annotations: mcp.ToolAnnotation{ReadOnlyHint: ".repeat(20_000)
                 + &"}}".repeat(20_000),
             "x := \"a\"\n".repeat(100_000),
+            "func f(name string) mcp.Tool { return mcp.NewTool(name) }\n".to_owned()
+                + &"f(\"a\")\n".repeat(100_000),
+            format!(
+                "func f(name string) {{ {} }}\n{}",
+                "mcp.NewTool(name, mcp.WithDescription(\"d\")); ".repeat(2_000),
+                "f(\"a\")\n".repeat(20_000)
+            ),
+            "func f(a string) {}\n".repeat(50_000),
+            "func (".repeat(50_000),
+            "func f(".repeat(50_000) + &")".repeat(50_000),
+            "const x = \"a\"\n".repeat(100_000),
         ] {
             let text = format!("{header}{body}");
             let started = std::time::Instant::now();
