@@ -62,7 +62,7 @@ static PY_ATTR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static PY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+    Regex::new(r#"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
 static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
@@ -145,7 +145,7 @@ static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// `obj = FastMCP(`, `MCPServer(` (FastMCP's name in later SDK releases) or `Server(` (also
 /// `mcp.server.FastMCP(`), whatever its arguments: group 1 the object, group 2 the class.
 static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
+    Regex::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
         .expect("valid regex")
 });
 /// The module specifier of an `import`/`export … from`, a side-effect `import "…"`, a
@@ -458,7 +458,8 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 fn scan_python(source: &PythonSource, stem: &str) -> Declared {
     let text = source.text;
-    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(m.start()));
+    // Where the object starts: a match may start at the character before it.
+    let in_code = |c: &regex::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
     let named: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
         .filter(in_code)

@@ -44,9 +44,14 @@ static PY_RETURN_CALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
         .expect("valid regex")
 });
-/// `return mcp`, `return mcp, config`, `return (mcp, config)`: group 1 the name returned.
-static PY_RETURN_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)\breturn[ \t]+\(?[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:[,)#]|$)")
+/// `return mcp`, `return mcp, config`, `return (load(), mcp)`: group 1 what is returned, to
+/// the end of the line.
+static PY_RETURN_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)\breturn[ \t]+([^\n]+)$").expect("valid regex"));
+/// `app, config = callee(`, `(app, config) = callee(` at the start of a line: group 1 the
+/// names, group 2 the callee.
+static PY_TUPLE_BINDING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*\(?[ \t]*([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]*,[ \t]*\*?[A-Za-z_][A-Za-z0-9_.]*)+)[ \t]*,?[ \t]*\)?[ \t]*=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
         .expect("valid regex")
 });
 /// `super().__init__(`, `super(AcmeServer, self).__init__(`.
@@ -72,6 +77,79 @@ static PY_REGISTER_CALL: LazyLock<Regex> = LazyLock::new(|| {
 struct Built<'t> {
     class: &'t str,
     name: Option<String>,
+    /// For a factory that returns a tuple (`return mcp, config`), the server's place in it.
+    item: Option<usize>,
+}
+
+/// A binding of names to the result of a call: `app = create_server(…)`, `app, config =
+/// create_server(…)`.
+struct CallBinding<'t> {
+    /// The names bound, each with its byte offset; more than one for a tuple.
+    targets: Vec<(usize, &'t str)>,
+    callee: &'t str,
+    /// The byte offset of the call's opening parenthesis.
+    call: usize,
+}
+
+impl<'t> CallBinding<'t> {
+    /// The name bound to the server `built` is: the one name for a server, the name at the
+    /// server's place for a tuple; with the server it stands for.
+    fn server(&self, built: Built<'t>) -> Option<((usize, &'t str), Built<'t>)> {
+        let target = match (built.item, self.targets.as_slice()) {
+            (None, [one]) => *one,
+            (Some(k), targets) if targets.len() > 1 => *targets.get(k)?,
+            _ => return None,
+        };
+        let server = Built {
+            item: None,
+            ..built
+        };
+        (!target.1.starts_with('*')).then_some((target, server))
+    }
+}
+
+/// The bindings of names to calls in `range` of the file's code, in order.
+fn call_bindings<'t>(source: &PythonSource<'t>, range: Range<usize>) -> Vec<CallBinding<'t>> {
+    let text = &source.text[..range.end];
+    let start = range.start;
+    let mut out: Vec<CallBinding> = PY_CALL_BINDING
+        .captures_iter(&text[start..])
+        .filter_map(|c| {
+            let (whole, object, callee) = (c.get(0)?, c.get(1)?, c.get(2)?);
+            let at = start + object.start();
+            // The last name of a tuple (`app, config = …`) is read with the tuple.
+            let before = text[..at].trim_end_matches([' ', '\t']);
+            (source.is_code(at) && !before.ends_with(',')).then(|| CallBinding {
+                targets: vec![(at, &text[at..at + object.len()])],
+                callee: callee.as_str(),
+                call: start + whole.end() - 1,
+            })
+        })
+        .collect();
+    for c in PY_TUPLE_BINDING.captures_iter(&text[start..]) {
+        let (Some(whole), Some(names), Some(callee)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let at = start + names.start();
+        if !source.is_code(at) {
+            continue;
+        }
+        let mut targets = Vec::new();
+        let mut offset = at;
+        for part in names.as_str().split(',') {
+            let name = part.trim();
+            let skip = part.len() - part.trim_start().len();
+            targets.push((offset + skip, name));
+            offset += part.len() + 1;
+        }
+        out.push(CallBinding {
+            targets,
+            callee: callee.as_str(),
+            call: start + whole.end() - 1,
+        });
+    }
+    out.sort_by_key(|binding| binding.call);
+    out
 }
 
 /// A subclass of an SDK server class, defined in the file.
@@ -109,6 +187,9 @@ pub(super) struct PythonServers<'t> {
     /// Objects bound to the result of a function imported from another module whose name
     /// says it makes a server (`app = create_server()`): servers built elsewhere.
     imported: BTreeSet<&'t str>,
+    /// The bodies of the file's classes at the margin, in order: where an attribute of `self`
+    /// (`self.mcp`) is bound to a server, it is that server in its class only.
+    scopes: Vec<Range<usize>>,
 }
 
 impl<'t> PythonServers<'t> {
@@ -129,6 +210,9 @@ impl<'t> PythonServers<'t> {
         if !text.contains("Server") && !text.contains("FastMCP") {
             return servers;
         }
+        if text.contains("self.") {
+            servers.scopes = class_scopes(source);
+        }
         servers.classes = server_classes(source);
         servers.class_index = (servers.classes.iter().enumerate())
             .map(|(k, class)| (class.name, k))
@@ -137,19 +221,16 @@ impl<'t> PythonServers<'t> {
         for (function, built) in &factories {
             servers.bind(function, built.clone());
         }
-        for c in PY_CALL_BINDING.captures_iter(text) {
-            let (Some(object), Some(callee)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            if !source.is_code(object.start()) {
-                continue;
-            }
-            let args = bounded_call(&text[c.get(0).map_or(0, |m| m.end() - 1)..]);
-            let Some(built) = servers.built_by(callee.as_str(), args, &factories) else {
+        for binding in call_bindings(source, 0..text.len()) {
+            let args = bounded_call(&text[binding.call..]);
+            let Some(((at, object), built)) = servers
+                .built_by(binding.callee, args, &factories)
+                .and_then(|built| binding.server(built))
+            else {
                 continue;
             };
             // An instance of a class is one of each server class it derives from.
-            let mut class = Some(last_segment(callee.as_str()));
+            let mut class = Some(last_segment(binding.callee));
             for _depth in 0..MAX_CLASS_DEPTH {
                 let Some(found) = class.and_then(|name| servers.class(name)) else {
                     break;
@@ -162,13 +243,12 @@ impl<'t> PythonServers<'t> {
                     .push(built.name.clone());
                 class = parent;
             }
-            let binding = (object.start(), built.name.clone());
             servers
                 .bindings
-                .entry(object.as_str())
+                .entry(object)
                 .or_default()
-                .push(binding);
-            servers.bind(object.as_str(), built);
+                .push((at, built.name.clone()));
+            servers.bind(object, built);
         }
         servers
     }
@@ -198,18 +278,21 @@ impl<'t> PythonServers<'t> {
             return Some(Built {
                 class,
                 name: literal_name(args),
+                item: None,
             });
         }
         if last == "Server" {
             return literal_name(args).map(|name| Built {
                 class: "Server",
                 name: Some(name),
+                item: None,
             });
         }
         if let Some(class) = self.class(last) {
             return Some(Built {
                 class: class.base,
                 name: class.server.clone().or_else(|| literal_name(args)),
+                item: None,
             });
         }
         factories.get(last).cloned()
@@ -261,37 +344,62 @@ impl<'t> PythonServers<'t> {
             let (Some(whole), Some(callee)) = (c.get(0), c.get(1)) else {
                 continue;
             };
-            if in_code(whole)
-                && let Some(built) =
-                    self.built_by(callee.as_str(), bounded_call(from(whole)), factories)
-            {
-                return Some(built);
+            let args = bounded_call(from(whole));
+            if !in_code(whole) {
+                continue;
             }
-        }
-        let mut locals: BTreeMap<&str, Built> = BTreeMap::new();
-        for c in PY_CALL_BINDING.captures_iter(&text[start..]) {
-            let (Some(whole), Some(object), Some(callee)) = (c.get(0), c.get(1), c.get(2)) else {
+            let Some(mut built) = self.built_by(callee.as_str(), args, factories) else {
                 continue;
             };
-            if in_code(object)
-                && let Some(built) =
-                    self.built_by(callee.as_str(), bounded_call(from(whole)), factories)
+            // `return FastMCP("acme"), config`: the first of a tuple.
+            let after = &source.text[start + whole.end() - 1 + args.len()..];
+            if after.trim_start_matches([' ', '\t']).starts_with(',') {
+                if built.item.is_some() {
+                    continue;
+                }
+                built.item = Some(0);
+            }
+            return Some(built);
+        }
+        let mut locals: BTreeMap<&str, Built> = BTreeMap::new();
+        for binding in call_bindings(source, body.clone()) {
+            let args = bounded_call(&source.text[binding.call..]);
+            if let Some(((_, object), built)) = self
+                .built_by(binding.callee, args, factories)
+                .and_then(|built| binding.server(built))
             {
-                locals.entry(object.as_str()).or_insert(built);
+                locals.entry(object).or_insert(built);
             }
         }
         if locals.is_empty() {
             return None;
         }
-        PY_RETURN_NAME
+        PY_RETURN_VALUE
             .captures_iter(&text[start..])
             .filter(|c| c.get(0).is_some_and(in_code))
-            .find_map(|c| locals.get(c.get(1)?.as_str()).cloned())
+            .find_map(|c| {
+                let value = c.get(1)?.as_str();
+                let value = value[..super::comment_start(value).unwrap_or(value.len())].trim();
+                let value = match value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
+                    Some(inner) if bounded_call(value).len() == value.len() => inner,
+                    _ => value,
+                };
+                let names = split_arguments(value);
+                let k = names.iter().position(|name| locals.contains_key(name))?;
+                let built = locals.get(names[k])?.clone();
+                Some(Built {
+                    item: (names.len() > 1).then_some(k),
+                    ..built
+                })
+            })
     }
 
     /// Whether `object`, at byte `at`, is a server the file builds: bound to one, or `self` in
     /// the body of a server class.
     pub fn is_server(&self, object: &str, at: usize) -> bool {
+        if let Some(bound) = self.bound_in_class(object, at) {
+            return !bound.is_empty() || self.imported.contains(object);
+        }
         self.objects.contains_key(object)
             || self.imported.contains(object)
             || (object == "self" && self.class_at(at).is_some())
@@ -322,9 +430,15 @@ impl<'t> PythonServers<'t> {
                 _ => (None, false),
             };
         }
-        // An object bound more than once (a local `server` in each test) is the server of the
-        // binding before `at`, else of the first one.
-        if let Some(bound) = self.bindings.get(object) {
+        // An attribute of `self` is bound in its class's body or not at all; an object bound
+        // more than once (a local `server` in each test) is the server of the binding before
+        // `at`, else of the first one.
+        let bound = match self.bound_in_class(object, at) {
+            Some([]) => return (None, false),
+            Some(bound) => Some(bound),
+            None => self.bindings.get(object).map(Vec::as_slice),
+        };
+        if let Some(bound) = bound {
             let before = bound.partition_point(|(position, _)| *position < at);
             if let Some((_, name)) = bound.get(before.saturating_sub(1)) {
                 return (name.as_deref(), true);
@@ -334,6 +448,24 @@ impl<'t> PythonServers<'t> {
             self.named.get(object).map(String::as_str),
             self.objects.contains_key(object),
         )
+    }
+
+    /// For an attribute of `self` (`self.mcp`) at byte `at` in the body of a class at the
+    /// margin, its bindings to a server in that body (maybe none); `None` for another object,
+    /// or outside such a class.
+    fn bound_in_class(&self, object: &str, at: usize) -> Option<&[(usize, Option<String>)]> {
+        if !object.starts_with("self.") {
+            return None;
+        }
+        let started = self.scopes.partition_point(|scope| scope.start <= at);
+        let scope = self.scopes.get(started.checked_sub(1)?)?;
+        if !scope.contains(&at) {
+            return None;
+        }
+        let bound = self.bindings.get(object).map_or(&[][..], Vec::as_slice);
+        let from = bound.partition_point(|(position, _)| *position < scope.start);
+        let to = bound.partition_point(|(position, _)| *position < scope.end);
+        Some(&bound[from..to])
     }
 
     /// The server class whose body holds byte `at`, the innermost where classes nest. A body
@@ -377,13 +509,11 @@ fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
     if functions.is_empty() {
         return BTreeSet::new();
     }
-    PY_CALL_BINDING
-        .captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?, c.get(2)?)))
-        .filter(|(object, callee)| {
-            source.is_code(object.start()) && functions.contains(callee.as_str())
-        })
-        .map(|(object, _)| object.as_str())
+    // Of a tuple (`app, config = create_server()`), the first name.
+    call_bindings(source, 0..text.len())
+        .into_iter()
+        .filter(|binding| functions.contains(binding.callee))
+        .filter_map(|binding| Some(binding.targets.first()?.1))
         .collect()
 }
 
@@ -448,6 +578,20 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
     }
     classes.sort_by_key(|class| class.body.start);
     classes
+}
+
+/// The bodies of the classes of the file whose `class` is at the margin, in order.
+fn class_scopes(source: &PythonSource) -> Vec<Range<usize>> {
+    (0..source.lines.len())
+        .filter(|&i| {
+            let line = source.lines[i];
+            !source.quoted[i]
+                && line
+                    .strip_prefix("class")
+                    .is_some_and(|rest| rest.starts_with([' ', '\t']))
+        })
+        .map(|i| class_body(source, i))
+        .collect()
 }
 
 /// The bytes of the body of the class whose header is on line `header`: up to the next line of
@@ -932,6 +1076,95 @@ mod tests {
             ]
         );
         assert!(source.servers.is_empty());
+    }
+
+    #[test]
+    fn a_server_held_in_an_attribute_is_that_server_in_its_class() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\
+             from .shared import mcp\n\n\
+             class Billing:\n\
+             \x20   def routes(self):\n\
+             \x20       @self.mcp.tool()\n\
+             \x20       def status() -> str:\n            return 'ok'\n\n\
+             \x20   def __init__(self):\n\
+             \x20       self.mcp = FastMCP(\"acme-billing\")\n\
+             \x20       self.mcp.tool()(self.refund)\n\
+             \x20       self.mcp.add_tool(self.void, name='void_order')\n\n\
+             \x20   def refund(self, order: str) -> str:\n\
+             \x20       \"\"\"Refund an order.\"\"\"\n        return order\n\n\
+             \x20   def void(self, order: str) -> str:\n        return order\n\n\
+             # A handler of a server built elsewhere.\n\
+             class Handler:\n\
+             \x20   def __init__(self, mcp):\n\
+             \x20       self.mcp = mcp\n\
+             \x20       self.mcp.tool(name='list_nodes')(self.list_nodes)\n\
+             \x20       self.mcp.add_tool(self.list_nodes, 'ignored')\n\n\
+             \x20   def list_nodes(self) -> list:\n        return []\n\n\
+             app.state.mcp = FastMCP('acme-state')\n\n\
+             @app.state.mcp.tool()\n\
+             def ping() -> str:\n    return 'pong'\n\n\
+             @mcp.tool()\n\
+             def shared() -> str:\n    return 'x'\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-billing/status", false),
+                ("mcp:acme-billing/refund", false),
+                ("mcp:acme-billing/void_order", false),
+                ("mcp:server/list_nodes", true),
+                ("mcp:acme-state/ping", false),
+                // `mcp` is not `self.mcp`.
+                ("mcp:server/shared", true),
+            ]
+        );
+        assert_eq!(source.servers, ["acme-billing", "acme-state"]);
+        assert_eq!(source.unnamed_server, None);
+    }
+
+    #[test]
+    fn a_factory_that_returns_a_tuple_builds_the_server_at_its_place() {
+        let source = python(
+            "from mcp.server.fastmcp import FastMCP\n\n\
+             def create_server():\n\
+             \x20   config = load()\n\
+             \x20   mcp = FastMCP('acme-ops')\n\
+             \x20   return mcp, config\n\n\
+             def create_pair():\n\
+             \x20   return load(), FastMCP('acme-other')\n\n\
+             def reversed_server():\n\
+             \x20   server = FastMCP('acme-rev')\n\
+             \x20   return (load(), server)\n\n\
+             def wrapped():\n\
+             \x20   app, config = create_server()\n\
+             \x20   return app\n\n\
+             app, _config = create_server()\n\
+             whole = create_server()\n\
+             (cfg, rev) = reversed_server()\n\
+             inner = wrapped()\n\n\
+             @app.tool()\n\
+             def status() -> str:\n    return 'ok'\n\n\
+             @_config.tool()\n\
+             def wrong() -> str:\n    return 'no'\n\n\
+             @whole.tool()\n\
+             def tuple_tool() -> str:\n    return 'no'\n\n\
+             @rev.tool()\n\
+             def reversed_tool() -> str:\n    return 'ok'\n\n\
+             @inner.tool()\n\
+             def inner_tool() -> str:\n    return 'ok'\n",
+        );
+        assert_eq!(
+            ids(&source),
+            [
+                ("mcp:acme-ops/status", false),
+                ("mcp:server/wrong", true),
+                ("mcp:server/tuple_tool", true),
+                ("mcp:acme-rev/reversed_tool", false),
+                ("mcp:acme-ops/inner_tool", false),
+            ]
+        );
+        assert_eq!(source.servers, ["acme-ops", "acme-rev"]);
     }
 
     /// Many classes, bindings and registrations in one file cost time in proportion to their
