@@ -37,7 +37,7 @@
 //! named, as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the
 //! `.csproj` file's name.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -450,6 +450,81 @@ impl Answer {
 /// (see `go::resolve_package_names`).
 pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)]) {
     go::resolve_package_names(files);
+}
+
+/// Give the tools of Python objects built by a class imported from another file of the tree
+/// (`PythonLinks::imported_servers`) their server when the import leads to a file that defines
+/// that class as a subclass of `FastMCP` or `MCPServer`: the name its `__init__` gives, else the
+/// one the object is built with, else (unnamed) the file's stem, named after its package later.
+/// The others stay tools of a server elsewhere.
+pub fn resolve_python_server_classes(
+    files: &mut [(&str, &mut SourceTools)],
+    layout: &SourceLayout,
+) {
+    let by_path: HashMap<&str, usize> = (files.iter().enumerate())
+        .map(|(i, (path, _))| (*path, i))
+        .collect();
+    let mut resolved: Vec<(usize, usize, Option<String>)> = Vec::new();
+    for (index, (path, source)) in files.iter().enumerate() {
+        let Some(links) = &source.python_links else {
+            continue;
+        };
+        for (k, imported) in links.imported_servers.iter().enumerate() {
+            let Some(target) = resolve(path, &imported.module, &by_path, layout) else {
+                continue;
+            };
+            let classes = files[target].1.python_links.as_deref();
+            let Some((_, server)) = classes
+                .into_iter()
+                .flat_map(|links| &links.server_classes)
+                .find(|(class, _)| *class == imported.class)
+            else {
+                continue;
+            };
+            resolved.push((index, k, server.clone().or_else(|| imported.name.clone())));
+        }
+    }
+    for (index, k, server) in resolved {
+        let source = &mut *files[index].1;
+        let Some(imported) = source
+            .python_links
+            .as_ref()
+            .and_then(|l| l.imported_servers.get(k))
+        else {
+            continue;
+        };
+        let spans: HashSet<usize> = imported.tools.iter().copied().collect();
+        let mut built = None;
+        for tool in &mut source.tools {
+            if !tool.span.is_some_and(|span| spans.contains(&span.offset)) {
+                continue;
+            }
+            let stem = tool
+                .provider
+                .as_deref()
+                .and_then(|p| p.strip_prefix("mcp:"));
+            let name = match &server {
+                Some(name) => name.clone(),
+                // Unnamed: as a server the file builds without a name.
+                None => match stem {
+                    Some(stem) => stem.to_owned(),
+                    None => continue,
+                },
+            };
+            tool.server_elsewhere = server.is_none();
+            tool.provider = Some(format!("mcp:{name}"));
+            tool.id = format!("mcp:{name}/{}", tool.name);
+            built = Some(name);
+        }
+        if let Some(name) = built {
+            if server.is_none() {
+                source.unnamed_server = Some(name.clone());
+            }
+            source.servers.push(name);
+            source.servers.sort();
+            source.servers.dedup();
+        }
+    }
 }
 
 /// For each source file (by path) with tools of a server it does not construct, the servers
@@ -1276,6 +1351,64 @@ mod tests {
                 expected("scripts/tools.py", "acme-billing"),
                 expected("src/acme_jobs/tickets.py", "acme-support"),
                 expected("src/acme_pkg/tools/refunds.py", "acme-billing"),
+            ]
+        );
+    }
+
+    /// An object built by a server class of another file takes the name the class gives, else
+    /// the one it is built with, else stays unnamed; a class that is no server class there
+    /// leaves its tools to a server elsewhere.
+    #[test]
+    fn python_server_classes_of_another_file() {
+        let base = "from mcp.server.fastmcp import FastMCP\n\n\
+                    class AcmeBaseServer(FastMCP):\n    def __init__(self):\n        super().__init__('acme-base')\n\n\
+                    class ForwardingServer(FastMCP):\n    pass\n\n\
+                    class PlainServer:\n    pass\n";
+        let tool = |class: &str, args: &str| {
+            format!(
+                "from .base import {class}\n\nserver = {class}({args})\n\n\
+                 @server.tool()\ndef ping() -> str:\n    return 'pong'\n"
+            )
+        };
+        let mut files = [
+            source("acme/base.py", base),
+            source("acme/named.py", &tool("AcmeBaseServer", "")),
+            source("acme/forward.py", &tool("ForwardingServer", "'acme-fwd'")),
+            source("acme/unnamed.py", &tool("ForwardingServer", "NAME")),
+            source("acme/plain.py", &tool("PlainServer", "'acme-plain'")),
+        ];
+        // Until discovery reads the class, a server elsewhere.
+        assert_eq!(files[1].1.tools[0].id, "mcp:named/ping");
+        assert!(files[1].1.tools[0].server_elsewhere);
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        let read: Vec<(&str, bool, &[String], Option<&str>)> = files[1..]
+            .iter()
+            .map(|(_, s)| {
+                let tool = &s.tools[0];
+                (
+                    tool.id.as_str(),
+                    tool.server_elsewhere,
+                    s.servers.as_slice(),
+                    s.unnamed_server.as_deref(),
+                )
+            })
+            .collect();
+        let names = |name: &str| vec![name.to_owned()];
+        let (base, fwd, unnamed) = (names("acme-base"), names("acme-fwd"), names("unnamed"));
+        assert_eq!(
+            read,
+            [
+                ("mcp:acme-base/ping", false, base.as_slice(), None),
+                ("mcp:acme-fwd/ping", false, fwd.as_slice(), None),
+                (
+                    "mcp:unnamed/ping",
+                    true,
+                    unnamed.as_slice(),
+                    Some("unnamed")
+                ),
+                ("mcp:plain/ping", true, &[][..], None),
             ]
         );
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::artifact::mcp::{McpServer, Package, SecretLocation};
-use crate::artifact::parsed::Artifact;
+use crate::artifact::parsed::{Artifact, ParsedFile};
 use crate::artifact::text::TextSpan;
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl};
@@ -140,6 +140,20 @@ pub fn holds_literal_secret(inv: &Inventory, path: &str) -> bool {
         .any(|t| t.secrets.iter().any(|s| s.path == path))
 }
 
+/// The source files whose declarations `keep` selects, by path, to be completed from one another.
+fn sources_where(
+    files: &mut [ParsedFile],
+    keep: impl Fn(&SourceTools) -> bool,
+) -> Vec<(&str, &mut SourceTools)> {
+    files
+        .iter_mut()
+        .filter_map(|f| match &mut f.artifact {
+            Ok(Artifact::SourceTools(source)) if keep(source) => Some((f.path.as_str(), source)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Gather every agent tool from the parsed files into the inventory: components, relations and
 /// `Inventory::agent_tools`. Returns the relations for the inventory builder to add.
 pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
@@ -149,17 +163,10 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     // declaration (an MCP server written in code, known once every declaration is in) or that
     // declaration's own tool.
     let mut declaring_files: Vec<(usize, String)> = Vec::new();
-    let mut go_sources: Vec<(&str, &mut SourceTools)> = inv
-        .files
-        .iter_mut()
-        .filter_map(|f| match &mut f.artifact {
-            Ok(Artifact::SourceTools(source)) if source.go_scope.is_some() => {
-                Some((f.path.as_str(), source))
-            }
-            _ => None,
-        })
-        .collect();
+    let mut go_sources = sources_where(&mut inv.files, |source| source.go_scope.is_some());
     code_servers::resolve_go_package_names(&mut go_sources);
+    let mut python_sources = sources_where(&mut inv.files, |source| source.python_links.is_some());
+    code_servers::resolve_python_server_classes(&mut python_sources, &inv.source_layout);
     let sources: Vec<(&str, &SourceTools)> = inv
         .files
         .iter()

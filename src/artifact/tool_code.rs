@@ -233,6 +233,40 @@ pub struct SourceTools {
     /// resolves them (`agent::code_servers`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub go_scope: Option<Box<GoPackageScope>>,
+    /// Python: the server classes the file defines and the instances it builds of server
+    /// classes imported from other files; discovery joins them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python_links: Option<Box<PythonLinks>>,
+}
+
+/// What a Python file shares with the files that import it, and what it waits for from the
+/// files it imports: server classes defined in one file and built in another.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PythonLinks {
+    /// The file's subclasses of `FastMCP` or `MCPServer`, each with the name its `__init__`
+    /// gives its server (`None`: the one it is built with).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub server_classes: Vec<(String, Option<String>)>,
+    /// The file's instances of classes imported from other files whose names say they are
+    /// servers (`server = AcmeBaseServer()` after `from .base import AcmeBaseServer`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub imported_servers: Vec<ImportedServer>,
+}
+
+/// An instance of a class imported from another Python file, and the file's tools that are
+/// its tools if the class is a server class there: until then they are tools of a server
+/// elsewhere under the file's stem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedServer {
+    /// The module as written: `.base`, `acme.base`.
+    pub module: String,
+    /// The class's name in that module.
+    pub class: String,
+    /// The name the instance is built with, when written out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The byte offsets of the spans of its tools.
+    pub tools: Vec<usize>,
 }
 
 impl SourceTools {
@@ -243,6 +277,7 @@ impl SourceTools {
             && self.registrations.calls == 0
             && self.links.is_empty()
             && self.go_scope.is_none()
+            && self.python_links.is_none()
     }
 }
 
@@ -290,11 +325,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
     let declares = markers.iter().any(|marker| text.contains(marker));
     let mut links = ScriptLinks::default();
     let mut go_scope = None;
+    let mut python_links = None;
     let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
             let declared = declares.then(|| scan_python(&source, stem));
-            (declared.unwrap_or_default(), python_imports(&source))
+            let (declared, links) = declared.unwrap_or_default();
+            python_links = links;
+            (declared, python_imports(&source))
         }
         Language::Script => {
             let lexed = Lexed::new(text);
@@ -338,6 +376,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         unnamed_server: unnamed.then(|| stem.to_owned()),
         links,
         go_scope,
+        python_links,
         ..SourceTools::default()
     })
 }
@@ -456,7 +495,7 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(source: &PythonSource, stem: &str) -> Declared {
+fn scan_python(source: &PythonSource, stem: &str) -> (Declared, Option<Box<PythonLinks>>) {
     let text = source.text;
     // Where the object starts: a match may start at the character before it.
     let in_code = |c: &regex::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
@@ -640,7 +679,50 @@ fn scan_python(source: &PythonSource, stem: &str) -> Declared {
         &["FastMCP", "MCPServer"],
         stem,
     );
-    (out, constructed, unnamed)
+    let links = python_links(&servers, &mut out, stem);
+    ((out, constructed, unnamed), links)
+}
+
+/// What the file shares with other files (see [`PythonLinks`]); the tools of an instance of an
+/// imported class, which stand under its placeholder name, go under the file's stem as tools
+/// of a server elsewhere until discovery reads the class.
+fn python_links(
+    servers: &PythonServers,
+    tools: &mut [ToolDecl],
+    stem: &str,
+) -> Option<Box<PythonLinks>> {
+    let mut links = PythonLinks {
+        server_classes: servers
+            .server_classes()
+            .map(|(name, server)| (name.to_owned(), server.cloned()))
+            .collect(),
+        imported_servers: (servers.imported_builds.iter())
+            .map(|build| ImportedServer {
+                module: build.module.to_owned(),
+                class: build.class.to_owned(),
+                name: build.name.clone(),
+                tools: Vec::new(),
+            })
+            .collect(),
+    };
+    if !links.imported_servers.is_empty() {
+        for tool in tools.iter_mut() {
+            let Some(k) = (tool.provider.as_deref())
+                .and_then(|p| p.strip_prefix("mcp:\u{1}"))
+                .and_then(|k| k.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            tool.provider = Some(format!("mcp:{stem}"));
+            tool.id = format!("mcp:{stem}/{}", tool.name);
+            tool.server_elsewhere = true;
+            if let (Some(imported), Some(span)) = (links.imported_servers.get_mut(k), tool.span) {
+                imported.tools.push(span.offset);
+            }
+        }
+    }
+    let empty = links.server_classes.is_empty() && links.imported_servers.is_empty();
+    (!empty).then(|| Box::new(links))
 }
 
 /// A Python source by line, and where it is code: not in a `#` comment, not on a line that

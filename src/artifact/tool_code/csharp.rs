@@ -180,6 +180,7 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         registrations: source.registrations(),
         links: Default::default(),
         go_scope: None,
+        python_links: None,
     }
 }
 

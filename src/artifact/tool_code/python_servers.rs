@@ -12,6 +12,10 @@
 //! `tool_code`: nothing is imported or run. A factory imported from another file binds nothing
 //! here (the tools decorated on its result are tools of a server elsewhere, which discovery
 //! follows through the import), and a subclass of a class of another file is no server class.
+//! An instance of a class imported by a name that says it is a server (`AcmeBaseServer`) is
+//! recorded with its module, and discovery reads the class in that module's file
+//! (`agent::code_servers::resolve_python_server_classes`). An attribute of `self` bound to a
+//! server (`self.mcp = FastMCP("acme")`) is that server in its class's body only.
 //! A function that only takes a server (`def register(mcp: FastMCP)`) constructs none.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -190,6 +194,28 @@ pub(super) struct PythonServers<'t> {
     /// The bodies of the file's classes at the margin, in order: where an attribute of `self`
     /// (`self.mcp`) is bound to a server, it is that server in its class only.
     scopes: Vec<Range<usize>>,
+    /// Objects bound to an instance of a class imported from another module whose name says
+    /// it is a server (`server = AcmeBaseServer()` after `from .base import AcmeBaseServer`),
+    /// in file order; the bindings of those objects stand under the name [`imported_mark`] of
+    /// their index until discovery reads the class.
+    pub imported_builds: Vec<ImportedBuild<'t>>,
+}
+
+/// An instance of a class imported from another module (see
+/// `PythonServers::imported_builds`).
+#[derive(Debug)]
+pub(super) struct ImportedBuild<'t> {
+    /// The module as written (`.base`, `acme.base`).
+    pub module: &'t str,
+    /// The class's name in that module.
+    pub class: &'t str,
+    /// The name the instance is built with, when written out.
+    pub name: Option<String>,
+}
+
+/// The placeholder server name of the `k`-th imported build of a file: no name a file writes.
+pub(super) fn imported_mark(k: usize) -> String {
+    format!("\u{1}{k}")
 }
 
 impl<'t> PythonServers<'t> {
@@ -207,7 +233,7 @@ impl<'t> PythonServers<'t> {
         };
         let text = source.text;
         servers.imported = imported_server_objects(source);
-        if !text.contains("Server") && !text.contains("FastMCP") {
+        if !text.contains("Server") && !text.contains("MCP") {
             return servers;
         }
         if text.contains("self.") {
@@ -221,8 +247,24 @@ impl<'t> PythonServers<'t> {
         for (function, built) in &factories {
             servers.bind(function, built.clone());
         }
+        let imported_classes = imported_server_classes(source);
         for binding in call_bindings(source, 0..text.len()) {
             let args = bounded_call(&text[binding.call..]);
+            if let Some(&(module, class)) = imported_classes.get(binding.callee)
+                && servers.class(binding.callee).is_none()
+                && let [(at, object)] = binding.targets[..]
+            {
+                let mark = imported_mark(servers.imported_builds.len());
+                servers.imported_builds.push(ImportedBuild {
+                    module,
+                    class,
+                    name: literal_name(args),
+                });
+                let bound = servers.bindings.entry(object).or_default();
+                bound.push((at, Some(mark)));
+                servers.imported.insert(object);
+                continue;
+            }
             let Some(((at, object), built)) = servers
                 .built_by(binding.callee, args, &factories)
                 .and_then(|built| binding.server(built))
@@ -258,6 +300,14 @@ impl<'t> PythonServers<'t> {
             self.named.entry(object).or_insert(name);
         }
         self.objects.entry(object).or_insert(built.class);
+    }
+
+    /// The file's server classes, each with the name its `__init__` gives its server (`None`:
+    /// the one it is built with).
+    pub fn server_classes(&self) -> impl Iterator<Item = (&'t str, Option<&String>)> + '_ {
+        self.classes
+            .iter()
+            .map(|class| (class.name, class.server.as_ref()))
     }
 
     fn class(&self, name: &str) -> Option<&ServerClass<'t>> {
@@ -515,6 +565,38 @@ fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
         .filter(|binding| functions.contains(binding.callee))
         .filter_map(|binding| Some(binding.targets.first()?.1))
         .collect()
+}
+
+/// The classes the file imports by name from another module whose names say they are servers
+/// (end in `Server` or `MCP`: `AcmeBaseServer`, `SecureFastMCP`), by the name they are bound
+/// to: their module as written and their name there.
+fn imported_server_classes<'t>(source: &PythonSource<'t>) -> BTreeMap<&'t str, (&'t str, &'t str)> {
+    let mut out = BTreeMap::new();
+    for c in super::PY_FROM_IMPORT.captures_iter(source.text) {
+        let (Some(whole), Some(module), Some(names)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        if !source.is_code(super::first_word(whole)) {
+            continue;
+        }
+        for name in names.as_str().split([',', '(', ')', '\n']) {
+            let mut words = name.split_whitespace();
+            let (class, bound) = match (words.next(), words.next(), words.next()) {
+                (Some(class), Some("as"), Some(alias)) => (class, alias),
+                (Some(class), None, _) => (class, class),
+                _ => continue,
+            };
+            let server = class.ends_with("Server") || class.ends_with("MCP");
+            if server
+                && class.starts_with(|c: char| c.is_ascii_uppercase())
+                && !SERVER_CLASSES.contains(&class)
+                && class != "Server"
+            {
+                out.insert(bound, (module.as_str(), class));
+            }
+        }
+    }
+    out
 }
 
 /// The classes of the file that derive from `FastMCP` or `MCPServer`, directly or through
