@@ -1006,7 +1006,8 @@ fn a_staged_go_tool_file_finds_the_server_of_its_package() {
 /// C# agent tools: the MCP SDK's `[McpServerTool]` methods, named as the SDK names them, belong
 /// to the server their project builds (named by its `ServerInfo`, else after the project's
 /// assembly), and the tools of a class library to the server that registers their class by
-/// type (`WithTools<T>()`), a partial method described by its XML documentation comment as the
+/// type (`WithTools<T>()`, or in an extension method on `IMcpServerBuilder` that a server's
+/// builder calls: `mcp.WithShippingTools()`), a partial method described by its XML documentation comment as the
 /// SDK's generator describes it; Semantic Kernel's `[KernelFunction]` methods are function
 /// tools. Registered tools are silent, the others are TOOL001, and the refund tool registered
 /// as read is TOOL002; a tool in a comment, a verbatim string or `obj/` build output is no
@@ -1020,13 +1021,16 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
     let notes = "src/Acme.Notes/Program.cs";
     let billing = "src/Acme.Agent/Plugins/BillingPlugin.cs";
     let stock = "src/Acme.Stock/StockTools.cs";
+    let shipping = "src/Acme.Shipping/ShippingTools.cs";
     assert_eq!(
         found,
         [
             at("fn:GetInvoice", billing, 10),
             at("fn:refund_invoice", billing, 15),
-            at("mcp:Acme.Notes/delete_note", notes, 19),
-            at("mcp:Acme.Notes/list_notes", notes, 15),
+            at("mcp:Acme.Notes/delete_note", notes, 22),
+            at("mcp:Acme.Notes/list_notes", notes, 18),
+            at("mcp:Acme.Notes/schedule_pickup", shipping, 16),
+            at("mcp:Acme.Notes/track_parcel", shipping, 10),
             at("mcp:acme-ops/get_order", ops, 19),
             at("mcp:acme-ops/list_orders", ops, 35),
             at("mcp:acme-ops/refund_order", ops, 27),
@@ -1074,6 +1078,12 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
             ("tool:fn:refund_invoice", "financial", kernel),
             ("tool:mcp:Acme.Notes/delete_note", "write-irreversible", mcp),
             ("tool:mcp:Acme.Notes/list_notes", "read", mcp),
+            (
+                "tool:mcp:Acme.Notes/schedule_pickup",
+                "write-irreversible",
+                mcp
+            ),
+            ("tool:mcp:Acme.Notes/track_parcel", "read", mcp),
             ("tool:mcp:acme-ops/get_order", "read", mcp),
             ("tool:mcp:acme-ops/list_orders", "write-reversible", mcp),
             ("tool:mcp:acme-ops/refund_order", "financial", mcp),
@@ -1100,9 +1110,11 @@ fn csharp_tools_are_inventoried_and_checked_against_the_registry() {
         findings,
         [
             ("TOOL001", "fn:refund_invoice", billing, 15),
-            ("TOOL001", "mcp:Acme.Notes", notes, 19),
-            ("TOOL001", "mcp:Acme.Notes/delete_note", notes, 19),
-            ("TOOL001", "mcp:Acme.Notes/list_notes", notes, 15),
+            ("TOOL001", "mcp:Acme.Notes", notes, 22),
+            ("TOOL001", "mcp:Acme.Notes/delete_note", notes, 22),
+            ("TOOL001", "mcp:Acme.Notes/list_notes", notes, 18),
+            ("TOOL001", "mcp:Acme.Notes/schedule_pickup", shipping, 16),
+            ("TOOL001", "mcp:Acme.Notes/track_parcel", shipping, 10),
             ("TOOL001", "mcp:acme-ops", ops, 19),
             ("TOOL001", "mcp:acme-ops/list_orders", ops, 35),
             ("TOOL001", "mcp:acme-ops/reserve_stock", stock, 14),

@@ -30,7 +30,8 @@
 //!
 //! C# names namespaces, not files, so a C# tool file imports nothing: its tools belong to the
 //! servers the file builds itself; else, tool class by tool class, to the servers that
-//! register the class by type (`WithTools<T>()`, `WithToolsFromAssembly()`: `csharp`); else
+//! register the class by type (`WithTools<T>()`, `WithToolsFromAssembly()`, in the server's
+//! file or in an extension method its builder calls: `csharp`); else
 //! to the one C# server built in its package — the project, the nearest directory holding a
 //! `.csproj` — that does not register only other classes (a C# server is no candidate for a
 //! tool of another language either). A C# server built without a name (no `ServerInfo`) is
@@ -1510,6 +1511,11 @@ mod tests {
         )
     }
 
+    /// A C# file that builds an MCP server and registers tools with `registers`.
+    fn server_file(path: &str, name: Option<&str>, registers: &str) -> (String, SourceTools) {
+        source(path, &csharp_server(name, registers))
+    }
+
     fn csharp_tool(name: &str) -> String {
         csharp_tool_class("Tools", name)
     }
@@ -1561,10 +1567,7 @@ mod tests {
         );
         let notes = |registers: &str| {
             [
-                source(
-                    "src/Acme.Notes/Program.cs",
-                    &csharp_server(None, ".WithTools<NoteTools>()"),
-                ),
+                server_file("src/Acme.Notes/Program.cs", None, ".WithTools<NoteTools>()"),
                 tool_class_file("src/Acme.Notes/NoteTools.cs", "NoteTools", "AddNote"),
                 tool_class_file("src/Acme.Notes/DraftTools.cs", "DraftTools", "AddDraft"),
                 source("src/Acme.Notes/Extensions.cs", registers),
@@ -1573,21 +1576,24 @@ mod tests {
         let mut files = vec![
             // A class library's tools, served by the projects that reference it, directly
             // (by type) or through another project (by the library's assembly).
-            source(
+            server_file(
                 "src/Acme.Ops/Program.cs",
-                &csharp_server(Some("acme-ops"), ".WithTools<Acme.Tools.OrderTools>()"),
+                Some("acme-ops"),
+                ".WithTools<Acme.Tools.OrderTools>()",
             ),
-            source(
+            server_file(
                 "src/Acme.Mail/Program.cs",
-                &csharp_server(None, ".WithToolsFromAssembly(typeof(MailTools).Assembly)"),
+                None,
+                ".WithToolsFromAssembly(typeof(MailTools).Assembly)",
             ),
             tool_class_file("src/Acme.Tools/OrderTools.cs", "OrderTools", "Refund"),
             tool_class_file("src/Acme.Tools/MailTools.cs", "MailTools", "SendReceipt"),
             // One project, two servers, each with its classes; one class of the file
             // registered by neither, and one of another project no reference reaches.
-            source(
+            server_file(
                 "src/Acme.Jobs/Admin.cs",
-                &csharp_server(Some("acme-admin"), ".WithTools<AdminTools>()"),
+                Some("acme-admin"),
+                ".WithTools<AdminTools>()",
             ),
             source(
                 "src/Acme.Jobs/Public.cs",
@@ -1643,13 +1649,94 @@ mod tests {
         );
     }
 
+    /// The classes an extension method on `IMcpServerBuilder` registers belong to the servers
+    /// whose builders call it (after `AddMcpServer(…)` or on a variable holding the builder),
+    /// the method looked up as a class is: in the server's project, else in one it references.
+    #[test]
+    fn csharp_classes_registered_by_builder_extension_methods() {
+        let tree = [
+            ("src/Acme.Tools/Acme.Tools.csproj", "<Project />"),
+            (
+                "src/Acme.Ops/Acme.Ops.csproj",
+                "<Project><ItemGroup><ProjectReference Include=\"..\\Acme.Tools\\Acme.Tools.csproj\" /></ItemGroup></Project>",
+            ),
+            ("src/Acme.Mail/Acme.Mail.csproj", "<Project />"),
+            ("src/Acme.Notes/Acme.Notes.csproj", "<Project />"),
+        ];
+        let layout = layout(&tree);
+        let extensions = "public static class McpBuilderExtensions\n{\n    \
+             public static IMcpServerBuilder WithAcmeTools(this IMcpServerBuilder builder) =>\n        \
+             builder.WithTools<OrderTools>().WithStockTools();\n    \
+             public static IMcpServerBuilder WithStockTools(this IMcpServerBuilder builder)\n    {\n        \
+             builder.WithTools(typeof(StockTools));\n        return builder;\n    }\n}\n";
+        let files = [
+            source("src/Acme.Tools/McpBuilderExtensions.cs", extensions),
+            tool_class_file("src/Acme.Tools/OrderTools.cs", "OrderTools", "Refund"),
+            tool_class_file("src/Acme.Tools/StockTools.cs", "StockTools", "Reserve"),
+            tool_class_file("src/Acme.Tools/SpareTools.cs", "SpareTools", "Spare"),
+            // Calls the referenced project's extension method, which calls another: its
+            // registrations are all read, and the project's unregistered class is no tool of it.
+            server_file(
+                "src/Acme.Ops/Program.cs",
+                Some("acme-ops"),
+                ".WithAcmeTools()",
+            ),
+            tool_class_file("src/Acme.Ops/OpsTools.cs", "OpsTools", "Unregistered"),
+            // Does not reference `Acme.Tools`: the method is not found.
+            server_file(
+                "src/Acme.Mail/Program.cs",
+                Some("acme-mail"),
+                ".WithAcmeTools()",
+            ),
+            // A builder held in a variable, and an extension method of the project.
+            source(
+                "src/Acme.Notes/Program.cs",
+                "var mcp = builder.Services.AddMcpServer().WithStdioServerTransport();\n\
+                 mcp.WithDrafts();\nawait builder.Build().RunAsync();\n",
+            ),
+            source(
+                "src/Acme.Notes/Extensions.cs",
+                "static class Extensions { public static IMcpServerBuilder WithDrafts(this IMcpServerBuilder b) => b.WithTools<DraftTools>(); }\n",
+            ),
+            tool_class_file("src/Acme.Notes/DraftTools.cs", "DraftTools", "AddDraft"),
+        ];
+        let expected = |path: &str, servers: &[&str]| {
+            let servers = servers.iter().map(|s| (*s).to_owned()).collect();
+            (path.to_owned(), servers)
+        };
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("src/Acme.Notes/DraftTools.cs", &["Acme.Notes"]),
+                expected("src/Acme.Tools/OrderTools.cs", &["acme-ops"]),
+                expected("src/Acme.Tools/StockTools.cs", &["acme-ops"]),
+            ]
+        );
+        // Unread: the server serves what the method registers, and stays open to the
+        // project's other classes.
+        let mut files = files.to_vec();
+        files[0] = source(
+            "src/Acme.Tools/McpBuilderExtensions.cs",
+            &extensions.replace("typeof(StockTools)", "toolTypes"),
+        );
+        assert_eq!(
+            answers_in(&files, &layout),
+            [
+                expected("src/Acme.Notes/DraftTools.cs", &["Acme.Notes"]),
+                expected("src/Acme.Ops/OpsTools.cs", &["acme-ops"]),
+                expected("src/Acme.Tools/OrderTools.cs", &["acme-ops"]),
+            ]
+        );
+    }
+
     /// With no `.csproj` in the scan, a registered class is found anywhere in the tree when
     /// all classes of its name are in one package; of several packages, it is ambiguous.
     #[test]
     fn csharp_registered_classes_outside_projects() {
-        let server = source(
+        let server = server_file(
             "app/Program.cs",
-            &csharp_server(Some("acme-app"), ".WithTools<SharedTools>()"),
+            Some("acme-app"),
+            ".WithTools<SharedTools>()",
         );
         let shared = |path: &str| tool_class_file(path, "SharedTools", "Ping");
         let files = [server.clone(), shared("lib/SharedTools.cs")];
@@ -1662,6 +1749,27 @@ mod tests {
             shared("lib/SharedTools.cs"),
             shared("other/SharedTools.cs"),
         ];
+        assert!(answers(&files, &["app", "lib", "other"]).is_empty());
+
+        // So is an extension method that registers it: one of its name in the tree is found,
+        // two in different packages are ambiguous.
+        let server = server_file("app/Program.cs", Some("acme-app"), ".WithShared()");
+        let extension = |path: &str| {
+            source(
+                path,
+                "static class E { public static IMcpServerBuilder WithShared(this IMcpServerBuilder b) => b.WithTools<SharedTools>(); }\n",
+            )
+        };
+        let mut files = vec![
+            server,
+            extension("lib/Extensions.cs"),
+            shared("lib/SharedTools.cs"),
+        ];
+        assert_eq!(
+            answers(&files, &["app", "lib", "other"]),
+            [("lib/SharedTools.cs".to_owned(), vec!["acme-app".to_owned()])]
+        );
+        files.push(extension("other/Extensions.cs"));
         assert!(answers(&files, &["app", "lib", "other"]).is_empty());
     }
 

@@ -274,7 +274,7 @@ impl SourceTools {
         self.tools.is_empty()
             && self.servers.is_empty()
             && self.imports.is_empty()
-            && self.registrations.calls == 0
+            && self.registrations.is_empty()
             && self.links.is_empty()
             && self.go_scope.is_none()
             && self.python_links.is_none()
@@ -307,12 +307,32 @@ pub struct ToolRegistrations {
     /// Some call registers what the file does not show: tools made in code or held in a
     /// variable, an assembly held in one.
     pub unread: bool,
+    /// The methods called by name on the builders of the file's servers: chained after
+    /// `AddMcpServer(…)` or on a variable that holds its builder (`.WithAcmeTools()`); in an
+    /// extension method, on its builder parameter. `WithTools…` calls are not among them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chained: Vec<String>,
+    /// The extension methods on `IMcpServerBuilder` the file declares that register tools or
+    /// call other methods on their builder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<BuilderExtension>,
 }
 
 impl ToolRegistrations {
     pub fn is_empty(&self) -> bool {
-        self.calls == 0
+        self.calls == 0 && self.chained.is_empty() && self.extensions.is_empty()
     }
+}
+
+/// C#: an extension method on `IMcpServerBuilder` (`static IMcpServerBuilder
+/// WithAcmeTools(this IMcpServerBuilder builder)`), which a server's builder chain calls by
+/// name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BuilderExtension {
+    pub name: String,
+    /// What its body registers: its `WithTools…` calls, and the methods it calls on its
+    /// builder parameter (`chained`); it declares no extensions.
+    pub registrations: ToolRegistrations,
 }
 
 /// Tools defined in one source file, the servers it constructs and its imports; empty when it

@@ -1,6 +1,9 @@
 //! C# tool classes and the servers that register them by type: `WithTools<AcmeTools>()`,
 //! `WithTools([typeof(AcmeTools)])` and `WithToolsFromAssembly()` in the file that builds the
-//! server (`AddMcpServer(…)`).
+//! server (`AddMcpServer(…)`), or in an extension method on `IMcpServerBuilder` that the
+//! server's builder calls by name (`.WithAcmeTools()`), and the extension methods that one
+//! calls on its builder in turn. Such a method is found as a class is, below, from the file
+//! that calls it; the classes it registers are found from its own file.
 //!
 //! A registered class is found by its name, as the compiler would find it from the server's
 //! file: declared in that file, else in the server's project (the nearest directory holding a
@@ -13,9 +16,10 @@
 //! the `[McpServerToolType]` classes of the server's project; `WithToolsFromAssembly(typeof(T)
 //! .Assembly)` those of the project declaring `T`, when `T` is a tool class found as above.
 //!
-//! A server whose file registers tools only in ways read here serves only those classes: it is
-//! no candidate for the tools of other classes of its project, unless another file of the
-//! project calls `WithTools…` too (an extension method that registers more).
+//! A server whose file and extension methods register tools only in ways read here serves
+//! only those classes: it is no candidate for the tools of other classes of its project, unless
+//! another file of the project calls `WithTools…` too outside the extension methods servers
+//! call (a test's `ConfigureServices` given the builder, a method no server is seen calling).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::LazyLock;
@@ -23,7 +27,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{SourceLayout, XML_COMMENT, ancestors, is_csharp, join, package_of, parent};
-use crate::artifact::tool_code::SourceTools;
+use crate::artifact::tool_code::{SourceTools, ToolRegistrations};
 
 /// `<ProjectReference Include="..\Acme.Tools\Acme.Tools.csproj" />`: group 1 the path.
 static PROJECT_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
@@ -48,6 +52,9 @@ pub fn project_references(dir: &str, project: &str) -> Vec<String> {
 
 /// A C# class that declares MCP tools: the file's index and the class's index in it.
 type ClassAt = (usize, usize);
+/// An extension method on `IMcpServerBuilder`: the file's index and the method's index in its
+/// `ToolRegistrations::extensions`.
+type ExtensionAt = (usize, usize);
 
 /// What discovery knows of the C# tool classes and registrations of a scan.
 pub struct Registrations<'f> {
@@ -55,11 +62,29 @@ pub struct Registrations<'f> {
     layout: &'f SourceLayout,
     /// The tool classes of the tree by name.
     classes: BTreeMap<&'f str, Vec<ClassAt>>,
+    /// The extension methods on `IMcpServerBuilder` of the tree by name.
+    extensions: BTreeMap<&'f str, Vec<ExtensionAt>>,
+    /// What each file that builds a server registers with it.
+    registered: BTreeMap<usize, Registered>,
+}
+
+/// What a server's file registers with it, in the file and through the extension methods its
+/// builder calls.
+#[derive(Default)]
+struct Registered {
+    classes: BTreeSet<ClassAt>,
+    /// The extension methods reached from the server's builder.
+    extensions: BTreeSet<ExtensionAt>,
+    /// The `WithTools…` calls read, in the file and in those extension methods.
+    calls: usize,
+    /// Some of those calls register what is not shown.
+    unread: bool,
 }
 
 impl<'f> Registrations<'f> {
     pub fn of(files: &'f [(&'f str, &'f SourceTools)], layout: &'f SourceLayout) -> Self {
         let mut classes: BTreeMap<&str, Vec<ClassAt>> = BTreeMap::new();
+        let mut extensions: BTreeMap<&str, Vec<ExtensionAt>> = BTreeMap::new();
         for (file, (path, source)) in files.iter().enumerate() {
             if is_csharp(path) {
                 for (index, class) in source.tool_classes.iter().enumerate() {
@@ -68,13 +93,28 @@ impl<'f> Registrations<'f> {
                         .or_default()
                         .push((file, index));
                 }
+                for (index, extension) in source.registrations.extensions.iter().enumerate() {
+                    extensions
+                        .entry(extension.name.as_str())
+                        .or_default()
+                        .push((file, index));
+                }
             }
         }
-        Registrations {
+        let mut out = Registrations {
             files,
             layout,
             classes,
-        }
+            extensions,
+            registered: BTreeMap::new(),
+        };
+        out.registered = files
+            .iter()
+            .enumerate()
+            .filter(|(_, (path, source))| is_csharp(path) && !source.servers.is_empty())
+            .map(|(from, _)| (from, out.registered_by(from)))
+            .collect();
+        out
     }
 
     /// The project of a file: the directory of the nearest `.csproj` above it, else its
@@ -117,7 +157,13 @@ impl<'f> Registrations<'f> {
 
     /// The tool classes named `name` that the file `from` means.
     fn resolve(&self, name: &str, from: usize) -> Vec<ClassAt> {
-        let Some(all) = self.classes.get(name) else {
+        self.lookup(self.classes.get(name), from)
+    }
+
+    /// Those of `all` (classes or extension methods of one name) that the file `from` means:
+    /// the file's, else its project's, else those of the projects it references.
+    fn lookup(&self, all: Option<&Vec<(usize, usize)>>, from: usize) -> Vec<(usize, usize)> {
+        let Some(all) = all else {
             return Vec::new();
         };
         let project = self.project(from);
@@ -145,9 +191,31 @@ impl<'f> Registrations<'f> {
         }
     }
 
-    /// The classes the file at `from` registers with the servers it builds.
-    fn registered_by(&self, from: usize) -> BTreeSet<ClassAt> {
-        let registrations = &self.files[from].1.registrations;
+    /// What the file at `from` registers with the servers it builds: its own `WithTools…`
+    /// calls, and those of the extension methods its builders call (and they call in turn),
+    /// each looked up from the file that calls it.
+    fn registered_by(&self, from: usize) -> Registered {
+        let mut out = Registered::default();
+        let mut queue: VecDeque<(&ToolRegistrations, usize)> =
+            VecDeque::from([(&self.files[from].1.registrations, from)]);
+        while let Some((registrations, from)) = queue.pop_front() {
+            out.calls += registrations.calls;
+            out.unread |= registrations.unread;
+            out.classes.extend(self.registered_in(registrations, from));
+            for name in &registrations.chained {
+                for (file, index) in self.lookup(self.extensions.get(name.as_str()), from) {
+                    if out.extensions.insert((file, index)) {
+                        let extension = &self.files[file].1.registrations.extensions[index];
+                        queue.push_back((&extension.registrations, file));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The classes the `WithTools…` calls of `registrations`, in the file at `from`, name.
+    fn registered_in(&self, registrations: &ToolRegistrations, from: usize) -> BTreeSet<ClassAt> {
         let mut out: BTreeSet<ClassAt> = BTreeSet::new();
         for name in &registrations.types {
             out.extend(self.resolve(name, from));
@@ -187,16 +255,12 @@ impl<'f> Registrations<'f> {
         servers_of: impl Fn(usize) -> Vec<String>,
     ) -> BTreeMap<usize, BTreeMap<usize, Vec<String>>> {
         let mut by_class: BTreeMap<ClassAt, BTreeSet<String>> = BTreeMap::new();
-        for (from, (path, source)) in self.files.iter().enumerate() {
-            if !is_csharp(path) || source.servers.is_empty() {
-                continue;
-            }
-            let registered = self.registered_by(from);
-            if registered.is_empty() {
+        for (&from, registered) in &self.registered {
+            if registered.classes.is_empty() {
                 continue;
             }
             let servers = servers_of(from);
-            for class in registered {
+            for &class in &registered.classes {
                 by_class
                     .entry(class)
                     .or_default()
@@ -218,29 +282,36 @@ impl<'f> Registrations<'f> {
     }
 
     /// The files whose servers serve only the classes they register: every `WithTools…`
-    /// call of the file is read, and no file of their project that builds no server calls one.
+    /// call of the file and of the extension methods its builders call is read, and no file
+    /// of their project that builds no server calls one outside those extension methods.
     pub fn closed(&self) -> BTreeSet<usize> {
+        let reached: BTreeSet<ExtensionAt> = self
+            .registered
+            .values()
+            .flat_map(|r| r.extensions.iter().copied())
+            .collect();
         let registering_elsewhere: BTreeSet<&str> = self
             .files
             .iter()
             .enumerate()
-            .filter(|(_, (path, source))| {
-                is_csharp(path) && source.servers.is_empty() && source.registrations.calls > 0
+            .filter(|&(file, (path, source))| {
+                let registrations = &source.registrations;
+                let in_reached: usize = (registrations.extensions.iter().enumerate())
+                    .filter(|&(index, _)| reached.contains(&(file, index)))
+                    .map(|(_, extension)| extension.registrations.calls)
+                    .sum();
+                is_csharp(path) && source.servers.is_empty() && registrations.calls > in_reached
             })
             .map(|(file, _)| self.project(file))
             .collect();
-        self.files
+        self.registered
             .iter()
-            .enumerate()
-            .filter(|(file, (path, source))| {
-                let registrations = &source.registrations;
-                is_csharp(path)
-                    && !source.servers.is_empty()
-                    && registrations.calls > 0
-                    && !registrations.unread
-                    && !registering_elsewhere.contains(self.project(*file))
+            .filter(|&(&file, registered)| {
+                registered.calls > 0
+                    && !registered.unread
+                    && !registering_elsewhere.contains(self.project(file))
             })
-            .map(|(file, _)| file)
+            .map(|(&file, _)| file)
             .collect()
     }
 }

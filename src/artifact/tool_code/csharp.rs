@@ -19,8 +19,11 @@
 //! for partial methods only (`doc`). Semantic Kernel reads no documentation comments.
 //!
 //! Which server serves a tool is discovery's answer (`agent::code_servers`); this module gives
-//! it the class each MCP tool is declared in and what the file's `WithTools<T>()`,
-//! `WithTools([typeof(T)])` and `WithToolsFromAssembly(…)` calls register.
+//! it the class each MCP tool is declared in, what the file's `WithTools<T>()`,
+//! `WithTools([typeof(T)])` and `WithToolsFromAssembly(…)` calls register, the methods its
+//! servers' builders call by name (`AddMcpServer().WithAcmeTools()`, or on a variable holding
+//! the builder) and the extension methods on `IMcpServerBuilder` it declares with what each
+//! registers.
 //!
 //! Read lexically (`script_lex`, C# dialect), never compiled: an attribute section counts only
 //! where it starts in code, so a tool in a comment, a string or a verbatim string is example
@@ -36,7 +39,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{SourceTools, ToolClass, ToolRegistrations};
+use super::{BuilderExtension, SourceTools, ToolClass, ToolRegistrations};
 use crate::artifact::escapes::decode_csharp;
 use crate::artifact::script_lex::{Class, Dialect as Syntax, Lexed};
 use crate::artifact::text::TextSpan;
@@ -92,6 +95,22 @@ static TOOL_CREATE: LazyLock<Regex> =
 /// `WithTools<` or `WithTools(` (group 1 empty), `WithToolsFromAssembly(` (group 1 set).
 static WITH_TOOLS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bWithTools(FromAssembly)?\s*[<(]").expect("valid regex"));
+/// `(this IMcpServerBuilder builder`: the first parameter of an extension method on the MCP
+/// server builder, from the `(` of its parameter list; group 1 the parameter's name.
+static BUILDER_EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\(\s*this\s+(?:global\s*::\s*)?(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)*IMcpServerBuilder\s+@?([A-Za-z_][A-Za-z0-9_]*)\b",
+    )
+    .expect("valid regex")
+});
+/// The statement that holds a server's builder in a variable, up to the builder's call
+/// (`var mcp = builder.Services.`): group 1 the variable.
+static HELD_BUILDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[A-Za-z_][A-Za-z0-9_.]*\s+)?@?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[A-Za-z0-9_.()\s]*$",
+    )
+    .expect("valid regex")
+});
 /// A type declaration: group 1 its name (`record struct Name` too).
 static TYPE_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -496,18 +515,27 @@ impl<'t> Source<'t> {
             .join("\n")
     }
 
-    /// What the file's `WithTools…` calls register.
+    /// What the file's `WithTools…` calls register, the methods its servers' builders call and
+    /// the extension methods on `IMcpServerBuilder` it declares.
     fn registrations(&self) -> ToolRegistrations {
+        let mut out = self.registrations_in(0..self.text().len());
+        out.chained = self.server_chains();
+        out.extensions = self.extensions();
+        out
+    }
+
+    /// What the `WithTools…` calls that start in `range` register.
+    fn registrations_in(&self, range: Range<usize>) -> ToolRegistrations {
         let mut out = ToolRegistrations::default();
-        for c in WITH_TOOLS.captures_iter(self.text()) {
+        for c in WITH_TOOLS.captures_iter(&self.text()[range.clone()]) {
             let Some(whole) = c.get(0) else {
                 continue;
             };
-            if !self.lexed.is_code(whole.start()) {
+            if !self.lexed.is_code(range.start + whole.start()) {
                 continue;
             }
             out.calls += 1;
-            let bracket = whole.end() - 1;
+            let bracket = range.start + whole.end() - 1;
             let read = if c.get(1).is_some() {
                 self.assembly_registered(bracket)
                     .map(|assembly| out.assemblies.push(assembly))
@@ -527,12 +555,120 @@ impl<'t> Source<'t> {
         out
     }
 
-    /// The class `WithTools<T>(…)` names, from its `<`.
-    fn generic_registered(&self, open: usize) -> Option<&'t str> {
+    /// The methods called by name on the builders of the file's `AddMcpServer(…)` calls: chained
+    /// after the call, and on the variable its statement assigns the builder to.
+    fn server_chains(&self) -> Vec<String> {
+        let text = self.text();
+        let mut out: Vec<String> = Vec::new();
+        for m in SERVER_BUILDER.find_iter(text) {
+            if !self.lexed.is_code(m.start()) || !m.as_str().starts_with("AddMcpServer") {
+                continue;
+            }
+            let Some(close) = self.lexed.close_of(m.end() - 1) else {
+                continue;
+            };
+            out.extend(self.chain_calls(close + 1, text.len()));
+            if let Some(variable) = self.held_in(m.start()) {
+                out.extend(self.calls_on(variable, close + 1..text.len()));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The variable the statement holding the call at `at` assigns to, when the call starts
+    /// its value (`var mcp = builder.Services.AddMcpServer()…;`, `mcp = services.AddMcpServer()`).
+    fn held_in(&self, at: usize) -> Option<&'t str> {
         let bytes = self.bytes();
-        let limit = (open + MAX_DECLARATION_BYTES).min(bytes.len());
+        // The statement starts after the last `;` or block before `at` in its block.
+        let block = self.lexed.enclosing(at);
+        if block.is_some_and(|open| bytes[open] != b'{') {
+            return None;
+        }
+        let mut start = block.map_or(0, |open| open + 1);
+        let mut i = start;
+        while i < at {
+            if self.lexed.is_code(i) {
+                match bytes[i] {
+                    b'(' | b'[' | b'{' => {
+                        let close = self.lexed.close_of(i).filter(|&c| c < at)?;
+                        if bytes[i] == b'{' {
+                            start = close + 1;
+                        }
+                        i = close;
+                    }
+                    b';' | b'}' => start = i + 1,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        let start = self.skip(start, at);
+        if (start..at).any(|i| !self.lexed.is_code(i)) {
+            return None;
+        }
+        let held = HELD_BUILDER.captures(&self.text()[start..at])?.get(1)?;
+        Some(&self.text()[start + held.start()..start + held.end()])
+    }
+
+    /// The methods called on `variable` in `range`: the chains after each of its uses.
+    fn calls_on(&self, variable: &str, range: Range<usize>) -> Vec<String> {
+        let text = self.text();
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut out = Vec::new();
+        for (offset, _) in text[range.clone()].match_indices(variable) {
+            let at = range.start + offset;
+            let end = at + variable.len();
+            let bounded = !text.as_bytes()[..at].last().is_some_and(|&b| is_ident(b))
+                && !text.as_bytes().get(end).is_some_and(|&b| is_ident(b));
+            if bounded && self.lexed.is_code(at) && self.previous_code(at) != Some(b'.') {
+                out.extend(self.chain_calls(end, range.end));
+            }
+        }
+        out
+    }
+
+    /// The methods called one after another from `at` (`.WithHttpTransport(…).WithAcmeTools()`,
+    /// type arguments aside), up to `limit`; `WithTools…` calls are read as registrations, not
+    /// named here.
+    fn chain_calls(&self, mut at: usize, limit: usize) -> Vec<String> {
+        let bytes = self.bytes();
+        let mut out = Vec::new();
+        loop {
+            at = self.skip(at, limit);
+            if bytes.get(at) != Some(&b'.') || at >= limit {
+                return out;
+            }
+            let Some(name) = self.ident_at(self.skip(at + 1, limit)) else {
+                return out;
+            };
+            let mut after = self.skip(name.end, limit);
+            if bytes.get(after) == Some(&b'<') {
+                let Some(close) = self.type_arguments_end(after, limit) else {
+                    return out;
+                };
+                after = self.skip(close + 1, limit);
+            }
+            if bytes.get(after) != Some(&b'(') {
+                return out;
+            }
+            let Some(close) = self.lexed.close_of(after) else {
+                return out;
+            };
+            let name = &self.text()[name];
+            if !matches!(name, "WithTools" | "WithToolsFromAssembly") {
+                out.push(name.to_owned());
+            }
+            at = close + 1;
+        }
+    }
+
+    /// The `>` that closes the type arguments opened at `open`.
+    fn type_arguments_end(&self, open: usize, limit: usize) -> Option<usize> {
+        let bytes = self.bytes();
+        let limit = limit.min(open + MAX_DECLARATION_BYTES).min(bytes.len());
         let mut depth = 0usize;
-        let mut close = None;
         for (at, &byte) in bytes.iter().enumerate().take(limit).skip(open) {
             if !self.lexed.is_code(at) {
                 continue;
@@ -540,17 +676,120 @@ impl<'t> Source<'t> {
             match byte {
                 b'<' => depth += 1,
                 b'>' => {
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
-                        close = Some(at);
-                        break;
+                        return Some(at);
                     }
                 }
                 b'(' | b')' | b';' | b'{' | b'}' | b'=' => return None,
                 _ => {}
             }
         }
-        let close = close?;
+        None
+    }
+
+    /// The extension methods on `IMcpServerBuilder` the file declares (`static
+    /// IMcpServerBuilder WithAcmeTools(this IMcpServerBuilder builder) => …`), with what their
+    /// bodies register; those that register nothing and call nothing on their builder are
+    /// left out, and so are methods named `WithTools…`, read as registrations.
+    fn extensions(&self) -> Vec<BuilderExtension> {
+        let mut out = Vec::new();
+        for c in BUILDER_EXTENSION.captures_iter(self.text()) {
+            let (Some(whole), Some(parameter)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let open = whole.start();
+            if !self.lexed.is_code(open) {
+                continue;
+            }
+            let Some(name) = self.method_name_before(open) else {
+                continue;
+            };
+            if matches!(name, "WithTools" | "WithToolsFromAssembly") {
+                continue;
+            }
+            let Some(body) = self
+                .lexed
+                .close_of(open)
+                .and_then(|close| self.method_body(close + 1))
+            else {
+                continue;
+            };
+            let mut registrations = self.registrations_in(body.clone());
+            registrations.chained = self.calls_on(parameter.as_str(), body);
+            registrations.chained.sort();
+            registrations.chained.dedup();
+            if !registrations.is_empty() {
+                out.push(BuilderExtension {
+                    name: name.to_owned(),
+                    registrations,
+                });
+            }
+        }
+        out
+    }
+
+    /// The name of the method whose parameter list opens at `open`, type parameters aside.
+    fn method_name_before(&self, open: usize) -> Option<&'t str> {
+        let bytes = self.bytes();
+        let mut end = self.previous_code_at(open)?;
+        if bytes[end] == b'>' {
+            let floor = end.saturating_sub(MAX_DECLARATION_BYTES);
+            let mut depth = 0usize;
+            let mut at = end + 1;
+            loop {
+                at = at.checked_sub(1).filter(|&at| at >= floor)?;
+                if !self.lexed.is_code(at) {
+                    continue;
+                }
+                match bytes[at] {
+                    b'>' => depth += 1,
+                    b'<' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b';' | b'{' | b'}' => return None,
+                    _ => {}
+                }
+            }
+            end = self.previous_code_at(at)?;
+        }
+        let mut start = end + 1;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            start -= 1;
+        }
+        let name = self.ident_at(start).filter(|name| name.end == end + 1)?;
+        Some(&self.text()[name])
+    }
+
+    /// The code of the method body that starts from `at`, after its parameter list and
+    /// constraints: inside its `{ … }`, or the expression after `=>`; `None` for none.
+    fn method_body(&self, mut at: usize) -> Option<Range<usize>> {
+        let bytes = self.bytes();
+        let limit = (at + MAX_DECLARATION_BYTES).min(bytes.len());
+        while at < limit {
+            if self.lexed.is_code(at) {
+                match bytes[at] {
+                    b'{' => return Some(at + 1..self.lexed.close_of(at)?),
+                    b'=' if bytes.get(at + 1) == Some(&b'>') => {
+                        return Some(at + 2..expression_end(&self.lexed, at + 2));
+                    }
+                    b'(' | b'[' => at = self.lexed.close_of(at)?,
+                    b';' | b'}' | b')' | b']' => return None,
+                    _ => {}
+                }
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// The class `WithTools<T>(…)` names, from its `<`.
+    fn generic_registered(&self, open: usize) -> Option<&'t str> {
+        let bytes = self.bytes();
+        let close = self.type_arguments_end(open, bytes.len())?;
         let called = self.skip(close + 1, bytes.len());
         if bytes.get(called) != Some(&b'(') {
             return None;
@@ -854,14 +1093,12 @@ impl<'t> Source<'t> {
 
     /// The last byte of code before `at` that is neither white space nor a comment.
     fn previous_code(&self, at: usize) -> Option<u8> {
-        let mut i = at;
-        while i > 0 {
-            i -= 1;
-            if !self.lexed.is_trivia(i) {
-                return Some(self.bytes()[i]);
-            }
-        }
-        None
+        self.previous_code_at(at).map(|i| self.bytes()[i])
+    }
+
+    /// Where the last byte before `at` that is neither white space nor a comment is.
+    fn previous_code_at(&self, at: usize) -> Option<usize> {
+        (0..at).rev().find(|&i| !self.lexed.is_trivia(i))
     }
 
     /// `range` split at the `separator`s of its code outside brackets, each part trimmed;
@@ -1653,6 +1890,101 @@ internal static class MailTools
     }
 
     #[test]
+    fn builder_extension_methods_and_the_calls_of_server_builders_are_read() {
+        let src = r#"namespace Acme.Tools;
+
+public static class McpBuilderExtensions
+{
+    public static IMcpServerBuilder WithAcmeTools(this IMcpServerBuilder builder) =>
+        builder.WithTools<OrderTools>().WithStockTools().WithTools(typeof(MailTools));
+
+    /// <summary>Block body, a parameter named as a keyword, a type parameter with an attribute.</summary>
+    public static ModelContextProtocol.Server.IMcpServerBuilder WithStockTools<[Marker(typeof(int))] T>(
+        this global::ModelContextProtocol.Server.IMcpServerBuilder @mcp, int units = 1) where T : new()
+    {
+        mcp.Services.AddSingleton(new Options());
+        mcp.WithTools<StockTools>();
+        // mcp.WithCommented();
+        return mcp.WithJobs();
+    }
+
+    // Registers nothing and calls nothing on its builder: left out.
+    public static IMcpServerBuilder WithAcmeOptions(this IMcpServerBuilder builder)
+    {
+        builder.Services.AddSingleton(new Options());
+        return builder;
+    }
+
+    // Read as a registration where it is called, not as an extension.
+    public static IMcpServerBuilder WithTools(this IMcpServerBuilder builder, Kernel kernel) => builder.WithMore();
+
+    // Not an extension method: the builder is an ordinary parameter.
+    public static void Configure(IMcpServerBuilder builder) => builder.WithTools<NoteTools>();
+}
+// public static IMcpServerBuilder WithCommented(this IMcpServerBuilder b) => b.WithTools<A>();
+"#;
+        let registrations = scan(src, "McpBuilderExtensions").registrations;
+        let extensions: Vec<(&str, &[String], &[String], usize)> = registrations
+            .extensions
+            .iter()
+            .map(|e| {
+                let r = &e.registrations;
+                (e.name.as_str(), &r.types[..], &r.chained[..], r.calls)
+            })
+            .collect();
+        let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            extensions,
+            [
+                (
+                    "WithAcmeTools",
+                    &names(&["MailTools", "OrderTools"])[..],
+                    &names(&["WithStockTools"])[..],
+                    2
+                ),
+                (
+                    "WithStockTools",
+                    &names(&["StockTools"])[..],
+                    &names(&["WithJobs"])[..],
+                    1
+                ),
+            ]
+        );
+        // The file builds no server: no chain of its own.
+        assert!(registrations.chained.is_empty());
+
+        // Chained after `AddMcpServer(…)`, and on a variable that holds its builder.
+        let src = r#"var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddMcpServer(options => { options.ServerInfo = new() { Name = "acme" }; })
+    .WithHttpTransport(o => o.Stateless = true)
+    .WithTools<NoteTools>()
+    .WithAcmeTools();
+var mcp = builder.Services.AddMcpServer();
+mcp.WithShippingTools().WithPrompts<Prompts>();
+mcp.WithTools<ParcelTools>();
+IMcpServerBuilder other = new ServiceCollection().AddMcpServer();
+other
+    .WithBillingTools();
+Register(builder.Services.AddMcpServer());
+unrelated.WithNothing();
+builder.Build().Run();
+"#;
+        let registrations = scan(src, "Program").registrations;
+        assert_eq!(
+            registrations.chained,
+            [
+                "WithAcmeTools",
+                "WithBillingTools",
+                "WithHttpTransport",
+                "WithPrompts",
+                "WithShippingTools"
+            ]
+        );
+        assert_eq!(registrations.types, ["NoteTools", "ParcelTools"]);
+        assert!(registrations.extensions.is_empty());
+    }
+
+    #[test]
     fn default_names_follow_the_libraries() {
         for (method, returns_async, mcp, kernel) in [
             ("GetOrderAsync", true, "get_order", "GetOrder"),
@@ -1716,6 +2048,8 @@ internal static class MailTools
             "[KernelFunction(\"x\")] public string F() => \"\";",
             "/// <summary>A &lt; B</summary>\n[McpServerTool] public static partial string F();\n\
              b.WithTools<A.B<C>>().WithTools([typeof(D)]).WithToolsFromAssembly(typeof(E).Assembly);\n\
+             var m = s.AddMcpServer().WithA<B>(); m.WithC();\n\
+             static IMcpServerBuilder WithD<[X(typeof(Y))] T>(this IMcpServerBuilder b) where T : new() => b.WithE();\n\
              [McpServerToolType] public sealed class G<T> where T : class { }",
         ];
         for text in sources {
@@ -1774,6 +2108,13 @@ internal static class MailTools
             "new[] {",
             ".WithToolsFromAssembly(",
             ".Assembly",
+            "(this IMcpServerBuilder b",
+            "static IMcpServerBuilder WithAcme<",
+            "var mcp = ",
+            "mcp.",
+            ".WithAcme(",
+            "b.",
+            "=>",
         ];
         for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, "x");
