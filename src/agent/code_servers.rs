@@ -602,6 +602,13 @@ pub fn servers_elsewhere(
     let registrations = csharp::Registrations::of(files, layout);
     let mut by_tool = registrations.servers_by_tool(|file| servers_of(&[file]));
     let closed = registrations.closed();
+    // Each file's package, and the servers of each package's files (of one language family),
+    // worked out once: the fallback below asks for them file after file.
+    let packages: Vec<&str> = files
+        .iter()
+        .map(|(path, _)| package_of(path, &layout.package_dirs))
+        .collect();
+    let mut package_servers: HashMap<(&str, bool), Vec<String>> = HashMap::new();
     for (index, (path, source)) in files.iter().enumerate() {
         if !looks_elsewhere(source) {
             continue;
@@ -628,22 +635,18 @@ pub fn servers_elsewhere(
             servers = servers_of(&imported);
         }
         if servers.is_empty() {
-            let package = package_of(path, &layout.package_dirs);
             // A C# server serves C# tools only, and the other way round.
-            let csharp = is_csharp(path);
-            let in_package: Vec<usize> = files
-                .iter()
-                .enumerate()
-                .filter(|(i, (p, _))| {
-                    package_of(p, &layout.package_dirs) == package
-                        && is_csharp(p) == csharp
-                        && !closed.contains(i)
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let candidates = servers_of(&in_package);
+            let key = (packages[index], is_csharp(path));
+            let candidates = package_servers.entry(key).or_insert_with(|| {
+                let in_package: Vec<usize> = (0..files.len())
+                    .filter(|&i| {
+                        (packages[i], is_csharp(files[i].0)) == key && !closed.contains(&i)
+                    })
+                    .collect();
+                servers_of(&in_package)
+            });
             if candidates.len() == 1 {
-                servers = candidates;
+                servers = candidates.clone();
             }
         }
         let by_tool = by_tool.remove(&index).unwrap_or_default();
