@@ -379,7 +379,8 @@ fn tools_registered_on_a_server_received_as_a_parameter_belong_to_that_server() 
 
 /// Low-level TypeScript MCP servers list their tools from a `ListToolsRequestSchema` handler:
 /// written in the handler, in a `const TOOLS: Tool[]`, or as one constant per tool, in this
-/// file or in the modules it imports the handler or the list from. Each tool
+/// file or in the modules it imports the handler or the list from (ES modules or CommonJS), or
+/// as the values or keys of a constant object (`Object.values(TOOLS)`). Each tool
 /// belongs to the server the file constructs, with the line where its object names it; a
 /// prompts handler, and a tools handler in a comment or a string, list nothing.
 #[test]
@@ -411,6 +412,14 @@ fn low_level_typescript_servers_list_their_tools() {
     let ledger_tools = "imported-handler/tools/definitions.ts";
     let mail = Some("mcp:acme-mail");
     let constants = "tool-constants/index.ts";
+    // The values of a constant object, mapped keeping their names; another object's tools
+    // named by their keys.
+    let desk = Some("mcp:acme-desk");
+    let reports = Some("mcp:acme-reports");
+    // CommonJS: the handler and the array from modules exporting them through
+    // `module.exports` and `exports.X`.
+    let notes = Some("mcp:acme-notes");
+    let notes_tools = "commonjs/lib/tools.js";
     assert_eq!(
         found,
         [
@@ -441,6 +450,20 @@ fn low_level_typescript_servers_list_their_tools() {
                 Tier::Read,
                 "tool-module/tools.ts",
                 9
+            ),
+            (
+                "mcp:acme-desk/close_ticket",
+                desk,
+                Tier::ExternalSend,
+                "object-of-tools/index.ts",
+                7
+            ),
+            (
+                "mcp:acme-desk/lookup_ticket",
+                desk,
+                Tier::Read,
+                "object-of-tools/index.ts",
+                15
             ),
             (
                 "mcp:acme-files/purge_file",
@@ -484,6 +507,34 @@ fn low_level_typescript_servers_list_their_tools() {
                 "tools-array/index.ts",
                 17
             ),
+            (
+                "mcp:acme-notes/delete_note",
+                notes,
+                Tier::WriteIrreversible,
+                notes_tools,
+                9
+            ),
+            (
+                "mcp:acme-notes/read_note",
+                notes,
+                Tier::Read,
+                notes_tools,
+                3
+            ),
+            (
+                "mcp:acme-reports/report_status",
+                reports,
+                Tier::Read,
+                "object-of-tools/index.ts",
+                36
+            ),
+            (
+                "mcp:acme-reports/send_report",
+                reports,
+                Tier::ExternalSend,
+                "object-of-tools/index.ts",
+                31
+            ),
         ]
     );
     let providers: Vec<&str> = inv
@@ -497,9 +548,12 @@ fn low_level_typescript_servers_list_their_tools() {
         [
             "mcp:acme-billing",
             "mcp:acme-browser",
+            "mcp:acme-desk",
             "mcp:acme-files",
             "mcp:acme-ledger",
-            "mcp:acme-mail"
+            "mcp:acme-mail",
+            "mcp:acme-notes",
+            "mcp:acme-reports"
         ]
     );
     assert_eq!(
@@ -553,7 +607,7 @@ fn low_level_typescript_servers_list_their_tools() {
         unregistered.contains(&("mcp:acme-billing/refund_invoice", constants, 22)),
         "{unregistered:?}"
     );
-    assert_eq!(unregistered.len(), 10, "{unregistered:?}");
+    assert_eq!(unregistered.len(), 16, "{unregistered:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     for absent in [
         "acme-prompts",

@@ -1729,6 +1729,17 @@ class AcmeOrdersPlugin:
             "return ",
             " as Tool[]",
             "if (x) /",
+            "Object.values(TOOLS)",
+            "Object.entries(T).map(([name, t]) => ({ name, ...t }))",
+            "Object.keys(T).map(name => ({ name",
+            ".map((t: Tool) => {",
+            ".map(({ name: n, description }) => ({ name: n",
+            "[K.A]: {",
+            "const T = { a: A_TOOL, b",
+            "module.exports = {",
+            "module.exports.L = async () => ",
+            "exports.T = ",
+            "const ns = require(\"./t\");",
         ];
         for text in crate::test_support::random_texts(&pieces, 0x9E37_79B9_7F4A_7C15, 3000, 40) {
             let _ = scan(&text, Language::Python, "x");

@@ -4,7 +4,9 @@
 //! (`tool_code::ListedImport`). The import is resolved as any other (relative paths, path
 //! aliases, workspace packages), and the name looked up among what the imported file exports
 //! (`tool_code::ScriptLinks`), through `export { … } from` and `export * from` a few modules
-//! deep. The tools found are the handler's server's, located where their names are written.
+//! deep; an object of tools imported (`Object.values(TOOLS)`) is looked up among the exported
+//! objects' properties, named as the handler names them. The tools found are the handler's
+//! server's, located where their names are written.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -88,19 +90,36 @@ impl<'f> Links<'f> {
         let (path, source) = self.files[at];
         let links = &source.links;
         let name = import.name.as_str();
-        if let Some(tools) = links.exported_tools.get(name) {
-            found.extend(tools.iter().map(|tool| (at, tool)));
-        }
+        let defined = match import.entries {
+            None => links.exported_tools.get(name).map(|tools| {
+                found.extend(tools.iter().map(|tool| (at, tool)));
+            }),
+            // The properties of an object of tools, each named as the list names it.
+            Some(how) => links.exported_entries.get(name).map(|entries| {
+                for entry in entries {
+                    let (tool, from) = entry.select(how);
+                    found.extend(tool.map(|tool| (at, tool)));
+                    if let Some(from) = from {
+                        self.tools(path, from, depth + 1, found);
+                    }
+                }
+            }),
+        };
+        // A name passed on stands for the same object, listed the same way.
         let passed_on = links.exported_links.get(name);
         for next in passed_on.into_iter().flatten() {
-            self.tools(path, next, depth + 1, found);
+            let next = ImportedName {
+                entries: next.entries.or(import.entries),
+                ..next.clone()
+            };
+            self.tools(path, &next, depth + 1, found);
         }
         // `export * from` passes on every name but the default export.
-        if passed_on.is_none() && !links.exported_tools.contains_key(name) && name != "default" {
+        if passed_on.is_none() && defined.is_none() && name != "default" {
             for all in links.exported_links.get("*").into_iter().flatten() {
                 let next = ImportedName {
-                    module: all.module.clone(),
-                    name: name.to_owned(),
+                    entries: import.entries,
+                    ..ImportedName::new(&all.module, name)
                 };
                 self.tools(path, &next, depth + 1, found);
             }
@@ -189,6 +208,82 @@ mod tests {
         let mut broken = tree;
         broken[2].1 = "export { OTHER } from \"./all.js\";\n";
         assert!(listed(&broken).is_empty());
+    }
+
+    #[test]
+    fn objects_of_tools_imported_are_listed_as_the_handler_lists_them() {
+        let server = "import { Server } from \"@modelcontextprotocol/sdk/server/index.js\";\n\
+            import { TOOLS } from \"./tools/index.js\";\n\
+            const server = new Server({ name: \"acme-desk\", version: \"1\" }, {});\n\
+            server.setRequestHandler(ListToolsRequestSchema, async () => ({\n  tools: LIST,\n}));\n";
+        let definitions = "export const TOOLS = {\n  lookup: { name: \"lookup_ticket\", inputSchema: {} },\n  close_ticket: { description: \"Close a ticket\", inputSchema: {} },\n};\n";
+        let lists = [
+            ("Object.values(TOOLS)", vec![("lookup_ticket", 2)]),
+            (
+                "Object.entries(TOOLS).map(([name, t]) => ({ name, ...t }))",
+                vec![("close_ticket", 3), ("lookup_ticket", 2)],
+            ),
+            (
+                "Object.keys(TOOLS).map((name) => ({ name, inputSchema: TOOLS[name].inputSchema }))",
+                vec![("close_ticket", 3), ("lookup", 2)],
+            ),
+        ];
+        for (list, want) in lists {
+            let index = server.replace("LIST", list);
+            // Passed on by `export { … } from` on the way.
+            let tree = [
+                ("src/index.ts", index.as_str()),
+                (
+                    "src/tools/index.ts",
+                    "export { TOOLS } from \"./definitions.js\";\n",
+                ),
+                ("src/tools/definitions.ts", definitions),
+            ];
+            let want: Vec<(String, String, u32)> = want
+                .into_iter()
+                .map(|(name, line)| {
+                    (
+                        format!("mcp:acme-desk/{name}"),
+                        "src/tools/definitions.ts".to_owned(),
+                        line,
+                    )
+                })
+                .collect();
+            assert_eq!(listed(&tree), want, "{list}");
+        }
+    }
+
+    #[test]
+    fn commonjs_modules_export_their_tools() {
+        let tree = [
+            (
+                "src/index.js",
+                "const { Server } = require(\"@modelcontextprotocol/sdk/server/index.js\");\n\
+                 const { listTools } = require(\"./handlers\");\n\
+                 const server = new Server({ name: \"acme-cjs\", version: \"1\" }, {});\n\
+                 server.setRequestHandler(ListToolsRequestSchema, listTools);\n",
+            ),
+            (
+                "src/handlers.js",
+                "const TOOLS = require(\"./tools\");\nconst defs = require(\"./defs\");\n\
+                 module.exports.listTools = async () => ({ tools: [...TOOLS, ...defs.MORE] });\n",
+            ),
+            (
+                "src/tools.js",
+                "module.exports = [\n  { name: \"ping\", inputSchema: {} },\n];\n",
+            ),
+            (
+                "src/defs.js",
+                "exports.MORE = [\n  { name: \"pong\", inputSchema: {} },\n];\n",
+            ),
+        ];
+        assert_eq!(
+            listed(&tree),
+            [
+                ("mcp:acme-cjs/pong".to_owned(), "src/defs.js".to_owned(), 2),
+                ("mcp:acme-cjs/ping".to_owned(), "src/tools.js".to_owned(), 2),
+            ]
+        );
     }
 
     #[test]

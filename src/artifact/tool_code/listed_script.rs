@@ -9,11 +9,16 @@
 //! or constant object property of the same file (`ToolName.ECHO`); a name that is computed is
 //! not statically known and the tool is skipped, as the Python side does.
 //!
+//! A list built at run time from a known one is read in a few shapes ([`Source::derived_listing`]):
+//! the values of a constant object of tools (`Object.values(TOOLS)`), its keys as the tools'
+//! names (`Object.entries(TOOLS).map(([name, t]) => ({ name, ...t }))`, [`Entries`]), and a
+//! `.map(…)` that keeps each tool's own name.
+//!
 //! What a handler takes from another file — the handler itself, the array, a tool constant or a
 //! function returning the array, imported (`import { TOOLS } from "./tools.js"`, a default or
 //! `* as` import, `require`) — is recorded as a [`ListedImport`]; the file that defines it
-//! reads the same shapes for the names it exports ([`ScriptLinks`]), and discovery joins the
-//! two (`agent::code_servers`).
+//! reads the same shapes for the names it exports, ES or CommonJS (`module.exports`,
+//! `exports.X`) ([`ScriptLinks`]), and discovery joins the two (`agent::code_servers`).
 //!
 //! The file is read as lexed once (`script_lex`: strings, template literals and comments told
 //! from code, brackets paired), so that a handler in a comment or a string lists nothing and a
@@ -41,6 +46,15 @@ const MAX_EXPORTED_NAMES: usize = 256;
 /// Functions of one file looked up by name (each a regular expression built and run).
 const MAX_FUNCTION_LOOKUPS: usize = 64;
 
+/// `const NAME =` (also `let`/`var`, with a type: `const NAME: Tool[] =`) followed by `value`:
+/// group 1 the name.
+fn declared_as(value: &str) -> Regex {
+    Regex::new(&format!(
+        r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*{value}"
+    ))
+    .expect("valid regex")
+}
+
 /// `server.setRequestHandler(ListToolsRequestSchema` (also `types.ListToolsRequestSchema`):
 /// group 1 the server object, group 2 the call's opening parenthesis.
 static LIST_TOOLS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
@@ -49,22 +63,37 @@ static LIST_TOOLS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `const TOOLS: Tool[] = [` or `const FOO_TOOL: Tool = {` (also `let`/`var`): group 1 the
 /// name, group 2 the opening bracket.
-static COLLECTION_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([\[{])")
-        .expect("valid regex")
-});
+static COLLECTION_CONST: LazyLock<Regex> = LazyLock::new(|| declared_as(r"([\[{])"));
 /// `const shown = TOOLS.filter(` (also `let`/`var`, `slice`, `sort`, `toSorted`): group 1 the
 /// name, group 2 the array it keeps some or all tools of.
 static SUBSET_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
-        .expect("valid regex")
+    declared_as(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
 });
 /// `const TOOLS = createTools(` or `= await tools.load(`: group 1 the name, group 2 the function
 /// called.
 static CALL_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\(")
-        .expect("valid regex")
+    declared_as(
+        r"(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\(",
+    )
 });
+/// `const tools = Object.values(` or `= TOOLS.map(` (also `let`/`var`, `Object.entries`,
+/// `Object.keys`): group 1 the name, group 2 the value.
+static DERIVED_CONST: LazyLock<Regex> = LazyLock::new(|| {
+    declared_as(
+        r"(Object\s*\.\s*(?:values|entries|keys)\s*\(|[A-Za-z_$][A-Za-z0-9_$]*\s*\.\s*map\s*\()",
+    )
+});
+/// `module.exports =`, `module.exports.NAME =`, `exports.NAME =`: group 1 `module.`, group 2
+/// the name, group 3 the `=`.
+static COMMONJS_EXPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(module\s*\.\s*)?exports\s*(?:\.\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*)?(=)(?:[^=>]|$)",
+    )
+    .expect("valid regex")
+});
+/// An identifier at the start of a text.
+static LEADING_IDENTIFIER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_$][A-Za-z0-9_$]*").expect("valid regex"));
 /// `TOOLS.filter(…)` as a value: group 1 the array.
 static SUBSET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
@@ -148,6 +177,73 @@ const MAX_LISTED_TOOLS: usize = 10_000;
 pub struct ImportedName {
     pub module: String,
     pub name: String,
+    /// Set when the binding is an object of tools a list takes its properties from
+    /// (`Object.values(TOOLS)`): how it names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Entries>,
+}
+
+impl ImportedName {
+    pub fn new(module: &str, name: &str) -> ImportedName {
+        ImportedName {
+            module: module.to_owned(),
+            name: name.to_owned(),
+            entries: None,
+        }
+    }
+}
+
+/// How a list takes the tools of an object whose properties are tools (`const TOOLS = {
+/// refund: { name: "refund_invoice", … }, lookup: LOOKUP_TOOL }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entries {
+    /// `Object.values(TOOLS)`: each value, named as it names itself.
+    Values,
+    /// `Object.keys(TOOLS).map((name) => ({ name, … }))`: each named by its key.
+    Keys,
+    /// `Object.entries(TOOLS).map(([name, t]) => ({ name, ...t }))`: each named by its key,
+    /// unless the value has a `name` of its own (spread over the key).
+    KeysUnlessNamed,
+}
+
+/// One property of an object of tools, as each way of listing it names it (`T` a tool).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry<T> {
+    /// The tool named by the property's key (none for a computed key `[K]: …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_key: Option<T>,
+    /// The tool the value names itself, when its name is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own: Option<T>,
+    /// The value has a `name` of its own, known or not.
+    pub named: bool,
+    /// The value is a binding of another module (a tool constant imported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<ImportedName>,
+}
+
+impl<T> Entry<T> {
+    /// The tool this property stands for when listed `how`, or the binding of another module
+    /// that holds it. An imported value is taken to name itself.
+    pub fn select(&self, how: Entries) -> (Option<&T>, Option<&ImportedName>) {
+        match how {
+            Entries::Keys => (self.by_key.as_ref(), None),
+            Entries::KeysUnlessNamed if !self.named && self.from.is_none() => {
+                (self.by_key.as_ref(), None)
+            }
+            Entries::Values | Entries::KeysUnlessNamed => (self.own.as_ref(), self.from.as_ref()),
+        }
+    }
+
+    fn map<U>(&self, f: impl Fn(&T) -> U) -> Entry<U> {
+        Entry {
+            by_key: self.by_key.as_ref().map(&f),
+            own: self.own.as_ref().map(&f),
+            named: self.named,
+            from: self.from.clone(),
+        }
+    }
 }
 
 /// Tools a low-level server of this file lists from another file: the imported handler,
@@ -176,11 +272,18 @@ pub struct ScriptLinks {
     /// function returning an imported array); `*` for `export * from`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exported_links: BTreeMap<String, Vec<ImportedName>>,
+    /// The properties of an exported object of tools (`export const TOOLS = { refund: {…} }`),
+    /// for a handler that lists them (`Object.values(TOOLS)`, [`Entries`]).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub exported_entries: BTreeMap<String, Vec<Entry<ToolDecl>>>,
 }
 
 impl ScriptLinks {
     pub fn is_empty(&self) -> bool {
-        self.listed.is_empty() && self.exported_tools.is_empty() && self.exported_links.is_empty()
+        self.listed.is_empty()
+            && self.exported_tools.is_empty()
+            && self.exported_links.is_empty()
+            && self.exported_entries.is_empty()
     }
 }
 
@@ -223,11 +326,16 @@ pub(super) fn object_tools(
             .iter()
             .chain(&out)
             .filter_map(|t| t.span.map(|s| s.offset))
+            .chain(memo.renamed.iter().copied())
             .collect();
         out.extend(defined_tools(&source, &mut memo, stem, &known));
     }
     if exports {
-        (links.exported_tools, links.exported_links) = self::exports(&source, &mut memo, stem);
+        (
+            links.exported_tools,
+            links.exported_links,
+            links.exported_entries,
+        ) = self::exports(&source, &mut memo, stem);
     }
     (out, links)
 }
@@ -334,6 +442,7 @@ fn defined_tools<'t>(
 type Exports = (
     BTreeMap<String, Vec<ToolDecl>>,
     BTreeMap<String, Vec<ImportedName>>,
+    BTreeMap<String, Vec<Entry<ToolDecl>>>,
 );
 
 fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports {
@@ -380,26 +489,52 @@ fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports 
                 Some(module) => links
                     .entry(exported.to_owned())
                     .or_default()
-                    .push(ImportedName {
-                        module: module.as_str().to_owned(),
-                        name: local.to_owned(),
-                    }),
+                    .push(ImportedName::new(module.as_str(), local)),
                 None => named.push((exported.to_owned(), Exported::Local(local))),
             }
         }
     }
+    commonjs_exports(source, &mut named);
     for c in EXPORT_ALL.captures_iter(text) {
         if in_code(c.get(0))
             && let Some(module) = c.get(1)
         {
-            links.entry("*".to_owned()).or_default().push(ImportedName {
-                module: module.as_str().to_owned(),
-                name: "*".to_owned(),
-            });
+            links
+                .entry("*".to_owned())
+                .or_default()
+                .push(ImportedName::new(module.as_str(), "*"));
         }
     }
     let mut tools: BTreeMap<String, Vec<ToolDecl>> = BTreeMap::new();
+    let mut entries: BTreeMap<String, Vec<Entry<ToolDecl>>> = BTreeMap::new();
     for (key, value) in named.into_iter().take(MAX_EXPORTED_NAMES) {
+        // An object of tools, for a handler that lists its properties (`Object.values(…)`).
+        let object = match value {
+            Exported::Assigned(name, equals) => {
+                source.collection(name, '{', lexed.skip_trivia(equals, text.len()) + 1)
+            }
+            Exported::Local(name) => source.collection(name, '{', text.len()),
+            Exported::Value(start) => text[start..].starts_with('{').then_some(start),
+            Exported::Parameters(_) | Exported::Array(_) => None,
+        };
+        if let Some(open) = object {
+            let found = source.entries(open, memo);
+            let tools = |e: &Entry<Listed>| {
+                e.own.is_some()
+                    || e.named
+                    || e.from.is_some()
+                    || e.by_key.as_ref().is_some_and(|t| t.description.is_some())
+            };
+            if found.iter().any(tools) {
+                entries.insert(
+                    key.clone(),
+                    found
+                        .iter()
+                        .map(|e| e.map(|t| t.clone().declared(text, stem, true)))
+                        .collect(),
+                );
+            }
+        }
         let listing = match value {
             Exported::Parameters(paren) => source
                 .function_body(paren, true)
@@ -417,16 +552,9 @@ fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports 
                     Some(listing)
                 }
             }
-            Exported::Local(name) => {
-                let listing = source.constant_listing(name, text.len(), memo);
-                match source.function_named(name, memo) {
-                    Some(body) if listing.is_empty() => {
-                        Some(source.function_listing(body, 0, memo))
-                    }
-                    _ => Some(listing),
-                }
-            }
+            Exported::Local(name) => Some(source.local_listing(name, memo)),
             Exported::Array(open) => Some(source.array_tools(open, 0, memo)),
+            Exported::Value(start) => Some(source.value_listing(start, memo)),
         };
         let Some(listing) = listing else {
             continue;
@@ -451,7 +579,52 @@ fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports 
         linked.sort();
         linked.dedup();
     }
-    (tools, links)
+    (tools, links, entries)
+}
+
+/// The names a CommonJS module exports, added to `named`: `module.exports = { A, B: C }`,
+/// `module.exports = VALUE` (its default export), `module.exports.A = VALUE`, `exports.A =
+/// VALUE`.
+fn commonjs_exports<'t>(source: &Source<'t>, named: &mut Vec<(String, Exported<'t>)>) {
+    let (text, lexed) = (source.text, source.lexed);
+    for c in COMMONJS_EXPORT.captures_iter(text) {
+        let (Some(whole), Some(equals)) = (c.get(0), c.get(3)) else {
+            continue;
+        };
+        // `exports = …` alone rebinds a variable; `a.exports = …` is some other object's.
+        let whole_module = c.get(1).is_some();
+        if !lexed.is_code(whole.start())
+            || text[..whole.start()].trim_end().ends_with('.')
+            || !whole_module && c.get(2).is_none()
+        {
+            continue;
+        }
+        let value = lexed.skip_trivia(equals.end(), text.len());
+        if value >= text.len() {
+            continue;
+        }
+        if let Some(name) = c.get(2) {
+            named.push((name.as_str().to_owned(), Exported::Value(value)));
+            continue;
+        }
+        if !text[value..].starts_with('{') {
+            named.push(("default".to_owned(), Exported::Value(value)));
+            continue;
+        }
+        let close = lexed.close_of(value).unwrap_or(value);
+        for item in source.items(value, close) {
+            let property = &text[item.clone()];
+            if IDENTIFIER.is_match(property) {
+                named.push((property.to_owned(), Exported::Local(property)));
+            } else if let Some(key) = KEY.captures(property)
+                && let (Some(name), Some(colon)) = ((1..=3).find_map(|g| key.get(g)), key.get(4))
+                && colon.as_str() == ":"
+            {
+                let at = lexed.skip_trivia(item.start + colon.end(), item.end);
+                named.push((name.as_str().to_owned(), Exported::Value(at)));
+            }
+        }
+    }
 }
 
 /// Where an exported name's value is.
@@ -464,6 +637,8 @@ enum Exported<'t> {
     Local(&'t str),
     /// `export default [`.
     Array(usize),
+    /// `module.exports.NAME = VALUE`: where the value starts.
+    Value(usize),
 }
 
 /// The bindings of an import or export list (`A, type B, C as D`; `A, B: C` for a
@@ -512,6 +687,33 @@ impl Listed {
     }
 }
 
+/// What an object literal says of a tool.
+#[derive(Debug, Default)]
+struct Fields {
+    name: Option<(String, Range<usize>)>,
+    /// It has a `name`, known or not.
+    named: bool,
+    description: Option<String>,
+    annotations: Option<Annotations>,
+}
+
+/// The parameter of a function that maps a list (`.map(…)`): the element (`t`), a key and
+/// value pair (`[name, t]`), or the binding of the element's `name` when it is destructured
+/// (`{ name, description }`).
+enum Parameter<'t> {
+    Element(&'t str),
+    Entry(&'t str, Option<&'t str>),
+    Fields(&'t str),
+}
+
+/// What a list mapped from another names its tools: each element's own name, or as an object
+/// of tools' properties ([`Entries`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Mapped {
+    Own,
+    Entries(Entries),
+}
+
 /// What a list of tools holds: the tool objects of this file, and the bindings of other files
 /// it takes tools from.
 #[derive(Debug, Default)]
@@ -541,6 +743,10 @@ struct Memo<'t> {
     function_names: HashMap<String, Option<Range<usize>>>,
     tools: HashMap<usize, Option<Listed>>,
     members: HashMap<usize, Rc<BTreeMap<&'t str, String>>>,
+    entries: HashMap<usize, Rc<Vec<Entry<Listed>>>>,
+    /// Where tool objects name themselves that a list names by their key instead: not tools
+    /// of their own.
+    renamed: BTreeSet<usize>,
 }
 
 /// A lexed source file and its constants.
@@ -555,6 +761,9 @@ struct Source<'t> {
     /// Constants that hold what a function returns (`const TOOLS = createTools()`), by name:
     /// the function as called (`createTools`, `tools.create`).
     calls: HashMap<&'t str, &'t str>,
+    /// Constants that hold a list built from another (`Object.values(TOOLS)`, `TOOLS.map(…)`),
+    /// by name: where the value starts.
+    derived: HashMap<&'t str, usize>,
     /// Imported bindings by the name this file gives them: the module and the name it exports.
     imports: HashMap<&'t str, (&'t str, &'t str)>,
     /// Modules imported whole (`import * as tools`, `const tools = require(…)`), by name.
@@ -572,6 +781,7 @@ impl<'t> Source<'t> {
             collections: HashMap::new(),
             subsets: HashMap::new(),
             calls: HashMap::new(),
+            derived: HashMap::new(),
             imports: HashMap::new(),
             namespaces: HashMap::new(),
             enums: HashMap::new(),
@@ -597,13 +807,22 @@ impl<'t> Source<'t> {
             }
         }
         for c in CALL_CONST.captures_iter(text) {
+            // `require(…)` is an import (below).
             if let (Some(name), Some(function)) = (c.get(1), c.get(2))
                 && source.lexed.is_code(name.start())
+                && function.as_str() != "require"
             {
                 source
                     .calls
                     .entry(name.as_str())
                     .or_insert(function.as_str());
+            }
+        }
+        for c in DERIVED_CONST.captures_iter(text) {
+            if let (Some(name), Some(value)) = (c.get(1), c.get(2))
+                && source.lexed.is_code(name.start())
+            {
+                source.derived.entry(name.as_str()).or_insert(value.start());
             }
         }
         for c in IMPORT.captures_iter(text) {
@@ -629,8 +848,13 @@ impl<'t> Source<'t> {
             for (theirs, ours) in bindings(c.get(1).map_or("", |m| m.as_str()), ":") {
                 source.imports.insert(ours, (module, theirs));
             }
+            // The binding is what the module assigns to `module.exports`: its default export,
+            // and the namespace of its names.
             if let Some(namespace) = c.get(2) {
                 source.namespaces.insert(namespace.as_str(), module);
+                source
+                    .imports
+                    .insert(namespace.as_str(), (module, "default"));
             }
         }
         for c in ENUM.captures_iter(text) {
@@ -699,6 +923,9 @@ impl<'t> Source<'t> {
         if text.starts_with('[') {
             return self.array_tools(value.start, depth, memo);
         }
+        if let Some(listing) = self.derived_listing(value.clone(), depth, memo) {
+            return Rc::new(listing);
+        }
         if let Some(of) = SUBSET.captures(text) {
             let name = of.get(1).map_or("", |m| m.as_str());
             return Rc::new(self.named_listing(name, value.start, depth, memo));
@@ -722,6 +949,417 @@ impl<'t> Source<'t> {
         })
     }
 
+    /// What a local name exported stands for: a constant, else a function of the file.
+    fn local_listing(&self, name: &str, memo: &mut Memo<'t>) -> Rc<Listing> {
+        let listing = self.constant_listing(name, self.text.len(), memo);
+        match self.function_named(name, memo) {
+            Some(body) if listing.is_empty() => self.function_listing(body, 0, memo),
+            _ => listing,
+        }
+    }
+
+    /// What a value assigned to a CommonJS export (starting at `start`) stands for: an array,
+    /// a tool object, a name of the file, a list built from one, or a function.
+    fn value_listing(&self, start: usize, memo: &mut Memo<'t>) -> Rc<Listing> {
+        let text = &self.text[start..];
+        if text.starts_with('[') {
+            return self.array_tools(start, 0, memo);
+        }
+        if text.starts_with('{') {
+            return Rc::new(Listing {
+                tools: self.tool(start, memo).into_iter().collect(),
+                ..Listing::default()
+            });
+        }
+        // A function written there: `function (…) {…}`, `async (…) => …`, `(…) => …`, `t => …`.
+        let function = text.starts_with('(')
+            || LEADING_IDENTIFIER.find(text).is_some_and(|word| {
+                matches!(word.as_str(), "async" | "function")
+                    || text[word.end()..].trim_start().starts_with("=>")
+            });
+        if function {
+            return match self.function_body(start, false) {
+                Some(body) => self.function_listing(body, 0, memo),
+                None => Rc::new(Listing::default()),
+            };
+        }
+        let chain = start..self.chain_end(start);
+        match self.identifier(chain.clone()) {
+            Some(name) => self.local_listing(name, memo),
+            None => self.listing_of(chain, 0, memo),
+        }
+    }
+
+    /// What a list built at run time from a known one lists (`value`, `None` for any other
+    /// value): `Object.values(TOOLS)` of an object of tools, `Object.keys(TOOLS).map(…)` and
+    /// `Object.entries(TOOLS).map(…)` where each tool is named by its key, and `TOOLS.map(…)`
+    /// where each keeps its own name ([`Source::mapped`]).
+    fn derived_listing(
+        &self,
+        value: Range<usize>,
+        depth: usize,
+        memo: &mut Memo<'t>,
+    ) -> Option<Listing> {
+        if depth > MAX_INDIRECTION || !self.text[value.clone()].ends_with(')') {
+            return None;
+        }
+        let paren = self.final_call(value.clone())?;
+        let close = value.end - 1;
+        if let Some((kind, object)) = self.object_call(value.start..paren, paren, close) {
+            return (kind == "values").then(|| self.entries_listing(object, Entries::Values, memo));
+        }
+        // `LIST.map(FUNCTION)`.
+        let callee = self.lexed.trimmed(value.start..paren);
+        let base = self.text[callee.clone()].strip_suffix("map")?.trim_end();
+        let base = self
+            .lexed
+            .trimmed(callee.start..callee.start + base.strip_suffix('.')?.len());
+        let function = self.items(paren, close).into_iter().next()?;
+        let object = self
+            .final_call(base.clone())
+            .and_then(|paren| self.object_call(base.start..paren, paren, base.end.checked_sub(1)?));
+        let mapped = self.mapped(function, object.as_ref().map(|(kind, _)| *kind))?;
+        match (object, mapped) {
+            (Some((_, object)), Mapped::Entries(how)) => {
+                Some(self.entries_listing(object, how, memo))
+            }
+            (_, Mapped::Own) => {
+                let mut listing = Listing::default();
+                listing.extend(&self.listing_of(base, depth + 1, memo));
+                Some(listing)
+            }
+            (None, Mapped::Entries(_)) => None,
+        }
+    }
+
+    /// The opening parenthesis of the call that ends the expression `value` (`f(x)`,
+    /// `a.b(x).map(y)`), if it ends with one.
+    fn final_call(&self, value: Range<usize>) -> Option<usize> {
+        let mut at = value.start;
+        while at < value.end {
+            if self.lexed.is_code(at) && matches!(self.text.as_bytes()[at], b'(' | b'[' | b'{') {
+                let close = self.lexed.close_of(at)?;
+                if close + 1 == value.end {
+                    return (self.text.as_bytes()[at] == b'(' && at > value.start).then_some(at);
+                }
+                at = close + 1;
+            } else {
+                at += 1;
+            }
+        }
+        None
+    }
+
+    /// `Object.values(X)`, `Object.entries(X)`, `Object.keys(X)` (the callee, the call's
+    /// parentheses): which one, and its argument.
+    fn object_call(
+        &self,
+        callee: Range<usize>,
+        paren: usize,
+        close: usize,
+    ) -> Option<(&'t str, Range<usize>)> {
+        let callee: String = self.text[callee]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let kind = ["values", "entries", "keys"]
+            .into_iter()
+            .find(|kind| callee.strip_prefix("Object.") == Some(kind))?;
+        match self.items(paren, close).as_slice() {
+            [object] => Some((kind, object.clone())),
+            _ => None,
+        }
+    }
+
+    /// What the function `function` given to `.map(…)` names each tool it returns: the
+    /// element's own name (`(t) => ({ name: t.name, … })`, `(t) => ({ ...t, … })`, `({ name,
+    /// description }) => ({ name, description })`), or, over `Object.keys(…)` or
+    /// `Object.entries(…)` (`object`), the property's key (`([name, t]) => ({ name, ...t })`).
+    /// `None` for anything else.
+    fn mapped(&self, function: Range<usize>, object: Option<&str>) -> Option<Mapped> {
+        let (parameter, result) = self.arrow(function)?;
+        let close = self.lexed.close_of(result)?;
+        // The result's `name` (its position among the properties and its value as written,
+        // `name` for the shorthand), and the names spread into it.
+        let mut name = None;
+        let mut spreads = Vec::new();
+        for (at, item) in self.items(result, close).into_iter().enumerate() {
+            let text = &self.text[item.clone()];
+            if text == "name" {
+                name = Some((at, text));
+            } else if let Some(spread) = text.strip_prefix("...") {
+                spreads.push((at, spread.trim()));
+            } else if let Some(key) = KEY.captures(text)
+                && (1..=3).find_map(|g| key.get(g)).map(|k| k.as_str()) == Some("name")
+                && key.get(4).map(|s| s.as_str()) == Some(":")
+            {
+                let value = self
+                    .lexed
+                    .trimmed(item.start + key.get(0).map_or(0, |k| k.end())..item.end);
+                name = Some((at, &self.text[value]));
+            }
+        }
+        let spread = |of: &str, after: Option<usize>| {
+            spreads
+                .iter()
+                .any(|&(at, spread)| spread == of && after.is_none_or(|after| at > after))
+        };
+        let name_of = |expression: &str, of: &str| {
+            MEMBER
+                .captures(expression)
+                .is_some_and(|m| &m[1] == of && &m[2] == "name")
+        };
+        let (named_at, name) = name.unzip();
+        let kind = object.filter(|kind| *kind != "values");
+        match (kind, parameter) {
+            (None, Parameter::Element(element)) => match name {
+                Some(name) => name_of(name, element).then_some(Mapped::Own),
+                None => spread(element, None).then_some(Mapped::Own),
+            },
+            (None, Parameter::Fields(binding)) => (name == Some(binding)).then_some(Mapped::Own),
+            (Some("keys"), Parameter::Element(key)) => {
+                (name == Some(key)).then_some(Mapped::Entries(Entries::Keys))
+            }
+            (Some("entries"), Parameter::Entry(key, value)) => match (name, value) {
+                (Some(name), Some(value)) if name == key && spread(value, named_at) => {
+                    Some(Mapped::Entries(Entries::KeysUnlessNamed))
+                }
+                (Some(name), _) if name == key => Some(Mapped::Entries(Entries::Keys)),
+                (Some(name), Some(value)) if name_of(name, value) => {
+                    Some(Mapped::Entries(Entries::Values))
+                }
+                (None, Some(value)) if spread(value, None) => {
+                    Some(Mapped::Entries(Entries::Values))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The parameter of the arrow function `function` and the object literal it returns
+    /// (`(t) => ({ … })`, `t => { return { … }; }`), if it is one.
+    fn arrow(&self, function: Range<usize>) -> Option<(Parameter<'t>, usize)> {
+        let text = &self.text[function.clone()];
+        let start = match text.strip_prefix("async") {
+            Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == '(') => self
+                .lexed
+                .skip_trivia(function.end - rest.len(), function.end),
+            _ => function.start,
+        };
+        let (parameter, body) = if self.text[start..].starts_with('(') {
+            let close = self.lexed.close_of(start)?;
+            let first = self.items(start, close).into_iter().next()?;
+            let body = self.function_body(start, true)?;
+            if !self.text.get(close..body.start)?.contains("=>") {
+                return None;
+            }
+            (self.parameter(first)?, body)
+        } else {
+            let name = LEADING_IDENTIFIER.find(&self.text[start..function.end])?;
+            let after = self.lexed.skip_trivia(start + name.end(), function.end);
+            if !self.text[after..function.end].starts_with("=>") {
+                return None;
+            }
+            let body = self.function_body(start + name.end(), false)?;
+            (Parameter::Element(name.as_str()), body)
+        };
+        if body.end > function.end {
+            return None;
+        }
+        let result = match self.text.as_bytes()[body.start] {
+            b'(' => self.item_at(body.start + 1, body.end).start,
+            b'{' => {
+                // A block: its one `return`.
+                let mut returns = RETURN
+                    .find_iter(&self.text[body.clone()])
+                    .filter(|m| self.lexed.is_code(body.start + m.start()));
+                let only = returns.next()?;
+                if returns.next().is_some() {
+                    return None;
+                }
+                self.lexed.skip_trivia(body.start + only.end(), body.end)
+            }
+            _ => return None,
+        };
+        (self.text.as_bytes().get(result) == Some(&b'{')).then_some((parameter, result))
+    }
+
+    /// A mapping function's parameter (`t`, `t: Tool`, `[name, t]`, `{ name, description }`).
+    fn parameter(&self, parameter: Range<usize>) -> Option<Parameter<'t>> {
+        // Without a type annotation or a default value.
+        let mut end = parameter.start;
+        while end < parameter.end {
+            if self.lexed.is_code(end) {
+                match self.text.as_bytes()[end] {
+                    b'(' | b'[' | b'{' => {
+                        end = self.lexed.close_of(end)? + 1;
+                        continue;
+                    }
+                    b':' | b'=' => break,
+                    _ => {}
+                }
+            }
+            end += 1;
+        }
+        let parameter = self.lexed.trimmed(parameter.start..end.min(parameter.end));
+        if let Some(element) = self.identifier(parameter.clone()) {
+            return Some(Parameter::Element(element));
+        }
+        let close = self.lexed.close_of(parameter.start)?;
+        let items = self.items(parameter.start, close);
+        match self.text.as_bytes()[parameter.start] {
+            b'[' => {
+                let key = self.identifier(items.first()?.clone())?;
+                let value = items.get(1).and_then(|item| self.identifier(item.clone()));
+                Some(Parameter::Entry(key, value))
+            }
+            b'{' => items.iter().find_map(|item| {
+                let text = &self.text[item.clone()];
+                if text == "name" {
+                    return Some(Parameter::Fields(text));
+                }
+                let (key, binding) = text.split_once(':')?;
+                let binding = binding.trim();
+                (key.trim() == "name" && IDENTIFIER.is_match(binding))
+                    .then_some(Parameter::Fields(binding))
+            }),
+            _ => None,
+        }
+    }
+
+    /// The tools of the object of tools `object` (a constant of this file, an object literal,
+    /// or a binding imported), each property named `how`.
+    fn entries_listing(&self, object: Range<usize>, how: Entries, memo: &mut Memo<'t>) -> Listing {
+        let mut listing = Listing::default();
+        let text = &self.text[object.clone()];
+        let open = if text.starts_with('{') {
+            Some(object.start)
+        } else {
+            self.identifier(object.clone())
+                .and_then(|name| self.collection(name, '{', object.start))
+        };
+        match open {
+            Some(open) => {
+                for entry in self.entries(open, memo).iter() {
+                    let (tool, from) = entry.select(how);
+                    if let (Some(own), Some(tool)) = (&entry.own, tool)
+                        && tool.name_at != own.name_at
+                    {
+                        memo.renamed.insert(own.name_at.start);
+                    }
+                    listing.tools.extend(tool.cloned());
+                    listing.imported.extend(from.cloned());
+                }
+            }
+            None => listing
+                .imported
+                .extend(self.imported(text).map(|from| ImportedName {
+                    entries: Some(how),
+                    ..from
+                })),
+        }
+        listing
+    }
+
+    /// The properties of the object literal opening at `open`, each as the tool its key
+    /// names and the tool its value is: an object literal, an object constant of this file
+    /// (`refund: REFUND_TOOL`, the shorthand `{ REFUND_TOOL }`) or a binding imported.
+    fn entries(&self, open: usize, memo: &mut Memo<'t>) -> Rc<Vec<Entry<Listed>>> {
+        if let Some(known) = memo.entries.get(&open) {
+            return Rc::clone(known);
+        }
+        let mut out = Vec::new();
+        let close = self.lexed.close_of(open).unwrap_or(open);
+        for item in self.items(open, close) {
+            if out.len() == MAX_LISTED_TOOLS {
+                break;
+            }
+            let text = &self.text[item.clone()];
+            let (key, value) = if IDENTIFIER.is_match(text) {
+                (Some(item.clone()), item.clone())
+            } else if text.starts_with('[') {
+                // A computed key: the value may still name itself.
+                let Some(end) = self.lexed.close_of(item.start) else {
+                    continue;
+                };
+                let colon = self.lexed.skip_trivia(end + 1, item.end);
+                if self.text.as_bytes().get(colon) != Some(&b':') || colon >= item.end {
+                    continue;
+                }
+                (None, self.lexed.skip_trivia(colon + 1, item.end)..item.end)
+            } else if let Some(c) = KEY.captures(text)
+                && let (Some(key), Some(colon)) = ((1..=3).find_map(|g| c.get(g)), c.get(4))
+                && colon.as_str() == ":"
+            {
+                let key = item.start + key.start()..item.start + key.end();
+                let value = self.lexed.skip_trivia(item.start + colon.end(), item.end);
+                (Some(key), value..item.end)
+            } else {
+                continue;
+            };
+            let value_text = &self.text[value.clone()];
+            let object = if value_text.starts_with('{') {
+                Some(value.start)
+            } else {
+                self.identifier(value.clone())
+                    .and_then(|name| self.collection(name, '{', open))
+            };
+            let fields = object.and_then(|object| self.fields(object, memo));
+            let from = object
+                .is_none()
+                .then(|| self.imported(value_text))
+                .flatten();
+            let fields = fields.unwrap_or_default();
+            let by_key = key.filter(|key| !key.is_empty()).map(|key| Listed {
+                name: decode_script(&self.text[key.clone()]),
+                name_at: key,
+                description: fields.description.clone(),
+                annotations: fields.annotations,
+            });
+            let own = fields.name.map(|(name, name_at)| Listed {
+                name,
+                name_at,
+                description: fields.description,
+                annotations: fields.annotations,
+            });
+            out.push(Entry {
+                by_key,
+                own,
+                named: fields.named,
+                from,
+            });
+        }
+        let out = Rc::new(out);
+        memo.entries.insert(open, Rc::clone(&out));
+        out
+    }
+
+    /// Where the chain of names and calls starting at `start` ends (`Object.values(TOOLS)`,
+    /// `TOOLS\n  .map(…)`), for a constant's value written without a semicolon after it.
+    fn chain_end(&self, start: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut at = start;
+        while at < bytes.len() {
+            match bytes[at] {
+                b'(' | b'[' if self.lexed.is_code(at) => match self.lexed.close_of(at) {
+                    Some(close) => at = close + 1,
+                    None => break,
+                },
+                c if c.is_ascii_alphanumeric() || b"_$.".contains(&c) => at += 1,
+                _ => {
+                    let next = self.lexed.skip_trivia(at, bytes.len());
+                    if next > at && bytes.get(next) == Some(&b'.') && self.lexed.is_code(next) {
+                        at = next;
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+        at
+    }
+
     /// The tools the name `name` lists where it is used (`used_at`): an array constant of this
     /// file, a constant holding what a function returns, or a binding imported.
     fn named_listing(
@@ -735,8 +1373,14 @@ impl<'t> Source<'t> {
         if depth > MAX_INDIRECTION {
             return listing;
         }
+        let derived = |memo: &mut Memo<'t>| {
+            let &start = self.derived.get(name)?;
+            self.derived_listing(start..self.chain_end(start), depth + 1, memo)
+        };
         if let Some(open) = self.collection(name, '[', used_at) {
             listing.extend(&self.array_tools(open, depth + 1, memo));
+        } else if let Some(derived) = derived(memo) {
+            listing = derived;
         } else if let Some(function) = self.calls.get(name) {
             listing = self.called_listing(function, depth + 1, memo);
         } else {
@@ -846,10 +1490,7 @@ impl<'t> Source<'t> {
                 (*module, member.get(2)?.as_str())
             }
         };
-        Some(ImportedName {
-            module: module.to_owned(),
-            name: exported.to_owned(),
-        })
+        Some(ImportedName::new(module, exported))
     }
 
     /// The function a handler call passes by name (`setRequestHandler(Schema, listTools)`,
@@ -993,25 +1634,32 @@ impl<'t> Source<'t> {
 
     /// The tool the object literal opening at `open` describes, when its name is known.
     fn tool(&self, open: usize, memo: &mut Memo<'t>) -> Option<Listed> {
-        let close = self.lexed.close_of(open)?;
-        let mut name = None;
-        let mut description = None;
-        let mut annotations = None;
-        for (key, value) in self.properties(open, close, ':') {
-            match key {
-                "name" => name = self.name_value(value, memo),
-                "description" => description = self.text_value(value),
-                "annotations" => annotations = annotations_in(&self.text[value]),
-                _ => {}
-            }
-        }
-        let (name, name_at) = name?;
+        let fields = self.fields(open, memo)?;
+        let (name, name_at) = fields.name?;
         Some(Listed {
             name,
             name_at,
-            description,
-            annotations,
+            description: fields.description,
+            annotations: fields.annotations,
         })
+    }
+
+    /// What the object literal opening at `open` says of a tool.
+    fn fields(&self, open: usize, memo: &mut Memo<'t>) -> Option<Fields> {
+        let close = self.lexed.close_of(open)?;
+        let mut fields = Fields::default();
+        for (key, value) in self.properties(open, close, ':') {
+            match key {
+                "name" => {
+                    fields.named = true;
+                    fields.name = self.name_value(value, memo);
+                }
+                "description" => fields.description = self.text_value(value),
+                "annotations" => fields.annotations = annotations_in(&self.text[value]),
+                _ => {}
+            }
+        }
+        Some(fields)
     }
 
     /// A tool name: a string literal, a string constant, or an enum member or constant object
@@ -1441,10 +2089,7 @@ const BASE = [{ name: "ping" }];
     }
 
     fn imported(module: &str, name: &str) -> ImportedName {
-        ImportedName {
-            module: module.to_owned(),
-            name: name.to_owned(),
-        }
+        ImportedName::new(module, name)
     }
 
     #[test]
@@ -1542,6 +2187,15 @@ const server = new Server({ name: "acme-relay", version: "1.0.0" }, {});
         assert_eq!(ids(&listed(src)), ["mcp:index/ping", "mcp:index/pong"]);
     }
 
+    /// Each exported name that stands for tools, with their ids.
+    fn exported_ids(links: &ScriptLinks) -> Vec<(&str, Vec<&str>)> {
+        links
+            .exported_tools
+            .iter()
+            .map(|(name, tools)| (name.as_str(), ids(tools)))
+            .collect()
+    }
+
     #[test]
     fn exported_names_stand_for_their_tools() {
         let src = r#"import { REMOTE_TOOLS } from "./remote.js";
@@ -1563,11 +2217,7 @@ export * from "./more.js";
 export const VERSION = "1.0.0";
 "#;
         let links = scan(src, Language::Script, "tools").unwrap().links;
-        let exported: Vec<(&str, Vec<&str>)> = links
-            .exported_tools
-            .iter()
-            .map(|(name, tools)| (name.as_str(), ids(tools)))
-            .collect();
+        let exported = exported_ids(&links);
         let all = ["mcp:tools/purge_cache", "mcp:tools/stats"];
         assert_eq!(
             exported,
@@ -1619,9 +2269,268 @@ export const VERSION = "1.0.0";
     }
 
     #[test]
+    fn objects_of_tools_listed_by_their_values() {
+        let src = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+const server = new Server({ name: "acme-billing", version: "1.0.0" }, {});
+const LOOKUP_TOOL: Tool = { name: "lookup_invoice", description: "Find an invoice", inputSchema: {} };
+const TOOLS = {
+  refund: { name: "refund_invoice", description: "Refund an invoice", inputSchema: {} },
+  lookup: LOOKUP_TOOL,
+  [Kind.VOID]: { name: "void_invoice", inputSchema: {} },
+  computed: { name: `acme_${kind}`, inputSchema: {} },
+  count: 3,
+} as const;
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: Object.values(TOOLS) }));
+"#;
+        let tools = listed(src);
+        let by_handler: Vec<&str> = tools
+            .iter()
+            .filter(|t| !t.server_elsewhere)
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(
+            by_handler,
+            [
+                "mcp:acme-billing/lookup_invoice",
+                "mcp:acme-billing/refund_invoice",
+                "mcp:acme-billing/void_invoice"
+            ]
+        );
+        assert_eq!(tools[1].description.as_deref(), Some("Refund an invoice"));
+        // The same list held in a constant first, or mapped keeping each tool's name.
+        let forms = [
+            "const tools = Object.values(TOOLS)\nserver.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));",
+            "server.setRequestHandler(ListToolsRequestSchema, async () => {\n  const tools: Tool[] = Object.values(TOOLS) as Tool[];\n  return { tools };\n});",
+            "server.setRequestHandler(ListToolsRequestSchema, () => ({\n  tools: Object.values(TOOLS).map((t: AcmeTool) => ({ name: t.name, description: t.description, inputSchema: zod(t.schema) })),\n}));",
+            "server.setRequestHandler(ListToolsRequestSchema, () => ({\n  tools: [...Object.values(TOOLS)],\n}));",
+        ];
+        let head = &src[..src.find("server.setRequestHandler").unwrap()];
+        for form in forms {
+            let tools = listed(&format!("{head}{form}\n"));
+            let by_handler: Vec<&str> = tools
+                .iter()
+                .filter(|t| !t.server_elsewhere)
+                .map(|t| t.id.as_str())
+                .collect();
+            assert_eq!(by_handler.len(), 3, "{form}: {by_handler:?}");
+        }
+    }
+
+    #[test]
+    fn objects_of_tools_listed_by_their_keys() {
+        let head = r#"const server = new Server({ name: "acme-mail", version: "1.0.0" }, {});
+const SEND = { description: "Send a message", inputSchema: {} };
+const TOOLS = {
+  send_message: SEND,
+  "archive-thread": { description: "Archive a thread", inputSchema: {} },
+  named: { name: "own_name", inputSchema: {} },
+};
+"#;
+        let keyed = [
+            "mcp:acme-mail/archive-thread",
+            "mcp:acme-mail/named",
+            "mcp:acme-mail/send_message",
+        ];
+        let unless_named = [
+            "mcp:acme-mail/archive-thread",
+            "mcp:acme-mail/own_name",
+            "mcp:acme-mail/send_message",
+        ];
+        let cases: [(&str, &[&str]); 6] = [
+            (
+                "tools: Object.entries(TOOLS).map(([name, t]) => ({ name, ...t }))",
+                &unless_named,
+            ),
+            (
+                "tools: Object.entries(TOOLS).map(([name, t]) => ({ ...t, name }))",
+                &keyed,
+            ),
+            (
+                "tools: Object.entries(TOOLS).map(([key, tool]: [string, Def]) => {\n    return { name: key, description: tool.description, inputSchema: tool.inputSchema };\n  })",
+                &keyed,
+            ),
+            (
+                "tools: Object.keys(TOOLS).map(name => ({ name, inputSchema: TOOLS[name].inputSchema }))",
+                &keyed,
+            ),
+            // The key is not the name: nothing is read.
+            (
+                "tools: Object.keys(TOOLS).map((name) => ({ name: `acme_${name}` }))",
+                &[],
+            ),
+            (
+                "tools: Object.entries(TOOLS).map(([k, t]) => ({ name: prefix + k, ...t }))",
+                &[],
+            ),
+        ];
+        for (form, want) in cases {
+            let src = format!(
+                "{head}server.setRequestHandler(ListToolsRequestSchema, async () => ({{\n  {form},\n}}));\n"
+            );
+            let tools = listed(&src);
+            let mut found: Vec<&str> = tools
+                .iter()
+                .filter(|t| !t.server_elsewhere)
+                .map(|t| t.id.as_str())
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, want, "{form}");
+            // A tool object listed by its key is no tool of its own name; one not listed is
+            // defined for a server elsewhere.
+            let own = tools.iter().find(|t| t.name == "own_name");
+            assert_eq!(
+                own.is_some(),
+                !want.contains(&"mcp:acme-mail/named"),
+                "{form}"
+            );
+        }
+        let src = format!(
+            "{head}server.setRequestHandler(ListToolsRequestSchema, async () => ({{ tools: Object.keys(TOOLS).map(name => ({{ name }})) }}));\n"
+        );
+        let tools = listed(&src);
+        // Named where the key is written, described by its value.
+        let send = tools.iter().find(|t| t.name == "send_message").unwrap();
+        assert_eq!(send.description.as_deref(), Some("Send a message"));
+        assert_eq!(send.span.unwrap().line, 4);
+        let archive = tools.iter().find(|t| t.name == "archive-thread").unwrap();
+        assert_eq!(
+            &src[archive.span.unwrap().offset..][..archive.span.unwrap().len],
+            "archive-thread"
+        );
+    }
+
+    #[test]
+    fn arrays_mapped_keeping_each_name() {
+        let head = "const TOOLS = [{ name: \"ping\", inputSchema: {} }, { name: \"pong\", inputSchema: {} }];\n";
+        let kept = [
+            "TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }))",
+            "TOOLS.map(t => ({ ...t, inputSchema: toJson(t.inputSchema) }))",
+            "TOOLS.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }))",
+            "TOOLS.map(({ name: id, inputSchema }: Tool) => ({ name: id, inputSchema }))",
+            "TOOLS.map(async function (t) { return t; })",
+        ];
+        for (i, form) in kept.iter().enumerate() {
+            let src = format!(
+                "{head}s.setRequestHandler(ListToolsRequestSchema, () => ({{ tools: {form} }}));\n"
+            );
+            let want: &[&str] = if i == 4 {
+                // Not an arrow function: not read.
+                &[]
+            } else {
+                &["mcp:index/ping", "mcp:index/pong"]
+            };
+            let by_handler: Vec<String> = listed(&src)
+                .into_iter()
+                .filter(|t| !t.server_elsewhere || !src.contains("@modelcontextprotocol"))
+                .map(|t| t.id)
+                .collect();
+            assert_eq!(by_handler, want, "{form}");
+        }
+        // A mapping that renames the tools, or over an unknown list, lists nothing.
+        let renamed = [
+            "TOOLS.map((t) => ({ name: `acme_${t.name}`, inputSchema: t.inputSchema }))",
+            "TOOLS.map((t) => ({ ...t, name: t.id }))",
+            "TOOLS.map((t) => ({ name: \"x\", ...t }))",
+            "registry.list().map((t) => ({ name: t.name }))",
+            "TOOLS.map((t) => { if (a) return { name: t.name }; return { name: t.id }; })",
+        ];
+        for form in renamed {
+            let src = format!(
+                "{head}s.setRequestHandler(ListToolsRequestSchema, () => ({{ tools: {form} }}));\n"
+            );
+            assert!(listed(&src).is_empty(), "{form}");
+        }
+    }
+
+    #[test]
+    fn commonjs_exports_stand_for_their_tools() {
+        let src = r#"const TOOLS = [{ name: "ping", inputSchema: {} }];
+const PONG_TOOL = { name: "pong", inputSchema: {} };
+const BY_NAME = { stats: { description: "Cache stats", inputSchema: {} } };
+module.exports = { TOOLS, pong: PONG_TOOL, BY_NAME };
+module.exports.listTools = async () => ({ tools: TOOLS });
+exports.MORE = [{ name: "more", inputSchema: {} }];
+exports.ALL = Object.values({ a: PONG_TOOL });
+other.exports = [{ name: "not_exported", inputSchema: {} }];
+"#;
+        let links = scan(src, Language::Script, "tools").unwrap().links;
+        let exported = exported_ids(&links);
+        assert_eq!(
+            exported,
+            [
+                ("ALL", vec!["mcp:tools/pong"]),
+                ("MORE", vec!["mcp:tools/more"]),
+                ("TOOLS", vec!["mcp:tools/ping"]),
+                ("listTools", vec!["mcp:tools/ping"]),
+                ("pong", vec!["mcp:tools/pong"]),
+            ]
+        );
+        let by_key: Vec<(&str, Vec<String>)> = links
+            .exported_entries
+            .iter()
+            .map(|(name, entries)| {
+                let keys = entries
+                    .iter()
+                    .filter_map(|e| e.by_key.as_ref().map(|t| t.id.clone()))
+                    .collect();
+                (name.as_str(), keys)
+            })
+            .collect();
+        assert_eq!(by_key, [("BY_NAME", vec!["mcp:tools/stats".to_owned()])]);
+        // The default export: `module.exports = NAME`.
+        let src = "const TOOLS = [{ name: \"ping\" }];\nmodule.exports = TOOLS;\n";
+        let links = scan(src, Language::Script, "tools").unwrap().links;
+        assert_eq!(links.exported_tools.keys().collect::<Vec<_>>(), ["default"]);
+        // A `require` binding whole stands for that default export.
+        let src = "const { Server } = require(\"@modelcontextprotocol/sdk/server/index.js\");\nconst TOOLS = require(\"./tools\");\nconst s = new Server({ name: \"acme-cjs\", version: \"1\" }, {});\ns.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TOOLS }));\n";
+        let listed = scan(src, Language::Script, "index").unwrap().links.listed;
+        assert_eq!(
+            listed.into_iter().map(|l| l.from).collect::<Vec<_>>(),
+            [imported("./tools", "default")]
+        );
+    }
+
+    #[test]
+    fn objects_of_tools_imported_are_looked_up_by_how_they_are_listed() {
+        let src = r#"import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { TOOLS, MORE } from "./tools.js";
+const s = new Server({ name: "acme-relay", version: "1" }, {});
+s.setRequestHandler(ListToolsRequestSchema, async () => ({
+  tools: [
+    ...Object.values(TOOLS),
+    ...Object.entries(MORE).map(([name, tool]) => ({ name, ...tool })),
+  ],
+}));
+"#;
+        let found = scan(src, Language::Script, "index").unwrap();
+        let from: Vec<ImportedName> = found.links.listed.into_iter().map(|l| l.from).collect();
+        assert_eq!(
+            from,
+            [
+                ImportedName {
+                    entries: Some(Entries::KeysUnlessNamed),
+                    ..imported("./tools.js", "MORE")
+                },
+                ImportedName {
+                    entries: Some(Entries::Values),
+                    ..imported("./tools.js", "TOOLS")
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn arrays_spread_into_themselves_end() {
         let src = "const A = [...B, { name: \"a\" }];\nconst B = [...A, { name: \"b\" }];\n\
                    s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...A] }));\n";
         assert_eq!(ids(&listed(src)), ["mcp:index/a", "mcp:index/b"]);
+        // Lists mapped from each other, or an object holding itself, end too.
+        let src = "const A = B.map((t) => ({ ...t }));\nconst B = Object.values(C).map((t) => ({ ...t }));\n\
+                   const C = { c: C, d: { name: \"d\" } };\n\
+                   s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: A }));\n";
+        assert_eq!(ids(&listed(src)), ["mcp:index/d"]);
+        let src = "const A = B.map((t) => ({ ...t }));\nconst B = A.map((t) => ({ ...t }));\n\
+                   s.setRequestHandler(ListToolsRequestSchema, () => ({ tools: A }));\n";
+        assert!(listed(src).is_empty());
     }
 }
