@@ -604,10 +604,11 @@ pub fn servers_elsewhere(
     let closed = registrations.closed();
     // Each file's package, and the servers of each package's files (of one language family),
     // worked out once: the fallback below asks for them file after file.
-    let packages: Vec<&str> = files
-        .iter()
-        .map(|(path, _)| package_of(path, &layout.package_dirs))
-        .collect();
+    let mut package_files: HashMap<(&str, bool), Vec<usize>> = HashMap::new();
+    for (index, (path, _)) in files.iter().enumerate() {
+        let key = (package_of(path, &layout.package_dirs), is_csharp(path));
+        package_files.entry(key).or_default().push(index);
+    }
     let mut package_servers: HashMap<(&str, bool), Vec<String>> = HashMap::new();
     for (index, (path, source)) in files.iter().enumerate() {
         if !looks_elsewhere(source) {
@@ -636,12 +637,11 @@ pub fn servers_elsewhere(
         }
         if servers.is_empty() {
             // A C# server serves C# tools only, and the other way round.
-            let key = (packages[index], is_csharp(path));
+            let key = (package_of(path, &layout.package_dirs), is_csharp(path));
             let candidates = package_servers.entry(key).or_insert_with(|| {
-                let in_package: Vec<usize> = (0..files.len())
-                    .filter(|&i| {
-                        (packages[i], is_csharp(files[i].0)) == key && !closed.contains(&i)
-                    })
+                let in_package: Vec<usize> = (package_files.get(&key).into_iter().flatten())
+                    .copied()
+                    .filter(|i| !closed.contains(i))
                     .collect();
                 servers_of(&in_package)
             });
