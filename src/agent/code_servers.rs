@@ -38,7 +38,7 @@
 //! named, as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the
 //! `.csproj` file's name.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -675,19 +675,41 @@ fn looks_elsewhere(source: &SourceTools) -> bool {
 
 /// The files nearest to `start` (in import steps, at least one) that import it and construct a
 /// server; test files only when no other file does (a test that builds a server of its own to
-/// exercise the tools imports them as the real server does).
+/// exercise the tools imports them as the real server does). One walk answers both: the nearest
+/// constructors outside tests, else the nearest of all.
 fn nearest_constructors(
     start: usize,
     importers: &[Vec<usize>],
     files: &[(&str, &SourceTools)],
 ) -> Vec<usize> {
-    let outside_tests =
-        nearest_constructors_where(start, importers, files, |path| !is_test_file(path));
-    if outside_tests.is_empty() {
-        nearest_constructors_where(start, importers, files, |_| true)
-    } else {
-        outside_tests
+    let mut seen = vec![false; files.len()];
+    seen[start] = true;
+    let mut nearest_tests: Vec<usize> = Vec::new();
+    let mut frontier: Vec<usize> = vec![start];
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for file in frontier {
+            for &importer in &importers[file] {
+                if !seen[importer] {
+                    seen[importer] = true;
+                    next.push(importer);
+                }
+            }
+        }
+        let (tests, found): (Vec<usize>, Vec<usize>) = next
+            .iter()
+            .copied()
+            .filter(|&i| !files[i].1.servers.is_empty())
+            .partition(|&i| is_test_file(files[i].0));
+        if !found.is_empty() {
+            return found;
+        }
+        if nearest_tests.is_empty() {
+            nearest_tests = tests;
+        }
+        frontier = next;
     }
+    nearest_tests
 }
 
 /// Whether a path is a test's: under a `tests`, `test` or `__tests__` directory, or named as
@@ -703,39 +725,6 @@ fn is_test_file(path: &str) -> bool {
         || stem.ends_with("_test")
         || name.contains(".test.")
         || name.contains(".spec.")
-}
-
-/// [`nearest_constructors`] among the files whose path passes `counts`.
-fn nearest_constructors_where(
-    start: usize,
-    importers: &[Vec<usize>],
-    files: &[(&str, &SourceTools)],
-    counts: impl Fn(&str) -> bool,
-) -> Vec<usize> {
-    let mut seen = vec![false; files.len()];
-    seen[start] = true;
-    let mut frontier: VecDeque<usize> = VecDeque::from([start]);
-    while !frontier.is_empty() {
-        let mut next = VecDeque::new();
-        for file in frontier {
-            for &importer in &importers[file] {
-                if !seen[importer] {
-                    seen[importer] = true;
-                    next.push_back(importer);
-                }
-            }
-        }
-        let found: Vec<usize> = next
-            .iter()
-            .copied()
-            .filter(|&i| !files[i].1.servers.is_empty() && counts(files[i].0))
-            .collect();
-        if !found.is_empty() {
-            return found;
-        }
-        frontier = next;
-    }
-    Vec::new()
 }
 
 /// The nearest directory holding a package manifest above `path` (`""` for the root, which is

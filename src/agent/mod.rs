@@ -10,7 +10,7 @@ pub mod code_servers;
 pub mod tier;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
@@ -278,9 +278,10 @@ fn with_servers(
     listed: Option<&Vec<ToolDecl>>,
 ) -> Vec<ToolDecl> {
     let listed = listed.map_or(&[][..], Vec::as_slice);
+    let listed_at: HashSet<Option<TextSpan>> = listed.iter().map(|tool| tool.span).collect();
     let mut out = Vec::with_capacity(decls.len() + listed.len());
     for (index, decl) in decls.iter().enumerate() {
-        if decl.server_elsewhere && listed.iter().any(|l| l.span == decl.span) {
+        if decl.server_elsewhere && listed_at.contains(&decl.span) {
             continue;
         }
         let servers = answer.map_or(&[][..], |answer| answer.of(index));
