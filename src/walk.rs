@@ -155,8 +155,17 @@ pub fn walk(root: &Path) -> Walk {
 
 /// Depth-first order by name: a directory's files and subdirectories by name, each
 /// subdirectory's whole content at its place.
+///
+/// Comparing the names one by one is comparing the bytes with `/` below every other byte: the
+/// first difference decides, and a path that is a prefix of the other comes first. That needs
+/// no splitting, which made sorting a large tree's paths a visible part of a scan.
 fn depth_first(a: &str, b: &str) -> std::cmp::Ordering {
-    a.split('/').cmp(b.split('/'))
+    let rank = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(i) => rank(a[i]).cmp(&rank(b[i])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// Walks `dir`'s subtree without following links, its subdirectories in parallel.
@@ -687,6 +696,24 @@ mod tests {
         sorted.sort_by(|a, b| depth_first(a, b));
         assert_eq!(one.0, sorted);
         assert_eq!(one.2, 1);
+    }
+
+    /// The byte comparison orders paths as comparing their names one by one does.
+    #[test]
+    fn depth_first_is_name_by_name_order() {
+        let paths = [
+            "a", "a/b", "a-c/d", "a.b", "a/b/c", "a0", "a b/c", "ab", "a/b-c", "a/b/", "a//b", "",
+            "/", "b", "a/\u{e9}", "a/z", "A", "a-/x", "a/-",
+        ];
+        for x in paths {
+            for y in paths {
+                assert_eq!(
+                    depth_first(x, y),
+                    x.split('/').cmp(y.split('/')),
+                    "{x:?} against {y:?}"
+                );
+            }
+        }
     }
 
     #[cfg(unix)]

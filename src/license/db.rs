@@ -3,10 +3,11 @@
 //!
 //! It never touches the network and reads only the directory it is given, bounded per file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+use aho_corasick::AhoCorasick;
 use sha2::{Digest, Sha256};
 
 use super::record::LicenseRecord;
@@ -33,6 +34,83 @@ pub struct LicenseDb {
     records: Vec<Arc<LicenseRecord>>,
     /// Case-folded ids, Hugging Face ids, aliases, SPDX ids and ScanCode keys → index.
     names: BTreeMap<String, usize>,
+    /// Every record's fingerprint phrases, looked for in a text in one pass.
+    phrases: Arc<Phrases>,
+}
+
+/// The fingerprint phrases of all records in one automaton: a licence text is read once,
+/// not once per record (a scan of a tree full of licence files spent a tenth of its time
+/// searching each text for each record's phrases in turn).
+#[derive(Debug, Default)]
+struct Phrases {
+    /// `None` when no record has a phrase.
+    searcher: Option<AhoCorasick>,
+    /// For each record (in the database's order), for each of its fingerprints, the ids of its
+    /// normalised phrases; `None` for a fingerprint with an empty phrase, which never matches.
+    of: Vec<Vec<Option<Vec<usize>>>>,
+    count: usize,
+}
+
+impl Phrases {
+    fn new(records: &[Arc<LicenseRecord>]) -> Phrases {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let of = records
+            .iter()
+            .map(|r| {
+                r.fingerprint
+                    .iter()
+                    .map(|fp| {
+                        let normalized: Vec<String> = if fp.normalized.len() == fp.all.len() {
+                            fp.normalized.clone()
+                        } else {
+                            fp.all.iter().map(|p| normalize(p)).collect()
+                        };
+                        normalized
+                            .into_iter()
+                            .map(|phrase| {
+                                (!phrase.is_empty()).then(|| {
+                                    *ids.entry(phrase).or_insert_with_key(|phrase| {
+                                        patterns.push(phrase.clone());
+                                        patterns.len() - 1
+                                    })
+                                })
+                            })
+                            .collect::<Option<Vec<usize>>>()
+                    })
+                    .collect()
+            })
+            .collect();
+        // Phrases are plain ASCII-folded text of at most a few hundred patterns: building the
+        // automaton cannot fail short of a bug, and then every text is read as matching nothing.
+        let searcher = (!patterns.is_empty())
+            .then(|| AhoCorasick::new(&patterns).ok())
+            .flatten();
+        Phrases {
+            searcher,
+            of,
+            count: patterns.len(),
+        }
+    }
+
+    /// Which phrases occur in `text`, by id.
+    fn found_in(&self, text: &str) -> Vec<bool> {
+        let mut found = vec![false; self.count];
+        if let Some(searcher) = &self.searcher {
+            let mut left = self.count;
+            for m in searcher.find_overlapping_iter(text) {
+                let seen = &mut found[m.pattern().as_usize()];
+                if !*seen {
+                    *seen = true;
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        found
+    }
 }
 
 /// How a licence text matched a record.
@@ -161,7 +239,12 @@ impl LicenseDb {
         for (i, r) in records.iter().enumerate() {
             names.insert(fold(&r.id), i);
         }
-        LicenseDb { records, names }
+        let phrases = Arc::new(Phrases::new(&records));
+        LicenseDb {
+            records,
+            names,
+            phrases,
+        }
     }
 
     pub fn records(&self) -> &[Arc<LicenseRecord>] {
@@ -291,13 +374,16 @@ impl LicenseDb {
     /// canonical text.
     pub fn identify_text(&self, normalized: &str) -> Vec<TextMatch> {
         let words = word_count(normalized);
+        let found = self.phrases.found_in(normalized);
         let mut matches = Vec::new();
-        for r in &self.records {
-            let Some(fp) = r
-                .fingerprint
-                .iter()
-                .find(|fp| fingerprint_matches(fp, normalized, words))
-            else {
+        for (r, phrase_ids) in self.records.iter().zip(&self.phrases.of) {
+            // As `fingerprint_matches`, with the phrases looked up in `found`.
+            let Some((fp, _)) = r.fingerprint.iter().zip(phrase_ids).find(|(fp, ids)| {
+                fp.max_words.is_none_or(|max| words <= max)
+                    && ids
+                        .as_ref()
+                        .is_some_and(|ids| !ids.is_empty() && ids.iter().all(|&k| found[k]))
+            }) else {
                 continue;
             };
             // A size cap the canonical text itself fits under (MIT's, which keeps appended
@@ -486,6 +572,55 @@ pub fn spdx_ids(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass phrase search matches exactly the records that looking for each record's
+    /// phrases in turn matches: on texts made of each fingerprint's phrases, and on the same
+    /// texts with one phrase left out.
+    #[test]
+    fn the_phrase_automaton_agrees_with_searching_each_phrase() {
+        let db = LicenseDb::embedded().unwrap();
+        let one_by_one = |text: &str| -> Vec<String> {
+            let words = word_count(text);
+            db.records()
+                .iter()
+                .filter(|r| {
+                    r.fingerprint
+                        .iter()
+                        .any(|fp| fingerprint_matches(fp, text, words))
+                })
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let automaton = |text: &str| -> Vec<String> {
+            let mut ids: Vec<String> = db
+                .identify_text(text)
+                .into_iter()
+                .map(|m| m.record.id.clone())
+                .collect();
+            ids.sort();
+            ids
+        };
+        let mut texts = Vec::new();
+        for r in db.records() {
+            for fp in &r.fingerprint {
+                let phrases: Vec<String> = fp.all.iter().map(|p| normalize(p)).collect();
+                texts.push(phrases.join(" filler words "));
+                for left_out in 0..phrases.len() {
+                    let mut rest = phrases.clone();
+                    rest.remove(left_out);
+                    texts.push(rest.join(" "));
+                }
+            }
+        }
+        assert!(texts.len() > 100, "the database has fingerprints");
+        let mut matched = 0;
+        for text in &texts {
+            let expected = one_by_one(text);
+            matched += usize::from(!expected.is_empty());
+            assert_eq!(automaton(text), expected, "{text:?}");
+        }
+        assert!(matched > 50, "most texts match a record: {matched}");
+    }
 
     #[test]
     fn static_tables_are_sorted() {
