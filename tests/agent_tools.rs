@@ -1362,7 +1362,7 @@ fn python_servers_reexported_by_packages_and_derived_across_files_provide_their_
         "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP('acme-billing')\n",
     );
     write(
-        "src/acme_pkg/support.py",
+        "src/acme_pkg/helpdesk.py",
         "from mcp.server.fastmcp import FastMCP\n\nsupport = FastMCP('acme-support')\n",
     );
     write(
@@ -1373,7 +1373,7 @@ fn python_servers_reexported_by_packages_and_derived_across_files_provide_their_
     write(
         "src/acme_pkg/__init__.py",
         "\"\"\"Acme.\"\"\"\nfrom .server import mcp as mcp\nfrom .core import AcmeBaseServer\n\
-         from acme_pkg.support import support\nfrom .factory import create_server\n",
+         from acme_pkg.helpdesk import support\nfrom .factory import create_server\n",
     );
     write(
         "src/acme_pkg/core/__init__.py",
