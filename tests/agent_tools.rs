@@ -1342,3 +1342,191 @@ fn python_servers_built_by_factories_and_subclasses_provide_their_tools() {
         ]
     );
 }
+
+/// The ids of the agent tools of a scan of `dir`.
+fn tool_ids(dir: &Path) -> Vec<String> {
+    let result = scan(ScanOptions::new(dir)).unwrap();
+    result.inventory.agent_tools.into_keys().collect()
+}
+
+/// Python servers reached through a package's `__init__.py` that re-exports them (the server
+/// object, a server class, a factory; through a chain of re-exports), and classes derived in
+/// one file from a server class of another, along a chain of files.
+#[test]
+fn python_servers_reexported_by_packages_and_derived_across_files_provide_their_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    // Two servers in one package, so no package-wide fallback can pick one.
+    write(
+        "src/acme_pkg/server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP('acme-billing')\n",
+    );
+    write(
+        "src/acme_pkg/helpdesk.py",
+        "from mcp.server.fastmcp import FastMCP\n\nsupport = FastMCP('acme-support')\n",
+    );
+    write(
+        "src/acme_pkg/factory.py",
+        "from mcp.server.fastmcp import FastMCP\n\n\
+         def create_server():\n    return FastMCP('acme-factory')\n",
+    );
+    write(
+        "src/acme_pkg/__init__.py",
+        "\"\"\"Acme.\"\"\"\nfrom .server import mcp as mcp\nfrom .core import AcmeBaseServer\n\
+         from acme_pkg.helpdesk import support\nfrom .factory import create_server\n",
+    );
+    write(
+        "src/acme_pkg/core/__init__.py",
+        "from .base import AcmeBaseServer\n",
+    );
+    write(
+        "src/acme_pkg/core/base.py",
+        "from mcp.server.fastmcp import FastMCP\n\n\
+         class AcmeBaseServer(FastMCP):\n    def __init__(self):\n        super().__init__('acme-base')\n",
+    );
+    write(
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import mcp\n\n@mcp.tool()\ndef refund(order: str) -> str:\n    return order\n",
+    );
+    write(
+        "src/acme_pkg/tools/tickets.py",
+        "from mcp.server.fastmcp import Context\nfrom .. import support\n\n@support.tool()\ndef open_ticket() -> str:\n    return 'ok'\n",
+    );
+    write(
+        "src/acme_pkg/tools/made.py",
+        "from acme_pkg import create_server\n\napp = create_server()\n\n\
+         @app.tool()\ndef made() -> str:\n    return 'ok'\n",
+    );
+    write(
+        "src/acme_pkg/tools/based.py",
+        "from acme_pkg import AcmeBaseServer\n\nserver = AcmeBaseServer()\n\n\
+         @server.tool()\ndef based() -> str:\n    return 'ok'\n",
+    );
+    // Derived across files: `ext.py` from `base.py`, `audit.py` from `ext.py`.
+    write(
+        "src/acme_pkg/ext.py",
+        "from .core.base import AcmeBaseServer\n\n\
+         class AcmeExt(AcmeBaseServer):\n    def __init__(self):\n        super().__init__()\n        \
+         self.tool()(self.void)\n\n    def void(self, order: str) -> str:\n        return order\n",
+    );
+    write(
+        "src/acme_pkg/audit.py",
+        "from .ext import AcmeExt\n\n\
+         class AcmeAudit(AcmeExt):\n    def __init__(self):\n        super().__init__('acme-audit')\n\n        \
+         @self.tool()\n        def audit() -> str:\n            return 'ok'\n",
+    );
+    // A class derived from one of a package that is not in the tree registers nothing.
+    write(
+        "src/acme_pkg/toolkit.py",
+        "from acme_other import Toolkit\n\n\
+         class Kit(Toolkit):\n    def __init__(self):\n        self.tool()(self.search)\n\n    \
+         def search(self) -> str:\n        return 'x'\n",
+    );
+
+    assert_eq!(
+        tool_ids(dir.path()),
+        [
+            "mcp:acme-audit",
+            "mcp:acme-audit/audit",
+            "mcp:acme-base",
+            "mcp:acme-base/based",
+            "mcp:acme-base/void",
+            "mcp:acme-billing",
+            "mcp:acme-billing/refund",
+            "mcp:acme-factory",
+            "mcp:acme-factory/made",
+            "mcp:acme-support",
+            "mcp:acme-support/open_ticket",
+        ]
+    );
+
+    // Cycles of re-exports and of classes, and an `__init__.py` that imports itself, end at
+    // once: their tools keep the servers named after their files.
+    write(
+        "loops/loop_pkg/__init__.py",
+        "from loop_pkg import mcp
+from .a import mcp
+from .a import Left
+",
+    );
+    write(
+        "loops/loop_pkg/a.py",
+        "from . import mcp
+from .b import Left
+",
+    );
+    write(
+        "loops/loop_pkg/b.py",
+        "from .a import Left
+from .c import Right
+
+class Left(Right):
+    pass
+",
+    );
+    write(
+        "loops/loop_pkg/c.py",
+        "from .b import Left
+
+class Right(Left):
+    pass
+",
+    );
+    write(
+        "loops/loop_pkg/tools.py",
+        "from mcp.server.fastmcp import Context
+from loop_pkg import mcp, Left
+
+         @mcp.tool()
+def ping() -> str:
+    return 'pong'
+
+         class Looped(Left):
+    def __init__(self):
+        self.tool()(self.spin)
+
+             def spin(self) -> str:
+        return 'x'
+",
+    );
+    let ids = tool_ids(dir.path());
+    let looped: Vec<&str> = (ids.iter().map(String::as_str))
+        .filter(|id| id.contains("ping") || id.contains("spin"))
+        .collect();
+    assert_eq!(looped, ["mcp:tools/ping", "mcp:tools/spin"]);
+
+    // `--staged`: the tool file staged alone reads the `__init__.py` and the server's module in
+    // the directories above it.
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let me = git2::Signature::now("CI", "ci@example.com").unwrap();
+    repo.commit(Some("HEAD"), &me, &me, "init", &tree, &[])
+        .unwrap();
+    write(
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import mcp
+
+@mcp.tool()
+def refund_all() -> str:
+    return 'ok'
+",
+    );
+    index
+        .add_path(Path::new("src/acme_pkg/tools/refund.py"))
+        .unwrap();
+    index.write().unwrap();
+    let mut options = ScanOptions::new(dir.path());
+    options.changes = ChangeScope::Staged;
+    let staged = scan(options).unwrap();
+    let ids: Vec<&str> = staged
+        .inventory
+        .agent_tools
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(ids.contains(&"mcp:acme-billing/refund_all"), "{ids:?}");
+}

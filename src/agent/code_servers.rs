@@ -18,7 +18,9 @@
 //! `extends` followed to configs of the tree); or when it is a Python absolute import of a
 //! module found in the importing file's directory or a directory above it (`from
 //! acme_pkg.server import mcp` in `src/acme_pkg/tools/refund.py` names
-//! `src/acme_pkg/server.py`); or when it is a Go import path of a module of the tree, which
+//! `src/acme_pkg/server.py`; among the files a tool file imports, a name it imports from a
+//! module that imports it itself, as a package's `__init__.py` re-exports it, leads on to the
+//! module it comes from: `python`); or when it is a Go import path of a module of the tree, which
 //! links the importing file to every file of the package (`go`); or when it names a package
 //! of the tree by its `package.json` name, as a workspace links them (`@acme/tools`). Only
 //! files of this scan are read: nothing is resolved through installed packages or the file
@@ -38,7 +40,7 @@
 //! named, as the SDK names it, after the assembly: the project's `<AssemblyName>`, else the
 //! `.csproj` file's name.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -49,6 +51,7 @@ use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 mod csharp;
 mod go;
 mod listed;
+mod python;
 
 pub use listed::listed_elsewhere;
 
@@ -455,77 +458,17 @@ pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)]) {
 
 /// Give the tools of Python objects built by a class imported from another file of the tree
 /// (`PythonLinks::imported_servers`) their server when the import leads to a file that defines
-/// that class as a subclass of `FastMCP` or `MCPServer`: the name its `__init__` gives, else the
-/// one the object is built with, else (unnamed) the file's stem, named after its package later.
-/// The others stay tools of a server elsewhere.
+/// that class as a subclass of `FastMCP` or `MCPServer` (or re-exports one, or derives one from
+/// another file's): the name its `__init__` gives, else the one the object is built with, else
+/// (unnamed) the file's stem, named after its package later. Likewise the tools registered on
+/// a class derived from an imported class (`PythonLinks::subclasses`) when that class is a
+/// server class: its own name, else the one the class it derives from gives. The others stay
+/// as they were read.
 pub fn resolve_python_server_classes(
     files: &mut [(&str, &mut SourceTools)],
     layout: &SourceLayout,
 ) {
-    let by_path: HashMap<&str, usize> = (files.iter().enumerate())
-        .map(|(i, (path, _))| (*path, i))
-        .collect();
-    let mut resolved: Vec<(usize, usize, Option<String>)> = Vec::new();
-    for (index, (path, source)) in files.iter().enumerate() {
-        let Some(links) = &source.python_links else {
-            continue;
-        };
-        for (k, imported) in links.imported_servers.iter().enumerate() {
-            let Some(target) = resolve(path, &imported.module, &by_path, layout) else {
-                continue;
-            };
-            let classes = files[target].1.python_links.as_deref();
-            let Some((_, server)) = classes
-                .into_iter()
-                .flat_map(|links| &links.server_classes)
-                .find(|(class, _)| *class == imported.class)
-            else {
-                continue;
-            };
-            resolved.push((index, k, server.clone().or_else(|| imported.name.clone())));
-        }
-    }
-    for (index, k, server) in resolved {
-        let source = &mut *files[index].1;
-        let Some(imported) = source
-            .python_links
-            .as_ref()
-            .and_then(|l| l.imported_servers.get(k))
-        else {
-            continue;
-        };
-        let spans: HashSet<usize> = imported.tools.iter().copied().collect();
-        let mut built = None;
-        for tool in &mut source.tools {
-            if !tool.span.is_some_and(|span| spans.contains(&span.offset)) {
-                continue;
-            }
-            let stem = tool
-                .provider
-                .as_deref()
-                .and_then(|p| p.strip_prefix("mcp:"));
-            let name = match &server {
-                Some(name) => name.clone(),
-                // Unnamed: as a server the file builds without a name.
-                None => match stem {
-                    Some(stem) => stem.to_owned(),
-                    None => continue,
-                },
-            };
-            tool.server_elsewhere = server.is_none();
-            tool.provider = Some(format!("mcp:{name}"));
-            tool.id = format!("mcp:{name}/{}", tool.name);
-            built = Some(name);
-        }
-        if let Some(name) = built {
-            if server.is_none() {
-                source.unnamed_server = Some(name.clone());
-            }
-            source.servers.push(name);
-            source.servers.sort();
-            source.servers.dedup();
-        }
-    }
+    python::resolve_server_classes(files, layout);
 }
 
 /// For each source file (by path) with tools of a server it does not construct, the servers
@@ -540,24 +483,22 @@ pub fn servers_elsewhere(
     }
     let by_path = by_path(files);
     let go_packages = go::Packages::of(files);
-    let imports: Vec<Vec<usize>> = files
-        .iter()
-        .map(|(path, source)| {
-            let mut targets: Vec<usize> = if go::is_go(path) {
-                let imported = |spec: &String| go_packages.imported(spec, &layout.go_modules);
-                source.imports.iter().flat_map(imported).copied().collect()
-            } else {
-                source
-                    .imports
-                    .iter()
-                    .filter_map(|spec| resolve(path, spec, &by_path, layout))
-                    .collect()
-            };
-            targets.sort_unstable();
-            targets.dedup();
-            targets
-        })
-        .collect();
+    let mut imports: Vec<Vec<usize>> = Vec::with_capacity(files.len());
+    for (path, source) in files {
+        let mut targets: Vec<usize> = if go::is_go(path) {
+            let imported = |spec: &String| go_packages.imported(spec, &layout.go_modules);
+            source.imports.iter().flat_map(imported).copied().collect()
+        } else {
+            source
+                .imports
+                .iter()
+                .filter_map(|spec| resolve(path, spec, &by_path, layout))
+                .collect()
+        };
+        targets.sort_unstable();
+        targets.dedup();
+        imports.push(targets);
+    }
     let mut importers: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for (from, targets) in imports.iter().enumerate() {
         for &to in targets {
@@ -610,6 +551,7 @@ pub fn servers_elsewhere(
         package_files.entry(key).or_default().push(index);
     }
     let mut package_servers: HashMap<(&str, bool), Vec<String>> = HashMap::new();
+    let mut python_modules = python::PythonModules::new(files, &by_path, layout);
     for (index, (path, source)) in files.iter().enumerate() {
         if !looks_elsewhere(source) {
             continue;
@@ -628,11 +570,11 @@ pub fn servers_elsewhere(
             servers = servers_of(&nearest_constructors(index, &importers, files));
         }
         if servers.is_empty() {
-            let imported: Vec<usize> = imports[index]
-                .iter()
-                .copied()
-                .filter(|&i| i != index)
-                .collect();
+            // With, for Python, the modules the names it imports come from where the module it
+            // imports them from imports them itself (a package's `__init__.py`).
+            let mut imported: Vec<usize> = imports[index].clone();
+            imported.extend(python_modules.reexports_of(index));
+            imported.retain(|&i| i != index);
             servers = servers_of(&imported);
         }
         if servers.is_empty() {
@@ -1469,6 +1411,176 @@ mod tests {
             answers(&files, &[]),
             [expected("cmd/admin/tools.go", "acme-admin")]
         );
+    }
+
+    /// A Python name imported from a package's `__init__.py` (or any module) that imports it
+    /// itself leads on to the module it comes from, for up to four re-exports; cycles end.
+    #[test]
+    fn python_names_reexported_lead_to_their_modules() {
+        let server = |name: &str| {
+            format!("from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP('{name}')\n")
+        };
+        let tool = |import: &str| {
+            format!(
+                "from mcp.server.fastmcp import Context\n{import}\n\n\
+                 @mcp.tool()\ndef ping() -> str:\n    return 'pong'\n"
+            )
+        };
+        let mut files = vec![
+            source("acme/__init__.py", "from .sub import mcp\n"),
+            source("acme/sub/__init__.py", "from .server import mcp as mcp\n"),
+            source("acme/sub/server.py", &server("acme-deep")),
+            source("acme/other.py", &server("acme-other")),
+            source("acme/tools/absolute.py", &tool("from acme import mcp")),
+            source("acme/tools/parent.py", &tool("from .. import mcp")),
+            source("acme/here.py", &tool("from . import mcp")),
+            source("acme/aliased.py", &tool("from acme.sub import mcp as mcp")),
+            // Through one re-export too many: `deep` → l1 → l2 → l3 → l4 → l5.
+            source("deep/__init__.py", "from .l1 import mcp\n"),
+            source("deep/l1.py", "from .l2 import mcp\n"),
+            source("deep/l2.py", "from .l3 import mcp\n"),
+            source("deep/l3.py", "from .l4 import mcp\n"),
+            source("deep/l4.py", "from .l5 import mcp\n"),
+            source("deep/l5.py", &server("acme-l5")),
+            source("deep/far.py", &tool("from deep import mcp")),
+            // A cycle, and an `__init__.py` that imports itself.
+            source(
+                "loop/__init__.py",
+                "from loop import mcp\nfrom .a import mcp\n",
+            ),
+            source("loop/a.py", "from . import mcp\n"),
+            source("loop/tools.py", &tool("from loop import mcp")),
+        ];
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        let deep = [
+            expected("acme/aliased.py", "acme-deep"),
+            expected("acme/here.py", "acme-deep"),
+            expected("acme/tools/absolute.py", "acme-deep"),
+            expected("acme/tools/parent.py", "acme-deep"),
+        ];
+        assert_eq!(answers(&files, &[]), deep);
+        // Four re-exports are followed.
+        files[12] = source("deep/l4.py", &server("acme-l4"));
+        let mut four = deep.to_vec();
+        four.push(expected("deep/far.py", "acme-l4"));
+        assert_eq!(answers(&files, &[]), four);
+    }
+
+    /// A class of one Python file derived from a server class of another (through classes of
+    /// other files, and re-exports) is a server class: its `self` is the server its own
+    /// `__init__` names, else the one of the class it comes down to.
+    #[test]
+    fn python_classes_derived_across_files() {
+        let derived = |import: &str, class: &str, init: &str| {
+            format!(
+                "{import}\n\nclass Acme{class}({class}):\n    def __init__(self):\n        \
+                 super().__init__({init})\n        self.tool()(self.ping)\n\n    \
+                 def ping(self) -> str:\n        return 'pong'\n"
+            )
+        };
+        let mut files = [
+            source(
+                "acme/a.py",
+                "from mcp.server.fastmcp import FastMCP\n\n\
+                 class A(FastMCP):\n    def __init__(self, **kwargs):\n        super().__init__('acme-a', **kwargs)\n",
+            ),
+            source("acme/b.py", "from .a import A\n\nclass B(A):\n    pass\n"),
+            source("acme/__init__.py", "from .b import B\n"),
+            source("acme/c.py", &derived("from .b import B", "B", "")),
+            source("acme/d.py", &derived("from acme import B", "B", "'acme-d'")),
+            source(
+                "acme/e.py",
+                &format!(
+                    "{}\nserver = AcmeB()\n",
+                    derived("from . import B", "B", "")
+                ),
+            ),
+            // Not a server class there, or not in the tree: nothing is registered.
+            source("acme/f.py", &derived("from .g import G", "G", "")),
+            source("acme/g.py", "class G:\n    pass\n"),
+            source("acme/h.py", &derived("from acme_other import H", "H", "")),
+            // A cycle of classes.
+            source("acme/i.py", &derived("from .j import J", "J", "")),
+            source(
+                "acme/j.py",
+                "from .i import AcmeJ\n\nclass J(AcmeJ):\n    pass\n",
+            ),
+        ];
+        assert!(files[3].1.tools.is_empty());
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        /// A file's path, its tools (id, whether their server is elsewhere) and its servers.
+        type Read<'f> = (&'f str, Vec<(&'f str, bool)>, &'f [String]);
+        let read: Vec<Read> = files
+            .iter()
+            .filter(|(_, s)| !s.tools.is_empty() || !s.servers.is_empty())
+            .map(|(path, s)| {
+                let tools = (s.tools.iter())
+                    .map(|t| (t.id.as_str(), t.server_elsewhere))
+                    .collect();
+                (path.as_str(), tools, s.servers.as_slice())
+            })
+            .collect();
+        let names = |name: &str| vec![name.to_owned()];
+        assert_eq!(
+            read,
+            [
+                ("acme/c.py", vec![("mcp:acme-a/ping", false)], &[][..]),
+                ("acme/d.py", vec![("mcp:acme-d/ping", false)], &[][..]),
+                (
+                    "acme/e.py",
+                    vec![("mcp:acme-a/ping", false)],
+                    names("acme-a").as_slice()
+                ),
+            ]
+        );
+    }
+
+    /// Many files importing many names from one package, and long chains of classes across
+    /// files, cost time in proportion to their number: each name is followed once, and each
+    /// class through a bounded number of lookups.
+    #[test]
+    fn many_reexports_and_derived_classes_stay_fast() {
+        let n = 3_000;
+        let mut files = vec![source(
+            "acme/server.py",
+            "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP('acme')\n\n\
+             class C0(FastMCP):\n    pass\n",
+        )];
+        let init: String = (0..n)
+            .map(|i| format!("from .m{i} import name{i}\n"))
+            .chain(std::iter::once("from .server import mcp\n".to_owned()))
+            .collect();
+        files.push(source("acme/__init__.py", &init));
+        for i in 0..n {
+            let imports: String = (0..50)
+                .map(|k| format!("from acme import name{}\n", (i + k) % n))
+                .collect();
+            // `C{i+1}` derives from `C{i}` of the module before, down to `C0` of the server's.
+            let base = match i {
+                0 => "server".to_owned(),
+                _ => format!("m{}", i - 1),
+            };
+            let text = format!(
+                "{imports}from acme import mcp\nfrom .{base} import C{i}\n\n\
+                 class C{}(C{i}):\n    def go(self):\n        self.tool()(self.go)\n\n\
+                 @mcp.tool()\ndef t{i}() -> str:\n    return 'x'\n",
+                i + 1
+            );
+            files.push(source(&format!("acme/m{i}.py"), &text));
+        }
+        let started = std::time::Instant::now();
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        let answered = answers(&files, &[]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(answered.len(), n);
     }
 
     #[test]

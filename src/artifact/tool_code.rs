@@ -240,7 +240,9 @@ pub struct SourceTools {
 }
 
 /// What a Python file shares with the files that import it, and what it waits for from the
-/// files it imports: server classes defined in one file and built in another.
+/// files it imports: server classes defined in one file and built or derived from in another,
+/// and the names it imports, which a file that imports them from it reaches through it (a
+/// package's `__init__.py` that re-exports `mcp` from `.server`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PythonLinks {
     /// The file's subclasses of `FastMCP` or `MCPServer`, each with the name its `__init__`
@@ -251,6 +253,62 @@ pub struct PythonLinks {
     /// servers (`server = AcmeBaseServer()` after `from .base import AcmeBaseServer`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub imported_servers: Vec<ImportedServer>,
+    /// The file's classes that derive from classes imported from other files (`class
+    /// AcmeExt(AcmeBase)` after `from .base import AcmeBase`), in the order their bodies start.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subclasses: Vec<PythonSubclass>,
+    /// The names the file imports by `from … import …`, sorted by the name they are bound to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<PythonName>,
+}
+
+impl PythonLinks {
+    pub fn is_empty(&self) -> bool {
+        self.server_classes.is_empty()
+            && self.imported_servers.is_empty()
+            && self.subclasses.is_empty()
+            && self.names.is_empty()
+    }
+
+    /// What the name `bound` of the file stands for when the file imports it.
+    pub fn imported(&self, bound: &str) -> Option<&PythonName> {
+        let k = self
+            .names
+            .partition_point(|name| name.bound.as_str() < bound);
+        self.names.get(k).filter(|name| name.bound == bound)
+    }
+}
+
+/// A name a Python file imports: `from .server import mcp as app` binds `app` to `mcp` of
+/// `.server`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PythonName {
+    /// The name in the file.
+    pub bound: String,
+    /// The module as written: `.server`, `acme.server`, `..`.
+    pub module: String,
+    /// The name in that module.
+    pub name: String,
+}
+
+/// A class of a Python file that derives from classes imported from other files: a server class
+/// when one of those is one, which discovery tells by reading them in their files.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PythonSubclass {
+    pub class: String,
+    /// The classes it derives from, in order: each one's module as written and name there.
+    pub bases: Vec<(String, String)>,
+    /// The name its `__init__` gives its server (or a class of the file it derives from
+    /// gives); `None`: the name of the class it derives from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// The file binds an instance of it to a name (`server = AcmeExt()`).
+    pub built: bool,
+    /// The tools registered on its server (on `self` in its body, on its instances), were it
+    /// a server class: under the file's stem, as tools of a server elsewhere. They take the
+    /// place of the tools read at their spans when it is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolDecl>,
 }
 
 /// An instance of a class imported from another Python file, and the file's tools that are
@@ -349,9 +407,27 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
     let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
-            let declared = declares.then(|| scan_python(&source, stem));
-            let (declared, links) = declared.unwrap_or_default();
-            python_links = links;
+            let imports = python_servers::from_names(&source);
+            let subclasses = python_servers::subclasses(&source, &imports);
+            let (declared, mut links) = if declares {
+                scan_python(&source, stem, &imports, &subclasses)
+            } else {
+                let links = PythonLinks {
+                    subclasses: subclass_links(&subclasses, None, stem),
+                    ..PythonLinks::default()
+                };
+                (Declared::default(), links)
+            };
+            links.names = (imports.iter())
+                .map(|import| PythonName {
+                    bound: import.bound.to_owned(),
+                    module: import.module.to_owned(),
+                    name: import.name.to_owned(),
+                })
+                .collect();
+            links.names.sort();
+            links.names.dedup();
+            python_links = (!links.is_empty()).then(|| Box::new(links));
             (declared, python_imports(&source))
         }
         Language::Script => {
@@ -515,7 +591,14 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-fn scan_python(source: &PythonSource, stem: &str) -> (Declared, Option<Box<PythonLinks>>) {
+/// The tools, servers and links of a Python file; `imports` are the names it imports,
+/// `subclasses` its classes that derive from imported ones.
+fn scan_python<'t>(
+    source: &PythonSource<'t>,
+    stem: &str,
+    imports: &[python_servers::FromName<'t>],
+    subclasses: &[python_servers::Subclass<'t>],
+) -> (Declared, PythonLinks) {
     let text = source.text;
     // Where the object starts: a match may start at the character before it.
     let in_code = |c: &regex::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
@@ -529,7 +612,31 @@ fn scan_python(source: &PythonSource, stem: &str) -> (Declared, Option<Box<Pytho
         .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
         .collect();
-    let servers = PythonServers::read(source, named, objects);
+    // Read a second time, with the classes derived from imported ones as server classes, only
+    // where such a class may register tools: discovery keeps what that reading finds when
+    // one of the imported classes is a server class.
+    let registers = text.contains(".tool") || text.contains(".add_tool");
+    let as_servers = (!subclasses.is_empty() && registers).then(|| {
+        let servers = PythonServers::read(source, named.clone(), objects.clone(), imports, true);
+        let tools = python_tools(source, &servers, stem);
+        (servers.named, tools)
+    });
+    let servers = PythonServers::read(source, named, objects, imports, false);
+    let mut out = python_tools(source, &servers, stem);
+    let (constructed, unnamed) = constructed_servers(
+        &servers.named,
+        &servers.objects,
+        &["FastMCP", "MCPServer"],
+        stem,
+    );
+    let mut links = python_links(&servers, &mut out, stem);
+    links.subclasses = subclass_links(subclasses, as_servers, stem);
+    ((out, constructed, unnamed), links)
+}
+
+/// The tools of a Python file whose servers are `servers`.
+fn python_tools(source: &PythonSource, servers: &PythonServers, stem: &str) -> Vec<ToolDecl> {
+    let text = source.text;
     let is_crewai = text.contains("crewai");
     let is_mcp = ["fastmcp", "from mcp", "import mcp"]
         .iter()
@@ -538,7 +645,7 @@ fn scan_python(source: &PythonSource, stem: &str) -> (Declared, Option<Box<Pytho
     let mut out = risky_instances(source);
     out.extend(listed_tools(source, &servers.named, &servers.objects, stem));
     out.extend(python_servers::registered_tools(
-        source, &servers, is_mcp, stem,
+        source, servers, is_mcp, stem,
     ));
     let mut i = 0;
     while i < lines.len() {
@@ -693,24 +800,13 @@ fn scan_python(source: &PythonSource, stem: &str) -> (Declared, Option<Box<Pytho
         });
         i = def_line + 1;
     }
-    let (constructed, unnamed) = constructed_servers(
-        &servers.named,
-        &servers.objects,
-        &["FastMCP", "MCPServer"],
-        stem,
-    );
-    let links = python_links(&servers, &mut out, stem);
-    ((out, constructed, unnamed), links)
+    out
 }
 
 /// What the file shares with other files (see [`PythonLinks`]); the tools of an instance of an
 /// imported class, which stand under its placeholder name, go under the file's stem as tools
 /// of a server elsewhere until discovery reads the class.
-fn python_links(
-    servers: &PythonServers,
-    tools: &mut [ToolDecl],
-    stem: &str,
-) -> Option<Box<PythonLinks>> {
+fn python_links(servers: &PythonServers, tools: &mut [ToolDecl], stem: &str) -> PythonLinks {
     let mut links = PythonLinks {
         server_classes: servers
             .server_classes()
@@ -724,6 +820,7 @@ fn python_links(
                 tools: Vec::new(),
             })
             .collect(),
+        ..PythonLinks::default()
     };
     if !links.imported_servers.is_empty() {
         for tool in tools.iter_mut() {
@@ -741,8 +838,51 @@ fn python_links(
             }
         }
     }
-    let empty = links.server_classes.is_empty() && links.imported_servers.is_empty();
-    (!empty).then(|| Box::new(links))
+    links
+}
+
+/// The file's [`Subclass`](python_servers::Subclass)es as links, each with the tools the
+/// reading that takes them as server classes found (`as_servers`: the names its objects are
+/// bound to and its tools), under the file's stem as tools of a server elsewhere until
+/// discovery reads the classes they derive from.
+fn subclass_links(
+    subclasses: &[python_servers::Subclass],
+    as_servers: Option<(BTreeMap<&str, String>, Vec<ToolDecl>)>,
+    stem: &str,
+) -> Vec<PythonSubclass> {
+    let mut links: Vec<PythonSubclass> = (subclasses.iter())
+        .map(|subclass| PythonSubclass {
+            class: subclass.class.to_owned(),
+            bases: (subclass.bases.iter())
+                .map(|(module, name)| ((*module).to_owned(), (*name).to_owned()))
+                .collect(),
+            server: subclass.server.clone(),
+            built: false,
+            tools: Vec::new(),
+        })
+        .collect();
+    let Some((named, tools)) = as_servers else {
+        return links;
+    };
+    for (k, link) in links.iter_mut().enumerate() {
+        let mark = python_servers::subclass_mark(k);
+        link.built = named.values().any(|name| *name == mark);
+    }
+    for mut tool in tools {
+        let Some(k) = (tool.provider.as_deref())
+            .and_then(|p| p.strip_prefix("mcp:\u{2}"))
+            .and_then(|k| k.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if let Some(link) = links.get_mut(k) {
+            tool.provider = Some(format!("mcp:{stem}"));
+            tool.id = format!("mcp:{stem}/{}", tool.name);
+            tool.server_elsewhere = true;
+            link.tools.push(tool);
+        }
+    }
+    links
 }
 
 /// A Python source by line, and where it is code: not in a `#` comment, not on a line that

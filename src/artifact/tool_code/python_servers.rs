@@ -11,7 +11,9 @@
 //! Only factories and classes of the same file are known, read lexically as the rest of
 //! `tool_code`: nothing is imported or run. A factory imported from another file binds nothing
 //! here (the tools decorated on its result are tools of a server elsewhere, which discovery
-//! follows through the import), and a subclass of a class of another file is no server class.
+//! follows through the import), and a subclass of a class of another file is no server class
+//! here: the file is read a second time as if it were one ([`Subclass`]), and discovery keeps
+//! what that reading finds when the class it derives from is a server class in its own file.
 //! An instance of a class imported by a name that says it is a server (`AcmeBaseServer`) is
 //! recorded with its module, and discovery reads the class in that module's file
 //! (`agent::code_servers::resolve_python_server_classes`). An attribute of `self` bound to a
@@ -169,6 +171,32 @@ struct ServerClass<'t> {
     /// The name its `__init__` gives the server, or the one a server class it derives from
     /// gives; `None` when it passes on the name it is built with.
     server: Option<String>,
+    /// For a class that derives from classes imported from other modules (and from no SDK
+    /// class or server class of the file), their modules as written and their names there:
+    /// it is a server class when one of them is, which discovery tells.
+    imported: Vec<(&'t str, &'t str)>,
+    /// For such a class, the placeholder name ([`subclass_mark`]) its server stands under.
+    mark: Option<String>,
+}
+
+impl ServerClass<'_> {
+    /// The name the class's server stands under: its placeholder, else the name it gives.
+    fn server_name(&self) -> Option<&String> {
+        self.mark.as_ref().or(self.server.as_ref())
+    }
+}
+
+/// A class of the file that derives from classes imported from other modules (`class
+/// AcmeExt(AcmeBase)` after `from .base import AcmeBase`), directly or through classes of the
+/// file: a server class when one of those is one in its own file.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Subclass<'t> {
+    pub class: &'t str,
+    /// The classes it derives from, in order: their modules as written, their names there.
+    pub bases: Vec<(&'t str, &'t str)>,
+    /// The name its `__init__` gives the server, or one of the file's classes it derives from
+    /// gives.
+    pub server: Option<String>,
 }
 
 /// The server objects of one Python file.
@@ -218,13 +246,52 @@ pub(super) fn imported_mark(k: usize) -> String {
     format!("\u{1}{k}")
 }
 
+/// The placeholder server name of the `k`-th [`Subclass`] of a file: no name a file writes.
+pub(super) fn subclass_mark(k: usize) -> String {
+    format!("\u{2}{k}")
+}
+
+/// The file's classes that derive from classes imported from other modules (see [`Subclass`]),
+/// in the order their bodies start: the `k`-th stands under [`subclass_mark`]`(k)` when
+/// [`PythonServers::read`] reads them as servers.
+pub(super) fn subclasses<'t>(
+    source: &PythonSource<'t>,
+    imports: &[FromName<'t>],
+) -> Vec<Subclass<'t>> {
+    let bases = imported_bases(imports);
+    if bases.is_empty() || !source.text.contains("class") {
+        return Vec::new();
+    }
+    server_classes(source, &bases)
+        .into_iter()
+        .filter(|class| !class.imported.is_empty())
+        .map(|class| Subclass {
+            class: class.name,
+            bases: class.imported,
+            server: class.server,
+        })
+        .collect()
+}
+
+/// The classes the file imports that a class of the file may derive from, by the name they are
+/// bound to: their module as written and their name there.
+fn imported_bases<'t>(imports: &[FromName<'t>]) -> BTreeMap<&'t str, (&'t str, &'t str)> {
+    imported_classes(imports)
+        .map(|import| (import.bound, (import.module, import.name)))
+        .collect()
+}
+
 impl<'t> PythonServers<'t> {
     /// The servers of `source`, to those its `obj = FastMCP(…)` bindings make (`named`,
-    /// `objects`) added the servers its factories and server classes build.
+    /// `objects`) added the servers its factories and server classes build. `imports` are the
+    /// names the file imports; with `subclasses`, a class that derives from imported classes
+    /// ([`Subclass`]) is read as a server class whose server stands under its placeholder.
     pub fn read(
         source: &PythonSource<'t>,
         named: BTreeMap<&'t str, String>,
         objects: BTreeMap<&'t str, &'t str>,
+        imports: &[FromName<'t>],
+        subclasses: bool,
     ) -> PythonServers<'t> {
         let mut servers = PythonServers {
             named,
@@ -232,14 +299,26 @@ impl<'t> PythonServers<'t> {
             ..PythonServers::default()
         };
         let text = source.text;
-        servers.imported = imported_server_objects(source);
-        if !text.contains("Server") && !text.contains("MCP") {
+        servers.imported = imported_server_objects(source, imports);
+        if !subclasses && !text.contains("Server") && !text.contains("MCP") {
             return servers;
         }
         if text.contains("self.") {
             servers.scopes = class_scopes(source);
         }
-        servers.classes = server_classes(source);
+        let bases = if subclasses {
+            imported_bases(imports)
+        } else {
+            BTreeMap::new()
+        };
+        servers.classes = server_classes(source, &bases);
+        let mut k = 0;
+        for class in &mut servers.classes {
+            if !class.imported.is_empty() {
+                class.mark = Some(subclass_mark(k));
+                k += 1;
+            }
+        }
         servers.class_index = (servers.classes.iter().enumerate())
             .map(|(k, class)| (class.name, k))
             .collect();
@@ -247,7 +326,7 @@ impl<'t> PythonServers<'t> {
         for (function, built) in &factories {
             servers.bind(function, built.clone());
         }
-        let imported_classes = imported_server_classes(source);
+        let imported_classes = imported_server_classes(imports);
         for binding in call_bindings(source, 0..text.len()) {
             let args = bounded_call(&text[binding.call..]);
             if let Some(&(module, class)) = imported_classes.get(binding.callee)
@@ -307,6 +386,7 @@ impl<'t> PythonServers<'t> {
     pub fn server_classes(&self) -> impl Iterator<Item = (&'t str, Option<&String>)> + '_ {
         self.classes
             .iter()
+            .filter(|class| class.imported.is_empty())
             .map(|class| (class.name, class.server.as_ref()))
     }
 
@@ -341,7 +421,7 @@ impl<'t> PythonServers<'t> {
         if let Some(class) = self.class(last) {
             return Some(Built {
                 class: class.base,
-                name: class.server.clone().or_else(|| literal_name(args)),
+                name: class.server_name().cloned().or_else(|| literal_name(args)),
                 item: None,
             });
         }
@@ -463,7 +543,7 @@ impl<'t> PythonServers<'t> {
         if object == "self"
             && let Some(class) = self.class_at(at)
         {
-            if let Some(name) = &class.server {
+            if let Some(name) = class.server_name() {
                 return (Some(name), true);
             }
             let instances = self
@@ -528,15 +608,27 @@ impl<'t> PythonServers<'t> {
     }
 }
 
-/// The objects bound to a call of a function the file imports by name from another module
-/// (`from .server import create_server`) when the function's name says it makes a server (holds
-/// `server` or `mcp`; a class, named in capitals, is not read): `app = create_server()`. The module is not read here; the tools of such
-/// an object are tools of a server elsewhere, found through the import.
-fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
+/// A name a file imports from another module: `from .server import mcp as app` binds `app` to
+/// `mcp` of `.server`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FromName<'t> {
+    /// The module as written (`.server`, `acme.server`, `..`).
+    pub module: &'t str,
+    /// The name in that module.
+    pub name: &'t str,
+    /// The name it is bound to in the file.
+    pub bound: &'t str,
+}
+
+/// The names the file imports in code by `from … import …` (not `*`), in file order.
+pub(super) fn from_names<'t>(source: &PythonSource<'t>) -> Vec<FromName<'t>> {
     let text = source.text;
-    let mut functions = BTreeSet::new();
+    if !text.contains("import") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
     for c in super::PY_FROM_IMPORT.captures_iter(text) {
-        let (Some(whole), Some(names)) = (c.get(0), c.get(2)) else {
+        let (Some(whole), Some(module), Some(names)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
         if !source.is_code(super::first_word(whole)) {
@@ -544,23 +636,50 @@ fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
         }
         for name in names.as_str().split([',', '(', ')', '\n']) {
             let mut words = name.split_whitespace();
-            let bound = match (words.next(), words.next(), words.next()) {
-                (Some(_), Some("as"), Some(alias)) => alias,
-                (Some(name), None, _) => name,
+            let (name, bound) = match (words.next(), words.next(), words.next()) {
+                (Some(name), Some("as"), Some(alias)) => (name, alias),
+                (Some(name), None, _) => (name, name),
                 _ => continue,
             };
-            let lower = bound.to_ascii_lowercase();
-            let function = bound.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
-            if function && (lower.contains("server") || lower.contains("mcp")) {
-                functions.insert(bound);
+            if is_identifier(name) && is_identifier(bound) {
+                out.push(FromName {
+                    module: module.as_str(),
+                    name,
+                    bound,
+                });
             }
         }
     }
+    out
+}
+
+fn is_identifier(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && word.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The objects bound to a call of a function the file imports by name from another module
+/// (`from .server import create_server`) when the function's name says it makes a server (holds
+/// `server` or `mcp`; a class, named in capitals, is not read): `app = create_server()`. The module is not read here; the tools of such
+/// an object are tools of a server elsewhere, found through the import.
+fn imported_server_objects<'t>(
+    source: &PythonSource<'t>,
+    imports: &[FromName<'t>],
+) -> BTreeSet<&'t str> {
+    let functions: BTreeSet<&str> = imports
+        .iter()
+        .map(|import| import.bound)
+        .filter(|bound| {
+            let lower = bound.to_ascii_lowercase();
+            let function = bound.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+            function && (lower.contains("server") || lower.contains("mcp"))
+        })
+        .collect();
     if functions.is_empty() {
         return BTreeSet::new();
     }
     // Of a tuple (`app, config = create_server()`), the first name.
-    call_bindings(source, 0..text.len())
+    call_bindings(source, 0..source.text.len())
         .into_iter()
         .filter(|binding| functions.contains(binding.callee))
         .filter_map(|binding| Some(binding.targets.first()?.1))
@@ -570,39 +689,33 @@ fn imported_server_objects<'t>(source: &PythonSource<'t>) -> BTreeSet<&'t str> {
 /// The classes the file imports by name from another module whose names say they are servers
 /// (end in `Server` or `MCP`: `AcmeBaseServer`, `SecureFastMCP`), by the name they are bound
 /// to: their module as written and their name there.
-fn imported_server_classes<'t>(source: &PythonSource<'t>) -> BTreeMap<&'t str, (&'t str, &'t str)> {
-    let mut out = BTreeMap::new();
-    for c in super::PY_FROM_IMPORT.captures_iter(source.text) {
-        let (Some(whole), Some(module), Some(names)) = (c.get(0), c.get(1), c.get(2)) else {
-            continue;
-        };
-        if !source.is_code(super::first_word(whole)) {
-            continue;
-        }
-        for name in names.as_str().split([',', '(', ')', '\n']) {
-            let mut words = name.split_whitespace();
-            let (class, bound) = match (words.next(), words.next(), words.next()) {
-                (Some(class), Some("as"), Some(alias)) => (class, alias),
-                (Some(class), None, _) => (class, class),
-                _ => continue,
-            };
-            let server = class.ends_with("Server") || class.ends_with("MCP");
-            if server
-                && class.starts_with(|c: char| c.is_ascii_uppercase())
-                && !SERVER_CLASSES.contains(&class)
-                && class != "Server"
-            {
-                out.insert(bound, (module.as_str(), class));
-            }
-        }
-    }
-    out
+fn imported_server_classes<'t>(imports: &[FromName<'t>]) -> BTreeMap<&'t str, (&'t str, &'t str)> {
+    imported_classes(imports)
+        .filter(|import| import.name.ends_with("Server") || import.name.ends_with("MCP"))
+        .map(|import| (import.bound, (import.module, import.name)))
+        .collect()
+}
+
+/// The names the file imports that may be classes of another file's server: named in
+/// capitals, not the SDK's own classes.
+fn imported_classes<'i, 't: 'i>(
+    imports: &'i [FromName<'t>],
+) -> impl Iterator<Item = &'i FromName<'t>> + 'i {
+    imports.iter().filter(|import| {
+        import.name.starts_with(|c: char| c.is_ascii_uppercase())
+            && !SERVER_CLASSES.contains(&import.name)
+            && import.name != "Server"
+    })
 }
 
 /// The classes of the file that derive from `FastMCP` or `MCPServer`, directly or through
 /// another such class of the file, with their bodies and the server names their `__init__`
-/// passes to `super().__init__(…)`.
-fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
+/// passes to `super().__init__(…)`; also those that derive from `imported` classes (by the
+/// name they are bound to: module and name there) and from no such class.
+fn server_classes<'t>(
+    source: &PythonSource<'t>,
+    imported: &BTreeMap<&'t str, (&'t str, &'t str)>,
+) -> Vec<ServerClass<'t>> {
     let text = source.text;
     let headers: Vec<(&'t str, Vec<&'t str>, usize)> = (0..source.lines.len())
         .filter(|&i| !source.quoted[i])
@@ -621,6 +734,7 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
             Some((name.as_str(), bases, i))
         })
         .collect();
+    let defined: BTreeSet<&str> = headers.iter().map(|(name, ..)| *name).collect();
     let mut classes: Vec<ServerClass<'t>> = Vec::new();
     let mut known: BTreeMap<&str, usize> = BTreeMap::new();
     for _depth in 0..MAX_CLASS_DEPTH {
@@ -631,12 +745,22 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
             }
             let parent = bases.iter().find_map(|base| {
                 if let Some(sdk) = SERVER_CLASSES.iter().find(|class| *class == base) {
-                    return Some((None, *sdk, None));
+                    return Some((None, *sdk, None, Vec::new()));
                 }
                 let class = &classes[*known.get(base)?];
-                Some((Some(class.name), class.base, class.server.clone()))
+                let roots = class.imported.clone();
+                Some((Some(class.name), class.base, class.server.clone(), roots))
             });
-            let Some((parent, base, inherited)) = parent else {
+            // Else, classes of other files it may derive from (a base of the file defined
+            // further down is read on a later pass).
+            let parent = parent.or_else(|| {
+                let roots: Vec<(&str, &str)> = (bases.iter())
+                    .filter(|base| !defined.contains(*base))
+                    .filter_map(|base| imported.get(base).copied())
+                    .collect();
+                (!roots.is_empty()).then_some((None, SERVER_CLASSES[0], None, roots))
+            });
+            let Some((parent, base, inherited, roots)) = parent else {
                 continue;
             };
             let body = class_body(source, *line);
@@ -652,6 +776,8 @@ fn server_classes<'t>(source: &PythonSource<'t>) -> Vec<ServerClass<'t>> {
                 base,
                 body,
                 server,
+                imported: roots,
+                mark: None,
             });
         }
         if classes.len() == before {
@@ -1249,6 +1375,98 @@ mod tests {
         assert_eq!(source.servers, ["acme-ops", "acme-rev"]);
     }
 
+    /// A class derived from an imported class is no server class of the file: the tools it
+    /// would register were it one are kept apart, with what discovery needs to tell.
+    #[test]
+    fn classes_derived_from_imported_classes_are_read_for_discovery() {
+        let source = python(
+            "from .base import AcmeBase\nfrom acme.mixins import Logged as LoggedMixin\n\n\
+             class AcmeExt(LoggedMixin, AcmeBase):\n\
+             \x20   def __init__(self):\n\
+             \x20       super().__init__()\n\
+             \x20       self.tool()(self.refund)\n\
+             \x20       self.add_tool(self.void, 'void_order')\n\n\
+             \x20   @self.tool()\n\
+             \x20   def status(self) -> str:\n        return 'ok'\n\n\
+             \x20   def refund(self, order: str) -> str:\n\
+             \x20       \"\"\"Refund an order.\"\"\"\n        return order\n\n\
+             \x20   def void(self, order: str) -> str:\n        return order\n\n\
+             class AcmeAudit(AcmeExt):\n\
+             \x20   def __init__(self):\n\
+             \x20       super().__init__(name='acme-audit')\n\n\
+             class Plain:\n    pass\n\n\
+             server = AcmeAudit()\n\n\
+             @server.tool()\ndef ping() -> str:\n    return 'pong'\n",
+        );
+        // As read alone: a file that does not name MCP registers nothing by call, and its
+        // decorators are plain tools.
+        assert_eq!(ids(&source), [("fn:status", false), ("fn:ping", false)]);
+        assert!(source.servers.is_empty());
+        let links = source.python_links.as_deref().unwrap();
+        let bound: Vec<(&str, &str, &str)> = (links.names.iter())
+            .map(|n| (n.bound.as_str(), n.module.as_str(), n.name.as_str()))
+            .collect();
+        assert_eq!(
+            bound,
+            [
+                ("AcmeBase", ".base", "AcmeBase"),
+                ("LoggedMixin", "acme.mixins", "Logged"),
+            ]
+        );
+        /// A class, its bases, its server's name, whether it is built, its tools.
+        type Read<'s> = (
+            &'s str,
+            Vec<(&'s str, &'s str)>,
+            Option<&'s str>,
+            bool,
+            Vec<(&'s str, bool)>,
+        );
+        let read: Vec<Read> = (links.subclasses.iter())
+            .map(|s| {
+                let bases = (s.bases.iter())
+                    .map(|(m, n)| (m.as_str(), n.as_str()))
+                    .collect();
+                let tools = (s.tools.iter())
+                    .map(|t| (t.id.as_str(), t.server_elsewhere))
+                    .collect();
+                (s.class.as_str(), bases, s.server.as_deref(), s.built, tools)
+            })
+            .collect();
+        let bases = vec![("acme.mixins", "Logged"), (".base", "AcmeBase")];
+        assert_eq!(
+            read,
+            [
+                (
+                    "AcmeExt",
+                    bases.clone(),
+                    None,
+                    false,
+                    vec![
+                        ("mcp:server/refund", true),
+                        ("mcp:server/void_order", true),
+                        ("mcp:server/status", true),
+                    ]
+                ),
+                (
+                    "AcmeAudit",
+                    bases,
+                    Some("acme-audit"),
+                    true,
+                    vec![("mcp:server/ping", true)]
+                ),
+            ]
+        );
+        let described = links.subclasses[0].tools[0].description.as_deref();
+        assert_eq!(described, Some("Refund an order."));
+        // Its spans are those of the tools read alone, which they replace.
+        assert_eq!(links.subclasses[0].tools[2].span, source.tools[0].span);
+        // A file with no tool marker still says what its classes derive from.
+        let source = python("from .a import A\n\nclass B(A):\n    pass\n");
+        let links = source.python_links.as_deref().unwrap();
+        assert_eq!(links.subclasses[0].class, "B");
+        assert!(links.subclasses[0].tools.is_empty());
+    }
+
     /// Many classes, bindings and registrations in one file cost time in proportion to their
     /// number: each lookup is by name or by position, never a walk over all the others.
     #[test]
@@ -1266,10 +1484,22 @@ mod tests {
         let selves = (0..20_000)
             .map(|i| format!("class S{i}(FastMCP):\n    def go(self):\n        self.tool()(f)\n"))
             .collect::<String>();
+        let derived = (0..20_000)
+            .map(|i| {
+                format!(
+                    "class D{i}(Base{}):\n    def go(self):\n        self.tool()(f)\n",
+                    i % 100
+                )
+            })
+            .collect::<String>();
+        let imports = (0..100)
+            .map(|i| format!("from .base{i} import Base{i}\n"))
+            .collect::<String>();
         for text in [
             classes,
             format!("{head}{bound}"),
             format!("{head}def f(): pass\n{selves}"),
+            format!("{head}{imports}def f(): pass\n{derived}"),
         ] {
             let started = std::time::Instant::now();
             let _ = python(&text);

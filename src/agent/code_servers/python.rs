@@ -1,0 +1,308 @@
+//! Python names followed from file to file: a name imported from a module that itself imports
+//! it (a package's `__init__.py` holding `from .server import mcp`) leads on to the module
+//! that defines it, and a class imported from another file, or derived from one, is a server
+//! class when the class it comes down to is one in its own file (`class AcmeExt(AcmeBase)`
+//! after `from .base import AcmeBase`, with `class AcmeBase(FastMCP)` in `base.py`).
+//!
+//! Only what the files of the scan say is read, through the imports `code_servers` resolves.
+//! Every walk is bounded (re-exports, then steps through classes) and stops where it comes
+//! back to a file it left, so cycles of imports end at once.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{SourceLayout, resolve};
+use crate::artifact::tool_code::{PythonLinks, PythonSubclass, SourceTools};
+use crate::artifact::tool_json::ToolDecl;
+
+/// Re-exports followed from the module a name is imported from: `__init__.py` re-exporting
+/// from another `__init__.py` that re-exports from the server's module is two.
+const MAX_REEXPORTS: usize = 4;
+/// Lookups (re-exports and classes derived from imported classes, along every base) made to
+/// tell whether one class is a server class.
+const MAX_CLASS_LOOKUPS: usize = 32;
+
+/// What a class of a file is, as its file says.
+#[derive(Clone, Copy)]
+enum Class<'f> {
+    /// A subclass of `FastMCP` or `MCPServer` of the file, with the name its `__init__` gives.
+    Server(&'f Option<String>),
+    /// A class derived from classes imported from other files.
+    Derived(&'f PythonSubclass),
+}
+
+/// The Python files of a scan, to follow the names they import through one another.
+pub(super) struct PythonModules<'f> {
+    files: &'f [(&'f str, &'f SourceTools)],
+    by_path: &'f HashMap<&'f str, usize>,
+    layout: &'f SourceLayout,
+    /// The classes of every file, by file and name.
+    classes: HashMap<(usize, &'f str), Class<'f>>,
+    /// The files each name of a file leads to through its re-exports, once asked.
+    reexports: HashMap<(usize, &'f str), Vec<usize>>,
+}
+
+impl<'f> PythonModules<'f> {
+    pub fn new(
+        files: &'f [(&'f str, &'f SourceTools)],
+        by_path: &'f HashMap<&'f str, usize>,
+        layout: &'f SourceLayout,
+    ) -> PythonModules<'f> {
+        PythonModules {
+            files,
+            by_path,
+            layout,
+            classes: HashMap::new(),
+            reexports: HashMap::new(),
+        }
+    }
+
+    /// Read the classes of every file, for [`Self::server_class`] and
+    /// [`Self::subclass_server`].
+    fn with_classes(mut self) -> PythonModules<'f> {
+        let mut classes = HashMap::new();
+        for (index, (_, source)) in self.files.iter().enumerate() {
+            let Some(links) = source.python_links.as_deref() else {
+                continue;
+            };
+            for subclass in &links.subclasses {
+                classes.insert((index, subclass.class.as_str()), Class::Derived(subclass));
+            }
+            for (class, server) in &links.server_classes {
+                classes.insert((index, class.as_str()), Class::Server(server));
+            }
+        }
+        self.classes = classes;
+        self
+    }
+
+    fn links(&self, file: usize) -> Option<&'f PythonLinks> {
+        self.files[file].1.python_links.as_deref()
+    }
+
+    /// The file a Python import of `file` names.
+    fn module(&self, file: usize, module: &str) -> Option<usize> {
+        resolve(self.files[file].0, module, self.by_path, self.layout)
+    }
+
+    /// The modules the names `file` imports lead to through the modules it imports them from
+    /// ([`Self::reexported`]).
+    pub fn reexports_of(&mut self, file: usize) -> Vec<usize> {
+        let Some(links) = self.links(file) else {
+            return Vec::new();
+        };
+        let mut reached = Vec::new();
+        for name in &links.names {
+            if let Some(module) = self.module(file, &name.module) {
+                reached.extend_from_slice(self.reexported(module, &name.name));
+            }
+        }
+        reached
+    }
+
+    /// The files the name `name` of the module `file` leads to where the module imports it
+    /// itself, re-export after re-export (at most [`MAX_REEXPORTS`], none twice): for
+    /// `from .server import mcp` in `acme/__init__.py`, and `mcp` of it, `acme/server.py`.
+    fn reexported(&mut self, file: usize, name: &'f str) -> &[usize] {
+        if !self.reexports.contains_key(&(file, name)) {
+            let mut reached: Vec<usize> = Vec::new();
+            let (mut at, mut name_there) = (file, name);
+            for _step in 0..MAX_REEXPORTS {
+                let Some(import) = self.links(at).and_then(|links| links.imported(name_there))
+                else {
+                    break;
+                };
+                let Some(next) = self.module(at, &import.module) else {
+                    break;
+                };
+                if next == file || reached.contains(&next) {
+                    break;
+                }
+                reached.push(next);
+                (at, name_there) = (next, import.name.as_str());
+            }
+            self.reexports.insert((file, name), reached);
+        }
+        &self.reexports[&(file, name)]
+    }
+
+    /// Whether the class `class` of the module `file` (defined there or imported there) is a
+    /// server class: `Some` with the name its `__init__` gives (`None`: it passes on the name it
+    /// is built with), `None` when it is not or cannot be told.
+    pub fn server_class(&self, file: usize, class: &'f str) -> Option<Option<String>> {
+        let mut lookups = MAX_CLASS_LOOKUPS;
+        let mut visited = HashSet::new();
+        self.class_in(file, class, &mut lookups, &mut visited)
+    }
+
+    /// Whether `subclass`, a class of `file`, is a server class, as [`Self::server_class`]:
+    /// its own name, else the one the first of its bases that is a server class gives.
+    pub fn subclass_server(
+        &self,
+        file: usize,
+        subclass: &'f PythonSubclass,
+    ) -> Option<Option<String>> {
+        let mut lookups = MAX_CLASS_LOOKUPS;
+        let mut visited = HashSet::from([(file, subclass.class.as_str())]);
+        self.derived(file, subclass, &mut lookups, &mut visited)
+    }
+
+    fn class_in(
+        &self,
+        file: usize,
+        class: &'f str,
+        lookups: &mut usize,
+        visited: &mut HashSet<(usize, &'f str)>,
+    ) -> Option<Option<String>> {
+        if *lookups == 0 || !visited.insert((file, class)) {
+            return None;
+        }
+        *lookups -= 1;
+        match self.classes.get(&(file, class)) {
+            Some(Class::Server(server)) => Some((*server).clone()),
+            Some(Class::Derived(subclass)) => self.derived(file, subclass, lookups, visited),
+            None => {
+                let import = self.links(file)?.imported(class)?;
+                let next = self.module(file, &import.module)?;
+                self.class_in(next, &import.name, lookups, visited)
+            }
+        }
+    }
+
+    fn derived(
+        &self,
+        file: usize,
+        subclass: &'f PythonSubclass,
+        lookups: &mut usize,
+        visited: &mut HashSet<(usize, &'f str)>,
+    ) -> Option<Option<String>> {
+        let base = subclass.bases.iter().find_map(|(module, name)| {
+            let next = self.module(file, module)?;
+            self.class_in(next, name, lookups, visited)
+        })?;
+        Some(subclass.server.clone().or(base))
+    }
+}
+
+/// What discovery found for the servers of a Python file's objects and classes that come from
+/// other files.
+enum Found {
+    /// The `k`-th of the file's `imported_servers` is built by a server class: the name.
+    Built(usize, Option<String>),
+    /// The `k`-th of the file's `subclasses` is a server class: the name.
+    Derived(usize, Option<String>),
+}
+
+/// See `code_servers::resolve_python_server_classes`.
+pub(super) fn resolve_server_classes(
+    files: &mut [(&str, &mut SourceTools)],
+    layout: &SourceLayout,
+) {
+    let view: Vec<(&str, &SourceTools)> = files.iter().map(|(path, s)| (*path, &**s)).collect();
+    let by_path: HashMap<&str, usize> = (view.iter().enumerate())
+        .map(|(i, (path, _))| (*path, i))
+        .collect();
+    let modules = PythonModules::new(&view, &by_path, layout).with_classes();
+    let mut found: Vec<(usize, Found)> = Vec::new();
+    for (index, (path, source)) in view.iter().enumerate() {
+        let Some(links) = &source.python_links else {
+            continue;
+        };
+        for (k, imported) in links.imported_servers.iter().enumerate() {
+            let Some(target) = resolve(path, &imported.module, &by_path, layout) else {
+                continue;
+            };
+            if let Some(server) = modules.server_class(target, &imported.class) {
+                let name = server.or_else(|| imported.name.clone());
+                found.push((index, Found::Built(k, name)));
+            }
+        }
+        for (k, subclass) in links.subclasses.iter().enumerate() {
+            if subclass.tools.is_empty() && !subclass.built {
+                continue;
+            }
+            if let Some(server) = modules.subclass_server(index, subclass) {
+                found.push((index, Found::Derived(k, server)));
+            }
+        }
+    }
+    for (index, found) in found {
+        let source = &mut *files[index].1;
+        match found {
+            Found::Built(k, server) => built_by_imported_class(source, k, server),
+            Found::Derived(k, server) => derived_from_imported_class(source, k, server),
+        }
+    }
+}
+
+/// The tools of the `k`-th imported build of the file take the server `server` (`None`:
+/// unnamed, as a server the file builds without a name).
+fn built_by_imported_class(source: &mut SourceTools, k: usize, server: Option<String>) {
+    let Some(imported) = (source.python_links.as_ref()).and_then(|l| l.imported_servers.get(k))
+    else {
+        return;
+    };
+    let spans: HashSet<usize> = imported.tools.iter().copied().collect();
+    let mut built = None;
+    for tool in &mut source.tools {
+        if !tool.span.is_some_and(|span| spans.contains(&span.offset)) {
+            continue;
+        }
+        if let Some(name) = name_tool(tool, server.as_deref()) {
+            built = Some(name);
+        }
+    }
+    if let Some(name) = built {
+        add_server(source, name, server.is_none());
+    }
+}
+
+/// The `k`-th class of the file derived from imported classes is a server class of the server
+/// `server` (`None`: unnamed): the tools read as registered on it take the place of those read
+/// at their spans otherwise.
+fn derived_from_imported_class(source: &mut SourceTools, k: usize, server: Option<String>) {
+    let Some(subclass) = (source.python_links.as_ref()).and_then(|l| l.subclasses.get(k)) else {
+        return;
+    };
+    let (mut tools, built) = (subclass.tools.clone(), subclass.built);
+    let spans: HashSet<usize> = tools
+        .iter()
+        .filter_map(|t| t.span)
+        .map(|s| s.offset)
+        .collect();
+    source
+        .tools
+        .retain(|tool| !tool.span.is_some_and(|span| spans.contains(&span.offset)));
+    let mut named = server.clone();
+    for tool in &mut tools {
+        if let Some(name) = name_tool(tool, server.as_deref()) {
+            named = Some(name);
+        }
+    }
+    source.tools.extend(tools);
+    source.tools.sort_by_key(|t| t.span.map(|s| s.offset));
+    if built && let Some(name) = named {
+        add_server(source, name, server.is_none());
+    }
+}
+
+/// Name a tool of a server elsewhere under the file's stem after the server `server`, found:
+/// unnamed (`None`), it keeps the stem, as a tool of a server the file builds without a name.
+/// Returns the server's name.
+fn name_tool(tool: &mut ToolDecl, server: Option<&str>) -> Option<String> {
+    let stem = tool.provider.as_deref()?.strip_prefix("mcp:")?.to_owned();
+    let name = server.map_or(stem, str::to_owned);
+    tool.server_elsewhere = server.is_none();
+    tool.provider = Some(format!("mcp:{name}"));
+    tool.id = format!("mcp:{name}/{}", tool.name);
+    Some(name)
+}
+
+/// The file builds the server `name`; `unnamed`, one it does not name.
+fn add_server(source: &mut SourceTools, name: String, unnamed: bool) {
+    if unnamed {
+        source.unnamed_server = Some(name.clone());
+    }
+    source.servers.push(name);
+    source.servers.sort();
+    source.servers.dedup();
+}
