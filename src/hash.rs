@@ -1,7 +1,7 @@
 //! SHA-256 of weight files, and the cache (`crate::cache`) that makes a second scan nearly free.
 //!
 //! Hashes come from free sources first (LFS pointer oids, Hugging Face blob names); only the
-//! rest are read, in large sequential chunks, in parallel across files. Results are cached
+//! rest are read, in sequential chunks, in parallel across files. Results are cached
 //! outside the scanned repository, keyed by device, inode, size and modification time, so an
 //! unchanged file is never read twice. The cache is an optimisation: any problem with it
 //! degrades to hashing, never to a wrong hash or a failed scan.
@@ -15,8 +15,11 @@ use sha2::{Digest, Sha256};
 use crate::artifact::{hex, is_sha256_hex};
 use crate::cache::{CacheValue, FileCache};
 
-/// Read size for hashing: large enough that syscalls vanish next to SHA-256 itself.
-const CHUNK: usize = 1 << 20;
+/// Read size for hashing: small enough that the buffer stays in the core's first-level cache,
+/// where the kernel's copy from the page cache lands and SHA-256 reads it back. With 1 MiB reads
+/// the copy went out to slower caches: a 2 GB file took 0.85 s of system time against 0.25 s
+/// with 16 KiB reads, and hashing fell behind `openssl dgst` (which reads 8 KiB at a time).
+const CHUNK: usize = 1 << 14;
 
 thread_local! {
     /// One read buffer per worker thread, reused for every file it hashes.
