@@ -51,7 +51,6 @@ struct Phrases {
     /// For each record (in the database's order), for each of its fingerprints, the ids of its
     /// normalised phrases; `None` for a fingerprint with an empty phrase, which never matches.
     of: Vec<Vec<Option<Vec<usize>>>>,
-    count: usize,
 }
 
 impl Phrases {
@@ -85,7 +84,6 @@ impl Phrases {
             })
             .collect();
         Phrases {
-            count: patterns.len(),
             patterns,
             searcher: OnceLock::new(),
             of,
@@ -94,7 +92,7 @@ impl Phrases {
 
     /// Which phrases occur in `text`, by id.
     fn found_in(&self, text: &str) -> Vec<bool> {
-        let mut found = vec![false; self.count];
+        let mut found = vec![false; self.patterns.len()];
         // Phrases are plain normalised text, a few hundred of them: building the automaton
         // cannot fail short of a bug, and then every text is read as matching nothing. The
         // non-contiguous automaton builds in a fraction of the time of the others and reads a
@@ -110,7 +108,7 @@ impl Phrases {
                 .flatten()
         });
         if let Some(searcher) = searcher {
-            let mut left = self.count;
+            let mut left = self.patterns.len();
             for m in searcher.find_overlapping_iter(text) {
                 let seen = &mut found[m.pattern().as_usize()];
                 if !*seen {
