@@ -48,6 +48,7 @@ use regex::Regex;
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
+mod constants;
 mod csharp;
 mod go;
 mod listed;
@@ -505,31 +506,37 @@ pub fn servers_elsewhere(
             importers[to].push(from);
         }
     }
-    // A server a file leaves unnamed is its project's when it is in one: in C# always (the SDK
-    // names it after the assembly), elsewhere when no other file of the project leaves one
-    // unnamed (test files that each build a server keep their own names).
+    // A server a file builds with a constant it imports is named by the constant's value, when
+    // found. Else a server a file leaves unnamed is its project's when it is in one: in C#
+    // always (the SDK names it after the assembly), elsewhere when no other file of the project
+    // leaves one unnamed (test files that each build a server keep their own names).
+    let constant_names = constants::server_names(files, &by_path, layout);
     let mut unnamed_in: HashMap<&String, usize> = HashMap::new();
-    for (path, source) in files {
+    for (index, (path, source)) in files.iter().enumerate() {
         if source.unnamed_server.is_some()
+            && constant_names[index].is_none()
             && let Some(project) = layout.project_of(path)
         {
             *unnamed_in.entry(project).or_default() += 1;
         }
     }
-    let project_of = |path: &str| {
-        layout
-            .project_of(path)
-            .filter(|project| is_csharp(path) || unnamed_in.get(project) == Some(&1))
+    let named_as = |index: usize| {
+        let path = files[index].0;
+        constant_names[index].as_ref().or_else(|| {
+            layout
+                .project_of(path)
+                .filter(|project| is_csharp(path) || unnamed_in.get(project) == Some(&1))
+        })
     };
     let servers_of = |indices: &[usize]| -> Vec<String> {
         let mut names: Vec<String> = indices
             .iter()
             .flat_map(|&i| {
-                let (path, source) = files[i];
+                let source = files[i].1;
                 let project = source
                     .unnamed_server
                     .as_ref()
-                    .and_then(|unnamed| Some((unnamed, project_of(path)?)));
+                    .and_then(|unnamed| Some((unnamed, named_as(i)?)));
                 source.servers.iter().map(move |name| match project {
                     Some((unnamed, project)) if unnamed == name => project.clone(),
                     _ => name.clone(),
@@ -562,7 +569,7 @@ pub fn servers_elsewhere(
         let mut servers = if is_csharp(path) {
             servers_of(&[index])
         } else if let Some(unnamed) = &source.unnamed_server {
-            vec![project_of(path).unwrap_or(unnamed).clone()]
+            vec![named_as(index).unwrap_or(unnamed).clone()]
         } else {
             servers_of(go_packages.beside(path))
         };
