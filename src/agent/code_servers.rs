@@ -1590,6 +1590,116 @@ mod tests {
         assert_eq!(answered.len(), n);
     }
 
+    /// A server built with a constant another file shares is named by its value, found through
+    /// re-exports (at most `constants::MAX_REEXPORTS`); a cycle, a constant not found or an
+    /// empty one leave it named after its file.
+    #[test]
+    fn servers_named_by_constants_of_other_files() {
+        let fastmcp = "from mcp.server.fastmcp import FastMCP\n";
+        let python = |import: &str| {
+            format!(
+                "{fastmcp}{import}\nmcp = FastMCP(NAME)\n\n@mcp.tool()\ndef t() -> str:\n    return 'x'\n"
+            )
+        };
+        let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
+        let script = |import: &str| {
+            format!(
+                "{sdk}{import}\nconst server = new McpServer({{ name: NAME, version: \"1\" }});\n\
+                 server.tool(\"t\", async () => ({{}}));\n"
+            )
+        };
+        let files = [
+            source("acme/consts.py", "NAME = 'acme-deep'\nEMPTY = ''\n"),
+            source("acme/__init__.py", "from .consts import NAME\n"),
+            source("acme/pkg/__init__.py", "from .. import NAME\n"),
+            source("acme/pkg/server.py", &python("from acme.pkg import NAME")),
+            source("acme/own.py", &format!("NAME = 'acme-own'\n{}", python(""))),
+            source(
+                "acme/empty.py",
+                &python("from .consts import EMPTY as NAME"),
+            ),
+            source("cycle/a.py", "from .b import NAME\n"),
+            source("cycle/b.py", "from .a import NAME\n"),
+            source("cycle/server.py", &python("from .a import NAME")),
+            source("web/names.ts", "export const NAME = \"acme-web\";\n"),
+            source("web/other.ts", "export const OTHER = \"acme-other\";\n"),
+            source(
+                "web/all.ts",
+                "export * from \"./other.js\";\nexport * from \"./names.js\";\n",
+            ),
+            source(
+                "web/index.ts",
+                "export { NAME as NAME } from \"./all.js\";\n",
+            ),
+            source(
+                "web/server.ts",
+                &script("import { NAME } from \"./index.js\";"),
+            ),
+            source(
+                "web/missing.ts",
+                &script("import { NAME } from \"./other.js\";"),
+            ),
+        ];
+        let named = |servers: &[&str]| servers.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                ("acme/empty.py".to_owned(), named(&["empty"])),
+                ("acme/own.py".to_owned(), named(&["acme-own"])),
+                ("acme/pkg/server.py".to_owned(), named(&["acme-deep"])),
+                ("cycle/server.py".to_owned(), named(&["server"])),
+                ("web/missing.ts".to_owned(), named(&["missing"])),
+                ("web/server.ts".to_owned(), named(&["acme-web"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn many_files_importing_a_constant_stay_fast() {
+        let n = 3_000;
+        let mut files = vec![
+            source("acme/consts.py", "SERVER_NAME = 'acme'\n"),
+            source("acme/__init__.py", "from .consts import SERVER_NAME\n"),
+        ];
+        for i in 0..n {
+            let text = format!(
+                "from mcp.server.fastmcp import FastMCP\nfrom acme import SERVER_NAME\n\n\
+                 mcp = FastMCP(SERVER_NAME)\n\n@mcp.tool()\ndef t{i}() -> str:\n    return 'x'\n"
+            );
+            files.push(source(&format!("acme/m{i}.py"), &text));
+            // Modules that each export all of the one before, in a chain.
+            let text = format!(
+                "export * from \"./e{}.js\";\nexport * from \"./e{}.js\";\n",
+                i + 1,
+                (i + 2) % n
+            );
+            files.push(source(&format!("web/e{i}.ts"), &text));
+            // Servers that import through those a constant none shares.
+            let text = format!(
+                "import {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+                 import {{ NAME }} from \"./e{i}.js\";\n\
+                 const server = new McpServer({{ name: NAME, version: \"1\" }});\n\
+                 server.tool(\"t\", async () => ({{}}));\n"
+            );
+            files.push(source(&format!("web/s{i}.ts"), &text));
+        }
+        let started = std::time::Instant::now();
+        let answered = answers(&files, &[]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(answered.len(), 2 * n);
+        for (path, servers) in answered {
+            let expected = match path.strip_prefix("web/") {
+                Some(name) => name.trim_end_matches(".ts").to_owned(),
+                None => "acme".to_owned(),
+            };
+            assert_eq!(servers, [expected]);
+        }
+    }
+
     #[test]
     fn a_file_that_constructs_an_unnamed_server_keeps_its_tools() {
         let files = [source(

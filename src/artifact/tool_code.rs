@@ -668,8 +668,9 @@ fn scan_python<'t>(
         constructed_servers(&servers.named, &servers.objects, &anonymous, stem);
     let named_by = if unnamed {
         let by_name = constants::python_server_names(source);
-        let unnamed_objects = (servers.objects.iter())
-            .filter(|(object, class)| anonymous.contains(class) && !servers.named.contains_key(*object));
+        let unnamed_objects = (servers.objects.iter()).filter(|(object, class)| {
+            anonymous.contains(class) && !servers.named.contains_key(*object)
+        });
         one_name(unnamed_objects.map(|(object, _)| by_name.get(object).copied()))
     } else {
         None
@@ -682,7 +683,9 @@ fn scan_python<'t>(
 /// The one value all of `names` are, when none is `None`.
 fn one_name<T: PartialEq>(mut names: impl Iterator<Item = Option<T>>) -> Option<T> {
     let first = names.next()??;
-    names.all(|name| name.as_ref() == Some(&first)).then_some(first)
+    names
+        .all(|name| name.as_ref() == Some(&first))
+        .then_some(first)
 }
 
 /// The tools of a Python file whose servers are `servers`.
@@ -1258,7 +1261,10 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks, Option<Name
 /// The imported constant a name held in `constant` (its `property`) comes from: `SERVER_NAME`
 /// imported by name, `CONFIG.name` with `CONFIG` imported, `config.SERVER_NAME` of a module
 /// imported as a namespace.
-fn imported_constant(lexed: &Lexed, (constant, property): (&str, Option<&str>)) -> Option<NameConstant> {
+fn imported_constant(
+    lexed: &Lexed,
+    (constant, property): (&str, Option<&str>),
+) -> Option<NameConstant> {
     let (module, name, property) = match listed_script::import_of(lexed, constant)? {
         listed_script::Import::Named(module, name) => (module, name, property),
         listed_script::Import::Namespace(module) => (module, property?, None),
@@ -1662,6 +1668,106 @@ server.tool(name, "Ping", async () => ({}));
         let computed = "const server = new Server({ name: config.get(\"name\") }, {});\n";
         assert_eq!(servers(&format!("{sdk}{computed}")), ["main"]);
         assert!(servers(computed).is_empty());
+    }
+
+    #[test]
+    fn servers_named_by_a_constant_of_another_file_record_it() {
+        let by = |text: &str, language| scan(text, language, "server").unwrap().unnamed_by;
+        let constant = |module: Option<&str>, name: &str, property: Option<&str>| {
+            Some(NameConstant {
+                module: module.map(str::to_owned),
+                name: name.to_owned(),
+                property: property.map(str::to_owned),
+            })
+        };
+        let fastmcp = "from mcp.server.fastmcp import FastMCP\n";
+        let python = |rest: &str| by(&format!("{fastmcp}{rest}"), Language::Python);
+        assert_eq!(
+            python("from .config import SERVER_NAME as NAME\nmcp = FastMCP(name=NAME)\n"),
+            constant(Some(".config"), "SERVER_NAME", None)
+        );
+        assert_eq!(
+            python("NAME: str = 'acme'\nmcp = FastMCP(NAME)\n"),
+            constant(None, "NAME", None)
+        );
+        // Not a literal of the file, reassigned after its import, two unnamed servers built
+        // with different names, or one built with none.
+        let unread = [
+            "NAME = os.environ['NAME']\nmcp = FastMCP(NAME)\n",
+            "from .config import NAME\nNAME = NAME.upper()\nmcp = FastMCP(NAME)\n",
+            "from .config import A, B\nmcp = FastMCP(A)\nother = FastMCP(B)\n",
+            "from .config import A\nmcp = FastMCP(A)\nother = FastMCP()\n",
+        ];
+        for text in unread {
+            assert_eq!(python(text), None, "{text}");
+        }
+        // A server named in the file records nothing.
+        assert_eq!(
+            python("from .config import A\nmcp = FastMCP('acme')\n"),
+            None
+        );
+
+        let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
+        let script = |rest: &str| by(&format!("{sdk}{rest}"), Language::Script);
+        assert_eq!(
+            script(
+                "import { SERVER_NAME as NAME } from \"./config.js\";\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            constant(Some("./config.js"), "SERVER_NAME", None)
+        );
+        assert_eq!(
+            script(
+                "import { CONFIG } from \"@/config\";\n\
+                 const server = new McpServer({ name: CONFIG.name, version: CONFIG.version });\n"
+            ),
+            constant(Some("@/config"), "CONFIG", Some("name"))
+        );
+        assert_eq!(
+            script(
+                "import * as names from \"./names.js\";\n\
+                 const server = new McpServer({ name: names.SERVER, version: \"1\" });\n"
+            ),
+            constant(Some("./names.js"), "SERVER", None)
+        );
+        assert_eq!(
+            script(
+                "const { NAME } = require(\"./names\");\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            constant(Some("./names"), "NAME", None)
+        );
+        // Not imported, or only in a comment.
+        assert_eq!(
+            script("const server = new McpServer({ name: process.env.NAME });\n"),
+            None
+        );
+        assert_eq!(
+            script(
+                "// import { NAME } from \"./names.js\";\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn files_share_their_string_constants() {
+        let found = scan("SERVER_NAME = \"acme\"\n", Language::Python, "config").unwrap();
+        assert_eq!(
+            found.constants.get("SERVER_NAME").map(String::as_str),
+            Some("acme")
+        );
+        assert!(!found.is_empty());
+        // A name the file imports is not its constant.
+        let imported = "from .base import NAME\nNAME = \"acme\"\n";
+        let found = scan(imported, Language::Python, "config").unwrap();
+        assert!(found.constants.is_empty());
+        let found = scan("export const NAME = `acme`;\n", Language::Script, "names").unwrap();
+        assert_eq!(
+            found.constants.get("NAME").map(String::as_str),
+            Some("acme")
+        );
     }
 
     #[test]

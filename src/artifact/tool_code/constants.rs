@@ -163,7 +163,9 @@ pub(super) fn script(lexed: &Lexed) -> BTreeMap<String, String> {
             continue;
         };
         let open = whole.end() - 1;
-        let Some(close) = lexed.close_of(open).filter(|close| close - open <= MAX_OBJECT_BYTES)
+        let Some(close) = lexed
+            .close_of(open)
+            .filter(|close| close - open <= MAX_OBJECT_BYTES)
         else {
             continue;
         };
@@ -275,7 +277,9 @@ export const CONFIG = { name: "acme-config", version: "1.0.0", nested: { title: 
 
     #[test]
     fn shared_constants_are_bounded() {
-        let text: String = (0..200).map(|i| format!("NAME_{i} = \"acme-{i}\"\n")).collect();
+        let text: String = (0..200)
+            .map(|i| format!("NAME_{i} = \"acme-{i}\"\n"))
+            .collect();
         assert_eq!(python_constants(&text).len(), MAX_SHARED_CONSTANTS);
         let long = format!("NAME = \"{}\"\n", "a".repeat(MAX_VALUE_BYTES + 1));
         assert!(python_constants(&long).is_empty());
