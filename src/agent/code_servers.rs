@@ -26,6 +26,11 @@
 //! files of this scan are read: nothing is resolved through installed packages or the file
 //! system.
 //!
+//! A Python or TypeScript/JavaScript server built with a constant of another file
+//! (`FastMCP(SERVER_NAME)` after `from .config import SERVER_NAME`) is named by the value that
+//! file shares, found through the same imports and the re-exports of the modules they name
+//! (`constants`); else a server a file leaves unnamed is named after its package.
+//!
 //! The tools a low-level TypeScript/JavaScript server lists from another file (an imported
 //! `ListToolsRequestSchema` handler or array) are joined to it through the same imports
 //! (`listed`).

@@ -215,7 +215,8 @@ pub struct SourceTools {
     /// The entry of `servers` (the file's stem) that stands for a server the file builds without
     /// naming it, or with a name the file does not hold (`FastMCP(name=SERVER_NAME)`, the
     /// constant imported): a C# MCP server is named after its assembly, the project's, unless it
-    /// sets `ServerInfo`; a Python or TypeScript one after its package (`pyproject.toml`,
+    /// sets `ServerInfo`; a Python or TypeScript one by the value of the constant it is built
+    /// with (`unnamed_by`) where discovery finds it, else after its package (`pyproject.toml`,
     /// `package.json`). Discovery names it (`agent::code_servers`); the file's tools of that
     /// server are marked `server_elsewhere` for it.
     #[serde(skip_serializing_if = "Option::is_none")]
