@@ -1702,3 +1702,50 @@ fn typescript_servers_named_by_imported_constants() {
         ]
     );
 }
+
+/// Go tools and servers named by exported constants of another package of the tree, imported
+/// by path (`names.ToolRefund`); a constant the package does not bind leaves its tool out, and a
+/// selector on a name of the file is no package's constant.
+#[test]
+fn go_tools_named_by_constants_of_an_imported_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("go.mod", "module github.com/acme/ops\n\ngo 1.22\n");
+    write(
+        "internal/names/names.go",
+        "package names\n\nconst (\n\tServerName = \"acme-ops\"\n\tToolRefund = \"acme_refund\"\n\
+         \tRefundDescription = \"Refund an order.\"\n)\n",
+    );
+    // Bound by two files of the package: no value.
+    write(
+        "internal/names/twice.go",
+        "package names\n\nconst ToolTwice = \"acme_a\"\n",
+    );
+    write(
+        "internal/names/again.go",
+        "package names\n\nconst ToolTwice = \"acme_b\"\n",
+    );
+    write(
+        "internal/names/names_test.go",
+        "package names_test\n\nconst ToolTest = \"acme_test_only\"\n",
+    );
+    write(
+        "cmd/opsbot/main.go",
+        "package main\n\nimport (\n\t\"github.com/mark3labs/mcp-go/mcp\"\n\t\"github.com/mark3labs/mcp-go/server\"\n\
+         \tn \"github.com/acme/ops/internal/names\"\n)\n\n\
+         func main() {\n\ts := server.NewMCPServer(n.ServerName, \"1.0.0\")\n\
+         \ts.AddTool(mcp.NewTool(n.ToolRefund, mcp.WithDescription(n.RefundDescription)), refund)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolMissing), missing)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolTest), missing)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolTwice), missing)\n\
+         \tcfg := config{}\n\ts.AddTool(mcp.NewTool(cfg.Name), missing)\n}\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools = &result.inventory.agent_tools;
+    let ids: Vec<&str> = tools.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["mcp:acme-ops", "mcp:acme-ops/acme_refund"]);
+    assert_eq!(
+        tools["mcp:acme-ops/acme_refund"].description.as_deref(),
+        Some("Refund an order.")
+    );
+}

@@ -456,10 +456,11 @@ impl Answer {
     }
 }
 
-/// Give Go tools and servers named by constants of other files of their package those names
-/// (see `go::resolve_package_names`).
-pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)]) {
-    go::resolve_package_names(files);
+/// Give Go tools and servers named by constants of other files of their package, or exported
+/// constants of packages of the tree they import, those names (see
+/// `go::resolve_package_names`).
+pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)], layout: &SourceLayout) {
+    go::resolve_package_names(files, layout);
 }
 
 /// Give the tools of Python objects built by a class imported from another file of the tree

@@ -30,7 +30,7 @@ const MAX_OBJECT_BYTES: usize = 8 * 1024;
 /// `NAME = "acme"`, `NAME: str = 'acme'`, `NAME: Final[str] = "acme"` at the margin, nothing
 /// after the literal but a comment: group 1 the name, groups 2 and 3 the literal's body.
 static PY_STRING_CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\] ]*)?=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')[ \t]*(?:#[^\n]*)?$"#)
+    Regex::new(r#"(?m)^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\] ]*)?=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')[ \t\r]*(?:#[^\n]*)?$"#)
         .expect("valid regex")
 });
 /// A name bound by assignment anywhere (`NAME =`, `NAME: str =`, `NAME +=`), not compared
