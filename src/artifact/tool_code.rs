@@ -425,17 +425,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let source = PythonSource::new(text);
             let imports = python_servers::from_names(&source);
             let subclasses = python_servers::subclasses(&source, &imports);
-            let mut named_by = None;
-            let (declared, mut links) = if declares {
-                let (declared, links);
-                (declared, links, named_by) = scan_python(&source, stem, &imports, &subclasses);
-                (declared, links)
+            let (declared, mut links, named_by) = if declares {
+                scan_python(&source, stem, &imports, &subclasses)
             } else {
                 let links = PythonLinks {
                     subclasses: subclass_links(&subclasses, None, stem),
                     ..PythonLinks::default()
                 };
-                (Declared::default(), links)
+                (Declared::default(), links, None)
             };
             links.names = (imports.iter())
                 .map(|import| PythonName {

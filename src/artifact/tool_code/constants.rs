@@ -26,6 +26,8 @@ const MAX_SHARED_CONSTANTS: usize = 64;
 const MAX_VALUE_BYTES: usize = 256;
 /// Bytes of an exported object read for its string properties at most (a larger one is not).
 const MAX_OBJECT_BYTES: usize = 8 * 1024;
+/// String properties of a file's exported objects looked at, at most.
+const MAX_PROPERTIES_READ: usize = 256;
 
 /// `NAME = "acme"`, `NAME: str = 'acme'`, `NAME: Final[str] = "acme"` at the margin, nothing
 /// after the literal but a comment: group 1 the name, groups 2 and 3 the literal's body.
@@ -158,6 +160,7 @@ pub(super) fn script(lexed: &Lexed) -> BTreeMap<String, String> {
                 .or_insert_with(|| decode_script(body));
         }
     }
+    let mut properties_read = 0;
     for c in TS_EXPORTED_OBJECT.captures_iter(text).filter(in_code) {
         let (Some(name), Some(whole)) = (c.get(1), c.get(0)) else {
             continue;
@@ -175,6 +178,10 @@ pub(super) fn script(lexed: &Lexed) -> BTreeMap<String, String> {
             let (Some(key), Some(value)) = (p.get(1), capture(&p, &[2, 3, 4])) else {
                 continue;
             };
+            properties_read += 1;
+            if properties_read > MAX_PROPERTIES_READ {
+                return found;
+            }
             if lexed.enclosing(open + key.start()) != Some(open) || value.len() > MAX_VALUE_BYTES {
                 continue;
             }
@@ -287,5 +294,16 @@ export const CONFIG = { name: "acme-config", version: "1.0.0", nested: { title: 
             .map(|i| format!("export const NAME_{i} = \"acme-{i}\";\n"))
             .collect();
         assert_eq!(script(&Lexed::new(&text)).len(), MAX_SHARED_CONSTANTS);
+        // Objects of many properties and brackets cost a bounded read.
+        let object: String = (0..400)
+            .map(|i| format!("k{i}: '', n{i}: {{}}, "))
+            .collect();
+        let text: String = (0..200)
+            .map(|i| format!("export const O{i} = {{ {object} }};\n"))
+            .collect();
+        let started = std::time::Instant::now();
+        let found = script(&Lexed::new(&text));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(found.len() <= MAX_SHARED_CONSTANTS && !found.is_empty());
     }
 }
