@@ -1530,3 +1530,222 @@ def refund_all() -> str:
         .collect();
     assert!(ids.contains(&"mcp:acme-billing/refund_all"), "{ids:?}");
 }
+
+/// Stage `path` with `text` after committing the tree of `dir`, and scan the staged files.
+fn scan_staged_after(dir: &Path, path: &str, text: &str) -> Vec<String> {
+    let repo = git2::Repository::init(dir).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let me = git2::Signature::now("CI", "ci@example.com").unwrap();
+    repo.commit(Some("HEAD"), &me, &me, "init", &tree, &[])
+        .unwrap();
+    write_file(dir, path, text);
+    index.add_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+    let mut options = ScanOptions::new(dir);
+    options.changes = ChangeScope::Staged;
+    let staged = scan(options).unwrap();
+    staged.inventory.agent_tools.into_keys().collect()
+}
+
+/// A Python server built with a constant of another module (imported directly, or through a
+/// package's `__init__.py`) is named by the constant's value, and so are the tools of other
+/// files linked to it; a constant bound twice names nothing, and the server keeps its package's
+/// name.
+#[test]
+fn python_servers_named_by_imported_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("pyproject.toml", "[project]\nname = \"acme-billing-pkg\"\n");
+    write(
+        "src/acme_billing/config.py",
+        "from typing import Final\n\nSERVER_NAME = \"acme-billing\"\n\
+         SUPPORT_NAME: Final = 'acme-support'\n",
+    );
+    write(
+        "src/acme_billing/__init__.py",
+        "from .config import SERVER_NAME\n",
+    );
+    write(
+        "src/acme_billing/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom acme_billing import SERVER_NAME\n\n\
+         mcp = FastMCP(name=SERVER_NAME)\n\n@mcp.tool()\ndef refund(order: str) -> str:\n    return order\n",
+    );
+    write(
+        "src/acme_billing/tools/invoices.py",
+        "from ..server import mcp\n\n@mcp.tool()\ndef send_invoice() -> str:\n    return 'sent'\n",
+    );
+    write(
+        "src/acme_billing/support.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom .config import SUPPORT_NAME\n\n\
+         support = FastMCP(SUPPORT_NAME, instructions='Help.')\n\n\
+         @support.tool()\ndef open_ticket() -> str:\n    return 'ok'\n",
+    );
+    write("ops/pyproject.toml", "[project]\nname = \"acme-ops-pkg\"\n");
+    write(
+        "ops/acme_ops/names.py",
+        "NAME = \"acme-ops-a\"\nNAME = \"acme-ops-b\"\n",
+    );
+    write(
+        "ops/acme_ops/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom .names import NAME\n\n\
+         mcp = FastMCP(NAME)\n\n@mcp.tool()\ndef restart() -> str:\n    return 'ok'\n",
+    );
+    assert_eq!(
+        tool_ids(dir.path()),
+        [
+            "mcp:acme-billing",
+            "mcp:acme-billing/refund",
+            "mcp:acme-billing/send_invoice",
+            "mcp:acme-ops-pkg",
+            "mcp:acme-ops-pkg/restart",
+            "mcp:acme-support",
+            "mcp:acme-support/open_ticket",
+        ]
+    );
+
+    // `--staged`: the tool file staged alone reads the modules of the directories above it,
+    // the constant's among them.
+    let ids = scan_staged_after(
+        dir.path(),
+        "src/acme_billing/tools/invoices.py",
+        "from ..server import mcp\n\n@mcp.tool()\ndef void_invoice() -> str:\n    return 'void'\n",
+    );
+    assert!(
+        ids.contains(&"mcp:acme-billing/void_invoice".to_owned()),
+        "{ids:?}"
+    );
+}
+
+/// A TypeScript server built with a constant imported from another file (by name through a
+/// re-export, a constant object's property, a namespace's member) is named by its value, and
+/// so are the tools of other files linked to it; a constant not found names nothing.
+#[test]
+fn typescript_servers_named_by_imported_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
+    write("billing/package.json", r#"{ "name": "acme-billing-pkg" }"#);
+    write(
+        "billing/src/names.ts",
+        "export const SERVER_NAME = \"acme-billing\";\n",
+    );
+    write(
+        "billing/src/index.ts",
+        "export { SERVER_NAME } from \"./names.js\";\n",
+    );
+    write(
+        "billing/src/server.ts",
+        &format!(
+            "{sdk}import {{ SERVER_NAME }} from \"./index.js\";\n\
+             import {{ registerRefund }} from \"./tools/refund.js\";\n\n\
+             const server = new McpServer({{ name: SERVER_NAME, version: \"1.0.0\" }});\n\
+             registerRefund(server);\n\
+             server.registerTool(\"ping\", {{ description: \"Ping.\" }}, async () => ({{ content: [] }}));\n"
+        ),
+    );
+    write(
+        "billing/src/tools/refund.ts",
+        &format!(
+            "{sdk}\nexport function registerRefund(server: McpServer) {{\n  \
+             server.registerTool(\"refund\", {{ description: \"Refund.\" }}, async () => ({{ content: [] }}));\n}}\n"
+        ),
+    );
+    write("files/package.json", r#"{ "name": "acme-files-pkg" }"#);
+    write(
+        "files/src/config.ts",
+        "export const CONFIG = { name: \"acme-files\", version: \"1.0.0\" } as const;\n",
+    );
+    write(
+        "files/src/server.ts",
+        &format!(
+            "{sdk}import {{ CONFIG }} from \"./config.js\";\n\n\
+             const server = new McpServer({{ name: CONFIG.name, version: CONFIG.version }});\n\
+             server.tool(\"read_file\", \"Read a file.\", async () => ({{ content: [] }}));\n"
+        ),
+    );
+    write("ops/package.json", r#"{ "name": "acme-ops-pkg" }"#);
+    write("ops/src/names.ts", "export const OPS = 'acme-ops';\n");
+    write(
+        "ops/src/server.ts",
+        &format!(
+            "{sdk}import * as names from \"./names.js\";\n\n\
+             const server = new McpServer({{ name: names.OPS, version: \"1.0.0\" }});\n\
+             server.tool(\"restart\", \"Restart.\", async () => ({{ content: [] }}));\n"
+        ),
+    );
+    write("jobs/package.json", r#"{ "name": "acme-jobs-pkg" }"#);
+    write("jobs/src/names.ts", "export const OTHER = 'acme-other';\n");
+    write(
+        "jobs/src/server.ts",
+        &format!(
+            "{sdk}import {{ MISSING }} from \"./names.js\";\n\n\
+             const server = new McpServer({{ name: MISSING, version: \"1.0.0\" }});\n\
+             server.tool(\"run_job\", \"Run.\", async () => ({{ content: [] }}));\n"
+        ),
+    );
+    assert_eq!(
+        tool_ids(dir.path()),
+        [
+            "mcp:acme-billing",
+            "mcp:acme-billing/ping",
+            "mcp:acme-billing/refund",
+            "mcp:acme-files",
+            "mcp:acme-files/read_file",
+            "mcp:acme-jobs-pkg",
+            "mcp:acme-jobs-pkg/run_job",
+            "mcp:acme-ops",
+            "mcp:acme-ops/restart",
+        ]
+    );
+}
+
+/// Go tools and servers named by exported constants of another package of the tree, imported
+/// by path (`names.ToolRefund`); a constant the package does not bind leaves its tool out, and a
+/// selector on a name of the file is no package's constant.
+#[test]
+fn go_tools_named_by_constants_of_an_imported_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("go.mod", "module github.com/acme/ops\n\ngo 1.22\n");
+    write(
+        "internal/names/names.go",
+        "package names\n\nconst (\n\tServerName = \"acme-ops\"\n\tToolRefund = \"acme_refund\"\n\
+         \tRefundDescription = \"Refund an order.\"\n)\n",
+    );
+    // Bound by two files of the package: no value.
+    write(
+        "internal/names/twice.go",
+        "package names\n\nconst ToolTwice = \"acme_a\"\n",
+    );
+    write(
+        "internal/names/again.go",
+        "package names\n\nconst ToolTwice = \"acme_b\"\n",
+    );
+    write(
+        "internal/names/names_test.go",
+        "package names_test\n\nconst ToolTest = \"acme_test_only\"\n",
+    );
+    write(
+        "cmd/opsbot/main.go",
+        "package main\n\nimport (\n\t\"github.com/mark3labs/mcp-go/mcp\"\n\t\"github.com/mark3labs/mcp-go/server\"\n\
+         \tn \"github.com/acme/ops/internal/names\"\n)\n\n\
+         func main() {\n\ts := server.NewMCPServer(n.ServerName, \"1.0.0\")\n\
+         \ts.AddTool(mcp.NewTool(n.ToolRefund, mcp.WithDescription(n.RefundDescription)), refund)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolMissing), missing)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolTest), missing)\n\
+         \ts.AddTool(mcp.NewTool(n.ToolTwice), missing)\n\
+         \tcfg := config{}\n\ts.AddTool(mcp.NewTool(cfg.Name), missing)\n}\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools = &result.inventory.agent_tools;
+    let ids: Vec<&str> = tools.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["mcp:acme-ops", "mcp:acme-ops/acme_refund"]);
+    assert_eq!(
+        tools["mcp:acme-ops/acme_refund"].description.as_deref(),
+        Some("Refund an order.")
+    );
+}

@@ -26,6 +26,11 @@
 //! files of this scan are read: nothing is resolved through installed packages or the file
 //! system.
 //!
+//! A Python or TypeScript/JavaScript server built with a constant of another file
+//! (`FastMCP(SERVER_NAME)` after `from .config import SERVER_NAME`) is named by the value that
+//! file shares, found through the same imports and the re-exports of the modules they name
+//! (`constants`); else a server a file leaves unnamed is named after its package.
+//!
 //! The tools a low-level TypeScript/JavaScript server lists from another file (an imported
 //! `ListToolsRequestSchema` handler or array) are joined to it through the same imports
 //! (`listed`).
@@ -48,6 +53,7 @@ use regex::Regex;
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
 
+mod constants;
 mod csharp;
 mod go;
 mod listed;
@@ -450,10 +456,11 @@ impl Answer {
     }
 }
 
-/// Give Go tools and servers named by constants of other files of their package those names
-/// (see `go::resolve_package_names`).
-pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)]) {
-    go::resolve_package_names(files);
+/// Give Go tools and servers named by constants of other files of their package, or exported
+/// constants of packages of the tree they import, those names (see
+/// `go::resolve_package_names`).
+pub fn resolve_go_package_names(files: &mut [(&str, &mut SourceTools)], layout: &SourceLayout) {
+    go::resolve_package_names(files, layout);
 }
 
 /// Give the tools of Python objects built by a class imported from another file of the tree
@@ -505,31 +512,37 @@ pub fn servers_elsewhere(
             importers[to].push(from);
         }
     }
-    // A server a file leaves unnamed is its project's when it is in one: in C# always (the SDK
-    // names it after the assembly), elsewhere when no other file of the project leaves one
-    // unnamed (test files that each build a server keep their own names).
+    // A server a file builds with a constant it imports is named by the constant's value, when
+    // found. Else a server a file leaves unnamed is its project's when it is in one: in C#
+    // always (the SDK names it after the assembly), elsewhere when no other file of the project
+    // leaves one unnamed (test files that each build a server keep their own names).
+    let constant_names = constants::server_names(files, &by_path, layout);
     let mut unnamed_in: HashMap<&String, usize> = HashMap::new();
-    for (path, source) in files {
+    for (index, (path, source)) in files.iter().enumerate() {
         if source.unnamed_server.is_some()
+            && constant_names[index].is_none()
             && let Some(project) = layout.project_of(path)
         {
             *unnamed_in.entry(project).or_default() += 1;
         }
     }
-    let project_of = |path: &str| {
-        layout
-            .project_of(path)
-            .filter(|project| is_csharp(path) || unnamed_in.get(project) == Some(&1))
+    let named_as = |index: usize| {
+        let path = files[index].0;
+        constant_names[index].as_ref().or_else(|| {
+            layout
+                .project_of(path)
+                .filter(|project| is_csharp(path) || unnamed_in.get(project) == Some(&1))
+        })
     };
     let servers_of = |indices: &[usize]| -> Vec<String> {
         let mut names: Vec<String> = indices
             .iter()
             .flat_map(|&i| {
-                let (path, source) = files[i];
+                let source = files[i].1;
                 let project = source
                     .unnamed_server
                     .as_ref()
-                    .and_then(|unnamed| Some((unnamed, project_of(path)?)));
+                    .and_then(|unnamed| Some((unnamed, named_as(i)?)));
                 source.servers.iter().map(move |name| match project {
                     Some((unnamed, project)) if unnamed == name => project.clone(),
                     _ => name.clone(),
@@ -562,7 +575,7 @@ pub fn servers_elsewhere(
         let mut servers = if is_csharp(path) {
             servers_of(&[index])
         } else if let Some(unnamed) = &source.unnamed_server {
-            vec![project_of(path).unwrap_or(unnamed).clone()]
+            vec![named_as(index).unwrap_or(unnamed).clone()]
         } else {
             servers_of(go_packages.beside(path))
         };
@@ -1581,6 +1594,116 @@ mod tests {
             started.elapsed()
         );
         assert_eq!(answered.len(), n);
+    }
+
+    /// A server built with a constant another file shares is named by its value, found through
+    /// re-exports (at most `constants::MAX_REEXPORTS`); a cycle, a constant not found or an
+    /// empty one leave it named after its file.
+    #[test]
+    fn servers_named_by_constants_of_other_files() {
+        let fastmcp = "from mcp.server.fastmcp import FastMCP\n";
+        let python = |import: &str| {
+            format!(
+                "{fastmcp}{import}\nmcp = FastMCP(NAME)\n\n@mcp.tool()\ndef t() -> str:\n    return 'x'\n"
+            )
+        };
+        let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
+        let script = |import: &str| {
+            format!(
+                "{sdk}{import}\nconst server = new McpServer({{ name: NAME, version: \"1\" }});\n\
+                 server.tool(\"t\", async () => ({{}}));\n"
+            )
+        };
+        let files = [
+            source("acme/consts.py", "NAME = 'acme-deep'\nEMPTY = ''\n"),
+            source("acme/__init__.py", "from .consts import NAME\n"),
+            source("acme/pkg/__init__.py", "from .. import NAME\n"),
+            source("acme/pkg/server.py", &python("from acme.pkg import NAME")),
+            source("acme/own.py", &format!("NAME = 'acme-own'\n{}", python(""))),
+            source(
+                "acme/empty.py",
+                &python("from .consts import EMPTY as NAME"),
+            ),
+            source("cycle/a.py", "from .b import NAME\n"),
+            source("cycle/b.py", "from .a import NAME\n"),
+            source("cycle/server.py", &python("from .a import NAME")),
+            source("web/names.ts", "export const NAME = \"acme-web\";\n"),
+            source("web/other.ts", "export const OTHER = \"acme-other\";\n"),
+            source(
+                "web/all.ts",
+                "export * from \"./other.js\";\nexport * from \"./names.js\";\n",
+            ),
+            source(
+                "web/index.ts",
+                "export { NAME as NAME } from \"./all.js\";\n",
+            ),
+            source(
+                "web/server.ts",
+                &script("import { NAME } from \"./index.js\";"),
+            ),
+            source(
+                "web/missing.ts",
+                &script("import { NAME } from \"./other.js\";"),
+            ),
+        ];
+        let named = |servers: &[&str]| servers.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                ("acme/empty.py".to_owned(), named(&["empty"])),
+                ("acme/own.py".to_owned(), named(&["acme-own"])),
+                ("acme/pkg/server.py".to_owned(), named(&["acme-deep"])),
+                ("cycle/server.py".to_owned(), named(&["server"])),
+                ("web/missing.ts".to_owned(), named(&["missing"])),
+                ("web/server.ts".to_owned(), named(&["acme-web"])),
+            ]
+        );
+    }
+
+    #[test]
+    fn many_files_importing_a_constant_stay_fast() {
+        let n = 3_000;
+        let mut files = vec![
+            source("acme/consts.py", "SERVER_NAME = 'acme'\n"),
+            source("acme/__init__.py", "from .consts import SERVER_NAME\n"),
+        ];
+        for i in 0..n {
+            let text = format!(
+                "from mcp.server.fastmcp import FastMCP\nfrom acme import SERVER_NAME\n\n\
+                 mcp = FastMCP(SERVER_NAME)\n\n@mcp.tool()\ndef t{i}() -> str:\n    return 'x'\n"
+            );
+            files.push(source(&format!("acme/m{i}.py"), &text));
+            // Modules that each export all of the one before, in a chain.
+            let text = format!(
+                "export * from \"./e{}.js\";\nexport * from \"./e{}.js\";\n",
+                i + 1,
+                (i + 2) % n
+            );
+            files.push(source(&format!("web/e{i}.ts"), &text));
+            // Servers that import through those a constant none shares.
+            let text = format!(
+                "import {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\
+                 import {{ NAME }} from \"./e{i}.js\";\n\
+                 const server = new McpServer({{ name: NAME, version: \"1\" }});\n\
+                 server.tool(\"t\", async () => ({{}}));\n"
+            );
+            files.push(source(&format!("web/s{i}.ts"), &text));
+        }
+        let started = std::time::Instant::now();
+        let answered = answers(&files, &[]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(answered.len(), 2 * n);
+        for (path, servers) in answered {
+            let expected = match path.strip_prefix("web/") {
+                Some(name) => name.trim_end_matches(".ts").to_owned(),
+                None => "acme".to_owned(),
+            };
+            assert_eq!(servers, [expected]);
+        }
     }
 
     #[test]

@@ -33,11 +33,13 @@ use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 pub use go::{PackageScope as GoPackageScope, PendingTool as GoPendingTool, ServerConstant};
 use python_servers::PythonServers;
 
+mod constants;
 mod csharp;
 mod go;
 mod listed_script;
 mod python_servers;
 
+pub use constants::NameConstant;
 pub use listed_script::{ImportedName, ListedImport, ScriptLinks};
 
 /// Source files larger than this are not scanned for tools.
@@ -213,11 +215,22 @@ pub struct SourceTools {
     /// The entry of `servers` (the file's stem) that stands for a server the file builds without
     /// naming it, or with a name the file does not hold (`FastMCP(name=SERVER_NAME)`, the
     /// constant imported): a C# MCP server is named after its assembly, the project's, unless it
-    /// sets `ServerInfo`; a Python or TypeScript one after its package (`pyproject.toml`,
+    /// sets `ServerInfo`; a Python or TypeScript one by the value of the constant it is built
+    /// with (`unnamed_by`) where discovery finds it, else after its package (`pyproject.toml`,
     /// `package.json`). Discovery names it (`agent::code_servers`); the file's tools of that
     /// server are marked `server_elsewhere` for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unnamed_server: Option<String>,
+    /// Python, TypeScript/JavaScript: the constant the server the file leaves unnamed is built
+    /// with (`FastMCP(SERVER_NAME)`, `new McpServer({ name: CONFIG.name })`), imported or, in
+    /// Python, of the file itself, when every server it leaves unnamed is built with that one.
+    /// Discovery names the server by the constant's value where it finds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unnamed_by: Option<NameConstant>,
+    /// Python, TypeScript/JavaScript: the string constants the file shares with the files that
+    /// import it, by name (`SERVER_NAME`, `CONFIG.name`), decoded (`constants`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, String>,
     /// C#: the classes that declare the file's MCP tools.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_classes: Vec<ToolClass>,
@@ -336,6 +349,7 @@ impl SourceTools {
             && self.links.is_empty()
             && self.go_scope.is_none()
             && self.python_links.is_none()
+            && self.constants.is_empty()
     }
 }
 
@@ -404,19 +418,21 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
     let mut links = ScriptLinks::default();
     let mut go_scope = None;
     let mut python_links = None;
+    let mut unnamed_by = None;
+    let mut constants = BTreeMap::new();
     let ((mut tools, servers, unnamed), imports) = match language {
         Language::Python => {
             let source = PythonSource::new(text);
             let imports = python_servers::from_names(&source);
             let subclasses = python_servers::subclasses(&source, &imports);
-            let (declared, mut links) = if declares {
+            let (declared, mut links, named_by) = if declares {
                 scan_python(&source, stem, &imports, &subclasses)
             } else {
                 let links = PythonLinks {
                     subclasses: subclass_links(&subclasses, None, stem),
                     ..PythonLinks::default()
                 };
-                (Declared::default(), links)
+                (Declared::default(), links, None)
             };
             links.names = (imports.iter())
                 .map(|import| PythonName {
@@ -427,6 +443,24 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
                 .collect();
             links.names.sort();
             links.names.dedup();
+            constants = constants::python(&source);
+            // A name the file imports as well as assigns is no constant of it.
+            constants.retain(|name, _| links.imported(name).is_none());
+            // The constant is the one the file imports by that name and never assigns, else its
+            // own.
+            unnamed_by = named_by.and_then(|name| match links.imported(name) {
+                Some(_) if constants::python_assigns(&source, name) => None,
+                Some(import) => Some(NameConstant {
+                    module: Some(import.module.clone()),
+                    name: import.name.clone(),
+                    property: None,
+                }),
+                None => constants.contains_key(name).then(|| NameConstant {
+                    module: None,
+                    name: name.to_owned(),
+                    property: None,
+                }),
+            });
             python_links = (!links.is_empty()).then(|| Box::new(links));
             (declared, python_imports(&source))
         }
@@ -434,11 +468,12 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let lexed = Lexed::new(text);
             // A file that exports a list of tools may name no tool or server.
             let declared;
-            (declared, links) = if declares || text.contains("export") {
+            (declared, links, unnamed_by) = if declares || text.contains("export") {
                 scan_script(&lexed, stem)
             } else {
                 Default::default()
             };
+            constants = constants::script(&lexed);
             (declared, script_imports(&lexed))
         }
         Language::Go => {
@@ -470,6 +505,8 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
         servers,
         imports,
         unnamed_server: unnamed.then(|| stem.to_owned()),
+        unnamed_by: unnamed_by.filter(|_| unnamed),
+        constants,
         links,
         go_scope,
         python_links,
@@ -591,14 +628,15 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The tools, servers and links of a Python file; `imports` are the names it imports,
-/// `subclasses` its classes that derive from imported ones.
+/// The tools, servers and links of a Python file, and the identifier the servers it leaves
+/// unnamed are all built with, if they are (`mcp = FastMCP(SERVER_NAME)`); `imports` are the
+/// names it imports, `subclasses` its classes that derive from imported ones.
 fn scan_python<'t>(
     source: &PythonSource<'t>,
     stem: &str,
     imports: &[python_servers::FromName<'t>],
     subclasses: &[python_servers::Subclass<'t>],
-) -> (Declared, PythonLinks) {
+) -> (Declared, PythonLinks, Option<&'t str>) {
     let text = source.text;
     // Where the object starts: a match may start at the character before it.
     let in_code = |c: &regex::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
@@ -623,15 +661,29 @@ fn scan_python<'t>(
     });
     let servers = PythonServers::read(source, named, objects, imports, false);
     let mut out = python_tools(source, &servers, stem);
-    let (constructed, unnamed) = constructed_servers(
-        &servers.named,
-        &servers.objects,
-        &["FastMCP", "MCPServer"],
-        stem,
-    );
+    let anonymous = ["FastMCP", "MCPServer"];
+    let (constructed, unnamed) =
+        constructed_servers(&servers.named, &servers.objects, &anonymous, stem);
+    let named_by = if unnamed {
+        let by_name = constants::python_server_names(source);
+        let unnamed_objects = (servers.objects.iter()).filter(|(object, class)| {
+            anonymous.contains(class) && !servers.named.contains_key(*object)
+        });
+        one_name(unnamed_objects.map(|(object, _)| by_name.get(object).copied()))
+    } else {
+        None
+    };
     let mut links = python_links(&servers, &mut out, stem);
     links.subclasses = subclass_links(subclasses, as_servers, stem);
-    ((out, constructed, unnamed), links)
+    ((out, constructed, unnamed), links, named_by)
+}
+
+/// The one value all of `names` are, when none is `None`.
+fn one_name<T: PartialEq>(mut names: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let first = names.next()??;
+    names
+        .all(|name| name.as_ref() == Some(&first))
+        .then_some(first)
 }
 
 /// The tools of a Python file whose servers are `servers`.
@@ -1079,7 +1131,7 @@ fn docstring(after: &[&str]) -> Option<String> {
     Some(decode_python(text.trim()))
 }
 
-fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks) {
+fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks, Option<NameConstant>) {
     let text = lexed.text;
     let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     let servers: BTreeMap<&str, String> = TS_SERVER
@@ -1098,8 +1150,10 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks) {
         .filter(in_code)
         .filter_map(|c| Some((c.get(1)?.as_str(), capture(&c, &[2, 3, 4])?)))
         .collect();
-    // A name held in a string constant or a constant object's property (`name: info.name`).
+    // A name held in a string constant or a constant object's property (`name: info.name`);
+    // else, by object, the constant and property it is held in, which may be imported.
     let mut servers = servers;
+    let mut named_by: BTreeMap<&str, (&str, Option<&str>)> = BTreeMap::new();
     for c in TS_SERVER_NAME_CONST.captures_iter(text).filter(in_code) {
         let (Some(object), Some(constant)) = (c.get(1), c.get(2)) else {
             continue;
@@ -1113,10 +1167,16 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks) {
                     .and_then(|p| capture(&p, &[2, 3, 4]))
             }),
         };
-        if let Some(name) = name {
-            servers
-                .entry(object.as_str())
-                .or_insert_with(|| decode_script(name));
+        match name {
+            Some(name) => {
+                servers
+                    .entry(object.as_str())
+                    .or_insert_with(|| decode_script(name));
+            }
+            None => {
+                let held_in = (constant.as_str(), c.get(3).map(|p| p.as_str()));
+                named_by.entry(object.as_str()).or_insert(held_in);
+            }
         }
     }
     let mut out = Vec::new();
@@ -1185,7 +1245,33 @@ fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks) {
         &["McpServer"]
     };
     let (constructed, unnamed) = constructed_servers(&servers, &objects, anonymous, stem);
-    ((out, constructed, unnamed), links)
+    let unnamed_by = if unnamed {
+        let unnamed_objects = (objects.iter())
+            .filter(|(object, class)| anonymous.contains(class) && !servers.contains_key(*object));
+        one_name(unnamed_objects.map(|(object, _)| named_by.get(object).copied()))
+            .and_then(|held_in| imported_constant(lexed, held_in))
+    } else {
+        None
+    };
+    ((out, constructed, unnamed), links, unnamed_by)
+}
+
+/// The imported constant a name held in `constant` (its `property`) comes from: `SERVER_NAME`
+/// imported by name, `CONFIG.name` with `CONFIG` imported, `config.SERVER_NAME` of a module
+/// imported as a namespace.
+fn imported_constant(
+    lexed: &Lexed,
+    (constant, property): (&str, Option<&str>),
+) -> Option<NameConstant> {
+    let (module, name, property) = match listed_script::import_of(lexed, constant)? {
+        listed_script::Import::Named(module, name) => (module, name, property),
+        listed_script::Import::Namespace(module) => (module, property?, None),
+    };
+    Some(NameConstant {
+        module: Some(module.to_owned()),
+        name: name.to_owned(),
+        property: property.map(str::to_owned),
+    })
 }
 
 /// The body of the JavaScript string literal `text` starts with (up to its closing quote, escapes
@@ -1580,6 +1666,106 @@ server.tool(name, "Ping", async () => ({}));
         let computed = "const server = new Server({ name: config.get(\"name\") }, {});\n";
         assert_eq!(servers(&format!("{sdk}{computed}")), ["main"]);
         assert!(servers(computed).is_empty());
+    }
+
+    #[test]
+    fn servers_named_by_a_constant_of_another_file_record_it() {
+        let by = |text: &str, language| scan(text, language, "server").unwrap().unnamed_by;
+        let constant = |module: Option<&str>, name: &str, property: Option<&str>| {
+            Some(NameConstant {
+                module: module.map(str::to_owned),
+                name: name.to_owned(),
+                property: property.map(str::to_owned),
+            })
+        };
+        let fastmcp = "from mcp.server.fastmcp import FastMCP\n";
+        let python = |rest: &str| by(&format!("{fastmcp}{rest}"), Language::Python);
+        assert_eq!(
+            python("from .config import SERVER_NAME as NAME\nmcp = FastMCP(name=NAME)\n"),
+            constant(Some(".config"), "SERVER_NAME", None)
+        );
+        assert_eq!(
+            python("NAME: str = 'acme'\nmcp = FastMCP(NAME)\n"),
+            constant(None, "NAME", None)
+        );
+        // Not a literal of the file, reassigned after its import, two unnamed servers built
+        // with different names, or one built with none.
+        let unread = [
+            "NAME = os.environ['NAME']\nmcp = FastMCP(NAME)\n",
+            "from .config import NAME\nNAME = NAME.upper()\nmcp = FastMCP(NAME)\n",
+            "from .config import A, B\nmcp = FastMCP(A)\nother = FastMCP(B)\n",
+            "from .config import A\nmcp = FastMCP(A)\nother = FastMCP()\n",
+        ];
+        for text in unread {
+            assert_eq!(python(text), None, "{text}");
+        }
+        // A server named in the file records nothing.
+        assert_eq!(
+            python("from .config import A\nmcp = FastMCP('acme')\n"),
+            None
+        );
+
+        let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
+        let script = |rest: &str| by(&format!("{sdk}{rest}"), Language::Script);
+        assert_eq!(
+            script(
+                "import { SERVER_NAME as NAME } from \"./config.js\";\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            constant(Some("./config.js"), "SERVER_NAME", None)
+        );
+        assert_eq!(
+            script(
+                "import { CONFIG } from \"@/config\";\n\
+                 const server = new McpServer({ name: CONFIG.name, version: CONFIG.version });\n"
+            ),
+            constant(Some("@/config"), "CONFIG", Some("name"))
+        );
+        assert_eq!(
+            script(
+                "import * as names from \"./names.js\";\n\
+                 const server = new McpServer({ name: names.SERVER, version: \"1\" });\n"
+            ),
+            constant(Some("./names.js"), "SERVER", None)
+        );
+        assert_eq!(
+            script(
+                "const { NAME } = require(\"./names\");\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            constant(Some("./names"), "NAME", None)
+        );
+        // Not imported, or only in a comment.
+        assert_eq!(
+            script("const server = new McpServer({ name: process.env.NAME });\n"),
+            None
+        );
+        assert_eq!(
+            script(
+                "// import { NAME } from \"./names.js\";\n\
+                 const server = new McpServer({ name: NAME, version: \"1\" });\n"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn files_share_their_string_constants() {
+        let found = scan("SERVER_NAME = \"acme\"\n", Language::Python, "config").unwrap();
+        assert_eq!(
+            found.constants.get("SERVER_NAME").map(String::as_str),
+            Some("acme")
+        );
+        assert!(!found.is_empty());
+        // A name the file imports is not its constant.
+        let imported = "from .base import NAME\nNAME = \"acme\"\n";
+        let found = scan(imported, Language::Python, "config").unwrap();
+        assert!(found.constants.is_empty());
+        let found = scan("export const NAME = `acme`;\n", Language::Script, "names").unwrap();
+        assert_eq!(
+            found.constants.get("NAME").map(String::as_str),
+            Some("acme")
+        );
     }
 
     #[test]

@@ -8,9 +8,13 @@
 //! The files of a package share one scope: a tool or server a file names with a constant it does
 //! not bind (`mcp.NewTool(ToolRefund, …)`) takes the value another file of the package binds
 //! it to (`const ToolRefund = "acme_refund"` in `names.go`), when exactly one file binds it.
+//! An exported constant of a package of the tree the file imports (`names.ToolRefund` after
+//! `import "github.com/acme/ops/internal/names"`) is read the same way among that package's
+//! files (its `_test` package left out), each imported package read once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::SourceLayout;
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tool_json::short_description;
 
@@ -73,7 +77,8 @@ impl Packages {
 /// `package` clause): a constant bound by one file only, once. A tool whose name stays unknown
 /// is left out; one whose description stays unknown has none; a server whose name stays unknown
 /// keeps its file's stem.
-pub fn resolve_package_names(files: &mut [(&str, &mut SourceTools)]) {
+pub fn resolve_package_names(files: &mut [(&str, &mut SourceTools)], layout: &SourceLayout) {
+    let imported = imported_constants(files, layout);
     let mut packages: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (index, (path, source)) in files.iter().enumerate() {
         if let Some(scope) = source.go_scope.as_ref().filter(|_| is_go(path)) {
@@ -107,11 +112,78 @@ pub fn resolve_package_names(files: &mut [(&str, &mut SourceTools)]) {
                     .or_insert_with(|| Some(value.clone()));
             }
         }
-        let value = |name: &String| values.get(name).cloned().flatten();
         for &i in members {
+            let value = |name: &String| match name.contains('.') {
+                true => imported.get(&(i, name.clone())).cloned(),
+                false => values.get(name).cloned().flatten(),
+            };
             resolve_file(files[i].1, &value);
         }
     }
+}
+
+/// The values of the exported constants of other packages the files wait for
+/// (`PackageScope::imported`), by file and qualified name (`names.ToolRefund`): a constant bound
+/// by one file of the imported package only, once.
+fn imported_constants(
+    files: &[(&str, &mut SourceTools)],
+    layout: &SourceLayout,
+) -> HashMap<(usize, String), String> {
+    let mut found = HashMap::new();
+    if files
+        .iter()
+        .all(|(_, s)| s.go_scope.as_ref().is_none_or(|g| g.imported.is_empty()))
+    {
+        return found;
+    }
+    let mut by_dir: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, (path, source)) in files.iter().enumerate() {
+        if let Some(scope) = &source.go_scope
+            && is_go(path)
+            && !scope.package.ends_with("_test")
+        {
+            by_dir.entry(super::parent(path)).or_default().push(index);
+        }
+    }
+    // The exported constants of each package asked for, read once.
+    let mut packages: HashMap<String, HashMap<&str, Option<&str>>> = HashMap::new();
+    for (index, (_, source)) in files.iter().enumerate() {
+        let Some(scope) = source.go_scope.as_deref() else {
+            continue;
+        };
+        let waiting = (scope.pending.iter())
+            .flat_map(|pending| pending.name.iter().chain(&pending.description))
+            .chain(scope.server_constant.iter().map(|server| &server.constant));
+        for qualified in waiting {
+            let Some((qualifier, name)) = qualified.split_once('.') else {
+                continue;
+            };
+            let Some(dir) = (scope.imported.get(qualifier))
+                .and_then(|path| package_dir(path, &layout.go_modules))
+            else {
+                continue;
+            };
+            let constants = packages.entry(dir).or_insert_with_key(|dir| {
+                let mut constants: HashMap<&str, Option<&str>> = HashMap::new();
+                for &member in by_dir.get(dir.as_str()).into_iter().flatten() {
+                    let Some(scope) = files[member].1.go_scope.as_deref() else {
+                        continue;
+                    };
+                    for (name, value) in &scope.constants {
+                        constants
+                            .entry(name.as_str())
+                            .and_modify(|known| *known = None)
+                            .or_insert(Some(value.as_str()));
+                    }
+                }
+                constants
+            });
+            if let Some(Some(value)) = constants.get(name) {
+                found.insert((index, qualified.clone()), (*value).to_owned());
+            }
+        }
+    }
+    found
 }
 
 /// Give one file's pending tools and server the values `value` finds for their constants.
@@ -202,7 +274,7 @@ mod tests {
             .collect();
         let mut files: Vec<(&str, &mut SourceTools)> =
             scanned.iter_mut().map(|(path, s)| (*path, s)).collect();
-        resolve_package_names(&mut files);
+        resolve_package_names(&mut files, &SourceLayout::default());
         scanned
             .into_iter()
             .map(|(path, source)| {

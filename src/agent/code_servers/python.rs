@@ -300,6 +300,8 @@ fn name_tool(tool: &mut ToolDecl, server: Option<&str>) -> Option<String> {
 /// The file builds the server `name`; `unnamed`, one it does not name.
 fn add_server(source: &mut SourceTools, name: String, unnamed: bool) {
     if unnamed {
+        // A server the constant the file's other unnamed server is built with does not name.
+        source.unnamed_by = None;
         source.unnamed_server = Some(name.clone());
     }
     source.servers.push(name);

@@ -200,6 +200,7 @@ pub(super) fn scan(text: &str, stem: &str) -> SourceTools {
         links: Default::default(),
         go_scope: None,
         python_links: None,
+        ..SourceTools::default()
     }
 }
 

@@ -17,7 +17,10 @@
 //! A name the file neither binds nor declares (no local, parameter, function or type of that
 //! name) may be a constant of another file of its package: the tool waits for discovery, which
 //! sees the package (`PackageScope`; every file shares its package-level string constants for
-//! that), and so does a server named that way. A description may also be a concatenation of
+//! that), and so does a server named that way. An exported name of a package the file imports
+//! (`names.ToolRefund`, its qualifier no name of the file) waits likewise for that package's
+//! constant, with the import path recorded (`PackageScope::imported`). A description may also
+//! be a concatenation of
 //! literals and constants, or a translation helper's call (`t("KEY", "default text")`, its key
 //! built of literals, names and calls), which gives its last argument.
 //!
@@ -99,6 +102,10 @@ static BOOL_POINTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static IDENTIFIER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
+/// An exported name of another package, `names.ToolRefund`: group 1 the qualifier.
+static QUALIFIED_EXPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*)\.[A-Z][A-Za-z0-9_]*$").expect("valid regex")
+});
 /// A composite literal at the start of an expression: `T{`, `&pkg.T{` (the brace ends it).
 static COMPOSITE_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^&?\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
@@ -179,6 +186,10 @@ pub struct PackageScope {
     /// (`server.NewMCPServer(ServerName, …)`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_constant: Option<ServerConstant>,
+    /// The packages the file imports whose exported constants name its pending tools or its
+    /// server (`names.ToolRefund`): each qualifier with its import path.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub imported: BTreeMap<String, String>,
 }
 
 /// A server named by a constant of another file of its package.
@@ -262,9 +273,15 @@ fn declared(lexed: &Lexed, stem: &str, scope: &mut PackageScope) -> (Vec<ToolDec
             .or_insert(Some(binding.value));
     }
     let functions = functions(lexed);
+    let packages: HashMap<String, &str> = imports
+        .iter()
+        .filter(|(_, path)| !is_mcp_path(path))
+        .filter_map(|(alias, path)| Some((package_name(*alias, path)?, path.as_str())))
+        .collect();
     let file = GoFile {
         lexed,
         qualifiers,
+        packages,
         strings,
         declared: OnceCell::new(),
         functions: &functions,
@@ -352,6 +369,18 @@ fn declared(lexed: &Lexed, stem: &str, scope: &mut PackageScope) -> (Vec<ToolDec
             });
         } else {
             tools.push(decl);
+        }
+    }
+    let waiting = (scope.pending.iter())
+        .flat_map(|pending| pending.name.iter().chain(&pending.description))
+        .chain(scope.server_constant.iter().map(|server| &server.constant));
+    for constant in waiting {
+        if let Some((qualifier, _)) = constant.split_once('.')
+            && let Some(path) = file.packages.get(qualifier)
+        {
+            scope
+                .imported
+                .insert(qualifier.to_owned(), (*path).to_owned());
         }
     }
     (tools, servers)
@@ -729,6 +758,8 @@ fn literal_value(literal: &str) -> String {
 struct GoFile<'l, 't> {
     lexed: &'l Lexed<'t>,
     qualifiers: BTreeSet<String>,
+    /// The packages the file imports other than MCP's, by qualifier, with their paths.
+    packages: HashMap<String, &'l str>,
     strings: HashMap<&'t str, Option<String>>,
     /// Names the file declares other than by binding a string literal, parameters included
     /// (read when a name is not bound: such a name is no constant of another file).
@@ -741,7 +772,8 @@ struct GoFile<'l, 't> {
 enum Value<'t> {
     Known(String),
     /// A name the file does not bind or declare: a package-level constant of another file of
-    /// its package, if any.
+    /// its package, if any; or an exported constant of a package it imports
+    /// (`names.ToolRefund`).
     Constant(&'t str),
     /// A parameter of the named function around it, known at each call of that function.
     Parameter,
@@ -1387,6 +1419,9 @@ impl<'t> GoFile<'_, 't> {
             let (value, passed_at) = self.lookup(written, scope)?;
             return Some((value, passed_at.unwrap_or(range)));
         }
+        if self.is_imported_constant(written) {
+            return Some((Value::Constant(written), range));
+        }
         // A conversion of a typed constant: `string(ToolEcho)`.
         let m = STRING_CONVERSION.find(written)?;
         let open = range.start + m.end() - 1;
@@ -1428,6 +1463,15 @@ impl<'t> GoFile<'_, 't> {
             Some(value) => Some((Value::Known(value.clone()?), None)),
             None => (!self.declared().contains(name)).then_some((Value::Constant(name), None)),
         }
+    }
+
+    /// Whether `written` is an exported name of a package the file imports (`names.ToolRefund`),
+    /// its qualifier no name of the file.
+    fn is_imported_constant(&self, written: &str) -> bool {
+        QUALIFIED_EXPORT.captures(written).is_some_and(|c| {
+            let qualifier = c.get(1).map_or("", |m| m.as_str());
+            self.packages.contains_key(qualifier) && !self.declared().contains(qualifier)
+        })
     }
 
     /// The names the file declares other than by binding a string literal (see `declared`).
@@ -1472,6 +1516,9 @@ impl<'t> GoFile<'_, 't> {
             let written = &text[term];
             if IDENTIFIER.is_match(written) {
                 return self.lookup(written, scope).map(|(value, _)| value);
+            }
+            if self.is_imported_constant(written) {
+                return Some(Value::Constant(written));
             }
         }
         let mut out = String::new();
@@ -2143,6 +2190,49 @@ func Serve(cfg Config) {
         assert_eq!(ids(&found.tools), [("mcp:main/echo", 11, true)]);
         let span = found.tools[0].span.unwrap();
         assert_eq!(&src[span.offset..span.offset + span.len], "ECHO");
+    }
+
+    #[test]
+    fn exported_names_of_imported_packages_wait_for_those_packages() {
+        let src = r#"package main
+
+import (
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	names "github.com/acme/ops/internal/names"
+	"github.com/acme/ops/internal/text"
+)
+
+func main() {
+	s := server.NewMCPServer("acme-ops", "1.0.0")
+	s.AddTool(mcp.NewTool(names.ToolRefund, mcp.WithDescription(text.Refund)), refund)
+	s.AddTool(mcp.NewTool(names.unexported), refund)
+	s.AddTool(mcp.NewTool(other.ToolVoid), refund)
+	cfg := names.Config{}
+	s.AddTool(mcp.NewTool(cfg.Name), refund)
+}
+"#;
+        let found = go(src, "main");
+        assert_eq!(
+            pending(&found),
+            [(
+                "names.ToolRefund",
+                Some("names.ToolRefund"),
+                None,
+                Some("text.Refund"),
+                "mcp:acme-ops"
+            )]
+        );
+        let imported: Vec<(&str, &str)> = (found.go_scope.as_deref().unwrap().imported.iter())
+            .map(|(qualifier, path)| (qualifier.as_str(), path.as_str()))
+            .collect();
+        assert_eq!(
+            imported,
+            [
+                ("names", "github.com/acme/ops/internal/names"),
+                ("text", "github.com/acme/ops/internal/text")
+            ]
+        );
     }
 
     #[test]

@@ -641,6 +641,55 @@ enum Exported<'t> {
     Value(usize),
 }
 
+/// How a TypeScript/JavaScript file imports a binding: by name from a module (`import { A as
+/// B } from "m"`, a destructuring `require`), or as the namespace of a module (`import * as ns
+/// from "m"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Import<'t> {
+    /// The module as written and the binding's name there.
+    Named(&'t str, &'t str),
+    Namespace(&'t str),
+}
+
+/// How the file imports the binding `local`, where an import in code binds it.
+pub(super) fn import_of<'t>(lexed: &Lexed<'t>, local: &str) -> Option<Import<'t>> {
+    let text = lexed.text;
+    if !text.contains(local) {
+        return None;
+    }
+    let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
+    for c in IMPORT.captures_iter(text) {
+        let Some(module) = c.get(4).filter(|_| in_code(c.get(0))) else {
+            continue;
+        };
+        let module = module.as_str();
+        if c.get(1).is_some_and(|m| m.as_str() == local) {
+            return Some(Import::Named(module, "default"));
+        }
+        if c.get(3).is_some_and(|m| m.as_str() == local) {
+            return Some(Import::Namespace(module));
+        }
+        let list = c.get(2).map_or("", |m| m.as_str());
+        if let Some((theirs, _)) = bindings(list, " as ").into_iter().find(|b| b.1 == local) {
+            return Some(Import::Named(module, theirs));
+        }
+    }
+    for c in REQUIRE.captures_iter(text) {
+        let Some(module) = c.get(3).filter(|_| in_code(c.get(0))) else {
+            continue;
+        };
+        let module = module.as_str();
+        if c.get(2).is_some_and(|m| m.as_str() == local) {
+            return Some(Import::Namespace(module));
+        }
+        let list = c.get(1).map_or("", |m| m.as_str());
+        if let Some((theirs, _)) = bindings(list, ":").into_iter().find(|b| b.1 == local) {
+            return Some(Import::Named(module, theirs));
+        }
+    }
+    None
+}
+
 /// The bindings of an import or export list (`A, type B, C as D`; `A, B: C` for a
 /// destructuring `require`, `separator` `:`): each as the module names it and as this file
 /// does.
