@@ -63,16 +63,12 @@ impl Phrases {
                 r.fingerprint
                     .iter()
                     .map(|fp| {
-                        let normalized: Vec<String> = if fp.normalized.len() == fp.all.len() {
-                            fp.normalized.clone()
-                        } else {
-                            fp.all.iter().map(|p| normalize(p)).collect()
-                        };
-                        normalized
-                            .into_iter()
+                        // Every record passed `checked`, which normalised its phrases.
+                        fp.normalized
+                            .iter()
                             .map(|phrase| {
                                 (!phrase.is_empty()).then(|| {
-                                    *ids.entry(phrase).or_insert_with_key(|phrase| {
+                                    *ids.entry(phrase.clone()).or_insert_with_key(|phrase| {
                                         patterns.push(phrase.clone());
                                         patterns.len() - 1
                                     })
@@ -448,12 +444,10 @@ impl LicenseDb {
 }
 
 /// Whether one fingerprint matches: every phrase occurs in the normalised text, and the text is
-/// no longer than `max_words` when that is set.
-pub fn fingerprint_matches(
-    fp: &super::record::Fingerprint,
-    normalized: &str,
-    words: usize,
-) -> bool {
+/// no longer than `max_words` when that is set. The phrase-by-phrase search that
+/// [`LicenseDb::identify_text`]'s one pass must agree with, kept for that test.
+#[cfg(test)]
+fn fingerprint_matches(fp: &super::record::Fingerprint, normalized: &str, words: usize) -> bool {
     let found = |phrase: &str| !phrase.is_empty() && normalized.contains(phrase);
     !fp.all.is_empty()
         && fp.max_words.is_none_or(|max| words <= max)
