@@ -309,7 +309,22 @@ static PROGRESS: Progress = Progress {
     done_bytes: AtomicU64::new(0),
 };
 
+/// One pool of worker threads for the scan and the rendering of its reports: `--jobs` bounds
+/// both.
 fn run_scan(args: ScanArgs, content: Content) -> i32 {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.map_or(0, |jobs| jobs.max(1)))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| scan_and_report(args, content)),
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn scan_and_report(args: ScanArgs, content: Content) -> i32 {
     let targets = match parse_outputs(&args) {
         Ok(t) => t,
         Err(message) => {
@@ -335,7 +350,6 @@ fn run_scan(args: ScanArgs, content: Content) -> i32 {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let mut options = ScanOptions::new(&args.path);
     options.policy = policy;
-    options.jobs = args.jobs;
     options.cache_dir = if args.no_cache {
         None
     } else {

@@ -34,7 +34,8 @@ mod prompt_refs;
 pub struct ScanOptions {
     pub root: PathBuf,
     pub policy: Policy,
-    /// Worker threads; `None` = one per core.
+    /// Worker threads; `None` = the current rayon pool's (one per core unless the caller set
+    /// up the global pool otherwise, as the command line does for `--jobs`).
     pub jobs: Option<usize>,
     /// The directory of the hash and personal-data caches; `None` disables them.
     pub cache_dir: Option<PathBuf>,
@@ -133,16 +134,14 @@ pub fn scan(options: ScanOptions) -> Result<ScanResult, ScanError> {
             reason: "not a directory".to_owned(),
         });
     }
-    let pool = {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(jobs) = options.jobs {
-            builder = builder.num_threads(jobs.max(1));
-        }
-        builder
+    match options.jobs {
+        None => run(options),
+        Some(jobs) => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
             .build()
             .map_err(|e| ScanError::Threads(e.to_string()))?
-    };
-    pool.install(|| run(options))
+            .install(|| run(options)),
+    }
 }
 
 fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {

@@ -5,7 +5,7 @@
 //! This reporter reads the text of cards and configs again to show snippets; it never reads
 //! binary weights.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -13,6 +13,8 @@ use std::sync::Arc;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
+
+use rayon::prelude::*;
 
 use super::audit::human_size;
 use super::{Content, RenderOptions, Reporter};
@@ -301,43 +303,67 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
             .push(f);
     }
     // Each quoted file is read once and shared, however many findings point into it.
-    let mut texts: BTreeMap<&str, Option<Arc<str>>> = BTreeMap::new();
-    for (component, group) in groups {
+    let quoted: BTreeSet<&str> = result
+        .findings
+        .iter()
+        .filter_map(|f| quoted_path(result, f))
+        .collect();
+    let texts: BTreeMap<&str, Arc<str>> = quoted
+        .into_par_iter()
+        .filter_map(|path| Some((path, quoted_text(result, path)?.into())))
+        .collect();
+    // Findings are rendered on the scan's threads (a few thousand diagnostics take
+    // milliseconds each to lay out), then written in order.
+    let ordered: Vec<&Finding> = groups.values().flatten().copied().collect();
+    let mut rendered = ordered
+        .par_iter()
+        .map(|finding| render_finding(&handler, finding, result, &texts))
+        .collect::<Vec<String>>()
+        .into_iter();
+    for (component, group) in &groups {
         let title = if component.is_empty() {
-            "repository".to_owned()
+            "repository"
         } else {
-            component.to_owned()
+            component
         };
         writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
-        for finding in group {
-            let source = finding
-                .location
-                .as_ref()
-                .filter(|l| l.span.is_some())
-                // A file holding a literal secret is never quoted.
-                .filter(|l| !crate::agent::holds_literal_secret(&result.inventory, &l.path))
-                .and_then(|l| {
-                    let text = texts
-                        .entry(l.path.as_str())
-                        .or_insert_with(|| quoted_text(result, &l.path).map(Into::into))
-                        .clone()?;
-                    Some(NamedSource::new(&l.path, text))
-                });
-            let diagnostic = FindingDiagnostic { finding, source };
-            let mut rendered = String::new();
-            if handler.render_report(&mut rendered, &diagnostic).is_err() {
-                rendered = format!(
-                    "{}[{}] {}\n",
-                    finding.severity.as_str(),
-                    finding.code,
-                    finding.message
-                );
-            }
-            write!(out, "{rendered}")?;
+        for text in rendered.by_ref().take(group.len()) {
+            out.write_all(text.as_bytes())?;
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The file a finding's snippet quotes: its location, when it points at a span in a file that
+/// holds no literal secret (such a file is never quoted).
+fn quoted_path<'a>(result: &ScanResult, finding: &'a Finding) -> Option<&'a str> {
+    let location = finding.location.as_ref().filter(|l| l.span.is_some())?;
+    (!crate::agent::holds_literal_secret(&result.inventory, &location.path))
+        .then_some(location.path.as_str())
+}
+
+fn render_finding(
+    handler: &GraphicalReportHandler,
+    finding: &Finding,
+    result: &ScanResult,
+    texts: &BTreeMap<&str, Arc<str>>,
+) -> String {
+    let source = quoted_path(result, finding).and_then(|path| {
+        let text = texts.get(path)?;
+        Some(NamedSource::new(path, Arc::clone(text)))
+    });
+    let diagnostic = FindingDiagnostic { finding, source };
+    let mut rendered = String::new();
+    if handler.render_report(&mut rendered, &diagnostic).is_err() {
+        rendered = format!(
+            "{}[{}] {}\n",
+            finding.severity.as_str(),
+            finding.code,
+            finding.message
+        );
+    }
+    rendered
 }
 
 fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
