@@ -286,6 +286,15 @@ fn quoted_text(result: &ScanResult, path: &str) -> Option<String> {
 }
 
 fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    findings_in_batches(result, options, out, RENDER_BATCH)
+}
+
+fn findings_in_batches(
+    result: &ScanResult,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+    batch_size: usize,
+) -> io::Result<()> {
     if result.findings.is_empty() {
         return writeln!(out, "{}\n", paint("No findings.", "32", options));
     }
@@ -312,28 +321,42 @@ fn findings(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) -
         .into_par_iter()
         .filter_map(|path| Some((path, quoted_text(result, path)?.into())))
         .collect();
-    // Findings are rendered on the scan's threads (a few thousand diagnostics take
-    // milliseconds each to lay out), then written in order.
-    let ordered: Vec<&Finding> = groups.values().flatten().copied().collect();
-    let mut rendered = ordered
-        .par_iter()
-        .map(|finding| render_finding(&handler, finding, result, &texts))
-        .collect::<Vec<String>>()
-        .into_iter();
-    for (component, group) in &groups {
-        let title = if component.is_empty() {
-            "repository"
-        } else {
-            component
-        };
-        writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
-        for text in rendered.by_ref().take(group.len()) {
+    // Findings are laid out on the scan's threads a batch at a time (a few thousand diagnostics
+    // take milliseconds to wrap), then written in order; a batch bounds the text held at once.
+    let ordered: Vec<(&str, &Finding)> = groups
+        .iter()
+        .flat_map(|(component, group)| group.iter().map(|f| (*component, *f)))
+        .collect();
+    for (i, batch) in ordered.chunks(batch_size.max(1)).enumerate() {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|(_, finding)| render_finding(&handler, finding, result, &texts))
+            .collect();
+        for (j, ((component, _), text)) in batch.iter().zip(rendered).enumerate() {
+            let at = i * batch_size.max(1) + j;
+            let before = at.checked_sub(1).and_then(|k| ordered.get(k));
+            if before.is_none_or(|(previous, _)| previous != component) {
+                let title = if component.is_empty() {
+                    "repository"
+                } else {
+                    component
+                };
+                writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
+            }
             out.write_all(text.as_bytes())?;
+            if ordered
+                .get(at + 1)
+                .is_none_or(|(next, _)| next != component)
+            {
+                writeln!(out)?;
+            }
         }
-        writeln!(out)?;
     }
     Ok(())
 }
+
+/// Findings laid out together before they are written.
+const RENDER_BATCH: usize = 512;
 
 /// The file a finding's snippet quotes: its location, when it points at a span in a file that
 /// holds no literal secret (such a file is never quoted).
@@ -470,4 +493,42 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings laid out in batches of any size read as when laid out one by one, group
+    /// headers and blank lines included, wherever a batch ends inside a group.
+    #[test]
+    fn batches_do_not_change_the_findings_text() {
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let result = crate::scan::scan(crate::scan::ScanOptions::new(&demo)).expect("scan");
+        let groups: BTreeSet<&str> = result
+            .findings
+            .iter()
+            .map(|f| f.component.as_deref().unwrap_or(""))
+            .collect();
+        assert!(
+            groups.len() > 2 && result.findings.len() > groups.len(),
+            "the demo has groups of several findings"
+        );
+        let options = RenderOptions {
+            content: Content::Scan,
+            color: false,
+            quiet: false,
+        };
+        let text = |batch: usize| {
+            let mut out = Vec::new();
+            findings_in_batches(&result, &options, &mut out, batch).expect("render");
+            String::from_utf8(out).expect("utf-8")
+        };
+        let one_by_one = text(1);
+        let headers = one_by_one.lines().filter(|l| l.starts_with("── ")).count();
+        assert_eq!(headers, groups.len());
+        for batch in [2, 3, 7, RENDER_BATCH] {
+            assert_eq!(text(batch), one_by_one, "batches of {batch}");
+        }
+    }
 }
