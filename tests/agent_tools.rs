@@ -1531,6 +1531,64 @@ def refund_all() -> str:
     assert!(ids.contains(&"mcp:acme-billing/refund_all"), "{ids:?}");
 }
 
+/// Python servers reached through a package's `__init__.py` that imports `*` from their
+/// modules: the tool file's name is looked for in the modules that give it, as `__all__` lets
+/// them; also with `--staged`.
+#[test]
+fn python_servers_reexported_by_star_imports_provide_their_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    // Two servers in one package, so no package-wide fallback can pick one.
+    write(
+        "src/acme_pkg/server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-billing\")\n",
+    );
+    write(
+        "src/acme_pkg/helpdesk.py",
+        "from mcp.server.fastmcp import FastMCP\n\nsupport = FastMCP('acme-support')\n",
+    );
+    // Its `mcp` is not what `*` takes.
+    write(
+        "src/acme_pkg/legacy.py",
+        "from mcp.server.fastmcp import FastMCP\n\n__all__ = [\"LEGACY\"]\n\n\
+         LEGACY = True\nmcp = FastMCP('acme-legacy')\n",
+    );
+    write(
+        "src/acme_pkg/__init__.py",
+        "\"\"\"Acme.\"\"\"\nfrom .legacy import *\nfrom .server import *\nfrom .helpdesk import *\n",
+    );
+    write(
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import mcp\n\n@mcp.tool()\ndef refund(order: str) -> str:\n    return order\n",
+    );
+    write(
+        "src/acme_pkg/tools/tickets.py",
+        "from mcp.server.fastmcp import Context\nfrom .. import support\n\n\
+         @support.tool()\ndef open_ticket() -> str:\n    return 'ok'\n",
+    );
+    assert_eq!(
+        tool_ids(dir.path()),
+        [
+            "mcp:acme-billing",
+            "mcp:acme-billing/refund",
+            "mcp:acme-support",
+            "mcp:acme-support/open_ticket",
+        ]
+    );
+
+    // `--staged`: the tool file staged alone reads the `__init__.py` and the server's module in
+    // the directories above it.
+    let ids = scan_staged_after(
+        dir.path(),
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import mcp\n\n@mcp.tool()\ndef refund_all() -> str:\n    return 'ok'\n",
+    );
+    assert!(
+        ids.iter().any(|id| id == "mcp:acme-billing/refund_all"),
+        "{ids:?}"
+    );
+}
+
 /// Stage `path` with `text` after committing the tree of `dir`, and scan the staged files.
 fn scan_staged_after(dir: &Path, path: &str, text: &str) -> Vec<String> {
     let repo = git2::Repository::init(dir).unwrap();

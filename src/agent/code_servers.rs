@@ -1479,6 +1479,152 @@ mod tests {
         assert_eq!(answers(&files, &[]), four);
     }
 
+    /// A Python name imported from a module that imports `*` from another leads on to it when
+    /// that module gives the name: binds it (or imports it) and lets `*` take it (its
+    /// `__all__` lists it, else the name does not start with `_`); with re-exports by name in
+    /// the same walk, four at most. Cycles end; a module that is not in the tree is passed by.
+    #[test]
+    fn python_names_reexported_by_star_imports_lead_to_their_modules() {
+        let server = |object: &str, name: &str| {
+            format!("from mcp.server.fastmcp import FastMCP\n\n{object} = FastMCP('{name}')\n")
+        };
+        let tool = |import: &str, object: &str| {
+            format!(
+                "from mcp.server.fastmcp import Context\n{import}\n\n\
+                 @{object}.tool()\ndef ping() -> str:\n    return 'pong'\n"
+            )
+        };
+        let mut files = vec![
+            // Found, also past a module not in the tree and one that binds other names.
+            source(
+                "acme/__init__.py",
+                "from acme_other.server import *\nfrom .helpers import *\nfrom .server import *\n",
+            ),
+            source("acme/helpers.py", &server("helper", "acme-helpers")),
+            source("acme/server.py", &server("mcp", "acme-star")),
+            source("acme/tools/refund.py", &tool("from acme import mcp", "mcp")),
+            source("acme/here.py", &tool("from . import mcp", "mcp")),
+            // Of two modules that give it, the last imported, as Python binds it.
+            source(
+                "twice/__init__.py",
+                "from .old import *\nfrom .new import *\n",
+            ),
+            source("twice/old.py", &server("mcp", "acme-old")),
+            source("twice/new.py", &server("mcp", "acme-new")),
+            source("twice/tools.py", &tool("from twice import mcp", "mcp")),
+            // `__all__` decides, then the leading `_`.
+            source("only/__init__.py", "from .server import *\n"),
+            source(
+                "only/server.py",
+                &format!("__all__ = ['other']\n{}", server("mcp", "acme-only")),
+            ),
+            source("only/tools.py", &tool("from only import mcp", "mcp")),
+            source("private/__init__.py", "from .server import *\n"),
+            source("private/server.py", &server("_mcp", "acme-private")),
+            source(
+                "private/tools.py",
+                &tool("from private import _mcp", "_mcp"),
+            ),
+            source("listed/__init__.py", "from .server import *\n"),
+            source(
+                "listed/server.py",
+                &format!("__all__ = ('_mcp',)\n{}", server("_mcp", "acme-listed")),
+            ),
+            source("listed/tools.py", &tool("from listed import _mcp", "_mcp")),
+            // Star, by name, star: `chain` → `api` → `core` → `core/server.py`.
+            source("chain/__init__.py", "from .api import *\n"),
+            source("chain/api.py", "from .core import mcp\n"),
+            source("chain/core/__init__.py", "from .server import *\n"),
+            source("chain/core/server.py", &server("mcp", "acme-chain")),
+            source("chain/tools.py", &tool("from chain import mcp", "mcp")),
+            // A cycle of star imports, an `__init__.py` that imports itself, and only modules
+            // that are not in the tree.
+            source("loop/__init__.py", "from loop import *\nfrom .a import *\n"),
+            source("loop/a.py", "from . import *\nfrom .b import *\n"),
+            source("loop/b.py", "from .a import *\n"),
+            source("loop/tools.py", &tool("from loop import mcp", "mcp")),
+            source("gone/__init__.py", "from acme_missing import *\n"),
+            source("gone/tools.py", &tool("from gone import mcp", "mcp")),
+            // Through one re-export too many: `deep` → l1 → l2 → l3 → l4 → l5.
+            source("deep/__init__.py", "from .l1 import *\n"),
+            source("deep/l1.py", "from .l2 import *\n"),
+            source("deep/l2.py", "from .l3 import *\n"),
+            source("deep/l3.py", "from .l4 import *\n"),
+            source("deep/l4.py", "from .l5 import *\n"),
+            source("deep/l5.py", &server("mcp", "acme-l5")),
+            source("deep/far.py", &tool("from deep import mcp", "mcp")),
+        ];
+        let expected = |path: &str, server: &str| (path.to_owned(), vec![server.to_owned()]);
+        let found = [
+            expected("acme/here.py", "acme-star"),
+            expected("acme/tools/refund.py", "acme-star"),
+            expected("chain/tools.py", "acme-chain"),
+            expected("listed/tools.py", "acme-listed"),
+            expected("twice/tools.py", "acme-new"),
+        ];
+        assert_eq!(answers(&files, &[]), found);
+        // Four re-exports are followed.
+        let l4 = files.iter().position(|(p, _)| p == "deep/l4.py").unwrap();
+        files[l4] = source("deep/l4.py", &server("mcp", "acme-l4"));
+        let mut four = found.to_vec();
+        four.insert(3, expected("deep/far.py", "acme-l4"));
+        assert_eq!(answers(&files, &[]), four);
+    }
+
+    /// Server classes and the constants servers are named by are followed through star imports
+    /// as names of server objects are.
+    #[test]
+    fn python_classes_and_constants_reexported_by_star_imports() {
+        let base = "from mcp.server.fastmcp import FastMCP\n\n\
+                    class AcmeBaseServer(FastMCP):\n    def __init__(self):\n        super().__init__('acme-base')\n\n\
+                    class _HiddenServer(FastMCP):\n    def __init__(self):\n        super().__init__('acme-hidden')\n";
+        let built = |class: &str| {
+            format!(
+                "from kit import {class}\n\nserver = {class}()\n\n\
+                 @server.tool()\ndef ping() -> str:\n    return 'pong'\n"
+            )
+        };
+        let mut files = [
+            source("kit/__init__.py", "from .core import *\n"),
+            source("kit/core/__init__.py", "from .base import *\n"),
+            source("kit/core/base.py", base),
+            source("kit/made.py", &built("AcmeBaseServer")),
+            source("kit/hidden.py", &built("_HiddenServer")),
+            source(
+                "names/config.py",
+                "SERVER_NAME = 'acme-named'\n_SECRET = 'acme-secret'\n",
+            ),
+            source("names/__init__.py", "from .config import *\n"),
+            source(
+                "names/server.py",
+                "from mcp.server.fastmcp import FastMCP\nfrom names import SERVER_NAME\n\n\
+                 mcp = FastMCP(SERVER_NAME)\n\n@mcp.tool()\ndef t() -> str:\n    return 'x'\n",
+            ),
+            source(
+                "names/secret.py",
+                "from mcp.server.fastmcp import FastMCP\nfrom names import _SECRET\n\n\
+                 mcp = FastMCP(_SECRET)\n\n@mcp.tool()\ndef t() -> str:\n    return 'x'\n",
+            ),
+        ];
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        let ids = |path: &str| -> Vec<String> {
+            let (_, source) = files.iter().find(|(p, _)| p == path).unwrap();
+            source.tools.iter().map(|t| t.id.clone()).collect()
+        };
+        assert_eq!(ids("kit/made.py"), ["mcp:acme-base/ping"]);
+        assert_eq!(ids("kit/hidden.py"), ["mcp:hidden/ping"]);
+        let named = |servers: &[&str]| servers.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                ("names/secret.py".to_owned(), named(&["secret"])),
+                ("names/server.py".to_owned(), named(&["acme-named"])),
+            ]
+        );
+    }
+
     /// A class of one Python file derived from a server class of another (through classes of
     /// other files, and re-exports) is a server class: its `self` is the server its own
     /// `__init__` names, else the one of the class it comes down to.
@@ -1587,6 +1733,36 @@ mod tests {
         let mut linked: Vec<(&str, &mut SourceTools)> =
             files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
         resolve_python_server_classes(&mut linked, &layout(&[]));
+        let answered = answers(&files, &[]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(answered.len(), n);
+    }
+
+    /// Modules that each import `*` from many others, in cycles, cost a bounded number of
+    /// lookups for each name imported through them, server objects and constants alike.
+    #[test]
+    fn many_star_imports_stay_fast() {
+        let n = 3_000;
+        let stars = |i: usize| -> String {
+            (1..=8)
+                .map(|k| format!("from .m{} import *\n", (i + 7 * k) % n))
+                .collect()
+        };
+        let mut files = vec![source("acme/__init__.py", &stars(0))];
+        for i in 0..n {
+            files.push(source(&format!("acme/m{i}.py"), &stars(i)));
+            let text = format!(
+                "from mcp.server.fastmcp import FastMCP\nfrom acme import NAME{i}, mcp{i}\n\n\
+                 server = FastMCP(NAME{i})\n\n@server.tool()\ndef t() -> str:\n    return 'x'\n\n\
+                 @mcp{i}.tool()\ndef u() -> str:\n    return 'x'\n"
+            );
+            files.push(source(&format!("acme/tools/t{i}.py"), &text));
+        }
+        let started = std::time::Instant::now();
         let answered = answers(&files, &[]);
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),

@@ -37,6 +37,7 @@ mod constants;
 mod csharp;
 mod go;
 mod listed_script;
+mod python_exports;
 mod python_servers;
 
 pub use constants::NameConstant;
@@ -273,6 +274,17 @@ pub struct PythonLinks {
     /// The names the file imports by `from … import …`, sorted by the name they are bound to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<PythonName>,
+    /// The modules the file imports `*` from (`from .server import *`), as written, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub star_imports: Vec<String>,
+    /// The names its literal `__all__` lists, sorted: all that `*` takes from it. `None` without
+    /// one (or with one built at run time): `*` takes every name not starting with `_`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<String>>,
+    /// The names it binds at the margin (`mcp = …`, `def create_server`, `class AcmeServer`),
+    /// sorted, when it may build a server: those `*` can lead to one by.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bound: Vec<String>,
 }
 
 impl PythonLinks {
@@ -281,6 +293,16 @@ impl PythonLinks {
             && self.imported_servers.is_empty()
             && self.subclasses.is_empty()
             && self.names.is_empty()
+            && self.star_imports.is_empty()
+            && self.all.is_none()
+            && self.bound.is_empty()
+    }
+
+    /// Whether the file binds the name `name` at the margin.
+    pub fn binds(&self, name: &str) -> bool {
+        self.bound
+            .binary_search_by(|bound| bound.as_str().cmp(name))
+            .is_ok()
     }
 
     /// What the name `bound` of the file stands for when the file imports it.
@@ -289,6 +311,17 @@ impl PythonLinks {
             .names
             .partition_point(|name| name.bound.as_str() < bound);
         self.names.get(k).filter(|name| name.bound == bound)
+    }
+}
+
+/// Whether `from <module> import *` takes the name `name` from the Python module whose links
+/// are `links`: the names its `__all__` lists, else every name not starting with `_`.
+pub fn star_takes(links: Option<&PythonLinks>, name: &str) -> bool {
+    match links.and_then(|links| links.all.as_deref()) {
+        Some(all) => all
+            .binary_search_by(|listed| listed.as_str().cmp(name))
+            .is_ok(),
+        None => !name.starts_with('_'),
     }
 }
 
@@ -443,6 +476,9 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
                 .collect();
             links.names.sort();
             links.names.dedup();
+            let exports = python_exports::read(&source, declares);
+            (links.star_imports, links.all, links.bound) =
+                (exports.modules, exports.all, exports.bound);
             constants = constants::python(&source);
             // A name the file imports as well as assigns is no constant of it.
             constants.retain(|name, _| links.imported(name).is_none());

@@ -2,8 +2,9 @@
 //! `from .config import SERVER_NAME`, `new McpServer({ name: CONFIG.name })` after `import {
 //! CONFIG } from "./config.js"`): the value the module it is imported from shares
 //! (`SourceTools::constants`), found through the module's own imports when it re-exports the
-//! constant (a Python package's `__init__.py` holding `from .config import SERVER_NAME`; a
-//! TypeScript `export { SERVER_NAME } from "./names.js"` or `export * from "./names.js"`).
+//! constant (a Python package's `__init__.py` holding `from .config import SERVER_NAME` or
+//! `from .config import *`; a TypeScript `export { SERVER_NAME } from "./names.js"` or `export
+//! * from "./names.js"`).
 //!
 //! Only what the files of the scan say is read, through the imports `code_servers` resolves.
 //! The walk from one import is bounded (re-exports one after another, `export *` modules of one
@@ -13,12 +14,14 @@
 use std::collections::HashMap;
 
 use super::{SourceLayout, resolve};
-use crate::artifact::tool_code::SourceTools;
+use crate::artifact::tool_code::{SourceTools, star_takes};
 
 /// Re-exports followed from the module a constant is imported from.
 const MAX_REEXPORTS: usize = 4;
 /// `export * from` modules of one file looked into.
 const MAX_EXPORTS_ALL: usize = 8;
+/// Modules read for one constant past which a Python `from … import *` is followed no further.
+const MAX_STAR_LOOKUPS: usize = 32;
 
 /// For each file (by index), the name of the server it leaves unnamed when it builds it with
 /// a constant whose value is found (`SourceTools::unnamed_by`).
@@ -106,9 +109,26 @@ impl Constants<'_> {
             Some(property) => format!("{name_there}.{property}"),
             None => name_there.to_owned(),
         };
-        if let Some(import) = (source.python_links.as_deref()).and_then(|l| l.imported(name)) {
-            let next = self.module(file, &import.module)?;
-            return self.find(next, &key_there(&import.name), depth + 1, visited);
+        if let Some(links) = source.python_links.as_deref() {
+            if let Some(import) = links.imported(name) {
+                let next = self.module(file, &import.module)?;
+                return self.find(next, &key_there(&import.name), depth + 1, visited);
+            }
+            if links.binds(name) {
+                return None;
+            }
+            // The last of the modules it imports `*` from that gives it, as Python binds it.
+            for module in links.star_imports.iter().rev() {
+                if visited.len() >= MAX_STAR_LOOKUPS {
+                    return None;
+                }
+                if let Some(next) = self.module(file, module)
+                    && star_takes(self.files[next].1.python_links.as_deref(), key)
+                    && let Some(value) = self.find(next, key, depth + 1, visited)
+                {
+                    return Some(value);
+                }
+            }
         }
         let links = &source.links.exported_links;
         for link in links.get(name).into_iter().flatten() {

@@ -4,6 +4,10 @@
 //! class when the class it comes down to is one in its own file (`class AcmeExt(AcmeBase)`
 //! after `from .base import AcmeBase`, with `class AcmeBase(FastMCP)` in `base.py`).
 //!
+//! A name imported from a module that imports `*` from another (`from .server import *`) leads
+//! on to it the same way, when that module gives the name: binds it (or imports it) and lets
+//! `*` take it (its `__all__` lists it, else it does not start with `_`).
+//!
 //! Only what the files of the scan say is read, through the imports `code_servers` resolves.
 //! Every walk is bounded (re-exports, then steps through classes) and stops where it comes
 //! back to a file it left, so cycles of imports end at once.
@@ -11,12 +15,15 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{SourceLayout, resolve};
-use crate::artifact::tool_code::{PythonLinks, PythonSubclass, SourceTools};
+use crate::artifact::tool_code::{PythonLinks, PythonSubclass, SourceTools, star_takes};
 use crate::artifact::tool_json::ToolDecl;
 
 /// Re-exports followed from the module a name is imported from: `__init__.py` re-exporting
 /// from another `__init__.py` that re-exports from the server's module is two.
 const MAX_REEXPORTS: usize = 4;
+/// Modules looked into through `from … import *` for one name at one step of a walk, the
+/// modules the walk passed included.
+const MAX_STAR_LOOKUPS: usize = 32;
 /// Lookups (re-exports and classes derived from imported classes, along every base) made to
 /// tell whether one class is a server class.
 const MAX_CLASS_LOOKUPS: usize = 32;
@@ -101,28 +108,86 @@ impl<'f> PythonModules<'f> {
 
     /// The files the name `name` of the module `file` leads to where the module imports it
     /// itself, re-export after re-export (at most [`MAX_REEXPORTS`], none twice): for
-    /// `from .server import mcp` in `acme/__init__.py`, and `mcp` of it, `acme/server.py`.
+    /// `from .server import mcp` or `from .server import *` in `acme/__init__.py`, and `mcp`
+    /// of it, `acme/server.py`.
     fn reexported(&mut self, file: usize, name: &'f str) -> &[usize] {
         if !self.reexports.contains_key(&(file, name)) {
-            let mut reached: Vec<usize> = Vec::new();
+            let mut passed: Vec<usize> = vec![file];
             let (mut at, mut name_there) = (file, name);
-            for _step in 0..MAX_REEXPORTS {
-                let Some(import) = self.links(at).and_then(|links| links.imported(name_there))
-                else {
+            for step in 0..MAX_REEXPORTS {
+                let hops = MAX_REEXPORTS - step;
+                let Some((next, name_next)) = self.origin(at, name_there, hops, &passed) else {
                     break;
                 };
-                let Some(next) = self.module(at, &import.module) else {
-                    break;
-                };
-                if next == file || reached.contains(&next) {
+                if passed.contains(&next) {
                     break;
                 }
-                reached.push(next);
-                (at, name_there) = (next, import.name.as_str());
+                passed.push(next);
+                (at, name_there) = (next, name_next);
             }
-            self.reexports.insert((file, name), reached);
+            self.reexports.insert((file, name), passed.split_off(1));
         }
         &self.reexports[&(file, name)]
+    }
+
+    /// Where the name `name` of the module `file` comes from when the module imports it: the
+    /// module it names it from (`from .server import mcp`) and its name there, else, when the
+    /// module does not bind it itself, the last module it imports `*` from that gives it
+    /// ([`Self::gives`]), looked for `hops` re-exports deep at most (at least one) and in none
+    /// of `passed`.
+    fn origin(
+        &self,
+        file: usize,
+        name: &'f str,
+        hops: usize,
+        passed: &[usize],
+    ) -> Option<(usize, &'f str)> {
+        let links = self.links(file)?;
+        if let Some(import) = links.imported(name) {
+            return Some((self.module(file, &import.module)?, import.name.as_str()));
+        }
+        if self.binds(file, name) {
+            return None;
+        }
+        let mut looked = passed.to_vec();
+        // The last of them that gives it, as Python binds it.
+        let star = (links.star_imports.iter().rev())
+            .filter_map(|module| self.module(file, module))
+            .find(|&star| self.gives(star, name, hops - 1, &mut looked))?;
+        Some((star, name))
+    }
+
+    /// Whether `from <the module file> import *` gives the name `name`: the module's `__all__`
+    /// (else the name's leading `_`) lets it, and the module binds it, imports it by name or
+    /// takes it from a module it imports `*` from, `hops` re-exports deeper at most. No module
+    /// of `looked` is looked into, each one looked into joins it, and none once it holds
+    /// [`MAX_STAR_LOOKUPS`].
+    fn gives(&self, file: usize, name: &str, hops: usize, looked: &mut Vec<usize>) -> bool {
+        let links = self.links(file);
+        if looked.len() >= MAX_STAR_LOOKUPS || looked.contains(&file) || !star_takes(links, name) {
+            return false;
+        }
+        looked.push(file);
+        let Some(links) = links else {
+            return self.binds(file, name);
+        };
+        if self.binds(file, name) || links.imported(name).is_some() {
+            return true;
+        }
+        hops > 0
+            && (links.star_imports.iter())
+                .filter_map(|module| self.module(file, module))
+                .any(|star| self.gives(star, name, hops - 1, looked))
+    }
+
+    /// Whether the module `file` binds the name `name` itself: a string constant, a class
+    /// derived from another, or any name at its margin where it may build a server.
+    fn binds(&self, file: usize, name: &str) -> bool {
+        let source = self.files[file].1;
+        source.constants.contains_key(name)
+            || self.links(file).is_some_and(|links| {
+                links.binds(name) || links.subclasses.iter().any(|s| s.class == name)
+            })
     }
 
     /// Whether the class `class` of the module `file` (defined there or imported there) is a
@@ -161,9 +226,8 @@ impl<'f> PythonModules<'f> {
             Some(Class::Server(server)) => Some((*server).clone()),
             Some(Class::Derived(subclass)) => self.derived(file, subclass, lookups, visited),
             None => {
-                let import = self.links(file)?.imported(class)?;
-                let next = self.module(file, &import.module)?;
-                self.class_in(next, &import.name, lookups, visited)
+                let (next, class) = self.origin(file, class, MAX_REEXPORTS, &[file])?;
+                self.class_in(next, class, lookups, visited)
             }
         }
     }
