@@ -1678,6 +1678,98 @@ fn python_servers_named_by_imported_constants() {
     );
 }
 
+/// The ids of the tool components (`tool:…`) of `aibom scan --format json` on `dir`.
+fn json_tool_ids(dir: &Path) -> Vec<String> {
+    let out = aibom()
+        .args(["scan", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<String> = (report["components"].as_array().unwrap().iter())
+        .filter_map(|c| c["id"].as_str()?.strip_prefix("tool:").map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A Python server built with a constant reached as an attribute of a module the file imports
+/// (`FastMCP(config.SERVER_NAME)` after `from . import config`) is named by the constant's
+/// value, and so are its tools; also with `--staged`.
+#[test]
+fn python_servers_named_by_attributes_of_imported_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("pyproject.toml", "[project]\nname = \"acme-billing-pkg\"\n");
+    write(
+        "src/acme_billing/__init__.py",
+        "\"\"\"Acme billing.\"\"\"\n",
+    );
+    write(
+        "src/acme_billing/config.py",
+        "SERVER_NAME = \"acme-billing\"\n",
+    );
+    write(
+        "src/acme_billing/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom . import config\n\n\
+         mcp = FastMCP(config.SERVER_NAME)\n\n@mcp.tool()\ndef refund(order: str) -> str:\n    return order\n",
+    );
+    write(
+        "src/acme_billing/tools/invoices.py",
+        "from ..server import mcp\n\n@mcp.tool()\ndef send_invoice() -> str:\n    return 'sent'\n",
+    );
+    assert_eq!(
+        json_tool_ids(dir.path()),
+        ["mcp:acme-billing/refund", "mcp:acme-billing/send_invoice"]
+    );
+
+    // `--staged`: the tool file staged alone reads the modules of the directories above it.
+    let ids = scan_staged_after(
+        dir.path(),
+        "src/acme_billing/tools/invoices.py",
+        "from ..server import mcp\n\n@mcp.tool()\ndef void_invoice() -> str:\n    return 'void'\n",
+    );
+    assert!(
+        ids.contains(&"mcp:acme-billing/void_invoice".to_owned()),
+        "{ids:?}"
+    );
+}
+
+/// A tool registered on a server object reached as an attribute of an imported module
+/// (`@server.mcp.tool()` after `from acme_pkg import server`) is a tool of the server that
+/// module builds; also with `--staged`.
+#[test]
+fn python_servers_reached_as_attributes_of_imported_modules_provide_their_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    // Two servers in one package, so no package-wide fallback can pick one.
+    write(
+        "src/acme_pkg/server.py",
+        "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"acme-billing\")\n",
+    );
+    write(
+        "src/acme_pkg/helpdesk.py",
+        "from mcp.server.fastmcp import FastMCP\n\nsupport = FastMCP('acme-support')\n",
+    );
+    write("src/acme_pkg/__init__.py", "\"\"\"Acme.\"\"\"\n");
+    write(
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import server\n\n@server.mcp.tool()\ndef refund(order: str) -> str:\n    return order\n",
+    );
+    assert_eq!(json_tool_ids(dir.path()), ["mcp:acme-billing/refund"]);
+
+    // `--staged`: the tool file staged alone reads the server's module above it.
+    let ids = scan_staged_after(
+        dir.path(),
+        "src/acme_pkg/tools/refund.py",
+        "from acme_pkg import server\n\n@server.mcp.tool()\ndef refund_all() -> str:\n    return 'ok'\n",
+    );
+    assert!(
+        ids.iter().any(|id| id == "mcp:acme-billing/refund_all"),
+        "{ids:?}"
+    );
+}
+
 /// A TypeScript server built with a constant imported from another file (by name through a
 /// re-export, a constant object's property, a namespace's member) is named by its value, and
 /// so are the tools of other files linked to it; a constant not found names nothing.

@@ -1836,6 +1836,243 @@ mod tests {
         );
     }
 
+    /// A server built with a constant reached as an attribute of an imported module
+    /// (`FastMCP(config.SERVER_NAME)`) is named by its value: the module found as Python finds
+    /// it (a name the package's `__init__.py` imports wins over its submodule). A module not in
+    /// the tree, a constant bound twice, a module name assigned in the server's file, and a
+    /// cycle leave it named after its file.
+    #[test]
+    fn servers_named_by_attributes_of_imported_modules() {
+        let python = |import: &str, name: &str| {
+            format!(
+                "from mcp.server.fastmcp import FastMCP\n{import}\n\nmcp = FastMCP({name})\n\n\
+                 @mcp.tool()\ndef t() -> str:\n    return 'x'\n"
+            )
+        };
+        let files = [
+            source(
+                "acme/config.py",
+                "SERVER_NAME = 'acme-billing'\nTWICE = 'acme-a'\nTWICE = 'acme-b'\n",
+            ),
+            source(
+                "acme/relative.py",
+                &python("from . import config", "config.SERVER_NAME"),
+            ),
+            source(
+                "acme/absolute.py",
+                &python(
+                    "from acme import config as settings",
+                    "name=settings.SERVER_NAME",
+                ),
+            ),
+            source(
+                "acme/aliased.py",
+                &python("import acme.config as config", "config.SERVER_NAME"),
+            ),
+            source(
+                "acme/plain.py",
+                &python("import os, acme.config", "acme.config.SERVER_NAME"),
+            ),
+            source(
+                "acme/twice.py",
+                &python("from . import config", "config.TWICE"),
+            ),
+            source(
+                "acme/assigned.py",
+                &python(
+                    "from . import config\nconfig = load()",
+                    "config.SERVER_NAME",
+                ),
+            ),
+            source(
+                "acme/outside.py",
+                &python("from outside import config", "config.SERVER_NAME"),
+            ),
+            source(
+                "acme/unimported.py",
+                &python("import acme", "config.SERVER_NAME"),
+            ),
+            // The package's `__init__.py` imports `config` from `.impl`, whose submodule it is:
+            // that one, not `shadow/config.py`.
+            source("shadow/__init__.py", "from .impl import config\n"),
+            source("shadow/impl/__init__.py", "\"\"\"Implementation.\"\"\"\n"),
+            source("shadow/impl/config.py", "SERVER_NAME = 'acme-impl'\n"),
+            source("shadow/config.py", "SERVER_NAME = 'acme-shadowed'\n"),
+            source(
+                "shadow/server.py",
+                &python("from shadow import config", "config.SERVER_NAME"),
+            ),
+            // An `__init__.py` that imports its own submodule, and a cycle of two modules.
+            source("own/__init__.py", "from . import config\n"),
+            source("own/config.py", "SERVER_NAME = 'acme-own'\n"),
+            source(
+                "own/server.py",
+                &python("from own import config", "config.SERVER_NAME"),
+            ),
+            source("cycle/a.py", "from .b import config\n"),
+            source("cycle/b.py", "from .a import config\n"),
+            source(
+                "cycle/server.py",
+                &python("from .a import config", "config.SERVER_NAME"),
+            ),
+        ];
+        let named = |servers: &[&str]| servers.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                ("acme/absolute.py".to_owned(), named(&["acme-billing"])),
+                ("acme/aliased.py".to_owned(), named(&["acme-billing"])),
+                ("acme/assigned.py".to_owned(), named(&["assigned"])),
+                ("acme/outside.py".to_owned(), named(&["outside"])),
+                ("acme/plain.py".to_owned(), named(&["acme-billing"])),
+                ("acme/relative.py".to_owned(), named(&["acme-billing"])),
+                ("acme/twice.py".to_owned(), named(&["twice"])),
+                ("acme/unimported.py".to_owned(), named(&["unimported"])),
+                ("cycle/server.py".to_owned(), named(&["server"])),
+                ("own/server.py".to_owned(), named(&["acme-own"])),
+                ("shadow/server.py".to_owned(), named(&["acme-impl"])),
+            ]
+        );
+    }
+
+    /// A tool registered on a server object reached as an attribute of an imported module
+    /// (`@server.mcp.tool()` after `from shop import server`, `import shop.server as srv`,
+    /// `import shop` with `mcp` re-exported by `shop/__init__.py`) is a tool of the server that
+    /// module builds, in a file that names MCP or not. A module not in the tree, or one that
+    /// builds no server, leaves the tool as it was read; a cycle of re-exports ends.
+    #[test]
+    fn python_servers_reached_as_attributes_of_imported_modules() {
+        let server = |object: &str, name: &str| {
+            format!("from mcp.server.fastmcp import FastMCP\n\n{object} = FastMCP('{name}')\n")
+        };
+        let tool = |import: &str, object: &str| {
+            format!("{import}\n\n@{object}.tool()\ndef ping() -> str:\n    return 'pong'\n")
+        };
+        let mut files = [
+            source("shop/server.py", &server("mcp", "acme-shop")),
+            source("shop/other.py", &server("support", "acme-other")),
+            source("shop/__init__.py", "from .server import *\n"),
+            source("shop/helpers.py", "def helper():\n    return 1\n"),
+            source(
+                "shop/tools/from.py",
+                &tool("from shop import server", "server.mcp"),
+            ),
+            source(
+                "shop/tools/relative.py",
+                &tool("from .. import server as srv", "srv.mcp"),
+            ),
+            source(
+                "shop/tools/aliased.py",
+                &tool("import shop.server as srv", "srv.mcp"),
+            ),
+            source("shop/tools/package.py", &tool("import shop", "shop.mcp")),
+            source(
+                "shop/tools/named.py",
+                &tool(
+                    "from mcp.server.fastmcp import Context\nimport shop",
+                    "shop.mcp",
+                ),
+            ),
+            source(
+                "shop/tools/outside.py",
+                &tool("from outside import server", "server.mcp"),
+            ),
+            source(
+                "shop/tools/helpers.py",
+                &tool("from shop import helpers", "helpers.mcp"),
+            ),
+            source("loop/__init__.py", "from .a import mcp\n"),
+            source("loop/a.py", "from loop import mcp\n"),
+            source("loop/tools.py", &tool("import loop", "loop.mcp")),
+        ];
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        let ids = |path: &str| -> Vec<String> {
+            let (_, source) = files.iter().find(|(p, _)| p == path).unwrap();
+            source.tools.iter().map(|t| t.id.clone()).collect()
+        };
+        assert_eq!(ids("shop/tools/from.py"), ["mcp:from/ping"]);
+        assert_eq!(ids("shop/tools/named.py"), ["mcp:named/ping"]);
+        for plain in [
+            "shop/tools/outside.py",
+            "shop/tools/helpers.py",
+            "loop/tools.py",
+        ] {
+            assert_eq!(ids(plain), ["fn:ping"], "{plain}");
+        }
+        let shop = vec!["acme-shop".to_owned()];
+        assert_eq!(
+            answers(&files, &[]),
+            [
+                ("shop/tools/aliased.py".to_owned(), shop.clone()),
+                ("shop/tools/from.py".to_owned(), shop.clone()),
+                ("shop/tools/named.py".to_owned(), shop.clone()),
+                ("shop/tools/package.py".to_owned(), shop.clone()),
+                ("shop/tools/relative.py".to_owned(), shop),
+            ]
+        );
+    }
+
+    /// A file that registers tools on many attributes of many modules shares a bounded number
+    /// of them, and discovery follows each one a bounded number of steps.
+    #[test]
+    fn many_module_attributes_stay_bounded_and_fast() {
+        let n = 2_000;
+        let imports: String = (0..100).map(|k| format!("import acme.m{k}\n")).collect();
+        let tools: String = (0..100)
+            .map(|k| format!("@acme.m{k}.mcp.tool()\ndef t{k}() -> str:\n    return 'x'\n\n"))
+            .collect();
+        let text = format!("{imports}\n{tools}");
+        let many = source("acme/tools/many.py", &text);
+        let links = many.1.python_links.as_deref().unwrap();
+        assert_eq!(
+            links.module_servers.len(),
+            crate::artifact::tool_code::MAX_MODULE_SERVERS
+        );
+        let mut files = vec![
+            many,
+            source(
+                "acme/m0.py",
+                "from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP('acme')\n",
+            ),
+        ];
+        for i in 1..n {
+            files.push(source(
+                &format!("acme/m{i}.py"),
+                &format!("from .m{} import mcp\n", i - 1),
+            ));
+            files.push(source(
+                &format!("acme/tools/t{i}.py"),
+                &format!(
+                    "import acme.m{i}\n\n@acme.m{i}.mcp.tool()\ndef t() -> str:\n    return 'x'\n"
+                ),
+            ));
+        }
+        let started = std::time::Instant::now();
+        let mut linked: Vec<(&str, &mut SourceTools)> =
+            files.iter_mut().map(|(p, s)| (p.as_str(), s)).collect();
+        resolve_python_server_classes(&mut linked, &layout(&[]));
+        let answered = answers(&files, &[]);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        // `m1` to `m4` re-export `m0`'s server within four steps; the others do not reach it.
+        let reached: Vec<&str> = answered.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            reached,
+            [
+                "acme/tools/many.py",
+                "acme/tools/t1.py",
+                "acme/tools/t2.py",
+                "acme/tools/t3.py",
+                "acme/tools/t4.py",
+            ]
+        );
+    }
+
     #[test]
     fn many_files_importing_a_constant_stay_fast() {
         let n = 3_000;

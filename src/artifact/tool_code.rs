@@ -31,6 +31,7 @@ use super::script_lex::{self, Lexed};
 use super::text::TextSpan;
 use super::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 pub use go::{PackageScope as GoPackageScope, PendingTool as GoPendingTool, ServerConstant};
+use python_modules::ModuleNames;
 use python_servers::PythonServers;
 
 mod constants;
@@ -38,13 +39,18 @@ mod csharp;
 mod go;
 mod listed_script;
 mod python_exports;
+mod python_modules;
 mod python_servers;
 
 pub use constants::NameConstant;
 pub use listed_script::{ImportedName, ListedImport, ScriptLinks};
+pub use python_modules::PythonModule;
 
 /// Source files larger than this are not scanned for tools.
 pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
+/// Server objects reached as attributes of imported modules (`@server.mcp.tool()`) one file
+/// shares, at most: the first ones; the tools of others are read as if the module were not known.
+pub const MAX_MODULE_SERVERS: usize = 16;
 /// Lines a decorator or a call's argument list may span.
 const MAX_SPAN_LINES: usize = 60;
 /// Bytes after a TypeScript `registerTool(` searched for its options.
@@ -285,6 +291,27 @@ pub struct PythonLinks {
     /// sorted, when it may build a server: those `*` can lead to one by.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bound: Vec<String>,
+    /// The server objects the file's tools are registered on as attributes of modules it
+    /// imports (`@server.mcp.tool()` after `from acme_pkg import server`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub module_servers: Vec<ModuleServer>,
+}
+
+/// A server object a Python file reaches as an attribute of a module it imports: `server.mcp`
+/// after `from acme_pkg import server`, `srv.mcp` after `import acme_pkg.server as srv`,
+/// `acme_pkg.mcp` after `import acme_pkg`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleServer {
+    /// The module, as the file names it.
+    pub module: PythonModule,
+    /// The object's name in that module (`mcp`).
+    pub object: String,
+    /// In a file that does not name MCP, the tools registered on it, read as tools of a server
+    /// elsewhere under the file's stem: they take the place of the plain tools read at their
+    /// spans when discovery finds the module's server. Empty in a file that names MCP, whose
+    /// tools are read as such already.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolDecl>,
 }
 
 impl PythonLinks {
@@ -296,6 +323,7 @@ impl PythonLinks {
             && self.star_imports.is_empty()
             && self.all.is_none()
             && self.bound.is_empty()
+            && self.module_servers.is_empty()
     }
 
     /// Whether the file binds the name `name` at the margin.
@@ -458,8 +486,9 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let source = PythonSource::new(text);
             let imports = python_servers::from_names(&source);
             let subclasses = python_servers::subclasses(&source, &imports);
+            let modules = ModuleNames::read(&source, &imports);
             let (declared, mut links, named_by) = if declares {
-                scan_python(&source, stem, &imports, &subclasses)
+                scan_python(&source, stem, &imports, &subclasses, &modules)
             } else {
                 let links = PythonLinks {
                     subclasses: subclass_links(&subclasses, None, stem),
@@ -483,16 +512,28 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             // A name the file imports as well as assigns is no constant of it.
             constants.retain(|name, _| links.imported(name).is_none());
             // The constant is the one the file imports by that name and never assigns, else its
-            // own.
+            // own; or an attribute of a module the file imports and never assigns.
             unnamed_by = named_by.and_then(|name| match links.imported(name) {
+                _ if name.contains('.') => {
+                    let (module, attribute) = modules.attribute(name)?;
+                    let head = ModuleNames::head(name);
+                    (!constants::python_assigns(&source, head)).then(|| NameConstant {
+                        module: Some(module.module),
+                        module_name: module.name,
+                        name: attribute.to_owned(),
+                        property: None,
+                    })
+                }
                 Some(_) if constants::python_assigns(&source, name) => None,
                 Some(import) => Some(NameConstant {
                     module: Some(import.module.clone()),
+                    module_name: None,
                     name: import.name.clone(),
                     property: None,
                 }),
                 None => constants.contains_key(name).then(|| NameConstant {
                     module: None,
+                    module_name: None,
                     name: name.to_owned(),
                     property: None,
                 }),
@@ -666,12 +707,14 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 /// The tools, servers and links of a Python file, and the identifier the servers it leaves
 /// unnamed are all built with, if they are (`mcp = FastMCP(SERVER_NAME)`); `imports` are the
-/// names it imports, `subclasses` its classes that derive from imported ones.
+/// names it imports, `subclasses` its classes that derive from imported ones, `modules` the
+/// modules its imports name.
 fn scan_python<'t>(
     source: &PythonSource<'t>,
     stem: &str,
     imports: &[python_servers::FromName<'t>],
     subclasses: &[python_servers::Subclass<'t>],
+    modules: &ModuleNames,
 ) -> (Declared, PythonLinks, Option<&'t str>) {
     let text = source.text;
     // Where the object starts: a match may start at the character before it.
@@ -692,11 +735,12 @@ fn scan_python<'t>(
     let registers = text.contains(".tool") || text.contains(".add_tool");
     let as_servers = (!subclasses.is_empty() && registers).then(|| {
         let servers = PythonServers::read(source, named.clone(), objects.clone(), imports, true);
-        let tools = python_tools(source, &servers, stem);
+        let tools = python_tools(source, &servers, stem, modules, &mut Vec::new());
         (servers.named, tools)
     });
     let servers = PythonServers::read(source, named, objects, imports, false);
-    let mut out = python_tools(source, &servers, stem);
+    let mut module_servers = Vec::new();
+    let mut out = python_tools(source, &servers, stem, modules, &mut module_servers);
     let anonymous = ["FastMCP", "MCPServer"];
     let (constructed, unnamed) =
         constructed_servers(&servers.named, &servers.objects, &anonymous, stem);
@@ -711,7 +755,45 @@ fn scan_python<'t>(
     };
     let mut links = python_links(&servers, &mut out, stem);
     links.subclasses = subclass_links(subclasses, as_servers, stem);
+    links.module_servers = waiting_for_modules(module_servers, &mut out, names_mcp(source.text));
     ((out, constructed, unnamed), links, named_by)
+}
+
+/// Whether a Python file names MCP: a decorator `@obj.tool()` in it is an MCP server's.
+fn names_mcp(text: &str) -> bool {
+    ["fastmcp", "from mcp", "import mcp"]
+        .iter()
+        .any(|marker| text.contains(marker))
+}
+
+/// The server objects of imported modules the file's tools are registered on; in a file that
+/// does not name MCP, each keeps its tools as they were read (`python_tools`, as MCP tools of
+/// a server elsewhere), and those read at their spans become the plain tools they are read as
+/// while the module's server is not known.
+fn waiting_for_modules(
+    mut module_servers: Vec<ModuleServer>,
+    tools: &mut [ToolDecl],
+    names_mcp: bool,
+) -> Vec<ModuleServer> {
+    for module_server in &mut module_servers {
+        if names_mcp {
+            module_server.tools.clear();
+            continue;
+        }
+        let spans: Vec<usize> = (module_server.tools.iter())
+            .filter_map(|t| Some(t.span?.offset))
+            .collect();
+        for tool in tools.iter_mut() {
+            if tool.span.is_some_and(|span| spans.contains(&span.offset)) {
+                tool.id = format!("fn:{}", tool.name);
+                tool.provider = None;
+                tool.dialect = Dialect::PythonTool;
+                tool.annotations = None;
+                tool.server_elsewhere = false;
+            }
+        }
+    }
+    module_servers
 }
 
 /// The one value all of `names` are, when none is `None`.
@@ -722,13 +804,19 @@ fn one_name<T: PartialEq>(mut names: impl Iterator<Item = Option<T>>) -> Option<
         .then_some(first)
 }
 
-/// The tools of a Python file whose servers are `servers`.
-fn python_tools(source: &PythonSource, servers: &PythonServers, stem: &str) -> Vec<ToolDecl> {
+/// The tools of a Python file whose servers are `servers`. A tool registered on a server
+/// object reached as an attribute of a module it imports (`@server.mcp.tool()`, `modules`) is
+/// read as a tool of a server elsewhere and added to that object's entry of `module_servers`.
+fn python_tools(
+    source: &PythonSource,
+    servers: &PythonServers,
+    stem: &str,
+    modules: &ModuleNames,
+    module_servers: &mut Vec<ModuleServer>,
+) -> Vec<ToolDecl> {
     let text = source.text;
     let is_crewai = text.contains("crewai");
-    let is_mcp = ["fastmcp", "from mcp", "import mcp"]
-        .iter()
-        .any(|marker| text.contains(marker));
+    let is_mcp = names_mcp(text);
     let (lines, quoted, starts) = (&source.lines, &source.quoted, &source.starts);
     let mut out = risky_instances(source);
     out.extend(listed_tools(source, &servers.named, &servers.objects, stem));
@@ -817,6 +905,9 @@ fn python_tools(source: &PythonSource, servers: &PythonServers, stem: &str) -> V
             Some((object, "tool")) if is_mcp || servers.is_server(object, starts[i]) => {
                 (Dialect::Fastmcp, Some(object))
             }
+            Some((object, "tool")) if module_server(modules, module_servers, object).is_some() => {
+                (Dialect::Fastmcp, Some(object))
+            }
             // `@promptflow.tool`, `@lt.tool` (an alias of LangChain's tools): not an MCP server.
             Some((_, "tool")) => (Dialect::PythonTool, None),
             _ => {
@@ -870,7 +961,7 @@ fn python_tools(source: &PythonSource, servers: &PythonServers, stem: &str) -> V
         };
         let def_text = lines[def_line];
         let offset = starts[def_line] + def_text.find(&function).unwrap_or(0);
-        out.push(ToolDecl {
+        let tool = ToolDecl {
             id,
             name,
             provider,
@@ -885,10 +976,41 @@ fn python_tools(source: &PythonSource, servers: &PythonServers, stem: &str) -> V
             url: None,
             span: Some(TextSpan::at(text, offset, function.len())),
             server_elsewhere,
-        });
+        };
+        if server_elsewhere
+            && let Some(object) = server
+            && let Some(k) = module_server(modules, module_servers, object)
+        {
+            module_servers[k].tools.push(tool.clone());
+        }
+        out.push(tool);
         i = def_line + 1;
     }
     out
+}
+
+/// The entry of `module_servers` for `object` when it is an attribute of a module the file
+/// imports (`server.mcp`), added if new and there is room for it ([`MAX_MODULE_SERVERS`]).
+fn module_server(
+    modules: &ModuleNames,
+    module_servers: &mut Vec<ModuleServer>,
+    object: &str,
+) -> Option<usize> {
+    if modules.is_empty() || !object.contains('.') || object.starts_with("self.") {
+        return None;
+    }
+    let (module, object) = modules.attribute(object)?;
+    let found =
+        (module_servers.iter()).position(|known| known.module == module && known.object == object);
+    if found.is_some() || module_servers.len() == MAX_MODULE_SERVERS {
+        return found;
+    }
+    module_servers.push(ModuleServer {
+        module,
+        object: object.to_owned(),
+        tools: Vec::new(),
+    });
+    Some(module_servers.len() - 1)
 }
 
 /// What the file shares with other files (see [`PythonLinks`]); the tools of an instance of an
@@ -1304,6 +1426,7 @@ fn imported_constant(
         listed_script::Import::Namespace(module) => (module, property?, None),
     };
     Some(NameConstant {
+        module_name: None,
         module: Some(module.to_owned()),
         name: name.to_owned(),
         property: property.map(str::to_owned),
@@ -1710,6 +1833,7 @@ server.tool(name, "Ping", async () => ({}));
         let constant = |module: Option<&str>, name: &str, property: Option<&str>| {
             Some(NameConstant {
                 module: module.map(str::to_owned),
+                module_name: None,
                 name: name.to_owned(),
                 property: property.map(str::to_owned),
             })
@@ -1740,6 +1864,29 @@ server.tool(name, "Ping", async () => ({}));
             python("from .config import A\nmcp = FastMCP('acme')\n"),
             None
         );
+        // An attribute of a module the file imports, and never assigns.
+        let attribute = |module: &str, module_name: Option<&str>| {
+            Some(NameConstant {
+                module: Some(module.to_owned()),
+                module_name: module_name.map(str::to_owned),
+                name: "SERVER_NAME".to_owned(),
+                property: None,
+            })
+        };
+        assert_eq!(
+            python("from . import config\nmcp = FastMCP(config.SERVER_NAME)\n"),
+            attribute(".", Some("config"))
+        );
+        assert_eq!(
+            python("import acme.config\nmcp = FastMCP(name=acme.config.SERVER_NAME)\n"),
+            attribute("acme.config", None)
+        );
+        for text in [
+            "from . import config\nconfig = reload()\nmcp = FastMCP(config.SERVER_NAME)\n",
+            "mcp = FastMCP(config.SERVER_NAME)\n",
+        ] {
+            assert_eq!(python(text), None, "{text}");
+        }
 
         let sdk = "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n";
         let script = |rest: &str| by(&format!("{sdk}{rest}"), Language::Script);
@@ -1782,6 +1929,41 @@ server.tool(name, "Ping", async () => ({}));
                  const server = new McpServer({ name: NAME, version: \"1\" });\n"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn tools_on_servers_of_imported_modules_wait_for_discovery() {
+        let text = "from acme_pkg import server\n\n@server.mcp.tool()\ndef refund() -> str:\n    return 'ok'\n";
+        let found = scan(text, Language::Python, "refund").unwrap();
+        // Read as a plain tool until discovery finds the module's server.
+        assert_eq!(found.tools[0].id, "fn:refund");
+        let links = found.python_links.as_deref().unwrap();
+        let [module_server] = links.module_servers.as_slice() else {
+            panic!("{links:?}");
+        };
+        assert_eq!(
+            (
+                module_server.module.module.as_str(),
+                module_server.module.name.as_deref()
+            ),
+            ("acme_pkg", Some("server"))
+        );
+        assert_eq!(module_server.object, "mcp");
+        assert_eq!(module_server.tools[0].id, "mcp:refund/refund");
+        assert!(module_server.tools[0].server_elsewhere);
+        // A file that names MCP reads it as an MCP tool at once.
+        let named = format!("from mcp.server.fastmcp import Context\n{text}");
+        let found = scan(&named, Language::Python, "refund").unwrap();
+        assert_eq!(found.tools[0].id, "mcp:refund/refund");
+        let links = found.python_links.as_deref().unwrap();
+        assert!(links.module_servers[0].tools.is_empty());
+        // Not an attribute of an imported module: as before.
+        let unknown = text.replace("from acme_pkg import server\n", "");
+        let found = scan(&unknown, Language::Python, "refund").unwrap();
+        assert_eq!(found.tools[0].id, "fn:refund");
+        assert!(
+            (found.python_links.as_deref()).is_none_or(|links| links.module_servers.is_empty())
         );
     }
 

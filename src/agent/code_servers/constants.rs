@@ -4,7 +4,9 @@
 //! (`SourceTools::constants`), found through the module's own imports when it re-exports the
 //! constant (a Python package's `__init__.py` holding `from .config import SERVER_NAME` or
 //! `from .config import *`; a TypeScript `export { SERVER_NAME } from "./names.js"` or `export
-//! * from "./names.js"`).
+//! * from "./names.js"`). A Python constant may also be an attribute of a module the file
+//! imports (`FastMCP(config.SERVER_NAME)` after `from . import config`), whose file is found as
+//! Python finds it (`python::imported_module`).
 //!
 //! Only what the files of the scan say is read, through the imports `code_servers` resolves.
 //! The walk from one import is bounded (re-exports one after another, `export *` modules of one
@@ -13,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::{SourceLayout, resolve};
+use super::{SourceLayout, python, resolve};
 use crate::artifact::tool_code::{SourceTools, star_takes};
 
 /// Re-exports followed from the module a constant is imported from.
@@ -58,7 +60,18 @@ impl Constants<'_> {
         let value = match &constant.module {
             None => source.constants.get(&key).cloned(),
             Some(module) => {
-                let target = self.module(index, module)?;
+                let target = match &constant.module_name {
+                    // An attribute of a module the file imports (`config.SERVER_NAME`).
+                    Some(name) => python::imported_module(
+                        self.files,
+                        self.by_path,
+                        self.layout,
+                        index,
+                        module,
+                        Some(name),
+                    )?,
+                    None => self.module(index, module)?,
+                };
                 self.value(target, &key)
             }
         };

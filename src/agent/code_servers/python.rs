@@ -8,6 +8,13 @@
 //! on to it the same way, when that module gives the name: binds it (or imports it) and lets
 //! `*` take it (its `__all__` lists it, else it does not start with `_`).
 //!
+//! A module named in a file through a name its imports bind (`from acme_pkg import server`,
+//! `import acme_pkg.server as srv`, `import acme_pkg`) leads the same way to the server object
+//! the file reaches as its attribute (`@server.mcp.tool()`): the module's file, and on through
+//! its re-exports to the module that binds the object. `from acme_pkg import server` is read as
+//! Python reads it: the name `server` where `acme_pkg/__init__.py` imports it (followed) or
+//! binds it (an object, no module), else the submodule `acme_pkg/server.py`.
+//!
 //! Only what the files of the scan say is read, through the imports `code_servers` resolves.
 //! Every walk is bounded (re-exports, then steps through classes) and stops where it comes
 //! back to a file it left, so cycles of imports end at once.
@@ -15,7 +22,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{SourceLayout, resolve};
-use crate::artifact::tool_code::{PythonLinks, PythonSubclass, SourceTools, star_takes};
+use crate::artifact::tool_code::{
+    ModuleServer, PythonLinks, PythonSubclass, SourceTools, star_takes,
+};
 use crate::artifact::tool_json::ToolDecl;
 
 /// Re-exports followed from the module a name is imported from: `__init__.py` re-exporting
@@ -92,7 +101,8 @@ impl<'f> PythonModules<'f> {
     }
 
     /// The modules the names `file` imports lead to through the modules it imports them from
-    /// ([`Self::reexported`]).
+    /// ([`Self::reexported`]), and the modules of the server objects it reaches as attributes
+    /// of modules ([`Self::module_server`]).
     pub fn reexports_of(&mut self, file: usize) -> Vec<usize> {
         let Some(links) = self.links(file) else {
             return Vec::new();
@@ -103,7 +113,30 @@ impl<'f> PythonModules<'f> {
                 reached.extend_from_slice(self.reexported(module, &name.name));
             }
         }
+        for module_server in &links.module_servers {
+            reached.extend(self.module_server(file, module_server));
+        }
         reached
+    }
+
+    /// The file that binds the server object `file` reaches as an attribute of a module
+    /// (`server.mcp` after `from acme_pkg import server`): the module's file when it binds the
+    /// object, else the module the object is re-exported from ([`Self::reexported`]).
+    fn module_server(&mut self, file: usize, module_server: &'f ModuleServer) -> Option<usize> {
+        let module = &module_server.module;
+        let target = imported_module(
+            self.files,
+            self.by_path,
+            self.layout,
+            file,
+            &module.module,
+            module.name.as_deref(),
+        )?;
+        let object = module_server.object.as_str();
+        if self.binds(target, object) {
+            return Some(target);
+        }
+        self.reexported(target, object).last().copied()
     }
 
     /// The files the name `name` of the module `file` leads to where the module imports it
@@ -247,6 +280,51 @@ impl<'f> PythonModules<'f> {
     }
 }
 
+/// The file of the module a Python file (`file`) names by `from <module> import <name>` when
+/// the name is a module, followed as Python binds it: the name the module's file imports by
+/// that name, followed on (a package's `__init__.py` holding `from . import config` or `from
+/// .settings import config`), else, when the module's file does not bind it (to an object, a
+/// module then being none), its submodule `<module>.<name>`. With no `name` (`import
+/// acme_pkg.config as config`), the module itself. At most [`MAX_REEXPORTS`] imports are
+/// followed, never into a module already passed; a module not in the tree is none.
+pub(super) fn imported_module(
+    files: &[(&str, &SourceTools)],
+    by_path: &HashMap<&str, usize>,
+    layout: &SourceLayout,
+    file: usize,
+    module: &str,
+    name: Option<&str>,
+) -> Option<usize> {
+    let resolve_in = |file: usize, module: &str| resolve(files[file].0, module, by_path, layout);
+    let Some(mut name) = name else {
+        return resolve_in(file, module);
+    };
+    let (mut at, mut module) = (file, module);
+    let mut passed = vec![file];
+    for _ in 0..MAX_REEXPORTS {
+        let Some(package) = resolve_in(at, module).filter(|package| !passed.contains(package))
+        else {
+            break;
+        };
+        let links = files[package].1.python_links.as_deref();
+        if let Some(import) = links.and_then(|links| links.imported(name)) {
+            passed.push(package);
+            (at, module, name) = (package, &import.module, &import.name);
+            continue;
+        }
+        let binds = files[package].1.constants.contains_key(name)
+            || links.is_some_and(|links| {
+                links.binds(name) || links.subclasses.iter().any(|s| s.class == name)
+            });
+        if binds {
+            return None;
+        }
+        break;
+    }
+    let separator = if module.ends_with('.') { "" } else { "." };
+    resolve_in(at, &format!("{module}{separator}{name}"))
+}
+
 /// What discovery found for the servers of a Python file's objects and classes that come from
 /// other files.
 enum Found {
@@ -254,6 +332,8 @@ enum Found {
     Built(usize, Option<String>),
     /// The `k`-th of the file's `subclasses` is a server class: the name.
     Derived(usize, Option<String>),
+    /// The `k`-th of the file's `module_servers` is a server of the tree.
+    OfModule(usize),
 }
 
 /// See `code_servers::resolve_python_server_classes`.
@@ -265,7 +345,7 @@ pub(super) fn resolve_server_classes(
     let by_path: HashMap<&str, usize> = (view.iter().enumerate())
         .map(|(i, (path, _))| (*path, i))
         .collect();
-    let modules = PythonModules::new(&view, &by_path, layout).with_classes();
+    let mut modules = PythonModules::new(&view, &by_path, layout).with_classes();
     let mut found: Vec<(usize, Found)> = Vec::new();
     for (index, (path, source)) in view.iter().enumerate() {
         let Some(links) = &source.python_links else {
@@ -288,12 +368,21 @@ pub(super) fn resolve_server_classes(
                 found.push((index, Found::Derived(k, server)));
             }
         }
+        for (k, module_server) in links.module_servers.iter().enumerate() {
+            if !module_server.tools.is_empty()
+                && let Some(target) = modules.module_server(index, module_server)
+                && !view[target].1.servers.is_empty()
+            {
+                found.push((index, Found::OfModule(k)));
+            }
+        }
     }
     for (index, found) in found {
         let source = &mut *files[index].1;
         match found {
             Found::Built(k, server) => built_by_imported_class(source, k, server),
             Found::Derived(k, server) => derived_from_imported_class(source, k, server),
+            Found::OfModule(k) => registered_on_module_server(source, k),
         }
     }
 }
@@ -346,6 +435,22 @@ fn derived_from_imported_class(source: &mut SourceTools, k: usize, server: Optio
     source.tools.sort_by_key(|t| t.span.map(|s| s.offset));
     if built && let Some(name) = named {
         add_server(source, name, server.is_none());
+    }
+}
+
+/// The tools registered on the `k`-th server object the file reaches as an attribute of a
+/// module are that server's: read as its tools, they take the place of the plain tools read at
+/// their spans.
+fn registered_on_module_server(source: &mut SourceTools, k: usize) {
+    let Some(module_server) = (source.python_links.as_ref()).and_then(|l| l.module_servers.get(k))
+    else {
+        return;
+    };
+    let tools = module_server.tools.clone();
+    for tool in &mut source.tools {
+        if let Some(read) = tools.iter().find(|t| t.span == tool.span) {
+            *tool = read.clone();
+        }
     }
 }
 

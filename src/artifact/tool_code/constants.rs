@@ -1,8 +1,9 @@
 //! String constants one file shares with the files that import it, and the constant a server is
 //! named by when the file that builds it does not hold the name (`FastMCP(SERVER_NAME)` after
-//! `from .config import SERVER_NAME`, `new McpServer({ name: CONFIG.name })` after `import {
-//! CONFIG } from "./config.js"`). Discovery joins the two through the imports
-//! (`agent::code_servers`), so the server takes the name it announces at run time.
+//! `from .config import SERVER_NAME`, or `FastMCP(config.SERVER_NAME)` after `from . import
+//! config`; `new McpServer({ name: CONFIG.name })` after `import { CONFIG } from
+//! "./config.js"`). Discovery joins the two through the imports (`agent::code_servers`), so the
+//! server takes the name it announces at run time.
 //!
 //! Only literals are shared, and only where nothing else can bind the name: a Python module's
 //! `NAME = "…"` at the margin (`NAME: str = "…"`, `NAME: Final = "…"` too) when the file binds
@@ -42,10 +43,10 @@ static PY_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 /// `mcp = FastMCP(SERVER_NAME` or `FastMCP(name=SERVER_NAME` (also `MCPServer`, and through a
-/// module: `fastmcp.FastMCP(`), the name a single identifier: group 1 the object, group 2 the
-/// identifier.
+/// module: `fastmcp.FastMCP(`), the name an identifier or an attribute of a module
+/// (`config.SERVER_NAME`): group 1 the object, group 2 the name.
 static PY_SERVER_BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer)\(\s*(?:name\s*=\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*[,)]")
+    Regex::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer)\(\s*(?:name\s*=\s*)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*[,)]")
         .expect("valid regex")
 });
 /// `export const NAME = "acme"` (with a type, a template literal without `${…}`): group 1 the
@@ -67,6 +68,11 @@ pub struct NameConstant {
     /// `./config.js`); `None` for a constant of the file itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
+    /// Python: the name the module is imported by from `module` (`config` of `from . import
+    /// config`, for `FastMCP(config.SERVER_NAME)`): the constant is an attribute of that name
+    /// of `module`, or of its submodule by that name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_name: Option<String>,
     /// Its name in that module (`SERVER_NAME`, `CONFIG`).
     pub name: String,
     /// The string property of a constant object that holds the name (`name` of `CONFIG.name`).
@@ -132,7 +138,7 @@ pub(super) fn python_assigns(source: &PythonSource, name: &str) -> bool {
 }
 
 /// The identifier each server object of a Python file is built with when its name is one
-/// (`mcp = FastMCP(SERVER_NAME)`), by object.
+/// (`mcp = FastMCP(SERVER_NAME)`, `FastMCP(config.SERVER_NAME)`), by object.
 pub(super) fn python_server_names<'t>(source: &PythonSource<'t>) -> BTreeMap<&'t str, &'t str> {
     PY_SERVER_BY_NAME
         .captures_iter(source.text)
@@ -252,10 +258,18 @@ IN_DOCSTRING = "acme-doc"
     fn python_servers_named_by_an_identifier() {
         let source = PythonSource::new(
             "mcp = FastMCP(SERVER_NAME)\nother = fastmcp.FastMCP(name=NAME, instructions=\"x\")\n\
-             literal = FastMCP(\"acme\")\ncalled = FastMCP(name())\n# old = FastMCP(OLD)\n",
+             literal = FastMCP(\"acme\")\ncalled = FastMCP(name())\n# old = FastMCP(OLD)\n\
+             dotted = FastMCP(config.SERVER_NAME)\nmethod = FastMCP(config.name())\n",
         );
         let found: Vec<(&str, &str)> = python_server_names(&source).into_iter().collect();
-        assert_eq!(found, [("mcp", "SERVER_NAME"), ("other", "NAME")]);
+        assert_eq!(
+            found,
+            [
+                ("dotted", "config.SERVER_NAME"),
+                ("mcp", "SERVER_NAME"),
+                ("other", "NAME")
+            ]
+        );
     }
 
     #[test]
