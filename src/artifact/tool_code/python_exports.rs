@@ -61,7 +61,7 @@ pub(super) fn read(source: &PythonSource, with_bound: bool) -> StarExports {
 /// `from .server import *`, `from acme_pkg.server import *`: the modules.
 fn star_modules(source: &PythonSource) -> Vec<String> {
     let text = source.text;
-    if !text.contains('*') || !text.contains("import") {
+    if !imports_star(text) {
         return Vec::new();
     }
     let mut modules: Vec<String> = Vec::new();
@@ -80,6 +80,16 @@ fn star_modules(source: &PythonSource) -> Vec<String> {
         }
     }
     modules
+}
+
+/// Whether `import` followed by `*` (after blanks) occurs in `text`: the cheap test before the
+/// imports are read (`*` alone is common, in `*args`).
+fn imports_star(text: &str) -> bool {
+    text.match_indices("import").any(|(at, word)| {
+        text[at + word.len()..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with('*')
+    })
 }
 
 /// The names of the file's `__all__` when every binding of it in code is at the margin, to a
@@ -166,14 +176,35 @@ fn floor_boundary(text: &str, at: usize) -> usize {
     at
 }
 
+/// Whether the line may bind a name at the margin, the cheap test before the pattern: it starts
+/// with a letter or `_` (most lines of a module are indented) and is a `def`, a `class` or holds
+/// `=` (most others at the margin are imports).
+fn may_bind_at_margin(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && (["def", "async", "class"]
+            .iter()
+            .any(|w| line.starts_with(w))
+            || line.contains('='))
+}
+
 /// The names the file binds at the margin, sorted (the first [`MAX_BOUND_NAMES`] met).
 fn bound_names(source: &PythonSource) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    'found: for c in PY_MARGIN_BINDING.captures_iter(source.text) {
+    let text = source.text;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|end| end + 1);
+    let starts = std::iter::once(0).chain(ends.clone());
+    'found: for (at, end) in starts.zip(ends.chain(std::iter::once(text.len()))) {
+        let line = &text[at..end];
+        if !may_bind_at_margin(line) {
+            continue;
+        }
+        let Some(c) = PY_MARGIN_BINDING.captures(line) else {
+            continue;
+        };
         let Some(bound) = c.get(1).or(c.get(2)).or(c.get(3)) else {
             continue;
         };
-        if !source.is_code(bound.start()) {
+        if !source.is_code(at + bound.start()) {
             continue;
         }
         for name in bound.as_str().split(',').map(str::trim) {
@@ -273,5 +304,19 @@ mod tests {
         assert!(read(&PythonSource::new(text), false).bound.is_empty());
         let many: String = (0..1000).map(|i| format!("n{i} = {i}\n")).collect();
         assert_eq!(exports(&many).bound.len(), MAX_BOUND_NAMES);
+        // Windows line ends, and a last line with no line end.
+        let crlf = "import os\r\nmcp = FastMCP('acme')\r\n    inner = 1\r\nlast = 2";
+        assert_eq!(exports(crlf).bound, ["last", "mcp"]);
+        assert_eq!(exports("").bound, Vec::<String>::new());
+    }
+
+    #[test]
+    fn only_an_import_of_star_is_taken_for_one() {
+        assert!(imports_star("from .server import *\n"));
+        assert!(imports_star("from .server import\t *  # all of it\n"));
+        assert!(!imports_star(
+            "import os\ndef f(*args, **kwargs):\n    return 2 * 3\n"
+        ));
+        assert!(!imports_star("from .server import mcp\nx = a * b\n"));
     }
 }
