@@ -673,20 +673,6 @@ fn python_imports(source: &PythonSource) -> Vec<String> {
 }
 
 /// Where a match begins after the white space it starts with (a line's indentation).
-/// The captures of every match of `pattern` in `haystack`, as `captures_iter` gives them, for
-/// a pattern that asserts nothing at its end (no `$`, `\b`): each match is found by the
-/// pattern's automaton, then its groups are read in the match alone. (`captures_iter` resolves
-/// the groups of a pattern that ends in a literal, such as `(`, against the whole rest of the
-/// haystack for each match: most of the time of a Python file's scan.)
-fn captures_in<'h>(
-    pattern: &'h Regex,
-    haystack: &'h str,
-) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
-    pattern
-        .find_iter(haystack)
-        .filter_map(move |m| pattern.captures_at(&haystack[..m.end()], m.start()))
-}
-
 fn first_word(m: regex::Match) -> usize {
     m.end() - m.as_str().trim_start().len()
 }
@@ -1571,31 +1557,6 @@ fn bounded_call(from: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The groups `captures_in` reads, match by match, are those `captures_iter` reads, for
-    /// patterns that end in a literal, in a class or in an optional part.
-    #[test]
-    fn captures_in_reads_the_groups_captures_iter_reads() {
-        let patterns = [
-            r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(",
-            r#"(?m)^[ \t]*(name|description)\s*=\s*"([^"\n]*)"(,)?"#,
-            r"(\w+)@(\w+)(\.com)?",
-        ];
-        let text = "mcp = FastMCP(\"acme\")\n  app.x=  await build (1)\nname = \"a\",\n\
-                    description = \"b\"\nops@example.com ops@example x=y(\n\u{e9}t\u{e9} = f(";
-        for pattern in patterns {
-            let pattern = Regex::new(pattern).expect("valid regex");
-            let groups = |c: regex::Captures| -> Vec<Option<(usize, usize)>> {
-                c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect()
-            };
-            let expected: Vec<_> = pattern.captures_iter(text).map(groups).collect();
-            assert!(!expected.is_empty(), "{pattern} matches");
-            assert_eq!(
-                captures_in(&pattern, text).map(groups).collect::<Vec<_>>(),
-                expected
-            );
-        }
-    }
 
     #[test]
     fn python_decorators_and_classes() {

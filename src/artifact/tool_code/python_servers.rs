@@ -28,7 +28,7 @@ use regex::Regex;
 
 use super::{
     PY_DEF, PY_FIRST_STRING, PY_KWARG, PythonSource, annotations_in, bounded_call, capture,
-    captures_in, docstring,
+    docstring,
 };
 use crate::artifact::escapes::decode_python;
 use crate::artifact::text::TextSpan;
@@ -118,7 +118,8 @@ impl<'t> CallBinding<'t> {
 fn call_bindings<'t>(source: &PythonSource<'t>, range: Range<usize>) -> Vec<CallBinding<'t>> {
     let text = &source.text[..range.end];
     let start = range.start;
-    let mut out: Vec<CallBinding> = captures_in(&PY_CALL_BINDING, &text[start..])
+    let mut out: Vec<CallBinding> = PY_CALL_BINDING
+        .captures_iter(&text[start..])
         .filter_map(|c| {
             let (whole, object, callee) = (c.get(0)?, c.get(1)?, c.get(2)?);
             let at = start + object.start();
