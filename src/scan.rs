@@ -34,8 +34,9 @@ mod prompt_refs;
 pub struct ScanOptions {
     pub root: PathBuf,
     pub policy: Policy,
-    /// Worker threads; `None` = the current rayon pool's (one per core unless the caller set
-    /// up the global pool otherwise, as the command line does for `--jobs`).
+    /// Worker threads; `None` = those of the rayon pool the scan is called in: the global one
+    /// (one per core) unless the caller installed another, as the command line does for
+    /// `--jobs`.
     pub jobs: Option<usize>,
     /// The directory of the hash and personal-data caches; `None` disables them.
     pub cache_dir: Option<PathBuf>,
