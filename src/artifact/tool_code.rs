@@ -486,7 +486,8 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let source = PythonSource::new(text);
             let imports = python_servers::from_names(&source);
             let subclasses = python_servers::subclasses(&source, &imports);
-            let modules = ModuleNames::read(&source, &imports);
+            let clauses = python_import_clauses(&source);
+            let modules = ModuleNames::read(&imports, &clauses);
             let (declared, mut links, named_by) = if declares {
                 scan_python(&source, stem, &imports, &subclasses, &modules)
             } else {
@@ -539,7 +540,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
                 }),
             });
             python_links = (!links.is_empty()).then(|| Box::new(links));
-            (declared, python_imports(&source))
+            (declared, python_imports(&source, &clauses))
         }
         Language::Script => {
             let lexed = Lexed::new(text);
@@ -634,8 +635,9 @@ fn script_imports(lexed: &Lexed) -> Vec<String> {
 
 /// The modules a Python file imports in code: `from .a import b` gives `.a` and `.a.b` (`b` may
 /// be a module), `from acme.server import mcp` gives `acme.server` and `acme.server.mcp`,
-/// `import acme.tools as tools` gives `acme.tools`; discovery keeps those that are files.
-fn python_imports(source: &PythonSource) -> Vec<String> {
+/// `import acme.tools as tools` gives `acme.tools` (of its `clauses`, [`python_import_clauses`]);
+/// discovery keeps those that are files.
+fn python_imports(source: &PythonSource, clauses: &[&str]) -> Vec<String> {
     let text = source.text;
     if !text.contains("import") {
         return Vec::new();
@@ -657,19 +659,29 @@ fn python_imports(source: &PythonSource) -> Vec<String> {
             }
         }
     }
-    for c in PY_IMPORT.captures_iter(text) {
-        if !c.get(0).is_some_and(in_code) {
-            continue;
-        }
-        for module in c[1].split(',') {
-            if let Some(module) = module.split_whitespace().next() {
-                imports.push(module.to_owned());
-            }
+    for clause in clauses {
+        if let Some(module) = clause.split_whitespace().next() {
+            imports.push(module.to_owned());
         }
     }
     imports.sort();
     imports.dedup();
     imports
+}
+
+/// The clauses of a Python file's `import` statements in code, as written: `acme.tools as
+/// tools` and `os` of `import acme.tools as tools, os`.
+fn python_import_clauses<'t>(source: &PythonSource<'t>) -> Vec<&'t str> {
+    let text = source.text;
+    if !text.contains("import") {
+        return Vec::new();
+    }
+    PY_IMPORT
+        .captures_iter(text)
+        .filter(|c| c.get(0).is_some_and(|m| source.is_code(first_word(m))))
+        .filter_map(|c| c.get(1))
+        .flat_map(|modules| modules.as_str().split(','))
+        .collect()
 }
 
 /// Where a match begins after the white space it starts with (a line's indentation).

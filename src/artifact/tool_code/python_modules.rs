@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::{PY_IMPORT, PythonSource, first_word, python_servers::FromName};
+use super::python_servers::FromName;
 
 /// Module names one file binds, read at most: the first ones.
 const MAX_MODULE_NAMES: usize = 256;
@@ -49,38 +49,27 @@ pub(super) struct ModuleNames<'t> {
 }
 
 impl<'t> ModuleNames<'t> {
-    /// The names the file's imports bind to modules (or to names that may be modules); the
-    /// first [`MAX_MODULE_NAMES`].
-    pub fn read(source: &PythonSource<'t>, imports: &[FromName<'t>]) -> ModuleNames<'t> {
+    /// The names the file's imports bind to modules (or to names that may be modules): its
+    /// `from … import` names and the clauses of its `import` statements
+    /// ([`super::python_import_clauses`]); the first [`MAX_MODULE_NAMES`].
+    pub fn read(imports: &[FromName<'t>], clauses: &[&'t str]) -> ModuleNames<'t> {
         let mut names = ModuleNames::default();
         for import in imports.iter().take(MAX_MODULE_NAMES) {
             names
                 .bound
                 .insert(import.bound, (import.module, Some(import.name)));
         }
-        let text = source.text;
-        if !text.contains("import") {
-            return names;
-        }
-        'read: for c in PY_IMPORT.captures_iter(text) {
-            let (Some(whole), Some(modules)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            if !source.is_code(first_word(whole)) {
-                continue;
+        for clause in clauses {
+            if names.bound.len() + names.plain.len() >= MAX_MODULE_NAMES {
+                break;
             }
-            for module in modules.as_str().split(',') {
-                if names.bound.len() + names.plain.len() >= MAX_MODULE_NAMES {
-                    break 'read;
+            let mut words = clause.split_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some(module), Some("as"), Some(alias)) => {
+                    names.bound.insert(alias, (module, None));
                 }
-                let mut words = module.split_whitespace();
-                match (words.next(), words.next(), words.next()) {
-                    (Some(module), Some("as"), Some(alias)) => {
-                        names.bound.insert(alias, (module, None));
-                    }
-                    (Some(module), None, _) => names.plain.push(module),
-                    _ => {}
-                }
+                (Some(module), None, _) => names.plain.push(module),
+                _ => {}
             }
         }
         names
@@ -129,12 +118,14 @@ impl<'t> ModuleNames<'t> {
 #[cfg(test)]
 mod tests {
     use super::super::python_servers::from_names;
+    use super::super::{PythonSource, python_import_clauses};
     use super::*;
 
     fn attribute(text: &str, dotted: &str) -> Option<(String, Option<String>, String)> {
         let source = PythonSource::new(text);
         let imports = from_names(&source);
-        let names = ModuleNames::read(&source, &imports);
+        let clauses = python_import_clauses(&source);
+        let names = ModuleNames::read(&imports, &clauses);
         let (module, attribute) = names.attribute(dotted)?;
         Some((module.module, module.name, attribute.to_owned()))
     }
@@ -203,7 +194,8 @@ mod tests {
     fn module_names_are_bounded() {
         let many: String = (0..1000).map(|i| format!("import acme_{i}\n")).collect();
         let source = PythonSource::new(&many);
-        let names = ModuleNames::read(&source, &[]);
+        let clauses = python_import_clauses(&source);
+        let names = ModuleNames::read(&[], &clauses);
         assert_eq!(names.plain.len(), MAX_MODULE_NAMES);
         assert!(names.attribute("acme_0.mcp").is_some());
         assert!(names.attribute("acme_999.mcp").is_none());
