@@ -16,6 +16,7 @@ pub mod hash;
 pub mod init;
 pub mod inventory;
 pub mod license;
+pub mod pattern;
 pub mod pii;
 pub mod policy;
 pub mod privacy;

@@ -48,7 +48,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use crate::artifact::tool_code::SourceTools;
 use crate::artifact::tsconfig::{self, PathPatterns, TsConfig};
@@ -72,11 +72,11 @@ pub fn is_package_manifest(name: &str) -> bool {
 }
 
 /// `<AssemblyName>acme-ops</AssemblyName>` outside comments: group 1 the name.
-static ASSEMBLY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<AssemblyName>\s*([^<]*?)\s*</AssemblyName>").expect("valid regex")
+static ASSEMBLY_NAME: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"<AssemblyName>\s*([^<]*?)\s*</AssemblyName>").expect("valid regex")
 });
-static XML_COMMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").expect("valid regex"));
+static XML_COMMENT: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?s)<!--.*?-->").expect("valid regex"));
 /// Names of the configs a TypeScript/JavaScript file in their directory or below resolves its
 /// path aliases with, preferred first.
 pub const SCRIPT_CONFIGS: &[&str] = &["tsconfig.json", "jsconfig.json"];

@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 use serde::Serialize;
 
 use super::ParseResult;
@@ -56,127 +56,128 @@ const MAX_SPAN_LINES: usize = 60;
 /// Bytes after a TypeScript `registerTool(` searched for its options.
 const MAX_CALL_BYTES: usize = 8 * 1024;
 
-static HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["']?(readOnlyHint|destructiveHint|idempotentHint|openWorldHint)["']?\s*[=:]\s*(True|False|true|false)"#)
+static HINT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"["']?(readOnlyHint|destructiveHint|idempotentHint|openWorldHint)["']?\s*[=:]\s*(True|False|true|false)"#)
         .expect("valid regex")
 });
-static PY_DEF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+static PY_DEF: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^\s*(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
 });
-static PY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)").expect("valid regex")
+static PY_CLASS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)").expect("valid regex")
 });
-static PY_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
+static PY_ATTR: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
 });
-static PY_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+static PY_SERVER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
-static PY_KWARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(name|name_override|description|needs_approval)\s*=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(True|False))"#)
+static PY_KWARG: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b(name|name_override|description|needs_approval)\s*=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(True|False))"#)
         .expect("valid regex")
 });
-static PY_FIRST_STRING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#).expect("valid regex")
+static PY_FIRST_STRING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"^\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#).expect("valid regex")
 });
 /// `server.registerTool("name", …` or `server.registerTool(name, config, …` (identifiers
 /// resolved to constants of the same file): groups 3 to 5 a quoted name, 6 an identifier, 7 the
 /// options' identifier.
-static TS_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`|([A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*([A-Za-z_$][A-Za-z0-9_$]*\s*,)?)"#)
+static TS_CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(registerTool|tool)\(\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`|([A-Za-z_$][A-Za-z0-9_$]*)\s*,\s*([A-Za-z_$][A-Za-z0-9_$]*\s*,)?)"#)
         .expect("valid regex")
 });
 /// `const name = "echo"` (also `let`/`var`, with a type annotation): group 1 the name, groups 2
 /// to 4 the value.
-static TS_STRING_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
+static TS_STRING_CONST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
         .expect("valid regex")
 });
 /// `const config = {` (also `let`/`var`, with a type annotation): group 1 the name.
-static TS_OBJECT_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{"#)
+static TS_OBJECT_CONST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{"#)
         .expect("valid regex")
 });
 /// `@server.list_tools()`: the low-level Python MCP server lists its tools in a function.
-static PY_LIST_TOOLS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*list_tools\s*\(").expect("valid regex")
+static PY_LIST_TOOLS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*list_tools\s*\(")
+        .expect("valid regex")
 });
 /// `Tool(` or `types.Tool(`, the low-level server's tool description (not `BaseTool(`).
-static PY_TOOL_CALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bTool\s*\(").expect("valid regex"));
+static PY_TOOL_CALL: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bTool\s*\(").expect("valid regex"));
 /// `name="…"`, or `name=Enum.MEMBER(.value)` (group 3) resolved within the same file.
-static PY_NAME_ARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)(?:\.value)?\b)"#)
+static PY_NAME_ARG: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)(?:\.value)?\b)"#)
         .expect("valid regex")
 });
 /// `description="…"` (also triple-quoted).
-static PY_DESCRIPTION_ARG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)\bdescription\s*=\s*(?:"""(.*?)"""|'''(.*?)'''|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
+static PY_DESCRIPTION_ARG: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?s)\bdescription\s*=\s*(?:"""(.*?)"""|'''(.*?)'''|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
 });
 /// `    MEMBER = "value"`: an enum member or class constant.
-static PY_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^[ \t]+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+static PY_MEMBER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?m)^[ \t]+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
-static TS_SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
+static TS_SERVER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?name\s*:\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)'|`((?:[^`\\$]|\\.)+)`)"#)
         .expect("valid regex")
 });
 /// `obj = new McpServer({ name: NAME` or `new Server({ name: info.name`, the name held in a
 /// constant: group 1 the object, group 2 the constant, group 3 its property.
-static TS_SERVER_NAME_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?\bname\s*:\s*([A-Za-z_$][A-Za-z0-9_$]*)(?:\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*))?\s*[,}\n]"#)
+static TS_SERVER_NAME_CONST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(?:McpServer|Server)\(\s*\{[^}]*?\bname\s*:\s*([A-Za-z_$][A-Za-z0-9_$]*)(?:\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*))?\s*[,}\n]"#)
         .expect("valid regex")
 });
 /// `import { Server } from "@modelcontextprotocol/sdk/server/index.js"`: the SDK's low-level
 /// server class, which a bare `new Server(` then constructs.
-static TS_SDK_SERVER_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static TS_SDK_SERVER_IMPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r#"\bimport\s*\{[^}]*\bServer\b[^}]*\}\s*from\s*["']@modelcontextprotocol/sdk/server\b"#,
     )
     .expect("valid regex")
 });
 /// A string property of an object literal (`name: "acme"`): group 1 the key, group 2 to 4 the
 /// value.
-static TS_STRING_PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b([A-Za-z_$][A-Za-z0-9_$]*)\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"#)
+static TS_STRING_PROPERTY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b([A-Za-z_$][A-Za-z0-9_$]*)\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"#)
         .expect("valid regex")
 });
 /// `obj = new McpServer(` or `new Server(`, whatever its arguments: group 1 the object, group 2
 /// the class.
-static TS_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(McpServer|Server)\s*\(")
+static TS_SERVER_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*=\s*new\s+(McpServer|Server)\s*\(")
         .expect("valid regex")
 });
 /// `obj = FastMCP(`, `MCPServer(` (FastMCP's name in later SDK releases) or `Server(` (also
 /// `mcp.server.FastMCP(`), whatever its arguments: group 1 the object, group 2 the class.
-static PY_SERVER_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
+static PY_SERVER_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(FastMCP|MCPServer|Server)\s*\(")
         .expect("valid regex")
 });
 /// The module specifier of an `import`/`export … from`, a side-effect `import "…"`, a
 /// `require(` or an `import(`: group 1.
-static TS_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)(?:^[ \t]*(?:import|export)\b[^;'"`]*?\bfrom\s*|^[ \t]*import\s*|\b(?:require|import)\s*\(\s*)["']([^"'\n]+)["']"#)
+static TS_IMPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?m)(?:^[ \t]*(?:import|export)\b[^;'"`]*?\bfrom\s*|^[ \t]*import\s*|\b(?:require|import)\s*\(\s*)["']([^"'\n]+)["']"#)
         .expect("valid regex")
 });
 /// `from .mod import a, b`, `from acme.server import (a, b)`: group 1 the module (its dots and
 /// name), group 2 the names (up to the end of the line, or of the parenthesised list).
-static PY_FROM_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*from\s+(\.+[A-Za-z0-9_.]*|[A-Za-z_][A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
+static PY_FROM_IMPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^[ \t]*from\s+(\.+[A-Za-z0-9_.]*|[A-Za-z_][A-Za-z0-9_.]*)\s+import\s+(\([^)]*\)|[^#\n]*)")
         .expect("valid regex")
 });
 /// `import acme.server, acme.tools as tools`: group 1 the modules and their aliases.
-static PY_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*import[ \t]+([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?)*)")
+static PY_IMPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^[ \t]*import[ \t]+([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_.]*(?:[ \t]+as[ \t]+[A-Za-z_][A-Za-z0-9_]*)?)*)")
         .expect("valid regex")
 });
-static PY_RISKY_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+static PY_RISKY_CLASS: LazyLock<Pattern> = LazyLock::new(|| {
     let names = RISKY_LANGCHAIN_TOOLS.join("|");
-    Regex::new(&format!(r"\b({names})\s*\(")).expect("valid regex")
+    Pattern::new(&format!(r"\b({names})\s*\(")).expect("valid regex")
 });
 
 /// Ready-made LangChain tools and toolkits with a large blast radius, instantiated by name.
@@ -191,8 +192,8 @@ pub static RISKY_LANGCHAIN_TOOLS: &[&str] = &[
     "WriteFileTool",
 ];
 
-static TS_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"description\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\(?s:.))*)`)"#).expect("valid regex")
+static TS_DESCRIPTION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"description\s*:\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\(?s:.))*)`)"#).expect("valid regex")
 });
 
 /// Which language a source file is, from its extension.
@@ -642,7 +643,7 @@ fn python_imports(source: &PythonSource, clauses: &[&str]) -> Vec<String> {
     if !text.contains("import") {
         return Vec::new();
     }
-    let in_code = |m: regex::Match| source.is_code(first_word(m));
+    let in_code = |m: crate::pattern::Match| source.is_code(first_word(m));
     let mut imports = Vec::new();
     for c in PY_FROM_IMPORT.captures_iter(text) {
         if !c.get(0).is_some_and(in_code) {
@@ -685,11 +686,11 @@ fn python_import_clauses<'t>(source: &PythonSource<'t>) -> Vec<&'t str> {
 }
 
 /// Where a match begins after the white space it starts with (a line's indentation).
-fn first_word(m: regex::Match) -> usize {
+fn first_word(m: crate::pattern::Match) -> usize {
     m.end() - m.as_str().trim_start().len()
 }
 
-fn capture<'t>(c: &regex::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
+fn capture<'t>(c: &crate::pattern::Captures<'t>, groups: &[usize]) -> Option<&'t str> {
     groups.iter().find_map(|&g| c.get(g).map(|m| m.as_str()))
 }
 
@@ -730,7 +731,8 @@ fn scan_python<'t>(
 ) -> (Declared, PythonLinks, Option<&'t str>) {
     let text = source.text;
     // Where the object starts: a match may start at the character before it.
-    let in_code = |c: &regex::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
+    let in_code =
+        |c: &crate::pattern::Captures| c.get(1).is_some_and(|m| source.is_code(m.start()));
     let named: BTreeMap<&str, String> = PY_SERVER
         .captures_iter(text)
         .filter(in_code)
@@ -1303,7 +1305,7 @@ fn docstring(after: &[&str]) -> Option<String> {
 
 fn scan_script(lexed: &Lexed, stem: &str) -> (Declared, ScriptLinks, Option<NameConstant>) {
     let text = lexed.text;
-    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
+    let in_code = |c: &crate::pattern::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     let servers: BTreeMap<&str, String> = TS_SERVER
         .captures_iter(text)
         .filter(in_code)
@@ -1485,7 +1487,8 @@ fn listed_tools(
     stem: &str,
 ) -> Vec<ToolDecl> {
     let text = source.text;
-    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| source.is_code(first_word(m)));
+    let in_code =
+        |c: &crate::pattern::Captures| c.get(0).is_some_and(|m| source.is_code(first_word(m)));
     let listers: Vec<(usize, &str)> = PY_LIST_TOOLS
         .captures_iter(text)
         .filter(in_code)

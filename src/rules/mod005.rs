@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::artifact::parsed::Artifact;
@@ -34,8 +34,8 @@ pub static META: RuleMeta = RuleMeta {
     },
 };
 
-static INTERNALS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"__[A-Za-z_]+__|\bos\s*\.|\bpopen\b|\bsubprocess\b|\beval\s*\(|\bexec\s*\(")
+static INTERNALS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"__[A-Za-z_]+__|\bos\s*\.|\bpopen\b|\bsubprocess\b|\beval\s*\(|\bexec\s*\(")
         .expect("valid regex")
 });
 

@@ -24,14 +24,14 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use super::{SourceLayout, XML_COMMENT, ancestors, is_csharp, join, package_of, parent};
 use crate::artifact::tool_code::{SourceTools, ToolRegistrations};
 
 /// `<ProjectReference Include="..\Acme.Tools\Acme.Tools.csproj" />`: group 1 the path.
-static PROJECT_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<ProjectReference\s[^>]*?\bInclude\s*=\s*"([^"]*)""#).expect("valid regex")
+static PROJECT_REFERENCE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"<ProjectReference\s[^>]*?\bInclude\s*=\s*"([^"]*)""#).expect("valid regex")
 });
 
 /// The directories of the projects a `.csproj` in `dir` references, as written relative to it

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 use serde::Serialize;
 
 use super::{PythonSource, TS_STRING_PROPERTY, capture};
@@ -32,32 +32,32 @@ const MAX_PROPERTIES_READ: usize = 256;
 
 /// `NAME = "acme"`, `NAME: str = 'acme'`, `NAME: Final[str] = "acme"` at the margin, nothing
 /// after the literal but a comment: group 1 the name, groups 2 and 3 the literal's body.
-static PY_STRING_CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\] ]*)?=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')[ \t\r]*(?:#[^\n]*)?$"#)
+static PY_STRING_CONSTANT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?m)^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\] ]*)?=[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')[ \t\r]*(?:#[^\n]*)?$"#)
         .expect("valid regex")
 });
 /// A name bound by assignment anywhere (`NAME =`, `NAME: str =`, `NAME +=`), not compared
 /// (`NAME == …`): group 1 the name.
-static PY_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?[-+*/%@&|^]?=(?:[^=]|$)")
+static PY_ASSIGNMENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?[-+*/%@&|^]?=(?:[^=]|$)")
         .expect("valid regex")
 });
 /// `mcp = FastMCP(SERVER_NAME` or `FastMCP(name=SERVER_NAME` (also `MCPServer`, and through a
 /// module: `fastmcp.FastMCP(`), the name an identifier or an attribute of a module
 /// (`config.SERVER_NAME`): group 1 the object, group 2 the name.
-static PY_SERVER_BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer)\(\s*(?:name\s*=\s*)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*[,)]")
+static PY_SERVER_BY_NAME: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer)\(\s*(?:name\s*=\s*)?([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*[,)]")
         .expect("valid regex")
 });
 /// `export const NAME = "acme"` (with a type, a template literal without `${…}`): group 1 the
 /// name, groups 2 to 4 the literal's body.
-static TS_EXPORTED_STRING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bexport\s+const\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"#)
+static TS_EXPORTED_STRING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bexport\s+const\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\$]|\\.)*)`)"#)
         .expect("valid regex")
 });
 /// `export const CONFIG = {` (with a type): group 1 the name.
-static TS_EXPORTED_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bexport\s+const\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{")
+static TS_EXPORTED_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\bexport\s+const\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{")
         .expect("valid regex")
 });
 
@@ -155,7 +155,7 @@ pub(super) fn script(lexed: &Lexed) -> BTreeMap<String, String> {
     if !text.contains("export") {
         return found;
     }
-    let in_code = |c: &regex::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
+    let in_code = |c: &crate::pattern::Captures| c.get(0).is_some_and(|m| lexed.is_code(m.start()));
     for c in TS_EXPORTED_STRING.captures_iter(text).filter(in_code) {
         if let (Some(name), Some(body)) = (c.get(1), capture(&c, &[2, 3, 4]))
             && body.len() <= MAX_VALUE_BYTES

@@ -37,7 +37,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use super::{BuilderExtension, SourceTools, ToolClass, ToolRegistrations};
 use crate::artifact::escapes::decode_csharp;
@@ -78,42 +78,42 @@ const MODIFIERS: &[&str] = &[
 ];
 
 /// `const string Name =`: group 1 the constant.
-static STRING_CONST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bconst\s+string\s+([A-Za-z_][A-Za-z0-9_]*)\s*=").expect("valid regex")
+static STRING_CONST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\bconst\s+string\s+([A-Za-z_][A-Za-z0-9_]*)\s*=").expect("valid regex")
 });
 /// A call that builds an MCP server.
-static SERVER_BUILDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:AddMcpServer|McpServerFactory\s*\.\s*Create|McpServer\s*\.\s*Create)\s*\(")
+static SERVER_BUILDER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:AddMcpServer|McpServerFactory\s*\.\s*Create|McpServer\s*\.\s*Create)\s*\(")
         .expect("valid regex")
 });
 /// `ServerInfo = new`: the server's name follows in the initializer.
-static SERVER_INFO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bServerInfo\s*=\s*new\b").expect("valid regex"));
+static SERVER_INFO: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bServerInfo\s*=\s*new\b").expect("valid regex"));
 /// `McpServerTool.Create(`.
-static TOOL_CREATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bMcpServerTool\s*\.\s*Create\s*\(").expect("valid regex"));
+static TOOL_CREATE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bMcpServerTool\s*\.\s*Create\s*\(").expect("valid regex"));
 /// `WithTools<` or `WithTools(` (group 1 empty), `WithToolsFromAssembly(` (group 1 set).
-static WITH_TOOLS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bWithTools(FromAssembly)?\s*[<(]").expect("valid regex"));
+static WITH_TOOLS: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bWithTools(FromAssembly)?\s*[<(]").expect("valid regex"));
 /// `(this IMcpServerBuilder builder`: the first parameter of an extension method on the MCP
 /// server builder, from the `(` of its parameter list; group 1 the parameter's name.
-static BUILDER_EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static BUILDER_EXTENSION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"\(\s*this\s+(?:global\s*::\s*)?(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)*IMcpServerBuilder\s+@?([A-Za-z_][A-Za-z0-9_]*)\b",
     )
     .expect("valid regex")
 });
 /// The statement that holds a server's builder in a variable, up to the builder's call
 /// (`var mcp = builder.Services.`): group 1 the variable.
-static HELD_BUILDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static HELD_BUILDER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"^(?:[A-Za-z_][A-Za-z0-9_.]*\s+)?@?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[A-Za-z0-9_.()\s]*$",
     )
     .expect("valid regex")
 });
 /// A type declaration: group 1 its name (`record struct Name` too).
-static TYPE_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static TYPE_DECLARATION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"\b(?:class|struct|record|interface)\s+(?:(?:class|struct)\s+)?@?([A-Za-z_][A-Za-z0-9_]*)",
     )
     .expect("valid regex")
@@ -303,7 +303,7 @@ impl<'t> Source<'t> {
     /// The names of the servers the file names in code, and whether it builds a server.
     fn servers(&self) -> (Vec<String>, bool) {
         let text = self.text();
-        let in_code = |m: &regex::Match| self.lexed.is_code(m.start());
+        let in_code = |m: &crate::pattern::Match| self.lexed.is_code(m.start());
         let builds = SERVER_BUILDER.find_iter(text).any(|m| in_code(&m));
         let mut named = Vec::new();
         for m in SERVER_INFO.find_iter(text).filter(in_code) {

@@ -40,7 +40,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 use serde::Serialize;
 
 use crate::artifact::escapes::decode_go;
@@ -49,110 +49,112 @@ use crate::artifact::text::TextSpan;
 use crate::artifact::tool_json::{Annotations, Dialect, ToolDecl, short_description};
 
 /// `import` (a declaration, its block or one spec follows).
-static IMPORT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bimport\b").expect("valid regex"));
+static IMPORT: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bimport\b").expect("valid regex"));
 /// One import spec: group 1 the alias (`.` and `_` included), group 2 the quoted path.
-static IMPORT_SPEC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:([A-Za-z_][A-Za-z0-9_]*|\.)[ \t]+)?("(?:[^"\\\n]|\\.)*"|`[^`]*`)"#)
+static IMPORT_SPEC: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"(?:([A-Za-z_][A-Za-z0-9_]*|\.)[ \t]+)?("(?:[^"\\\n]|\\.)*"|`[^`]*`)"#)
         .expect("valid regex")
 });
 /// One import spec where it must start (after `import`).
-static IMPORT_SPEC_HERE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("^(?:{})", IMPORT_SPEC.as_str())).expect("valid regex"));
+static IMPORT_SPEC_HERE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(&format!("^(?:{})", IMPORT_SPEC.as_str())).expect("valid regex"));
 /// `name = "value"`, `name := "value"`, `name Type = "value"` (a constant, a variable): group 1
 /// the name, group 2 the literal.
-static STRING_BINDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:(?:const|var)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(?:[ \t]+[A-Za-z_][A-Za-z0-9_.]*)?[ \t]*:?=[ \t]*("(?:[^"\\\n]|\\.)*"|`[^`]*`)"#)
+static STRING_BINDING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b(?:(?:const|var)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(?:[ \t]+[A-Za-z_][A-Za-z0-9_.]*)?[ \t]*:?=[ \t]*("(?:[^"\\\n]|\\.)*"|`[^`]*`)"#)
         .expect("valid regex")
 });
 /// `pkg.NewMCPServer(` or `pkg.NewServer(`: group 1 the package, group 2 the function.
-static SERVER_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(NewMCPServer|NewServer)\s*\(")
+static SERVER_CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(NewMCPServer|NewServer)\s*\(")
         .expect("valid regex")
 });
 /// `pkg.NewTool(` or `pkg.NewToolWithRawSchema(`: group 1 the package, group 2 the function.
-static NEW_TOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(NewTool|NewToolWithRawSchema)\s*\(")
+static NEW_TOOL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(NewTool|NewToolWithRawSchema)\s*\(")
         .expect("valid regex")
 });
 /// `pkg.Tool{`, also `[]pkg.Tool{` and `[]*pkg.Tool{` (group 1): group 2 the package.
-static TOOL_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\[\]\s*\*?\s*)?\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*Tool\s*\{").expect("valid regex")
+static TOOL_LITERAL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(\[\]\s*\*?\s*)?\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*Tool\s*\{")
+        .expect("valid regex")
 });
 /// `x.AddTool(`, `x.AddTools(`, `x.SetTools(`, `x.AddSessionTool(s)(`: group 1 the receiver's
 /// last identifier (a server object, or the official SDK's package for `mcp.AddTool(s, …)`).
-static REGISTRATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(?:AddTools?|SetTools|AddSessionTools?)\s*\(")
+static REGISTRATION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(?:AddTools?|SetTools|AddSessionTools?)\s*\(")
         .expect("valid regex")
 });
 /// What an expression ending at the end of the text is bound to: `x :=`, `x =`, `var x *T =`,
 /// `s.x =` or a keyed field `x:` (group 1 or 2 the name).
-static BINDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:(?:\bvar[ \t]+|^[ \t]*)([A-Za-z_][A-Za-z0-9_]*)[ \t]+\*?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|([A-Za-z_][A-Za-z0-9_]*))[ \t]*(?::=|=|:)\s*&?\s*\z")
+static BINDING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)(?:(?:\bvar[ \t]+|^[ \t]*)([A-Za-z_][A-Za-z0-9_]*)[ \t]+\*?[ \t]*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|([A-Za-z_][A-Za-z0-9_]*))[ \t]*(?::=|=|:)\s*&?\s*\z")
         .expect("valid regex")
 });
 /// `pkg.Option(` at the start of an argument: group 1 the option.
-static OPTION_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+static OPTION_CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\(")
         .expect("valid regex")
 });
 /// A call of a helper that makes a pointer of a boolean (`mcp.ToBoolPtr(true)`,
 /// `jsonschema.Ptr(false)`, Go 1.26's `new(true)`): group 1 the value.
-static BOOL_POINTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z_][A-Za-z0-9_.]*\s*\(\s*(true|false)\s*\)$").expect("valid regex")
+static BOOL_POINTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^[A-Za-z_][A-Za-z0-9_.]*\s*\(\s*(true|false)\s*\)$").expect("valid regex")
 });
-static IDENTIFIER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
+static IDENTIFIER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
 /// An exported name of another package, `names.ToolRefund`: group 1 the qualifier.
-static QUALIFIED_EXPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*)\.[A-Z][A-Za-z0-9_]*$").expect("valid regex")
+static QUALIFIED_EXPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^([A-Za-z_][A-Za-z0-9_]*)\.[A-Z][A-Za-z0-9_]*$").expect("valid regex")
 });
 /// A composite literal at the start of an expression: `T{`, `&pkg.T{` (the brace ends it).
-static COMPOSITE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^&?\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
+static COMPOSITE_START: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^&?\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
         .expect("valid regex")
 });
 /// `pkg.Implementation{` (the official SDK's server name and version): group 1 the package.
-static IMPLEMENTATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*Implementation\s*\{").expect("valid regex")
+static IMPLEMENTATION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*Implementation\s*\{").expect("valid regex")
 });
 /// A selector chain (`s`, `cmd.Server`, `&srv.mcp`): group 1 its last identifier.
-static SELECTOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^&?\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)*([A-Za-z_][A-Za-z0-9_]*)$")
+static SELECTOR: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^&?\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)*([A-Za-z_][A-Za-z0-9_]*)$")
         .expect("valid regex")
 });
 
 /// The `package` clause: group 1 the name.
-static PACKAGE_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*package[ \t]+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+static PACKAGE_CLAUSE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^[ \t]*package[ \t]+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
 });
-static FUNC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bfunc\b").expect("valid regex"));
+static FUNC: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(r"\bfunc\b").expect("valid regex"));
 /// An identifier where it must start (and not a longer one's start).
-static IDENTIFIER_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*\b").expect("valid regex"));
+static IDENTIFIER_START: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^[A-Za-z_][A-Za-z0-9_]*\b").expect("valid regex"));
 /// A parameter written with its name (`name string`, `opts ...mcp.ToolOption`): group 1 the
 /// name, unless it is a keyword that starts a type (`func(int)`, `map[string]int`, `chan T`).
-static NAMED_PARAMETER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Za-z_][A-Za-z0-9_]*)\s+[^\s]").expect("valid regex"));
+static NAMED_PARAMETER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^([A-Za-z_][A-Za-z0-9_]*)\s+[^\s]").expect("valid regex"));
 /// Keywords a type starts with.
 const TYPE_KEYWORDS: &[&str] = &["chan", "func", "interface", "map", "struct"];
 /// Names a file declares other than by binding a string literal: `var x`, `const x`, `type x`,
 /// `x, y :=`
 /// (group 1 the first, group 2 the whole list).
-static DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:var|const|type)[ \t]+([A-Za-z_][A-Za-z0-9_]*)|\b([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*:=")
+static DECLARATION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:var|const|type)[ \t]+([A-Za-z_][A-Za-z0-9_]*)|\b([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*:=")
         .expect("valid regex")
 });
 /// A slice literal of options where it starts: `[]mcp.ToolOption{`.
-static OPTION_SLICE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[\]\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
+static OPTION_SLICE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^\[\]\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*\.\s*)?[A-Za-z_][A-Za-z0-9_]*\s*\{")
         .expect("valid regex")
 });
 /// A conversion to `string` where it starts.
-static STRING_CONVERSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^string\s*\(").expect("valid regex"));
+static STRING_CONVERSION: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^string\s*\(").expect("valid regex"));
 /// A call by name: group 1 the name.
-static CALL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(").expect("valid regex"));
+static CALL: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(").expect("valid regex"));
 
 /// The text before an expression searched for what it is bound to.
 const BINDING_WINDOW: usize = 200;
@@ -435,23 +437,24 @@ fn imports<'t>(lexed: &Lexed<'t>) -> Vec<(Option<&'t str>, String)> {
             continue;
         }
         let at = lexed.skip_trivia(keyword.end(), text.len());
-        let specs: Vec<(usize, regex::Captures)> = if text.as_bytes().get(at) == Some(&b'(') {
-            let Some(close) = lexed.close_of(at) else {
-                continue;
+        let specs: Vec<(usize, crate::pattern::Captures)> =
+            if text.as_bytes().get(at) == Some(&b'(') {
+                let Some(close) = lexed.close_of(at) else {
+                    continue;
+                };
+                read_until = close;
+                let block = at + 1;
+                IMPORT_SPEC
+                    .captures_iter(&text[block..close])
+                    .map(|spec| (block, spec))
+                    .collect()
+            } else {
+                let Some(spec) = IMPORT_SPEC_HERE.captures(&text[at..]) else {
+                    continue;
+                };
+                read_until = at + spec.get(0).map_or(0, |m| m.end());
+                vec![(at, spec)]
             };
-            read_until = close;
-            let block = at + 1;
-            IMPORT_SPEC
-                .captures_iter(&text[block..close])
-                .map(|spec| (block, spec))
-                .collect()
-        } else {
-            let Some(spec) = IMPORT_SPEC_HERE.captures(&text[at..]) else {
-                continue;
-            };
-            read_until = at + spec.get(0).map_or(0, |m| m.end());
-            vec![(at, spec)]
-        };
         for (base, spec) in specs {
             let Some(path) = spec.get(2) else {
                 continue;

@@ -29,7 +29,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 use serde::Serialize;
 
 use super::{annotations_in, literal_body};
@@ -48,8 +48,8 @@ const MAX_FUNCTION_LOOKUPS: usize = 64;
 
 /// `const NAME =` (also `let`/`var`, with a type: `const NAME: Tool[] =`) followed by `value`:
 /// group 1 the name.
-fn declared_as(value: &str) -> Regex {
-    Regex::new(&format!(
+fn declared_as(value: &str) -> Pattern {
+    Pattern::new(&format!(
         r"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*{value}"
     ))
     .expect("valid regex")
@@ -57,116 +57,117 @@ fn declared_as(value: &str) -> Regex {
 
 /// `server.setRequestHandler(ListToolsRequestSchema` (also `types.ListToolsRequestSchema`):
 /// group 1 the server object, group 2 the call's opening parenthesis.
-static LIST_TOOLS_HANDLER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*setRequestHandler\s*(\()\s*(?:[A-Za-z_$][A-Za-z0-9_$]*\s*\.\s*)?ListToolsRequestSchema\b")
+static LIST_TOOLS_HANDLER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*setRequestHandler\s*(\()\s*(?:[A-Za-z_$][A-Za-z0-9_$]*\s*\.\s*)?ListToolsRequestSchema\b")
         .expect("valid regex")
 });
 /// `const TOOLS: Tool[] = [` or `const FOO_TOOL: Tool = {` (also `let`/`var`): group 1 the
 /// name, group 2 the opening bracket.
-static COLLECTION_CONST: LazyLock<Regex> = LazyLock::new(|| declared_as(r"([\[{])"));
+static COLLECTION_CONST: LazyLock<Pattern> = LazyLock::new(|| declared_as(r"([\[{])"));
 /// `const shown = TOOLS.filter(` (also `let`/`var`, `slice`, `sort`, `toSorted`): group 1 the
 /// name, group 2 the array it keeps some or all tools of.
-static SUBSET_CONST: LazyLock<Regex> = LazyLock::new(|| {
+static SUBSET_CONST: LazyLock<Pattern> = LazyLock::new(|| {
     declared_as(r"([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
 });
 /// `const TOOLS = createTools(` or `= await tools.load(`: group 1 the name, group 2 the function
 /// called.
-static CALL_CONST: LazyLock<Regex> = LazyLock::new(|| {
+static CALL_CONST: LazyLock<Pattern> = LazyLock::new(|| {
     declared_as(
         r"(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\(",
     )
 });
 /// `const tools = Object.values(` or `= TOOLS.map(` (also `let`/`var`, `Object.entries`,
 /// `Object.keys`): group 1 the name, group 2 the value.
-static DERIVED_CONST: LazyLock<Regex> = LazyLock::new(|| {
+static DERIVED_CONST: LazyLock<Pattern> = LazyLock::new(|| {
     declared_as(
         r"(Object\s*\.\s*(?:values|entries|keys)\s*\(|[A-Za-z_$][A-Za-z0-9_$]*\s*\.\s*map\s*\()",
     )
 });
 /// `module.exports =`, `module.exports.NAME =`, `exports.NAME =`: group 1 `module.`, group 2
 /// the name, group 3 the `=`.
-static COMMONJS_EXPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static COMMONJS_EXPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"\b(module\s*\.\s*)?exports\s*(?:\.\s*([A-Za-z_$][A-Za-z0-9_$]*)\s*)?(=)(?:[^=>]|$)",
     )
     .expect("valid regex")
 });
 /// An identifier at the start of a text.
-static LEADING_IDENTIFIER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_$][A-Za-z0-9_$]*").expect("valid regex"));
+static LEADING_IDENTIFIER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^[A-Za-z_$][A-Za-z0-9_$]*").expect("valid regex"));
 /// `TOOLS.filter(…)` as a value: group 1 the array.
-static SUBSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
+static SUBSET: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*(?:filter|slice|sort|toSorted)\s*\(")
         .expect("valid regex")
 });
 /// `getTools(…)`, `await tools.list(…)` as a value: group 1 the function, group 2 the call's
 /// opening parenthesis.
-static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"^(?:await\s+)?([A-Za-z_$][A-Za-z0-9_$]*(?:\s*\.\s*[A-Za-z_$][A-Za-z0-9_$]*)?)\s*(\()",
     )
     .expect("valid regex")
 });
 /// `import A, { B, C as D } from "m"`, `import * as NS from "m"` (also `import type`): group 1
 /// a default binding, group 2 the named bindings, group 3 a namespace, group 4 the module.
-static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bimport\s+(?:type\s+)?(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*,?\s*)?(?:\{([^}]*)\}|\*\s*as\s+([A-Za-z_$][A-Za-z0-9_$]*))?\s*from\s*["']([^"'\n]+)["']"#)
+static IMPORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bimport\s+(?:type\s+)?(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*,?\s*)?(?:\{([^}]*)\}|\*\s*as\s+([A-Za-z_$][A-Za-z0-9_$]*))?\s*from\s*["']([^"'\n]+)["']"#)
         .expect("valid regex")
 });
 /// `const { A, B: C } = require("m")` or `const NS = require("m")`: group 1 the named bindings,
 /// group 2 a namespace, group 3 the module.
-static REQUIRE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:const|let|var)\s+(?:\{([^}]*)\}|([A-Za-z_$][A-Za-z0-9_$]*))\s*=\s*require\s*\(\s*["']([^"'\n]+)["']\s*\)"#)
+static REQUIRE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\b(?:const|let|var)\s+(?:\{([^}]*)\}|([A-Za-z_$][A-Za-z0-9_$]*))\s*=\s*require\s*\(\s*["']([^"'\n]+)["']\s*\)"#)
         .expect("valid regex")
 });
 /// `export function NAME(`, `export default async function NAME(`, `export const NAME`: group
 /// 1 `default`, group 2 a function's name (none for a default export), group 3 its
 /// parameters' parenthesis, group 4 a constant's name, group 5 its `=`.
-static EXPORT_DECLARATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bexport\s+(default\s+)?(?:declare\s+)?(?:(?:async\s+)?function\s*\*?\s*([A-Za-z_$][A-Za-z0-9_$]*)?\s*(?:<[^>(]*>\s*)?(\()|(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\b[^=;]*(=))")
+static EXPORT_DECLARATION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\bexport\s+(default\s+)?(?:declare\s+)?(?:(?:async\s+)?function\s*\*?\s*([A-Za-z_$][A-Za-z0-9_$]*)?\s*(?:<[^>(]*>\s*)?(\()|(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\b[^=;]*(=))")
         .expect("valid regex")
 });
 /// `export default NAME` or `export default [`: group 1 the name, group 2 the bracket.
-static EXPORT_DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bexport\s+default\s+(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*(?:;|$|\n)|(\[))")
+static EXPORT_DEFAULT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\bexport\s+default\s+(?:([A-Za-z_$][A-Za-z0-9_$]*)\s*(?:;|$|\n)|(\[))")
         .expect("valid regex")
 });
 /// `export { A, B as C }`, `export { A } from "m"`: group 1 the names, group 2 the module.
-static EXPORT_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bexport\s+(?:type\s+)?\{([^}]*)\}(?:\s*from\s*["']([^"'\n]+)["'])?"#)
+static EXPORT_LIST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bexport\s+(?:type\s+)?\{([^}]*)\}(?:\s*from\s*["']([^"'\n]+)["'])?"#)
         .expect("valid regex")
 });
 /// `export * from "m"`: group 1 the module.
-static EXPORT_ALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bexport\s*\*\s*from\s*["']([^"'\n]+)["']"#).expect("valid regex")
+static EXPORT_ALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bexport\s*\*\s*from\s*["']([^"'\n]+)["']"#).expect("valid regex")
 });
 /// ` as Type` or ` satisfies Type` after a value (its first one).
-static CAST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s(?:as|satisfies)\s").expect("valid regex"));
-static RETURN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\breturn\b").expect("valid regex"));
+static CAST: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\s(?:as|satisfies)\s").expect("valid regex"));
+static RETURN: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\breturn\b").expect("valid regex"));
 /// `enum ToolName {`: group 1 the name, group 2 the opening brace.
-static ENUM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\benum\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(\{)").expect("valid regex")
+static ENUM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\benum\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(\{)").expect("valid regex")
 });
 /// The key of an object property (`name:`, `"name":`) or of an enum member (`ECHO =`): group 1
 /// to 3 the key, group 4 the separator.
-static KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static KEY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r#"^(?:([A-Za-z_$][A-Za-z0-9_$]*)|"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')\s*([:=])"#,
     )
     .expect("valid regex")
 });
-static IDENTIFIER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z_$][A-Za-z0-9_$]*$").expect("valid regex"));
+static IDENTIFIER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"^[A-Za-z_$][A-Za-z0-9_$]*$").expect("valid regex"));
 /// `ToolName.ECHO`: group 1 the enum or object, group 2 the member.
-static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*)$")
+static MEMBER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^([A-Za-z_$][A-Za-z0-9_$]*)\s*\.\s*([A-Za-z_$][A-Za-z0-9_$]*)$")
         .expect("valid regex")
 });
-static INPUT_SCHEMA_KEY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\binputSchema\b").expect("valid regex"));
-static TOOLS_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\btools\b").expect("valid regex"));
+static INPUT_SCHEMA_KEY: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\binputSchema\b").expect("valid regex"));
+static TOOLS_WORD: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\btools\b").expect("valid regex"));
 
 /// Tools listed by one file at most: a generated file of millions is not read to its end.
 const MAX_LISTED_TOOLS: usize = 10_000;
@@ -447,7 +448,7 @@ type Exports = (
 
 fn exports<'t>(source: &Source<'t>, memo: &mut Memo<'t>, stem: &str) -> Exports {
     let (text, lexed) = (source.text, source.lexed);
-    let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
+    let in_code = |m: Option<crate::pattern::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
     // Each exported name and where its value is: a local name, a function's body, an array.
     let mut named: Vec<(String, Exported<'t>)> = Vec::new();
     for c in EXPORT_DECLARATION.captures_iter(text) {
@@ -657,7 +658,7 @@ pub(super) fn import_of<'t>(lexed: &Lexed<'t>, local: &str) -> Option<Import<'t>
     if !text.contains(local) {
         return None;
     }
-    let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
+    let in_code = |m: Option<crate::pattern::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
     for c in IMPORT.captures_iter(text) {
         let Some(module) = c.get(4).filter(|_| in_code(c.get(0))) else {
             continue;
@@ -836,7 +837,8 @@ impl<'t> Source<'t> {
             enums: HashMap::new(),
             strings,
         };
-        let in_code = |m: Option<regex::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
+        let in_code =
+            |m: Option<crate::pattern::Match>| m.is_some_and(|m| lexed.is_code(m.start()));
         for c in COLLECTION_CONST.captures_iter(text) {
             if let (Some(name), Some(open)) = (c.get(1), c.get(2))
                 && source.lexed.is_code(name.start())
@@ -1579,7 +1581,7 @@ impl<'t> Source<'t> {
         let name = regex::escape(name);
         // A declaration of the name, then the function's parameters or, for a constant, its
         // value.
-        let declaration = Regex::new(&format!(
+        let declaration = Pattern::new(&format!(
             r"(?m)\bfunction\s*\*?\s+{name}\s*(?:<[^>(]*>\s*)?\(|\b(?:const|let|var)\s+{name}\b[^=;]*=|^\s*(?:(?:public|private|protected|static|readonly|async|override)\s+)*{name}\s*(?:(?:<[^>(]*>\s*)?\(|(?::[^=;]*)?=[^>=])"
         ))
         .ok()?;

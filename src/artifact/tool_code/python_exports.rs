@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use super::{PY_FROM_IMPORT, PythonSource, first_word};
 
@@ -23,13 +23,13 @@ const MAX_ALL_BYTES: usize = 8 * 1024;
 
 /// `__all__ = `, `__all__: list[str] = `, `__all__ += `, `__all__.append(`, indented or not:
 /// group 1 the indentation, group 2 the operator.
-static PY_ALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^([ \t]*)__all__[ \t]*(?::[^=\n]*)?(\+=|=|\.)").expect("valid regex")
+static PY_ALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^([ \t]*)__all__[ \t]*(?::[^=\n]*)?(\+=|=|\.)").expect("valid regex")
 });
 /// A name bound at the margin: `def name`, `async def name`, `class Name`, `name = …`, `name:
 /// T = …`, `a, b = …`; groups 1 to 3 the name or names.
-static PY_MARGIN_BINDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^(?:(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)|class[ \t]+([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*(?::[^=\n]*)?=(?:[^=]|$))")
+static PY_MARGIN_BINDING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^(?:(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)|class[ \t]+([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*(?::[^=\n]*)?=(?:[^=]|$))")
         .expect("valid regex")
 });
 

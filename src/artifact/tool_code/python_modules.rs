@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 use serde::Serialize;
 
 use super::python_servers::FromName;
@@ -21,8 +21,8 @@ use super::python_servers::FromName;
 const MAX_MODULE_NAMES: usize = 256;
 
 /// `name.attr`, `a.b.attr`: a dotted name of identifiers.
-static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$").expect("valid regex")
+static DOTTED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$").expect("valid regex")
 });
 
 /// A module a Python file names through a name it binds.

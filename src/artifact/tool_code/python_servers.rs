@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 use super::{
     PY_DEF, PY_FIRST_STRING, PY_KWARG, PythonSource, annotations_in, bounded_call, capture,
@@ -41,40 +41,41 @@ const MAX_CLASS_DEPTH: usize = 8;
 
 /// `obj = callee(`, `self.server = callee(`, `app: FastMCP = callee(` (also `await callee(`):
 /// group 1 the object, group 2 the callee.
-static PY_CALL_BINDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]]*[ \t]*)?=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+static PY_CALL_BINDING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*(?::[ \t]*[A-Za-z_][A-Za-z0-9_.\[\]]*[ \t]*)?=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
         .expect("valid regex")
 });
 /// `return callee(`: group 1 the callee.
-static PY_RETURN_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+static PY_RETURN_CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\breturn[ \t]+(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
         .expect("valid regex")
 });
 /// `return mcp`, `return mcp, config`, `return (load(), mcp)`: group 1 what is returned, to
 /// the end of the line.
-static PY_RETURN_VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)\breturn[ \t]+([^\n]+)$").expect("valid regex"));
+static PY_RETURN_VALUE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?m)\breturn[ \t]+([^\n]+)$").expect("valid regex"));
 /// `app, config = callee(`, `(app, config) = callee(` at the start of a line: group 1 the
 /// names, group 2 the callee.
-static PY_TUPLE_BINDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*\(?[ \t]*([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]*,[ \t]*\*?[A-Za-z_][A-Za-z0-9_.]*)+)[ \t]*,?[ \t]*\)?[ \t]*=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+static PY_TUPLE_BINDING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?m)^[ \t]*\(?[ \t]*([A-Za-z_][A-Za-z0-9_.]*(?:[ \t]*,[ \t]*\*?[A-Za-z_][A-Za-z0-9_.]*)+)[ \t]*,?[ \t]*\)?[ \t]*=[ \t]*(?:await[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
         .expect("valid regex")
 });
 /// `super().__init__(`, `super(AcmeServer, self).__init__(`.
-static PY_SUPER_INIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bsuper\s*\([^)]*\)\s*\.\s*__init__\s*\(").expect("valid regex"));
+static PY_SUPER_INIT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\bsuper\s*\([^)]*\)\s*\.\s*__init__\s*\(").expect("valid regex")
+});
 /// `name="acme"`: groups 1 and 2 the name.
-static PY_NAME_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
+static PY_NAME_LITERAL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"\bname\s*=\s*(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
         .expect("valid regex")
 });
 /// `name=` and its value: group 1 how the value starts.
-static PY_NAME_VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bname\s*=\s*([^\s=,)][^\s,)]*)").expect("valid regex"));
+static PY_NAME_VALUE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\bname\s*=\s*([^\s=,)][^\s,)]*)").expect("valid regex"));
 /// `obj.tool(` or `obj.add_tool(`, a registration by call: group 1 the object, group 2 the
 /// method.
-static PY_REGISTER_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Za-z_][A-Za-z0-9_.]*)\.(tool|add_tool)\s*\(").expect("valid regex")
+static PY_REGISTER_CALL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"([A-Za-z_][A-Za-z0-9_.]*)\.(tool|add_tool)\s*\(").expect("valid regex")
 });
 
 /// What a call of a server class or of a factory builds: the SDK class at its root and the
@@ -468,8 +469,8 @@ impl<'t> PythonServers<'t> {
     ) -> Option<Built<'t>> {
         let text = &source.text[..body.end];
         let start = body.start;
-        let in_code = |m: regex::Match| source.is_code(start + m.start());
-        let from = |m: regex::Match| &source.text[start + m.end() - 1..];
+        let in_code = |m: crate::pattern::Match| source.is_code(start + m.start());
+        let from = |m: crate::pattern::Match| &source.text[start + m.end() - 1..];
         for c in PY_RETURN_CALL.captures_iter(&text[start..]) {
             let (Some(whole), Some(callee)) = (c.get(0), c.get(1)) else {
                 continue;
