@@ -232,10 +232,21 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         None => HashCache::disabled(),
     };
     let counters = HashCounters::default();
-    let mut files: Vec<ParsedFile> = candidates
+    // Files of agent tools first, one file per task: such a file can cost milliseconds (the
+    // patterns its reader compiles on first use, the modules it imports), and started last it
+    // would leave the other threads idle. The files keep their walk order.
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(matches!(candidates[i].1, ArtifactKind::ToolCode)));
+    let mut parsed: Vec<(usize, ParsedFile)> = order
         .par_iter()
-        .map(|(entry, kind)| parse_and_hash(entry, *kind, &cache, &counters, progress))
+        .with_max_len(1)
+        .map(|&i| {
+            let (entry, kind) = &candidates[i];
+            (i, parse_and_hash(entry, *kind, &cache, &counters, progress))
+        })
         .collect();
+    parsed.sort_unstable_by_key(|(i, _)| *i);
+    let mut files: Vec<ParsedFile> = parsed.into_iter().map(|(_, f)| f).collect();
     // A weights name whose content turned out to be no artefact (a `.bin` that is no pickle)
     // is not part of the inventory.
     files.retain(|f| !(f.kind.is_weights() && matches!(f.artifact, Ok(Artifact::Other))));
@@ -268,14 +279,19 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .into_iter()
         .map(|(path, error)| Unreadable { path, error })
         .collect();
-    let lfs_checks = lfs_checks(&root, &files);
-
-    let mut inventory = inventory::build_with(
-        files,
-        cache_repos,
-        unreadable,
-        policy.prompts.changelog.as_deref(),
-        source_layout,
+    // The LFS checks read git while the inventory is built.
+    let weights: Vec<WeightsFile> = files.iter().filter_map(WeightsFile::of).collect();
+    let (lfs_checks, mut inventory) = rayon::join(
+        || lfs_checks(&root, &weights),
+        || {
+            inventory::build_with(
+                files,
+                cache_repos,
+                unreadable,
+                policy.prompts.changelog.as_deref(),
+                source_layout,
+            )
+        },
     );
     inventory.lfs_checks = lfs_checks;
     let today = today.unwrap_or_else(Date::today);
@@ -564,17 +580,39 @@ pub fn run_rules(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
     findings
 }
 
+/// What the LFS checks read of a weights file or an LFS pointer, taken before the files go into
+/// the inventory.
+struct WeightsFile {
+    path: String,
+    size: u64,
+    pointer: bool,
+    /// The object id a pointer names.
+    pointer_oid: Option<String>,
+}
+
+impl WeightsFile {
+    fn of(f: &ParsedFile) -> Option<WeightsFile> {
+        let pointer = f.is_lfs_pointer();
+        (pointer || f.kind.is_weights()).then(|| WeightsFile {
+            path: f.path.clone(),
+            size: f.size,
+            pointer,
+            pointer_oid: if pointer { f.sha256.clone() } else { None },
+        })
+    }
+}
+
 /// Compare LFS pointers with the real content where both are on this machine: a pointer in the
 /// tree with its object in the local LFS store, and real weights whose staged version is a
 /// pointer. Read-only.
-fn lfs_checks(root: &Path, files: &[ParsedFile]) -> Vec<LfsCheck> {
+fn lfs_checks(root: &Path, files: &[WeightsFile]) -> Vec<LfsCheck> {
     let mut checks = Vec::new();
     let Ok(repo) = git2::Repository::discover(root) else {
         return checks;
     };
     let git_dir = repo.path().to_owned();
-    for f in files.iter().filter(|f| f.is_lfs_pointer()) {
-        let Some(oid) = &f.sha256 else { continue };
+    for f in files {
+        let Some(oid) = &f.pointer_oid else { continue };
         let object = git_dir
             .join("lfs/objects")
             .join(&oid[..2])
@@ -601,10 +639,7 @@ fn lfs_checks(root: &Path, files: &[ParsedFile]) -> Vec<LfsCheck> {
     let Ok(prefix) = abs_root.strip_prefix(&workdir) else {
         return checks;
     };
-    for f in files
-        .iter()
-        .filter(|f| f.kind.is_weights() && !f.is_lfs_pointer())
-    {
+    for f in files.iter().filter(|f| !f.pointer) {
         let in_repo = prefix.join(&f.path);
         let Some(entry) = index.get_path(&in_repo, 0) else {
             continue;
