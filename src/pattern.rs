@@ -6,9 +6,9 @@
 //! it uses. A Unicode class in a pattern costs a UTF-8 automaton (and a table of several hundred
 //! KB) at compile time; the byte classes cost none, so a pattern compiles in about half the time.
 //! Source code spells its keywords and punctuation in ASCII, so nothing a reader looks for
-//! changes. Every match these patterns are written for starts and ends beside ASCII text; a
-//! match that would cut a character in two (no pattern here is written to give one) reads as
-//! empty rather than panicking.
+//! changes. A class that takes the first byte of a non-ASCII character (`[^=]` before `é`)
+//! gives a match that ends inside it; the match is widened to whole characters, as a Unicode
+//! class would have taken the character, so no match cuts a character in two.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -92,19 +92,17 @@ pub struct Match<'h> {
 }
 
 impl<'h> Match<'h> {
-    /// A match that would cut a character in two is read as an empty match at a character
-    /// boundary (see the module documentation).
+    /// A match that would cut a character in two is widened to whole characters (see the
+    /// module documentation).
     fn new(haystack: &'h str, range: Range<usize>) -> Match<'h> {
-        let (start, end) =
-            if haystack.is_char_boundary(range.start) && haystack.is_char_boundary(range.end) {
-                (range.start, range.end)
-            } else {
-                let start = (0..=range.start)
-                    .rev()
-                    .find(|&i| haystack.is_char_boundary(i))
-                    .unwrap_or(0);
-                (start, start)
-            };
+        let mut start = range.start.min(haystack.len());
+        while !haystack.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = range.end.clamp(start, haystack.len());
+        while !haystack.is_char_boundary(end) {
+            end += 1;
+        }
         Match {
             haystack,
             start,
@@ -205,14 +203,17 @@ mod tests {
     }
 
     #[test]
-    fn a_match_that_would_cut_a_character_reads_as_empty() {
-        // `.` takes one byte, so `a.` ends inside the two-byte character.
-        let p = Pattern::new("a.").unwrap();
-        let m = p.find("xa\u{e9}").unwrap();
-        assert!(m.is_empty());
-        assert_eq!(m.as_str(), "");
-        let c = p.captures("xa\u{e9}").unwrap();
-        assert_eq!(&c[0], "");
+    fn a_match_that_would_cut_a_character_takes_it_whole() {
+        // `[^>=]` takes one byte, so `=[^>=]` ends inside the two-byte character after `=`.
+        let p = Pattern::new("x=[^>=]").unwrap();
+        let m = p.find("let x=\u{e9}t\u{e9}").unwrap();
+        assert_eq!(m.range(), 4..8);
+        assert_eq!(m.as_str(), "x=\u{e9}");
+        let c = p.captures("x=\u{e9}").unwrap();
+        assert_eq!(&c[0], "x=\u{e9}");
+        // A match that starts inside a character starts at the character.
+        let tail = Pattern::new("[\\x80-\\xff]t").unwrap();
+        assert_eq!(tail.find("\u{e9}t").unwrap().as_str(), "\u{e9}t");
     }
 
     #[test]
