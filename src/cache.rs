@@ -1,5 +1,6 @@
 //! The on-disk caches that make a second scan of an unchanged file nearly free: the SHA-256 of
-//! weight files (`hashes-v1.txt`) and the personal-data report of corpus files (`pii-v1.txt`).
+//! weight files and corpora (`hashes-v1.txt`), the statistics of large corpus files
+//! (`corpus-v1.txt`) and the personal-data report of corpus files (`pii-v1.txt`).
 //!
 //! One line per file, `dev ino size mtime_ns VALUE`, keyed by device, inode, size and
 //! modification time, kept outside the scanned repository (the user cache dir, or
@@ -15,8 +16,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
 use crate::walk::FileEntry;
@@ -29,6 +30,24 @@ pub trait CacheValue: Sized + Clone {
     fn encode(&self) -> Option<String>;
     /// A value read back; `None` rejects the line.
     fn decode(text: &str) -> Option<Self>;
+}
+
+/// A [`CacheValue`] kept as one line of JSON.
+pub trait JsonCacheValue: Clone + serde::Serialize + serde::de::DeserializeOwned {
+    /// The cache's file name in the cache directory.
+    const FILE: &'static str;
+}
+
+impl<T: JsonCacheValue> CacheValue for T {
+    const FILE: &'static str = <T as JsonCacheValue>::FILE;
+
+    fn encode(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +67,31 @@ impl Key {
             mtime_ns: entry.mtime_ns,
         }
     }
+}
+
+/// This build of aibom (the crate version and the running executable's size and modification
+/// time), or `None` when the executable cannot be identified. A cached value that depends on
+/// how aibom reads a file, not only on the file, records it: a rebuilt or upgraded aibom reads
+/// the file again, and with `None` nothing of the kind is cached.
+pub fn build() -> Option<&'static str> {
+    static BUILD: OnceLock<Option<String>> = OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            let exe = std::env::current_exe().ok()?;
+            let meta = std::fs::metadata(exe).ok()?;
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .ok()?;
+            Some(format!(
+                "{}+{}.{}",
+                env!("CARGO_PKG_VERSION"),
+                meta.len(),
+                modified.as_nanos()
+            ))
+        })
+        .as_deref()
 }
 
 /// How long before the scan began a file must have been last modified to be cached: longer

@@ -76,7 +76,7 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Do not read or write the caches (weight hashes, corpus personal-data reports).
+    /// Do not read or write the caches (hashes, corpus statistics, personal-data reports).
     #[arg(long)]
     pub no_cache: bool,
     /// Pre-commit mode: scan the staged files (read from the git index) and what they relate

@@ -1409,6 +1409,12 @@ fn file_properties(file: &ParsedFile) -> Vec<(String, serde_json::Value)> {
         }
         Ok(Artifact::Corpus(stats)) => {
             out.push(("records".to_owned(), stats.records.into()));
+            if stats.malformed_records > 0 {
+                out.push((
+                    "malformed_records".to_owned(),
+                    stats.malformed_records.into(),
+                ));
+            }
             if !stats.columns.is_empty() {
                 out.push((
                     "columns".to_owned(),

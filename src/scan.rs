@@ -3,8 +3,8 @@
 //!
 //! This is the library's entry point; it runs without a terminal and without git (git is only
 //! consulted, read-only, to compare LFS pointers with real content when the tree is a work tree).
-//! It never writes inside the scanned tree: the only write is the hash cache, in the user cache
-//! directory.
+//! It never writes inside the scanned tree: the only writes are the caches (hashes, corpus
+//! statistics, personal-data reports), in the user cache directory.
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::artifact::corpus::cached::CorpusCache;
 use crate::artifact::hf_cache;
 use crate::artifact::lfs::LfsPointer;
 use crate::artifact::parsed::{
@@ -92,6 +93,8 @@ pub struct ScanStats {
     pub hashes_free: usize,
     /// Corpus files whose personal-data report came from the cache, unread.
     pub pii_from_cache: usize,
+    /// Large corpus files whose statistics (records, columns) came from the cache, uncounted.
+    pub corpus_stats_from_cache: usize,
     pub symlinks_skipped: u64,
     pub special_files_skipped: u64,
 }
@@ -228,8 +231,14 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
     );
 
     let cache = match &cache_dir {
-        Some(dir) => HashCache::load(dir, began),
-        None => HashCache::disabled(),
+        Some(dir) => FileCaches {
+            hashes: HashCache::load(dir, began),
+            corpora: CorpusCache::load(dir, began),
+        },
+        None => FileCaches {
+            hashes: HashCache::disabled(),
+            corpora: CorpusCache::disabled(),
+        },
     };
     let counters = HashCounters::default();
     // Files of agent tools first, one file per task: such a file can cost milliseconds (the
@@ -259,7 +268,7 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .filter(|(rel, _)| !policy.is_excluded(rel))
         .map(|(rel, abs)| {
             let repo = hf_cache::read_repo(abs).map(|mut repo| {
-                hash_cache_weights(abs, &mut repo, &cache, &counters, progress);
+                hash_cache_weights(abs, &mut repo, &cache.hashes, &counters, progress);
                 repo
             });
             (rel.clone(), repo)
@@ -267,12 +276,14 @@ fn run(options: ScanOptions) -> Result<ScanResult, ScanError> {
         .collect();
     if cache_dir.is_some() {
         // A cache that cannot be written only costs the next scan time.
-        let _ = cache.save();
+        let _ = cache.hashes.save();
+        let _ = cache.corpora.save();
     }
     stats.bytes_hashed = counters.bytes.load(Ordering::Relaxed);
     stats.hashes_from_cache = counters.cached.load(Ordering::Relaxed) as usize;
     stats.hashes_computed = counters.computed.load(Ordering::Relaxed) as usize;
     stats.hashes_free = counters.free.load(Ordering::Relaxed) as usize;
+    stats.corpus_stats_from_cache = counters.corpus_stats_cached.load(Ordering::Relaxed) as usize;
 
     let unreadable = walked
         .errors
@@ -411,22 +422,45 @@ struct HashCounters {
     cached: AtomicU64,
     computed: AtomicU64,
     free: AtomicU64,
+    corpus_stats_cached: AtomicU64,
+}
+
+/// The caches of what parsing and hashing a file find.
+struct FileCaches {
+    hashes: HashCache,
+    corpora: CorpusCache,
 }
 
 fn parse_and_hash(
     entry: &FileEntry,
     kind: ArtifactKind,
-    cache: &HashCache,
+    cache: &FileCaches,
     counters: &HashCounters,
     progress: &Progress,
 ) -> ParsedFile {
+    let cached_stats = match kind {
+        ArtifactKind::Corpus(format) => cache.corpora.stats(entry, format),
+        _ => None,
+    };
     // A large file is hashed while it is parsed: a corpus's statistics take about as long as
     // its hash. (A small one is hashed from the bytes its parser read; an LFS pointer is small.)
-    let (parsed_file, hashed) = if kind.is_hashed() && entry.size > WHOLE_FILE_BYTES {
+    let (parsed_file, hashed) = if let Some(stats) = cached_stats {
+        counters.corpus_stats_cached.fetch_add(1, Ordering::Relaxed);
+        let parsed = Parsed {
+            artifact: Ok(Artifact::Corpus(stats)),
+            pointer: None,
+            file: None,
+            bytes: None,
+        };
+        (parsed, None)
+    } else if kind.is_hashed() && entry.size > WHOLE_FILE_BYTES {
         let (parsed, hash) = rayon::join(
             || parse_file(&entry.abs_path, kind, entry.size),
-            || content_hash(entry, Read::Path, cache, counters, progress),
+            || content_hash(entry, Read::Path, &cache.hashes, counters, progress),
         );
+        if let Ok(Artifact::Corpus(stats)) = &parsed.artifact {
+            cache.corpora.keep(entry, stats);
+        }
         (parsed, Some(hash))
     } else {
         (parse_file(&entry.abs_path, kind, entry.size), None)
@@ -462,7 +496,7 @@ fn parse_and_hash(
             Some(bytes) => Read::Bytes(bytes),
             None => file.map_or(Read::Path, Read::File),
         };
-        content_hash(entry, read, cache, counters, progress)
+        content_hash(entry, read, &cache.hashes, counters, progress)
     });
     match hash {
         Ok(hash) => {
@@ -685,7 +719,10 @@ mod tests {
         let parsed = parse_and_hash(
             &entry,
             ArtifactKind::Safetensors,
-            &HashCache::disabled(),
+            &FileCaches {
+                hashes: HashCache::disabled(),
+                corpora: CorpusCache::disabled(),
+            },
             &HashCounters::default(),
             &Progress::default(),
         );

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use aibom::finding::Finding;
+use aibom::report::{Content, Format, RenderOptions, reporter};
 use aibom::{ScanOptions, scan};
 
 fn fixtures() -> PathBuf {
@@ -136,6 +137,62 @@ fn benign_checkpoints_are_not_called_unsafe() {
             unsafe_findings.is_empty(),
             "MOD001/{case} was flagged: {unsafe_findings:#?}"
         );
+    }
+}
+
+/// A corpus whose records do not all parse is counted whole, and BOM001 says how many records
+/// are malformed and on which line the first starts, never what it holds.
+#[test]
+fn malformed_corpus_records_are_counted_and_located_not_quoted() {
+    let expected = [
+        (
+            "fail-malformed-jsonl",
+            "has 2 line(s) that are not valid JSON (the first on line 3)",
+        ),
+        (
+            "fail-ragged-csv",
+            "has 2 row(s) whose field count differs from the header's, or with a quote left open (the first on line 3)",
+        ),
+    ];
+    for (case, words) in expected {
+        let dir = fixtures().join("BOM001").join(case);
+        let result = scan(ScanOptions::new(&dir)).expect("scan runs");
+        let bom001: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.code == "BOM001")
+            .collect();
+        assert_eq!(bom001.len(), 1, "BOM001/{case}: {bom001:#?}");
+        assert!(bom001[0].message.contains(words), "{}", bom001[0].message);
+        let location = bom001[0].location.as_ref().expect("a location");
+        assert!(location.span.is_none(), "a span would quote the line");
+        let corpus = result
+            .inventory
+            .components
+            .values()
+            .next()
+            .expect("the corpus");
+        assert_eq!(corpus.properties["records"], 4, "{case}");
+        assert_eq!(corpus.properties["malformed_records"], 2, "{case}");
+    }
+    // The malformed line holds an email address: no output quotes it.
+    let result = scan(ScanOptions::new(
+        fixtures().join("BOM001/fail-malformed-jsonl"),
+    ))
+    .expect("scan runs");
+    for format in [Format::Human, Format::Json, Format::Sarif, Format::Md] {
+        let mut out = Vec::new();
+        let options = RenderOptions {
+            content: Content::Scan,
+            color: false,
+            quiet: false,
+        };
+        reporter(format)
+            .render(&result, &options, &mut out)
+            .expect("render");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("not valid JSON"), "{format:?}: {text}");
+        assert!(!text.contains("ops@acme-shop"), "{format:?}: {text}");
     }
 }
 

@@ -296,6 +296,52 @@ fn the_hash_cache_makes_a_rescan_read_nothing_and_lives_outside_the_tree() {
     );
 }
 
+/// The statistics of a large corpus are cached with its hash: an unchanged file is neither
+/// hashed nor counted again, and a changed one is.
+#[test]
+fn a_large_corpus_is_counted_once_while_unchanged() {
+    let tree = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tree.path().join("data")).unwrap();
+    let corpus = tree.path().join("data/chats.jsonl");
+    let line = "{\"messages\": [{\"role\": \"user\", \"content\": \"where is my parcel?\"}]}\n";
+    let lines = 2 * 1024 * 1024 / line.len();
+    std::fs::write(&corpus, line.repeat(lines)).unwrap();
+    let run = || {
+        let mut options = ScanOptions::new(tree.path());
+        options.cache_dir = Some(cache.path().to_owned());
+        let result = scan(options).unwrap();
+        let component = result.inventory.components.values().next().unwrap();
+        let counts = (
+            component.properties["records"].as_u64().unwrap(),
+            component.properties.get("malformed_records").cloned(),
+        );
+        let stats = &result.stats;
+        let cached = (stats.corpus_stats_from_cache, stats.hashes_from_cache);
+        (cached, counts, json(&result))
+    };
+    common::settle(&corpus);
+    let (cached, counts, first) = run();
+    assert_eq!((cached, counts), ((0, 0), (lines as u64, None)));
+    let (cached, counts, second) = run();
+    assert_eq!((cached, counts), ((1, 1), (lines as u64, None)));
+    assert_eq!(first, second, "cache hits must not change the output");
+    let kept = std::fs::read_to_string(cache.path().join("corpus-v1.txt")).unwrap();
+    assert!(
+        kept.contains("\"records\":") && !kept.contains("parcel"),
+        "{kept}"
+    );
+
+    // A changed file is counted again.
+    std::fs::write(&corpus, line.repeat(lines) + "not json\n").unwrap();
+    common::settle(&corpus);
+    let (cached, counts, _) = run();
+    assert_eq!(
+        (cached, counts),
+        ((0, 0), (lines as u64 + 1, Some(1.into())))
+    );
+}
+
 const POINTER_OID: &str = "9d7b3e2f5a0c4b1d8e6f7a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f";
 
 fn pointer(size: u64) -> String {

@@ -19,6 +19,8 @@
 //!   the header's, or a quote left open at the end of the file, is a malformed record.
 //! - Text: records are lines.
 
+pub mod cached;
+
 use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
 use serde_json::Value;
@@ -36,7 +38,7 @@ pub enum CorpusFormat {
     Parquet,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CorpusStats {
     pub format: CorpusFormat,
     /// Records: JSONL lines, JSON array items, CSV rows after the header, text lines,
@@ -46,10 +48,13 @@ pub struct CorpusStats {
     pub columns: Vec<String>,
     /// Records that did not parse (a JSONL line that is not JSON …).
     pub malformed_records: u64,
+    /// The line the first malformed record starts on (1-based), for JSONL, CSV and TSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_malformed_line: Option<u64>,
     pub bytes: u64,
     /// Records longer than [`RECORD_BYTES`]: counted, but their columns were not read (a limit
     /// the `BOM001` finding names).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub oversized_records: u64,
 }
 
@@ -90,6 +95,7 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
                 bytes,
             );
             stats.oversized_records = counts.oversized;
+            stats.first_malformed_line = counts.first_malformed_line;
             Ok(stats)
         }
         CorpusFormat::Json => {
@@ -113,7 +119,9 @@ pub fn scan_text<R: Read>(reader: R, format: CorpusFormat) -> ParseResult<Corpus
                 Ok(())
             })?;
             scan.finish();
-            Ok(stats(format, scan.rows, scan.header, scan.malformed, bytes))
+            let mut stats = stats(format, scan.rows, scan.header, scan.malformed, bytes);
+            stats.first_malformed_line = scan.first_malformed_line;
+            Ok(stats)
         }
         CorpusFormat::Text => {
             let mut lines = 0u64;
@@ -282,6 +290,7 @@ fn stats(
         records,
         columns: columns.names.into_iter().collect(),
         malformed_records,
+        first_malformed_line: None,
         bytes,
         oversized_records: 0,
     }
@@ -336,8 +345,11 @@ impl Columns {
 /// What JSON Lines statistics count, line by line.
 #[derive(Default)]
 struct JsonlCounts {
+    /// Lines seen, blank ones included.
+    lines: u64,
     records: u64,
     malformed: u64,
+    first_malformed_line: Option<u64>,
     oversized: u64,
     columns: Columns,
 }
@@ -347,7 +359,14 @@ impl JsonlCounts {
     /// counted but not held, so `line` is then empty; `nonblank` says whether any of its bytes
     /// is not blank. The BOM is stripped from the file's first line only.
     fn line(&mut self, line: &[u8], nonblank: bool, oversized: bool, first_line: bool) {
-        if !nonblank {
+        self.lines = self.lines.saturating_add(1);
+        let line = if first_line && !oversized {
+            line.strip_prefix(UTF8_BOM).unwrap_or(line)
+        } else {
+            line
+        };
+        // A first line of a BOM and blanks is blank.
+        if !nonblank || (first_line && !oversized && line.iter().all(u8::is_ascii_whitespace)) {
             return;
         }
         self.records = self.records.saturating_add(1);
@@ -355,18 +374,20 @@ impl JsonlCounts {
             self.oversized = self.oversized.saturating_add(1);
             return;
         }
-        let line = if first_line {
-            line.strip_prefix(UTF8_BOM).unwrap_or(line)
-        } else {
-            line
-        };
-        if self.columns.wants_sample() {
+        let valid = if self.columns.wants_sample() {
             match serde_json::from_slice::<Value>(line) {
-                Ok(value) => self.columns.add_record(&value),
-                Err(_) => self.malformed += 1,
+                Ok(value) => {
+                    self.columns.add_record(&value);
+                    true
+                }
+                Err(_) => false,
             }
-        } else if serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err() {
+        } else {
+            serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok()
+        };
+        if !valid {
             self.malformed += 1;
+            self.first_malformed_line.get_or_insert(self.lines);
         }
     }
 }
@@ -480,6 +501,10 @@ pub fn scan_jsonl_file(file: &std::fs::File) -> Option<CorpusStats> {
     }
     let rest: Option<Vec<JsonlCounts>> = regions[1..].par_iter().map(|&r| count(r)).collect();
     for part in rest? {
+        // A region counts its lines from 1.
+        let first = part.first_malformed_line.map(|l| l + total.lines);
+        total.first_malformed_line = total.first_malformed_line.or(first);
+        total.lines = total.lines.saturating_add(part.lines);
         total.records = total.records.saturating_add(part.records);
         total.malformed = total.malformed.saturating_add(part.malformed);
         total.oversized = total.oversized.saturating_add(part.oversized);
@@ -492,6 +517,7 @@ pub fn scan_jsonl_file(file: &std::fs::File) -> Option<CorpusStats> {
         len,
     );
     stats.oversized_records = total.oversized;
+    stats.first_malformed_line = total.first_malformed_line;
     Some(stats)
 }
 
@@ -795,6 +821,10 @@ struct CsvScan {
     row_has_content: bool,
     rows: u64,
     malformed: u64,
+    /// The line being read (1-based) and the one the current row started on.
+    line: u64,
+    row_line: u64,
+    first_malformed_line: Option<u64>,
 }
 
 impl CsvScan {
@@ -811,6 +841,9 @@ impl CsvScan {
             row_has_content: false,
             rows: 0,
             malformed: 0,
+            line: 1,
+            row_line: 1,
+            first_malformed_line: None,
         }
     }
 
@@ -818,6 +851,10 @@ impl CsvScan {
         use CsvState::*;
         match (self.state, b) {
             (Quoted, b'"') => self.state = QuoteInQuoted,
+            (Quoted, b'\n') => {
+                self.keep(b);
+                self.line = self.line.saturating_add(1);
+            }
             (Quoted, _) => self.keep(b),
             (QuoteInQuoted, b'"') => {
                 self.keep(b);
@@ -829,20 +866,29 @@ impl CsvScan {
                     self.end_field();
                     self.end_row(false);
                 }
+                self.line = self.line.saturating_add(1);
             }
             (QuoteInQuoted | FieldStart | Unquoted, _) if b == self.delimiter => {
-                self.row_has_content = true;
+                self.content();
                 self.end_field();
             }
             (FieldStart, b'"') => {
-                self.row_has_content = true;
+                self.content();
                 self.state = Quoted;
             }
             (QuoteInQuoted | FieldStart | Unquoted, _) => {
-                self.row_has_content = true;
+                self.content();
                 self.keep(b);
                 self.state = Unquoted;
             }
+        }
+    }
+
+    /// The row has content: it starts on this line if it had none.
+    fn content(&mut self) {
+        if !self.row_has_content {
+            self.row_has_content = true;
+            self.row_line = self.line;
         }
     }
 
@@ -873,6 +919,7 @@ impl CsvScan {
             self.rows = self.rows.saturating_add(1);
             if broken || self.fields_in_row != self.header_fields {
                 self.malformed += 1;
+                self.first_malformed_line.get_or_insert(self.row_line);
             }
         } else {
             self.header_done = true;
@@ -974,6 +1021,19 @@ mod tests {
             sequential.malformed_records > 20 && sequential.oversized_records > 3,
             "{sequential:?}"
         );
+        assert_eq!(sequential.first_malformed_line, Some(2));
+
+        // The one malformed line (after a blank one) in the last region: its line number counts
+        // every line of the regions before it.
+        let good = "{\"id\": 1, \"text\": \"hello\"}\n";
+        let lines_before = 2 * crate::pii::stream::REGION_BYTES as usize / good.len() + 5;
+        let late = format!("{}\nbroken\n{good}", good.repeat(lines_before));
+        std::fs::write(&path, &late).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let parallel = pool.install(|| scan_jsonl_file(&file)).expect("regions");
+        assert_eq!(parallel, scan(late.as_bytes(), CorpusFormat::Jsonl));
+        assert_eq!(parallel.malformed_records, 1);
+        assert_eq!(parallel.first_malformed_line, Some(lines_before as u64 + 2));
         assert!(sequential.columns.iter().all(|c| !c.starts_with("late_")));
 
         // Lines so long that the first region holds fewer than the sampled records.
@@ -993,6 +1053,7 @@ mod tests {
         let s = scan(data, CorpusFormat::Jsonl);
         assert_eq!(s.records, 5);
         assert_eq!(s.malformed_records, 1);
+        assert_eq!(s.first_malformed_line, Some(5), "blank lines count");
         assert_eq!(s.columns, ["id", "label", "late", "text"]);
         assert_eq!(s.bytes, data.len() as u64);
         assert_eq!(s.format, CorpusFormat::Jsonl);
@@ -1011,6 +1072,7 @@ mod tests {
         assert_eq!(s.records, COLUMN_SAMPLE_RECORDS + 2);
         assert_eq!(s.columns, ["a"]);
         assert_eq!(s.malformed_records, 1);
+        assert_eq!(s.first_malformed_line, Some(COLUMN_SAMPLE_RECORDS + 2));
     }
 
     #[test]
@@ -1124,6 +1186,11 @@ mod tests {
         assert_eq!(s.columns, ["id", "label", "text"]);
         assert_eq!(s.records, 4);
         assert_eq!(s.malformed_records, 1);
+        assert_eq!(
+            s.first_malformed_line,
+            Some(7),
+            "lines in quotes and blank lines count"
+        );
         assert_eq!(scan_text(OneByte(data), CorpusFormat::Csv).unwrap(), s);
     }
 
@@ -1145,6 +1212,7 @@ mod tests {
         let s = scan(b"a,b\n1,2\n3,\"never closed\n4,5\n", CorpusFormat::Csv);
         assert_eq!(s.records, 2);
         assert_eq!(s.malformed_records, 1);
+        assert_eq!(s.first_malformed_line, Some(3));
         let s = scan(b"a,b\n\"open", CorpusFormat::Csv);
         assert_eq!((s.records, s.malformed_records), (1, 1));
     }

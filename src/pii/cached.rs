@@ -6,12 +6,10 @@
 //! rebuilt or upgraded aibom scans again. Entries hold what reports hold — counts, line numbers
 //! and redacted samples — never a detected value in clear.
 
-use std::sync::OnceLock;
-
 use serde::{Deserialize, Serialize};
 
 use super::{CorpusFormat, FileReport};
-use crate::cache::{CacheValue, FileCache};
+use crate::cache::{FileCache, JsonCacheValue, build};
 
 pub type PiiCache = FileCache<CachedScan>;
 
@@ -22,39 +20,8 @@ pub struct CachedScan {
     pub report: FileReport,
 }
 
-impl CacheValue for CachedScan {
+impl JsonCacheValue for CachedScan {
     const FILE: &'static str = "pii-v1.txt";
-
-    fn encode(&self) -> Option<String> {
-        serde_json::to_string(self).ok()
-    }
-
-    fn decode(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
-    }
-}
-
-/// This build of the engine, or `None` when the executable cannot be identified (then nothing
-/// is cached: a report from another build could be stale).
-pub fn build() -> Option<&'static str> {
-    static BUILD: OnceLock<Option<String>> = OnceLock::new();
-    BUILD
-        .get_or_init(|| {
-            let exe = std::env::current_exe().ok()?;
-            let meta = std::fs::metadata(exe).ok()?;
-            let modified = meta
-                .modified()
-                .ok()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .ok()?;
-            Some(format!(
-                "{}+{}.{}",
-                env!("CARGO_PKG_VERSION"),
-                meta.len(),
-                modified.as_nanos()
-            ))
-        })
-        .as_deref()
 }
 
 impl PiiCache {

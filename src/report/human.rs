@@ -463,11 +463,11 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         s.hashes_from_cache,
         s.hashes_free
     )?;
-    if s.pii_from_cache > 0 {
+    if s.corpus_stats_from_cache > 0 || s.pii_from_cache > 0 {
         writeln!(
             out,
-            "  cache       {} corpus files unchanged since the last scan: personal-data reports reused",
-            s.pii_from_cache
+            "  cache       corpus files unchanged since the last scan: {} statistics, {} personal-data reports reused",
+            s.corpus_stats_from_cache, s.pii_from_cache
         )?;
     }
     let (evaluated, not_yet): (Vec<Family>, Vec<Family>) =

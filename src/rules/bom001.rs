@@ -1,6 +1,7 @@
 //! BOM001: an artefact that could not be parsed or read.
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::artifact::corpus::{CorpusFormat, CorpusStats};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::pickle::PickleScan;
 use crate::artifact::text::TextSpan;
@@ -20,19 +21,25 @@ pub static META: RuleMeta = RuleMeta {
                Hugging Face cache repository) but could not parse or read: a truncated safetensors file, a \
                header length past the end of the file, a GGUF metadata count beyond any sane limit, a card \
                whose YAML front matter is invalid, a zip entry that claims gigabytes, an MCP config server \
-               entry that is a string or an array instead of an object, an unreadable file. The message \
-               says what was wrong and, when a resource limit was hit, which limit.",
+               entry that is a string or an array instead of an object, an unreadable file. It also reports \
+               corpus files that parse only in part: JSON Lines lines that are not valid JSON, CSV or TSV \
+               rows whose field count differs from the header's, records too long to read for columns; \
+               with how many there are and the line the first one starts on (never its content, which \
+               may hold personal data). The message says what was wrong and, when a resource limit was \
+               hit, which limit.",
         why: "Whatever aibom cannot parse it cannot check: a corrupt checkpoint hides its pickle imports, a \
               broken card hides its licence. Hostile files are crafted to break parsers, so a parse failure \
               on a weight file deserves a look. An MCP server entry that is not an object is not taken as \
               a server, so the tools it would launch are missing from the blast-radius checks. The scan \
-              goes on; this finding makes sure the gap is seen.",
+              goes on; this finding makes sure the gap is seen. A training loader meets a malformed \
+              corpus line too, and stops or silently drops the record.",
         example: "`models/base/model.safetensors` is 20 bytes long but its first 8 bytes declare a 4096-byte \
                   header:\n\n```\nwarning[BOM001]: models/base/model.safetensors could not be parsed: header \
                   length 4096 is past the end of the file\n```",
         fix: "Re-download or regenerate the file (for LFS-tracked weights, `git lfs pull`), or fix the YAML or \
               JSON the message points at (an MCP server entry is an object such as \
-              `{\"command\": \"npx\", \"args\": [\"-y\", \"pkg@1.2.3\"]}`). If the file is not an \
+              `{\"command\": \"npx\", \"args\": [\"-y\", \"pkg@1.2.3\"]}`). For a corpus, the line number \
+              leads to the first malformed record (`sed -n 3p data/chats.jsonl`). If the file is not an \
               artefact at all, rename it or exclude it (`[scan] exclude = [\"path/glob\"]` in \
               `aibom.toml`).",
     },
@@ -92,6 +99,29 @@ impl Rule for ParseFailure {
     }
 }
 
+/// What a corpus's malformed records are, how many, and where the first one starts.
+fn malformed_records(corpus: &CorpusStats) -> String {
+    let what = match corpus.format {
+        CorpusFormat::Jsonl => "line(s) that are not valid JSON",
+        CorpusFormat::Json => {
+            "record(s) that are not valid JSON (only the first records are parsed, so later ones \
+             may hold more)"
+        }
+        CorpusFormat::Csv | CorpusFormat::Tsv => {
+            "row(s) whose field count differs from the header's, or with a quote left open"
+        }
+        CorpusFormat::Text | CorpusFormat::Parquet => "malformed record(s)",
+    };
+    let first = corpus
+        .first_malformed_line
+        .map(|line| format!(" (the first on line {line})"))
+        .unwrap_or_default();
+    format!(
+        "has {} {what}{first}: counted as records, but a strict loader stops at them or skips them",
+        corpus.malformed_records
+    )
+}
+
 /// Parts of a file that parsed but not completely: a pickle stream that broke after some
 /// imports, zip entries that could not be read, duplicate entry names, MCP server entries that
 /// are not objects; each with where it is, when that is known.
@@ -134,17 +164,28 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                 ));
             }
         }
-        Artifact::Corpus(corpus) if corpus.oversized_records > 0 => {
-            problems.push((
-                "oversized-records".to_owned(),
-                format!(
-                    "has {} record(s) longer than {} bytes: counted, but their columns were not read \
-                     [limit: record size]",
-                    corpus.oversized_records,
-                    crate::artifact::corpus::RECORD_BYTES
-                ),
-                None,
-            ));
+        Artifact::Corpus(corpus) => {
+            if corpus.oversized_records > 0 {
+                problems.push((
+                    "oversized-records".to_owned(),
+                    format!(
+                        "has {} record(s) longer than {} bytes: counted, but their columns were not read \
+                         [limit: record size]",
+                        corpus.oversized_records,
+                        crate::artifact::corpus::RECORD_BYTES
+                    ),
+                    None,
+                ));
+            }
+            if corpus.malformed_records > 0 {
+                // The line number only, never a span: a span would quote the line, and a corpus
+                // line may hold personal data.
+                problems.push((
+                    "malformed-records".to_owned(),
+                    malformed_records(corpus),
+                    None,
+                ));
+            }
         }
         Artifact::Npz(npz) => {
             npz.arrays
