@@ -661,16 +661,21 @@ impl Builder {
         }
     }
 
+    /// The directories the components of the kinds `accept` takes live in.
+    fn component_dirs(&self, accept: fn(ComponentKind) -> bool) -> BTreeSet<String> {
+        self.inv
+            .components
+            .values()
+            .filter(|c| accept(c.kind))
+            .filter_map(|c| c.path.as_deref())
+            .map(dir_of_component)
+            .collect()
+    }
+
     /// Cards in directories without weights that describe a model (a merge recipe, a model
     /// whose weights are fetched at run time) are model components without files.
     fn metadata_only_models(&mut self) {
-        let claimed: BTreeSet<String> = self
-            .inv
-            .components
-            .values()
-            .filter_map(|c| c.path.clone())
-            .map(|p| dir_of_component(&p))
-            .collect();
+        let claimed = self.component_dirs(|_| true);
         let mut new = Vec::new();
         for f in &self.inv.files {
             let dir = parent(&f.path);
@@ -700,6 +705,73 @@ impl Builder {
                 Component::new(id.clone(), kind, file_name(&dir).to_owned(), Some(dir));
             component.set("weights_present", false);
             self.inv.components.insert(id, component);
+        }
+        self.models_to_be_trained();
+    }
+
+    /// A fine-tuning config (axolotl, LLaMA-Factory, TRL) whose `output_dir` holds no weights
+    /// in the tree describes the model it trains: a model (or adapter) component without files
+    /// at the config's path, so its lineage — base model, training data — and the licence it
+    /// inherits are in the inventory before the weights exist (they are usually pushed to a hub,
+    /// not committed).
+    fn models_to_be_trained(&mut self) {
+        // Directories with weights (or a model described without them).
+        let claimed = self.component_dirs(ComponentKind::is_model_like);
+        let mut new = Vec::new();
+        for (i, f) in self.inv.files.iter().enumerate() {
+            let Ok(Artifact::Training(cfg)) = &f.artifact else {
+                continue;
+            };
+            let dir = parent(&f.path);
+            if cfg.flavour == TrainingFlavour::Mergekit || claimed.contains(dir) {
+                continue;
+            }
+            // Tools resolve `output_dir` against the working directory, usually the root; a
+            // path relative to the config is taken too.
+            let outputs: Vec<String> = cfg
+                .output_dir
+                .iter()
+                .flat_map(|out| [normalize(&out.value), normalize(&join(dir, &out.value))])
+                .flatten()
+                .collect();
+            if outputs
+                .iter()
+                .any(|out| claimed.iter().any(|c| c == out || is_within(c, out)))
+            {
+                continue;
+            }
+            let output = outputs.first();
+            let kind = if cfg.trains_adapter {
+                ComponentKind::Adapter
+            } else {
+                ComponentKind::Model
+            };
+            let name = cfg
+                .hub_model_id
+                .clone()
+                .or_else(|| output.map(|o| file_name(o).to_owned()))
+                .filter(|n| !n.is_empty() && n != ".")
+                .unwrap_or_else(|| file_name(&f.path).to_owned());
+            let mut component = Component::new(
+                format!("{}:{}", kind.as_str(), f.path),
+                kind,
+                name,
+                Some(f.path.clone()),
+            );
+            component.set("weights_present", false);
+            component.set("training_config", f.path.clone());
+            if let Some(out) = &cfg.output_dir {
+                component.set("output_dir", out.value.clone());
+            }
+            if let Some(hub) = &cfg.hub_model_id {
+                component.set("hub_model_id", hub.clone());
+            }
+            new.push((i, component));
+        }
+        for (i, component) in new {
+            // The config belongs to the model it trains (another config beside it, to another).
+            self.inv.files[i].component = Some(component.id.clone());
+            self.inv.components.insert(component.id.clone(), component);
         }
     }
 
@@ -1124,6 +1196,10 @@ impl Builder {
             cfg.output_dir
                 .as_ref()
                 .and_then(|out| self.local_component(&out.value, dir, ComponentKind::is_model_like))
+                .or_else(|| {
+                    LocalIndex::first(&self.local.by_path, path, ComponentKind::is_model_like)
+                        .map(str::to_owned)
+                })
         };
         let Some(owner) = owner else { return };
         let source = match cfg.flavour {

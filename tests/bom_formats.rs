@@ -182,6 +182,21 @@ fn cyclonedx_records_lineage_training_data_and_personal_data() {
         .unwrap();
     assert_eq!(server["dependsOn"][0], "tool:mcp:tickets/close_ticket");
 
+    // The model a training config trains, its weights not committed: named by its hub id, with
+    // its base model and training data.
+    let sft = component(&bom, "model:train/help-sft.yaml");
+    assert_eq!(sft["name"], "acme/acme-help-sft");
+    assert_eq!(property(sft, "aibom:weights-present"), Some("false"));
+    assert_eq!(
+        sft["pedigree"]["ancestors"][0]["properties"][0]["value"],
+        "model:models/acme-help-1b"
+    );
+    assert_eq!(
+        sft["modelCard"]["modelParameters"]["datasets"][0]["ref"],
+        "dataset:data/help-chats"
+    );
+    assert!(sft.get("hashes").is_none());
+
     // A hub dataset nobody scanned for personal data: said so, not guessed.
     let hub_data = component(&bom, "dataset:hub/acme/support-chats");
     assert_eq!(

@@ -463,3 +463,108 @@ fn json_files_with_a_byte_order_mark_are_read() {
     assert!(codes.contains(&"MOD004"), "{codes:?}");
     assert!(result.inventory.agent_tools.contains_key("mcp:acme"));
 }
+
+/// A fine-tuning config whose `output_dir` holds no weights describes the model it trains: a
+/// model or adapter component without files at the config's path, with the config's lineage,
+/// the licence it inherits and the personal data it learns from. A config whose output is in
+/// the tree adds nothing: its lineage goes to those weights. A corpus beside a config (here at
+/// the root) does not stop it.
+#[test]
+fn a_training_config_describes_the_model_it_trains_until_the_weights_are_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "recipes/sft.yaml",
+        "model_name_or_path: google/gemma-2-9b\ndataset_mixture:\n  datasets:\n    - id: acme/chats\n\
+         output_dir: data/acme-sft\nhub_model_id: acme-gemma-sft\n",
+    );
+    write(
+        "lora.yaml",
+        "base_model: google/gemma-2-9b\nadapter: qlora\ndatasets:\n  - path: tickets.jsonl\n    \
+         type: chat_template\noutput_dir: ./out/lora\n",
+    );
+    write(
+        "tickets.jsonl",
+        "{\"text\": \"write to alex.customer@acme-mail.net\"}\n",
+    );
+    write(
+        "recipes/present.yaml",
+        "base_model: google/gemma-2-9b\nadapter: lora\ndatasets:\n  - path: tickets.jsonl\n    \
+         type: chat_template\noutput_dir: models/acme-lora\n",
+    );
+    write(
+        "models/acme-lora/adapter_config.json",
+        "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"google/gemma-2-9b\"}",
+    );
+    write("models/acme-lora/adapter_model.safetensors", "");
+    let result = scan_dir(dir.path());
+    let inv = &result.inventory;
+    let ids: Vec<&str> = inv
+        .components
+        .values()
+        .filter(|c| c.kind.is_model_like() && !c.external)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "adapter:lora.yaml",
+            "adapter:models/acme-lora",
+            "model:recipes/sft.yaml"
+        ]
+    );
+    let sft = inv.component("model:recipes/sft.yaml").unwrap();
+    assert_eq!(sft.name, "acme-gemma-sft");
+    assert!(sft.files.is_empty());
+    assert_eq!(sft.properties["weights_present"], false);
+    assert_eq!(sft.properties["output_dir"], "data/acme-sft");
+    let has = |from: &str, kind: &str, to: &str| {
+        inv.relations
+            .iter()
+            .any(|r| r.from == from && format!("{:?}", r.kind) == kind && r.to == to)
+    };
+    let gemma = "model:hub/google/gemma-2-9b";
+    assert!(has("model:recipes/sft.yaml", "DerivedFrom", gemma));
+    assert!(has(
+        "model:recipes/sft.yaml",
+        "TrainedOn",
+        "dataset:hub/acme/chats"
+    ));
+    assert!(has("adapter:lora.yaml", "DerivedFrom", gemma));
+    assert!(has(
+        "adapter:lora.yaml",
+        "TrainedOn",
+        "corpus:tickets.jsonl"
+    ));
+    assert!(has(
+        "adapter:models/acme-lora",
+        "TrainedOn",
+        "corpus:tickets.jsonl"
+    ));
+    let inherited = &sft.concluded_license.as_ref().unwrap().inherited;
+    assert!(
+        inherited.iter().any(|i| i.license.starts_with("gemma")),
+        "{inherited:?}"
+    );
+    let at = |code: &str, component: &str| {
+        result
+            .findings
+            .iter()
+            .find(|f| f.code == code && f.component.as_deref() == Some(component))
+    };
+    let review = at("LIC010", "model:recipes/sft.yaml").expect("gemma terms to review");
+    assert_eq!(review.location.as_ref().unwrap().path, "recipes/sft.yaml");
+    let pii = at("PII003", "adapter:lora.yaml").expect("trained on personal data");
+    assert!(
+        pii.message.contains(
+            "(its weights are not in the repository) is trained on personal data (email)"
+        ),
+        "{}",
+        pii.message
+    );
+    assert!(!pii.message.contains("alex.customer"));
+}

@@ -36,6 +36,11 @@ pub struct TrainingConfig {
     /// LLaMA-Factory `dataset_dir`.
     pub dataset_dir: Option<String>,
     pub output_dir: Option<Spanned<String>>,
+    /// TRL `hub_model_id`: the hub repository the trained model is pushed to.
+    pub hub_model_id: Option<String>,
+    /// The run trains an adapter (axolotl `adapter: lora`, LLaMA-Factory `finetuning_type:
+    /// lora`, TRL `use_peft: true`), not full weights.
+    pub trains_adapter: bool,
 }
 
 /// Text that contains none of these is not a training config and is not parsed.
@@ -185,6 +190,8 @@ impl Document<'_> {
             datasets: Vec::new(),
             dataset_dir: None,
             output_dir: None,
+            hub_model_id: None,
+            trains_adapter: false,
         })
     }
 
@@ -294,7 +301,19 @@ impl Document<'_> {
             datasets: dedup(datasets),
             dataset_dir,
             output_dir: self.spanned("output_dir"),
+            hub_model_id: self.str("hub_model_id").map(str::to_owned),
+            trains_adapter: self.trains_adapter(),
         }
+    }
+
+    fn trains_adapter(&self) -> bool {
+        let lora = |key: &str| {
+            self.str(key)
+                .is_some_and(|v| v.trim().to_ascii_lowercase().contains("lora"))
+        };
+        lora("adapter")
+            || lora("finetuning_type")
+            || self.object.get("use_peft") == Some(&Value::Bool(true))
     }
 
     fn key_span(&self, key: &str) -> Option<TextSpan> {
@@ -412,6 +431,7 @@ dataset_prepared_path: last_run_prepared\noutput_dir: ./outputs/lora-out\nadapte
         assert_eq!(out.value, "./outputs/lora-out");
         assert_eq!(out.span.unwrap().line, 10);
         assert!(c.merge_models.is_empty());
+        assert!(c.trains_adapter);
     }
 
     #[test]
@@ -430,6 +450,7 @@ template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
         assert_eq!((span.line, span.column), (6, 20));
         assert_eq!(c.dataset_dir.as_deref(), Some("data"));
         assert_eq!(c.output_dir.unwrap().value, "saves/llama3-8b/lora/sft");
+        assert!(c.trains_adapter);
     }
 
     #[test]
@@ -441,6 +462,7 @@ template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
         assert_eq!(values(&c.datasets), ["c4_demo"]);
         assert_eq!(slice(text, c.datasets[0].span), "c4_demo");
         assert!(c.output_dir.is_none());
+        assert!(!c.trains_adapter);
     }
 
     #[test]
@@ -459,6 +481,8 @@ template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
         );
         assert_eq!(c.datasets[2].span.unwrap().line, 4);
         assert_eq!(c.output_dir.unwrap().value, "out");
+        assert!(!c.trains_adapter);
+        assert_eq!(c.hub_model_id, None);
 
         let text = "base_model: org/m\ndataset_name: trl-lib/Capybara\n";
         let c = parse(text, true).unwrap().unwrap();
@@ -466,10 +490,12 @@ template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
         assert_eq!(c.base_model.unwrap().value, "org/m");
         assert_eq!(values(&c.datasets), ["trl-lib/Capybara"]);
 
-        let text = "model_name_or_path: org/m\ndataset_mixture:\n  datasets:\n    - id: org/d1\n    - id: org/d2\n";
+        let text = "model_name_or_path: org/m\ndataset_mixture:\n  datasets:\n    - id: org/d1\n    - id: org/d2\nuse_peft: true\nhub_model_id: acme-7b-sft\n";
         let c = parse(text, true).unwrap().unwrap();
         assert_eq!(values(&c.datasets), ["org/d1", "org/d2"]);
         assert_eq!(c.datasets[1].span.unwrap().line, 5);
+        assert!(c.trains_adapter);
+        assert_eq!(c.hub_model_id.as_deref(), Some("acme-7b-sft"));
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub static META: RuleMeta = RuleMeta {
                with `contains_pii = true` — that reaches the weights. The component also gets the property \
                `trained_on_pii` (the PII types; `unspecified` when a corpus declares personal data without \
                naming its kinds), which the BOM outputs carry. Corpora derived from a corpus with \
-               personal data are judged by their own scan and declaration: filtering may have removed it.",
+               personal data are judged by their own scan and declaration: filtering may have removed it. \
+               A model that a training config describes but whose weights are not in the repository is \
+               checked too: the finding says it *is trained* on the data.",
         why: "Models trained on personal data are not anonymous by default (EDPB Opinion 28/2024): \
               training data can be extracted or inferred from them, so the weights are personal data too, \
               and erasure requests on the corpus concern them (GDPR005). A LoRA adapter or a quantization \
@@ -47,6 +49,8 @@ impl Rule for TrainedOnPii {
             if !c.kind.is_model_like() || c.external {
                 continue;
             }
+            // A model a training config describes, whose weights are not in the tree.
+            let to_be_trained = c.properties.contains_key("training_config");
             for source in lineage::pii_sources(inv, &c.id) {
                 let types: Vec<&str> = source.types.iter().map(String::as_str).collect();
                 let via = source
@@ -59,8 +63,13 @@ impl Rule for TrainedOnPii {
                     Some(&c.id),
                     source.data.clone(),
                     format!(
-                        "{} was trained on personal data ({}) in {}{via}",
+                        "{} {} on personal data ({}) in {}{via}",
                         c.id,
+                        if to_be_trained {
+                            "(its weights are not in the repository) is trained"
+                        } else {
+                            "was trained"
+                        },
                         types.join(", "),
                         source.data
                     ),
