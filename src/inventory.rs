@@ -709,8 +709,9 @@ impl Builder {
         self.models_to_be_trained();
     }
 
-    /// A fine-tuning config (axolotl, LLaMA-Factory, TRL) whose `output_dir` holds no weights
-    /// in the tree describes the model it trains: a model (or adapter) component without files
+    /// A fine-tuning config (axolotl, LLaMA-Factory, TRL) that trains (not one that only
+    /// evaluates) and whose `output_dir` holds no weights in the tree describes the model it
+    /// trains: a model (or adapter) component without files
     /// at the config's path, so its lineage — base model, training data — and the licence it
     /// inherits are in the inventory before the weights exist (they are usually pushed to a hub,
     /// not committed).
@@ -723,7 +724,10 @@ impl Builder {
                 continue;
             };
             let dir = parent(&f.path);
-            if cfg.flavour == TrainingFlavour::Mergekit || claimed.contains(dir) {
+            if cfg.flavour == TrainingFlavour::Mergekit
+                || cfg.evaluation_only
+                || claimed.contains(dir)
+            {
                 continue;
             }
             // Tools resolve `output_dir` against the working directory, usually the root; a

@@ -39,8 +39,11 @@ pub struct TrainingConfig {
     /// TRL `hub_model_id`: the hub repository the trained model is pushed to.
     pub hub_model_id: Option<String>,
     /// The run trains an adapter (axolotl `adapter: lora`, LLaMA-Factory `finetuning_type:
-    /// lora`, TRL `use_peft: true`), not full weights.
+    /// lora` or `oft`, TRL `use_peft: true`), not full weights.
     pub trains_adapter: bool,
+    /// The run only evaluates or predicts (`do_train: false`, or `do_predict: true` without
+    /// `do_train: true`): it trains nothing.
+    pub evaluation_only: bool,
 }
 
 /// Text that contains none of these is not a training config and is not parsed.
@@ -192,6 +195,7 @@ impl Document<'_> {
             output_dir: None,
             hub_model_id: None,
             trains_adapter: false,
+            evaluation_only: false,
         })
     }
 
@@ -303,17 +307,21 @@ impl Document<'_> {
             output_dir: self.spanned("output_dir"),
             hub_model_id: self.str("hub_model_id").map(str::to_owned),
             trains_adapter: self.trains_adapter(),
+            evaluation_only: self.flag("do_train") == Some(false)
+                || (self.flag("do_predict") == Some(true) && self.flag("do_train") != Some(true)),
         }
     }
 
+    fn flag(&self, key: &str) -> Option<bool> {
+        self.object.get(key).and_then(Value::as_bool)
+    }
+
     fn trains_adapter(&self) -> bool {
-        let lora = |key: &str| {
-            self.str(key)
-                .is_some_and(|v| v.trim().to_ascii_lowercase().contains("lora"))
-        };
-        lora("adapter")
-            || lora("finetuning_type")
-            || self.object.get("use_peft") == Some(&Value::Bool(true))
+        let axolotl = self.str("adapter").is_some_and(|v| !v.trim().is_empty());
+        let llama_factory = self
+            .str("finetuning_type")
+            .is_some_and(|v| ["lora", "oft"].contains(&v.trim().to_ascii_lowercase().as_str()));
+        axolotl || llama_factory || self.flag("use_peft") == Some(true)
     }
 
     fn key_span(&self, key: &str) -> Option<TextSpan> {
@@ -451,6 +459,23 @@ template: llama3\noutput_dir: saves/llama3-8b/lora/sft\n";
         assert_eq!(c.dataset_dir.as_deref(), Some("data"));
         assert_eq!(c.output_dir.unwrap().value, "saves/llama3-8b/lora/sft");
         assert!(c.trains_adapter);
+        assert!(!c.evaluation_only);
+
+        let predict = "model_name_or_path: org/m\nadapter_name_or_path: saves/lora\nstage: sft\n\
+do_predict: true\nfinetuning_type: oft\neval_dataset: identity\noutput_dir: saves/predict\n";
+        let c = parse(predict, true).unwrap().unwrap();
+        assert!(c.trains_adapter);
+        assert!(c.evaluation_only);
+        let c = parse(
+            &predict.replace("do_predict: true", "do_train: true\ndo_predict: true"),
+            true,
+        );
+        assert!(!c.unwrap().unwrap().evaluation_only);
+        let c = parse(
+            &predict.replace("do_predict: true", "do_train: false"),
+            true,
+        );
+        assert!(c.unwrap().unwrap().evaluation_only);
     }
 
     #[test]
