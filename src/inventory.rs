@@ -724,8 +724,10 @@ impl Builder {
                 continue;
             };
             let dir = parent(&f.path);
+            // A template whose base model is a placeholder describes no model yet.
             if cfg.flavour == TrainingFlavour::Mergekit
                 || cfg.evaluation_only
+                || cfg.base_model.is_none()
                 || claimed.contains(dir)
             {
                 continue;

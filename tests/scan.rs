@@ -468,7 +468,7 @@ fn json_files_with_a_byte_order_mark_are_read() {
 /// model or adapter component without files at the config's path, with the config's lineage,
 /// the licence it inherits and the personal data it learns from. A config whose output is in
 /// the tree adds nothing: its lineage goes to those weights. A corpus beside a config (here at
-/// the root) does not stop it.
+/// the root) does not stop it; a template or an evaluation run describes no model.
 #[test]
 fn a_training_config_describes_the_model_it_trains_until_the_weights_are_there() {
     let dir = tempfile::tempdir().unwrap();
@@ -501,6 +501,16 @@ fn a_training_config_describes_the_model_it_trains_until_the_weights_are_there()
         "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"google/gemma-2-9b\"}",
     );
     write("models/acme-lora/adapter_model.safetensors", "");
+    // A template (its base model filled in at run time) and an evaluation run train nothing.
+    write(
+        "templates/cloud.yaml",
+        "base_model: ${BASE_MODEL}\ndatasets:\n  - path: ${DATASET_PATH}\noutput_dir: ./outputs\n",
+    );
+    write(
+        "eval/predict.yaml",
+        "model_name_or_path: google/gemma-2-9b\nstage: sft\ndo_predict: true\n\
+         finetuning_type: lora\neval_dataset: identity\noutput_dir: saves/predict\n",
+    );
     let result = scan_dir(dir.path());
     let inv = &result.inventory;
     let ids: Vec<&str> = inv

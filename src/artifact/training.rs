@@ -339,12 +339,14 @@ impl Document<'_> {
     }
 
     /// Values written, in order, somewhere after `key`: each is located as a token after the
-    /// previous one, falling back to the key's span.
+    /// previous one, falling back to the key's span. Template placeholders are no references
+    /// and are dropped.
     fn spanned_values(&self, key: &str, values: Vec<String>) -> Vec<Spanned<String>> {
         let key_span = self.key_span(key);
         let mut cursor = key_span.map(|s| s.offset.saturating_add(s.len));
         values
             .into_iter()
+            .filter(|value| !is_placeholder(value))
             .map(|value| {
                 let found =
                     cursor.and_then(|from| find_token(self.text, &value, from, self.text.len()));
@@ -359,6 +361,16 @@ impl Document<'_> {
             })
             .collect()
     }
+}
+
+/// A value a template fills in (`${BASE_MODEL}`, `{{ model }}`, `<your-hf-dataset-id>`), or
+/// none at all.
+fn is_placeholder(value: &str) -> bool {
+    let value = value.trim();
+    value.is_empty()
+        || value.contains("${")
+        || value.contains("{{")
+        || (value.starts_with('<') && value.ends_with('>'))
 }
 
 /// An axolotl dataset entry: a string, or `{path, data_files, …}` where a loader-name `path`
@@ -548,6 +560,20 @@ do_predict: true\nfinetuning_type: oft\neval_dataset: identity\noutput_dir: save
         let c = parse(text, true).unwrap().unwrap();
         assert_eq!(c.flavour, TrainingFlavour::Mergekit);
         assert_eq!(values(&c.merge_models), ["org/e1", "org/base"]);
+    }
+
+    #[test]
+    fn template_placeholders_are_no_references() {
+        let text = concat!(
+            "base_model: ${BASE_MODEL}\ndatasets:\n  - path: <your-hf-dataset-id>\n",
+            "    type: alpaca\n  - path: \"data/{{ name }}.jsonl\"\n  - path: data/chats.jsonl\n",
+            "output_dir: ${OUTPUT_DIR}\n",
+        );
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Axolotl);
+        assert_eq!(c.base_model, None);
+        assert_eq!(values(&c.datasets), ["data/chats.jsonl"]);
+        assert_eq!(c.output_dir, None);
     }
 
     #[test]
