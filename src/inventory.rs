@@ -711,10 +711,9 @@ impl Builder {
 
     /// A fine-tuning config (axolotl, LLaMA-Factory, TRL) that trains (not one that only
     /// evaluates) and whose `output_dir` holds no weights in the tree describes the model it
-    /// trains: a model (or adapter) component without files
-    /// at the config's path, so its lineage — base model, training data — and the licence it
-    /// inherits are in the inventory before the weights exist (they are usually pushed to a hub,
-    /// not committed).
+    /// trains: a model (or adapter) component without files at the config's path, so its
+    /// lineage — base model, training data — and the licence it inherits are in the inventory
+    /// before the weights exist (they are usually pushed to a hub, not committed).
     fn models_to_be_trained(&mut self) {
         // Directories with weights (or a model described without them).
         let claimed = self.component_dirs(ComponentKind::is_model_like);
@@ -724,7 +723,9 @@ impl Builder {
                 continue;
             };
             let dir = parent(&f.path);
-            // A template whose base model is a placeholder describes no model yet.
+            // A merge config has its component already; an evaluation run trains nothing; a
+            // template whose base model is a placeholder describes no model yet; a config among
+            // weights is theirs.
             if cfg.flavour == TrainingFlavour::Mergekit
                 || cfg.evaluation_only
                 || cfg.base_model.is_none()
