@@ -720,6 +720,26 @@ fn card_shape(run: &Run) -> bool {
     fours || g == [4, 6, 5] || g == [4, 6, 4]
 }
 
+/// Whether the groups of a number written without `+` are grouped as phone numbers are:
+/// North American 3-3-4 or 3-7 (after an optional trunk `1`: `1-303-867-5309`), French pairs
+/// (`01 23 45 67 89`), or a trunk `0` and an area code in a first group of at least three
+/// digits, then one to three groups of at least two (`020 7946 0018`, `030 12345678`,
+/// `07911 123456`). Rows of small numbers (`caps 7 34 46 10 15 4`, a tennis score
+/// `7-6 6-1 4-6 7-5`, a list `9 8 7 6 5 4 3 2 1`) hold ten digits as often as a phone does,
+/// but nobody writes a phone number that way.
+fn national_phone_shape(run: &Run) -> bool {
+    let g = run.groups();
+    if g.len() == 1 {
+        return true;
+    }
+    if run.digits()[0] == b'0' {
+        return g == [2, 2, 2, 2, 2]
+            || (g.len() <= 4 && g[0] >= 3 && g[1..].iter().all(|&n| n >= 2));
+    }
+    let body = if g[0] == 1 { &g[1..] } else { g };
+    body == [3, 3, 4] || body == [3, 7]
+}
+
 fn phone_national(
     seg: &[u8],
     start: usize,
@@ -727,12 +747,23 @@ fn phone_national(
     key: &[u8],
     out: &mut dyn FnMut(Found),
 ) -> bool {
+    if !national_phone_shape(run) {
+        return false;
+    }
+    // A grouped number that the next group of a longer row of numbers follows
+    // (`balls 252 642 7293 4833`) is a phone only where a phone word says so.
+    let row_goes_on =
+        run.ng > 1 && at(seg, run.end) == b' ' && at(seg, run.end + 1).is_ascii_digit();
+    let phone_word = (run.ng == 1 || row_goes_on) && hotword(seg, start, key, &PHONE_WORDS);
+    if row_goes_on && !phone_word {
+        return false;
+    }
     let how = Written {
         plus: false,
         groups: run.ng,
         first_group: run.groups[0] as usize,
         pairs: run.ng == 5 && run.groups().iter().all(|&g| g == 2),
-        hotword: run.ng == 1 && hotword(seg, start, key, &PHONE_WORDS),
+        hotword: run.ng == 1 && phone_word,
     };
     let Some(ph) = phone::validate(run.digits(), how) else {
         return false;
@@ -1160,6 +1191,40 @@ mod tests {
         ] {
             assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
         }
+    }
+
+    #[test]
+    fn rows_of_small_numbers_are_not_phones() {
+        // Each holds ten digits that pass a national plan's rules when read as one number.
+        for neg in [
+            "caps is 7 34 46 10 15 4 28 50 22",
+            "won 7-6 (8-6) 6-1 4-6 7-5 in three hours",
+            "9 8 7 6 5 4 3 2 1 1 2 3 4 5 6 7 8 9",
+            "26 27 28 29 30 31 32 33 34 35 36",
+            "goals is 0 3 3 1 1 0 0 8 2",
+            "balls 252 642 7293 4833",
+            "caps 53 14 12 31 21 31 8 70",
+        ] {
+            assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
+        }
+        // The shapes people write, alone or in a row under a phone word.
+        assert_eq!(kinds("call us at 650-636-4884 or"), vec![PiiType::Phone]);
+        assert_eq!(kinds("ring 07911 123456"), vec![PiiType::Phone]);
+        assert_eq!(kinds("0171 2345678"), vec![PiiType::Phone]);
+        assert_eq!(kinds("020 7946 0018 today"), vec![PiiType::Phone]);
+        assert_eq!(kinds("1 (212) 867-5309"), vec![PiiType::Phone]);
+        assert_eq!(kinds("phone 212 867 5309 4556"), vec![PiiType::Phone]);
+    }
+
+    #[test]
+    fn digits_that_count_up_or_down_are_placeholder_phones() {
+        assert_eq!(
+            run("text me 0123456789"),
+            vec![(PiiType::Phone, "+44123456789".into(), true)]
+        );
+        assert!(run("call 987-654-3210")[0].2);
+        assert!(run("call 222-222-2222")[0].2);
+        assert!(!run("call 212-867-5309")[0].2);
     }
 
     #[test]

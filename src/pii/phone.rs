@@ -74,7 +74,7 @@ fn national(cc: &str, nsn: &[u8], valid: bool) -> Option<Phone> {
     e164.push('+');
     e164.push_str(cc);
     e164.extend(nsn.iter().map(|&c| c as char));
-    let synthetic = synthetic(cc, nsn);
+    let synthetic = synthetic(cc, nsn) || placeholder(nsn);
     Some(Phone { e164, synthetic })
 }
 
@@ -178,6 +178,16 @@ fn synthetic(cc: &str, nsn: &[u8]) -> bool {
         "33" => FR.iter().any(|p| nsn.starts_with(p)),
         _ => false,
     }
+}
+
+/// A run of digits that counts up or down (`0123456789`, `9876543210`) or repeats one digit:
+/// what people type when a form asks for a number they will not give.
+fn placeholder(nsn: &[u8]) -> bool {
+    let steps = |step: u8| {
+        nsn.windows(2)
+            .all(|w| (w[0] - b'0' + step) % 10 == w[1] - b'0')
+    };
+    nsn.len() >= 8 && (steps(0) || steps(1) || steps(9))
 }
 
 /// Redacts an E.164 number: `+44 ******* 123`.
