@@ -125,6 +125,20 @@ const SECTION_WORDS: Hotwords = Hotwords::new(&[
     b"table",
     b"rfc",
 ]);
+/// Words that introduce an example (`e.g` takes in `e.g.` and `e.g.,`).
+const EXAMPLE_WORDS: Hotwords = Hotwords::new(&[
+    b"example",
+    b"for instance",
+    b"e.g",
+    b"sample",
+    b"such as",
+    b"placeholder",
+    b"dummy",
+    b"zum beispiel",
+    b"z.b",
+    b"par exemple",
+    b"por ejemplo",
+]);
 /// Words that say a number is a network address.
 const IP_WORDS: Hotwords = Hotwords::new(&[
     b"ip",
@@ -177,6 +191,14 @@ fn detect_from(
     out: &mut dyn FnMut(Found),
 ) {
     let to = to.min(seg.len());
+    // A number introduced as an example is a documentation value (emails see to it themselves,
+    // from the start of their local part).
+    let out = &mut |mut found: Found| {
+        if !found.synthetic && found.kind != PiiType::Email {
+            found.synthetic = introduced_as_example(seg, found.anchor);
+        }
+        out(found)
+    };
     let mut i = from;
     while let Some(p) = find::next_trigger(seg, i, to) {
         i = if seg[p] == b'@' {
@@ -186,6 +208,30 @@ fn detect_from(
             digit_token(seg, p, value_start, key, out).max(p + 1)
         };
     }
+}
+
+/// Whether a value starting at `start` follows a word that introduces an example within the
+/// hotword window: `(enter your ZIP code, for example 00544 or 94305)`, `e.g. jane@gmail.com`.
+/// Forms, prompts and documentation in a corpus show a format this way; the value is counted
+/// as a documentation value, as `example.com` addresses are. Digits may stand between the
+/// word and the value (the second example of a list). A word inside a name (`jane@example.com`,
+/// `/examples/`, `acme-sample`) introduces nothing.
+fn introduced_as_example(seg: &[u8], start: usize) -> bool {
+    let window = &seg[start.saturating_sub(HOTWORD_WINDOW)..start];
+    (0..window.len()).any(|i| {
+        let prev = if i == 0 { b' ' } else { window[i - 1] };
+        let c = window[i] | 0x20;
+        c.is_ascii_lowercase()
+            && !prev.is_ascii_alphanumeric()
+            && !matches!(prev, b'@' | b'.' | b'/' | b'-' | b'_')
+            && EXAMPLE_WORDS.firsts & 1 << (c - b'a') != 0
+            && EXAMPLE_WORDS.words.iter().any(|w| {
+                let end = i + w.len();
+                window.len() >= end
+                    && window[i..end].eq_ignore_ascii_case(w)
+                    && !(at(window, end) == b'.' && at(window, end + 1).is_ascii_alphanumeric())
+            })
+    })
 }
 
 /// Whether a whole JSON string is a UUID (`8-4-4-4-12` hex digits) or a hash (32 to 64 hex
@@ -330,7 +376,9 @@ fn email(seg: &[u8], at_pos: usize, out: &mut dyn FnMut(Found)) {
         return;
     }
     let normalized = String::from_utf8_lossy(&seg[s..e]).to_ascii_lowercase();
-    let synthetic = synthetic::email_domain(&normalized[normalized.len() - domain.len()..]);
+    let synthetic = synthetic::email_domain(&normalized[normalized.len() - domain.len()..])
+        || synthetic::email_local(&normalized[..local.len()])
+        || introduced_as_example(seg, s);
     out(Found {
         kind: PiiType::Email,
         anchor: at_pos,
@@ -1214,6 +1262,45 @@ mod tests {
         assert_eq!(kinds("020 7946 0018 today"), vec![PiiType::Phone]);
         assert_eq!(kinds("1 (212) 867-5309"), vec![PiiType::Phone]);
         assert_eq!(kinds("phone 212 867 5309 4556"), vec![PiiType::Phone]);
+    }
+
+    #[test]
+    fn values_introduced_as_examples_are_documentation_values() {
+        let synthetic = |text: &str| run(text).into_iter().map(|f| f.2).collect::<Vec<_>>();
+        let mut zips = Vec::new();
+        let cell = b"(5 digits; for example, 00544 or 94305)";
+        detect(cell, 0, cell.len(), b"zip", &mut |f| {
+            zips.push((f.kind, f.synthetic))
+        });
+        assert_eq!(
+            zips,
+            vec![(PiiType::Postcode, true), (PiiType::Postcode, true)]
+        );
+        assert_eq!(
+            synthetic("an address, e.g. jane.doe@acme-mail.com"),
+            vec![true]
+        );
+        assert_eq!(synthetic("such as 212-867-5309"), vec![true]);
+        assert_eq!(synthetic("Beispiel: z.B. 030 12345678"), vec![true]);
+        // Without such a word, the same values are real.
+        assert_eq!(synthetic("mail jane.doe@acme-mail.com"), vec![false]);
+        assert_eq!(synthetic("call 212-867-5309"), vec![false]);
+        // Placeholder addresses on real domains, and made-up addresses that count up.
+        assert_eq!(synthetic("string = 'example@gmail.com'"), vec![true]);
+        assert_eq!(synthetic("login('your.name@acme-mail.com')"), vec![true]);
+        assert_eq!(synthetic("host 123.45.67.89"), vec![true]);
+        assert_eq!(synthetic("host 81.2.69.160"), vec![false]);
+        // A word inside a name is no such word.
+        assert_eq!(
+            synthetic("jane@example.com or 212-867-5309"),
+            vec![true, false]
+        );
+        assert_eq!(synthetic("see /examples/ or 212-867-5309"), vec![false]);
+        // Out of the window, an earlier example says nothing about a later value.
+        assert_eq!(
+            synthetic("for example a table; then the customer wrote to say call 212-867-5309"),
+            vec![false]
+        );
     }
 
     #[test]

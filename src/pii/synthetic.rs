@@ -13,6 +13,52 @@ pub fn email_domain(domain: &str) -> bool {
         || d.rsplit('.').next().is_some_and(|tld| TLDS.contains(&tld))
 }
 
+/// Local parts that stand for "an address goes here" (`example@gmail.com`,
+/// `your.email@acme-mail.com`, `user@domain`): code samples, forms and templates in a corpus
+/// use them on real mail domains. Sorted, for the binary search.
+const PLACEHOLDER_LOCALS: &[&str] = &[
+    "abc.def",
+    "anybody",
+    "anyone",
+    "dummy",
+    "email",
+    "example",
+    "examples",
+    "fake",
+    "foo",
+    "foo.bar",
+    "foobar",
+    "mail",
+    "name",
+    "nobody",
+    "placeholder",
+    "sample",
+    "somebody",
+    "someone",
+    "test",
+    "tester",
+    "testing",
+    "user",
+    "user.name",
+    "user_name",
+    "username",
+    "xxx",
+    "you",
+    "your",
+    "your.email",
+    "your.name",
+    "your_email",
+    "your_name",
+    "youremail",
+    "yourmail",
+    "yourname",
+];
+
+/// Whether an email's local part (lower case) is a placeholder.
+pub fn email_local(local: &str) -> bool {
+    PLACEHOLDER_LOCALS.binary_search(&local).is_ok()
+}
+
 /// Card numbers that payment providers publish for testing.
 pub fn test_card(digits: &[u8]) -> bool {
     const TEST_PANS: &[&[u8]] = &[
@@ -41,9 +87,16 @@ pub fn test_card(digits: &[u8]) -> bool {
     TEST_PANS.binary_search(&digits).is_ok()
 }
 
-/// RFC 5737 documentation blocks.
+/// RFC 5737 documentation blocks, and addresses whose digits count up (`123.45.67.89`,
+/// `12.34.56.78`), the address people make up for an example.
 pub fn ipv4(o: [u8; 4]) -> bool {
-    matches!(o, [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _])
+    let digits: String = o.iter().map(u8::to_string).collect();
+    let counts_up = digits.len() >= 6
+        && digits
+            .as_bytes()
+            .windows(2)
+            .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    counts_up || matches!(o, [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _])
 }
 
 /// IBANs printed in standards and bank documentation.
@@ -73,5 +126,19 @@ mod tests {
         assert!(!test_card(b"4556737586899855"));
         assert!(ipv4([203, 0, 113, 9]));
         assert!(!ipv4([81, 2, 69, 160]));
+        assert!(ipv4([123, 45, 67, 89]));
+        assert!(ipv4([12, 34, 56, 78]));
+        assert!(!ipv4([123, 45, 67, 98]));
+    }
+
+    #[test]
+    fn placeholder_local_parts() {
+        assert!(PLACEHOLDER_LOCALS.windows(2).all(|w| w[0] < w[1]));
+        assert!(email_local("example"));
+        assert!(email_local("your.name"));
+        assert!(email_local("user"));
+        assert!(!email_local("jane.doe"));
+        assert!(!email_local("users"));
+        assert!(!email_local("kolbyreese82"));
     }
 }
