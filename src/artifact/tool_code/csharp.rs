@@ -1076,7 +1076,8 @@ impl<'t> Source<'t> {
         if !self.lexed.is_code(at) {
             return None;
         }
-        let start = if text[at..].starts_with('@') {
+        // `at` comes from a byte scan and may fall inside a character (a stray BOM in code).
+        let start = if text.get(at..)?.starts_with('@') {
             at + 1
         } else {
             at
