@@ -21,12 +21,16 @@ pub static META: RuleMeta = RuleMeta {
                dates of birth, postcodes and passport numbers. One finding per component and type, with \
                the count, the first lines where it occurs and redacted samples (`j***@e***.com`) — never a \
                value in clear. Documentation values (`example.com`, `555-01xx`, `4111 1111 1111 1111`, \
-               RFC 5737 addresses …) are counted apart. Service numbers (freephone, shared-cost and \
+               RFC 5737 addresses, placeholders such as `example@gmail.com`, `0123456789` or \
+               `123.45.67.89`, and values after a word that introduces an example: `for example`, \
+               `e.g.`, `such as` …) are counted apart. Service numbers (freephone, shared-cost and \
                premium-rate: `1-800`, `0800`, `0900`, the UK's `03`) belong to organisations and are not \
                reported. Where a number alone is ambiguous, its context \
                decides: a JSON key or CSV/TSV column name counts as a hotword (a column `zip`, `ssn` or \
                `card_number` over bare numbers), a value that is only a run of 13–19 digits is a card only \
-               under a card word (one id in ten passes the Luhn check by chance), and a dotted number whose \
+               under a card word (one id in ten passes the Luhn check by chance), a number without `+` is a \
+               phone only when grouped as phone numbers are written (`212-867-5309`, `020 7946 0018`, \
+               not a row of small numbers such as `7 34 46 10 15 4`), and a dotted number whose \
                four parts are all under 20 is a clause number unless an address word stands before it. \
                A type found only as documentation values is \
                reported as a note whatever the configured severity (subject `synthetic:<type>`). A file the \
@@ -141,11 +145,17 @@ impl Rule for PiiInCorpus {
 /// What the documentation values of `kind` are, for a finding that found only those.
 fn documentation_values(kind: PiiType) -> &'static str {
     match kind {
-        PiiType::Email => "example.com, .test and other reserved domains",
-        PiiType::Phone => "555-01xx and the other ranges reserved for drama",
-        PiiType::PaymentCard => "card numbers published for testing",
-        PiiType::Iban => "IBANs printed in standards and bank documentation",
-        PiiType::IpAddress => "the RFC 5737 documentation blocks",
-        _ => "values reserved for documentation",
+        PiiType::Email => {
+            "example.com, .test and other reserved domains, placeholder mailboxes, addresses given as examples"
+        }
+        PiiType::Phone => {
+            "555-01xx and the other ranges reserved for drama, placeholders, numbers given as examples"
+        }
+        PiiType::PaymentCard => "card numbers published for testing, numbers given as examples",
+        PiiType::Iban => {
+            "IBANs printed in standards and bank documentation, IBANs given as examples"
+        }
+        PiiType::IpAddress => "the RFC 5737 documentation blocks, made-up addresses, examples",
+        _ => "values given as examples",
     }
 }
