@@ -640,35 +640,15 @@ fn scan_string(
     scratch: &mut Vec<u8>,
     hits: &mut Vec<Hit>,
 ) -> usize {
-    let mut j = s;
-    let mut escaped = false;
-    let end = if let Some(end) = known_end {
-        end
-    } else {
-        loop {
-            match memchr3(b'"', b'\\', b'\n', &block[j..]) {
-                None => break block.len(),
-                Some(k) => match block[j + k] {
-                    // A backslash before a raw line end escapes nothing: the line end ends
-                    // the string.
-                    b'\\' if block.get(j + k + 1) != Some(&b'\n') => {
-                        escaped = true;
-                        j += k + 2;
-                        if j >= block.len() {
-                            break block.len();
-                        }
-                    }
-                    b'\\' => {
-                        escaped = true;
-                        break j + k + 1;
-                    }
-                    _ => break j + k,
-                },
-            }
-        }
-    };
+    let end = known_end.unwrap_or_else(|| string_end(block, s));
     let raw = &block[s..end];
-    let seg: &[u8] = if escaped {
+    // Only a digit or `@` starts a detector, and escapes make none of other bytes (`\u0040` is
+    // written with digits): a string with none of them raw, which the walk stopped at for a
+    // backslash, holds nothing to find.
+    if find::next_trigger(raw, 0, raw.len()).is_none() {
+        return end;
+    }
+    let seg: &[u8] = if memchr(b'\\', raw).is_some() {
         unescape(raw, scratch);
         scratch
     } else {
@@ -683,6 +663,22 @@ fn scan_string(
         detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
     }
     end
+}
+
+/// The end of the string whose raw bytes start at `s`: its closing quote (one with an even
+/// number of backslashes before it), a raw line end (which ends a string even after a
+/// backslash: JSON has no escaped line end), or the block's end.
+fn string_end(block: &[u8], s: usize) -> usize {
+    let mut j = s;
+    while let Some(k) = memchr2(b'"', b'\n', &block[j..]) {
+        let at = j + k;
+        let backslashes = block[s..at].iter().rev().take_while(|&&c| c == b'\\').count();
+        if block[at] == b'\n' || backslashes % 2 == 0 {
+            return at;
+        }
+        j = at + 1;
+    }
+    block.len()
 }
 
 /// Whether the string that ends at `end` is a key: `:` follows after blanks.
@@ -709,12 +705,12 @@ pub fn unescape(raw: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let mut i = 0;
     while i < raw.len() {
-        let c = raw[i];
-        if c != b'\\' {
-            out.push(c);
-            i += 1;
-            continue;
-        }
+        let Some(k) = memchr(b'\\', &raw[i..]) else {
+            out.extend_from_slice(&raw[i..]);
+            break;
+        };
+        out.extend_from_slice(&raw[i..i + k]);
+        i += k;
         let e = raw.get(i + 1).copied().unwrap_or(b' ');
         i += 2;
         match e {
