@@ -553,13 +553,8 @@ fn digit_token(
     out: &mut dyn FnMut(Found),
 ) -> usize {
     let prev = before(seg, p);
-    let next_after_digits = {
-        let mut j = p;
-        while j < seg.len() && seg[j].is_ascii_digit() {
-            j += 1;
-        }
-        at(seg, j)
-    };
+    let digits_end = p + seg[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let next_after_digits = at(seg, digits_end);
     if (next_after_digits == b':'
         || next_after_digits.is_ascii_hexdigit() && !next_after_digits.is_ascii_digit()
         || prev == b':'
@@ -588,6 +583,57 @@ fn digit_token(
     {
         return skip_word(seg, p);
     }
+    if let Some(end) = short_number_end(seg, p, digits_end) {
+        return end;
+    }
+    digit_run(seg, p, prev, value_start, key, out)
+}
+
+/// Where scanning resumes after a number of at most four digits that no separator joins to
+/// more digits (`170 balloons`, `$1600`, `in 2008,`), which no validator takes: `None` for any
+/// other number, and for one or two digits before a word (a day before a month name).
+/// [`digit_run`] would come to the same end the long way (tested), after reading the run.
+fn short_number_end(seg: &[u8], p: usize, digits_end: usize) -> Option<usize> {
+    let next = at(seg, digits_end);
+    if digits_end - p > 4
+        || run_goes_on(seg, digits_end)
+        || digits_end - p <= 2 && next == b' ' && at(seg, digits_end + 1).is_ascii_alphabetic()
+    {
+        return None;
+    }
+    Some(if is_word(next) {
+        skip_word(seg, digits_end)
+    } else {
+        digits_end
+    })
+}
+
+/// Whether a separator [`read_run`] accepts (at most one of ` -./` and one parenthesis, three
+/// bytes at most) joins the digits ending at `j` to another group.
+fn run_goes_on(seg: &[u8], j: usize) -> bool {
+    let (mut plain, mut parens) = (0, 0);
+    let mut k = j;
+    while k < seg.len() && k - j < 3 {
+        match seg[k] {
+            b' ' | b'-' | b'.' | b'/' => plain += 1,
+            b'(' | b')' => parens += 1,
+            _ => break,
+        }
+        k += 1;
+    }
+    k > j && plain <= 1 && parens <= 1 && at(seg, k).is_ascii_digit()
+}
+
+/// The run of digit groups from `p` (after a byte `prev` that leaves it a number of its own),
+/// tried against the validators its shape fits; returns where scanning resumes.
+fn digit_run(
+    seg: &[u8],
+    p: usize,
+    prev: u8,
+    value_start: usize,
+    key: &[u8],
+    out: &mut dyn FnMut(Found),
+) -> usize {
     let full = read_run(seg, p);
     if full.too_long {
         return skip_word(seg, full.end);
@@ -1462,6 +1508,45 @@ mod tests {
         ] {
             assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
         }
+    }
+
+    /// The shortcut for short numbers ends where reading the whole run and trying every
+    /// validator on it ends, and those find nothing there: random segments built from digits,
+    /// separators, month names and hotwords.
+    #[test]
+    fn short_numbers_end_where_the_full_run_ends() {
+        let pieces: &[&[u8]] = &[
+            b"1", b"12", b"123", b"1234", b"12345", b"4111", b"0", b"9", b" ", b"-", b".", b"/",
+            b"(", b")", b",", b":", b"a", b"x", b"March", b"phone ", b"zip ", b"card ", b"born ",
+            b"nhs ", b"@", b"+", b"$", b"\xc2\xa3",
+        ];
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let (mut short, mut checked) = (0, 0);
+        for _ in 0..20_000 {
+            let mut seg = Vec::new();
+            for _ in 0..(x % 12 + 1) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                seg.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            for p in 0..seg.len() {
+                if !seg[p].is_ascii_digit() || before(&seg, p).is_ascii_digit() {
+                    continue;
+                }
+                let end = p + seg[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+                checked += 1;
+                let Some(fast) = short_number_end(&seg, p, end) else {
+                    continue;
+                };
+                short += 1;
+                let mut found = Vec::new();
+                let slow = digit_run(&seg, p, before(&seg, p), 0, b"", &mut |f| found.push(f));
+                let text = String::from_utf8_lossy(&seg);
+                assert_eq!((fast, found), (slow, vec![]), "at {p} of {text:?}");
+            }
+        }
+        assert!(short > 1000 && short < checked, "{short} of {checked}");
     }
 
     #[test]

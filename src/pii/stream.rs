@@ -645,14 +645,16 @@ fn scan_string(
     // Only a digit or `@` starts a detector, and escapes make none of other bytes (`\u0040` is
     // written with digits): a string with none of them raw, which the walk stopped at for a
     // backslash, holds nothing to find.
-    if find::next_trigger(raw, 0, raw.len()).is_none() {
+    let Some(first) = find::next_trigger(raw, 0, raw.len()) else {
         return end;
-    }
-    let seg: &[u8] = if memchr(b'\\', raw).is_some() {
+    };
+    // Detectors start at the first trigger of a string read in place (they look behind it for
+    // context on their own); a decoded one is searched again.
+    let (seg, from): (&[u8], usize) = if memchr(b'\\', raw).is_some() {
         unescape(raw, scratch);
-        scratch
+        (scratch, 0)
     } else {
-        raw
+        (raw, first)
     };
     let key = if followed_by_colon(block, end) {
         b""
@@ -660,7 +662,7 @@ fn scan_string(
         key
     };
     if !detect::is_identifier(seg) {
-        detect::detect(seg, 0, seg.len(), key, &mut |f| hits.push(hit(f, line)));
+        detect::detect(seg, from, seg.len(), key, &mut |f| hits.push(hit(f, line)));
     }
     end
 }
@@ -703,6 +705,7 @@ fn hit(f: Found, line: u64) -> Hit {
 /// joined, anything invalid a replacement character), so `\u0040` is an `@` again.
 pub fn unescape(raw: &[u8], out: &mut Vec<u8>) {
     out.clear();
+    out.reserve(raw.len());
     let mut i = 0;
     while i < raw.len() {
         let Some(k) = memchr(b'\\', &raw[i..]) else {
@@ -717,9 +720,9 @@ pub fn unescape(raw: &[u8], out: &mut Vec<u8>) {
             b'n' | b'r' | b't' | b'b' | b'f' => out.push(b' '),
             b'u' => {
                 let hex = |at: usize| {
-                    raw.get(at..at + 4)
-                        .and_then(|h| std::str::from_utf8(h).ok())
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    raw.get(at..at + 4)?.iter().try_fold(0u32, |cp, &c| {
+                        Some(cp << 4 | char::from(c).to_digit(16)?)
+                    })
                 };
                 let Some(mut cp) = hex(i) else {
                     out.push(b' ');
