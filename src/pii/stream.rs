@@ -684,10 +684,9 @@ fn scan_string(
 ) -> usize {
     let end = known_end.unwrap_or_else(|| string_end(block, s));
     let raw = &block[s..end];
-    // Only a digit or `@` starts a detector, and escapes make none of other bytes (`\u0040` is
-    // written with digits): a string with none of them raw, which the walk stopped at for a
-    // backslash, holds nothing to find.
-    let Some(first) = find::next_trigger(raw, 0, raw.len()) else {
+    // Only a digit or `@` starts a detector: a string that decodes to none holds nothing to
+    // find.
+    let Some(first) = first_trigger(raw) else {
         return end;
     };
     // Detectors start at the first trigger of a string read in place (they look behind it for
@@ -709,6 +708,37 @@ fn scan_string(
     end
 }
 
+/// The first digit or `@` of a string's raw bytes that is one once the string is decoded:
+/// the hex digits of a `\uXXXX` escape are passed over unless the escape stands for a digit or
+/// `@` itself (`\u0040`). Escapes make no digit or `@` of other bytes, so `None` means the
+/// decoded string holds none. Text that JSON writers put in `\u` escapes (`\u2019`, or every
+/// character of a non-Latin script) thus costs no decoding and no detectors.
+fn first_trigger(raw: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        let t = find::next_trigger(raw, i, raw.len())?;
+        match unicode_escape_around(raw, t) {
+            Some((end, cp)) if !matches!(cp, 0x30..=0x39 | 0x40) => i = end,
+            _ => return Some(t),
+        }
+    }
+}
+
+/// The `\uXXXX` escape whose hex digits include the byte at `t`: where it ends and the code
+/// unit it stands for.
+fn unicode_escape_around(raw: &[u8], t: usize) -> Option<(usize, u32)> {
+    (t.saturating_sub(4)..t).rev().find_map(|u| {
+        let hex = raw.get(u + 1..u + 5)?;
+        if raw[u] != b'u' || raw[..u].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0 {
+            return None;
+        }
+        let cp = hex
+            .iter()
+            .try_fold(0u32, |cp, &c| Some(cp << 4 | char::from(c).to_digit(16)?))?;
+        Some((u + 5, cp))
+    })
+}
+
 /// The end of the string whose raw bytes start at `s`: its closing quote (one with an even
 /// number of backslashes before it), a raw line end (which ends a string even after a
 /// backslash: JSON has no escaped line end), or the block's end.
@@ -716,7 +746,11 @@ fn string_end(block: &[u8], s: usize) -> usize {
     let mut j = s;
     while let Some(k) = memchr2(b'"', b'\n', &block[j..]) {
         let at = j + k;
-        let backslashes = block[s..at].iter().rev().take_while(|&&c| c == b'\\').count();
+        let backslashes = block[s..at]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
         if block[at] == b'\n' || backslashes % 2 == 0 {
             return at;
         }
@@ -762,9 +796,9 @@ pub fn unescape(raw: &[u8], out: &mut Vec<u8>) {
             b'n' | b'r' | b't' | b'b' | b'f' => out.push(b' '),
             b'u' => {
                 let hex = |at: usize| {
-                    raw.get(at..at + 4)?.iter().try_fold(0u32, |cp, &c| {
-                        Some(cp << 4 | char::from(c).to_digit(16)?)
-                    })
+                    raw.get(at..at + 4)?
+                        .iter()
+                        .try_fold(0u32, |cp, &c| Some(cp << 4 | char::from(c).to_digit(16)?))
                 };
                 let Some(mut cp) = hex(i) else {
                     out.push(b' ');
@@ -1335,7 +1369,37 @@ fn read_odd_quotes(path: &Path, start: u64, end: u64) -> io::Result<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::escapes;
+    use super::{escapes, first_trigger, unescape};
+
+    /// A raw string has a first trigger exactly when its decoded form holds a digit or `@`,
+    /// and that trigger is a raw digit or `@` itself: random strings of escapes, hex digits,
+    /// backslashes and letters.
+    #[test]
+    fn first_trigger_is_one_once_decoded() {
+        let pieces: &[&[u8]] = &[
+            b"\\u2019", b"\\u00e9", b"\\u0040", b"\\u0037", b"\\u004", b"\\\\", b"\\", b"\\n",
+            b"\\\"", b"u2019", b"u", b"7", b"@", b"ab", b"e9", b" ",
+        ];
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut decoded = Vec::new();
+        for _ in 0..50_000 {
+            let mut raw = Vec::new();
+            for _ in 0..(x % 9 + 1) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                raw.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            unescape(&raw, &mut decoded);
+            let holds = decoded.iter().any(|&c| c.is_ascii_digit() || c == b'@');
+            let first = first_trigger(&raw);
+            let text = String::from_utf8_lossy(&raw);
+            assert_eq!(first.is_some(), holds, "{text:?}");
+            if let Some(t) = first {
+                assert!(raw[t].is_ascii_digit() || raw[t] == b'@', "{text:?}");
+            }
+        }
+    }
 
     /// The escaped bytes (backslashes aside) of random backslash masks, each with and without an escape carried
     /// in, against a walk from the first byte to the last.
