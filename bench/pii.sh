@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # PII engine benchmark: the full detector set (examples/pii_scan, the engine alone) side by side
-# with ripgrep running one email regex on the same generated chat JSONL, one thread each; the
-# floor under both (the engine's first stage alone: every block classified, no detectors); the
-# engine's 2-thread speed-up; peak memory; and the whole `aibom scan --jobs N` on a folder that
-# holds only that corpus. Writes bench/RESULTS-pii.md and the "PII engine" section of
-# bench/RESULTS.md.
+# with ripgrep running one email regex on the same generated chat JSONL (or a JSONL file of your
+# own, --corpus), one thread each; the floor under both (the engine's first stage alone: every
+# block classified, no detectors); the engine's 2-thread speed-up; peak memory; and the whole
+# `aibom scan --jobs N` on a folder that holds only that corpus. Writes bench/RESULTS-pii.md and
+# the "PII engine" section of bench/RESULTS.md (bench/RESULTS-pii-corpus.md for --corpus).
 #
 # Run from the repository root:   bench/pii.sh [options]      (bench/pii.sh --help)
 #
@@ -20,6 +20,8 @@ usage: bench/pii.sh [options]
   --size-mb N    size of the generated chat JSONL (default 500; MB = 10^6 bytes)
   --rounds N     rounds, commands alternating (default 9; --quick: 2)
   --seed N       generator seed (default 1)
+  --corpus FILE  time the same commands on FILE, a JSONL corpus of your own, instead of the
+                 generated one; the results go to bench/RESULTS-pii-corpus.md only
   --quick        a 50 MB corpus and 2 rounds: checks that everything works
   --no-build     use target/release/{aibom,examples/pii_scan} as they are
   --nice         run the timed commands under nice -n 19 (on a machine shared with other
@@ -34,11 +36,13 @@ SEED=1
 BUILD=1
 NICE=()
 QUICK=0
+GIVEN=
 while (($#)); do
     case $1 in
         --size-mb) SIZE_MB=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
+        --corpus) GIVEN=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --no-build) BUILD=0; shift ;;
         --nice) NICE=(nice -n 19); shift ;;
@@ -79,12 +83,25 @@ fi
 cp target/release/aibom "$WORK/aibom"
 cp target/release/examples/pii_scan "$WORK/pii_scan"
 
-CORPUS=$WORK/corpus/bench.jsonl
 STAMP="seed=$SEED size_mb=$SIZE_MB gen=$(sha256sum fixtures/pii/gen_corpus.py | cut -c1-16)"
-if [[ ! -f $CORPUS || "$(cat "$WORK/corpus.stamp" 2>/dev/null)" != "$STAMP" ]]; then
-    say "== generating $SIZE_MB MB of chat JSONL (fixtures/pii/gen_corpus.py --seed $SEED)"
-    nice -n 19 python3 fixtures/pii/gen_corpus.py --seed "$SEED" --bench-mb "$SIZE_MB" --out "$WORK/corpus" >&2
-    echo "$STAMP" >"$WORK/corpus.stamp"
+RESULTS=bench/RESULTS-pii.md
+if [[ -n $GIVEN ]]; then
+    [[ -f $GIVEN ]] || { say "pii.sh: --corpus $GIVEN: no such file"; exit 2; }
+    # `aibom scan` gets a folder holding only the corpus: a hard link, else a copy.
+    CORPUS_DIR=$WORK/given
+    rm -rf "$CORPUS_DIR"
+    mkdir -p "$CORPUS_DIR"
+    CORPUS=$CORPUS_DIR/corpus.jsonl
+    ln "$GIVEN" "$CORPUS" 2>/dev/null || cp "$GIVEN" "$CORPUS"
+    RESULTS=bench/RESULTS-pii-corpus.md
+else
+    CORPUS_DIR=$WORK/corpus
+    CORPUS=$CORPUS_DIR/bench.jsonl
+    if [[ ! -f $CORPUS || "$(cat "$WORK/corpus.stamp" 2>/dev/null)" != "$STAMP" ]]; then
+        say "== generating $SIZE_MB MB of chat JSONL (fixtures/pii/gen_corpus.py --seed $SEED)"
+        nice -n 19 python3 fixtures/pii/gen_corpus.py --seed "$SEED" --bench-mb "$SIZE_MB" --out "$CORPUS_DIR" >&2
+        echo "$STAMP" >"$WORK/corpus.stamp"
+    fi
 fi
 BYTES=$(stat -c %s "$CORPUS")
 cat "$CORPUS" >/dev/null # into the page cache
@@ -126,8 +143,8 @@ run_one() {
         engine1) measure engine1 "${NICE[@]}" "$WORK/pii_scan" --threads 1 "$CORPUS" jsonl ;;
         engine2) measure engine2 "${NICE[@]}" "$WORK/pii_scan" --threads 2 "$CORPUS" jsonl ;;
         pair) measure_pair ;;
-        scan1) measure scan1 "${NICE[@]}" "$WORK/aibom" scan "$WORK/corpus" --jobs 1 --no-cache --quiet --format json --fail-on never ;;
-        scan2) measure scan2 "${NICE[@]}" "$WORK/aibom" scan "$WORK/corpus" --jobs 2 --no-cache --quiet --format json --fail-on never ;;
+        scan1) measure scan1 "${NICE[@]}" "$WORK/aibom" scan "$CORPUS_DIR" --jobs 1 --no-cache --quiet --format json --fail-on never ;;
+        scan2) measure scan2 "${NICE[@]}" "$WORK/aibom" scan "$CORPUS_DIR" --jobs 2 --no-cache --quiet --format json --fail-on never ;;
     esac
 }
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -139,12 +156,16 @@ done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Instruction counts do not depend on the machine's load: callgrind runs the engine (1 thread)
-# and rg once each on a 30 MB corpus from the same generator. Skipped without valgrind.
+# and rg once each on a 30 MB corpus from the same generator (with --corpus, the first 30 MB of
+# the given file, cut at a line end). Skipped without valgrind.
 INSNS=$WORK/insns.txt
 : >"$INSNS"
 if command -v valgrind >/dev/null; then
     SMALL=$WORK/corpus30/bench.jsonl
-    if [[ ! -f $SMALL || "$(cat "$WORK/corpus30.stamp" 2>/dev/null)" != "$STAMP" ]]; then
+    if [[ -n $GIVEN ]]; then
+        SMALL=$WORK/given30.jsonl
+        python3 -c 'import sys; d = open(sys.argv[1], "rb").read(30_000_000); open(sys.argv[2], "wb").write(d if len(d) < 30_000_000 else d[: d.rfind(b"\n") + 1])' "$CORPUS" "$SMALL"
+    elif [[ ! -f $SMALL || "$(cat "$WORK/corpus30.stamp" 2>/dev/null)" != "$STAMP" ]]; then
         mkdir -p "$WORK/corpus30"
         nice -n 19 python3 fixtures/pii/gen_corpus.py --seed "$SEED" --bench-mb 30 --out "$WORK/corpus30" >&2
         echo "$STAMP" >"$WORK/corpus30.stamp"
@@ -158,9 +179,9 @@ if command -v valgrind >/dev/null; then
     echo "rg $(insns "$RG" -c -j1 "$EMAIL_RE" "$SMALL") $(stat -c %s "$SMALL")" >>"$INSNS"
 fi
 
-python3 - "$TIMES" "$BYTES" "$ROUNDS" "$SEED" "$LOAD_START" "$LOAD_END" "$WORK" "$("$RG" --version | head -1)" "$INSNS" "${NICE[*]}" <<'PY' >bench/RESULTS-pii.md
+python3 - "$TIMES" "$BYTES" "$ROUNDS" "$SEED" "$LOAD_START" "$LOAD_END" "$WORK" "$("$RG" --version | head -1)" "$INSNS" "${NICE[*]}" "$GIVEN" <<'PY' >"$RESULTS"
 import statistics, sys, datetime, subprocess, os
-times, size, rounds, seed, load0, load1, work, rgv, insns_path, nice = sys.argv[1:]
+times, size, rounds, seed, load0, load1, work, rgv, insns_path, nice, given = sys.argv[1:]
 priority = f"every command under `{nice}`" if nice else "every command at normal priority"
 insns = {}
 for line in open(insns_path):
@@ -187,9 +208,16 @@ speedup = med["engine1"] / med["engine2"]
 peak = max(rss["engine1"], rss["engine2"]) / 1024
 verdict = lambda ok: "**PASS**" if ok else "**FAIL**"
 print("## PII engine (`bench/pii.sh`)\n")
-print(f"Written by `bench/pii.sh` on {now} at commit `{commit}`: {size/1e6:.0f} MB of generated chat JSONL "
-      f"(`fixtures/pii/gen_corpus.py --seed {seed}`: 60% chat lines, 2% of them with planted PII, 20% 64-float "
-      f"embedding lines, 20% metadata lines with UUIDs, SHA-256, ms timestamps, versions and token ids), in the page cache. "
+if given:
+    corpus = f"{size/1e6:.0f} MB of JSONL given with `--corpus` (`{os.path.basename(given)}`)"
+    small = "the first 30 MB of the same file"
+else:
+    corpus = (f"{size/1e6:.0f} MB of generated chat JSONL (`fixtures/pii/gen_corpus.py --seed {seed}`: 60% chat lines "
+              f"whose replies hold escapes as real corpora do (line ends, quotes, typographic punctuation as `\\u` "
+              f"escapes), 2% of them with planted PII, 20% 64-float embedding lines, 20% metadata lines with UUIDs, "
+              f"SHA-256, ms timestamps, versions and token ids)")
+    small = "a corpus from the same generator"
+print(f"Written by `bench/pii.sh` on {now} at commit `{commit}`: {corpus}, in the page cache. "
       f"{rounds} rounds, commands alternating, medians; {priority}. "
       f"Load average {load0} at the start, {load1} at the end (other work shares the 2 cores). {rgv}.\n")
 print("| Goal | Measured | Target | Verdict |")
@@ -213,7 +241,7 @@ print(f"CPU time (user + sys, medians), which a loaded machine disturbs less tha
       f"({cpu['engine2'] / max(med['engine2'], 1e-9):.2f} cores busy on average).")
 if "engine1" in insns and "rg" in insns:
     (ei, eb), (ri, _) = insns["engine1"], insns["rg"]
-    print(f" Instructions (callgrind, whole process, on a {eb/1e6:.0f} MB corpus from the same generator): "
+    print(f" Instructions (callgrind, whole process, on {small}, {eb/1e6:.0f} MB): "
           f"engine {ei/1e6:.1f} M ({ei/eb:.2f} per byte) vs rg {ri/1e6:.1f} M ({ri/eb:.2f} per byte), ratio {ei/ri:.1f}. "
           "Wide vector instructions count once each, so instructions and time need not scale alike.")
 print()
@@ -257,6 +285,6 @@ print("```")
 PY
 
 # The section also goes into bench/RESULTS.md (bench/run.sh puts it back after rewriting that
-# file).
-python3 bench/pii_section.py
-cat bench/RESULTS-pii.md
+# file); a given corpus's results stay in their own file.
+[[ -n $GIVEN ]] || python3 bench/pii_section.py
+cat "$RESULTS"
