@@ -638,8 +638,9 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
-/// The byte-by-byte walk of up to 64 bytes that hold a backslash (or start escaped), where
-/// a backslash escapes the next byte inside a string and means nothing outside one. Returns
+/// The byte-by-byte walk of up to 64 bytes that hold a backslash (or start escaped) where the
+/// bit operations of [`escapes`] do not hold: a backslash escapes the next byte inside a string
+/// and means nothing outside one, and a raw line end ends a string even after one. Returns
 /// the masks of the bytes inside strings, of the opening quotes and of the bytes that close a
 /// string (a quote or a raw line end); `in_string` and `escape` carry over to the next block.
 fn walk_escaped(bytes: &[u8], in_string: &mut bool, escape: &mut bool) -> (u64, u64, u64) {
