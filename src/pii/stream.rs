@@ -602,11 +602,12 @@ fn last_closed(pos: usize, opens: u64, closes: u64, earlier: usize) -> Option<(u
 }
 
 /// The bytes of a 64-byte block, other than backslashes, that a backslash escapes (reading
-/// every backslash as inside a string), and whether the first byte of the next block is escaped; `escape` says whether the
-/// first byte of this one is. A run of backslashes escapes the byte after it when its length is
-/// odd: adding a run's start bit to the run carries past its end, so the carry lands on the
-/// byte after each run, and the parity of the landing bit against that of the start gives the
-/// run's parity (runs starting on even and on odd bits are added separately).
+/// every backslash as inside a string), and whether the first byte of the next block is
+/// escaped; `escape` says whether the first byte of this one is. A run of backslashes escapes
+/// the byte after it when its length is odd: adding a run's start bit to the run carries past
+/// its end, so the carry lands on the byte after each run, and the parity of the landing bit
+/// against that of the start gives the run's parity (runs starting on even and on odd bits are
+/// added separately).
 #[inline(always)]
 fn escapes(backslash: u64, escape: bool) -> (u64, bool) {
     const EVEN: u64 = 0x5555_5555_5555_5555;
@@ -1402,8 +1403,8 @@ mod tests {
         }
     }
 
-    /// The escaped bytes (backslashes aside) of random backslash masks, each with and without an escape carried
-    /// in, against a walk from the first byte to the last.
+    /// The escaped bytes (backslashes aside) of random backslash masks, each with and without
+    /// an escape carried in, against a walk from the first byte to the last.
     #[test]
     fn escapes_agree_with_a_walk() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
