@@ -42,7 +42,7 @@ while (($#)); do
         --size-mb) SIZE_MB=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
-        --corpus) GIVEN=$2; shift 2 ;;
+        --corpus) GIVEN=$(realpath -- "$2"); shift 2 ;;
         --quick) QUICK=1; shift ;;
         --no-build) BUILD=0; shift ;;
         --nice) NICE=(nice -n 19); shift ;;
