@@ -1221,6 +1221,7 @@ fn textual_date(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::random_bytes;
 
     fn run(text: &str) -> Vec<(PiiType, String, bool)> {
         let mut v = Vec::new();
@@ -1520,16 +1521,8 @@ mod tests {
             b"(", b")", b",", b":", b"a", b"x", b"March", b"phone ", b"zip ", b"card ", b"born ",
             b"nhs ", b"@", b"+", b"$", b"\xc2", b"\xa3",
         ];
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
         let (mut short, mut checked) = (0, 0);
-        for _ in 0..20_000 {
-            let mut seg = Vec::new();
-            for _ in 0..(x % 12 + 1) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                seg.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
-            }
+        for seg in random_bytes(pieces, 0x2545_F491_4F6C_DD1D, 20_000, 13) {
             for p in 0..seg.len() {
                 if !seg[p].is_ascii_digit() || before(&seg, p).is_ascii_digit() {
                     continue;

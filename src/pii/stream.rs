@@ -731,7 +731,7 @@ fn first_trigger(raw: &[u8]) -> Option<usize> {
 fn unicode_escape_around(raw: &[u8], t: usize) -> Option<(usize, u32)> {
     (t.saturating_sub(4)..t).rev().find_map(|u| {
         let hex = raw.get(u + 1..u + 5)?;
-        if raw[u] != b'u' || raw[..u].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0 {
+        if raw[u] != b'u' || !escaped_at(raw, u) {
             return None;
         }
         let cp = hex
@@ -748,17 +748,18 @@ fn string_end(block: &[u8], s: usize) -> usize {
     let mut j = s;
     while let Some(k) = memchr2(b'"', b'\n', &block[j..]) {
         let at = j + k;
-        let backslashes = block[s..at]
-            .iter()
-            .rev()
-            .take_while(|&&c| c == b'\\')
-            .count();
-        if block[at] == b'\n' || backslashes % 2 == 0 {
+        if block[at] == b'\n' || !escaped_at(&block[s..], at - s) {
             return at;
         }
         j = at + 1;
     }
     block.len()
+}
+
+/// Whether the byte at `at` of a string's raw bytes is escaped: an odd number of backslashes
+/// stands right before it.
+fn escaped_at(raw: &[u8], at: usize) -> bool {
+    raw[..at].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 1
 }
 
 /// Whether the string that ends at `end` is a key: `:` follows after blanks.
@@ -1372,6 +1373,7 @@ fn read_odd_quotes(path: &Path, start: u64, end: u64) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::{escapes, first_trigger, unescape};
+    use crate::test_support::{random_bytes, xorshift};
 
     /// A raw string has a first trigger exactly when its decoded form holds a digit or `@`,
     /// and that trigger is a raw digit or `@` itself: random strings of escapes, hex digits,
@@ -1382,16 +1384,8 @@ mod tests {
             b"\\u2019", b"\\u00e9", b"\\u0040", b"\\u0037", b"\\u004", b"\\\\", b"\\", b"\\n",
             b"\\\"", b"u2019", b"u", b"7", b"@", b"ab", b"e9", b" ",
         ];
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
         let mut decoded = Vec::new();
-        for _ in 0..50_000 {
-            let mut raw = Vec::new();
-            for _ in 0..(x % 9 + 1) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                raw.extend_from_slice(pieces[(x % pieces.len() as u64) as usize]);
-            }
+        for raw in random_bytes(pieces, 0x2545_F491_4F6C_DD1D, 50_000, 10) {
             unescape(&raw, &mut decoded);
             let holds = decoded.iter().any(|&c| c.is_ascii_digit() || c == b'@');
             let first = first_trigger(&raw);
@@ -1407,11 +1401,9 @@ mod tests {
     /// an escape carried in, against a walk from the first byte to the last.
     #[test]
     fn escapes_agree_with_a_walk() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for round in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = next();
             // Dense and sparse masks, long runs included.
             let backslash = match round % 4 {
                 0 => x,
