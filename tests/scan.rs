@@ -177,6 +177,10 @@ fn hf_cache_repositories_give_repo_ids_revisions_and_blob_hashes() {
             .any(|f| f.path.ends_with("config.json") && f.sha256.is_none()),
         "git SHA-1 blobs are not SHA-256"
     );
+    assert_eq!(
+        result.stats.hashes_free, 2,
+        "counted as free: the blob's hash and the demo's one LFS pointer"
+    );
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -455,7 +455,7 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
     let s = &result.stats;
     writeln!(
         out,
-        "  files       {} walked, {} artefacts; hashes: {} computed ({}), {} from cache, {} free (LFS pointers)",
+        "  files       {} walked, {} artefacts; hashes: {} computed ({}), {} from cache, {} free (LFS pointers, Hugging Face cache blob names)",
         s.files_walked,
         s.artifacts,
         s.hashes_computed,
