@@ -210,6 +210,7 @@ pub struct Unreadable {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Inventory {
     pub components: BTreeMap<String, Component>,
+    /// Sorted (by `from`, then kind, then `to`), which [`Inventory::relations_from`] relies on.
     pub relations: Vec<Relation>,
     /// Every artefact file with its parse result, sorted by directory, then name.
     #[serde(skip)]
@@ -259,8 +260,14 @@ impl Inventory {
         self.components.get(id)
     }
 
+    /// The relations from `id`: a binary search and a contiguous run, since `relations` is
+    /// sorted by `from` first (a pass over every relation, once per component, made the rules
+    /// quadratic in the size of the tree).
     pub fn relations_from<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Relation> + 'a {
-        self.relations.iter().filter(move |r| r.from == id)
+        let start = self.relations.partition_point(|r| r.from.as_str() < id);
+        self.relations[start..]
+            .iter()
+            .take_while(move |r| r.from == id)
     }
 
     pub fn file(&self, path: &str) -> Option<&ParsedFile> {

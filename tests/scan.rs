@@ -183,6 +183,24 @@ fn hf_cache_repositories_give_repo_ids_revisions_and_blob_hashes() {
     );
 }
 
+#[test]
+fn relations_from_finds_what_a_pass_over_every_relation_finds() {
+    let result = scan_dir(&fixture("demo"));
+    let inv = &result.inventory;
+    assert!(
+        inv.relations.is_sorted(),
+        "relations_from relies on the order"
+    );
+    let mut found = 0;
+    for id in inv.components.keys() {
+        let fast: Vec<_> = inv.relations_from(id).collect();
+        let slow: Vec<_> = inv.relations.iter().filter(|r| r.from == *id).collect();
+        assert_eq!(fast, slow, "{id}");
+        found += fast.len();
+    }
+    assert!(found > 5, "the demo has lineage to find: {found}");
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     aibom::artifact::hex(&Sha256::digest(bytes))

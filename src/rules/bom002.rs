@@ -42,10 +42,9 @@ impl Rule for WeightsWithoutProvenance {
             if !c.kind.is_model_like() || c.external || c.files.is_empty() {
                 continue;
             }
-            let has_relation = inv.relations.iter().any(|r| {
-                r.from == c.id
-                    && matches!(r.kind, RelationKind::DerivedFrom | RelationKind::TrainedOn)
-            });
+            let has_relation = inv
+                .relations_from(&c.id)
+                .any(|r| matches!(r.kind, RelationKind::DerivedFrom | RelationKind::TrainedOn));
             if has_relation
                 || c.hub_id.is_some()
                 || !c.declared_licenses.is_empty()
