@@ -748,10 +748,7 @@ impl Builder {
                 .flat_map(|out| [normalize(&out.value), normalize(&join(dir, &out.value))])
                 .flatten()
                 .collect();
-            if outputs
-                .iter()
-                .any(|out| claimed.iter().any(|c| c == out || is_within(c, out)))
-            {
+            if outputs.iter().any(|out| holds_any(&claimed, out)) {
                 continue;
             }
             let output = outputs.first();
@@ -819,10 +816,7 @@ impl Builder {
             if !matches!(f.kind, ArtifactKind::Corpus(_)) {
                 continue;
             }
-            let dataset = dataset_dirs
-                .iter()
-                .filter(|d| is_within(&f.path, d))
-                .max_by_key(|d| d.len());
+            let dataset = innermost_holding(&dataset_dirs, &f.path);
             let id = match dataset {
                 Some(dir) => format!("dataset:{dir}"),
                 None => {
@@ -1565,6 +1559,32 @@ fn dir_of_component(path: &str) -> String {
     }
 }
 
+/// Whether `dir` or a directory inside it is one of `dirs`: a range query, since every path
+/// inside `dir` sorts right after `dir/`.
+fn holds_any(dirs: &BTreeSet<String>, dir: &str) -> bool {
+    if dir == "." {
+        return !dirs.is_empty();
+    }
+    dirs.contains(dir)
+        || dirs
+            .range(format!("{dir}/")..)
+            .next()
+            .is_some_and(|first| is_within(first, dir))
+}
+
+/// The innermost of `dirs` that `path` is inside (the root, `.`, holds every path): a lookup
+/// per ancestor, not a pass over `dirs`.
+fn innermost_holding<'a>(dirs: &'a BTreeSet<String>, path: &str) -> Option<&'a String> {
+    let mut dir = path;
+    while dir != "." {
+        dir = parent(dir);
+        if let Some(found) = dirs.get(dir) {
+            return Some(found);
+        }
+    }
+    None
+}
+
 fn is_within(path: &str, dir: &str) -> bool {
     dir == "."
         || path
@@ -1683,6 +1703,29 @@ mod tests {
         assert_eq!(hub_id_of("./models/base"), None);
         assert_eq!(hub_id_of("data/a/b.jsonl"), None);
         assert_eq!(hub_id_of("https://example.com/x"), None);
+    }
+
+    #[test]
+    fn directory_lookups_agree_with_a_pass_over_every_directory() {
+        let dirs: BTreeSet<String> = [".", "a", "a/b", "a/bc", "ab", "c/d"]
+            .map(String::from)
+            .into();
+        // Repository-relative paths of files and directories (never the root itself).
+        let paths = [
+            "a", "a/b", "a/b/x", "a/bc/x", "a/b.x", "ab/x", "c", "c/d/e", "c/e", "z/y",
+        ];
+        for path in paths {
+            let slow = dirs
+                .iter()
+                .filter(|d| is_within(path, d))
+                .max_by_key(|d| d.len());
+            assert_eq!(innermost_holding(&dirs, path), slow, "{path}");
+            let slow = dirs.iter().any(|d| d == path || is_within(d, path));
+            assert_eq!(holds_any(&dirs, path), slow, "{path}");
+        }
+        let nested: BTreeSet<String> = ["a/b/c"].map(String::from).into();
+        assert!(holds_any(&nested, "a") && holds_any(&nested, "a/b") && !holds_any(&nested, "a/c"));
+        assert!(!holds_any(&BTreeSet::new(), "."));
     }
 
     #[test]

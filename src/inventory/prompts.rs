@@ -184,6 +184,17 @@ impl Builder {
                 _ => None,
             })
             .collect();
+        // The `CHANGELOG.md` files (any case) by directory, in path order: a prompt looks in
+        // each of its ancestors, and a pass over every changelog for each made this quadratic.
+        let mut directory_changelogs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for path in changelogs.keys() {
+            if file_name(path).eq_ignore_ascii_case("changelog.md") {
+                directory_changelogs
+                    .entry(parent(path))
+                    .or_default()
+                    .push(path);
+            }
+        }
         // Semantic Kernel prompt configs by directory.
         let prompt_configs: BTreeMap<String, (String, PromptConfig)> = self
             .inv
@@ -241,7 +252,13 @@ impl Builder {
             keys.extend(p.id.iter().chain(p.name.iter()).map(|v| v.value.clone()));
             keys.sort();
             keys.dedup();
-            let changelog = find_changelog(&p, &path, &keys, &changelogs, shared_changelog);
+            let changelog = find_changelog(
+                &p,
+                &path,
+                &keys,
+                (&changelogs, &directory_changelogs),
+                shared_changelog,
+            );
             if let Some(c) = &changelog {
                 component.set("changelog", c.path.clone());
                 component.set("changelog_source", c.source.as_str());
@@ -332,7 +349,7 @@ fn find_changelog(
     p: &Prompt,
     path: &str,
     keys: &[String],
-    changelogs: &BTreeMap<String, String>,
+    (changelogs, directory_changelogs): (&BTreeMap<String, String>, &BTreeMap<&str, Vec<&str>>),
     shared: Option<&str>,
 ) -> Option<ChangelogRef> {
     if !p.changelog.is_empty() {
@@ -363,16 +380,11 @@ fn find_changelog(
     }
     let mut ancestor = dir;
     loop {
-        for (changelog_path, text) in changelogs {
-            if parent(changelog_path) != ancestor
-                || !file_name(changelog_path).eq_ignore_ascii_case("changelog.md")
-            {
-                continue;
-            }
-            if let Some(span) = mention(changelog_path, text, keys, path) {
+        for &changelog_path in directory_changelogs.get(ancestor).into_iter().flatten() {
+            if let Some(span) = mention(changelog_path, &changelogs[changelog_path], keys, path) {
                 return Some(ChangelogRef {
                     source: ChangelogSource::Directory,
-                    path: changelog_path.clone(),
+                    path: changelog_path.to_owned(),
                     span: Some(span),
                 });
             }
