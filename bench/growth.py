@@ -59,7 +59,7 @@ def main():
         a.rounds = 1
         sizes = {"files": [1, 2, 4], "text": [8, 16, 32], "weights": [16, 32, 64]}
     else:
-        sizes = {"files": [1, 2, 4, 8, 16], "text": [32, 64, 128, 256], "weights": [128, 256, 512, 1024]}
+        sizes = {"files": [1, 4, 16, 64], "text": [32, 64, 128, 256], "weights": [128, 256, 512, 1024]}
     tools = {t: shutil.which(t) for t in ("hyperfine", "strace")}
     if not tools["hyperfine"]:
         raise SystemExit("growth: hyperfine is required (Debian package hyperfine)")

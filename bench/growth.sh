@@ -17,8 +17,8 @@ usage: bench/growth.sh [options]
   --no-build       use target/release/aibom as it is
   -h, --help       this text
 
-Needs python3, hyperfine and (for the bytes-read column) strace. The full run writes about 2.5 GB
-under bench/work/growth/ and takes about 2 minutes on 2 cores.
+Needs python3, hyperfine and (for the bytes-read column) strace. The full run writes about 2.7 GB
+under bench/work/growth/ and takes about 3 minutes on 2 cores.
 TEXT
 }
 
