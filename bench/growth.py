@@ -50,11 +50,13 @@ def main():
     ap.add_argument("--bin", required=True, help="the aibom binary to time")
     ap.add_argument("--work", default="bench/work/growth")
     ap.add_argument("--fixtures", default="fixtures")
-    ap.add_argument("--out", default="bench/RESULTS-growth.md")
+    ap.add_argument("--out", help="default bench/RESULTS-growth.md; with --quick, bench/work/growth/RESULTS-quick.md")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--built-from", default="unknown", help="the commit the binary was built from")
     ap.add_argument("--quick", action="store_true", help="small sizes, one round: checks that everything works")
     a = ap.parse_args()
+    # A quick run checks the script; it does not replace the last full run's results.
+    a.out = a.out or ("bench/work/growth/RESULTS-quick.md" if a.quick else "bench/RESULTS-growth.md")
     if a.quick:
         a.rounds = 1
         sizes = {"files": [1, 2, 4], "text": [8, 16, 32], "weights": [16, 32, 64]}
@@ -211,7 +213,10 @@ def generate(work, fixtures, sizes):
             commit = f"{n:040x}"
             os.makedirs(os.path.join(repo, "blobs"))
             os.makedirs(os.path.join(repo, "snapshots", commit))
-            os.link(path, os.path.join(repo, "blobs", sha))
+            try:
+                os.link(path, os.path.join(repo, "blobs", sha))
+            except OSError:  # a file system without hard links: a copy reads the same
+                shutil.copyfile(path, os.path.join(repo, "blobs", sha))
             os.symlink(f"../../blobs/{sha}", os.path.join(repo, "snapshots", commit, "model.safetensors"))
             gen.write_text(os.path.join(repo, "refs", "main"), commit)
             done[hkey] = {"bytes": n * MB}

@@ -12,7 +12,8 @@ usage() {
     cat <<'TEXT'
 usage: bench/growth.sh [options]
 
-  --quick          small inputs, one round: checks that everything works (about a minute)
+  --quick          small inputs, one round: checks that everything works (about a minute);
+                   results go to bench/work/growth/RESULTS-quick.md
   --rounds N       rounds of timing, sizes in alternating order (default 3)
   --no-build       use target/release/aibom as it is
   -h, --help       this text
