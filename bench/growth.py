@@ -18,7 +18,8 @@ Each series is timed with hyperfine, all its sizes in one invocation, over sever
 alternating order (so drift in machine load hits every size alike); the medians of all runs are
 fitted. A series "grows linearly" when the exponent k of time - t0 ~ size^k (t0: a scan of an
 empty directory, the fixed cost) is at most 1.15; a series that must not grow passes when its
-largest size takes at most 1.2x its smallest. One untimed run per size, under strace, counts the
+largest size takes at most 1.2x its smallest and every size reads or maps at most 1 MB, the
+largest no more than 64 KB beyond the smallest. One untimed run per size, under strace, counts the
 bytes the scan read (read and pread calls) or mapped from files under the scanned directory; one
 more gives the peak RSS.
 """
