@@ -341,12 +341,48 @@ def build_report(args):
     sections.append("\n".join(text))
 
     # Goal 6.
+    # performance.md: ">= 10x shorter than the fastest peer that does the same job (aisbom-cli,
+    # modelscan) and >= 100x shorter than ModelAudit". picklescan is timed for the record only.
+    same_job = ("aisbom-cli", "modelscan")
+    home_path = os.path.join(work, "out", "peer-home.txt")
+    peer_home = [line.strip() for line in open(home_path, encoding="utf-8")] if os.path.isfile(home_path) else []
+    peer_home = [line for line in peer_home if line]
     text = [
-        "## Goal 6 (partly): corpus of model files vs peer scanners\n",
-        "Peers: " + "; ".join(f"`{p}`" for p in peers) + ". aibom runs with `--no-cache`. "
-        "The peers do less than aibom: they look for unsafe pickle (and, for modelscan, Keras/H5) content only, "
-        "while aibom also walks every file, parses cards, configs and headers, hashes weights, builds the "
-        "inventory and runs every rule. ModelAudit and aisbom-cli are not run by this script.\n",
+        "## Goal 6: corpus of model files vs peer scanners\n",
+        "Peers: " + ("; ".join(f"`{p}`" for p in peers) or "none") + ". aibom runs with `--no-cache`. Every peer runs "
+        "offline with its telemetry off (aisbom-cli: `AISBOM_NO_TELEMETRY=1 AISBOM_OFFLINE=1` and `--offline`; "
+        "ModelAudit: `PROMPTFOO_DISABLE_TELEMETRY=1 NO_ANALYTICS=1` and `--no-cache`) and with `HOME=bench/work/peer-home`, "
+        "because aisbom-cli and ModelAudit write under the home folder even so"
+        + (f" (this run they left: {', '.join(f'`{x}`' for x in peer_home)})" if peer_home else "")
+        + ".\n",
+        "What each tool does (from its own `--help`, and its output on this corpus in `bench/work/out/peer-*`):\n",
+        "- **aisbom-cli** (`aisbom scan DIR --offline --output FILE`): reads the headers of PyTorch, safetensors, GGUF, "
+        "Keras and ONNX files, looks for unsafe imports in pickles (and in any file whose bytes read as a pickle), reads "
+        "`requirements.txt` dependency manifests, and writes a CycloneDX JSON SBOM. It marks a licence as a risk when its "
+        "name holds one of four keywords (non-commercial, cc-by-nc, agpl, commons clause). It exits 2 when it finds "
+        "critical risks, as it does on this corpus.",
+        "- **modelscan** (`modelscan -p DIR`): looks for unsafe operators in pickle, PyTorch and NumPy files and for "
+        "Lambda layers in Keras, H5 and TensorFlow SavedModel files, and skips every other file. Its Keras scanner needs "
+        "TensorFlow, which is not installed, so it reports every `.keras` file as an error (and h5py rejects the "
+        "corpus's small hand-written H5 files): it does less work here than it would with TensorFlow. Exit code 2 "
+        "means those errors.",
+        "- **ModelAudit** (`modelaudit scan DIR --no-cache -f json --output FILE`): 45 scanners covering many formats "
+        "(pickle, PyTorch, NumPy, safetensors, GGUF, ONNX, Keras, TensorFlow, Jinja2 chat templates, archives, manifests "
+        "and model documentation among them), looking for unsafe code, template injection, secrets, Git LFS pointers and "
+        "suspicious metadata; it also recognises licence texts by pattern and warns about non-commercial ones. Only its "
+        "base package is installed: without its optional extras (h5py, onnx, torch, ...) it reports its coverage of "
+        "H5 and ONNX files as incomplete and exits 2.",
+        "- **picklescan** (`picklescan --path DIR`): opens only the files that can hold a pickle (pickles, PyTorch "
+        "checkpoints, NumPy files, zip archives) and reports their dangerous imports.\n",
+        "None of them checks licences against a licence database and the project's declared use, looks for personal "
+        "data in corpora, or inventories prompts and agent tools the way aibom does; aibom also walks and classifies "
+        "every file, parses cards and configs, hashes the weights, builds the lineage and runs every rule.\n",
+        "How the goal is judged: performance.md asks for ≥ 10× against the fastest peer that does the same job, naming "
+        "aisbom-cli and modelscan, and ≥ 100× against ModelAudit. picklescan only opens pickle files, so performance.md "
+        "does not count it as doing the same job; its ratio is printed for the record. Earlier versions of this "
+        "script ran only modelscan and picklescan and judged the goal against the faster of the two, which was "
+        "picklescan: that measured aibom against a tool doing a small part of its job and left out two of the three "
+        "peers the goal names. The goal is now judged as performance.md words it.\n",
     ]
     for cid, key in (("g6_corpus1", "corpus1"), ("g6_corpus", "corpus")):
         g = comps.get(cid)
@@ -354,24 +390,54 @@ def build_report(args):
         if not g or not corpus:
             continue
         aibom_s = stats(g["commands"][0]["times"])
-        peer_stats = [(c["name"], stats(c["times"])) for c in g["commands"][1:]]
+        by_tool = {c["name"].split()[0]: (c["name"], stats(c["times"])) for c in g["commands"][1:]}
         label = f"{corpus['files']} files"
         text.append(
             f"### {corpus['copies']} {'copy' if corpus['copies'] == 1 else 'copies'} of `fixtures/rules/` and `fixtures/demo/` "
             f"({corpus['files']} files, {corpus['bytes'] / 1e3:.0f} KB)\n"
         )
-        text.append(command_table(g))
-        if peer_stats:
-            fastest_name, fastest = min(peer_stats, key=lambda p: p[1]["median"])
-            ratios = ", ".join(f"{name} / aibom = {s['median'] / aibom_s['median']:.1f}×" for name, s in peer_stats)
-            ratio6 = fastest["median"] / aibom_s["median"]
-            ok6 = ratio6 >= 10
-            summary.append((f"6. Corpus vs peers, {label} (partly)", f"fastest peer ({fastest_name}) {fmt_time(fastest['median'])} / aibom {fmt_time(aibom_s['median'])} = **{ratio6:.1f}×**", "≥ 10×", verdict(ok6)))
-            text.append(f"\nRatios: {ratios}. Against the fastest peer: **{ratio6:.1f}×** (goal ≥ 10×) → {verdict(ok6)}.\n")
+        text.append(command_table(g, "÷ aibom (median)", lambda c, s: "—" if c is g["commands"][0] else f"{s['median'] / aibom_s['median']:.1f}×"))
+        lines = []
+
+        def missing(tools):
+            return f"{' and '.join(tools)} not run (not installed; pass `--peers`)"
+
+        present = [by_tool[t] for t in same_job if t in by_tool]
+        if present:
+            name, s = min(present, key=lambda p: p[1]["median"])
+            ratio = s["median"] / aibom_s["median"]
+            ok = ratio >= 10
+            absent = [t for t in same_job if t not in by_tool]
+            partial = f"; {missing(absent)}" if absent else ""
+            summary.append((f"6. Corpus vs aisbom-cli, modelscan, {label}", f"fastest of them ({name}) {fmt_time(s['median'])} / aibom {fmt_time(aibom_s['median'])} = **{ratio:.1f}×**{partial}", "≥ 10×", verdict(ok)))
+            lines.append(f"- Same job (aisbom-cli, modelscan): the fastest is {name}, **{ratio:.1f}×** aibom's time (goal ≥ 10×) → {verdict(ok)}{'; ' + missing(absent) if absent else ''}.")
         else:
-            summary.append((f"6. Corpus vs peers, {label} (partly)", f"aibom {fmt_time(aibom_s['median'])}; peers not run", "≥ 10×", "not run"))
-            text.append("\nNo peer was installed, so no ratio: run `bench/run.sh --peers` to install modelscan and picklescan into `bench/work/py` and compare.\n")
-        text.append(exit_code_note(g))
+            summary.append((f"6. Corpus vs aisbom-cli, modelscan, {label}", f"aibom {fmt_time(aibom_s['median'])}; {missing(same_job)}", "≥ 10×", "not run"))
+            lines.append(f"- Same job (aisbom-cli, modelscan): {missing(same_job)}; no ratio.")
+        if "modelaudit" in by_tool:
+            name, s = by_tool["modelaudit"]
+            ratio = s["median"] / aibom_s["median"]
+            ok = ratio >= 100
+            summary.append((f"6. Corpus vs ModelAudit, {label}", f"{name} {fmt_time(s['median'])} / aibom {fmt_time(aibom_s['median'])} = **{ratio:.0f}×**", "≥ 100×", verdict(ok)))
+            lines.append(f"- ModelAudit: {name} takes **{ratio:.0f}×** aibom's time (goal ≥ 100×) → {verdict(ok)}. One run per round, no warm-up.")
+        else:
+            summary.append((f"6. Corpus vs ModelAudit, {label}", f"aibom {fmt_time(aibom_s['median'])}; {missing(['modelaudit'])}", "≥ 100×", "not run"))
+            lines.append(f"- ModelAudit: {missing(['modelaudit'])}; no ratio.")
+        if "picklescan" in by_tool:
+            name, s = by_tool["picklescan"]
+            lines.append(f"- For the record, not judged: {name} takes {s['median'] / aibom_s['median']:.1f}× aibom's time (it only opens pickle files).")
+        if not by_tool:
+            lines.append("\nNo peer was installed: run `bench/run.sh --peers` to install them (see `bench/README.md`) and compare.")
+        text.append("\n" + "\n".join(lines) + "\n")
+        note = exit_code_note(g)
+        if note:
+            note = note.replace(
+                "(aibom exits 1 when it reports findings; hyperfine ran with `-i`)",
+                "(aibom exits 1 when it reports findings; aisbom-cli exits 2 when it finds critical risks; modelscan and "
+                "ModelAudit exit 2 when some files could not be scanned, as described above; picklescan exits 1 when it finds "
+                "dangerous imports; hyperfine ran with `-i`)",
+            )
+        text.append(note)
     sections.append("\n".join(text))
 
     # Goal 7.
@@ -406,7 +472,7 @@ def build_report(args):
         f"| aibom | {binary.get('version', v['aibom'])}, `target/release/aibom` built {binary.get('built', '?')} by `cargo build --release` in the tree at commit `{v['commit']}`{dirty}; the run timed a copy of it (SHA-256 `{binary.get('sha256', '?')[:16]}…`) |",
         f"| Tools | {v['hyperfine']}; {v['openssl']}; Python {v['python']}; {v['rustc']} |",
         f"| Load average | {load_start} at the start, {load_end} at the end (1, 5, 15 min; other work on this machine shares its cores) |",
-        f"| Method | {args.rounds} rounds, commands alternating (order reversed every other round); per round and command one hyperfine run of {args.slow_runs} (hashing) or {args.fast_runs} (fast commands) timed runs; medians over all rounds |",
+        f"| Method | {args.rounds} rounds, commands alternating (order reversed every other round); per round and command one hyperfine run of {args.slow_runs} (hashing, and the peers of goal 6 but ModelAudit) or {args.fast_runs} (fast commands) timed runs, ModelAudit 1 run with no warm-up; medians over all rounds |",
         f"| Inputs | large file {manifest['big']['size'] / 1e9:.2f} GB; sharded repo {len(manifest['repo']['shards'])} × {manifest['repo']['shards'][0]['size'] / 1e9:.2f} GB; pointer repos declaring {manifest['lfs']['declared_size'] / 1e9:.2f} GB and {manifest['lfs100']['declared_size'] / 1e9:.0f} GB; corpora of {manifest['corpus1']['files']} and {manifest['corpus']['files']} files |",
         "",
         "## Summary\n",

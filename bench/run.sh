@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# aibom benchmark: measures the performance goals of shared/reference/performance.md (1, 2, 3, 6 in
-# part, 7) as ratios taken side by side in one run, and writes bench/RESULTS.md.
+# aibom benchmark: measures the performance goals of shared/reference/performance.md (1, 2, 3, 6, 7)
+# as ratios taken side by side in one run, and writes bench/RESULTS.md.
 #
 # Run from the repository root:   bench/run.sh [options]      (bench/run.sh --help for the list)
 #
@@ -15,8 +15,10 @@ usage: bench/run.sh [options]
   --repo-gb N      total size of the sharded repository (default 2)
   --rounds N       alternation rounds per comparison (default 5; --quick: 2)
   --quick          small inputs and few runs: a fast check that everything works
-  --peers          install modelscan and picklescan into bench/work/py (pip --target) and
-                   compare with them; without it peers run only if already installed
+  --peers          install the peer scanners with pip --target (modelscan and picklescan into
+                   bench/work/py, aisbom-cli into bench/work/py-aisbom, modelaudit into
+                   bench/work/py-modelaudit) and compare with them; without it a peer runs
+                   only if already installed (in its folder or on PATH)
   --install        install missing system tools (hyperfine, time) with apt-get
   --no-build       use target/release/aibom as it is
   --clean          delete bench/work/ when done (inputs are regenerated next time)
@@ -230,40 +232,95 @@ WARMUPS=(0 2)
 alternate g3_cache "${REPO_GB} GB repository, empty vs warm hash cache"
 export AIBOM_CACHE_DIR=$WORK/cache-default
 
-# --- goal 6 (partly): corpus of model files, peers if present ----------------------------------
-PYDIR=$WORK/py
+# --- goal 6: corpus of model files vs peer scanners --------------------------------------------
+# Each peer lives in a pip --target folder: modelscan and picklescan in bench/work/py, aisbom-cli
+# and modelaudit in folders of their own, since modelaudit needs numpy >= 2.4 (on Python 3.11)
+# and modelscan numpy < 2.
+PEER_LIST=(aisbom-cli modelscan modelaudit picklescan)
+peer_dir() { # peer_dir TOOL -> its pip --target folder
+    case $1 in
+        aisbom-cli) echo "$WORK/py-aisbom" ;;
+        modelaudit) echo "$WORK/py-modelaudit" ;;
+        *) echo "$WORK/py" ;;
+    esac
+}
+peer_bin() { # peer_bin TOOL -> the name of its command
+    case $1 in
+        aisbom-cli) echo aisbom ;;
+        *) echo "$1" ;;
+    esac
+}
+# pip runs under the interpreter itself, not a version manager's shim (pyenv's shim would rebuild
+# its shims in the user's home after every install).
+PYTHON_EXE=$(python3 -c 'import sys; print(sys.executable)')
+pip_target() { # pip_target DIR PACKAGE...
+    local dir=$1
+    shift
+    "$PYTHON_EXE" -m pip install --quiet --disable-pip-version-check --target "$dir" "$@" >>"$LOG" 2>&1 ||
+        say "   pip install $* failed (see $LOG); a peer that did not install is reported as not run"
+}
 if ((PEERS)); then
-    say "== installing modelscan and picklescan into bench/work/py (pip --target)"
+    say "== installing peers (pip --target): modelscan + picklescan into bench/work/py," \
+        "aisbom-cli into bench/work/py-aisbom, modelaudit into bench/work/py-modelaudit"
     # modelscan 0.8.8's .npy scanner calls numpy.lib.format._check_version, gone from numpy 2.4: numpy<2.
     # Its h5 scanner needs h5py. Its Keras scanner needs TensorFlow, which is not installed.
-    python3 -m pip install --quiet --disable-pip-version-check --target "$PYDIR" \
-        "modelscan[h5py]" picklescan "numpy<2" >>"$LOG" 2>&1 ||
-        say "   pip install failed (see $LOG); peers that did not install are reported as not run"
+    pip_target "$WORK/py" "modelscan[h5py]" picklescan "numpy<2"
+    pip_target "$WORK/py-aisbom" aisbom-cli
+    # The base package only: its optional extras (h5py, onnx, torch, ...) are not installed.
+    pip_target "$WORK/py-modelaudit" modelaudit
 fi
+
+# No peer may touch the network or the user's home. Every peer scans a local folder with its
+# telemetry off (aisbom-cli also with AISBOM_OFFLINE and --offline; modelaudit with --no-cache, so it
+# keeps no scan cache). HOME is a folder of their own, emptied at every run: aisbom-cli writes
+# ~/.aisbom/ and modelaudit ~/.config/promptfoo/promptfoo.yaml (a user id) even with telemetry off.
+# The XDG_* variables are unset so that nothing goes elsewhere.
+PEER_HOME=$WORK/peer-home
+rm -rf "$PEER_HOME"
+mkdir -p "$PEER_HOME"
+peer_env() { # peer_env TOOL -> the tool's own switches for telemetry and network
+    case $1 in
+        aisbom-cli) echo "AISBOM_NO_TELEMETRY=1 AISBOM_OFFLINE=1" ;;
+        modelaudit) echo "PROMPTFOO_DISABLE_TELEMETRY=1 NO_ANALYTICS=1" ;;
+    esac
+}
 peer_cmd() { # peer_cmd TOOL -> command prefix, or nothing if the tool is absent
-    if [[ -x $PYDIR/bin/$1 ]]; then
-        echo "env PYTHONPATH=$PYDIR $PYDIR/bin/$1"
-    elif command -v "$1" >/dev/null 2>&1; then
-        command -v "$1"
+    local dir bin base
+    dir=$(peer_dir "$1")
+    bin=$(peer_bin "$1")
+    base="env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME HOME=$PEER_HOME $(peer_env "$1")"
+    if [[ -x $dir/bin/$bin ]]; then
+        echo "$base PYTHONPATH=$dir $dir/bin/$bin"
+    elif command -v "$bin" >/dev/null 2>&1; then
+        echo "$base $(command -v "$bin")"
     fi
 }
-peer_args() { # peer_args TOOL DIR
+peer_args() { # peer_args TOOL DIR TAG (TAG names the report file of the tools that write one)
     case $1 in
+        aisbom-cli) echo "scan $2 --offline --output $OUT/peer-aisbom-cli-$3.json" ;;
         modelscan) echo "-p $2" ;;
+        modelaudit) echo "scan $2 --no-cache -f json --output $OUT/peer-modelaudit-$3.json" ;;
         picklescan) echo "--path $2" ;;
     esac
 }
+# Timed runs per round and warm-up runs: modelaudit takes seconds per run (tens of seconds on the
+# larger corpus), so it gets one run per round and no warm-up; the run kept for the record below
+# comes first and warms it up anyway.
+peer_runs() { case $1 in modelaudit) echo 1 ;; *) echo "$SLOW_RUNS" ;; esac; }
+peer_warmup() { case $1 in modelaudit) echo 0 ;; *) echo 1 ;; esac; }
 PEER_STATUS=()
-for peer in modelscan picklescan; do
+for peer in "${PEER_LIST[@]}"; do
     prefix=$(peer_cmd "$peer")
     if [[ -z $prefix ]]; then
         PEER_STATUS+=("$peer=not run (not installed; pass --peers)")
         continue
     fi
-    version=$(env PYTHONPATH="$PYDIR" python3 -c "import importlib.metadata as m; print(m.version('$peer'))" 2>/dev/null || echo "?")
+    version=$(env PYTHONPATH="$(peer_dir "$peer")" python3 -c \
+        "import importlib.metadata as m; print(m.version('$peer'))" 2>/dev/null || echo "?")
     PEER_STATUS+=("$peer=$version")
     # One run outside the timing, kept for the record (and to see a broken install early).
-    $prefix $(peer_args "$peer" "$CORPUS1") >"$OUT/peer-$peer.txt" 2>&1 || true
+    say "   $peer $version: one run on corpus1 for the record (bench/work/out/peer-$peer.txt)"
+    $prefix $(peer_args "$peer" "$CORPUS1" record) >"$OUT/peer-$peer.txt" 2>&1 || true
 done
 printf '%s\n' "${PEER_STATUS[@]}" >"$OUT/peers.txt"
 
@@ -274,20 +331,22 @@ corpus_comparison() { # corpus_comparison ID DIR TITLE
     PREPS=("")
     RUNS=("$FAST_RUNS")
     WARMUPS=(2)
-    for peer in modelscan picklescan; do
+    for peer in "${PEER_LIST[@]}"; do
         prefix=$(peer_cmd "$peer")
         [[ -n $prefix ]] || continue
         version=$(grep "^$peer=" "$OUT/peers.txt" | cut -d= -f2)
         NAMES+=("$peer $version")
-        CMDS+=("$prefix $(peer_args "$peer" "$2")")
+        CMDS+=("$prefix $(peer_args "$peer" "$2" "$1")")
         PREPS+=("")
-        RUNS+=("$SLOW_RUNS")
-        WARMUPS+=(1)
+        RUNS+=("$(peer_runs "$peer")")
+        WARMUPS+=("$(peer_warmup "$peer")")
     done
     alternate "$1" "$3"
 }
 corpus_comparison g6_corpus1 "$CORPUS1" "corpus of model files (1 copy of fixtures/rules + fixtures/demo)"
 corpus_comparison g6_corpus "$CORPUS" "corpus of model files ($CORPUS_COPIES copies of fixtures/rules + fixtures/demo)"
+# What the peers left in their HOME, for the record.
+find "$PEER_HOME" -mindepth 1 \( -type f -printf '%P\n' \) -o \( -type d -empty -printf '%P/\n' \) | sort >"$OUT/peer-home.txt"
 
 # --- goal 7: peak memory -----------------------------------------------------------------------
 say "== g7_rss: peak RSS (/usr/bin/time -v), $RSS_RUNS runs each"
