@@ -294,16 +294,25 @@ impl Inventory {
 
 /// The order of `Inventory::files`: by directory, then by name.
 fn dir_order(path: &str) -> (&str, &str) {
-    (parent(path), file_name(path))
+    match last_slash(path) {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => (".", path),
+    }
 }
 
 /// Parent directory of a repository-relative path; `.` for files at the root.
 pub fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or(".", |(dir, _)| dir)
+    last_slash(path).map_or(".", |i| &path[..i])
 }
 
 fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    last_slash(path).map_or(path, |i| &path[i + 1..])
+}
+
+/// Where the last `/` of `path` is. Paths are split this way in every lookup and sort of the
+/// inventory; a byte search costs a fraction of a `char` pattern's.
+fn last_slash(path: &str) -> Option<usize> {
+    memchr::memrchr(b'/', path.as_bytes())
 }
 
 /// A relation written down outside the artefacts (the `[[model]]` and `[[corpus]]` manifest of
