@@ -170,8 +170,7 @@ fn depth_first(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// The length of the longest common prefix of `a` and `b`. Sibling paths share most of their
-/// bytes, so whole blocks are compared first (a slice comparison), then the bytes of the block
-/// that differs.
+/// bytes, so whole blocks of 16 are compared first, then the bytes of the block that differs.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 16;
     let len = a.len().min(b.len());
@@ -766,6 +765,7 @@ mod tests {
             "models/acme-7b/model-00001-of-2",
             "models/acme-7b-/x",
             "models/acme-7b/model",
+            "models/acme-7b/mz",
             "models/acme-7c",
             "models/acme-7b/model-00001.bin/",
         ];
