@@ -213,6 +213,72 @@ fn findings_on_binary_weights_are_anchored_on_the_model_card() {
 }
 
 #[test]
+fn findings_on_a_model_folder_are_anchored_on_a_file_in_it() {
+    // Components of several files (or of a config alone) have a folder as their path; code
+    // scanning cannot anchor a result there.
+    let dir = tempfile::tempdir().unwrap();
+    let adapter = dir.path().join("experiments/acme-lora");
+    std::fs::create_dir_all(&adapter).unwrap();
+    std::fs::write(
+        adapter.join("adapter_config.json"),
+        r#"{"peft_type": "LORA", "base_model_name_or_path": null, "r": 8}"#,
+    )
+    .unwrap();
+    let model = dir.path().join("models/acme-7b");
+    std::fs::create_dir_all(&model).unwrap();
+    let shards = root().join("fixtures/rules/BOM003/pass-complete");
+    for name in [
+        "model-00001-of-00003.safetensors",
+        "model-00002-of-00003.safetensors",
+        "model-00003-of-00003.safetensors",
+        "model.safetensors.index.json",
+    ] {
+        std::fs::copy(shards.join(name), model.join(name)).unwrap();
+    }
+    let result = scan_with(dir.path(), "");
+    let log = sarif::render_log(&result, sarif::MAX_RESULTS);
+    let found = results(&log);
+    let about_folders: Vec<&Value> = found
+        .iter()
+        .filter(|r| {
+            r["properties"]["about"]
+                .as_str()
+                .is_some_and(|about| dir.path().join(about).is_dir())
+        })
+        .collect();
+    assert!(
+        about_folders.len() >= 2,
+        "findings about both folders (LIC001 at least): {found:#?}"
+    );
+    for r in found {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("a URI");
+        assert!(
+            dir.path().join(uri).is_file(),
+            "{} is anchored on {uri}, which is not a file",
+            r["ruleId"]
+        );
+    }
+    let uris: Vec<&str> = about_folders
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        uris.contains(&"experiments/acme-lora/adapter_config.json"),
+        "{uris:?}"
+    );
+    assert!(
+        uris.contains(&"models/acme-7b/model.safetensors.index.json"),
+        "{uris:?}"
+    );
+}
+
+#[test]
 fn results_beyond_the_cap_are_dropped_least_severe_first_and_counted() {
     let result = mixed();
     let total = result.findings.len() + result.suppressed.len();

@@ -5,7 +5,8 @@
 //! line-independent fingerprint under `partialFingerprints`, and results within the upload
 //! limits. Findings about binary weights are anchored on a text artefact of the same component
 //! (card, shard index, config) because the uploader reads the whole anchored file as UTF-8 to
-//! fingerprint it — pointing it at a 10 GB safetensors file is slow and meaningless.
+//! fingerprint it — pointing it at a 10 GB safetensors file is slow and meaningless. Findings
+//! about a model stored as a folder are anchored the same way: a result needs a file.
 //!
 //! Deterministic: no timestamps, no absolute paths, results in a fixed order.
 
@@ -270,23 +271,24 @@ fn region(span: TextSpan) -> Value {
     })
 }
 
-/// Where a finding is shown: its own text location, or, for a finding about a binary file (or
-/// with no location at all), a text artefact of its component, else line 1 of the file (of the
-/// component's first file; `aibom.toml` for a finding about nothing in the tree).
+/// Where a finding is shown: its own text location, or, for a finding about a binary file, a
+/// folder (a model of several files) or nothing at all, a text artefact of its component, else
+/// line 1 of a file (the component's first file; `aibom.toml` for a finding about nothing in
+/// the tree). Code scanning anchors a result only to a file.
 pub fn anchor(finding: &Finding, inventory: &Inventory) -> (String, TextSpan) {
+    let component = finding
+        .component
+        .as_deref()
+        .and_then(|id| inventory.component(id));
+    let card = component.and_then(|c| c.properties.get("card").and_then(Value::as_str));
+    let first_file = || {
+        component
+            .and_then(|c| c.files.first())
+            .map(|f| f.path.clone())
+    };
     let Some(location) = &finding.location else {
-        let path = finding
-            .component
-            .as_deref()
-            .and_then(|id| inventory.component(id))
-            .and_then(|c| {
-                text_anchor(
-                    c.properties.get("card").and_then(Value::as_str),
-                    &c.path,
-                    inventory,
-                )
-                .or_else(|| c.files.first().map(|f| f.path.clone()))
-            })
+        let path = component
+            .and_then(|c| text_anchor(card, &c.path, inventory).or_else(first_file))
             // Code scanning needs a file; the config is where such findings are accepted.
             .unwrap_or_else(|| "aibom.toml".to_owned());
         return (path, TextSpan::first_line());
@@ -294,19 +296,22 @@ pub fn anchor(finding: &Finding, inventory: &Inventory) -> (String, TextSpan) {
     if let Some(span) = location.span {
         return (location.path.clone(), span);
     }
-    let file = inventory.file(&location.path);
-    let is_binary = file.is_some_and(|f| f.kind.is_hashed() && !f.is_lfs_pointer());
-    if !is_binary {
-        return (location.path.clone(), TextSpan::first_line());
-    }
-    let component = finding
-        .component
-        .as_deref()
-        .and_then(|id| inventory.component(id));
-    let card = component.and_then(|c| c.properties.get("card").and_then(Value::as_str));
-    let dir = Some(parent(&location.path).to_owned());
-    let path = text_anchor(card, &dir, inventory).unwrap_or_else(|| location.path.clone());
-    (path, TextSpan::first_line())
+    let path = match inventory.file(&location.path) {
+        Some(f) if f.kind.is_hashed() && !f.is_lfs_pointer() => {
+            let dir = Some(parent(&location.path).to_owned());
+            text_anchor(card, &dir, inventory)
+        }
+        Some(_) => None,
+        // A folder: the files of a model stored as several.
+        None if inventory.files_in_dir(&location.path).next().is_some() => {
+            text_anchor(card, &Some(location.path.clone()), inventory).or_else(first_file)
+        }
+        None => None,
+    };
+    (
+        path.unwrap_or_else(|| location.path.clone()),
+        TextSpan::first_line(),
+    )
 }
 
 /// A text artefact describing the files in `dir`: the card, then a shard index, a model or
