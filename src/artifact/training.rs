@@ -267,13 +267,20 @@ impl Document<'_> {
         if !has_mixture && !TRL_DATASET_KEYS.iter().any(|k| self.has(k)) {
             return None;
         }
-        let has_data_files = self.has("data_files");
+        // As for `load_dataset(dataset_name, data_files=…)`: a loader name defers to the files;
+        // any other name (a hub dataset or a folder) is the reference, the files inside it.
+        let loader = self
+            .str("dataset_name")
+            .map(|name| LOADER_NAMES.contains(&name));
         let mut datasets = Vec::new();
         for key in TRL_DATASET_KEYS {
             let mut values = Vec::new();
             strings_deep(self.object.get(*key), 2, &mut values);
-            if *key == "dataset_name" && has_data_files {
+            if *key == "dataset_name" && self.has("data_files") {
                 values.retain(|v| !LOADER_NAMES.contains(&v.as_str()));
+            }
+            if *key == "data_files" && loader == Some(false) {
+                values.clear();
             }
             datasets.extend(self.spanned_values(key, values));
         }
@@ -373,21 +380,16 @@ fn is_placeholder(value: &str) -> bool {
         || (value.starts_with('<') && value.ends_with('>'))
 }
 
-/// An axolotl dataset entry: a string, or `{path, data_files, …}` where a loader-name `path`
-/// (`json`, `csv` …) defers to its `data_files`.
+/// An axolotl dataset entry: a string, or `{path, data_files, …}`. As for `load_dataset`, a
+/// loader-name `path` (`json`, `csv` …) defers to its `data_files`; any other `path` (a hub
+/// dataset or a folder) is the reference, and its `data_files` name files inside it.
 fn dataset_entry(entry: &Value, out: &mut Vec<String>) {
     match entry {
         Value::String(s) => out.push(s.clone()),
-        Value::Object(map) => {
-            let mut files = Vec::new();
-            strings_deep(map.get("data_files"), 2, &mut files);
-            if let Some(path) = map.get("path").and_then(Value::as_str)
-                && (files.is_empty() || !LOADER_NAMES.contains(&path))
-            {
-                out.push(path.to_owned());
-            }
-            out.extend(files);
-        }
+        Value::Object(map) => match map.get("path").and_then(Value::as_str) {
+            Some(path) if !LOADER_NAMES.contains(&path) => out.push(path.to_owned()),
+            _ => strings_deep(map.get("data_files"), 2, out),
+        },
         _ => {}
     }
 }
@@ -452,6 +454,45 @@ dataset_prepared_path: last_run_prepared\noutput_dir: ./outputs/lora-out\nadapte
         assert_eq!(out.span.unwrap().line, 10);
         assert!(c.merge_models.is_empty());
         assert!(c.trains_adapter);
+    }
+
+    #[test]
+    fn data_files_of_a_hub_dataset_or_folder_are_inside_it() {
+        // `load_dataset(path, data_files=…)`: only a loader name defers to the files.
+        let text = "base_model: acme/acme-7b
+adapter: lora
+datasets:
+  - path: acme/instruct-mix
+    data_files:
+      - subsets/math_train.jsonl
+    type: alpaca
+  - path: data/local-set
+    data_files: train.jsonl
+    type: alpaca
+  - path: csv
+    data_files: [data/a.csv, data/b.csv]
+output_dir: ./out
+";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Axolotl);
+        assert_eq!(
+            values(&c.datasets),
+            [
+                "acme/instruct-mix",
+                "data/local-set",
+                "data/a.csv",
+                "data/b.csv"
+            ]
+        );
+
+        let text = "model_name_or_path: acme/acme-7b
+dataset_name: acme/chats
+data_files: {train: part-1.jsonl}
+output_dir: out
+";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Trl);
+        assert_eq!(values(&c.datasets), ["acme/chats"]);
     }
 
     #[test]
