@@ -210,7 +210,12 @@ impl Document<'_> {
                     .iter()
                     .any(|i| i.get("path").is_some_and(Value::is_string))
             });
-        if !has_path_entry && !self.has("pretraining_dataset") {
+        // A run with no dataset of its own (reinforcement learning against an environment) is
+        // still axolotl's when it has the keys only axolotl configs have.
+        let axolotl_keys = ["rl", "micro_batch_size", "sequence_len"]
+            .iter()
+            .any(|k| self.has(k));
+        if !has_path_entry && !self.has("pretraining_dataset") && !axolotl_keys {
             return None;
         }
         let mut datasets = Vec::new();
@@ -493,6 +498,28 @@ output_dir: out
         let c = parse(text, true).unwrap().unwrap();
         assert_eq!(c.flavour, TrainingFlavour::Trl);
         assert_eq!(values(&c.datasets), ["acme/chats"]);
+    }
+
+    #[test]
+    fn an_axolotl_run_without_datasets_is_still_a_training_config() {
+        let text = "base_model: acme/acme-7b
+rl: grpo
+sequence_len: 2048
+micro_batch_size: 1
+adapter: lora
+output_dir: ./outputs/grpo
+";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Axolotl);
+        assert_eq!(c.base_model.unwrap().value, "acme/acme-7b");
+        assert!(c.datasets.is_empty());
+        assert!(c.trains_adapter);
+        // `base_model` alone (a card's front matter, any other config) is not enough.
+        assert!(
+            parse("base_model: acme/acme-7b\nlicense: mit\n", true)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
