@@ -211,10 +211,11 @@ fn is_project_file(name: &str) -> bool {
         "package.json",
         "tsconfig.json",
     ];
-    // `requirements.txt`, `requirements-dev.txt`, `dev-requirements.txt`, `constraints.txt` …
+    // `requirements.txt`, `requirements-dev.txt`, `dev-requirements.txt`, `constraints.txt`,
+    // `pip-freeze.gpu.txt` …
     let dependency_list = name.strip_suffix(".txt").is_some_and(|stem| {
         stem.split(['-', '_', '.'])
-            .any(|part| part == "requirements" || part == "constraints")
+            .any(|part| matches!(part, "requirements" | "constraints" | "freeze"))
     });
     NAMES.contains(&name) || dependency_list
 }
@@ -366,6 +367,7 @@ mod tests {
             "requirements_gpu.txt",
             "dev-requirements.txt",
             "constraints.txt",
+            "pip_freeze.gpu.txt",
             "package.json",
             "tsconfig.json",
         ] {
