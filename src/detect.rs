@@ -202,6 +202,16 @@ pub static DATA_DIRS: &[&str] = &[
     "training_data",
 ];
 
+/// Whether a `corpus/` directory (lower-cased `dir`) below `above` is a test suite's or a
+/// fuzzer's inputs (`tests/corpus/`, `fuzz/corpus/`): software testing's corpus, not training data.
+fn is_test_input_corpus(dir: &str, above: &[&str]) -> bool {
+    const TEST_DIRS: &[&str] = &["__tests__", "fuzz", "fuzzing", "test", "testdata", "tests"];
+    matches!(dir, "corpus" | "corpora")
+        && above
+            .iter()
+            .any(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+}
+
 /// Whether a `.json` or `.txt` file is one of a software project's own files (dependency lists,
 /// package and tool configs), which a data directory holds beside its data too.
 fn is_project_file(name: &str) -> bool {
@@ -217,7 +227,8 @@ fn is_project_file(name: &str) -> bool {
         stem.split(['-', '_', '.'])
             .any(|part| matches!(part, "requirements" | "constraints" | "freeze"))
     });
-    NAMES.contains(&name) || dependency_list
+    // A JSON Schema describes records; it holds none.
+    NAMES.contains(&name) || dependency_list || name.ends_with(".schema.json")
 }
 
 /// The directory whose text templates are prompts, and their extensions.
@@ -284,13 +295,14 @@ pub fn detect(rel_path: &str) -> Option<ArtifactKind> {
         return Some(kind);
     }
     // The nearest of a `prompts/` directory and a data directory decides what a text file is.
-    let nearest_marker = rel_path.split('/').rev().skip(1).find_map(|dir| {
+    let dirs: Vec<&str> = rel_path.split('/').collect();
+    let dirs = &dirs[..dirs.len() - 1];
+    let nearest_marker = dirs.iter().enumerate().rev().find_map(|(i, dir)| {
         let dir = dir.to_ascii_lowercase();
         if dir == PROMPT_DIR {
             Some(K::Prompt(PromptFormat::Plain))
         } else {
-            DATA_DIRS
-                .contains(&dir.as_str())
+            (DATA_DIRS.contains(&dir.as_str()) && !is_test_input_corpus(&dir, &dirs[..i]))
                 .then_some(K::Corpus(CorpusFormat::Text))
         }
     });
@@ -368,6 +380,7 @@ mod tests {
             "dev-requirements.txt",
             "constraints.txt",
             "pip_freeze.gpu.txt",
+            "record.schema.json",
             "package.json",
             "tsconfig.json",
         ] {
@@ -380,6 +393,26 @@ mod tests {
         assert_eq!(
             detect("data/acme_set/train.txt"),
             Some(K::Corpus(CorpusFormat::Text))
+        );
+    }
+
+    #[test]
+    fn a_test_suites_or_fuzzers_corpus_is_not_training_data() {
+        for path in [
+            "packages/acme-core/test/corpus/fixtures/ping/request.json",
+            "fuzz/corpus/parse_card/seed.txt",
+            "src/__tests__/corpora/cases.json",
+        ] {
+            assert_eq!(detect(path), None, "{path}");
+        }
+        assert_eq!(
+            detect("corpus/chats.json"),
+            Some(K::Corpus(CorpusFormat::Json))
+        );
+        assert_eq!(
+            detect("data/tests/corpus/chats.txt"),
+            Some(K::Corpus(CorpusFormat::Text)),
+            "still under a data directory"
         );
     }
 
