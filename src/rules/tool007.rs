@@ -43,7 +43,8 @@ impl Rule for UnpinnedServerPackage {
                     Finding::new(
                         &META,
                         Some(&tool.component),
-                        p.name.clone(),
+                        // One finding for each config that launches it: each is fixed on its own.
+                        format!("{}:{}", site.path, p.name),
                         format!(
                             "MCP server `{server}` in {} runs {} {}{version}",
                             site.path, p.launcher, p.name
