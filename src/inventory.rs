@@ -515,7 +515,9 @@ impl Builder {
         };
         for f in self.inv.files_in_dir(dir) {
             match (&f.kind, &f.artifact) {
-                (ArtifactKind::Card, Ok(Artifact::Card(card))) if !card.is_dataset_card => {
+                (ArtifactKind::Card, Ok(Artifact::Card(card)))
+                    if !card.is_dataset_card && card.has_metadata() =>
+                {
                     info.has_card = true;
                     info.card_relation = card.base_model_relation.as_ref().map(|r| r.value.clone());
                 }
@@ -1064,6 +1066,9 @@ impl Builder {
     }
 
     fn card_lineage(&mut self, card: &Card, path: &str, dir: &str) {
+        if !card.has_metadata() {
+            return;
+        }
         let owner = if card.is_dataset_card {
             let id = format!("dataset:{dir}");
             self.inv.components.contains_key(&id).then_some(id)

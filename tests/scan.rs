@@ -600,3 +600,55 @@ fn a_training_config_describes_the_model_it_trains_until_the_weights_are_there()
     );
     assert!(!pii.message.contains("alex.customer"));
 }
+
+#[test]
+fn a_readme_without_front_matter_does_not_make_one_model_of_a_folders_weights() {
+    // An example folder's notes beside two unrelated networks: two models, each without a card.
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("examples/zoo");
+    std::fs::create_dir_all(&models).unwrap();
+    for name in ["acme-vision.onnx", "acme-speech.onnx"] {
+        std::fs::copy(
+            fixture("demo/models/vision-onnx/model.onnx"),
+            models.join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        models.join("README.md"),
+        "# Model zoo\n\nTwo example networks.\n",
+    )
+    .unwrap();
+    let result = scan_dir(dir.path());
+    let ids: Vec<&str> = result
+        .inventory
+        .components
+        .values()
+        .filter(|c| c.kind.is_model_like())
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "model:examples/zoo/acme-speech.onnx",
+            "model:examples/zoo/acme-vision.onnx"
+        ]
+    );
+    let bom002 = result
+        .findings
+        .iter()
+        .filter(|f| f.code == "BOM002")
+        .count();
+    assert_eq!(bom002, 2, "{:#?}", result.findings);
+
+    // With front matter it is the folder's card, and the folder one model.
+    std::fs::write(models.join("README.md"), "---\nlicense: mit\n---\n# Zoo\n").unwrap();
+    let result = scan_dir(dir.path());
+    assert!(
+        result
+            .inventory
+            .components
+            .contains_key("model:examples/zoo")
+    );
+    assert!(!result.findings.iter().any(|f| f.code == "BOM002"));
+}

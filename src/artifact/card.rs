@@ -48,6 +48,14 @@ pub struct Card {
     pub pii_section: PiiSection,
 }
 
+impl Card {
+    /// Whether the README is a card at all: a Hugging Face card's metadata is its front matter.
+    /// A README without any (an example's or a folder's notes) describes nothing the tools read.
+    pub fn has_metadata(&self) -> bool {
+        self.front_matter.as_object().is_some_and(|m| !m.is_empty())
+    }
+}
+
 /// Keys that only dataset cards carry.
 const DATASET_CARD_KEYS: &[&str] = &[
     "annotations_creators",
