@@ -12,7 +12,9 @@
 //!   the directory; other weight files are a component each; a GGUF file is always its own;
 //! - a dataset card or Croissant file makes its directory a `dataset`, holding the corpora
 //!   beneath it; other corpus files are `corpus` components;
-//! - licence files are `licence-document` components, linked from components in their directory;
+//! - licence files are `licence-document` components, linked from the components in their
+//!   directory that they bind: `DATA_LICENSE` from data, `WEIGHTS_LICENSE` from weights, a plain
+//!   `LICENSE` from the rest (`license::document::applies`);
 //! - a Hugging Face cache repository is one component with its files and blob hashes;
 //! - references to models and datasets that are not in the tree (`meta-llama/Llama-3.1-8B`) are
 //!   external components.
@@ -28,6 +30,7 @@ use crate::artifact::text::{Spanned, TextSpan};
 use crate::artifact::training::{DatasetInfoEntry, TrainingConfig, TrainingFlavour};
 use crate::artifact::{ParseError, gguf};
 use crate::detect::ArtifactKind;
+use crate::license::document::{Applies, Part, applies};
 
 mod prompts;
 pub use prompts::{
@@ -921,7 +924,7 @@ impl Builder {
     fn licence_documents(&mut self) {
         // The components of each directory, in id order (`dir_of_component` matches globs:
         // once per component, not once per component and licence file).
-        let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut by_dir: BTreeMap<String, Vec<(String, ComponentKind)>> = BTreeMap::new();
         for c in self.inv.components.values() {
             if let Some(path) = &c.path
                 && c.kind != ComponentKind::LicenceDocument
@@ -929,7 +932,18 @@ impl Builder {
                 by_dir
                     .entry(dir_of_component(path))
                     .or_default()
-                    .push(c.id.clone());
+                    .push((c.id.clone(), c.kind));
+            }
+        }
+        // The licence files of each directory: which of them binds a component depends on the
+        // others (`license::document::applies`).
+        let mut licences_by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in &self.inv.files {
+            if f.kind == ArtifactKind::LicenseFile {
+                licences_by_dir
+                    .entry(parent(&f.path).to_owned())
+                    .or_default()
+                    .push(file_name(&f.path).to_owned());
             }
         }
         let mut links = Vec::new();
@@ -939,6 +953,7 @@ impl Builder {
             }
             let f = self.inv.files[i].clone();
             let dir = parent(&f.path).to_owned();
+            let beside = licences_by_dir.get(&dir).map_or(&[][..], Vec::as_slice);
             let id = format!("licence-document:{}", f.path);
             let mut component = Component::new(
                 id.clone(),
@@ -951,11 +966,21 @@ impl Builder {
             }
             self.inv.components.insert(id.clone(), component);
             self.attach(i, &id);
-            for owner in by_dir.get(&dir).into_iter().flatten() {
-                links.push((owner.clone(), id.clone(), f.path.clone()));
+            for (owner, kind) in by_dir.get(&dir).into_iter().flatten() {
+                let part = Part::of(*kind);
+                let Some(applies) = applies(file_name(&f.path), part, beside) else {
+                    continue;
+                };
+                let source = match applies {
+                    Applies::NamedFor(Part::Code) => "code licence file in directory",
+                    Applies::NamedFor(Part::Data) => "data licence file in directory",
+                    Applies::NamedFor(Part::Weights) => "weights licence file in directory",
+                    Applies::General { .. } | Applies::Notice => "licence file in directory",
+                };
+                links.push((owner.clone(), id.clone(), f.path.clone(), source));
             }
         }
-        for (from, to, path) in links {
+        for (from, to, path, source) in links {
             self.relate(
                 &from,
                 RelationKind::LicensedBy,
@@ -963,7 +988,7 @@ impl Builder {
                 None,
                 Confidence::High,
                 Evidence {
-                    source: "licence file in directory",
+                    source,
                     path,
                     span: None,
                 },

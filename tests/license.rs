@@ -368,7 +368,9 @@ fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
     let (Some(mit), Some(cc)) = (text("mit.txt"), text("cc-by-nc-4.0.txt")) else {
         return;
     };
-    let dir = dataset_with("chats", "mit", &[("LICENSE", &mit), ("LICENSE-DATA", &cc)]);
+    // Two general licence files: both bind the corpus (a `LICENSE-DATA` would be its licence
+    // alone, `licence_files_named_for_data_or_weights_bind_only_that_part`).
+    let dir = dataset_with("chats", "mit", &[("LICENSE", &mit), ("COPYING", &cc)]);
     let result = aibom::scan(aibom::ScanOptions::new(dir.path())).unwrap();
     let conflicts: Vec<&String> = result
         .findings
@@ -379,7 +381,7 @@ fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
     assert_eq!(conflicts.len(), 1, "{conflicts:#?}");
     assert!(
         conflicts[0].contains("licence file data/chats/LICENSE says mit")
-            && conflicts[0].contains("licence file data/chats/LICENSE-DATA says cc-by-nc-4.0"),
+            && conflicts[0].contains("licence file data/chats/COPYING says cc-by-nc-4.0"),
         "{conflicts:?}"
     );
     let concluded = result.inventory.components["dataset:data/chats"]
@@ -387,6 +389,215 @@ fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
         .clone()
         .expect("a conclusion");
     assert_eq!(concluded.status, "conflicting");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licence files named for a part: `DATA_LICENSE` binds the data beside it, `WEIGHTS_LICENSE` the
+// weights, a plain `LICENSE` what no licence named for its part covers.
+// ---------------------------------------------------------------------------------------------
+
+const APACHE_NOTICE: &str = "License: Apache-2.0\n";
+const NON_COMMERCIAL_NOTICE: &str = "License: CC BY-NC 4.0\n";
+
+/// A safetensors file with one tensor of two floats.
+fn tiny_safetensors() -> Vec<u8> {
+    let header = br#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    bytes.extend_from_slice(&[0; 8]);
+    bytes
+}
+
+/// The JSON report of a tree of `files` (path, content) used commercially, checked against the
+/// schema.
+fn scan_commercial_json(files: &[(&str, &[u8])]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, content) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    let config = dir.path().join("aibom.toml");
+    std::fs::write(&config, "[project]\ncommercial = true\n").unwrap();
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--no-cache",
+            "--fail-on",
+            "never",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::assert_matches_scan_schema(&report);
+    report
+}
+
+fn component<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {report:#}"))
+}
+
+/// (code, component) of every finding.
+fn finding_codes(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let code = f["code"].as_str().unwrap_or_default().to_owned();
+            (code, f["component"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn licence_files_named_for_data_or_weights_bind_only_that_part() {
+    let weights = tiny_safetensors();
+    let report = scan_commercial_json(&[
+        ("a-data/LICENSE", APACHE_NOTICE.as_bytes()),
+        ("a-data/DATA_LICENSE", NON_COMMERCIAL_NOTICE.as_bytes()),
+        (
+            "a-data/seed_tasks.jsonl",
+            b"{\"instruction\": \"Name a colour.\", \"output\": \"Blue.\"}\n",
+        ),
+        ("a-data/model.safetensors", &weights),
+        ("b-weights/LICENSE", APACHE_NOTICE.as_bytes()),
+        (
+            "b-weights/WEIGHTS_LICENSE",
+            NON_COMMERCIAL_NOTICE.as_bytes(),
+        ),
+        ("b-weights/model.safetensors", &weights),
+    ]);
+    // (component, licence, the file it is read from, why that file applies)
+    for (id, licence, path, why) in [
+        (
+            "corpus:a-data/seed_tasks.jsonl",
+            "cc-by-nc-4.0",
+            "a-data/DATA_LICENSE",
+            "named for data: binds the datasets and corpora beside it",
+        ),
+        (
+            "model:a-data/model.safetensors",
+            "apache-2.0",
+            "a-data/LICENSE",
+            "the general licence of its directory, as none there is named for weights \
+             (DATA_LICENSE is for data)",
+        ),
+        (
+            "model:b-weights/model.safetensors",
+            "cc-by-nc-4.0",
+            "b-weights/WEIGHTS_LICENSE",
+            "named for weights: binds the models, adapters, quantizations and merges beside it",
+        ),
+    ] {
+        let concluded = &component(&report, id)["concluded_license"];
+        assert_eq!(concluded["status"], "identified", "{id}: {concluded:#}");
+        assert_eq!(concluded["licenses"], serde_json::json!([licence]), "{id}");
+        let evidence = concluded["evidence"].as_array().unwrap();
+        assert_eq!(
+            evidence.len(),
+            1,
+            "{id}: only one file binds it: {concluded:#}"
+        );
+        assert_eq!(evidence[0]["path"], path, "{id}");
+        assert_eq!(evidence[0]["applies"], why, "{id}");
+    }
+    let licensed_by: Vec<(&str, &str)> = report["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "licensed_by")
+        .map(|r| (r["from"].as_str().unwrap(), r["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        licensed_by,
+        [
+            (
+                "corpus:a-data/seed_tasks.jsonl",
+                "licence-document:a-data/DATA_LICENSE"
+            ),
+            (
+                "model:a-data/model.safetensors",
+                "licence-document:a-data/LICENSE"
+            ),
+            (
+                "model:b-weights/model.safetensors",
+                "licence-document:b-weights/WEIGHTS_LICENSE"
+            ),
+        ]
+    );
+    let codes = finding_codes(&report);
+    assert!(!codes.iter().any(|(code, _)| code == "LIC003"), "{codes:?}");
+    let commercial: Vec<&str> = codes
+        .iter()
+        .filter(|(code, _)| code == "LIC004")
+        .map(|(_, c)| c.as_str())
+        .collect();
+    assert_eq!(
+        commercial,
+        [
+            "corpus:a-data/seed_tasks.jsonl",
+            "model:b-weights/model.safetensors"
+        ]
+    );
+}
+
+#[test]
+fn a_licence_named_for_another_part_does_not_bind_and_a_general_one_still_can_conflict() {
+    let weights = tiny_safetensors();
+    // Only a data licence beside weights: the weights have no licence.
+    let report = scan_commercial_json(&[
+        ("models/acme/DATA_LICENSE", NON_COMMERCIAL_NOTICE.as_bytes()),
+        ("models/acme/model.safetensors", &weights),
+    ]);
+    let concluded = &component(&report, "model:models/acme/model.safetensors")["concluded_license"];
+    assert_eq!(concluded["status"], "none", "{concluded:#}");
+    let codes = finding_codes(&report);
+    assert!(
+        codes.contains(&(
+            "LIC001".to_owned(),
+            "model:models/acme/model.safetensors".to_owned()
+        )),
+        "{codes:?}"
+    );
+    assert!(!codes.iter().any(|(code, _)| code == "LIC004"), "{codes:?}");
+    // Two general licences beside a weights licence: the weights licence decides; the general
+    // ones still bind the data, and disagree.
+    let report = scan_commercial_json(&[
+        ("acme/LICENSE", APACHE_NOTICE.as_bytes()),
+        ("acme/COPYING", b"License: MIT\n"),
+        ("acme/MODEL_LICENSE", NON_COMMERCIAL_NOTICE.as_bytes()),
+        ("acme/model.safetensors", &weights),
+        ("acme/train.jsonl", b"{\"text\": \"hello\"}\n"),
+    ]);
+    let model = &component(&report, "model:acme/model.safetensors")["concluded_license"];
+    assert_eq!(model["status"], "identified", "{model:#}");
+    assert_eq!(model["licenses"], serde_json::json!(["cc-by-nc-4.0"]));
+    let data = &component(&report, "corpus:acme/train.jsonl")["concluded_license"];
+    assert_eq!(data["status"], "conflicting", "{data:#}");
+    let codes = finding_codes(&report);
+    let conflicts: Vec<&str> = codes
+        .iter()
+        .filter(|(code, _)| code == "LIC003")
+        .map(|(_, c)| c.as_str())
+        .collect();
+    assert_eq!(conflicts, ["corpus:acme/train.jsonl"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2087,6 +2298,49 @@ fn online_asks_the_hub_at_hf_endpoint_with_hf_token() {
             "{head}"
         );
     }
+}
+
+#[test]
+fn online_licence_files_named_for_data_do_not_bind_an_external_model() {
+    let info = serde_json::json!({
+        "id": "acme/secret-base",
+        "sha": "abc123",
+        "siblings": [
+            { "rfilename": "DATA_LICENSE" },
+            { "rfilename": "LICENSE" },
+            { "rfilename": "WEIGHTS_LICENSE" },
+            { "rfilename": "model.safetensors" }
+        ]
+    });
+    let resolve = |name: &str| format!("/acme/secret-base/resolve/abc123/{name}");
+    let (url, _) = fake_hub(vec![
+        ("/api/models/acme/secret-base".to_owned(), info.to_string()),
+        (
+            resolve("DATA_LICENSE"),
+            "License: CC BY-SA 4.0\n".to_owned(),
+        ),
+        (resolve("LICENSE"), APACHE_NOTICE.to_owned()),
+        (resolve("WEIGHTS_LICENSE"), NON_COMMERCIAL_NOTICE.to_owned()),
+    ]);
+    let out = assert_cmd::Command::cargo_bin("aibom")
+        .unwrap()
+        .args(["scan", "--no-cache", "--format", "json", "--online"])
+        .arg(rule_case("LIC002/fail-unknown-parent"))
+        .env("HF_ENDPOINT", &url)
+        .env_remove("HF_TOKEN")
+        .env_remove("HF_HUB_CACHE")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let concluded = &component(&json, "model:hub/acme/secret-base")["concluded_license"];
+    assert_eq!(concluded["status"], "identified", "{concluded:#}");
+    assert_eq!(concluded["licenses"], serde_json::json!(["cc-by-nc-4.0"]));
+    let evidence = concluded["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 1, "{concluded:#}");
+    assert_eq!(
+        evidence[0]["path"],
+        "acme/secret-base@abc123/WEIGHTS_LICENSE"
+    );
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Identification and inheritance: which licences bind each component, and on what evidence.
 //!
 //! Evidence, strongest first (SPEC §4.2): a `[[licenses.clarify]]` decision pinned to a file
-//! hash; a licence text in the component's directory identified by fingerprint; `license_link`,
+//! hash; a licence text identified by fingerprint in a licence file of the component's directory
+//! that binds it (`DATA_LICENSE` binds data, `WEIGHTS_LICENSE` weights, `LICENSE` the rest:
+//! `license::document::applies`; the evidence says why in `applies`); `license_link`,
 //! and a short licence file no fingerprint identifies that names licences (`license::notice`);
 //! `license_name`; card `license` (and Croissant `license`); GGUF `general.license(.name)`; for
 //! an external component, the publisher and name of its hub id (weak). The strongest source that
@@ -18,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::db::{LicenseDb, TextMatch, sha256_hex};
+use super::document::{Part, applies};
 use super::hf_cache::CachedLicence;
 use super::notice::{self, Notice};
 use super::record::{CommercialStatus, LicenseRecord};
@@ -25,6 +28,7 @@ use super::title::document_name;
 use super::{normalize, word_count};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
+use crate::detect::ArtifactKind;
 use crate::documents::Documents;
 use crate::inventory::{Component, Inventory, RelationKind, parent};
 use crate::policy::Policy;
@@ -85,6 +89,11 @@ pub struct LicenseEvidence {
     /// its own, which no record covers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adds_terms: Option<TextSpan>,
+    /// Why a licence file binds the component: the card links it, its name is for the
+    /// component's part (`DATA_LICENSE` beside a corpus), or it is its directory's general
+    /// licence (`license::document::Applies`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies: Option<String>,
 }
 
 /// A licence that binds a component, and how.
@@ -222,11 +231,11 @@ pub fn analyse_with_cache(
         .par_iter()
         // Licences bind weights and data; prompts, tools and licence documents get none.
         .filter(|(_, c)| c.kind.is_model_like() || c.kind.is_data())
-        .map(|&(id, _)| {
+        .map(|&(id, component)| {
             let mut facts = ComponentLicensing::default();
             gather(inventory, db, &policy.licenses, id, &mut facts);
             if let Some(found) = cached.get(id) {
-                cached_evidence(db, found, &mut facts);
+                cached_evidence(db, found, Part::of(component.kind), &mut facts);
             }
             conclude(db, &mut facts);
             facts.names = published_names(inventory, id, policy.project.as_ref());
@@ -305,6 +314,7 @@ fn evidence(
         shared_link: Vec::new(),
         unresolved: Vec::new(),
         adds_terms: None,
+        applies: None,
     }
 }
 
@@ -387,10 +397,15 @@ fn gather(
     let Some(component) = inventory.component(id) else {
         return;
     };
-    let mut documents: Vec<String> = inventory
+    // Each licence file that binds the component, and why.
+    let mut documents: BTreeMap<String, String> = inventory
         .relations_from(id)
         .filter(|r| r.kind == RelationKind::LicensedBy)
         .filter_map(|r| inventory.component(&r.to)?.path.clone())
+        .map(|path| {
+            let why = directory_licence_reason(inventory, &path, Part::of(component.kind));
+            (path, why)
+        })
         .collect();
     for d in &component.declared_licenses {
         // A `license_link` to a file in the repository is that file's text.
@@ -401,9 +416,7 @@ fn gather(
                     .file(&target)
                     .is_some_and(|f| matches!(f.artifact, Ok(Artifact::LicenseFile { .. })))
             {
-                if !documents.contains(&target) {
-                    documents.push(target);
-                }
+                documents.insert(target, "the card's license_link names it".to_owned());
                 continue;
             }
         }
@@ -412,10 +425,12 @@ fn gather(
             facts.evidence.push(e);
         }
     }
-    documents.sort();
-    documents.dedup();
-    for path in documents {
+    for (path, why) in documents {
+        let first = facts.evidence.len();
         licence_text_evidence(inventory, db, policy, &path, facts);
+        for e in &mut facts.evidence[first..] {
+            e.applies = Some(why.clone());
+        }
     }
     // A decision pinned to one of the component's own files (weights, a corpus file).
     for c in &policy.clarify {
@@ -452,6 +467,23 @@ fn gather(
         facts.evidence.push(e);
     }
     facts.evidence.sort();
+}
+
+/// Why the licence file at `path` binds a component of `part` in its directory: what its name
+/// says, next to the other licence files there.
+fn directory_licence_reason(inventory: &Inventory, path: &str, part: Option<Part>) -> String {
+    let beside: Vec<&str> = inventory
+        .files_in_dir(parent(path))
+        .filter(|f| f.kind == ArtifactKind::LicenseFile)
+        .map(|f| file_name(&f.path))
+        .collect();
+    applies(file_name(path), part, &beside)
+        .map(|a| a.reason())
+        .unwrap_or_else(|| "a licence file in the component's directory".to_owned())
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn licence_text_evidence(
@@ -587,19 +619,33 @@ fn notice_evidence(
     Some(e)
 }
 
-/// Evidence from a Hugging Face cache about an external component: its snapshot's licence files
-/// and card fields, ranked like the same sources in the tree.
-fn cached_evidence(db: &LicenseDb, found: &CachedLicence, facts: &mut ComponentLicensing) {
+/// Evidence from a Hugging Face cache about an external component of `part`: its snapshot's
+/// licence files that bind that part (`license::document::applies`) and card fields, ranked
+/// like the same sources in the tree.
+fn cached_evidence(
+    db: &LicenseDb,
+    found: &CachedLicence,
+    part: Option<Part>,
+    facts: &mut ComponentLicensing,
+) {
     // A weak guess from the hub id gives way to what the cache says.
     facts.evidence.retain(|e| e.rank < 7);
+    let beside: Vec<&str> = found.texts.iter().map(|(f, _)| file_name(f)).collect();
     for (file, text) in &found.texts {
-        let file_name = file.rsplit('/').next().unwrap_or(file);
+        let file_name = file_name(file);
+        let Some(why) = applies(file_name, part, &beside) else {
+            continue;
+        };
         let title = document_name(text, file_name);
         let path = format!("{}/{file}", found.origin);
         let normalized = normalize(text);
         let notice = notice::read(text, word_count(&normalized));
         let text = (title.as_str(), normalized.as_str(), notice.as_ref());
+        let first = facts.evidence.len();
         text_evidence(db, "hf cache licence file", &path, text, facts);
+        for e in &mut facts.evidence[first..] {
+            e.applies = Some(why.reason());
+        }
     }
     for (source, value) in &found.declared {
         let (labelled, card) = (

@@ -20,7 +20,11 @@ pub static META: RuleMeta = RuleMeta {
                contradicts the card — and licence files that match a known licence's fingerprint but are not its \
                canonical text (a clause added or removed), with the word-count difference. Case, punctuation, line \
                breaks, list markers that start a list item (`1.`, `(a)`, `iv.`, `*`), `https://` for `http://` and a \
-               template's copyright line filled in are not edits.",
+               template's copyright line filled in are not edits. A licence file named for one part of a repository \
+               binds only that part — `DATA_LICENSE` the datasets and corpora beside it, `WEIGHTS_LICENSE` or \
+               `MODEL_LICENSE` the models, adapters, quantizations and merges, `CODE_LICENSE` the code — and a plain \
+               `LICENSE` binds what no such file covers, so an Apache-2.0 `LICENSE` for the code beside a CC-BY-NC \
+               `DATA_LICENSE` is not a conflict.",
         why: "Hub licence tags are wrong about half the time, usually more permissive than the real terms. An \
               edited licence text is a different contract: treating it as the original would hide the change.",
         example: "```\nwarning[LIC003]: model:models/acme: card license says apache-2.0 but licence file says \
