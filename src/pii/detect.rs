@@ -171,25 +171,6 @@ const FILE_TLDS: &[&[u8]] = &[
 /// one, reporting matches whose anchor lies in `from..to`. `key` is the JSON key or column name
 /// of the value (empty elsewhere); it counts as context for hotwords.
 pub fn detect(seg: &[u8], from: usize, to: usize, key: &[u8], out: &mut dyn FnMut(Found)) {
-    detect_from(seg, from, to, 0, key, out);
-}
-
-/// Runs every detector over the cell `line[start..]` of a CSV or TSV line cut at the cell's
-/// end, with `column` (its header name) as key: the cells before it stay in reach as context
-/// for hotwords, as the words before a number in a text line do.
-pub fn detect_cell(line: &[u8], start: usize, column: &[u8], out: &mut dyn FnMut(Found)) {
-    detect_from(line, start, line.len(), start, column, out);
-}
-
-/// [`detect`] for a value that starts at `value_start` of `seg`.
-fn detect_from(
-    seg: &[u8],
-    from: usize,
-    to: usize,
-    value_start: usize,
-    key: &[u8],
-    out: &mut dyn FnMut(Found),
-) {
     let to = to.min(seg.len());
     // A number introduced as an example is a documentation value (emails see to it themselves,
     // from the start of their local part).
@@ -205,9 +186,16 @@ fn detect_from(
             email(seg, p, out);
             p + 1
         } else {
-            digit_token(seg, p, value_start, key, out).max(p + 1)
+            digit_token(seg, p, key, out).max(p + 1)
         };
     }
+}
+
+/// Runs every detector over the cell `line[start..]` of a CSV or TSV line cut at the cell's
+/// end, with `column` (its header name) as key: the cells before it stay in reach as context
+/// for hotwords, as the words before a number in a text line do.
+pub fn detect_cell(line: &[u8], start: usize, column: &[u8], out: &mut dyn FnMut(Found)) {
+    detect(line, start, line.len(), column, out);
 }
 
 /// Whether a value starting at `start` follows a word that introduces an example within the
@@ -543,15 +531,9 @@ fn ascii(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Handles the digit at `p` (the previous byte is not a digit) of the value that starts at
-/// `value_start` and returns where scanning resumes.
-fn digit_token(
-    seg: &[u8],
-    p: usize,
-    value_start: usize,
-    key: &[u8],
-    out: &mut dyn FnMut(Found),
-) -> usize {
+/// Handles the digit at `p` (the previous byte is not a digit) and returns where scanning
+/// resumes.
+fn digit_token(seg: &[u8], p: usize, key: &[u8], out: &mut dyn FnMut(Found)) -> usize {
     let prev = before(seg, p);
     let digits_end = p + seg[p..].iter().take_while(|c| c.is_ascii_digit()).count();
     let next_after_digits = at(seg, digits_end);
@@ -586,7 +568,7 @@ fn digit_token(
     if let Some(end) = short_number_end(seg, p, digits_end) {
         return end;
     }
-    digit_run(seg, p, prev, value_start, key, out)
+    digit_run(seg, p, prev, key, out)
 }
 
 /// Where scanning resumes after a number of at most four digits that no separator joins to
@@ -626,14 +608,7 @@ fn run_goes_on(seg: &[u8], j: usize) -> bool {
 
 /// The run of digit groups from `p` (after a byte `prev` that leaves it a number of its own),
 /// tried against the validators its shape fits; returns where scanning resumes.
-fn digit_run(
-    seg: &[u8],
-    p: usize,
-    prev: u8,
-    value_start: usize,
-    key: &[u8],
-    out: &mut dyn FnMut(Found),
-) -> usize {
+fn digit_run(seg: &[u8], p: usize, prev: u8, key: &[u8], out: &mut dyn FnMut(Found)) -> usize {
     let full = read_run(seg, p);
     if full.too_long {
         return skip_word(seg, full.end);
@@ -657,7 +632,7 @@ fn digit_run(
             prefix = full.prefix(k);
             &prefix
         };
-        if let Some(end) = dispatch(seg, p, prev, run, value_start, key, out) {
+        if let Some(end) = dispatch(seg, p, prev, run, key, out) {
             return end;
         }
     }
@@ -673,7 +648,6 @@ fn dispatch(
     p: usize,
     prev: u8,
     run: &Run,
-    value_start: usize,
     key: &[u8],
     out: &mut dyn FnMut(Found),
 ) -> Option<usize> {
@@ -701,7 +675,9 @@ fn dispatch(
                 pairs: false,
                 hotword: false,
             };
-            if let Some(ph) = phone::validate(d, how) {
+            if let Some(ph) = phone::validate(d, how)
+                && !arithmetic_operand(seg, p, end)
+            {
                 emit(out, PiiType::Phone, p, ph.e164, ph.synthetic);
                 return Some(end);
             }
@@ -753,22 +729,15 @@ fn dispatch(
         emit(out, PiiType::UsSsn, p, ascii(d), d == b"123456789");
         return Some(end);
     }
-    // A value that is nothing but one run of digits is a number (an order id, a snowflake id,
-    // a CSV column of integers): about one in ten passes the Luhn check by chance, so it is a
-    // card only where a hotword (its key or column name too) says so. Grouped digits are
-    // written as a card is.
-    let bare_value = || {
-        run.ng == 1
-            && seg
-                .get(value_start..start)
-                .is_some_and(|lead| lead.iter().all(|&c| c == b' '))
-            && seg[end..].iter().all(|&c| matches!(c, b' ' | b'\r'))
-    };
+    // One run of digits is a number (an order id, a snowflake id, a millisecond time, the
+    // result of a sum): about one in ten passes the Luhn check by chance, so it is a card only
+    // where a hotword (its key or column name too) says so, as payment logs and forms have
+    // one. Digits grouped in fours are written as a card is.
     if (13..=19).contains(&nd)
         && !run.paren
         && card_shape(run)
         && validate::payment_card(d)
-        && (!bare_value() || gated(&CARD_WORDS))
+        && (run.ng > 1 || gated(&CARD_WORDS))
     {
         emit(
             out,
@@ -862,6 +831,9 @@ fn phone_national(
     let Some(ph) = phone::validate(run.digits(), how) else {
         return false;
     };
+    if arithmetic_operand(seg, start, run.end) {
+        return false;
+    }
     emit(
         out,
         PiiType::Phone,
@@ -870,6 +842,149 @@ fn phone_national(
         ph.synthetic,
     );
     true
+}
+
+/// Arithmetic operators, and whether each is one between any two numbers (`-` and `/` join
+/// ranges, dates and alternatives as often: they count only in an equation).
+const OPERATORS: &[(&[u8], bool)] = &[
+    (b"+", true),
+    (b"*", true),
+    (b"=", true),
+    ("×".as_bytes(), true),
+    ("÷".as_bytes(), true),
+    (b"-", false),
+    (b"/", false),
+    ("−".as_bytes(), false),
+];
+
+/// The length of the operator at `i` and whether it counts between any two numbers.
+fn operator_at(seg: &[u8], i: usize) -> Option<(usize, bool)> {
+    let rest = seg.get(i..)?;
+    OPERATORS
+        .iter()
+        .find(|(op, _)| rest.starts_with(op))
+        .map(|&(op, strong)| (op.len(), strong))
+}
+
+/// Where the operator that ends at `i` starts, and whether it counts between any two numbers.
+fn operator_ending_at(seg: &[u8], i: usize) -> Option<(usize, bool)> {
+    OPERATORS
+        .iter()
+        .find(|(op, _)| seg[..i].ends_with(op))
+        .map(|&(op, strong)| (i - op.len(), strong))
+}
+
+fn skip_blanks_back(seg: &[u8], mut i: usize) -> usize {
+    while i > 0 && matches!(seg[i - 1], b' ' | b'\t') {
+        i -= 1;
+    }
+    i
+}
+
+fn skip_blanks(seg: &[u8], mut i: usize) -> usize {
+    while matches!(seg.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether the number `seg[start..end]` is an operand of arithmetic: after another number and
+/// an operator on its line (`381920475 +447911123456`, `12 * 2128675309`), before an operator
+/// and another number (`2128675309 = …`), or an addend of a column sum, the numbers one a line
+/// with the operator at the start of the line (`381920475` above `+447911123456`). Maths
+/// answers in instruction corpora write long sums so; a `+` there is no phone's. It runs only
+/// on a number a phone validator took: nothing here is on the path of every digit.
+fn arithmetic_operand(seg: &[u8], start: usize, end: usize) -> bool {
+    if let Some((op, strong)) = operator_ending_at(seg, skip_blanks_back(seg, start)) {
+        let j = skip_blanks_back(seg, op);
+        if plain_number_ends_at(seg, j) {
+            return strong || equation_line(seg, start);
+        }
+        if j > 0 && seg[j - 1] == b'\n' && column_above(seg, j - 1) {
+            return true;
+        }
+    }
+    let k = skip_blanks(seg, end);
+    if let Some((len, strong)) = operator_at(seg, k) {
+        let m = skip_blanks(seg, k + len);
+        // `+44 … +44 …`: a `+` written against digits after a space starts the next phone.
+        let next_phone = seg[k] == b'+' && k > end && m == k + 1;
+        if (at(seg, m).is_ascii_digit() || at(seg, m) == b'(') && !next_phone {
+            return strong || equation_line(seg, start);
+        }
+    }
+    false
+}
+
+/// Whether a number that is not part of a time, date or version (`12:00:01`, `2024-03-15`,
+/// `1.2`) ends at `j`.
+fn plain_number_ends_at(seg: &[u8], j: usize) -> bool {
+    let mut i = j;
+    while i > 0 && seg[i - 1].is_ascii_digit() {
+        i -= 1;
+    }
+    let lead = before(seg, i);
+    let date_dash = lead == b'-' && i >= 2 && seg[i - 2].is_ascii_digit();
+    i < j && !matches!(lead, b':' | b'/' | b'.') && !date_dash && !is_word(lead)
+}
+
+/// Whether the line that ends at the line end `nl` heads a column of numbers to add up: a line
+/// of digits and operators ending in a digit (`381920475`), under which the lines that start
+/// with an operator are its addends. A list of phone numbers one a line has a word (or
+/// nothing) above its first `+`.
+fn column_above(seg: &[u8], mut nl: usize) -> bool {
+    let floor = nl.saturating_sub(LOOK_BEHIND);
+    loop {
+        let line_start = seg[floor..nl]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(floor, |i| floor + i + 1);
+        let line = seg[line_start..nl].trim_ascii();
+        if (line_start == floor && floor > 0)
+            || !line.last().is_some_and(u8::is_ascii_digit)
+            || !arithmetic_line(line)
+        {
+            return false;
+        }
+        if operator_at(line, 0).is_none() {
+            return true;
+        }
+        if line_start == 0 {
+            return false;
+        }
+        nl = line_start - 1;
+    }
+}
+
+/// Whether `line` holds only numbers, blanks, parentheses and operators.
+fn arithmetic_line(line: &[u8]) -> bool {
+    let mut i = 0;
+    while i < line.len() {
+        if line[i].is_ascii_digit() || matches!(line[i], b' ' | b'\t' | b',' | b'.' | b'(' | b')') {
+            i += 1;
+        } else if let Some((len, _)) = operator_at(line, i) {
+            i += len;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the line around `pos` is an equation: numbers and operators only, with an `=`.
+fn equation_line(seg: &[u8], pos: usize) -> bool {
+    let lo = pos.saturating_sub(LOOK_BEHIND);
+    let hi = (pos + LOOK_AHEAD).min(seg.len());
+    let start = seg[lo..pos]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(lo, |i| lo + i + 1);
+    let end = seg[pos..hi]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(hi, |i| pos + i);
+    let line = &seg[start..end];
+    line.contains(&b'=') && arithmetic_line(line.trim_ascii())
 }
 
 fn ipv4(seg: &[u8], start: usize, run: &Run, key: &[u8], out: &mut dyn FnMut(Found)) -> bool {
@@ -1391,8 +1506,10 @@ mod tests {
         assert!(run("4556737586899855").is_empty());
         assert!(run(" 4556737586899855 \r").is_empty());
         assert_eq!(kinds("card 4556737586899855"), vec![PiiType::PaymentCard]);
+        // Inside prose too: no card word, no card.
+        assert!(run("paid with 4556737586899855").is_empty());
         assert_eq!(
-            kinds("paid with 4556737586899855"),
+            kinds("paid by visa 4556737586899855"),
             vec![PiiType::PaymentCard]
         );
         assert_eq!(kinds("4556 7375 8689 9855"), vec![PiiType::PaymentCard]);
@@ -1410,6 +1527,87 @@ mod tests {
         assert!(v.is_empty());
         let line = b"card on file,4556737586899855";
         detect_cell(line, 13, b"value", &mut |f| v.push(f.kind));
+        assert_eq!(v, vec![PiiType::PaymentCard]);
+    }
+
+    #[test]
+    fn sums_are_not_phones_or_cards() {
+        for neg in [
+            // A column sum: the addend's `+` is an operator (a valid UK mobile, NANP and German
+            // mobile number each), as is a `+` after a number and a space.
+            "Line them up:\n\n381920475\n+447911123456\n-------\n448293043931",
+            "12345\n+12128675309\n+4915112345678\n=\n4927241493129",
+            "  381920475\r\n  +447911123456\r\n",
+            "381920475 +447911123456 = 448293043931",
+            "+447911123456 * (2 + 3)",
+            "+447911123456 + 5 is the next",
+            "4 × 0171 2345678 = 6849382712",
+            "0171 2345678 - 12 = 0171 2345666",
+            // An addend too long for its country (Maldives numbers have seven digits).
+            "381920475\n+960397912423686\n-------\n960398294344161",
+            "the total is +960397912423686",
+            // Luhn-valid sums with a card's prefix, written without groups.
+            "123456789012 + 3900000000001 =\n\nThe result is:\n\n4023456789013",
+            "So the sum is 4556737586899855.",
+            "4556737586899855",
+        ] {
+            assert!(run(neg).is_empty(), "{neg:?}: {:?}", run(neg));
+        }
+    }
+
+    #[test]
+    fn phones_and_cards_next_to_numbers_stay() {
+        assert_eq!(
+            run("call +44 20 7946 0958"),
+            vec![(PiiType::Phone, "+442079460958".into(), true)]
+        );
+        // Lists of phones, one a line or side by side, under a word or at the start.
+        let list = "Phones:\n+44 20 7946 0958\n+44 7911 123456\n+1 212 867 5309";
+        assert_eq!(kinds(list), vec![PiiType::Phone; 3]);
+        assert_eq!(
+            kinds("+447911123456\n+447911123457"),
+            vec![PiiType::Phone; 2]
+        );
+        assert_eq!(
+            kinds("tel +44 20 7946 0958, +33 6 12 34 56 78"),
+            vec![PiiType::Phone; 2]
+        );
+        // A time, a date, a list's number or a word before the `+` is no operand.
+        assert_eq!(
+            kinds("1) +44 20 7946 0958\n2. +44 7911 123456"),
+            vec![PiiType::Phone; 2]
+        );
+        assert_eq!(
+            kinds("2024-03-15 12:00:01 +447911123456 called"),
+            vec![PiiType::Phone]
+        );
+        assert_eq!(kinds("on 2024-03-15 +447911123456"), vec![PiiType::Phone]);
+        // Alternatives and ranges are no sums.
+        assert_eq!(
+            kinds("0171 2345678 / 0171 2345679"),
+            vec![PiiType::Phone; 2]
+        );
+        // NANP fiction numbers stay documentation values; area 555 is no area.
+        assert_eq!(
+            run("+1 212 555 0142"),
+            vec![(PiiType::Phone, "+12125550142".into(), true)]
+        );
+        assert!(run("+1 555 867 5309").is_empty());
+        // Cards grouped as cards are, or with a card word, in prose and in payment logs.
+        assert_eq!(kinds("4556 7375 8689 9855"), vec![PiiType::PaymentCard]);
+        assert_eq!(kinds("card 4023456789013"), vec![PiiType::PaymentCard]);
+        assert_eq!(
+            kinds("2024-03-15 12:00:01 charge ok card=4556737586899855 amount=12.00"),
+            vec![PiiType::PaymentCard]
+        );
+        assert_eq!(
+            kinds("txn 7781 cc 4556737586899855 ok"),
+            vec![PiiType::PaymentCard]
+        );
+        let mut v = Vec::new();
+        detect_cell(b"T-1,4556737586899855", 4, b"card_number", &mut |f| {
+            v.push(f.kind)
+        });
         assert_eq!(v, vec![PiiType::PaymentCard]);
     }
 
@@ -1534,7 +1732,7 @@ mod tests {
                 };
                 short += 1;
                 let mut found = Vec::new();
-                let slow = digit_run(&seg, p, before(&seg, p), 0, b"", &mut |f| found.push(f));
+                let slow = digit_run(&seg, p, before(&seg, p), b"", &mut |f| found.push(f));
                 let text = String::from_utf8_lossy(&seg);
                 assert_eq!((fast, found), (slow, vec![]), "at {p} of {text:?}");
             }

@@ -1,5 +1,5 @@
 //! Telephone numbers: validity rules for NANP (+1), the UK (+44), Germany (+49) and France
-//! (+33), a plausibility rule for other E.164 numbers, normalisation to E.164 (`+` and
+//! (+33), the national number's length for other E.164 country codes, normalisation to E.164 (`+` and
 //! digits) and the fiction/drama ranges regulators reserve for documentation. Service numbers
 //! of those plans (freephone, shared-cost and premium-rate, UK `03`) belong to organisations,
 //! not people: they are not personal data and are not reported.
@@ -99,15 +99,135 @@ fn international(d: &[u8]) -> Option<Phone> {
             return national(cc, &nsn, rule(&nsn));
         }
     }
-    // Other countries: a plausible length and no leading zero.
-    if (8..=15).contains(&d.len()) && d[0] != b'0' {
-        let e164 = format!("+{}", String::from_utf8_lossy(d));
-        return Some(Phone {
-            e164,
-            synthetic: false,
-        });
+    // Other countries: the national number's length must be one the country uses.
+    let (cc, lengths) = country(d)?;
+    // A trunk `0` written after the code (`+31 (0)20 …`) is not dialled; Italy keeps its `0`.
+    let italy = cc == &b"39"[..];
+    let nsn = if italy {
+        d[2..].to_vec()
+    } else {
+        strip(&d[cc.len()..])
+    };
+    if !lengths.contains(&nsn.len()) || nsn.first() == Some(&b'0') && !italy {
+        return None;
     }
-    None
+    let mut e164 = String::with_capacity(1 + cc.len() + nsn.len());
+    e164.push('+');
+    e164.extend(cc.iter().chain(&nsn).map(|&c| c as char));
+    Some(Phone {
+        e164,
+        synthetic: false,
+    })
+}
+
+/// Lengths of the national significant number (mobile and geographic numbers, the country
+/// code and a trunk `0` not counted) per E.164 country code, as the ITU's national numbering
+/// plans give them, for the codes of the larger numbering plans; sorted by code. Every
+/// two-digit code is here: codes are prefix-free, so a number whose first two digits are none
+/// of them, and not `1` or `7`, has a three-digit code.
+const NATIONAL_LENGTHS: &[(&[u8], u8, u8)] = &[
+    (b"20", 8, 10),  // Egypt
+    (b"212", 9, 9),  // Morocco
+    (b"213", 8, 9),  // Algeria
+    (b"216", 8, 8),  // Tunisia
+    (b"233", 9, 9),  // Ghana
+    (b"234", 8, 10), // Nigeria
+    (b"254", 9, 9),  // Kenya
+    (b"27", 9, 9),   // South Africa
+    (b"30", 10, 10), // Greece
+    (b"31", 9, 9),   // Netherlands
+    (b"32", 8, 9),   // Belgium
+    (b"33", 9, 9),   // France
+    (b"34", 9, 9),   // Spain
+    (b"351", 9, 9),  // Portugal
+    (b"353", 7, 9),  // Ireland
+    (b"358", 5, 12), // Finland
+    (b"359", 8, 9),  // Bulgaria
+    (b"36", 8, 9),   // Hungary
+    (b"370", 8, 8),  // Lithuania
+    (b"371", 8, 8),  // Latvia
+    (b"372", 7, 8),  // Estonia
+    (b"380", 9, 9),  // Ukraine
+    (b"385", 8, 9),  // Croatia
+    (b"386", 8, 8),  // Slovenia
+    (b"39", 6, 11),  // Italy
+    (b"40", 9, 9),   // Romania
+    (b"41", 9, 9),   // Switzerland
+    (b"420", 9, 9),  // Czechia
+    (b"421", 9, 9),  // Slovakia
+    (b"43", 7, 13),  // Austria
+    (b"44", 9, 10),  // United Kingdom
+    (b"45", 8, 8),   // Denmark
+    (b"46", 7, 10),  // Sweden
+    (b"47", 8, 8),   // Norway
+    (b"48", 9, 9),   // Poland
+    (b"49", 6, 13),  // Germany
+    (b"51", 8, 9),   // Peru
+    (b"52", 10, 10), // Mexico
+    (b"53", 6, 8),   // Cuba
+    (b"54", 10, 11), // Argentina
+    (b"55", 10, 11), // Brazil
+    (b"56", 9, 9),   // Chile
+    (b"57", 8, 10),  // Colombia
+    (b"58", 10, 10), // Venezuela
+    (b"60", 8, 10),  // Malaysia
+    (b"61", 9, 9),   // Australia
+    (b"62", 7, 12),  // Indonesia
+    (b"63", 8, 10),  // Philippines
+    (b"64", 8, 10),  // New Zealand
+    (b"65", 8, 8),   // Singapore
+    (b"66", 8, 9),   // Thailand
+    (b"7", 10, 10),  // Russia, Kazakhstan
+    (b"81", 9, 10),  // Japan
+    (b"82", 8, 10),  // South Korea
+    (b"84", 9, 10),  // Vietnam
+    (b"852", 8, 8),  // Hong Kong
+    (b"86", 9, 11),  // China
+    (b"880", 8, 10), // Bangladesh
+    (b"886", 8, 9),  // Taiwan
+    (b"90", 10, 10), // Turkey
+    (b"91", 10, 10), // India
+    (b"92", 9, 10),  // Pakistan
+    (b"93", 9, 9),   // Afghanistan
+    (b"94", 9, 9),   // Sri Lanka
+    (b"95", 7, 10),  // Myanmar
+    (b"960", 7, 7),  // Maldives
+    (b"966", 9, 9),  // Saudi Arabia
+    (b"971", 8, 9),  // United Arab Emirates
+    (b"972", 8, 9),  // Israel
+    (b"974", 8, 8),  // Qatar
+    (b"98", 10, 10), // Iran
+];
+
+/// National lengths for a three-digit code not in [`NATIONAL_LENGTHS`]: the plans of the
+/// smaller countries use six to ten digits.
+const OTHER_LENGTHS: std::ops::RangeInclusive<usize> = 6..=10;
+
+/// The country code `digits` start with and the lengths its national numbers have; `None`
+/// for a code that is spare or belongs to no one's line: `0`, `28`, `80` (international
+/// freephone and shared cost), `83` and `89`.
+fn country(digits: &[u8]) -> Option<(&[u8], std::ops::RangeInclusive<usize>)> {
+    if digits.len() < 4
+        || [&b"0"[..], b"28", b"80", b"83", b"89"]
+            .iter()
+            .any(|p| digits.starts_with(p))
+    {
+        return None;
+    }
+    let lengths = |code: &[u8]| {
+        NATIONAL_LENGTHS
+            .binary_search_by(|(c, _, _)| (*c).cmp(code))
+            .ok()
+            .map(|i| usize::from(NATIONAL_LENGTHS[i].1)..=usize::from(NATIONAL_LENGTHS[i].2))
+    };
+    let one_or_two = if digits[0] == b'7' { 1 } else { 2 };
+    let code = &digits[..one_or_two];
+    if let Some(range) = lengths(code) {
+        return Some((code, range));
+    }
+    // Codes are prefix-free and every one- and two-digit code is in the table.
+    let code = &digits[..3];
+    Some((code, lengths(code).unwrap_or(OTHER_LENGTHS)))
 }
 
 /// NANP: `NXX NXX XXXX`, area and exchange not starting 0/1 and not N11.
@@ -278,6 +398,68 @@ mod tests {
         assert!(validate(b"1", w(true, 1, 1)).is_none());
         assert!(validate(b"100", w(true, 1, 3)).is_none());
         assert!(validate(b"4479", w(true, 1, 4)).is_none());
+    }
+
+    #[test]
+    fn other_countries_need_a_national_number_of_their_length() {
+        let plus = |d: &[u8]| validate(d, w(true, 1, d.len())).map(|p| p.e164);
+        // India 10, Japan 9–10, Spain 9, Russia 10, Hong Kong 8 (three-digit code), Italy
+        // with its `0`, a trunk `(0)` dropped elsewhere, a three-digit code off the table.
+        assert_eq!(plus(b"919876543210").as_deref(), Some("+919876543210"));
+        assert_eq!(plus(b"81312345678").as_deref(), Some("+81312345678"));
+        assert_eq!(plus(b"34612345678").as_deref(), Some("+34612345678"));
+        assert_eq!(plus(b"74951234567").as_deref(), Some("+74951234567"));
+        assert_eq!(plus(b"85221234567").as_deref(), Some("+85221234567"));
+        assert_eq!(plus(b"390612345678").as_deref(), Some("+390612345678"));
+        assert_eq!(plus(b"310201234567").as_deref(), Some("+31201234567"));
+        assert_eq!(plus(b"2637712345678").as_deref(), Some("+2637712345678"));
+        for (digits, why) in [
+            (&b"960397912423686"[..], "Maldives has 7 digits, not 12"),
+            (b"9198765432101", "India has 10"),
+            (b"3461234567", "Spain has 9"),
+            (b"349123456789", "Spain has 9"),
+            (b"7495123456789", "Russia has 10"),
+            (
+                b"2637712345678901",
+                "more than 10 after a code off the table",
+            ),
+            (b"800123456789", "international freephone"),
+            (b"2812345678", "spare code"),
+            (b"0123456789", "no code starts with 0"),
+            (b"3101234567", "a trunk 0 and then too short"),
+        ] {
+            assert_eq!(plus(digits), None, "{why}");
+        }
+    }
+
+    #[test]
+    fn the_length_table_is_sorted_and_holds_every_short_code() {
+        assert!(NATIONAL_LENGTHS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(NATIONAL_LENGTHS.iter().all(|(c, min, max)| {
+            (1..=3).contains(&c.len()) && min <= max && c.len() + usize::from(*max) <= 15
+        }));
+        // ITU's two-digit codes, written out, against the table's.
+        let two: Vec<&[u8]> = "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 \
+             54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98"
+            .split_whitespace()
+            .map(str::as_bytes)
+            .collect();
+        let in_table: Vec<&[u8]> = NATIONAL_LENGTHS
+            .iter()
+            .map(|e| e.0)
+            .filter(|c| c.len() == 2)
+            .collect();
+        assert_eq!(in_table, two);
+    }
+
+    #[test]
+    fn kept_positives() {
+        // UK drama numbers and NANP fiction numbers stay synthetic phones; area 555 is not one.
+        let uk = validate(b"442079460958", w(true, 4, 2)).unwrap();
+        assert_eq!((uk.e164.as_str(), uk.synthetic), ("+442079460958", true));
+        let us = validate(b"12125550142", w(true, 4, 1)).unwrap();
+        assert_eq!((us.e164.as_str(), us.synthetic), ("+12125550142", true));
+        assert_eq!(validate(b"15551234567", w(true, 3, 1)), None);
     }
 
     #[test]

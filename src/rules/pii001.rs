@@ -27,8 +27,12 @@ pub static META: RuleMeta = RuleMeta {
                premium-rate: `1-800`, `0800`, `0900`, the UK's `03`) belong to organisations and are not \
                reported. Where a number alone is ambiguous, its context \
                decides: a JSON key or CSV/TSV column name counts as a hotword (a column `zip`, `ssn` or \
-               `card_number` over bare numbers), a value that is only a run of 13–19 digits is a card only \
-               under a card word (one id in ten passes the Luhn check by chance), a number without `+` is a \
+               `card_number` over bare numbers), a run of 13–19 digits without the groups of a card \
+               (`4556 7375 8689 9855`) is a card only under a card word (`card`, `visa`, `cc` …), wherever \
+               it stands (one id, timestamp or sum in ten passes the Luhn check by chance), a number after \
+               `+` is a phone only when its national part has a length its country code uses and the `+` \
+               is no operator (`381920475 +447911123456`, or a column sum with the `+` at a line's start), \
+               a number without `+` is a \
                phone only when grouped as phone numbers are written (`212-867-5309`, `020 7946 0018`, \
                not a row of small numbers such as `7 34 46 10 15 4`), and a dotted number whose \
                four parts are all under 20 is a clause number unless an address word stands before it. \
