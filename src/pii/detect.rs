@@ -36,6 +36,8 @@ struct Hotwords {
     words: &'static [&'static [u8]],
     /// Bit `c - b'a'` for each first letter `c`.
     firsts: u32,
+    /// Words of up to `SHORT_HOTWORD` letters match only as whole words.
+    short_whole: bool,
 }
 
 impl Hotwords {
@@ -51,9 +53,25 @@ impl Hotwords {
             firsts |= 1 << (c - b'a');
             i += 1;
         }
-        Hotwords { words, firsts }
+        Hotwords {
+            words,
+            firsts,
+            short_whole: false,
+        }
+    }
+
+    /// The same words, the short ones matched only as whole words: for a list whose words alone
+    /// decide (an ungrouped card number needs one), where `pan` must not match "pandas".
+    const fn short_words_whole(self) -> Hotwords {
+        Hotwords {
+            short_whole: true,
+            ..self
+        }
     }
 }
+
+/// Hotwords this short are whole words in a `short_words_whole` list.
+const SHORT_HOTWORD: usize = 3;
 
 const NHS_WORDS: Hotwords = Hotwords::new(&[b"nhs"]);
 const TAX_WORDS: Hotwords =
@@ -67,6 +85,7 @@ const CARD_WORDS: Hotwords = Hotwords::new(&[
     b"credit",
     b"debit",
     b"cc",
+    b"ccn",
     b"pan",
     b"visa",
     b"mastercard",
@@ -75,7 +94,8 @@ const CARD_WORDS: Hotwords = Hotwords::new(&[
     b"karte",
     b"carte",
     b"tarjeta",
-]);
+])
+.short_words_whole();
 const PASSPORT_WORDS: Hotwords = Hotwords::new(&[b"passport", b"reisepass", b"passeport"]);
 const DOB_WORDS: Hotwords = Hotwords::new(&[
     b"date of birth",
@@ -266,6 +286,12 @@ fn hotword(seg: &[u8], start: usize, key: &[u8], words: &Hotwords) -> bool {
     contains_word(key, words) || contains_word(tail, words)
 }
 
+/// Whether the byte after a hotword carries its word on: a lower-case letter. An upper-case one
+/// starts the next word of a camel-case key (`panNumber`, `ccExpiry`).
+fn continues_word(next: Option<&u8>) -> bool {
+    next.is_some_and(u8::is_ascii_lowercase)
+}
+
 fn contains_word(hay: &[u8], words: &Hotwords) -> bool {
     let mut carry = 0u64;
     for (n, part) in hay.chunks(64).enumerate() {
@@ -284,6 +310,9 @@ fn contains_word(hay: &[u8], words: &Hotwords) -> bool {
                 if w[0] == c
                     && hay.len() - i >= w.len()
                     && hay[i..i + w.len()].eq_ignore_ascii_case(w)
+                    && !(words.short_whole
+                        && w.len() <= SHORT_HOTWORD
+                        && continues_word(hay.get(i + w.len())))
                 {
                     return true;
                 }
@@ -1687,6 +1716,13 @@ mod tests {
         assert!(contains_word(b"my Tel: ", &PHONE_WORDS));
         assert!(!contains_word(b"hotel ", &PHONE_WORDS));
         assert!(contains_word(b"x.D.O.B ", &DOB_WORDS));
+        // Where the word alone decides, a short one is a whole word (or a camel-case key's).
+        assert!(!contains_word(b"import pandas as pd; ", &CARD_WORDS));
+        assert!(!contains_word(b"the ccache dir ", &CARD_WORDS));
+        assert!(contains_word(b"PAN: ", &CARD_WORDS));
+        assert!(contains_word(b"\"panNumber\": ", &CARD_WORDS));
+        assert!(contains_word(b"cc_number=", &CARD_WORDS));
+        assert!(contains_word(b"cardholder ", &CARD_WORDS));
     }
 
     #[test]
