@@ -65,6 +65,15 @@ pub fn render(inventory: &Inventory) -> String {
         for e in tool.deciding_evidence() {
             let _ = writeln!(out, "# evidence: {}", e.describe().replace('\n', " "));
         }
+        for e in tool.outranked_evidence() {
+            let _ = writeln!(
+                out,
+                "# note: {} would say {}, but {} outranks it",
+                e.describe().replace('\n', " "),
+                e.tier,
+                e.outranked_by.as_deref().unwrap_or_default()
+            );
+        }
         if tool.evidence.is_empty() {
             out.push_str("# evidence: none of side effects found; raise the tier if the tool writes or sends\n");
         }

@@ -1899,3 +1899,148 @@ fn go_tools_named_by_constants_of_an_imported_package() {
         Some("Refund an order.")
     );
 }
+
+/// An MCP server whose tools declare annotations, and tools whose names or missing hints still
+/// decide their tier.
+fn write_hinted_servers(root: &Path) {
+    let tool = |name: &str, description: &str, annotations: &str| {
+        format!(
+            "server.registerTool(\n  \"{name}\",\n  {{\n    description: \"{description}\",\n    \
+             inputSchema: {{}},{annotations}\n  }},\n  async () => ({{ content: [] }}),\n);\n"
+        )
+    };
+    let mut ts = String::from(
+        "import { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n\n\
+         const server = new McpServer({ name: \"acme-desk\", version: \"1.0.0\" });\n\n",
+    );
+    for (name, description, annotations) in [
+        (
+            "find_customer",
+            "Returns the email address and postal address kept for an Acme customer.",
+            "\n    annotations: { readOnlyHint: true },",
+        ),
+        (
+            "queue_export",
+            "Queues an export that the client executes later; nothing is removed or sent.",
+            "\n    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },",
+        ),
+        (
+            "tidy_workspace",
+            "Executes a shell command in the workspace.",
+            "\n    annotations: { readOnlyHint: true },",
+        ),
+        (
+            "rebuild_index",
+            "Executes a shell command that rebuilds the index.",
+            "\n    annotations: { readOnlyHint: false, destructiveHint: true },",
+        ),
+        (
+            "run_shell",
+            "Opens a session.",
+            "\n    annotations: { readOnlyHint: true },",
+        ),
+        ("send_email", "Delivers a message to a customer.", ""),
+        ("compact_store", "Executes a shell command.", ""),
+    ] {
+        ts.push('\n');
+        ts.push_str(&tool(name, description, annotations));
+    }
+    write_file(root, "desk/server.ts", &ts);
+    write_file(
+        root,
+        "history/server.py",
+        "from mcp.server.fastmcp import FastMCP\nfrom mcp.types import ToolAnnotations\n\n\
+         mcp = FastMCP(\"acme-history\")\n\n\n\
+         @mcp.tool(annotations=ToolAnnotations(readOnlyHint=True))\n\
+         def list_training_runs(limit: int = 50) -> list[str]:\n    \
+         \"\"\"List completed training runs, newest first.\"\"\"\n    return []\n",
+    );
+}
+
+#[test]
+fn declared_hints_outrank_description_words_but_not_names() {
+    let dir = tempfile::tempdir().unwrap();
+    write_hinted_servers(dir.path());
+    let inv = scan(ScanOptions::new(dir.path())).unwrap().inventory;
+    let tools = &inv.agent_tools;
+    let tier = |id: &str| tools[id].tier;
+    // Description words under a bounding hint are notes, not minimums.
+    assert_eq!(tier("mcp:acme-desk/find_customer"), Tier::Read);
+    assert_eq!(tier("mcp:acme-desk/queue_export"), Tier::WriteReversible);
+    assert_eq!(tier("mcp:acme-desk/tidy_workspace"), Tier::Read);
+    let notes: Vec<String> = tools["mcp:acme-desk/tidy_workspace"]
+        .outranked_evidence()
+        .map(|e| format!("{} / {:?}", e.reason, e.outranked_by))
+        .collect();
+    assert_eq!(
+        notes,
+        ["description contains \"execute\" / Some(\"readOnlyHint=true\")"]
+    );
+    // "runs" is a noun in a name led by `list`.
+    assert_eq!(tier("mcp:acme-history/list_training_runs"), Tier::Read);
+    assert_eq!(tier("mcp:acme-history"), Tier::Read);
+    // Hints that bound nothing leave the description counting; names always count.
+    assert_eq!(tier("mcp:acme-desk/rebuild_index"), Tier::Execute);
+    assert_eq!(tier("mcp:acme-desk/run_shell"), Tier::Execute);
+    assert_eq!(tier("mcp:acme-desk/send_email"), Tier::WriteIrreversible);
+    assert!(
+        tools["mcp:acme-desk/send_email"]
+            .evidence
+            .iter()
+            .any(|e| e.counts() && e.reason == "name contains \"send\"")
+    );
+    assert_eq!(tier("mcp:acme-desk/compact_store"), Tier::Execute);
+
+    // `aibom init` keeps the outranked words as a note under the entry.
+    aibom().arg("init").arg(dir.path()).assert().success();
+    let text = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    assert!(
+        text.contains(
+            "id = \"mcp:acme-desk/tidy_workspace\"\ntier = \"read\"\n\
+             # evidence: readOnlyHint=true (desk/server.ts:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "# note: description contains \"execute\" (desk/server.ts:27) would say execute, \
+             but readOnlyHint=true outranks it"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn tools_registered_at_their_annotated_tiers_pass_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    write_hinted_servers(dir.path());
+    let mut registry = String::new();
+    for (id, tier) in [
+        ("mcp:acme-desk/find_customer", "read"),
+        ("mcp:acme-desk/queue_export", "write-reversible"),
+        ("mcp:acme-desk/tidy_workspace", "read"),
+        ("mcp:acme-desk/rebuild_index", "execute"),
+        ("mcp:acme-desk/run_shell", "execute"),
+        ("mcp:acme-desk/send_email", "write-irreversible"),
+        ("mcp:acme-desk/compact_store", "execute"),
+        ("mcp:acme-desk", "execute"),
+        ("mcp:acme-history/list_training_runs", "read"),
+        ("mcp:acme-history", "read"),
+    ] {
+        let approval = if tier == "read" { "auto" } else { "human" };
+        registry.push_str(&format!(
+            "[[tool]]\nid = \"{id}\"\ntier = \"{tier}\"\nsystems = [\"acme-desk\"]\n\
+             owner = \"acme-support\"\naudit_log = \"desk access log\"\nrollback = \"none\"\n\
+             credential = \"DESK_TOKEN (scoped)\"\napproval = \"{approval}\"\nreviewed = 2026-01-01\n\n"
+        ));
+    }
+    write_file(dir.path(), "aibom.toml", &registry);
+    let findings = tool_findings(dir.path());
+    assert!(findings.is_empty(), "{findings:#?}");
+
+    // The command line agrees: no TOOL002, exit 0.
+    let out = aibom().arg("scan").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("TOOL002"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}

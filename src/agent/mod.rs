@@ -73,7 +73,7 @@ pub struct AgentTool {
     /// The provider's tool id, for tools of an MCP server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// The minimum tier the evidence supports (the highest of `evidence`).
+    /// The minimum tier the evidence supports (the highest of `evidence` that counts).
     pub tier: Tier,
     pub evidence: Vec<TierEvidence>,
     pub sources: Vec<ToolSource>,
@@ -129,7 +129,16 @@ impl AgentTool {
 
     /// The evidence that sets the tier, most severe first.
     pub fn deciding_evidence(&self) -> impl Iterator<Item = &TierEvidence> {
-        self.evidence.iter().filter(move |e| e.tier == self.tier)
+        self.evidence
+            .iter()
+            .filter(move |e| e.counts() && e.tier == self.tier)
+    }
+
+    /// Evidence that stronger evidence outranks: it would have raised the tier.
+    pub fn outranked_evidence(&self) -> impl Iterator<Item = &TierEvidence> {
+        self.evidence
+            .iter()
+            .filter(move |e| !e.counts() && e.tier > self.tier)
     }
 }
 
@@ -500,6 +509,14 @@ fn infer_tiers(tools: &mut BTreeMap<String, AgentTool>) {
                 &annotated.path,
                 annotated.span,
             ));
+            // Declared hints that bound the tool outrank its description's words.
+            if let Some(bound) = tier::annotation_bound(tool.annotations) {
+                for e in &mut tool.evidence {
+                    if e.kind == tier::EvidenceKind::Description {
+                        e.outranked_by = Some(bound.to_owned());
+                    }
+                }
+            }
         }
     }
     let mut by_provider: BTreeMap<String, Vec<(String, Tier, ToolSource)>> = BTreeMap::new();
@@ -507,6 +524,7 @@ fn infer_tiers(tools: &mut BTreeMap<String, AgentTool>) {
         tool.tier = tool
             .evidence
             .iter()
+            .filter(|e| e.counts())
             .map(|e| e.tier)
             .max()
             .unwrap_or(Tier::Read);
@@ -550,6 +568,7 @@ fn infer_tiers(tools: &mut BTreeMap<String, AgentTool>) {
         provider.tier = provider
             .evidence
             .iter()
+            .filter(|e| e.counts())
             .map(|e| e.tier)
             .max()
             .unwrap_or(Tier::Read);

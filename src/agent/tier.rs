@@ -1,9 +1,36 @@
 //! Blast-radius tiers and the evidence that sets a tool's minimum tier.
 //!
-//! Inference is conservative: every piece of evidence proposes a tier and the tool gets the
-//! highest. Missing MCP annotations mean the worst case the MCP specification gives
+//! Inference is conservative: every piece of evidence that counts proposes a tier and the tool
+//! gets the highest. Missing MCP annotations mean the worst case the MCP specification gives
 //! (`readOnlyHint=false`, `destructiveHint=true`, `openWorldHint=true`). The tables here are
 //! sorted and test-guarded; they are facts about names, not judgements about a repository.
+//!
+//! Evidence is ranked by how directly it shows what a call can do ([`EvidenceKind`], strongest
+//! first):
+//!
+//! 1. facts about what runs: a built-in tool type, a known server package, how a server is
+//!    launched (a shell, container flags, host mounts, filesystem roots) and the tools a server
+//!    provides;
+//! 2. names of tools and servers: the words a tool is called by (`delete_file`, `run_shell`);
+//! 3. MCP annotations the author declared;
+//! 4. descriptions: prose, where a word is often the object or the subject of someone else's
+//!    action ("returns the email", "the client executes").
+//!
+//! Facts, names and annotations always count. Annotations that bound a tool — `readOnlyHint:
+//! true`, or `destructiveHint: false` — outrank descriptions: description words then stay in the
+//! evidence as notes and set no minimum. Annotations that bound nothing (`destructiveHint:
+//! true`, or only defaults) leave descriptions counting, since no MCP hint can say that a tool
+//! moves money or runs code. Nothing here reads a tool's body: the code it runs is not evidence
+//! yet.
+//!
+//! Words are matched as words, not substrings, and only in forms that keep their meaning
+//! ([`WordClass`]): "runs" in `list_training_runs` is a noun, not the verb `run`. A name led by a
+//! read verb (`get_`, `list_` …) names what it reads: the words after it count only as a second
+//! verb (`get_or_create_user`). In descriptions a verb counts only where the description says the
+//! tool does it — leading a sentence ("Executes a command", "Send an email to …"), or joined to a
+//! verb by and/or/then ("Lists files and deletes them") — and never after a negation ("does not
+//! send"); a noun (`shell`, `webhook`) counts only in a sentence a verb from the table leads ("Run a
+//! shell command").
 
 use std::fmt;
 
@@ -56,6 +83,20 @@ impl fmt::Display for Tier {
     }
 }
 
+/// What a piece of evidence was read from, strongest first (the ranking in the module doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// A built-in type, a known package, a launch setting, a provided tool.
+    Fact,
+    /// A word of a tool's or server's name.
+    Name,
+    /// MCP annotations, declared or defaulted.
+    Annotations,
+    /// A word of a tool's description.
+    Description,
+}
+
 /// One reason for a minimum tier, with where it was read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct TierEvidence {
@@ -64,16 +105,38 @@ pub struct TierEvidence {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<TextSpan>,
+    pub kind: EvidenceKind,
+    /// The stronger evidence that makes this a note rather than a minimum (`readOnlyHint=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outranked_by: Option<String>,
 }
 
 impl TierEvidence {
+    /// A fact about what runs; [`keyword_evidence`] and [`annotation_evidence`] make the others.
     pub fn new(tier: Tier, reason: impl Into<String>, path: &str, span: Option<TextSpan>) -> Self {
+        TierEvidence::of_kind(EvidenceKind::Fact, tier, reason, path, span)
+    }
+
+    fn of_kind(
+        kind: EvidenceKind,
+        tier: Tier,
+        reason: impl Into<String>,
+        path: &str,
+        span: Option<TextSpan>,
+    ) -> Self {
         TierEvidence {
             tier,
             reason: reason.into(),
             path: path.to_owned(),
             span,
+            kind,
+            outranked_by: None,
         }
+    }
+
+    /// True when the evidence sets a minimum tier; false for a note.
+    pub fn counts(&self) -> bool {
+        self.outranked_by.is_none()
     }
 
     /// `name contains "refund" (agents/tools.py:7)`.
@@ -85,64 +148,83 @@ impl TierEvidence {
     }
 }
 
+/// How a keyword is used as a word, which decides the forms of it that are read as it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordClass {
+    /// An action whose inflected forms are still that action: `deletes`, `deleted`, `sending`.
+    Verb,
+    /// An action that is also a common noun: in names only the plain word counts (`runs` is the
+    /// noun in `list_training_runs`); in descriptions the plain word and the third person, in the
+    /// place of a verb ("Emails the report", not "Returns the emails").
+    VerbOrNoun,
+    /// A thing: the plain word and its plural count; in descriptions only as the object of a
+    /// verb from the table.
+    Noun,
+}
+
 /// Words in tool and server names (and, unless marked name-only, descriptions) that set a
 /// minimum tier. Sorted by word.
-pub static KEYWORDS: &[(&str, Tier, bool)] = &[
-    ("add", Tier::WriteReversible, true),
-    ("append", Tier::WriteReversible, true),
-    ("bash", Tier::Execute, false),
-    ("billing", Tier::Financial, true),
-    ("charge", Tier::Financial, false),
-    ("cmd", Tier::Execute, true),
-    ("command", Tier::Execute, true),
-    ("commit", Tier::WriteReversible, true),
-    ("create", Tier::WriteReversible, true),
-    ("delete", Tier::WriteIrreversible, false),
-    ("destroy", Tier::WriteIrreversible, false),
-    ("drop", Tier::WriteIrreversible, false),
-    ("edit", Tier::WriteReversible, true),
-    ("email", Tier::ExternalSend, false),
-    ("erase", Tier::WriteIrreversible, false),
-    ("eval", Tier::Execute, false),
-    ("exec", Tier::Execute, false),
-    ("execute", Tier::Execute, false),
-    ("insert", Tier::WriteReversible, true),
-    ("interpreter", Tier::Execute, false),
-    ("kill", Tier::WriteIrreversible, true),
-    ("mail", Tier::ExternalSend, false),
-    ("modify", Tier::WriteReversible, true),
-    ("move", Tier::WriteReversible, true),
-    ("notify", Tier::ExternalSend, false),
-    ("overwrite", Tier::WriteIrreversible, false),
-    ("patch", Tier::WriteReversible, true),
-    ("pay", Tier::Financial, true),
-    ("payment", Tier::Financial, false),
-    ("payout", Tier::Financial, false),
-    ("post", Tier::ExternalSend, true),
-    ("publish", Tier::ExternalSend, false),
-    ("purge", Tier::WriteIrreversible, false),
-    ("refund", Tier::Financial, false),
-    ("remove", Tier::WriteIrreversible, false),
-    ("rename", Tier::WriteReversible, true),
-    ("repl", Tier::Execute, false),
-    ("rm", Tier::WriteIrreversible, true),
-    ("run", Tier::Execute, true),
-    ("save", Tier::WriteReversible, true),
-    ("script", Tier::Execute, true),
-    ("send", Tier::ExternalSend, false),
-    ("shell", Tier::Execute, false),
-    ("sms", Tier::ExternalSend, false),
-    ("stripe", Tier::Financial, false),
-    ("subprocess", Tier::Execute, false),
-    ("terminal", Tier::Execute, false),
-    ("transfer", Tier::Financial, false),
-    ("truncate", Tier::WriteIrreversible, false),
-    ("tweet", Tier::ExternalSend, false),
-    ("update", Tier::WriteReversible, true),
-    ("upload", Tier::WriteReversible, true),
-    ("webhook", Tier::ExternalSend, false),
-    ("wipe", Tier::WriteIrreversible, false),
-    ("write", Tier::WriteReversible, true),
+pub static KEYWORDS: &[(&str, Tier, bool, WordClass)] = &[
+    ("add", Tier::WriteReversible, true, WordClass::Verb),
+    ("append", Tier::WriteReversible, true, WordClass::Verb),
+    ("bash", Tier::Execute, false, WordClass::Noun),
+    ("billing", Tier::Financial, true, WordClass::Noun),
+    ("charge", Tier::Financial, false, WordClass::VerbOrNoun),
+    ("cmd", Tier::Execute, true, WordClass::Noun),
+    ("command", Tier::Execute, true, WordClass::Noun),
+    ("commit", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("create", Tier::WriteReversible, true, WordClass::Verb),
+    ("delete", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("destroy", Tier::WriteIrreversible, false, WordClass::Verb),
+    (
+        "drop",
+        Tier::WriteIrreversible,
+        false,
+        WordClass::VerbOrNoun,
+    ),
+    ("edit", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("email", Tier::ExternalSend, false, WordClass::VerbOrNoun),
+    ("erase", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("eval", Tier::Execute, false, WordClass::VerbOrNoun),
+    ("exec", Tier::Execute, false, WordClass::VerbOrNoun),
+    ("execute", Tier::Execute, false, WordClass::Verb),
+    ("insert", Tier::WriteReversible, true, WordClass::Verb),
+    ("interpreter", Tier::Execute, false, WordClass::Noun),
+    ("kill", Tier::WriteIrreversible, true, WordClass::VerbOrNoun),
+    ("mail", Tier::ExternalSend, false, WordClass::VerbOrNoun),
+    ("modify", Tier::WriteReversible, true, WordClass::Verb),
+    ("move", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("notify", Tier::ExternalSend, false, WordClass::Verb),
+    ("overwrite", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("patch", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("pay", Tier::Financial, true, WordClass::Verb),
+    ("payment", Tier::Financial, false, WordClass::Noun),
+    ("payout", Tier::Financial, false, WordClass::Noun),
+    ("post", Tier::ExternalSend, true, WordClass::VerbOrNoun),
+    ("publish", Tier::ExternalSend, false, WordClass::Verb),
+    ("purge", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("refund", Tier::Financial, false, WordClass::VerbOrNoun),
+    ("remove", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("rename", Tier::WriteReversible, true, WordClass::Verb),
+    ("repl", Tier::Execute, false, WordClass::Noun),
+    ("rm", Tier::WriteIrreversible, true, WordClass::Verb),
+    ("run", Tier::Execute, true, WordClass::VerbOrNoun),
+    ("save", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("script", Tier::Execute, true, WordClass::Noun),
+    ("send", Tier::ExternalSend, false, WordClass::Verb),
+    ("shell", Tier::Execute, false, WordClass::Noun),
+    ("sms", Tier::ExternalSend, false, WordClass::Noun),
+    ("stripe", Tier::Financial, false, WordClass::Noun),
+    ("subprocess", Tier::Execute, false, WordClass::Noun),
+    ("terminal", Tier::Execute, false, WordClass::Noun),
+    ("transfer", Tier::Financial, false, WordClass::VerbOrNoun),
+    ("truncate", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("tweet", Tier::ExternalSend, false, WordClass::VerbOrNoun),
+    ("update", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("upload", Tier::WriteReversible, true, WordClass::VerbOrNoun),
+    ("webhook", Tier::ExternalSend, false, WordClass::Noun),
+    ("wipe", Tier::WriteIrreversible, false, WordClass::Verb),
+    ("write", Tier::WriteReversible, true, WordClass::Verb),
 ];
 
 /// MCP server packages whose tools are known, with the tier of their most powerful tool.
@@ -272,6 +354,50 @@ pub static BUILTINS: &[(&str, Tier, &str)] = &[
     ("web_search", Tier::Read, "searches the web"),
 ];
 
+/// Words that lead a name that only reads what the rest of the name says (`list_training_runs`,
+/// `get_email`). Sorted.
+pub static READ_VERBS: &[&str] = &[
+    "browse", "count", "describe", "fetch", "find", "get", "inspect", "list", "lookup", "query",
+    "read", "retrieve", "search", "show", "view",
+];
+
+/// Words that join a second verb to the first (`get_or_create`, "lists files and deletes them").
+/// Sorted.
+static CONJUNCTIONS: &[&str] = &["also", "and", "or", "then"];
+
+/// Phrases that stand before a description's verb ("This tool can send …"). Sorted.
+static LEAD_INS: &[&str] = &[
+    "a tool that",
+    "a tool to",
+    "allows the agent to",
+    "allows the model to",
+    "allows you to",
+    "also",
+    "can",
+    "it",
+    "lets the agent",
+    "lets the model",
+    "lets you",
+    "the function",
+    "the tool",
+    "this function",
+    "this tool",
+    "tool that",
+    "tool to",
+    "use this to",
+    "use this tool to",
+    "use to",
+    "used to",
+    "will",
+    "you can",
+];
+
+/// Words after which a verb does not happen: "does not send", "nothing is deleted". Sorted.
+static NEGATIONS: &[&str] = &[
+    "cannot", "doesn", "don", "isn", "neither", "never", "no", "nor", "not", "nothing", "without",
+    "won",
+];
+
 fn words(text: &str) -> Vec<String> {
     // camelCase boundaries become separators too: `sendEmail` → send, email.
     let mut spaced = String::with_capacity(text.len() + 8);
@@ -290,15 +416,147 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn keyword_of(word: &str) -> Option<(&'static str, Tier, bool)> {
-    KEYWORDS.iter().copied().find(|(k, _, _)| {
-        word == *k
-            || ["s", "es", "ed", "d", "ing", "ion"]
+/// The form a word takes of a keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `send`.
+    Plain,
+    /// `sends`, `emails`: a verb's third person or a noun's plural.
+    WithS,
+    /// The past and the -ing form: `deleted`, `deleting` (not irregular ones such as `sent`).
+    OtherInflection,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    keyword: &'static str,
+    tier: Tier,
+    name_only: bool,
+    class: WordClass,
+    form: Form,
+}
+
+fn keyword_of(word: &str) -> Option<Match> {
+    KEYWORDS
+        .iter()
+        .find_map(|&(keyword, tier, name_only, class)| {
+            let form = if word == keyword {
+                Form::Plain
+            } else if ["s", "es"]
                 .iter()
-                .any(|suffix| word.strip_suffix(suffix) == Some(k))
-            || (k.len() >= 4
-                && word.strip_suffix("ing").map(|w| format!("{w}e")).as_deref() == Some(k))
+                .any(|suffix| word.strip_suffix(suffix) == Some(keyword))
+            {
+                Form::WithS
+            } else if ["ed", "d", "ing"]
+                .iter()
+                .any(|suffix| word.strip_suffix(suffix) == Some(keyword))
+                || (keyword.len() >= 4
+                    && word.strip_suffix("ing").map(|w| format!("{w}e")).as_deref()
+                        == Some(keyword))
+            {
+                Form::OtherInflection
+            } else {
+                return None;
+            };
+            Some(Match {
+                keyword,
+                tier,
+                name_only,
+                class,
+                form,
+            })
+        })
+}
+
+/// A keyword in a name, in a form that keeps its meaning there.
+fn name_keyword(word: &str) -> Option<Match> {
+    keyword_of(word).filter(|m| match m.class {
+        WordClass::Verb => true,
+        WordClass::VerbOrNoun => m.form == Form::Plain,
+        WordClass::Noun => m.form != Form::OtherInflection,
     })
+}
+
+/// A keyword verb in a form that says the tool does it: "send", "sends", not "sent", "sending".
+fn verb_keyword(word: &str) -> Option<Match> {
+    keyword_of(word).filter(|m| m.class != WordClass::Noun && m.form != Form::OtherInflection)
+}
+
+/// Keywords of a name: all of them, unless a read verb leads it; then only verbs joined to it.
+fn name_keywords(words: &[String]) -> Vec<Match> {
+    let read_led = words
+        .first()
+        .is_some_and(|w| READ_VERBS.binary_search(&w.as_str()).is_ok());
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if read_led {
+            let joined = i > 0 && CONJUNCTIONS.binary_search(&words[i - 1].as_str()).is_ok();
+            if let Some(m) = verb_keyword(word).filter(|_| joined) {
+                out.push(m);
+            }
+        } else if let Some(m) = name_keyword(word) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Where a clause's own words start, after lead-ins such as "This tool can".
+fn after_lead_ins(words: &[String]) -> usize {
+    let mut start = 0;
+    loop {
+        let longest = LEAD_INS
+            .iter()
+            .map(|phrase| phrase.split(' ').collect::<Vec<_>>())
+            .filter(|phrase| {
+                words.len() >= start + phrase.len()
+                    && phrase.iter().zip(&words[start..]).all(|(p, w)| p == w)
+            })
+            .map(|phrase| phrase.len())
+            .max();
+        match longest {
+            Some(n) => start += n,
+            None => return start,
+        }
+    }
+}
+
+/// Keywords a description says the tool does: the verb leading each sentence or clause, verbs
+/// joined to it, and nouns in a clause a keyword verb leads. Negated verbs do not count.
+fn description_keywords(text: &str) -> Vec<Match> {
+    let mut out = Vec::new();
+    let mut text = text.to_ascii_lowercase();
+    for abbreviation in ["e.g.", "i.e.", "etc.", "vs."] {
+        text = text.replace(abbreviation, " ");
+    }
+    for clause in text.split(['.', ';', '!', '?', '\n']) {
+        let words = words(clause);
+        let start = after_lead_ins(&words);
+        let lead = words.get(start).and_then(|w| verb_keyword(w));
+        out.extend(lead);
+        for (i, word) in words.iter().enumerate().skip(start + 1) {
+            if NEGATIONS.binary_search(&word.as_str()).is_ok() {
+                break;
+            }
+            let joined = CONJUNCTIONS.binary_search(&words[i - 1].as_str()).is_ok();
+            match keyword_of(word) {
+                Some(m)
+                    if m.class == WordClass::Verb && m.form != Form::OtherInflection && joined =>
+                {
+                    out.push(m);
+                }
+                Some(m)
+                    if m.class == WordClass::Noun
+                        && m.form != Form::OtherInflection
+                        && lead.is_some() =>
+                {
+                    out.push(m);
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Evidence from a name (`in_name`) or a description.
@@ -309,26 +567,42 @@ pub fn keyword_evidence(
     path: &str,
     span: Option<TextSpan>,
 ) -> Vec<TierEvidence> {
+    let (kind, found) = if in_name {
+        (EvidenceKind::Name, name_keywords(&words(text)))
+    } else {
+        (EvidenceKind::Description, description_keywords(text))
+    };
     let mut out: Vec<TierEvidence> = Vec::new();
-    for word in words(text) {
-        let Some((keyword, tier, name_only)) = keyword_of(&word) else {
-            continue;
-        };
-        if name_only && !in_name {
+    for m in found {
+        if m.name_only && !in_name {
             continue;
         }
-        if out.iter().any(|e| e.tier >= tier) {
+        if out.iter().any(|e| e.tier >= m.tier) {
             continue;
         }
-        out.retain(|e| e.tier > tier);
-        out.push(TierEvidence::new(
-            tier,
-            format!("{what} contains \"{keyword}\""),
+        out.retain(|e| e.tier > m.tier);
+        out.push(TierEvidence::of_kind(
+            kind,
+            m.tier,
+            format!("{what} contains \"{}\"", m.keyword),
             path,
             span,
         ));
     }
     out
+}
+
+/// The declared hint that bounds a tool's tier from above, and so outranks its description:
+/// `readOnlyHint=true` or `destructiveHint=false`. Other hints, and defaults, bound nothing.
+pub fn annotation_bound(annotations: Option<Annotations>) -> Option<&'static str> {
+    let a = annotations?;
+    if a.read_only == Some(true) {
+        Some("readOnlyHint=true")
+    } else if a.destructive == Some(false) {
+        Some("destructiveHint=false")
+    } else {
+        None
+    }
 }
 
 /// Evidence from MCP annotations, with the specification's defaults for missing hints.
@@ -338,7 +612,8 @@ pub fn annotation_evidence(
     span: Option<TextSpan>,
 ) -> TierEvidence {
     let Some(a) = annotations else {
-        return TierEvidence::new(
+        return TierEvidence::of_kind(
+            EvidenceKind::Annotations,
             Tier::WriteIrreversible,
             "no annotations: MCP defaults apply (readOnlyHint=false, destructiveHint=true)",
             path,
@@ -346,20 +621,28 @@ pub fn annotation_evidence(
         );
     };
     if a.read_only == Some(true) {
-        return TierEvidence::new(Tier::Read, "readOnlyHint=true", path, span);
+        return TierEvidence::of_kind(
+            EvidenceKind::Annotations,
+            Tier::Read,
+            "readOnlyHint=true",
+            path,
+            span,
+        );
     }
     let read_only = match a.read_only {
         Some(_) => "readOnlyHint=false",
         None => "readOnlyHint not declared (default false)",
     };
     match a.destructive {
-        Some(false) if a.open_world == Some(false) => TierEvidence::new(
+        Some(false) if a.open_world == Some(false) => TierEvidence::of_kind(
+            EvidenceKind::Annotations,
             Tier::WriteReversible,
             format!("{read_only}, destructiveHint=false, openWorldHint=false"),
             path,
             span,
         ),
-        Some(false) => TierEvidence::new(
+        Some(false) => TierEvidence::of_kind(
+            EvidenceKind::Annotations,
             Tier::ExternalSend,
             format!(
                 "{read_only}, destructiveHint=false, {}",
@@ -372,13 +655,15 @@ pub fn annotation_evidence(
             path,
             span,
         ),
-        Some(true) => TierEvidence::new(
+        Some(true) => TierEvidence::of_kind(
+            EvidenceKind::Annotations,
             Tier::WriteIrreversible,
             format!("{read_only}, destructiveHint=true"),
             path,
             span,
         ),
-        None => TierEvidence::new(
+        None => TierEvidence::of_kind(
+            EvidenceKind::Annotations,
             Tier::WriteIrreversible,
             format!("{read_only}, destructiveHint not declared (default true)"),
             path,
@@ -476,6 +761,135 @@ mod tests {
         assert_eq!(best("Run a query", false), None);
         assert_eq!(best("postgres", true), None);
         assert_eq!(best("sending", true), Some(Tier::ExternalSend));
+    }
+
+    fn strongest(text: &str, in_name: bool) -> Option<Tier> {
+        keyword_evidence(text, "text", in_name, "p", None)
+            .into_iter()
+            .map(|e| e.tier)
+            .max()
+    }
+
+    #[test]
+    fn inflected_forms_count_only_for_words_that_stay_verbs() {
+        // Nouns made from verbs set nothing: the runs of `list_training_runs`, a running job.
+        assert_eq!(strongest("training_runs", true), None);
+        assert_eq!(strongest("running_jobs", true), None);
+        assert_eq!(strongest("blog_posts", true), None);
+        assert_eq!(strongest("evals_summary", true), None);
+        assert_eq!(strongest("pending_updates", true), None);
+        // Verbs keep their forms, nouns their plurals.
+        assert_eq!(
+            strongest("deleted_rows", true),
+            Some(Tier::WriteIrreversible)
+        );
+        assert_eq!(strongest("shell_scripts", true), Some(Tier::Execute));
+        assert_eq!(strongest("webhooks", true), Some(Tier::ExternalSend));
+    }
+
+    #[test]
+    fn a_read_verb_leading_a_name_makes_the_rest_its_object() {
+        assert_eq!(strongest("list_training_runs", true), None);
+        assert_eq!(strongest("get_email", true), None);
+        assert_eq!(strongest("listPayments", true), None);
+        assert_eq!(strongest("search_shell_history", true), None);
+        // A second verb still counts.
+        assert_eq!(
+            strongest("get_or_create_user", true),
+            Some(Tier::WriteReversible)
+        );
+        assert_eq!(
+            strongest("read_and_delete_messages", true),
+            Some(Tier::WriteIrreversible)
+        );
+        // Names that do not start by reading keep every keyword.
+        assert_eq!(strongest("run_shell", true), Some(Tier::Execute));
+        assert_eq!(strongest("send_email", true), Some(Tier::ExternalSend));
+        assert_eq!(strongest("customer_email", true), Some(Tier::ExternalSend));
+        assert_eq!(strongest("run", true), Some(Tier::Execute));
+    }
+
+    #[test]
+    fn descriptions_count_the_verbs_the_tool_does() {
+        assert_eq!(
+            strongest("Executes a shell command.", false),
+            Some(Tier::Execute)
+        );
+        assert_eq!(
+            strongest("Send an email to the account owner", false),
+            Some(Tier::ExternalSend)
+        );
+        assert_eq!(strongest("Run a shell command", false), Some(Tier::Execute));
+        assert_eq!(
+            strongest("Refund part or all of an order", false),
+            Some(Tier::Financial)
+        );
+        assert_eq!(
+            strongest("This tool can delete files under the root", false),
+            Some(Tier::WriteIrreversible)
+        );
+        assert_eq!(
+            strongest("Lists the drafts and publishes the oldest", false),
+            Some(Tier::ExternalSend)
+        );
+        assert_eq!(
+            strongest("Looks up the order. Emails the receipt", false),
+            Some(Tier::ExternalSend)
+        );
+    }
+
+    #[test]
+    fn descriptions_do_not_count_objects_subjects_or_negations() {
+        let silent = [
+            "Queues a job that the client executes later; nothing is removed or sent.",
+            "Returns the email address and phone number stored for an Acme customer.",
+            "List completed training runs, newest first.",
+            "Returns the runs of a project",
+            "Does not send anything",
+            "Reads a file. It does not create or delete files",
+            "Deleted rows are kept for 30 days",
+            "Returns the shell history of a session",
+            "Summarises the ticket, e.g. send dates and owners",
+            "Run a query",
+        ];
+        for text in silent {
+            assert_eq!(strongest(text, false), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_bounding_hints_outrank_descriptions() {
+        let hints = |read_only, destructive, open_world| {
+            annotation_bound(Some(Annotations {
+                read_only,
+                destructive,
+                open_world,
+                ..Annotations::default()
+            }))
+        };
+        assert_eq!(hints(Some(true), None, None), Some("readOnlyHint=true"));
+        assert_eq!(
+            hints(Some(false), Some(false), Some(false)),
+            Some("destructiveHint=false")
+        );
+        assert_eq!(
+            hints(None, Some(false), None),
+            Some("destructiveHint=false")
+        );
+        // Hints at the top of what MCP can say, and defaults, bound nothing.
+        assert_eq!(hints(Some(false), Some(true), Some(false)), None);
+        assert_eq!(hints(None, None, Some(false)), None);
+        assert_eq!(annotation_bound(None), None);
+    }
+
+    #[test]
+    fn word_tables_are_sorted() {
+        for table in [READ_VERBS, CONJUNCTIONS, LEAD_INS, NEGATIONS] {
+            let mut sorted = table.to_vec();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(table, sorted.as_slice());
+        }
     }
 
     #[test]

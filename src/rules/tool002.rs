@@ -15,20 +15,31 @@ pub static META: RuleMeta = RuleMeta {
     security: true,
     doc: RuleDoc {
         what: "Compares each tool's registered `tier` (from the first `[[tool]]` entry that names it) with the \
-               minimum tier inferred from evidence: MCP annotations (missing hints mean the MCP defaults: not \
-               read-only, destructive, open world), names and descriptions (delete/drop/purge → \
-               write-irreversible, send/email/post/publish → external-send, pay/charge/refund/transfer → \
-               financial, exec/shell/run/eval → execute), built-in tool types (bash, computer use, code \
-               interpreters), known MCP server packages and filesystem roots at `/` or `~`. Tiers are ordered \
-               read < write-reversible < external-send < write-irreversible < financial < execute.",
+               minimum tier inferred from evidence: built-in tool types (bash, computer use, code interpreters), \
+               known MCP server packages, how a server is launched (a shell, container flags, filesystem roots at \
+               `/` or `~`), tool and server names, MCP annotations (missing hints mean the MCP defaults: not \
+               read-only, destructive, open world) and descriptions (delete/drop/purge → write-irreversible, \
+               send/email/post/publish → external-send, pay/charge/refund/transfer → financial, \
+               exec/shell/run/eval → execute). Evidence ranks in that order, and the highest tier the \
+               counting evidence gives wins. Words count as words in forms that keep their meaning: `runs` in \
+               `list_training_runs` is a noun, and the words after a leading read verb (`get_`, `list_`, \
+               `search_` …) name what is read unless joined as a second verb (`get_or_create_user`). A \
+               description's word counts only where it says the tool does it: leading a sentence (\"Executes a \
+               shell command\", \"Send an email to …\") or joined to a verb by and/or/then, and a noun such as \
+               `shell` in a sentence such a verb leads (\"Run a shell command\"); not as an object, a subject or \
+               after a negation (\"returns the email\", \"the client executes\", \"does not send\"). Declared \
+               annotations that bound the tool — `readOnlyHint: true` or `destructiveHint: false` — outrank \
+               descriptions, whose words then stay as notes; names and launch facts still count. Tiers are \
+               ordered read < write-reversible < external-send < write-irreversible < financial < execute.",
         why: "The tier decides which fields an entry needs, whether auto-approval is acceptable and how an \
               incident is triaged. An understated tier hides a tool that can move money or run code behind \
               the paperwork of a read-only one.",
         example: "```toml\n[[tool]]\nid = \"fn:refund_order\"\ntier = \"read\"\n```\n\n```\nerror[TOOL002]: fn:refund_order is \
                   registered as read but the evidence says financial: name contains \"refund\" (agents/tools.py:7)\n```",
-        fix: "Raise the entry's `tier` to the inferred one (and fill the fields that tier needs). If the evidence \
-              is wrong — a tool named `delete_draft` that only hides a draft — rename the tool or declare MCP \
-              annotations, or suppress with an `[[exception]]` giving the reason.",
+        fix: "Raise the entry's `tier` to the inferred one (and fill the fields that tier needs). If a description \
+              word is wrong, declare the MCP annotations that bound the tool (`readOnlyHint: true`, or \
+              `destructiveHint: false` with `openWorldHint`). If a name is wrong — a tool named `delete_draft` that \
+              only hides a draft — rename the tool, or suppress with an `[[exception]]` giving the reason.",
     },
 };
 
