@@ -58,6 +58,7 @@ mod csharp;
 mod go;
 mod listed;
 mod python;
+mod python_tools;
 
 pub use listed::listed_elsewhere;
 
@@ -476,6 +477,14 @@ pub fn resolve_python_server_classes(
     layout: &SourceLayout,
 ) {
     python::resolve_server_classes(files, layout);
+}
+
+/// Make tools of the Python classes derived from a tool class of another file of the tree
+/// (`PythonLinks::tool_classes`), with the name and description they inherit from it when they
+/// write none; and drop the tool a file read for a class that declares no name and that
+/// classes of other files derive from: a shared base (see `python_tools`).
+pub fn resolve_python_tool_classes(files: &mut [(&str, &mut SourceTools)], layout: &SourceLayout) {
+    python_tools::resolve_tool_classes(files, layout);
 }
 
 /// For each source file (by path) with tools of a server it does not construct, the servers
