@@ -31,6 +31,10 @@
 //! file shares, found through the same imports and the re-exports of the modules they name
 //! (`constants`); else a server a file leaves unnamed is named after its package.
 //!
+//! A Python tool class (a `BaseTool` subclass) derived from a class of another file is followed
+//! through the same imports to the class it comes down to, which tells whether it is a tool and
+//! what name it inherits (`python_tools`).
+//!
 //! The tools a low-level TypeScript/JavaScript server lists from another file (an imported
 //! `ListToolsRequestSchema` handler or array) are joined to it through the same imports
 //! (`listed`).

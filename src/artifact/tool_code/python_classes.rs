@@ -365,7 +365,7 @@ fn attributes(source: &PythonSource, header: usize) -> (Option<String>, Option<S
                 &mut description
             };
             if slot.is_none() {
-                *slot = literal_value(source.text, at);
+                *slot = literal_value(source.text, at).filter(|value| !value.is_empty());
             }
         }
         depth = (depth + bracket_change(line)).max(0);
@@ -529,6 +529,10 @@ class AcmeLookupTool(BaseTool):
 
     description = """Looks things up."""
     name = 'acme_lookup'
+
+
+class AcmeUnnamed(BaseTool):
+    name: str = ""
 "#;
         let (tools, _) = read(text);
         assert_eq!(
@@ -542,6 +546,7 @@ class AcmeLookupTool(BaseTool):
                     "fn:acme_lookup".to_owned(),
                     Some("Looks things up.".to_owned())
                 ),
+                ("fn:AcmeUnnamed".to_owned(), None),
             ]
         );
     }
