@@ -2044,3 +2044,140 @@ fn tools_registered_at_their_annotated_tiers_pass_the_registry() {
     assert!(!stdout.contains("TOOL002"), "{stdout}");
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
+
+/// `BaseTool` subclasses are named by the `name` their class body declares, not by a `name=`
+/// inside a call of the body; a project's shared base that declares no name is no tool, and
+/// the concrete tools derived from it, in its file or in others (through a package's
+/// re-export), are, with their own or their base's name, description and tier.
+#[test]
+fn base_tool_subclasses_are_named_by_their_own_class_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write(
+        "acme_tools/__init__.py",
+        "from .sandbox import AcmeSandboxBase\n",
+    );
+    write(
+        "acme_tools/sandbox.py",
+        "from crewai.tools import BaseTool, EnvVar\n\n\n\
+         class AcmeSandboxBase(BaseTool):\n    \
+         env_vars: list[EnvVar] = [\n        EnvVar(name=\"ACME_API_KEY\", description=\"Key\"),\n    ]\n    \
+         description: str = \"Works in the Acme sandbox.\"\n\n\n\
+         class AcmeExecTool(AcmeSandboxBase):\n    \
+         name: str = \"Acme Sandbox Exec\"\n    \
+         description: str = \"Runs shell commands in a remote sandbox.\"\n",
+    );
+    write(
+        "acme_tools/search.py",
+        "from crewai.tools import BaseTool, EnvVar\n\n\n\
+         class AcmeSearchTool(BaseTool):\n    \
+         env_vars: list[EnvVar] = [\n        EnvVar(\n            name=\"ACME_API_KEY\",\n        ),\n    ]\n    \
+         name: str = \"Acme Search\"\n    description: str = \"Searches the Acme catalogue.\"\n",
+    );
+    write(
+        "acme_tools/extra/files.py",
+        "from acme_tools import AcmeSandboxBase\n\n\n\
+         class AcmeDeleteFiles(AcmeSandboxBase):\n    name = \"acme_delete_files\"\n\n\n\
+         class AcmeListFiles(AcmeSandboxBase):\n    pass\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools = &result.inventory.agent_tools;
+    let found: Vec<(&str, Tier, &str, Option<&str>)> = tools
+        .values()
+        .map(|t| {
+            let at = t.location().expect("defined somewhere");
+            (
+                t.id.as_str(),
+                t.tier,
+                at.path.as_str(),
+                t.description.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "fn:Acme Sandbox Exec",
+                Tier::Execute,
+                "acme_tools/sandbox.py",
+                Some("Runs shell commands in a remote sandbox.")
+            ),
+            (
+                "fn:Acme Search",
+                Tier::Read,
+                "acme_tools/search.py",
+                Some("Searches the Acme catalogue.")
+            ),
+            (
+                "fn:AcmeListFiles",
+                Tier::Read,
+                "acme_tools/extra/files.py",
+                Some("Works in the Acme sandbox.")
+            ),
+            (
+                "fn:acme_delete_files",
+                Tier::WriteIrreversible,
+                "acme_tools/extra/files.py",
+                Some("Works in the Acme sandbox.")
+            ),
+        ]
+    );
+    assert!(
+        tools
+            .values()
+            .all(|t| t.sources.iter().all(|s| s.how == "crewai-tool"))
+    );
+}
+
+/// The OpenAI Agents SDK's hosted tools built in Python are tools of the tier their built-in
+/// type has; a hosted MCP server is a tool provider with its url and its approval setting. A
+/// class of the same name in a project that does not import the SDK is not.
+#[test]
+fn openai_agents_hosted_tools_are_inventoried() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write(
+        "app/agent.py",
+        "from agents import Agent, CodeInterpreterTool, HostedMCPTool, function_tool\n\
+         from agents.tool import ComputerTool, FileSearchTool\n\n\
+         @function_tool\ndef get_weather(city: str) -> str:\n    \"\"\"Return the weather.\"\"\"\n    return 'sunny'\n\n\
+         agent = Agent(\n    name='acme-assistant',\n    tools=[\n        get_weather,\n        \
+         CodeInterpreterTool(tool_config={'type': 'code_interpreter'}),\n        \
+         ComputerTool(computer),\n        FileSearchTool(vector_store_ids=['vs_acme']),\n        \
+         HostedMCPTool(tool_config={'type': 'mcp', 'server_label': 'acme-docs',\n            \
+         'server_url': 'https://mcp.example.com/sse', 'require_approval': 'never'}),\n    ],\n)\n",
+    );
+    write(
+        "other/sandbox.py",
+        "from acme.sandbox import LocalShellTool\n\nshell = LocalShellTool()\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools = &result.inventory.agent_tools;
+    let found: Vec<(&str, Tier, bool)> = tools
+        .values()
+        .map(|t| (t.id.as_str(), t.tier, t.is_provider))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("builtin:code_interpreter", Tier::Execute, false),
+            ("builtin:computer_use_preview", Tier::Execute, false),
+            ("builtin:file_search", Tier::Read, false),
+            ("fn:get_weather", Tier::Read, false),
+            ("mcp:acme-docs", Tier::WriteIrreversible, true),
+        ]
+    );
+    let mcp = &tools["mcp:acme-docs"];
+    assert_eq!(mcp.url.as_deref(), Some("https://mcp.example.com/sse"));
+    let settings: Vec<&str> = mcp.auto_approval.iter().map(|a| a.setting).collect();
+    assert_eq!(settings, ["require_approval: \"never\""]);
+    let findings = tool_findings(dir.path());
+    assert!(
+        findings.contains(&(
+            "TOOL005".to_owned(),
+            "mcp:acme-docs:require_approval: \"never\"".to_owned()
+        )),
+        "{findings:#?}"
+    );
+}

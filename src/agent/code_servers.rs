@@ -31,6 +31,10 @@
 //! file shares, found through the same imports and the re-exports of the modules they name
 //! (`constants`); else a server a file leaves unnamed is named after its package.
 //!
+//! A Python tool class (a `BaseTool` subclass) derived from a class of another file is followed
+//! through the same imports to the class it comes down to, which tells whether it is a tool and
+//! what name it inherits (`python_tools`).
+//!
 //! The tools a low-level TypeScript/JavaScript server lists from another file (an imported
 //! `ListToolsRequestSchema` handler or array) are joined to it through the same imports
 //! (`listed`).
@@ -58,6 +62,7 @@ mod csharp;
 mod go;
 mod listed;
 mod python;
+mod python_tools;
 
 pub use listed::listed_elsewhere;
 
@@ -476,6 +481,14 @@ pub fn resolve_python_server_classes(
     layout: &SourceLayout,
 ) {
     python::resolve_server_classes(files, layout);
+}
+
+/// Make tools of the Python classes derived from a tool class of another file of the tree
+/// (`PythonLinks::tool_classes`), with the name and description they inherit from it when they
+/// write none; and drop the tool a file read for a class that declares no name and that
+/// classes of other files derive from: a shared base (see `python_tools`).
+pub fn resolve_python_tool_classes(files: &mut [(&str, &mut SourceTools)], layout: &SourceLayout) {
+    python_tools::resolve_tool_classes(files, layout);
 }
 
 /// For each source file (by path) with tools of a server it does not construct, the servers

@@ -176,6 +176,7 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
     code_servers::resolve_go_package_names(&mut go_sources, &inv.source_layout);
     let mut python_sources = sources_where(&mut inv.files, |source| source.python_links.is_some());
     code_servers::resolve_python_server_classes(&mut python_sources, &inv.source_layout);
+    code_servers::resolve_python_tool_classes(&mut python_sources, &inv.source_layout);
     let sources: Vec<(&str, &SourceTools)> = inv
         .files
         .iter()

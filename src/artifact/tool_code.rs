@@ -2,7 +2,8 @@
 //! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
 //! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
 //! with `annotations=`; servers built by factory functions and subclasses, and tools registered
-//! by call, are `python_servers`'), `BaseTool` subclasses, the `Tool(name=…)` a low-level MCP server returns
+//! by call, are `python_servers`'), `BaseTool` subclasses (`python_classes`), the OpenAI Agents
+//! SDK's hosted tools (`openai_agents`), the `Tool(name=…)` a low-level MCP server returns
 //! from its `@server.list_tools()` function (a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
@@ -38,12 +39,16 @@ mod constants;
 mod csharp;
 mod go;
 mod listed_script;
+mod openai_agents;
+mod python_classes;
 mod python_exports;
 mod python_modules;
 mod python_servers;
 
 pub use constants::NameConstant;
 pub use listed_script::{ImportedName, ListedImport, ScriptLinks};
+pub use openai_agents::OPENAI_AGENTS_HOSTED;
+pub use python_classes::PythonToolClass;
 pub use python_modules::PythonModule;
 
 /// Source files larger than this are not scanned for tools.
@@ -65,10 +70,6 @@ static PY_DEF: LazyLock<Pattern> = LazyLock::new(|| {
 });
 static PY_CLASS: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)").expect("valid regex")
-});
-static PY_ATTR: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r#"^\s+(name|description)\s*(?::\s*[A-Za-z_\[\]. ]+)?=\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
-        .expect("valid regex")
 });
 static PY_SERVER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r#"(?m)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?:[A-Za-z_.]*\.)?(?:FastMCP|MCPServer|Server)\(\s*(?:name\s*=\s*)?(?:"((?:[^"\\\n]|\\.)+)"|'((?:[^'\\\n]|\\.)+)')"#)
@@ -296,6 +297,10 @@ pub struct PythonLinks {
     /// imports (`@server.mcp.tool()` after `from acme_pkg import server`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub module_servers: Vec<ModuleServer>,
+    /// The file's classes that are tool classes (`BaseTool` subclasses) or may be ones through
+    /// classes imported from other files, in file order; discovery finishes them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_classes: Vec<PythonToolClass>,
 }
 
 /// A server object a Python file reaches as an attribute of a module it imports: `server.mcp`
@@ -325,6 +330,7 @@ impl PythonLinks {
             && self.all.is_none()
             && self.bound.is_empty()
             && self.module_servers.is_empty()
+            && self.tool_classes.is_empty()
     }
 
     /// Whether the file binds the name `name` at the margin.
@@ -489,7 +495,7 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
             let subclasses = python_servers::subclasses(&source, &imports);
             let clauses = python_import_clauses(&source);
             let modules = ModuleNames::read(&imports, &clauses);
-            let (declared, mut links, named_by) = if declares {
+            let (mut declared, mut links, named_by) = if declares {
                 scan_python(&source, stem, &imports, &subclasses, &modules)
             } else {
                 let links = PythonLinks {
@@ -498,6 +504,14 @@ pub fn scan(text: &str, language: Language, stem: &str) -> ParseResult<SourceToo
                 };
                 (Declared::default(), links, None)
             };
+            let (class_tools, tool_classes) = python_classes::read(&source, &imports);
+            declared.0.extend(class_tools);
+            links.tool_classes = tool_classes;
+            if declares {
+                declared.0.extend(openai_agents::hosted_tools(
+                    &source, &imports, &clauses, stem,
+                ));
+            }
             links.names = (imports.iter())
                 .map(|import| PythonName {
                     bound: import.bound.to_owned(),
@@ -846,49 +860,6 @@ fn python_tools(
             continue;
         }
         let trimmed = line.trim_start();
-        if let Some(c) = PY_CLASS.captures(line)
-            && c[2].split(',').any(|b| {
-                let b = b.trim();
-                b == "BaseTool" || b.ends_with(".BaseTool")
-            })
-        {
-            let class = c[1].to_owned();
-            let mut name = None;
-            let mut description = None;
-            for body in lines.iter().skip(i + 1).take(200) {
-                if !body.is_empty() && !body.starts_with([' ', '\t']) {
-                    break;
-                }
-                if let Some(a) = PY_ATTR.captures(body) {
-                    let value = decode_python(capture(&a, &[2, 3]).unwrap_or(""));
-                    match &a[1] {
-                        "name" if name.is_none() => name = Some(value),
-                        "description" if description.is_none() => description = Some(value),
-                        _ => {}
-                    }
-                }
-            }
-            let name = name.unwrap_or(class);
-            let offset = starts[i] + line.find(&c[1]).unwrap_or(0);
-            out.push(ToolDecl {
-                id: format!("fn:{name}"),
-                name,
-                provider: None,
-                dialect: if is_crewai {
-                    Dialect::CrewaiTool
-                } else {
-                    Dialect::LangchainBaseTool
-                },
-                description: description.map(|d| short_description(&d)),
-                annotations: None,
-                auto_approved: None,
-                url: None,
-                span: Some(TextSpan::at(text, offset, c[1].len())),
-                server_elsewhere: false,
-            });
-            i += 1;
-            continue;
-        }
         let Some(decorator) = trimmed.strip_prefix('@') else {
             i += 1;
             continue;

@@ -17,7 +17,8 @@ pub static META: RuleMeta = RuleMeta {
     doc: RuleDoc {
         what: "Reports auto-approval of tools whose tier — the higher of the inferred and the registered tier — is \
                `write-irreversible`, `financial` or `execute`: MCP client `alwaysAllow` / `autoApprove` lists, \
-               OpenAI hosted MCP `require_approval: \"never\"`, Agents SDK `needs_approval=False`, and \
+               OpenAI hosted MCP `require_approval: \"never\"` (in a JSON tool list or an Agents SDK \
+               `HostedMCPTool`), Agents SDK `needs_approval=False`, and \
                `approval = \"auto\"` in the tool's `[[tool]]` entry.",
         why: "Auto-approval removes the last human check between a model's output and the tool call. For tools \
               whose effects cannot be undone — deleting data, moving money, running code — a prompt injection or \

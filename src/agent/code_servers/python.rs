@@ -29,7 +29,7 @@ use crate::artifact::tool_json::ToolDecl;
 
 /// Re-exports followed from the module a name is imported from: `__init__.py` re-exporting
 /// from another `__init__.py` that re-exports from the server's module is two.
-const MAX_REEXPORTS: usize = 4;
+pub(super) const MAX_REEXPORTS: usize = 4;
 /// Modules looked into through `from … import *` for one name at one step of a walk, the
 /// modules the walk passed included.
 const MAX_STAR_LOOKUPS: usize = 32;
@@ -96,7 +96,7 @@ impl<'f> PythonModules<'f> {
     }
 
     /// The file a Python import of `file` names.
-    fn module(&self, file: usize, module: &str) -> Option<usize> {
+    pub(super) fn module(&self, file: usize, module: &str) -> Option<usize> {
         resolve(self.files[file].0, module, self.by_path, self.layout)
     }
 
@@ -168,7 +168,7 @@ impl<'f> PythonModules<'f> {
     /// module does not bind it itself, the last module it imports `*` from that gives it
     /// ([`Self::gives`]), looked for `hops` re-exports deep at most (at least one) and in none
     /// of `passed`.
-    fn origin(
+    pub(super) fn origin(
         &self,
         file: usize,
         name: &'f str,
