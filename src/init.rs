@@ -77,7 +77,8 @@ pub fn render(inventory: &Inventory) -> String {
         if tool.evidence.is_empty() {
             out.push_str("# evidence: none of side effects found; raise the tier if the tool writes or sends\n");
         }
-        if let Some(source) = tool.location() {
+        // Every place: the same server is often configured for several clients.
+        for source in &tool.sources {
             let line = source
                 .span
                 .map(|s| format!(":{}", s.line))

@@ -2181,3 +2181,67 @@ fn openai_agents_hosted_tools_are_inventoried() {
         "{findings:#?}"
     );
 }
+
+/// The same server configured for two clients is one component that keeps what each config
+/// says: both transports, each launch once, each unpinned launch its own finding, and every
+/// place it is defined in the registry skeleton.
+#[test]
+fn one_server_in_two_client_configs_keeps_what_each_says() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(
+        dir.path(),
+        ".vscode/mcp.json",
+        r#"{"servers": {
+  "docs": {"type": "stdio", "command": "npx", "args": ["-y", "@acme/docs-mcp"]},
+  "search": {"type": "http", "url": "https://mcp.example.com/search"}
+}}"#,
+    );
+    write_file(
+        dir.path(),
+        ".cursor/mcp.json",
+        r#"{"mcpServers": {
+  "docs": {"command": "npx", "args": ["-y", "@acme/docs-mcp"]},
+  "search": {"command": "npx", "args": ["-y", "@acme/search-mcp"]}
+}}"#,
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let component = |id: &str| {
+        result
+            .inventory
+            .components
+            .values()
+            .find(|c| c.properties.get("tool_id").and_then(|v| v.as_str()) == Some(id))
+            .unwrap_or_else(|| panic!("{id} inventoried"))
+    };
+    let docs = component("mcp:docs");
+    assert_eq!(
+        docs.properties["packages"],
+        serde_json::json!(["npx @acme/docs-mcp"])
+    );
+    let search = component("mcp:search");
+    assert_eq!(search.properties["transport"], "http+stdio");
+    assert_eq!(search.properties["url"], "https://mcp.example.com/search");
+    let mut unpinned: Vec<String> = tool_findings(dir.path())
+        .into_iter()
+        .filter(|(code, _)| code == "TOOL007")
+        .map(|(_, subject)| subject)
+        .collect();
+    unpinned.sort();
+    assert_eq!(
+        unpinned,
+        [
+            ".cursor/mcp.json:@acme/docs-mcp",
+            ".cursor/mcp.json:@acme/search-mcp",
+            ".vscode/mcp.json:@acme/docs-mcp"
+        ]
+    );
+
+    aibom().arg("init").arg(dir.path()).assert().success();
+    let skeleton = std::fs::read_to_string(dir.path().join("aibom.toml")).unwrap();
+    for config in [".cursor/mcp.json", ".vscode/mcp.json"] {
+        assert!(
+            skeleton.contains(&format!("# defined in: {config}")),
+            "{config}: {skeleton}"
+        );
+    }
+}

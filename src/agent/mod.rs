@@ -321,7 +321,15 @@ fn add_server(tools: &mut BTreeMap<String, AgentTool>, path: &str, server: &McpS
         span: server.span,
         how: "mcp-config",
     });
-    tool.transport = tool.transport.take().or_else(|| server.transport.clone());
+    // The same server in several client configs: each transport they name (`stdio+http`).
+    tool.transport = match (tool.transport.take(), &server.transport) {
+        (Some(known), Some(more)) if !known.split('+').any(|t| t == more) => {
+            let mut all: Vec<&str> = known.split('+').chain([more.as_str()]).collect();
+            all.sort_unstable();
+            Some(all.join("+"))
+        }
+        (known, more) => known.or_else(|| more.clone()),
+    };
     tool.url = tool.url.take().or_else(|| server.url.clone());
     tool.env_keys
         .extend(server.env.iter().map(|kv| kv.key.clone()));
@@ -623,9 +631,12 @@ fn component_of(tool: &AgentTool) -> Component {
     );
     set(
         "packages",
+        // Each launch once, however many client configs make it (each site is its own finding).
         tool.packages
             .iter()
             .map(|p| format!("{} {}", p.package.launcher, p.package.spec))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect::<Vec<_>>()
             .into(),
     );
