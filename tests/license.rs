@@ -379,6 +379,16 @@ fn a_corpus_under_two_licence_files_has_one_conflict_naming_both() {
         .map(|f| &f.message)
         .collect();
     assert_eq!(conflicts.len(), 1, "{conflicts:#?}");
+    let help = result
+        .findings
+        .iter()
+        .find(|f| f.code == "LIC003")
+        .and_then(|f| f.help.clone())
+        .unwrap_or_default();
+    assert!(
+        help.starts_with("neither source outranks the other, so data/chats/COPYING's licence"),
+        "two files of one kind: the help says which is used, not that one is stronger: {help}"
+    );
     assert!(
         conflicts[0].contains("licence file data/chats/LICENSE says mit")
             && conflicts[0].contains("licence file data/chats/COPYING says cc-by-nc-4.0"),

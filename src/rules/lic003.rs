@@ -67,10 +67,17 @@ impl Rule for LicenseEvidenceConflict {
                         says(b)
                     ),
                 )
-                .with_help(format!(
-                    "the stronger source ({}) is used; make the sources agree",
-                    a.source
-                ));
+                .with_help(match (&a.path, a.source == b.source) {
+                    // Neither outranks the other: the first by path decides, for now.
+                    (Some(path), true) => format!(
+                        "neither source outranks the other, so {path}'s licence is used for now; \
+                         make them agree, or pin the decision with [[licenses.clarify]]"
+                    ),
+                    _ => format!(
+                        "the stronger source ({}) is used; make the sources agree",
+                        a.source
+                    ),
+                });
                 if let Some(path) = b
                     .path
                     .as_ref()
