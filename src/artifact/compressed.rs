@@ -1,5 +1,7 @@
 //! Compressed pickles: what `joblib.dump(obj, f, compress=…)` writes.
 //!
+//! zlib, gzip, bz2 and LZ4 frames are decompressed; xz and lzma are recognised only.
+//!
 //! joblib wraps the pickle stream in zlib, gzip, bz2, xz, lzma-alone or an LZ4 frame, and
 //! `joblib.load` unwraps it by its first bytes, whatever the file is called. A scanner that reads
 //! those bytes as a pickle sees garbage and misses every import, so the compression is recognised
@@ -71,7 +73,9 @@ impl Compression {
             // Python's gzip module reads every member of a multi-member file.
             Compression::Gzip => Some(Box::new(flate2::read::MultiGzDecoder::new(compressed))),
             Compression::Lz4 => Some(Box::new(lz4_flex::frame::FrameDecoder::new(compressed))),
-            Compression::Bz2 | Compression::Xz | Compression::Lzma => None,
+            // Python's bz2 module reads every stream of a multi-stream file.
+            Compression::Bz2 => Some(Box::new(bzip2::read::MultiBzDecoder::new(compressed))),
+            Compression::Xz | Compression::Lzma => None,
         }
     }
 }
@@ -207,6 +211,12 @@ pub(crate) mod tests {
         e.finish().unwrap()
     }
 
+    pub(crate) fn bz2(data: &[u8]) -> Vec<u8> {
+        let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::new(9));
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
     pub(crate) fn lz4(data: &[u8]) -> Vec<u8> {
         let mut e = lz4_flex::frame::FrameEncoder::new(Vec::new());
         e.write_all(data).unwrap();
@@ -218,6 +228,7 @@ pub(crate) mod tests {
         assert_eq!(Compression::sniff(&zlib(b"x")), Some(Compression::Zlib));
         assert_eq!(Compression::sniff(&gzip(b"x")), Some(Compression::Gzip));
         assert_eq!(Compression::sniff(&lz4(b"x")), Some(Compression::Lz4));
+        assert_eq!(Compression::sniff(&bz2(b"x")), Some(Compression::Bz2));
         assert_eq!(Compression::sniff(b"BZh91AY&SY"), Some(Compression::Bz2));
         assert_eq!(
             Compression::sniff(b"\xfd7zXZ\x00\x00"),
@@ -239,6 +250,7 @@ pub(crate) mod tests {
             (Compression::Zlib, zlib(&data)),
             (Compression::Gzip, gzip(&data)),
             (Compression::Lz4, lz4(&data)),
+            (Compression::Bz2, bz2(&data)),
         ] {
             let mut out = Vec::new();
             let len = bytes.len() as u64;
@@ -248,7 +260,7 @@ pub(crate) mod tests {
                 .unwrap();
             assert_eq!(out, data, "{compression:?}");
         }
-        assert!(!Compression::Bz2.is_supported());
+        assert!(!Compression::Xz.is_supported());
         assert!(Compression::Zlib.is_supported());
     }
 

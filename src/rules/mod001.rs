@@ -22,8 +22,8 @@ pub static META: RuleMeta = RuleMeta {
                `operator.attrgetter` and others. Imports are found through `GLOBAL`, `INST`, `STACK_GLOBAL` \
                (with its module and name resolved through the memo) and the copyreg extension registry; an \
                import whose name cannot be resolved statically is treated as dangerous. A pickle that joblib \
-               compressed (zlib, gzip, LZ4) is decompressed as a stream, within a size and ratio budget, and \
-               walked the same way; one compressed with bz2, xz or lzma, which aibom cannot decompress, cannot \
+               compressed (zlib, gzip, bz2, LZ4) is decompressed as a stream, within a size and ratio budget, \
+               and walked the same way; one compressed with xz or lzma, which aibom cannot decompress, cannot \
                be checked for code execution and is reported as such. Nothing is unpickled.",
         why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
               `pickle.load`, `joblib.load` and `numpy.load(allow_pickle=True)` on such a file run the attacker's \
