@@ -1546,6 +1546,11 @@ fn file_properties(file: &ParsedFile) -> Vec<(String, serde_json::Value)> {
             }
         }
         Ok(Artifact::LfsPointer { .. }) => out.push(("lfs_pointers".to_owned(), 1.into())),
+        Ok(Artifact::Pickle(scan)) => {
+            if let Some(compression) = scan.compression {
+                out.push(("compression".to_owned(), compression.name().into()));
+            }
+        }
         _ => {}
     }
     out

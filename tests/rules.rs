@@ -89,6 +89,11 @@ fn malicious_pickles_are_caught_with_the_global_named() {
         ("fail-global-posix-system", &["posix.system"]),
         ("fail-inst-subprocess", &["subprocess.Popen"]),
         ("fail-joblib", &["os.system"]),
+        ("fail-joblib-bz2", &["os.system"]),
+        ("fail-joblib-gzip", &["os.system"]),
+        // xz cannot be decompressed: see `a_compressed_pickle_that_cannot_be_read_is_unchecked`
+        ("fail-joblib-xz", &[]),
+        ("fail-joblib-zlib", &["os.system"]),
         ("fail-multi-stream", &["runpy._run_code"]),
         ("fail-npy-object", &["posix.system"]),
         ("fail-npz-object", &["subprocess.check_output"]),
@@ -121,10 +126,26 @@ fn malicious_pickles_are_caught_with_the_global_named() {
 }
 
 #[test]
+fn a_compressed_pickle_that_cannot_be_read_is_unchecked() {
+    let found = findings(&fixtures().join("MOD001/fail-joblib-xz"));
+    let mod001: Vec<&Finding> = found.iter().filter(|f| f.code == "MOD001").collect();
+    assert_eq!(mod001.len(), 1, "{found:#?}");
+    assert_eq!(mod001[0].severity, aibom::finding::Severity::Error);
+    assert!(
+        mod001[0]
+            .message
+            .contains("compressed with xz, which aibom cannot decompress: it cannot be checked for code execution"),
+        "{}",
+        mod001[0].message
+    );
+}
+
+#[test]
 fn benign_checkpoints_are_not_called_unsafe() {
     for case in [
         "pass-numpy-array",
         "pass-sklearn",
+        "pass-sklearn-zlib",
         "pass-torch-state-dict",
         "pass-transformers-training-args",
     ] {

@@ -74,6 +74,11 @@ pub fn pickle_target(data: &[u8]) {
         let _ = scan.dangerous().count();
         let _ = scan.unknown().count();
     }
+    // As a file: its size known, and decompressed when it starts with a compression's magic.
+    if let Ok(scan) = pickle::scan_file(Cursor::new(data), data.len() as u64) {
+        let _ = scan.dangerous().count();
+        let _ = scan.unchecked();
+    }
 }
 
 /// Zip containers: torch zip checkpoints, `.keras` archives, `.npz`, and the entry listing.

@@ -9,6 +9,7 @@
 //! Parsers never execute, unpickle or import anything, and never write.
 
 pub mod card;
+pub mod compressed;
 pub mod contain;
 pub mod corpus;
 pub mod croissant;
@@ -116,6 +117,10 @@ pub mod limits {
     pub const PICKLE_MEMO: usize = 1_000_000;
     /// Consecutive pickle streams in one file (legacy torch files hold five).
     pub const PICKLE_STREAMS: usize = 16;
+    /// A compressed pickle (joblib `compress=`): decompressed bytes read, and the expansion
+    /// ratio above which (and above 1 MiB) it is treated as a bomb.
+    pub const DECOMPRESSED_PICKLE_BYTES: u64 = 512 * 1024 * 1024;
+    pub const DECOMPRESSION_RATIO: u64 = 200;
     /// Zip containers: entries, total uncompressed bytes of entries we read, and the
     /// compression ratio above which an entry is treated as a bomb.
     pub const ZIP_ENTRIES: usize = 100_000;

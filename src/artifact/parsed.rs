@@ -284,14 +284,16 @@ fn parse_content(
                 }
                 Content::Bytes(bytes) => parse_binary(Cursor::new(bytes), kind, size, sniffed),
             };
-            if parsed.is_err()
-                && kind == K::Pickle
-                && sniffed != Sniffed::Zip
-                && is_generic_bin(path)
-            {
-                // Many formats end in `.bin` (legacy GGML models, vector indexes, raw arrays).
-                // A pickle walk that fails before it meets any import cannot run anything, so
-                // such a file is not a PyTorch checkpoint: it is not an artefact at all.
+            let unread = match &parsed {
+                Err(_) => true,
+                Ok(Artifact::Pickle(scan)) => scan.unchecked().is_some(),
+                Ok(_) => false,
+            };
+            if unread && kind == K::Pickle && sniffed != Sniffed::Zip && is_generic_bin(path) {
+                // Many formats end in `.bin` (legacy GGML models, vector indexes, raw arrays,
+                // compressed blobs). A pickle walk that fails before it meets any import cannot
+                // run anything, and `torch.load` decompresses nothing, so such a file is not a
+                // PyTorch checkpoint: it is not an artefact at all.
                 return Ok(Artifact::Other);
             }
             parsed
@@ -416,7 +418,7 @@ fn parse_binary<R: Read + Seek>(
         K::Pickle if sniffed == Sniffed::Zip => {
             Ok(Artifact::TorchZip(zipped::scan_torch_zip(reader)?))
         }
-        K::Pickle => Ok(Artifact::Pickle(pickle::scan(reader)?)),
+        K::Pickle => Ok(Artifact::Pickle(pickle::scan_file(reader, size)?)),
         K::Keras => Ok(Artifact::Keras(keras::scan_keras_zip(reader)?)),
         K::H5 => Ok(Artifact::Keras(keras::scan_h5(reader, size)?)),
         K::Onnx => Ok(Artifact::Onnx(onnx::parse(reader, size)?)),
@@ -532,5 +534,47 @@ mod tests {
             panic!("a pickle named .bin is read as one");
         };
         assert_eq!(scan.globals[0].name, "system");
+        // a compressed blob that is no pickle is not one either
+        let xz = b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F";
+        assert!(matches!(parse("index/x.bin", xz), Ok(Artifact::Other)));
+        let zlib = crate::artifact::compressed::tests::zlib(b"lmgg\x01\x00");
+        assert!(matches!(parse("index/x.bin", &zlib), Ok(Artifact::Other)));
+    }
+
+    /// A pickle joblib compressed is walked through its compression, whatever the file's name;
+    /// one whose compression cannot be read is kept as an unchecked pickle.
+    #[test]
+    fn a_compressed_pickle_file_is_walked() {
+        use crate::artifact::compressed::{Compression, tests};
+        let parse = |name: &str, bytes: &[u8]| {
+            let sniffed = sniff(&bytes[..bytes.len().min(64)]);
+            let kind = crate::detect::detect(name).unwrap();
+            parse_content(
+                Path::new(name),
+                Content::Bytes(bytes),
+                kind,
+                bytes.len() as u64,
+                sniffed,
+            )
+        };
+        let os_system = b"cos\nsystem\n(S'ls'\ntR.";
+        for (compression, bytes) in [
+            (Compression::Zlib, tests::zlib(os_system)),
+            (Compression::Gzip, tests::gzip(os_system)),
+            (Compression::Bz2, tests::bz2(os_system)),
+            (Compression::Lz4, tests::lz4(os_system)),
+        ] {
+            for name in ["m/model.joblib", "m/model.pkl", "m/pytorch_model.bin"] {
+                let Ok(Artifact::Pickle(scan)) = parse(name, &bytes) else {
+                    panic!("{name} {compression:?} is not read as a pickle");
+                };
+                assert_eq!(scan.compression, Some(compression));
+                assert_eq!(scan.dangerous().count(), 1, "{name} {compression:?}");
+            }
+        }
+        let Ok(Artifact::Pickle(scan)) = parse("m/model.joblib", b"\xfd7zXZ\x00\x00\x04") else {
+            panic!("an xz joblib file is a pickle that cannot be checked");
+        };
+        assert_eq!(scan.unchecked(), Some(Compression::Xz));
     }
 }

@@ -19,6 +19,7 @@
 //! `sklearn.*` classes …); everything else is unknown. Python 2 module names are mapped to their
 //! Python 3 names first, as CPython's `fix_imports` does. `copyreg._reconstructor` is allowed: it
 //! only instantiates a class that is itself imported, and classified, separately.
+use super::compressed::{Budget, Compression, Decompressed};
 use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,7 +52,8 @@ pub struct ImportedGlobal {
     pub name: String,
     /// `GLOBAL`, `STACK_GLOBAL`, `INST` or `EXT`.
     pub opcode: &'static str,
-    /// Byte offset of the opcode in the input (the file or zip entry), not in its stream.
+    /// Byte offset of the opcode in the input (the file or zip entry, or the decompressed
+    /// stream of a compressed pickle), not in its stream.
     pub offset: u64,
     /// Index of the stream in the file (0 for the first pickle).
     pub stream: usize,
@@ -75,6 +77,10 @@ pub struct PickleScan {
     /// seen: those imports are kept (an unpickler runs them before it fails), and this says why
     /// the walk stopped. Anything after that point was not seen.
     pub incomplete: Option<String>,
+    /// The compression the pickle was wrapped in (joblib `compress=`), if any. When it is one
+    /// this crate cannot decompress, nothing was walked ([`PickleScan::unchecked`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Compression>,
 }
 
 impl PickleScan {
@@ -88,6 +94,49 @@ impl PickleScan {
             .iter()
             .filter(|g| g.safety == GlobalSafety::Unknown)
     }
+
+    /// The compression that kept the pickle from being walked at all: a loader that unwraps it
+    /// (joblib) runs whatever it imports, and none of that was seen.
+    pub fn unchecked(&self) -> Option<Compression> {
+        self.compression.filter(|c| !c.is_supported())
+    }
+}
+
+/// Walk a pickle file of `size` bytes: a plain pickle, or one joblib compressed (recognised by
+/// its first bytes, as `joblib.load` recognises it), whose decompressed stream is walked within
+/// [`Budget::DEFAULT`].
+pub fn scan_file<R: Read>(reader: R, size: u64) -> ParseResult<PickleScan> {
+    scan_file_within(reader, size, Budget::DEFAULT)
+}
+
+fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResult<PickleScan> {
+    let mut reader = BufReader::with_capacity(64 * 1024, reader);
+    let prefix = reader.fill_buf().map_err(|e| io_error_at(0, e))?;
+    let Some(compression) = Compression::sniff(prefix) else {
+        return scan_with_len(reader, Some(size));
+    };
+    let Some(mut stream) = Decompressed::new(compression, reader, size, budget) else {
+        return Ok(PickleScan {
+            compression: Some(compression),
+            ..PickleScan::default()
+        });
+    };
+    let walked = scan_with_len(&mut stream, None);
+    let described = |mut err: ParseError| {
+        err.message = format!("{} (in the {} stream)", err.message, compression.name());
+        err
+    };
+    match (walked, stream.tripped()) {
+        (Err(_), Some(limit)) => Err(limit.clone()),
+        (Err(err), None) => Err(described(err)),
+        (Ok(mut scan), _) => {
+            scan.compression = Some(compression);
+            if let Some(reason) = &mut scan.incomplete {
+                reason.push_str(&format!(" (in the {} stream)", compression.name()));
+            }
+            Ok(scan)
+        }
+    }
 }
 
 /// Walk every pickle stream in `reader` (a plain pickle file, or one zip entry), streaming.
@@ -97,7 +146,13 @@ impl PickleScan {
 /// `PROTO` are walked as a further stream (legacy torch files hold five); the walk stops quietly
 /// at the first following bytes that are not a valid pickle.
 pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
-    let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader));
+    scan_with_len(reader, None)
+}
+
+/// [`scan`], knowing the input's length when it is known (a file's size): a length read from
+/// the stream that runs past it is reported as a truncation, before any limit.
+fn scan_with_len<R: Read>(reader: R, len: Option<u64>) -> ParseResult<PickleScan> {
+    let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader), len);
     let mut result = PickleScan::default();
     if input.peek()?.is_none() {
         return Err(ParseError::new("empty file: not a pickle"));
@@ -221,23 +276,22 @@ struct Input<R> {
     inner: R,
     pos: u64,
     stream_start: u64,
+    /// The input's length, when it is known (a file's size, not a decompressed stream's).
+    len: Option<u64>,
 }
 
 impl<R: BufRead> Input<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, len: Option<u64>) -> Self {
         Input {
             inner,
             pos: 0,
             stream_start: 0,
+            len,
         }
     }
 
     fn start_stream(&mut self) {
         self.stream_start = self.pos;
-    }
-
-    fn truncated(&self) -> ParseError {
-        truncated_at(self.pos)
     }
 
     fn io_error(&self, err: io::Error) -> ParseError {
@@ -246,8 +300,7 @@ impl<R: BufRead> Input<R> {
 
     /// Fail unless `n` more bytes fit in this stream's budget.
     fn ensure(&self, n: u64) -> ParseResult<()> {
-        let used = self.pos.saturating_sub(self.stream_start);
-        if n > limits::PICKLE_BYTES.saturating_sub(used) {
+        if n > self.budget_left() {
             return Err(ParseError::limit(
                 "pickle size",
                 format!(
@@ -258,6 +311,25 @@ impl<R: BufRead> Input<R> {
             ));
         }
         Ok(())
+    }
+
+    /// Bytes this stream may still read.
+    fn budget_left(&self) -> u64 {
+        let used = self.pos.saturating_sub(self.stream_start);
+        limits::PICKLE_BYTES.saturating_sub(used)
+    }
+
+    /// The error for the opcode at `offset`, whose argument declares `declared` bytes that the
+    /// input, `len` bytes long, does not hold.
+    fn declared_past_end(&self, offset: u64, declared: u64, len: u64) -> ParseError {
+        let whole = if self.len.is_some() {
+            "the file has"
+        } else {
+            "the stream ends after"
+        };
+        ParseError::new(format!(
+            "truncated pickle: the opcode at byte {offset} declares {declared} bytes; {whole} {len}"
+        ))
     }
 
     fn peek(&mut self) -> ParseResult<Option<u8>> {
@@ -281,23 +353,36 @@ impl<R: BufRead> Input<R> {
         Ok(out)
     }
 
-    /// Read `n` bytes when they are worth keeping (`keep` and short), otherwise skip them.
-    fn payload(&mut self, n: u64, keep: bool) -> ParseResult<Option<Vec<u8>>> {
-        self.ensure(n)?;
+    /// Read the `n` bytes of the opcode at `offset` when they are worth keeping (`keep` and
+    /// short), otherwise skip them. A length past the end of the input is a truncation, told
+    /// as such before any limit: checked against the input's length when it is known, and
+    /// otherwise by skipping what is there, up to the limit.
+    fn payload(&mut self, offset: u64, n: u64, keep: bool) -> ParseResult<Option<Vec<u8>>> {
+        if let Some(len) = self.len
+            && n > len.saturating_sub(self.pos)
+        {
+            return Err(self.declared_past_end(offset, n, len));
+        }
         if keep && n <= PICKLE_KEPT_STRING_BYTES {
+            self.ensure(n)?;
             let mut out = vec![0u8; n as usize];
-            self.inner
-                .read_exact(&mut out)
+            let start = self.pos;
+            let read = io::copy(&mut (&mut self.inner).take(n), &mut out.as_mut_slice())
                 .map_err(|e| self.io_error(e))?;
-            self.pos += n;
+            self.pos += read;
+            if read < n {
+                return Err(self.declared_past_end(offset, n, start + read));
+            }
             return Ok(Some(out));
         }
-        let copied = io::copy(&mut (&mut self.inner).take(n), &mut io::sink())
+        let skip = n.min(self.budget_left());
+        let copied = io::copy(&mut (&mut self.inner).take(skip), &mut io::sink())
             .map_err(|e| self.io_error(e))?;
         self.pos += copied;
-        if copied < n {
-            return Err(self.truncated());
+        if copied < skip {
+            return Err(self.declared_past_end(offset, n, self.pos));
         }
+        self.ensure(n - skip)?;
         Ok(None)
     }
 
@@ -525,12 +610,12 @@ fn walk_stream<R: BufRead>(
             }
             op::LONG1 => {
                 let n = u64::from(input.byte()?);
-                input.payload(n, false)?;
+                input.payload(offset, n, false)?;
                 m.push(Value::Other)?;
             }
             op::LONG4 => {
                 let n = input.i32_len(offset)?;
-                input.payload(n, false)?;
+                input.payload(offset, n, false)?;
                 m.push(Value::Other)?;
             }
             op::BINFLOAT => {
@@ -554,7 +639,7 @@ fn walk_stream<R: BufRead>(
                 } else {
                     u64::from(input.byte()?)
                 };
-                let bytes = input.payload(n, true)?;
+                let bytes = input.payload(offset, n, true)?;
                 let value = m.text(bytes.map(|b| latin1(&b)));
                 m.push(value)?;
             }
@@ -564,7 +649,7 @@ fn walk_stream<R: BufRead>(
                     op::SHORT_BINUNICODE => u64::from(input.byte()?),
                     _ => input.u64_le()?,
                 };
-                let bytes = input.payload(n, true)?;
+                let bytes = input.payload(offset, n, true)?;
                 let value = m.text(bytes.map(|b| String::from_utf8_lossy(&b).into_owned()));
                 m.push(value)?;
             }
@@ -574,7 +659,7 @@ fn walk_stream<R: BufRead>(
                     op::SHORT_BINBYTES => u64::from(input.byte()?),
                     _ => input.u64_le()?,
                 };
-                input.payload(n, false)?;
+                input.payload(offset, n, false)?;
                 m.push(Value::Other)?;
             }
             op::NONE
@@ -1556,8 +1641,16 @@ mod tests {
         for code in [op::BINBYTES8, op::BINUNICODE8, op::BYTEARRAY8] {
             let mut p = vec![op::PROTO, 5, code];
             p.extend((1u64 << 63).to_le_bytes());
-            let err = scan(&p[..]).unwrap_err();
+            // a stream that really is that long stops at the limit
+            let endless = io::Read::chain(&p[..], io::repeat(0));
+            let err = scan(endless).unwrap_err();
             assert_eq!(err.limit, Some("pickle size"), "{code:#x}");
+            // a short one is truncated, whether its length is known or not
+            let err = scan(&p[..]).unwrap_err();
+            assert_eq!(err.limit, None, "{code:#x}");
+            assert!(err.message.contains("stream ends after 11"), "{err}");
+            let err = scan_file(&p[..], p.len() as u64).unwrap_err();
+            assert_eq!(err.limit, None, "{code:#x}");
         }
         let mut p = vec![op::PROTO, 5, op::BINBYTES8];
         p.extend((1u64 << 20).to_le_bytes());
@@ -1567,6 +1660,148 @@ mod tests {
         assert!(scan(&p[..]).unwrap_err().message.contains("negative"));
         let p = [op::PROTO, 2, op::BINSTRING, 0xff, 0xff, 0xff, 0xff];
         assert!(scan(&p[..]).unwrap_err().message.contains("negative"));
+    }
+
+    /// An 18-byte file whose BINUNICODE declares about 1.1 GB is cut short, not over a limit.
+    #[test]
+    fn a_length_past_the_end_of_the_file_is_a_truncation() {
+        let mut p = vec![op::PROTO, 4, op::BINUNICODE];
+        p.extend(0x4141_4141u32.to_le_bytes());
+        p.extend(b"acme-text");
+        let err = scan_file(&p[..], p.len() as u64).unwrap_err();
+        assert_eq!(err.limit, None);
+        assert_eq!(
+            err.to_string(),
+            "truncated pickle: the opcode at byte 2 declares 1094795585 bytes; the file has 16"
+        );
+        for code in [op::BINBYTES, op::BINSTRING] {
+            let mut p = vec![op::PROTO, 3, code];
+            p.extend(1000u32.to_le_bytes());
+            p.extend(b"short");
+            let err = scan_file(&p[..], p.len() as u64).unwrap_err();
+            assert_eq!(
+                err.message,
+                "truncated pickle: the opcode at byte 2 declares 1000 bytes; the file has 12"
+            );
+        }
+        let p = [op::PROTO, 3, op::SHORT_BINBYTES, 200, b'a'];
+        let err = scan_file(&p[..], 5).unwrap_err();
+        assert!(
+            err.message.contains("declares 200 bytes; the file has 5"),
+            "{err}"
+        );
+        // without a known length, what is there is read before it is called short
+        let err = scan(&p[..]).unwrap_err();
+        assert!(
+            err.message
+                .contains("declares 200 bytes; the stream ends after 5"),
+            "{err}"
+        );
+    }
+
+    fn os_system_pickle() -> Vec<u8> {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(short_unicode("os"));
+        p.extend(short_unicode("system"));
+        p.extend([op::STACK_GLOBAL]);
+        p.extend(short_unicode("echo acme"));
+        p.extend([op::TUPLE1, op::REDUCE, op::STOP]);
+        p
+    }
+
+    #[test]
+    fn compressed_pickles_are_decompressed_and_walked() {
+        use crate::artifact::compressed::tests::{bz2, gzip, lz4, zlib};
+        let plain = os_system_pickle();
+        for (expected, bytes) in [
+            (Compression::Zlib, zlib(&plain)),
+            (Compression::Gzip, gzip(&plain)),
+            (Compression::Bz2, bz2(&plain)),
+            (Compression::Lz4, lz4(&plain)),
+        ] {
+            let scan = scan_file(&bytes[..], bytes.len() as u64).unwrap();
+            assert_eq!(scan.compression, Some(expected));
+            assert_eq!(scan.unchecked(), None);
+            assert_eq!(scan.streams, 1);
+            assert_eq!(
+                names(&scan),
+                vec![("os".into(), "system".into(), "STACK_GLOBAL")]
+            );
+            assert_eq!(scan.dangerous().count(), 1, "{expected:?}");
+            // offsets count decompressed bytes
+            assert_eq!(scan.globals[0].offset, 14);
+        }
+        // a plain pickle is not taken for a compressed one
+        let scan = scan_file(&plain[..], plain.len() as u64).unwrap();
+        assert_eq!(scan.compression, None);
+        assert_eq!(scan.dangerous().count(), 1);
+    }
+
+    #[test]
+    fn a_compression_that_cannot_be_decompressed_is_unchecked() {
+        for (expected, bytes) in [
+            (Compression::Xz, &b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F"[..]),
+            (
+                Compression::Lzma,
+                b"\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff",
+            ),
+        ] {
+            let scan = scan_file(bytes, bytes.len() as u64).unwrap();
+            assert_eq!(scan.unchecked(), Some(expected));
+            assert!(scan.globals.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_corrupt_compressed_pickle_is_an_error_naming_its_compression() {
+        use crate::artifact::compressed::tests::zlib;
+        let whole = zlib(&os_system_pickle());
+        let cut = &whole[..6];
+        let err = scan_file(cut, cut.len() as u64).unwrap_err();
+        assert!(err.message.ends_with("(in the zlib stream)"), "{err}");
+        // cut after the import: the import is kept, and the walk says where it stopped
+        let cut = &whole[..whole.len() - 6];
+        let scan = scan_file(cut, cut.len() as u64).unwrap();
+        assert_eq!(scan.dangerous().count(), 1);
+        let incomplete = scan.incomplete.unwrap();
+        assert!(incomplete.ends_with("(in the zlib stream)"), "{incomplete}");
+        let err = scan_file(&b"\x78\x9cnot deflate"[..], 14).unwrap_err();
+        assert!(err.message.contains("corrupt compressed data"), "{err}");
+    }
+
+    /// A zlib bomb: a pickle whose first opcode declares 64 MiB of bytes, all zeros, compressed
+    /// to a few KiB. It stops at the ratio, or at a lowered size cap, never reading it all.
+    #[test]
+    fn a_decompression_bomb_hits_the_budget() {
+        use crate::artifact::compressed::tests::zlib;
+        let n: u64 = 64 * 1024 * 1024;
+        let mut p = vec![op::PROTO, 4, op::BINBYTES8];
+        p.extend(n.to_le_bytes());
+        p.resize(p.len() + n as usize, 0);
+        p.push(op::STOP);
+        let bomb = zlib(&p);
+        drop(p);
+        let len = bomb.len() as u64;
+        assert!(len < n / 500, "{len}");
+        let err = scan_file(&bomb[..], len).unwrap_err();
+        assert_eq!(err.limit, Some("decompression ratio"), "{err}");
+        assert!(err.message.contains("zlib stream inflates"), "{err}");
+        let small = Budget {
+            max_bytes: 64 * 1024,
+            ..Budget::DEFAULT
+        };
+        let err = scan_file_within(&bomb[..], len, small).unwrap_err();
+        assert_eq!(err.limit, Some("decompressed size"), "{err}");
+
+        // imports before the bomb are kept, and the walk says where it stopped
+        let mut p = os_system_pickle();
+        p.extend([op::PROTO, 4, op::BINBYTES8]);
+        p.extend((1u64 << 40).to_le_bytes());
+        p.resize(p.len() + (4 << 20), 0);
+        let bytes = zlib(&p);
+        let scan = scan_file_within(&bytes[..], bytes.len() as u64, small).unwrap();
+        assert_eq!(scan.dangerous().count(), 1);
+        assert_eq!(scan.streams, 1);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! MOD001: a pickle imports a dangerous global.
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
+use crate::artifact::parsed::Artifact;
 use crate::artifact::pickle::GlobalSafety;
 use crate::finding::{Finding, Severity};
 
@@ -20,7 +21,10 @@ pub static META: RuleMeta = RuleMeta {
                `getattr`/`__import__`, `runpy`, `socket`, `shutil`, `pty`, `webbrowser`, `functools.partial`, \
                `operator.attrgetter` and others. Imports are found through `GLOBAL`, `INST`, `STACK_GLOBAL` \
                (with its module and name resolved through the memo) and the copyreg extension registry; an \
-               import whose name cannot be resolved statically is treated as dangerous. Nothing is unpickled.",
+               import whose name cannot be resolved statically is treated as dangerous. A pickle that joblib \
+               compressed (zlib, gzip, bz2, LZ4) is decompressed as a stream, within a size and ratio budget, \
+               and walked the same way; one compressed with xz or lzma, which aibom cannot decompress, cannot \
+               be checked for code execution and is reported as such. Nothing is unpickled.",
         why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
               `pickle.load`, `joblib.load` and `numpy.load(allow_pickle=True)` on such a file run the attacker's \
               command with the loader's privileges. Malicious checkpoints on public hubs use exactly these \
@@ -42,6 +46,29 @@ impl Rule for DangerousPickleGlobal {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
+            if let Ok(Artifact::Pickle(scan)) = &file.artifact
+                && let Some(compression) = scan.unchecked()
+            {
+                out.push(
+                    Finding::new(
+                        &META,
+                        file.component.as_deref(),
+                        format!("compressed:{}", compression.name()),
+                        format!(
+                            "{} is a pickle compressed with {}, which aibom cannot decompress: it cannot be \
+                             checked for code execution, and joblib.load runs whatever it imports",
+                            file.path,
+                            compression.name()
+                        ),
+                    )
+                    .at(&file.path, None)
+                    .with_help(
+                        "do not load this file; re-save it uncompressed or with compress=('zlib', 3) to have \
+                         it checked, or obtain the model in a format without code",
+                    ),
+                );
+            }
+            let stream = super::mod002::decompressed_from(file);
             for (entry, global) in super::mod002::pickle_globals(file) {
                 let GlobalSafety::Dangerous { reason } = &global.safety else {
                     continue;
@@ -58,7 +85,7 @@ impl Rule for DangerousPickleGlobal {
                         file.component.as_deref(),
                         entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
                         format!(
-                            "{} imports {qualified} ({reason}){place}, via {} at byte {}",
+                            "{} imports {qualified} ({reason}){place}, via {} at byte {}{stream}",
                             file.path, global.opcode, global.offset
                         ),
                     )

@@ -59,6 +59,18 @@ pub fn pickle_globals(file: &ParsedFile) -> Vec<(Option<&str>, &ImportedGlobal)>
     }
 }
 
+/// How a finding says where an offset is when the pickle was compressed: ` of the zlib stream`
+/// (offsets then count decompressed bytes); empty otherwise.
+pub fn decompressed_from(file: &ParsedFile) -> String {
+    match &file.artifact {
+        Ok(Artifact::Pickle(scan)) => scan
+            .compression
+            .map(|c| format!(" of the decompressed {} stream", c.name()))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 impl Rule for UnverifiedPickleGlobal {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -75,7 +87,16 @@ impl Rule for UnverifiedPickleGlobal {
                 if !seen.insert((entry, qualified.clone())) {
                     continue;
                 }
-                let place = entry.map(|e| format!(" in {e}")).unwrap_or_default();
+                let place = match entry {
+                    Some(entry) => format!(" in {entry}"),
+                    None => match &file.artifact {
+                        Ok(Artifact::Pickle(scan)) => scan
+                            .compression
+                            .map(|c| format!(" in its {}-compressed stream", c.name()))
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    },
+                };
                 out.push(
                     Finding::new(
                         &META,
