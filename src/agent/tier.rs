@@ -364,6 +364,11 @@ pub static READ_VERBS: &[&str] = &[
 /// Words that join a second verb to the first (`get_or_create`, "lists files and deletes them").
 /// Sorted.
 static CONJUNCTIONS: &[&str] = &["also", "and", "or", "then"];
+/// Words that begin a verb's object: determiners and object pronouns. Sorted.
+static OBJECT_STARTS: &[&str] = &[
+    "a", "all", "an", "any", "each", "every", "it", "its", "that", "the", "their", "them", "these",
+    "this", "those",
+];
 
 /// Phrases that stand before a description's verb ("This tool can send …"). Sorted.
 static LEAD_INS: &[&str] = &[
@@ -539,9 +544,17 @@ fn description_keywords(text: &str) -> Vec<Match> {
                 break;
             }
             let joined = CONJUNCTIONS.binary_search(&words[i - 1].as_str()).is_ok();
+            // A word that is also a noun acts as a verb when an object follows it ("and refund
+            // the charge"), not in a list of things ("the name and email of a user").
+            let takes_object = words
+                .get(i + 1)
+                .is_some_and(|next| OBJECT_STARTS.binary_search(&next.as_str()).is_ok());
             match keyword_of(word) {
                 Some(m)
-                    if m.class == WordClass::Verb && m.form != Form::OtherInflection && joined =>
+                    if m.form != Form::OtherInflection
+                        && joined
+                        && (m.class == WordClass::Verb
+                            || (m.class == WordClass::VerbOrNoun && takes_object)) =>
                 {
                     out.push(m);
                 }
@@ -836,6 +849,11 @@ mod tests {
             strongest("Looks up the order. Emails the receipt", false),
             Some(Tier::ExternalSend)
         );
+        // A word that is also a noun, joined to a verb and taking an object, is a verb.
+        assert_eq!(
+            strongest("Look up an order by id and refund the charge.", false),
+            Some(Tier::Financial)
+        );
     }
 
     #[test]
@@ -843,6 +861,7 @@ mod tests {
         let silent = [
             "Queues a job that the client executes later; nothing is removed or sent.",
             "Returns the email address and phone number stored for an Acme customer.",
+            "Returns the name and email of a user",
             "List completed training runs, newest first.",
             "Returns the runs of a project",
             "Does not send anything",
@@ -884,7 +903,7 @@ mod tests {
 
     #[test]
     fn word_tables_are_sorted() {
-        for table in [READ_VERBS, CONJUNCTIONS, LEAD_INS, NEGATIONS] {
+        for table in [READ_VERBS, CONJUNCTIONS, LEAD_INS, NEGATIONS, OBJECT_STARTS] {
             let mut sorted = table.to_vec();
             sorted.sort();
             sorted.dedup();
