@@ -290,6 +290,13 @@ impl Inventory {
             .take_while(move |f| parent(&f.path) == dir)
     }
 
+    /// The names of the licence files in `dir`.
+    pub fn licence_files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files_in_dir(dir)
+            .filter(|f| f.kind == ArtifactKind::LicenseFile)
+            .map(|f| file_name(&f.path))
+    }
+
     pub fn count(&self, kind: ComponentKind) -> usize {
         self.components.values().filter(|c| c.kind == kind).count()
     }
@@ -308,7 +315,8 @@ pub fn parent(path: &str) -> &str {
     last_slash(path).map_or(".", |i| &path[..i])
 }
 
-fn file_name(path: &str) -> &str {
+/// Last component of a repository-relative path.
+pub fn file_name(path: &str) -> &str {
     last_slash(path).map_or(path, |i| &path[i + 1..])
 }
 
@@ -935,17 +943,6 @@ impl Builder {
                     .push((c.id.clone(), c.kind));
             }
         }
-        // The licence files of each directory: which of them binds a component depends on the
-        // others (`license::document::applies`).
-        let mut licences_by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for f in &self.inv.files {
-            if f.kind == ArtifactKind::LicenseFile {
-                licences_by_dir
-                    .entry(parent(&f.path).to_owned())
-                    .or_default()
-                    .push(file_name(&f.path).to_owned());
-            }
-        }
         let mut links = Vec::new();
         for i in 0..self.inv.files.len() {
             if self.inv.files[i].kind != ArtifactKind::LicenseFile {
@@ -953,7 +950,9 @@ impl Builder {
             }
             let f = self.inv.files[i].clone();
             let dir = parent(&f.path).to_owned();
-            let beside = licences_by_dir.get(&dir).map_or(&[][..], Vec::as_slice);
+            // Which licence file binds a component depends on the others beside it
+            // (`license::document::applies`).
+            let beside: Vec<String> = self.inv.licence_files_in(&dir).map(str::to_owned).collect();
             let id = format!("licence-document:{}", f.path);
             let mut component = Component::new(
                 id.clone(),
@@ -968,7 +967,7 @@ impl Builder {
             self.attach(i, &id);
             for (owner, kind) in by_dir.get(&dir).into_iter().flatten() {
                 let part = Part::of(*kind);
-                let Some(applies) = applies(file_name(&f.path), part, beside) else {
+                let Some(applies) = applies(file_name(&f.path), part, &beside) else {
                     continue;
                 };
                 let source = match applies {

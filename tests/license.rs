@@ -427,8 +427,17 @@ fn scan_commercial_json(files: &[(&str, &[u8])]) -> serde_json::Value {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
     }
-    let config = dir.path().join("aibom.toml");
-    std::fs::write(&config, "[project]\ncommercial = true\n").unwrap();
+    std::fs::write(
+        dir.path().join("aibom.toml"),
+        "[project]\ncommercial = true\n",
+    )
+    .unwrap();
+    scan_json(dir.path())
+}
+
+/// `aibom scan --format json` of `dir` (with its `aibom.toml`, if any), checked against the
+/// schema.
+fn scan_json(dir: &std::path::Path) -> serde_json::Value {
     let out = assert_cmd::Command::cargo_bin("aibom")
         .unwrap()
         .args([
@@ -439,9 +448,7 @@ fn scan_commercial_json(files: &[(&str, &[u8])]) -> serde_json::Value {
             "--fail-on",
             "never",
         ])
-        .arg("--config")
-        .arg(&config)
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
     assert!(
@@ -1350,26 +1357,7 @@ fn dataset_with_licence(licence: &str) -> tempfile::TempDir {
 /// The dataset's conclusion and LIC002 messages, from `aibom scan --format json`.
 fn scan_dataset_json(licence: &str) -> (serde_json::Value, Vec<String>) {
     let dir = dataset_with_licence(licence);
-    let out = assert_cmd::Command::cargo_bin("aibom")
-        .unwrap()
-        .args([
-            "scan",
-            "--format",
-            "json",
-            "--no-cache",
-            "--fail-on",
-            "never",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    common::assert_matches_scan_schema(&report);
+    let report = scan_json(dir.path());
     let concluded = report["components"]
         .as_array()
         .unwrap()

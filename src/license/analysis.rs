@@ -28,9 +28,8 @@ use super::title::document_name;
 use super::{normalize, word_count};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
-use crate::detect::ArtifactKind;
 use crate::documents::Documents;
-use crate::inventory::{Component, Inventory, RelationKind, parent};
+use crate::inventory::{Component, Inventory, RelationKind, file_name, parent};
 use crate::policy::Policy;
 use crate::policy::usage::{LicensePolicy, Project};
 
@@ -472,18 +471,10 @@ fn gather(
 /// Why the licence file at `path` binds a component of `part` in its directory: what its name
 /// says, next to the other licence files there.
 fn directory_licence_reason(inventory: &Inventory, path: &str, part: Option<Part>) -> String {
-    let beside: Vec<&str> = inventory
-        .files_in_dir(parent(path))
-        .filter(|f| f.kind == ArtifactKind::LicenseFile)
-        .map(|f| file_name(&f.path))
-        .collect();
+    let beside: Vec<&str> = inventory.licence_files_in(parent(path)).collect();
     applies(file_name(path), part, &beside)
         .map(|a| a.reason())
         .unwrap_or_else(|| "a licence file in the component's directory".to_owned())
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn licence_text_evidence(
