@@ -220,7 +220,24 @@ fn hosted_mcp_tools(tool: &serde_json::Value, provider: &ToolDecl) -> Vec<ToolDe
     let approval = tool.get("require_approval");
     let never = names(approval.and_then(|a| a.get("never")));
     let all_never = approval.and_then(|a| a.as_str()) == Some("never");
-    let mut all = names(tool.get("allowed_tools"));
+    hosted_mcp_named(
+        provider,
+        names(tool.get("allowed_tools")),
+        &never,
+        all_never,
+    )
+}
+
+/// The tools a hosted MCP server `provider` names, one per name of `allowed` and `never`
+/// (sorted, once each): those of `never`, or all when `all_never` (`require_approval:
+/// "never"`), run without approval. Shared by JSON tool lists and the SDK's `HostedMCPTool`.
+pub(crate) fn hosted_mcp_named(
+    provider: &ToolDecl,
+    allowed: Vec<String>,
+    never: &[String],
+    all_never: bool,
+) -> Vec<ToolDecl> {
+    let mut all = allowed;
     all.extend(never.iter().cloned());
     all.sort();
     all.dedup();

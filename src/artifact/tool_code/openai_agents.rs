@@ -4,7 +4,9 @@
 //! type a JSON tool list writes, so both are one tool, of the tier `agent::tier::BUILTINS`
 //! gives), and `HostedMCPTool(tool_config={…})`, a remote MCP server named by its
 //! `server_label`, with its `server_url` and its `require_approval` when they are string
-//! literals (a label the file does not write out stands under the file's stem).
+//! literals (a label the file does not write out stands under the file's stem), and the
+//! server's tools its literal `allowed_tools` and `require_approval={"never": {"tool_names":
+//! […]}}` name, as a JSON tool list's are read (those of `never` run without approval).
 //!
 //! Only constructions count, and only of the SDK's classes: names the file imports `from agents
 //! import …` (or from a module of the package, `agents.tool`), or reaches as attributes of the
@@ -18,7 +20,7 @@ use super::python_servers::FromName;
 use super::{PythonSource, bounded_call, capture};
 use crate::artifact::escapes::decode_python;
 use crate::artifact::text::TextSpan;
-use crate::artifact::tool_json::{Dialect, ToolDecl};
+use crate::artifact::tool_json::{Dialect, ToolDecl, hosted_mcp_named};
 use crate::pattern::Pattern;
 
 /// The SDK's hosted tool classes and the Responses API tool type each builds. Sorted.
@@ -37,6 +39,18 @@ pub static OPENAI_AGENTS_HOSTED: &[(&str, &str)] = &[
 static MCP_SETTING: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r#"["']?\b(server_label|server_url|require_approval)["']?\s*[:=]\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
+});
+
+/// `"allowed_tools": [`, `require_approval={` …: a list or dict a hosted MCP server's tools are
+/// named in; group 1 the key. The value starts where the match ends.
+static MCP_TOOL_LIST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#"["']?\b(allowed_tools|require_approval|never|tool_names)["']?\s*[:=]\s*"#)
+        .expect("valid regex")
+});
+
+/// A string literal: groups 1 and 2 its body.
+static STRING: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r#""((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'"#).expect("valid regex")
 });
 
 /// Whether a module of a `from … import …` or an `import …` is the SDK's.
@@ -102,10 +116,10 @@ pub(super) fn hosted_tools(
             }
             let args = bounded_call(after);
             let span = TextSpan::at(text, at, callee.len());
-            let tool = if *kind == "mcp" {
+            let tools = if *kind == "mcp" {
                 hosted_mcp(args, stem, span)
             } else {
-                ToolDecl {
+                vec![ToolDecl {
                     id: format!("builtin:{kind}"),
                     name: (*kind).to_owned(),
                     provider: None,
@@ -116,10 +130,12 @@ pub(super) fn hosted_tools(
                     url: None,
                     span: Some(span),
                     server_elsewhere: false,
-                }
+                }]
             };
-            if seen.insert(tool.id.clone()) {
-                found.push((at, tool));
+            for tool in tools {
+                if seen.insert(tool.id.clone()) {
+                    found.push((at, tool));
+                }
             }
         }
     }
@@ -127,9 +143,9 @@ pub(super) fn hosted_tools(
     found.into_iter().map(|(_, tool)| tool).collect()
 }
 
-/// A `HostedMCPTool(…)` whose arguments are `args`: the MCP server it names, as a JSON tool
-/// list's `{"type": "mcp", …}` is read (`tool_json`).
-fn hosted_mcp(args: &str, stem: &str, span: TextSpan) -> ToolDecl {
+/// A `HostedMCPTool(…)` whose arguments are `args`: the MCP server it names and the tools it
+/// names of that server, as a JSON tool list's `{"type": "mcp", …}` is read (`tool_json`).
+fn hosted_mcp(args: &str, stem: &str, span: TextSpan) -> Vec<ToolDecl> {
     let (mut label, mut url, mut approval) = (None, None, None);
     for c in MCP_SETTING.captures_iter(args) {
         let value = capture(&c, &[2, 3]).map(decode_python);
@@ -145,18 +161,49 @@ fn hosted_mcp(args: &str, stem: &str, span: TextSpan) -> ToolDecl {
     let label = label
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| stem.to_owned());
-    ToolDecl {
+    let server = ToolDecl {
         id: format!("mcp:{label}"),
         provider: Some(format!("mcp:{label}")),
         name: label,
         dialect: Dialect::OpenaiHosted,
         description: None,
         annotations: None,
-        auto_approved: approval.map(|value| value == "never"),
+        auto_approved: approval.as_ref().map(|value| value == "never"),
         url,
         span: Some(span),
         server_elsewhere: false,
-    }
+    };
+    let allowed = valued(args, "allowed_tools").map_or_else(Vec::new, tool_names);
+    let never = (valued(args, "require_approval").and_then(|value| valued(value, "never")))
+        .map_or_else(Vec::new, tool_names);
+    let all_never = approval.as_deref() == Some("never");
+    let named = hosted_mcp_named(&server, allowed, &never, all_never);
+    std::iter::once(server).chain(named).collect()
+}
+
+/// The list, dict or call `key` is given in `args` (`"key": [ … ]`, `key={ … }`,
+/// `key=Filter( … )`), brackets included; `None` when it is given nothing of the kind.
+fn valued<'a>(args: &'a str, key: &str) -> Option<&'a str> {
+    let c = MCP_TOOL_LIST.captures_iter(args).find(|c| &c[1] == key)?;
+    let rest = &args[c.get(0)?.end()..];
+    let opens = rest.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+    opens
+        .starts_with(['[', '{', '('])
+        .then(|| bounded_call(rest))
+}
+
+/// The tool names of a list (`["search", 'fetch']`) or of a filter's `tool_names` list
+/// (`{"tool_names": [ … ], "read_only": True}`), decoded.
+fn tool_names(value: &str) -> Vec<String> {
+    let list = match valued(value, "tool_names") {
+        Some(list) => list,
+        None if value.starts_with('[') => value,
+        None => return Vec::new(),
+    };
+    (STRING.captures_iter(list))
+        .filter_map(|c| capture(&c, &[1, 2]).map(decode_python))
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,6 +280,43 @@ HELP = "ComputerTool(computer)"
         let source = scan(text, Language::Python, "agent").unwrap();
         assert_eq!(source.tools[2].provider.as_deref(), Some("mcp:acme-docs"));
         assert_eq!(source.tools[2].dialect, Dialect::OpenaiHosted);
+    }
+
+    #[test]
+    fn hosted_mcp_tools_named_in_python_are_tools_of_the_server() {
+        let text = r#"from agents import Agent, HostedMCPTool
+
+crm = HostedMCPTool(tool_config={
+    "type": "mcp", "server_label": "acme-crm", "server_url": "https://mcp.example.com",
+    "allowed_tools": ["search_contacts", 'get_contact'],
+    "require_approval": {"never": {"tool_names": ["search_contacts", "delete_contact"]},
+                         "always": {"tool_names": ["merge_contacts"]}},
+})
+docs = HostedMCPTool(tool_config=Mcp(type="mcp", server_label="acme-docs",
+    allowed_tools={"tool_names": ["read_page"], "read_only": True}, require_approval="never"))
+"#;
+        let found = tools(text);
+        let ids: Vec<(&str, Option<bool>)> = (found.iter())
+            .map(|(id, _, approved)| (id.as_str(), *approved))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("mcp:acme-crm", None),
+                ("mcp:acme-crm/delete_contact", Some(true)),
+                ("mcp:acme-crm/get_contact", Some(false)),
+                ("mcp:acme-crm/search_contacts", Some(true)),
+                ("mcp:acme-docs", Some(true)),
+                ("mcp:acme-docs/read_page", Some(true)),
+            ]
+        );
+        let source = scan(text, Language::Python, "agent").unwrap();
+        assert_eq!(source.tools[1].provider.as_deref(), Some("mcp:acme-crm"));
+        assert_eq!(source.tools[1].dialect, Dialect::OpenaiHosted);
+        // A list built at run time names no tool.
+        let built = "from agents import HostedMCPTool\n\n\
+                     t = HostedMCPTool(tool_config={\"server_label\": \"x\", \"allowed_tools\": TOOLS})\n";
+        assert_eq!(tools(built).len(), 1);
     }
 
     #[test]
