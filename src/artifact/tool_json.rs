@@ -201,7 +201,8 @@ pub fn parse(text: &str, fallback_server: &str) -> ParseResult<Option<Vec<ToolDe
 }
 
 /// The tools of an OpenAI hosted `mcp` tool that the file names: `allowed_tools` and the
-/// `require_approval: {never: {tool_names}}` list (those run without approval).
+/// `require_approval: {never: {tool_names}, always: {tool_names}}` lists (those of `never` run
+/// without approval).
 fn hosted_mcp_tools(tool: &serde_json::Value, provider: &ToolDecl) -> Vec<ToolDecl> {
     if provider.dialect != Dialect::OpenaiHosted || !provider.id.starts_with("mcp:") {
         return Vec::new();
@@ -220,12 +221,9 @@ fn hosted_mcp_tools(tool: &serde_json::Value, provider: &ToolDecl) -> Vec<ToolDe
     let approval = tool.get("require_approval");
     let never = names(approval.and_then(|a| a.get("never")));
     let all_never = approval.and_then(|a| a.as_str()) == Some("never");
-    hosted_mcp_named(
-        provider,
-        names(tool.get("allowed_tools")),
-        &never,
-        all_never,
-    )
+    let mut named = names(tool.get("allowed_tools"));
+    named.extend(names(approval.and_then(|a| a.get("always"))));
+    hosted_mcp_named(provider, named, &never, all_never)
 }
 
 /// The tools a hosted MCP server `provider` names, one per name of `allowed` and `never`
@@ -364,7 +362,8 @@ mod tests {
         assert_eq!(tools[0].span.unwrap().line, 2);
         assert_eq!(tools[3].auto_approved, Some(true));
         let text = r#"{"tools": [{"type": "mcp", "server_label": "crm", "server_url": "https://mcp.example.com",
-            "allowed_tools": ["search"], "require_approval": {"never": {"tool_names": ["delete_contact"]}}}]}"#;
+            "allowed_tools": ["search"], "require_approval": {"never": {"tool_names": ["delete_contact"]},
+            "always": {"tool_names": ["merge_contacts"]}}}]}"#;
         let tools = parse(text, "x").unwrap().unwrap();
         let ids: Vec<(&str, Option<bool>)> = tools
             .iter()
@@ -375,6 +374,7 @@ mod tests {
             [
                 ("mcp:crm", None),
                 ("mcp:crm/delete_contact", Some(true)),
+                ("mcp:crm/merge_contacts", Some(false)),
                 ("mcp:crm/search", Some(false))
             ]
         );

@@ -6,7 +6,8 @@
 //! `server_label`, with its `server_url` and its `require_approval` when they are string
 //! literals (a label the file does not write out stands under the file's stem), and the
 //! server's tools its literal `allowed_tools` and `require_approval={"never": {"tool_names":
-//! […]}}` name, as a JSON tool list's are read (those of `never` run without approval).
+//! […]}, "always": …}` name, as a JSON tool list's are read (those of `never` run without
+//! approval).
 //!
 //! Only constructions count, and only of the SDK's classes: names the file imports `from agents
 //! import …` (or from a module of the package, `agents.tool`), or reaches as attributes of the
@@ -44,8 +45,10 @@ static MCP_SETTING: LazyLock<Pattern> = LazyLock::new(|| {
 /// `"allowed_tools": [`, `require_approval={` …: a list or dict a hosted MCP server's tools are
 /// named in; group 1 the key. The value starts where the match ends.
 static MCP_TOOL_LIST: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r#"["']?\b(allowed_tools|require_approval|never|tool_names)["']?\s*[:=]\s*"#)
-        .expect("valid regex")
+    Pattern::new(
+        r#"["']?\b(allowed_tools|require_approval|never|always|tool_names)["']?\s*[:=]\s*"#,
+    )
+    .expect("valid regex")
 });
 
 /// A string literal: groups 1 and 2 its body.
@@ -173,9 +176,11 @@ fn hosted_mcp(args: &str, stem: &str, span: TextSpan) -> Vec<ToolDecl> {
         span: Some(span),
         server_elsewhere: false,
     };
-    let allowed = valued(args, "allowed_tools").map_or_else(Vec::new, tool_names);
-    let never = (valued(args, "require_approval").and_then(|value| valued(value, "never")))
-        .map_or_else(Vec::new, tool_names);
+    let approval_lists = valued(args, "require_approval");
+    let listed = |key| approval_lists.and_then(|lists| valued(lists, key));
+    let mut allowed = valued(args, "allowed_tools").map_or_else(Vec::new, tool_names);
+    allowed.extend(listed("always").map_or_else(Vec::new, tool_names));
+    let never = listed("never").map_or_else(Vec::new, tool_names);
     let all_never = approval.as_deref() == Some("never");
     let named = hosted_mcp_named(&server, allowed, &never, all_never);
     std::iter::once(server).chain(named).collect()
@@ -305,6 +310,7 @@ docs = HostedMCPTool(tool_config=Mcp(type="mcp", server_label="acme-docs",
                 ("mcp:acme-crm", None),
                 ("mcp:acme-crm/delete_contact", Some(true)),
                 ("mcp:acme-crm/get_contact", Some(false)),
+                ("mcp:acme-crm/merge_contacts", Some(false)),
                 ("mcp:acme-crm/search_contacts", Some(true)),
                 ("mcp:acme-docs", Some(true)),
                 ("mcp:acme-docs/read_page", Some(true)),
