@@ -989,8 +989,17 @@ impl Builder {
                 file_name(&f.path).to_owned(),
                 Some(f.path.clone()),
             );
-            if let Ok(Artifact::LicenseFile { title, .. }) = &f.artifact {
+            if let Ok(Artifact::LicenseFile {
+                title, statement, ..
+            }) = &f.artifact
+            {
                 component.set("title", title.clone());
+                // What its text says it covers, which narrows what its name says.
+                if let Some(stated) = statement {
+                    let covers: Vec<&str> = stated.covers.iter().map(|p| p.as_str()).collect();
+                    component.set("covers", covers);
+                    component.set("scope_statement", stated.quote.clone());
+                }
             }
             self.inv.components.insert(id.clone(), component);
             self.attach(i, &id);

@@ -2466,6 +2466,16 @@ fn weights_beside_a_licence_for_code_only_have_no_licence() {
         .filter(|r| r["kind"] == "licensed_by")
         .collect();
     assert!(relations.is_empty(), "{relations:?}");
+    let document = &component(&report, "licence-document:LICENSE")["properties"];
+    assert_eq!(
+        document["covers"],
+        serde_json::json!(["code"]),
+        "{document:#}"
+    );
+    assert_eq!(
+        document["scope_statement"],
+        "The source code in this repository is licensed under the Apache License 2.0"
+    );
     let lic001: Vec<&serde_json::Value> = report["findings"]
         .as_array()
         .unwrap()

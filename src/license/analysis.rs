@@ -594,7 +594,11 @@ fn section_evidence(db: &LicenseDb, path: &str, section: &Section, facts: &mut C
                 db,
                 source,
                 path,
-                (section.heading.as_str(), section.normalized.as_str(), None),
+                (
+                    section.heading.as_str(),
+                    section.normalized.as_str(),
+                    section.notice.as_ref(),
+                ),
                 facts,
             );
         }

@@ -444,6 +444,63 @@ mod tests {
     }
 
     #[test]
+    fn what_a_text_states_narrows_or_overrides_what_the_name_says() {
+        use Part::*;
+        let mit = "\n\nMIT License\n\nPermission is hereby granted, free of charge, to any \
+                   person obtaining a copy of this software.\n";
+        let code_only = crate::license::statement::read(&format!(
+            "This license applies to the code only; the weights are released under the Acme \
+             Model License.{mit}"
+        ))
+        .expect("a statement");
+        let weights_only = crate::license::statement::read(&format!(
+            "The model weights are licensed under the license below.{mit}"
+        ))
+        .expect("a statement");
+        let licence = Document {
+            name: "LICENSE",
+            stated: Some(&code_only),
+        };
+        assert_eq!(licence.scope(), Scope::Parts(vec![Code]));
+        assert_eq!(licence.stated_away(Weights), Some(&code_only));
+        assert_eq!(licence.stated_away(Code), None);
+        let beside = [licence];
+        assert_eq!(applies(licence, Some(Weights), &beside), None);
+        assert_eq!(applies(licence, Some(Data), &beside), None);
+        assert_eq!(
+            applies(licence, Some(Code), &beside),
+            Some(Applies::StatedFor {
+                part: Code,
+                quote: "This license applies to the code only".to_owned()
+            })
+        );
+        // A name for data, a text for the weights: the text decides.
+        let data_named = Document {
+            name: "DATA_LICENSE",
+            stated: Some(&weights_only),
+        };
+        assert_eq!(data_named.scope(), Scope::Parts(vec![Weights]));
+        assert_eq!(data_named.stated_away(Data), Some(&weights_only));
+        // A general licence beside a text-scoped one gives way to it for its part only.
+        let general = Document::named("COPYING");
+        let beside = [data_named, general];
+        assert_eq!(applies(general, Some(Weights), &beside), None);
+        let data = applies(general, Some(Data), &beside).unwrap();
+        assert_eq!(
+            data.reason(),
+            "the general licence of its directory, as none there is named for data \
+             (DATA_LICENSE is for weights)"
+        );
+        // A notice stays a notice whatever its text says.
+        let notice = Document {
+            name: "NOTICE",
+            stated: Some(&code_only),
+        };
+        assert_eq!(notice.scope(), Scope::Notice);
+        assert_eq!(notice.stated_away(Weights), None);
+    }
+
+    #[test]
     fn every_part_belongs_to_component_kinds() {
         use ComponentKind as K;
         assert_eq!(Part::of(K::Model), Some(Part::Weights));

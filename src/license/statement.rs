@@ -13,6 +13,7 @@
 //! licence it is.
 
 use super::document::Part;
+use super::notice::{self, Notice};
 use super::{normalize, title, word_count};
 
 /// The most paragraphs a preamble has, titles and copyright lines before it included.
@@ -118,6 +119,8 @@ pub struct Section {
     pub declared: String,
     /// The text under the heading, normalised (`license::normalize`).
     pub normalized: String,
+    /// The licences the text under the heading names, when it is short (`license::notice`).
+    pub notice: Option<Notice>,
 }
 
 impl Statement {
@@ -511,6 +514,7 @@ fn sections(text: &str) -> Vec<Section> {
         .zip(ends)
         .map(|((_, body, mut section), end)| {
             section.normalized = normalize(&text[body..end]);
+            section.notice = notice::read(&text[body..end], word_count(&section.normalized));
             section
         })
         .collect()
@@ -528,8 +532,10 @@ fn section_heading(line: &str) -> Option<Section> {
         .trim_end_matches(['*', '_']);
     let (label, declared) = match bare.split_once(':') {
         Some((label, value)) if !label.contains("//") => (label, value),
-        _ if heading || emphasised => (bare, ""),
-        _ => return None,
+        // A plain line of its own (`Model License`) heads a section as a title does: no
+        // sentence ends it.
+        _ if bare.ends_with(['.', ',', ';']) => return None,
+        _ => (bare, ""),
     };
     let label = label.trim_end_matches(['*', '_']).trim();
     let declared = declared.trim().trim_matches(['*', '_']).trim();
@@ -540,7 +546,7 @@ fn section_heading(line: &str) -> Option<Section> {
         .enumerate()
         .any(|(i, x)| x == "source" && w.get(i + 1).is_none_or(|n| n != "code"));
     // A plain line heads a section only when its label says it gives a licence
-    // (`Code license: MIT`); `Data: see below` does not.
+    // (`Code license: MIT`, `Model License`); `Data: see below` does not.
     let gives_licence = w
         .iter()
         .any(|x| matches!(x.as_str(), "licence" | "license" | "licensing"));
@@ -557,11 +563,6 @@ fn section_heading(line: &str) -> Option<Section> {
     {
         return None;
     }
-    // `Code license: MIT` names a licence; a bare `Code:` line without a heading mark does not
-    // head a section unless it names one.
-    if !heading && !emphasised && declared.is_empty() {
-        return None;
-    }
     let parts = parts_named(&w, true);
     if parts.is_empty() {
         return None;
@@ -571,6 +572,7 @@ fn section_heading(line: &str) -> Option<Section> {
         heading: clipped(bare.trim()),
         declared: declared.chars().take(MAX_QUOTE_CHARS).collect(),
         normalized: String::new(),
+        notice: None,
     })
 }
 
@@ -763,6 +765,24 @@ mod tests {
             lines.section(Weights).unwrap().declared,
             "Acme Research License"
         );
+        // Plain title lines head sections too; the text under each names its licence.
+        let titled = read(
+            "Code License\n\nThe code in this repository is released under the MIT License.\n\n\
+             Model License\n\nThe use of the model weights is subject to the Acme Model License.\n",
+        )
+        .expect("a statement");
+        assert_eq!(titled.covers, [Code, Weights]);
+        assert_eq!(titled.section(Weights).unwrap().heading, "Model License");
+        assert_eq!(
+            titled
+                .section(Code)
+                .unwrap()
+                .notice
+                .as_ref()
+                .unwrap()
+                .stated,
+            ["MIT License"]
+        );
         // One part's heading alone is not a split, nor are headings that name no part.
         assert_eq!(read("## Code\n\nMIT\n"), None);
         assert_eq!(
@@ -773,6 +793,30 @@ mod tests {
             read("Source: https://example.com/code\nData: see below\n"),
             None
         );
+    }
+
+    #[test]
+    fn odd_texts_do_not_panic() {
+        for text in [
+            "#",
+            "**",
+            ":",
+            "## :",
+            "# Code:\n# Weights:",
+            "The code is",
+            "The code is licensed under",
+            "This license applies to",
+            "This license",
+            "\u{feff}The código é licenciado. Los pesos 模型权重 are licensed under the license \
+             below.\n\nÄcme Licénse\n",
+            "The weights are licensed under the license below.\r\n\r\nAcme License\r\n",
+            ".;.;.;\n\n\n;",
+        ] {
+            let _ = read(text);
+        }
+        let s = read("The weights are licensed under the license below.\r\n\r\nAcme License\r\n")
+            .expect("CRLF lines");
+        assert_eq!(s.covers, [Weights]);
     }
 
     #[test]
