@@ -819,6 +819,22 @@ mod tests {
         assert_eq!(s.covers, [Weights]);
     }
 
+    proptest::proptest! {
+        /// Any text reads without panicking; a statement covers some parts, sorted, quotes
+        /// briefly, and its body starts on a character boundary of the text.
+        #[test]
+        fn any_text_reads_to_a_well_formed_statement_or_none(
+            text in "((The (model )?(code|weights|data) (is|are) (licensed|released) under (the license below|MIT|see LICENSE_X)[.;] ?)|(#+ ?(Code|Model weights|Data)( license)?:? ?[A-Za-z0-9-]*)|(This license (applies|covers) (only )?(to )?the (code|weights|data)[.;]?)|\\PC{0,20}|[\\n\\r:;.#*_ é])*"
+        ) {
+            if let Some(s) = read(&text) {
+                proptest::prop_assert!(!s.covers.is_empty());
+                proptest::prop_assert!(s.covers.is_sorted());
+                proptest::prop_assert!(text.is_char_boundary(s.body_start));
+                proptest::prop_assert!(s.quote.chars().count() <= MAX_QUOTE_CHARS);
+            }
+        }
+    }
+
     #[test]
     fn quotes_are_short() {
         let long = format!(
