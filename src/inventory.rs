@@ -14,7 +14,8 @@
 //!   beneath it; other corpus files are `corpus` components;
 //! - licence files are `licence-document` components, linked from the components in their
 //!   directory that they bind: `DATA_LICENSE` from data, `WEIGHTS_LICENSE` from weights, a plain
-//!   `LICENSE` from the rest (`license::document::applies`);
+//!   `LICENSE` from the rest, unless its text says it covers other parts only
+//!   (`license::document::applies`, `license::statement`);
 //! - a Hugging Face cache repository is one component with its files and blob hashes;
 //! - references to models and datasets that are not in the tree (`meta-llama/Llama-3.1-8B`) are
 //!   external components.
@@ -30,7 +31,7 @@ use crate::artifact::text::{Spanned, TextSpan};
 use crate::artifact::training::{DatasetInfoEntry, TrainingConfig, TrainingFlavour};
 use crate::artifact::{ParseError, gguf};
 use crate::detect::ArtifactKind;
-use crate::license::document::{Applies, Part, applies};
+use crate::license::document::{Applies, Document, Part, applies};
 
 mod prompts;
 pub use prompts::{
@@ -290,15 +291,27 @@ impl Inventory {
             .take_while(move |f| parent(&f.path) == dir)
     }
 
-    /// The names of the licence files in `dir`.
-    pub fn licence_files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    /// The licence files in `dir`: each one's name and what its text states it covers.
+    pub fn licence_files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = Document<'a>> + 'a {
         self.files_in_dir(dir)
             .filter(|f| f.kind == ArtifactKind::LicenseFile)
-            .map(|f| file_name(&f.path))
+            .map(licence_document)
     }
 
     pub fn count(&self, kind: ComponentKind) -> usize {
         self.components.values().filter(|c| c.kind == kind).count()
+    }
+}
+
+/// A licence file as `license::document::applies` sees it: its name and what its text states it
+/// covers.
+pub fn licence_document(f: &ParsedFile) -> Document<'_> {
+    Document {
+        name: file_name(&f.path),
+        stated: match &f.artifact {
+            Ok(Artifact::LicenseFile { statement, .. }) => statement.as_ref(),
+            _ => None,
+        },
     }
 }
 
@@ -948,36 +961,48 @@ impl Builder {
             if self.inv.files[i].kind != ArtifactKind::LicenseFile {
                 continue;
             }
-            let f = self.inv.files[i].clone();
-            let dir = parent(&f.path).to_owned();
+            let f = &self.inv.files[i];
+            let dir = parent(&f.path);
+            let id = format!("licence-document:{}", f.path);
             // Which licence file binds a component depends on the others beside it
             // (`license::document::applies`).
-            let beside: Vec<String> = self.inv.licence_files_in(&dir).map(str::to_owned).collect();
-            let id = format!("licence-document:{}", f.path);
-            let mut component = Component::new(
-                id.clone(),
-                ComponentKind::LicenceDocument,
-                file_name(&f.path).to_owned(),
-                Some(f.path.clone()),
-            );
-            if let Ok(Artifact::LicenseFile { title, .. }) = &f.artifact {
-                component.set("title", title.clone());
-            }
-            self.inv.components.insert(id.clone(), component);
-            self.attach(i, &id);
-            for (owner, kind) in by_dir.get(&dir).into_iter().flatten() {
+            let beside: Vec<Document> = self.inv.licence_files_in(dir).collect();
+            for (owner, kind) in by_dir.get(dir).into_iter().flatten() {
                 let part = Part::of(*kind);
-                let Some(applies) = applies(file_name(&f.path), part, &beside) else {
+                let Some(applies) = applies(licence_document(f), part, &beside) else {
                     continue;
                 };
                 let source = match applies {
                     Applies::NamedFor(Part::Code) => "code licence file in directory",
                     Applies::NamedFor(Part::Data) => "data licence file in directory",
                     Applies::NamedFor(Part::Weights) => "weights licence file in directory",
+                    Applies::StatedFor { .. } | Applies::Section { .. } => {
+                        "licence file in directory, by what its text states"
+                    }
                     Applies::General { .. } | Applies::Notice => "licence file in directory",
                 };
                 links.push((owner.clone(), id.clone(), f.path.clone(), source));
             }
+            let mut component = Component::new(
+                id.clone(),
+                ComponentKind::LicenceDocument,
+                file_name(&f.path).to_owned(),
+                Some(f.path.clone()),
+            );
+            if let Ok(Artifact::LicenseFile {
+                title, statement, ..
+            }) = &f.artifact
+            {
+                component.set("title", title.clone());
+                // What its text says it covers, which narrows what its name says.
+                if let Some(stated) = statement {
+                    let covers: Vec<&str> = stated.covers.iter().map(|p| p.as_str()).collect();
+                    component.set("covers", covers);
+                    component.set("scope_statement", stated.quote.clone());
+                }
+            }
+            self.inv.components.insert(id.clone(), component);
+            self.attach(i, &id);
         }
         for (from, to, path, source) in links {
             self.relate(
@@ -1593,7 +1618,7 @@ fn corpus_format(file: &ParsedFile) -> String {
 }
 
 /// The directory a component lives in: its path for directory components, the parent for files.
-fn dir_of_component(path: &str) -> String {
+pub fn dir_of_component(path: &str) -> String {
     let name = file_name(path);
     if name.contains('.') && crate::detect::detect(path).is_some() {
         parent(path).to_owned()
@@ -1635,7 +1660,7 @@ fn is_within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-fn join(dir: &str, reference: &str) -> String {
+pub(crate) fn join(dir: &str, reference: &str) -> String {
     if dir == "." || reference.starts_with('/') {
         reference.to_owned()
     } else {

@@ -2354,3 +2354,239 @@ fn without_online_nothing_is_asked() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("LIC002"));
     assert!(seen.lock().unwrap().is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scope statements: what a licence file's text says it covers narrows what its name says.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn no_real_licence_text_states_a_scope() {
+    let Some(dir) = texts_dir() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 50, "only {} texts", files.len());
+    let stated: Vec<String> = files
+        .iter()
+        .filter_map(|path| {
+            let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+            aibom::license::statement::read(&text).map(|s| {
+                format!(
+                    "{}: {:?} ({:?})",
+                    path.file_name().unwrap().to_string_lossy(),
+                    s.covers,
+                    s.quote
+                )
+            })
+        })
+        .collect();
+    assert!(
+        stated.is_empty(),
+        "licence bodies must state no scope:\n{}",
+        stated.join("\n")
+    );
+}
+
+/// `head`, a blank line, then the real licence text `name`; `None` without the texts.
+fn headed(head: &str, name: &str) -> Option<String> {
+    Some(format!("{head}\n\n{}", text(name)?))
+}
+
+#[test]
+fn a_preamble_over_a_real_licence_narrows_it_and_the_body_is_still_the_licence() {
+    let db = db();
+    for (head, name, covers, licence) in [
+        (
+            "The source code in this repository is licensed under the Apache License 2.0. The \
+             model weights are licensed under the Acme Model License, see MODEL_LICENSE.",
+            "apache-2.0.txt",
+            "[Code]",
+            "apache-2.0",
+        ),
+        (
+            "This license applies to the code only; the weights are released under the Acme \
+             Model License.",
+            "mit.txt",
+            "[Code]",
+            "mit",
+        ),
+        (
+            "The model weights in this repository are licensed under the license below.",
+            "llama-3.1.txt",
+            "[Weights]",
+            "llama-3.1",
+        ),
+    ] {
+        let Some(text) = headed(head, name) else {
+            return;
+        };
+        let s = aibom::license::statement::read(&text)
+            .unwrap_or_else(|| panic!("{name}: no statement read from {head:?}"));
+        assert_eq!(format!("{:?}", s.covers), covers, "{name}");
+        let body = normalize(&text[s.body_start..]);
+        let m = db.identify_text(&body);
+        assert_eq!(
+            m.first().map(|m| m.record.id.as_str()),
+            Some(licence),
+            "{name}"
+        );
+        assert!(!m[0].modified, "{name}: the preamble is not an edit");
+    }
+}
+
+const APACHE_CODE_ONLY_HEAD: &str = "The source code in this repository is licensed under the \
+    Apache License 2.0. The model weights are licensed under the Acme Model License, see \
+    MODEL_LICENSE.\n\n";
+
+/// A LICENSE whose preamble limits it to code, over the head of an Apache-2.0 body (its title is
+/// what the preamble's `Apache License 2.0` is matched against).
+fn code_only_licence() -> String {
+    format!(
+        "{APACHE_CODE_ONLY_HEAD}Apache License\nVersion 2.0, January 2004\n\nTERMS AND CONDITIONS\n"
+    )
+}
+
+#[test]
+fn weights_beside_a_licence_for_code_only_have_no_licence() {
+    let weights = tiny_safetensors();
+    let licence = code_only_licence();
+    let report = scan_commercial_json(&[
+        ("LICENSE", licence.as_bytes()),
+        ("model.safetensors", &weights),
+    ]);
+    let concluded = &component(&report, "model:model.safetensors")["concluded_license"];
+    assert_eq!(concluded["status"], "none", "{concluded:#}");
+    let relations: Vec<&serde_json::Value> = report["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "licensed_by")
+        .collect();
+    assert!(relations.is_empty(), "{relations:?}");
+    let document = &component(&report, "licence-document:LICENSE")["properties"];
+    assert_eq!(
+        document["covers"],
+        serde_json::json!(["code"]),
+        "{document:#}"
+    );
+    assert_eq!(
+        document["scope_statement"],
+        "The source code in this repository is licensed under the Apache License 2.0"
+    );
+    let lic001: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "LIC001")
+        .collect();
+    assert_eq!(lic001.len(), 1, "{report:#}");
+    let help = lic001[0]["help"].as_str().unwrap();
+    assert!(
+        help.starts_with(
+            "the repository's LICENSE covers only code (\"The source code in this repository is \
+             licensed under the Apache License 2.0\"); it says the weights are under the Acme \
+             Model License, see MODEL_LICENSE:"
+        ),
+        "{help}"
+    );
+    // A card that declares the weights' licence settles it.
+    let report = scan_commercial_json(&[
+        ("LICENSE", licence.as_bytes()),
+        ("model.safetensors", &weights),
+        ("README.md", b"---\nlicense: cc-by-nc-4.0\n---\n# Acme\n"),
+    ]);
+    let concluded = &component(&report, "model:.")["concluded_license"];
+    assert_eq!(
+        concluded["licenses"],
+        serde_json::json!(["cc-by-nc-4.0"]),
+        "{concluded:#}"
+    );
+    let codes = finding_codes(&report);
+    assert!(
+        !codes.iter().any(|(c, _)| c == "LIC001" || c == "LIC003"),
+        "{codes:?}"
+    );
+    assert!(codes.iter().any(|(c, _)| c == "LIC004"), "{codes:?}");
+}
+
+#[test]
+fn a_licence_whose_text_is_for_the_weights_binds_them_and_says_why() {
+    let weights = tiny_safetensors();
+    let report = scan_commercial_json(&[
+        (
+            "acme/LICENSE",
+            b"The model weights in this repository are licensed under the license below.\n\n\
+              License: CC BY-NC 4.0\n",
+        ),
+        ("acme/model.safetensors", &weights),
+        ("acme/train.jsonl", b"{\"text\": \"hello\"}\n"),
+    ]);
+    let model = &component(&report, "model:acme/model.safetensors")["concluded_license"];
+    assert_eq!(
+        model["licenses"],
+        serde_json::json!(["cc-by-nc-4.0"]),
+        "{model:#}"
+    );
+    assert_eq!(
+        model["evidence"][0]["applies"],
+        "its text says it is for weights: binds the models, adapters, quantizations and merges \
+         beside it (\"The model weights in this repository are licensed under the license below\")"
+    );
+    // The data beside it is not the weights.
+    let data = &component(&report, "corpus:acme/train.jsonl")["concluded_license"];
+    assert_eq!(data["status"], "none", "{data:#}");
+}
+
+#[test]
+fn a_licence_split_by_part_binds_each_part_by_its_section() {
+    let weights = tiny_safetensors();
+    let report = scan_commercial_json(&[
+        (
+            "acme/LICENSE",
+            b"# Licenses\n\n## Code: MIT\n\nThe code may be used by anyone.\n\n\
+              ## Model weights: CC-BY-NC-4.0\n\nFor non-commercial use only.\n",
+        ),
+        ("acme/model.safetensors", &weights),
+    ]);
+    let model = &component(&report, "model:acme/model.safetensors")["concluded_license"];
+    assert_eq!(
+        model["licenses"],
+        serde_json::json!(["cc-by-nc-4.0"]),
+        "{model:#}"
+    );
+    let evidence = model["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 1, "{model:#}");
+    assert_eq!(evidence[0]["source"], "licence file section");
+    assert_eq!(evidence[0]["value"], "Model weights: CC-BY-NC-4.0");
+    assert_eq!(
+        evidence[0]["applies"],
+        "its section \"Model weights: CC-BY-NC-4.0\" is for weights: binds the models, adapters, \
+         quantizations and merges beside it"
+    );
+    let codes = finding_codes(&report);
+    assert!(!codes.iter().any(|(c, _)| c == "LIC003"), "{codes:?}");
+    assert!(
+        codes.contains(&(
+            "LIC004".to_owned(),
+            "model:acme/model.safetensors".to_owned()
+        )),
+        "{codes:?}"
+    );
+    // Labelled lines split a notice the same way.
+    let report = scan_commercial_json(&[
+        (
+            "acme/LICENSE",
+            b"Code license: Apache-2.0\nWeights license: CC-BY-NC-4.0\n",
+        ),
+        ("acme/model.safetensors", &weights),
+    ]);
+    let model = &component(&report, "model:acme/model.safetensors")["concluded_license"];
+    assert_eq!(
+        model["licenses"],
+        serde_json::json!(["cc-by-nc-4.0"]),
+        "{model:#}"
+    );
+}

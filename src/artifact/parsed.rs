@@ -63,6 +63,10 @@ pub enum Artifact {
         /// identifies it; `None` for a longer file, or one that names none.
         #[serde(skip)]
         notice: Option<crate::license::notice::Notice>,
+        /// What the text says the file covers (`license::statement`); `normalized` is then the
+        /// text after the preamble that says it.
+        #[serde(skip)]
+        statement: Option<crate::license::statement::Statement>,
     },
     McpConfig(mcp::McpConfig),
     ModelConfig(hf_config::ModelConfig),
@@ -380,9 +384,11 @@ fn parse_content(
             let content_sha256 =
                 (size <= LICENSE_TEXT_BYTES).then(|| crate::license::db::sha256_bytes_hex(&bytes));
             let text = String::from_utf8_lossy(&bytes);
-            let normalized = crate::license::normalize(&text);
+            let statement = crate::license::statement::read(&text);
+            let body = statement.as_ref().map_or(&*text, |s| &text[s.body_start..]);
+            let normalized = crate::license::normalize(body);
             let notice =
-                crate::license::notice::read(&text, crate::license::word_count(&normalized));
+                crate::license::notice::read(body, crate::license::word_count(&normalized));
             let file_name = path.file_name().unwrap_or_default().to_string_lossy();
             let title = crate::license::title::document_name(&text, &file_name);
             Ok(Artifact::LicenseFile {
@@ -390,6 +396,7 @@ fn parse_content(
                 normalized,
                 content_sha256,
                 notice,
+                statement,
             })
         }
     }

@@ -2,8 +2,9 @@
 //!
 //! Evidence, strongest first (SPEC §4.2): a `[[licenses.clarify]]` decision pinned to a file
 //! hash; a licence text identified by fingerprint in a licence file of the component's directory
-//! that binds it (`DATA_LICENSE` binds data, `WEIGHTS_LICENSE` weights, `LICENSE` the rest:
-//! `license::document::applies`; the evidence says why in `applies`); `license_link`,
+//! that binds it (`DATA_LICENSE` binds data, `WEIGHTS_LICENSE` weights, `LICENSE` the rest, and
+//! what a file's own text says it covers narrows that: `license::document::applies`; the evidence
+//! says why in `applies`; a file split by part gives each part its section); `license_link`,
 //! and a short licence file no fingerprint identifies that names licences (`license::notice`);
 //! `license_name`; card `license` (and Croissant `license`); GGUF `general.license(.name)`; for
 //! an external component, the publisher and name of its hub id (weak). The strongest source that
@@ -20,16 +21,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::db::{LicenseDb, TextMatch, sha256_hex};
-use super::document::{Part, applies};
+use super::document::{Document, Part, applies};
 use super::hf_cache::CachedLicence;
 use super::notice::{self, Notice};
 use super::record::{CommercialStatus, LicenseRecord};
+use super::statement::{self, Section, Statement};
 use super::title::document_name;
 use super::{normalize, word_count};
 use crate::artifact::parsed::Artifact;
 use crate::artifact::text::TextSpan;
 use crate::documents::Documents;
-use crate::inventory::{Component, Inventory, RelationKind, file_name, parent};
+use crate::inventory::{
+    Component, Inventory, RelationKind, dir_of_component, file_name, licence_document, parent,
+};
 use crate::policy::Policy;
 use crate::policy::usage::{LicensePolicy, Project};
 
@@ -88,9 +92,9 @@ pub struct LicenseEvidence {
     /// its own, which no record covers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adds_terms: Option<TextSpan>,
-    /// Why a licence file binds the component: the card links it, its name is for the
-    /// component's part (`DATA_LICENSE` beside a corpus), or it is its directory's general
-    /// licence (`license::document::Applies`).
+    /// Why a licence file binds the component: the card links it, its name or its own text is
+    /// for the component's part (`DATA_LICENSE` beside a corpus, a preamble or a section for the
+    /// weights), or it is its directory's general licence (`license::document::Applies`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applies: Option<String>,
 }
@@ -141,6 +145,21 @@ pub struct ComponentLicensing {
     pub unresolved_parents: Vec<String>,
     /// Names the component is published under, with where each was read.
     pub names: Vec<(String, String)>,
+    /// Licence files beside the component that its name would bind, but whose text says they
+    /// cover other parts (`LICENSE` for the code only).
+    pub stated_away: Vec<StatedAway>,
+}
+
+/// A licence file whose text takes a component's part away from what its name covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedAway {
+    pub path: String,
+    /// What the file says it covers.
+    pub covers: Vec<Part>,
+    /// The statement, short, as written.
+    pub quote: String,
+    /// What the file names for the component's part instead, as written, if anything.
+    pub elsewhere: Option<String>,
 }
 
 impl ComponentLicensing {
@@ -406,6 +425,23 @@ fn gather(
             (path, why)
         })
         .collect();
+    if let (Some(path), Some(part)) = (&component.path, Part::of(component.kind)) {
+        let dir = dir_of_component(path);
+        for document in inventory.licence_files_in(&dir) {
+            if let Some(stated) = document.stated_away(part) {
+                facts.stated_away.push(StatedAway {
+                    path: crate::inventory::join(&dir, document.name),
+                    covers: stated.covers.clone(),
+                    quote: stated.quote.clone(),
+                    elsewhere: stated
+                        .elsewhere
+                        .iter()
+                        .find(|(p, _)| *p == part)
+                        .map(|(_, what)| what.clone()),
+                });
+            }
+        }
+    }
     for d in &component.declared_licenses {
         // A `license_link` to a file in the repository is that file's text.
         if d.source == "card license_link" && !d.value.contains("://") {
@@ -426,7 +462,14 @@ fn gather(
     }
     for (path, why) in documents {
         let first = facts.evidence.len();
-        licence_text_evidence(inventory, db, policy, &path, facts);
+        licence_text_evidence(
+            inventory,
+            db,
+            policy,
+            &path,
+            Part::of(component.kind),
+            facts,
+        );
         for e in &mut facts.evidence[first..] {
             e.applies = Some(why.clone());
         }
@@ -471,17 +514,22 @@ fn gather(
 /// Why the licence file at `path` binds a component of `part` in its directory: what its name
 /// says, next to the other licence files there.
 fn directory_licence_reason(inventory: &Inventory, path: &str, part: Option<Part>) -> String {
-    let beside: Vec<&str> = inventory.licence_files_in(parent(path)).collect();
-    applies(file_name(path), part, &beside)
+    let beside: Vec<Document> = inventory.licence_files_in(parent(path)).collect();
+    inventory
+        .file(path)
+        .and_then(|f| applies(licence_document(f), part, &beside))
         .map(|a| a.reason())
         .unwrap_or_else(|| "a licence file in the component's directory".to_owned())
 }
 
+/// Evidence from the licence file at `path` for a component of `part`: its text, or, in a file
+/// split by part, its section for `part` (`section_evidence`).
 fn licence_text_evidence(
     inventory: &Inventory,
     db: &LicenseDb,
     policy: &LicensePolicy,
     path: &str,
+    part: Option<Part>,
     facts: &mut ComponentLicensing,
 ) {
     let Some(file) = inventory.file(path) else {
@@ -492,6 +540,7 @@ fn licence_text_evidence(
         normalized,
         content_sha256,
         notice,
+        statement,
     }) = &file.artifact
     else {
         return;
@@ -513,8 +562,47 @@ fn licence_text_evidence(
         facts.evidence.push(e);
         return;
     }
+    if let Some(section) = statement
+        .as_ref()
+        .zip(part)
+        .and_then(|(s, part)| s.section(part))
+    {
+        section_evidence(db, path, section, facts);
+        return;
+    }
     let text = (title.as_str(), normalized.as_str(), notice.as_ref());
     text_evidence(db, "licence file", path, text, facts);
+}
+
+/// Evidence from one section of a licence file split by part: the licence its heading names
+/// (`## Model weights: CC-BY-NC-4.0`), ranked like a notice, and the text under it, identified
+/// like a licence file's.
+fn section_evidence(db: &LicenseDb, path: &str, section: &Section, facts: &mut ComponentLicensing) {
+    let source = "licence file section";
+    if !section.declared.is_empty() {
+        let at = (rank_of("licence notice"), source, Some(path), None);
+        if let Some(mut e) = declared_evidence(db, at, &section.declared) {
+            e.value = section.heading.clone();
+            facts.evidence.push(e);
+        }
+    }
+    if word_count(&section.normalized) > 0 {
+        let matches = db.identify_text(&section.normalized);
+        // A section whose text no fingerprint identifies says no more than its heading.
+        if !matches.is_empty() || section.declared.is_empty() {
+            text_evidence(
+                db,
+                source,
+                path,
+                (
+                    section.heading.as_str(),
+                    section.normalized.as_str(),
+                    section.notice.as_ref(),
+                ),
+                facts,
+            );
+        }
+    }
 }
 
 /// Identify one licence text — its title, normalised text and the notice read from it — and
@@ -621,19 +709,39 @@ fn cached_evidence(
 ) {
     // A weak guess from the hub id gives way to what the cache says.
     facts.evidence.retain(|e| e.rank < 7);
-    let beside: Vec<&str> = found.texts.iter().map(|(f, _)| file_name(f)).collect();
-    for (file, text) in &found.texts {
+    let statements: Vec<Option<Statement>> = found
+        .texts
+        .iter()
+        .map(|(_, text)| statement::read(text))
+        .collect();
+    let beside: Vec<Document> = found
+        .texts
+        .iter()
+        .zip(&statements)
+        .map(|((f, _), stated)| Document {
+            name: file_name(f),
+            stated: stated.as_ref(),
+        })
+        .collect();
+    for (((file, text), stated), document) in found.texts.iter().zip(&statements).zip(&beside) {
         let file_name = file_name(file);
-        let Some(why) = applies(file_name, part, &beside) else {
+        let Some(why) = applies(*document, part, &beside) else {
             continue;
         };
-        let title = document_name(text, file_name);
         let path = format!("{}/{file}", found.origin);
-        let normalized = normalize(text);
-        let notice = notice::read(text, word_count(&normalized));
-        let text = (title.as_str(), normalized.as_str(), notice.as_ref());
         let first = facts.evidence.len();
-        text_evidence(db, "hf cache licence file", &path, text, facts);
+        if let Some(section) = stated.as_ref().zip(part).and_then(|(s, p)| s.section(p)) {
+            section_evidence(db, &path, section, facts);
+        } else {
+            let title = document_name(text, file_name);
+            let body = stated
+                .as_ref()
+                .map_or(text.as_str(), |s| &text[s.body_start..]);
+            let normalized = normalize(body);
+            let notice = notice::read(body, word_count(&normalized));
+            let text = (title.as_str(), normalized.as_str(), notice.as_ref());
+            text_evidence(db, "hf cache licence file", &path, text, facts);
+        }
         for e in &mut facts.evidence[first..] {
             e.applies = Some(why.reason());
         }

@@ -3,15 +3,18 @@
 //! (`DATA_LICENSE`, `WEIGHT_DIFF_LICENSE`, `model.licence`). One rule, so that the walk, the
 //! Hugging Face cache and the Hub look-ups agree on what a licence file is.
 //!
-//! It looks at the name only, never at content, and never at directories. A REUSE sidecar
-//! (`logo.png.license`) is not a licence document.
+//! Whether a file is a licence document looks at the name only, never at content, and never at
+//! directories. A REUSE sidecar (`logo.png.license`) is not a licence document.
 //!
 //! The name also says what a licence document covers (`scope`): `DATA_LICENSE` is the licence of
 //! the data beside it, `WEIGHTS_LICENSE` of the weights, `CODE_LICENSE` of the code, and a plain
 //! `LICENSE` of whatever no licence named for its part covers (`applies`). A repository that ships
 //! its code under Apache-2.0 and its data under CC-BY-NC puts both in one directory; which file
-//! sorts first must not decide which binds the weights.
+//! sorts first must not decide which binds the weights. What the document's own text states
+//! (`license::statement`: "This license applies to the code only") narrows or overrides what its
+//! name says (`Document::scope`).
 
+use super::statement::Statement;
 use crate::inventory::ComponentKind;
 
 /// Names a licence document is, or starts with followed by `-`, `.` or `_`. Sorted.
@@ -144,12 +147,6 @@ pub enum Scope {
     Parts(Vec<Part>),
 }
 
-impl Scope {
-    fn names(&self, part: Part) -> bool {
-        matches!(self, Scope::Parts(parts) if parts.contains(&part))
-    }
-}
-
 /// What a licence document's name (no directory) says it covers, case-insensitively. Words are
 /// separated by `-`, `.`, `_` or spaces; a text extension (`.txt`, `.md`) is not a word.
 pub fn scope(file_name: &str) -> Scope {
@@ -182,13 +179,57 @@ pub fn scope(file_name: &str) -> Scope {
     }
 }
 
+/// A licence document as `applies` sees it: its file name, and the scope statement its text
+/// makes (`license::statement::read`), if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    pub name: &'a str,
+    pub stated: Option<&'a Statement>,
+}
+
+impl<'a> Document<'a> {
+    /// A document known by its name alone.
+    pub fn named(name: &'a str) -> Document<'a> {
+        Document { name, stated: None }
+    }
+
+    /// What the document covers: what its text states, when it states something and is not a
+    /// notice; else what its name says.
+    pub fn scope(&self) -> Scope {
+        match (scope(self.name), self.stated) {
+            (Scope::Notice, _) => Scope::Notice,
+            (_, Some(stated)) => Scope::Parts(stated.covers.clone()),
+            (by_name, None) => by_name,
+        }
+    }
+
+    /// The statement by which the document's text takes `part` away from what its name gives it
+    /// (`LICENSE` saying it covers the code only, beside weights), if it does.
+    pub fn stated_away(&self, part: Part) -> Option<&'a Statement> {
+        let stated = self.stated?;
+        let by_name = match scope(self.name) {
+            Scope::Notice => false,
+            Scope::General => true,
+            Scope::Parts(parts) => parts.contains(&part),
+        };
+        (by_name && !stated.covers.contains(&part)).then_some(stated)
+    }
+}
+
 /// Why a licence document beside a component binds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applies {
     /// Its name is for the component's part (`DATA_LICENSE` beside a corpus).
     NamedFor(Part),
+    /// Its text says it covers the component's part (`The model weights are licensed under the
+    /// license below.`); `quote`: that statement.
+    StatedFor { part: Part, quote: String },
+    /// It is split by part, and one of its sections is for the component's part (`## Model
+    /// weights: CC-BY-NC-4.0`); `heading`: that section's heading.
+    Section { part: Part, heading: String },
     /// A general licence (`LICENSE`), and nothing beside it is named for the component's part.
-    /// `others`: the names of the licences beside it named for other parts.
+    /// `others`: the licences beside it for other parts, each with what it is for (`DATA_LICENSE
+    /// is for data`).
     General {
         part: Option<Part>,
         others: Vec<String>,
@@ -206,24 +247,24 @@ impl Applies {
                 part.as_str(),
                 part.kinds()
             ),
+            Applies::StatedFor { part, quote } => format!(
+                "its text says it is for {}: binds the {} beside it (\"{quote}\")",
+                part.as_str(),
+                part.kinds()
+            ),
+            Applies::Section { part, heading } => format!(
+                "its section \"{heading}\" is for {}: binds the {} beside it",
+                part.as_str(),
+                part.kinds()
+            ),
             Applies::General { others, .. } if others.is_empty() => {
                 "the licence file in the component's directory".to_owned()
             }
             Applies::General { part, others } => {
-                let named: Vec<String> = others
-                    .iter()
-                    .map(|other| match scope(other) {
-                        Scope::Parts(parts) => {
-                            let parts: Vec<&str> = parts.iter().map(|p| p.as_str()).collect();
-                            format!("{other} is for {}", parts.join(" and "))
-                        }
-                        _ => other.clone(),
-                    })
-                    .collect();
                 let part = part.map_or("this component".to_owned(), |p| p.as_str().to_owned());
                 format!(
                     "the general licence of its directory, as none there is named for {part} ({})",
-                    named.join("; ")
+                    others.join("; ")
                 )
             }
             Applies::Notice => "a notice for everything in its directory".to_owned(),
@@ -231,35 +272,57 @@ impl Applies {
     }
 }
 
-/// Whether the licence document `file_name` binds a component of `part` (`Part::of`) in its
-/// directory, whose licence documents are `beside` (file names, `file_name` among them), and why.
+/// Whether the licence `document` binds a component of `part` (`Part::of`) in its directory,
+/// whose licence documents are `beside` (`document` among them), and why.
 ///
-/// A document named for parts binds those parts only. A general one binds every part that
-/// nothing beside it is named for: `LICENSE` next to `DATA_LICENSE` binds the weights and not the
-/// data. Notices and use policies bind everything.
-pub fn applies<S: AsRef<str>>(
-    file_name: &str,
+/// A document for parts (by its name, or by what its text states) binds those parts only. A
+/// general one binds every part that nothing beside it is for: `LICENSE` next to `DATA_LICENSE`
+/// binds the weights and not the data. Notices and use policies bind everything.
+pub fn applies(
+    document: Document<'_>,
     part: Option<Part>,
-    beside: &[S],
+    beside: &[Document<'_>],
 ) -> Option<Applies> {
-    match scope(file_name) {
+    match document.scope() {
         Scope::Notice => Some(Applies::Notice),
         Scope::Parts(parts) => {
             let part = part?;
-            parts.contains(&part).then_some(Applies::NamedFor(part))
-        }
-        Scope::General => {
-            let scoped: Vec<(String, Scope)> = beside
-                .iter()
-                .map(AsRef::as_ref)
-                .filter(|name| *name != file_name)
-                .map(|name| (name.to_owned(), scope(name)))
-                .filter(|(_, s)| matches!(s, Scope::Parts(_)))
-                .collect();
-            if part.is_some_and(|p| scoped.iter().any(|(_, s)| s.names(p))) {
+            if !parts.contains(&part) {
                 return None;
             }
-            let others = scoped.into_iter().map(|(name, _)| name).collect();
+            Some(match document.stated {
+                Some(stated) => match stated.section(part) {
+                    Some(section) => Applies::Section {
+                        part,
+                        heading: section.heading.clone(),
+                    },
+                    None => Applies::StatedFor {
+                        part,
+                        quote: stated.quote.clone(),
+                    },
+                },
+                None => Applies::NamedFor(part),
+            })
+        }
+        Scope::General => {
+            let scoped: Vec<(&str, Vec<Part>)> = beside
+                .iter()
+                .filter(|other| other.name != document.name)
+                .filter_map(|other| match other.scope() {
+                    Scope::Parts(parts) => Some((other.name, parts)),
+                    _ => None,
+                })
+                .collect();
+            if part.is_some_and(|p| scoped.iter().any(|(_, parts)| parts.contains(&p))) {
+                return None;
+            }
+            let others = scoped
+                .into_iter()
+                .map(|(name, parts)| {
+                    let parts: Vec<&str> = parts.iter().map(|p| p.as_str()).collect();
+                    format!("{name} is for {}", parts.join(" and "))
+                })
+                .collect();
             Some(Applies::General { part, others })
         }
     }
@@ -268,6 +331,10 @@ pub fn applies<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn named<'a>(names: &[&'a str]) -> Vec<Document<'a>> {
+        names.iter().map(|n| Document::named(n)).collect()
+    }
 
     #[test]
     fn static_tables_are_sorted() {
@@ -316,8 +383,8 @@ mod tests {
     #[test]
     fn a_named_licence_binds_its_part_and_the_general_one_the_rest() {
         use Part::*;
-        let beside = ["DATA_LICENSE", "LICENSE", "NOTICE", "WEIGHT_DIFF_LICENSE"];
-        let applies_to = |name: &str, part| applies(name, Some(part), &beside);
+        let beside = named(&["DATA_LICENSE", "LICENSE", "NOTICE", "WEIGHT_DIFF_LICENSE"]);
+        let applies_to = |name, part| applies(Document::named(name), Some(part), &beside);
         assert_eq!(
             applies_to("DATA_LICENSE", Data),
             Some(Applies::NamedFor(Data))
@@ -334,35 +401,103 @@ mod tests {
             applies_to("LICENSE", Code),
             Some(Applies::General {
                 part: Some(Code),
-                others: vec!["DATA_LICENSE".to_owned(), "WEIGHT_DIFF_LICENSE".to_owned()],
+                others: vec![
+                    "DATA_LICENSE is for data".to_owned(),
+                    "WEIGHT_DIFF_LICENSE is for weights".to_owned()
+                ],
             })
         );
         assert_eq!(applies_to("NOTICE", Data), Some(Applies::Notice));
         assert_eq!(applies_to("NOTICE", Weights), Some(Applies::Notice));
         // A prompt is no part: only what is for everything binds it.
-        assert!(applies("LICENSE", None, &beside).is_some());
-        assert_eq!(applies("DATA_LICENSE", None, &beside), None);
+        assert!(applies(Document::named("LICENSE"), None, &beside).is_some());
+        assert_eq!(
+            applies(Document::named("DATA_LICENSE"), None, &beside),
+            None
+        );
     }
 
     #[test]
     fn a_general_licence_says_which_named_licences_it_gives_way_to() {
-        let beside = ["DATA_LICENSE", "LICENSE"];
-        let general = applies("LICENSE", Some(Part::Weights), &beside).unwrap();
+        let beside = named(&["DATA_LICENSE", "LICENSE"]);
+        let general = applies(Document::named("LICENSE"), Some(Part::Weights), &beside).unwrap();
         assert_eq!(
             general.reason(),
             "the general licence of its directory, as none there is named for weights \
              (DATA_LICENSE is for data)"
         );
-        let alone = applies("LICENSE", Some(Part::Weights), &["LICENSE"]).unwrap();
+        let alone = applies(
+            Document::named("LICENSE"),
+            Some(Part::Weights),
+            &named(&["LICENSE"]),
+        )
+        .unwrap();
         assert_eq!(
             alone.reason(),
             "the licence file in the component's directory"
         );
-        let named = applies("DATA_LICENSE", Some(Part::Data), &beside).unwrap();
+        let data = applies(Document::named("DATA_LICENSE"), Some(Part::Data), &beside).unwrap();
         assert_eq!(
-            named.reason(),
+            data.reason(),
             "named for data: binds the datasets and corpora beside it"
         );
+    }
+
+    #[test]
+    fn what_a_text_states_narrows_or_overrides_what_the_name_says() {
+        use Part::*;
+        let mit = "\n\nMIT License\n\nPermission is hereby granted, free of charge, to any \
+                   person obtaining a copy of this software.\n";
+        let code_only = crate::license::statement::read(&format!(
+            "This license applies to the code only; the weights are released under the Acme \
+             Model License.{mit}"
+        ))
+        .expect("a statement");
+        let weights_only = crate::license::statement::read(&format!(
+            "The model weights are licensed under the license below.{mit}"
+        ))
+        .expect("a statement");
+        let licence = Document {
+            name: "LICENSE",
+            stated: Some(&code_only),
+        };
+        assert_eq!(licence.scope(), Scope::Parts(vec![Code]));
+        assert_eq!(licence.stated_away(Weights), Some(&code_only));
+        assert_eq!(licence.stated_away(Code), None);
+        let beside = [licence];
+        assert_eq!(applies(licence, Some(Weights), &beside), None);
+        assert_eq!(applies(licence, Some(Data), &beside), None);
+        assert_eq!(
+            applies(licence, Some(Code), &beside),
+            Some(Applies::StatedFor {
+                part: Code,
+                quote: "This license applies to the code only".to_owned()
+            })
+        );
+        // A name for data, a text for the weights: the text decides.
+        let data_named = Document {
+            name: "DATA_LICENSE",
+            stated: Some(&weights_only),
+        };
+        assert_eq!(data_named.scope(), Scope::Parts(vec![Weights]));
+        assert_eq!(data_named.stated_away(Data), Some(&weights_only));
+        // A general licence beside a text-scoped one gives way to it for its part only.
+        let general = Document::named("COPYING");
+        let beside = [data_named, general];
+        assert_eq!(applies(general, Some(Weights), &beside), None);
+        let data = applies(general, Some(Data), &beside).unwrap();
+        assert_eq!(
+            data.reason(),
+            "the general licence of its directory, as none there is named for data \
+             (DATA_LICENSE is for weights)"
+        );
+        // A notice stays a notice whatever its text says.
+        let notice = Document {
+            name: "NOTICE",
+            stated: Some(&code_only),
+        };
+        assert_eq!(notice.scope(), Scope::Notice);
+        assert_eq!(notice.stated_away(Weights), None);
     }
 
     #[test]

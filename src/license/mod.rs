@@ -15,6 +15,7 @@ pub mod notice;
 pub mod obligations;
 pub mod record;
 pub mod render;
+pub mod statement;
 pub mod template;
 pub mod title;
 
