@@ -138,6 +138,11 @@ impl<'a> Decompressed<'a> {
         })
     }
 
+    /// Decompressed bytes delivered so far.
+    pub fn position(&self) -> u64 {
+        self.read
+    }
+
     /// The limit the stream hit, if it hit one.
     pub fn tripped(&self) -> Option<&ParseError> {
         self.tripped.as_ref()

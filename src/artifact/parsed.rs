@@ -286,7 +286,14 @@ fn parse_content(
             };
             let unread = match &parsed {
                 Err(_) => true,
-                Ok(Artifact::Pickle(scan)) => scan.unchecked().is_some(),
+                // torch.load decompresses nothing: a compressed `.bin` stopped by its
+                // decompression budget before any import is no checkpoint either.
+                Ok(Artifact::Pickle(scan)) => {
+                    scan.unchecked().is_some()
+                        || (scan.compression.is_some()
+                            && scan.stopped_at_limit.is_some()
+                            && scan.globals.is_empty())
+                }
                 Ok(_) => false,
             };
             if unread && kind == K::Pickle && sniffed != Sniffed::Zip && is_generic_bin(path) {
@@ -539,6 +546,17 @@ mod tests {
         assert!(matches!(parse("index/x.bin", xz), Ok(Artifact::Other)));
         let zlib = crate::artifact::compressed::tests::zlib(b"lmgg\x01\x00");
         assert!(matches!(parse("index/x.bin", &zlib), Ok(Artifact::Other)));
+        // nor is a compressed blob that inflates past its budget before any import
+        let zeros = crate::artifact::compressed::tests::zlib(&[0x80, 4, 0x4e].repeat(1 << 20));
+        assert!(matches!(parse("index/x.bin", &zeros), Ok(Artifact::Other)));
+        // but a pickle whose walk stops at a limit may still run what follows
+        let deep: Vec<u8> = std::iter::repeat_n(b'(', crate::artifact::limits::PICKLE_STACK + 1)
+            .chain(*b"cos\nsystem\n")
+            .collect();
+        let Ok(Artifact::Pickle(scan)) = parse("m/pytorch_model.bin", &deep) else {
+            panic!("a pickle stopped at a limit is kept");
+        };
+        assert_eq!(scan.stopped_at_limit.unwrap().limit, "pickle stack");
     }
 
     /// A pickle joblib compressed is walked through its compression, whatever the file's name;

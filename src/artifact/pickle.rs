@@ -77,10 +77,26 @@ pub struct PickleScan {
     /// seen: those imports are kept (an unpickler runs them before it fails), and this says why
     /// the walk stopped. Anything after that point was not seen.
     pub incomplete: Option<String>,
+    /// Set when the walk stopped at a resource limit before the end of the input: what follows
+    /// was not checked, yet a loader would go on and run it, so the pickle cannot be checked.
+    /// Imports seen before the limit are kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at_limit: Option<LimitStop>,
     /// The compression the pickle was wrapped in (joblib `compress=`), if any. When it is one
     /// this crate cannot decompress, nothing was walked ([`PickleScan::unchecked`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
+}
+
+/// Where and why a walk stopped at a resource limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitStop {
+    /// The limit, as `docs/limits.md` names it (`pickle size`, `decompression ratio` …).
+    pub limit: &'static str,
+    /// The byte of the input (the decompressed stream of a compressed pickle) the walk reached.
+    pub offset: u64,
+    /// What the limit is, in a sentence.
+    pub message: String,
 }
 
 impl PickleScan {
@@ -121,20 +137,26 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
             ..PickleScan::default()
         });
     };
-    let walked = scan_with_len(&mut stream, None);
-    let described = |mut err: ParseError| {
-        err.message = format!("{} (in the {} stream)", err.message, compression.name());
-        err
+    let (mut scan, stop) = walk_all(&mut stream, None, limits::PICKLE_BYTES)?;
+    let stop = match (stop, stream.tripped()) {
+        // The walk failed because the decompressed stream was cut at its budget.
+        // The decompressed stream was cut at its budget: whatever stopped the walk (a later
+        // stream that broke off there included), the rest is unchecked.
+        (_, Some(limit)) => Some((limit.clone(), stream.position())),
+        (stop, None) => stop,
     };
-    match (walked, stream.tripped()) {
-        (Err(_), Some(limit)) => Err(limit.clone()),
-        (Err(err), None) => Err(described(err)),
-        (Ok(mut scan), _) => {
-            scan.compression = Some(compression);
+    scan.compression = Some(compression);
+    let in_stream = format!(" (in the {} stream)", compression.name());
+    match finish(scan, stop) {
+        Ok(mut scan) => {
             if let Some(reason) = &mut scan.incomplete {
-                reason.push_str(&format!(" (in the {} stream)", compression.name()));
+                reason.push_str(&in_stream);
             }
             Ok(scan)
+        }
+        Err(mut err) => {
+            err.message.push_str(&in_stream);
+            Err(err)
         }
     }
 }
@@ -152,43 +174,97 @@ pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
 /// [`scan`], knowing the input's length when it is known (a file's size): a length read from
 /// the stream that runs past it is reported as a truncation, before any limit.
 fn scan_with_len<R: Read>(reader: R, len: Option<u64>) -> ParseResult<PickleScan> {
+    let (scan, stop) = walk_all(reader, len, limits::PICKLE_BYTES)?;
+    finish(scan, stop)
+}
+
+/// The error that stopped a walk, with the byte of the input it had reached.
+type Stop = (ParseError, u64);
+
+/// Walk every stream of `reader`, returning what was seen and what stopped the walk early: an
+/// error in the first stream, or a limit in a later one (a broken later stream is no stop, as
+/// a loader fails there too). Only an empty input is an error here.
+/// Each stream may be `stream_bytes` long.
+fn walk_all<R: Read>(
+    reader: R,
+    len: Option<u64>,
+    stream_bytes: u64,
+) -> ParseResult<(PickleScan, Option<Stop>)> {
     let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader), len);
+    input.stream_bytes = stream_bytes;
     let mut result = PickleScan::default();
     if input.peek()?.is_none() {
         return Err(ParseError::new("empty file: not a pickle"));
     }
     if let Err(err) = walk_stream(&mut input, 0, &mut result) {
-        if result.globals.is_empty() {
-            return Err(err);
-        }
-        let mut reason = err.to_string();
-        if result.globals.iter().any(is_joblib_array_wrapper) {
-            reason.push_str(" (joblib stores array data raw inside the stream)");
-        }
-        result.incomplete = Some(reason);
-        return Ok(result);
+        let at = input.pos;
+        return Ok((result, Some((err, at))));
     }
     result.streams = 1;
     while result.streams < limits::PICKLE_STREAMS {
         match input.peek() {
             Ok(Some(op::PROTO)) => {}
-            _ => break,
+            Ok(_) => break,
+            Err(err) => {
+                let at = input.pos;
+                return Ok((result, Some((err, at))));
+            }
         }
         input.start_stream();
         let index = result.streams;
-        if walk_stream(&mut input, index, &mut result).is_err() {
-            break;
+        match walk_stream(&mut input, index, &mut result) {
+            Ok(()) => result.streams += 1,
+            Err(err) if err.limit.is_some() => {
+                let at = input.pos;
+                return Ok((result, Some((err, at))));
+            }
+            Err(_) => break,
         }
-        result.streams += 1;
     }
     if result.streams >= limits::PICKLE_STREAMS && matches!(input.peek(), Ok(Some(op::PROTO))) {
         // A further stream could hide an import from a loader that keeps calling `load`.
-        result.incomplete = Some(format!(
-            "more than {} pickle streams; the rest were not walked [limit: pickle streams]",
-            limits::PICKLE_STREAMS
-        ));
+        let err = ParseError::limit(
+            "pickle streams",
+            format!(
+                "more than {} pickle streams; the rest were not walked",
+                limits::PICKLE_STREAMS
+            ),
+        );
+        let at = input.pos;
+        return Ok((result, Some((err, at))));
     }
-    Ok(result)
+    Ok((result, None))
+}
+
+/// What a walk's stop makes of the scan: a limit leaves the rest of the input unchecked
+/// ([`PickleScan::stopped_at_limit`]); any other error in the first stream is the file's error,
+/// unless imports were already seen (a loader runs them before it fails), when the scan is kept
+/// and says why it is [`PickleScan::incomplete`]. An error after the first complete stream is
+/// no stop: a loader fails there too.
+fn finish(mut scan: PickleScan, stop: Option<Stop>) -> ParseResult<PickleScan> {
+    let Some((err, at)) = stop else {
+        return Ok(scan);
+    };
+    if let Some(limit) = err.limit {
+        scan.stopped_at_limit = Some(LimitStop {
+            limit,
+            offset: at,
+            message: err.message,
+        });
+        return Ok(scan);
+    }
+    if scan.streams > 0 {
+        return Ok(scan);
+    }
+    if scan.globals.is_empty() {
+        return Err(err);
+    }
+    let mut reason = err.to_string();
+    if scan.globals.iter().any(is_joblib_array_wrapper) {
+        reason.push_str(" (joblib stores array data raw inside the stream)");
+    }
+    scan.incomplete = Some(reason);
+    Ok(scan)
 }
 
 fn is_joblib_array_wrapper(global: &ImportedGlobal) -> bool {
@@ -278,6 +354,8 @@ struct Input<R> {
     stream_start: u64,
     /// The input's length, when it is known (a file's size, not a decompressed stream's).
     len: Option<u64>,
+    /// Bytes one stream may take ([`limits::PICKLE_BYTES`]).
+    stream_bytes: u64,
 }
 
 impl<R: BufRead> Input<R> {
@@ -287,6 +365,7 @@ impl<R: BufRead> Input<R> {
             pos: 0,
             stream_start: 0,
             len,
+            stream_bytes: limits::PICKLE_BYTES,
         }
     }
 
@@ -303,11 +382,7 @@ impl<R: BufRead> Input<R> {
         if n > self.budget_left() {
             return Err(ParseError::limit(
                 "pickle size",
-                format!(
-                    "pickle stream longer than {} bytes (at byte {})",
-                    limits::PICKLE_BYTES,
-                    self.pos
-                ),
+                format!("pickle stream longer than {} bytes", self.stream_bytes),
             ));
         }
         Ok(())
@@ -316,7 +391,7 @@ impl<R: BufRead> Input<R> {
     /// Bytes this stream may still read.
     fn budget_left(&self) -> u64 {
         let used = self.pos.saturating_sub(self.stream_start);
-        limits::PICKLE_BYTES.saturating_sub(used)
+        self.stream_bytes.saturating_sub(used)
     }
 
     /// The error for the opcode at `offset`, whose argument declares `declared` bytes that the
@@ -1585,7 +1660,19 @@ mod tests {
     fn stream_count_is_bounded() {
         let one = [op::PROTO, 2, op::NONE, op::STOP];
         let p: Vec<u8> = one.iter().copied().cycle().take(one.len() * 40).collect();
-        assert_eq!(scan(&p[..]).unwrap().streams, limits::PICKLE_STREAMS);
+        let stopped = scan(&p[..]).unwrap();
+        assert_eq!(stopped.streams, limits::PICKLE_STREAMS);
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "pickle streams");
+        assert_eq!(stop.offset, (one.len() * limits::PICKLE_STREAMS) as u64);
+        // exactly as many streams as allowed is a whole walk
+        let p: Vec<u8> = one
+            .iter()
+            .copied()
+            .cycle()
+            .take(one.len() * limits::PICKLE_STREAMS)
+            .collect();
+        assert_eq!(scan(&p[..]).unwrap().stopped_at_limit, None);
     }
 
     #[test]
@@ -1642,9 +1729,13 @@ mod tests {
             let mut p = vec![op::PROTO, 5, code];
             p.extend((1u64 << 63).to_le_bytes());
             // a stream that really is that long stops at the limit
+            // (the limit is lowered to 1 MiB, as reading 4 GiB takes a while)
             let endless = io::Read::chain(&p[..], io::repeat(0));
-            let err = scan(endless).unwrap_err();
-            assert_eq!(err.limit, Some("pickle size"), "{code:#x}");
+            let (walked, stop) = walk_all(endless, None, 1 << 20).unwrap();
+            let stop = finish(walked, stop).unwrap().stopped_at_limit.unwrap();
+            assert_eq!(stop.limit, "pickle size", "{code:#x}");
+            assert_eq!(stop.offset, 1 << 20, "{code:#x}");
+            assert_eq!(stop.message, "pickle stream longer than 1048576 bytes");
             // a short one is truncated, whether its length is known or not
             let err = scan(&p[..]).unwrap_err();
             assert_eq!(err.limit, None, "{code:#x}");
@@ -1783,15 +1874,18 @@ mod tests {
         drop(p);
         let len = bomb.len() as u64;
         assert!(len < n / 500, "{len}");
-        let err = scan_file(&bomb[..], len).unwrap_err();
-        assert_eq!(err.limit, Some("decompression ratio"), "{err}");
-        assert!(err.message.contains("zlib stream inflates"), "{err}");
+        let stop = scan_file(&bomb[..], len).unwrap().stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "decompression ratio");
+        assert!(stop.message.contains("zlib stream inflates"), "{stop:?}");
+        assert_eq!(stop.offset, len * limits::DECOMPRESSION_RATIO);
         let small = Budget {
             max_bytes: 64 * 1024,
             ..Budget::DEFAULT
         };
-        let err = scan_file_within(&bomb[..], len, small).unwrap_err();
-        assert_eq!(err.limit, Some("decompressed size"), "{err}");
+        let stopped = scan_file_within(&bomb[..], len, small).unwrap();
+        assert_eq!(stopped.compression, Some(Compression::Zlib));
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!((stop.limit, stop.offset), ("decompressed size", 64 * 1024));
 
         // imports before the bomb are kept, and the walk says where it stopped
         let mut p = os_system_pickle();
@@ -1802,6 +1896,8 @@ mod tests {
         let scan = scan_file_within(&bytes[..], bytes.len() as u64, small).unwrap();
         assert_eq!(scan.dangerous().count(), 1);
         assert_eq!(scan.streams, 1);
+        assert_eq!(scan.stopped_at_limit.unwrap().limit, "decompressed size");
+        assert_eq!(scan.incomplete, None);
     }
 
     #[test]
@@ -1832,14 +1928,28 @@ mod tests {
             p.push(op::LONG_BINPUT);
             p.extend(i.to_le_bytes());
         }
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle memo"));
+        assert_eq!(limit_stop(&p), "pickle memo");
         let p: Vec<u8> = std::iter::once(op::PROTO)
             .chain([4])
             .chain(std::iter::repeat_n(op::NONE, limits::PICKLE_STACK + 1))
             .collect();
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+        assert_eq!(limit_stop(&p), "pickle stack");
         let p: Vec<u8> = std::iter::repeat_n(op::MARK, limits::PICKLE_STACK + 1).collect();
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+        assert_eq!(limit_stop(&p), "pickle stack");
+        // an import after the limit is not seen, and the scan says the rest is unchecked
+        let mut p: Vec<u8> = std::iter::repeat_n(op::MARK, limits::PICKLE_STACK + 1).collect();
+        p.extend(global("os", "system"));
+        let stopped = scan(&p[..]).unwrap();
+        assert!(stopped.globals.is_empty());
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!(stop.offset, limits::PICKLE_STACK as u64 + 1);
+        assert_eq!(stopped.incomplete, None);
+    }
+
+    fn limit_stop(pickle: &[u8]) -> &'static str {
+        let stopped = scan(pickle).unwrap();
+        assert_eq!(stopped.incomplete, None);
+        stopped.stopped_at_limit.unwrap().limit
     }
 
     #[test]

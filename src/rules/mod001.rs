@@ -24,7 +24,10 @@ pub static META: RuleMeta = RuleMeta {
                import whose name cannot be resolved statically is treated as dangerous. A pickle that joblib \
                compressed (zlib, gzip, bz2, LZ4) is decompressed as a stream, within a size and ratio budget, \
                and walked the same way; one compressed with xz or lzma, which aibom cannot decompress, cannot \
-               be checked for code execution and is reported as such. Nothing is unpickled.",
+               be checked for code execution and is reported as such. So is a pickle whose walk stops at a \
+               resource limit before its end (a stream over the size limit, a decompression bomb, too many \
+               streams, a stack or memo beyond its limit): the finding names the limit and the byte the walk \
+               reached, and the imports found before it are reported too. Nothing is unpickled.",
         why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
               `pickle.load`, `joblib.load` and `numpy.load(allow_pickle=True)` on such a file run the attacker's \
               command with the loader's privileges. Malicious checkpoints on public hubs use exactly these \
@@ -69,6 +72,30 @@ impl Rule for DangerousPickleGlobal {
                 );
             }
             let stream = super::mod002::decompressed_from(file);
+            for (entry, scan) in super::mod002::pickle_scans(file) {
+                let Some(stop) = &scan.stopped_at_limit else {
+                    continue;
+                };
+                let place = entry.map(|e| format!(" in {e}")).unwrap_or_default();
+                let subject = format!("limit:{}", stop.limit);
+                out.push(
+                    Finding::new(
+                        &META,
+                        file.component.as_deref(),
+                        entry.map_or_else(|| subject.clone(), |e| format!("{e}:{subject}")),
+                        format!(
+                            "{} is a pickle that cannot be checked: the walk stopped at the {} limit at byte {}{stream}{place} ({}); \
+                             what follows was not checked for imports, and a loader runs it",
+                            file.path, stop.limit, stop.offset, stop.message
+                        ),
+                    )
+                    .at(&file.path, None)
+                    .with_help(
+                        "do not load this file unless you trust its source; a real model this large is best \
+                         re-saved as safetensors (or checked in isolation)",
+                    ),
+                );
+            }
             for (entry, global) in super::mod002::pickle_globals(file) {
                 let GlobalSafety::Dangerous { reason } = &global.safety else {
                     continue;
