@@ -91,8 +91,8 @@ fn malicious_pickles_are_caught_with_the_global_named() {
         ("fail-joblib", &["os.system"]),
         ("fail-joblib-bz2", &["os.system"]),
         ("fail-joblib-gzip", &["os.system"]),
-        // xz cannot be decompressed: see `a_compressed_pickle_that_cannot_be_read_is_unchecked`
-        ("fail-joblib-xz", &[]),
+        ("fail-joblib-lzma", &["os.system"]),
+        ("fail-joblib-xz", &["os.system"]),
         ("fail-joblib-zlib", &["os.system"]),
         // a bomb imports nothing before its limit: see `a_pickle_stopped_at_a_limit_is_an_error`
         ("fail-joblib-zlib-bomb", &[]),
@@ -127,19 +127,20 @@ fn malicious_pickles_are_caught_with_the_global_named() {
     }
 }
 
+/// xz and lzma joblib files are decompressed and walked like the others.
 #[test]
-fn a_compressed_pickle_that_cannot_be_read_is_unchecked() {
-    let found = findings(&fixtures().join("MOD001/fail-joblib-xz"));
-    let mod001: Vec<&Finding> = found.iter().filter(|f| f.code == "MOD001").collect();
-    assert_eq!(mod001.len(), 1, "{found:#?}");
-    assert_eq!(mod001[0].severity, aibom::finding::Severity::Error);
-    assert!(
-        mod001[0]
-            .message
-            .contains("compressed with xz, which aibom cannot decompress: it cannot be checked for code execution"),
-        "{}",
-        mod001[0].message
-    );
+fn xz_and_lzma_joblib_files_are_walked() {
+    for (case, stream) in [("fail-joblib-xz", "xz"), ("fail-joblib-lzma", "lzma")] {
+        let found = findings(&fixtures().join("MOD001").join(case));
+        let mod001: Vec<&Finding> = found.iter().filter(|f| f.code == "MOD001").collect();
+        assert_eq!(mod001.len(), 1, "{found:#?}");
+        assert_eq!(mod001[0].severity, aibom::finding::Severity::Error);
+        let message = &mod001[0].message;
+        assert!(
+            message.ends_with(&format!("at byte 36 of the decompressed {stream} stream")),
+            "{message}"
+        );
+    }
 }
 
 /// A decompression bomb stops the walk before the end of the pickle: what follows is unchecked
@@ -168,6 +169,7 @@ fn benign_checkpoints_are_not_called_unsafe() {
     for case in [
         "pass-numpy-array",
         "pass-sklearn",
+        "pass-sklearn-xz",
         "pass-sklearn-zlib",
         "pass-torch-state-dict",
         "pass-transformers-training-args",

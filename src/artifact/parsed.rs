@@ -289,10 +289,9 @@ fn parse_content(
                 // torch.load decompresses nothing: a compressed `.bin` stopped by its
                 // decompression budget before any import is no checkpoint either.
                 Ok(Artifact::Pickle(scan)) => {
-                    scan.unchecked().is_some()
-                        || (scan.compression.is_some()
-                            && scan.stopped_at_limit.is_some()
-                            && scan.globals.is_empty())
+                    scan.compression.is_some()
+                        && scan.stopped_at_limit.is_some()
+                        && scan.globals.is_empty()
                 }
                 Ok(_) => false,
             };
@@ -559,8 +558,7 @@ mod tests {
         assert_eq!(scan.stopped_at_limit.unwrap().limit, "pickle stack");
     }
 
-    /// A pickle joblib compressed is walked through its compression, whatever the file's name;
-    /// one whose compression cannot be read is kept as an unchecked pickle.
+    /// A pickle joblib compressed is walked through its compression, whatever the file's name.
     #[test]
     fn a_compressed_pickle_file_is_walked() {
         use crate::artifact::compressed::{Compression, tests};
@@ -580,6 +578,8 @@ mod tests {
             (Compression::Zlib, tests::zlib(os_system)),
             (Compression::Gzip, tests::gzip(os_system)),
             (Compression::Bz2, tests::bz2(os_system)),
+            (Compression::Xz, tests::xz(os_system)),
+            (Compression::Lzma, tests::lzma(os_system)),
             (Compression::Lz4, tests::lz4(os_system)),
         ] {
             for name in ["m/model.joblib", "m/model.pkl", "m/pytorch_model.bin"] {
@@ -590,9 +590,7 @@ mod tests {
                 assert_eq!(scan.dangerous().count(), 1, "{name} {compression:?}");
             }
         }
-        let Ok(Artifact::Pickle(scan)) = parse("m/model.joblib", b"\xfd7zXZ\x00\x00\x04") else {
-            panic!("an xz joblib file is a pickle that cannot be checked");
-        };
-        assert_eq!(scan.unchecked(), Some(Compression::Xz));
+        let err = parse("m/model.joblib", b"\xfd7zXZ\x00\x00\x04").unwrap_err();
+        assert!(err.message.ends_with("(in the xz stream)"), "{err}");
     }
 }

@@ -82,8 +82,7 @@ pub struct PickleScan {
     /// Imports seen before the limit are kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_at_limit: Option<LimitStop>,
-    /// The compression the pickle was wrapped in (joblib `compress=`), if any. When it is one
-    /// this crate cannot decompress, nothing was walked ([`PickleScan::unchecked`]).
+    /// The compression the pickle was wrapped in (joblib `compress=`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
 }
@@ -110,12 +109,6 @@ impl PickleScan {
             .iter()
             .filter(|g| g.safety == GlobalSafety::Unknown)
     }
-
-    /// The compression that kept the pickle from being walked at all: a loader that unwraps it
-    /// (joblib) runs whatever it imports, and none of that was seen.
-    pub fn unchecked(&self) -> Option<Compression> {
-        self.compression.filter(|c| !c.is_supported())
-    }
 }
 
 /// Walk a pickle file of `size` bytes: a plain pickle, or one joblib compressed (recognised by
@@ -131,13 +124,14 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
     let Some(compression) = Compression::sniff(prefix) else {
         return scan_with_len(reader, Some(size));
     };
-    let Some(mut stream) = Decompressed::new(compression, reader, size, budget) else {
-        return Ok(PickleScan {
-            compression: Some(compression),
-            ..PickleScan::default()
-        });
-    };
-    let (mut scan, stop) = walk_all(&mut stream, None, limits::PICKLE_BYTES)?;
+    let mut stream = Decompressed::new(compression, reader, size, budget)
+        .map_err(|e| ParseError::new(format!("{} decoder: {e}", compression.name())))?;
+    let in_stream = format!(" (in the {} stream)", compression.name());
+    let (mut scan, stop) =
+        walk_all(&mut stream, None, limits::PICKLE_BYTES).map_err(|mut err| {
+            err.message.push_str(&in_stream);
+            err
+        })?;
     let stop = match (stop, stream.tripped()) {
         // The walk failed because the decompressed stream was cut at its budget.
         // The decompressed stream was cut at its budget: whatever stopped the walk (a later
@@ -146,7 +140,6 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
         (stop, None) => stop,
     };
     scan.compression = Some(compression);
-    let in_stream = format!(" (in the {} stream)", compression.name());
     match finish(scan, stop) {
         Ok(mut scan) => {
             if let Some(reason) = &mut scan.incomplete {
@@ -1802,17 +1795,19 @@ mod tests {
 
     #[test]
     fn compressed_pickles_are_decompressed_and_walked() {
-        use crate::artifact::compressed::tests::{bz2, gzip, lz4, zlib};
+        use crate::artifact::compressed::tests::{bz2, gzip, lz4, lzma, xz, zlib};
         let plain = os_system_pickle();
         for (expected, bytes) in [
             (Compression::Zlib, zlib(&plain)),
             (Compression::Gzip, gzip(&plain)),
             (Compression::Bz2, bz2(&plain)),
+            (Compression::Xz, xz(&plain)),
+            (Compression::Lzma, lzma(&plain)),
             (Compression::Lz4, lz4(&plain)),
         ] {
             let scan = scan_file(&bytes[..], bytes.len() as u64).unwrap();
             assert_eq!(scan.compression, Some(expected));
-            assert_eq!(scan.unchecked(), None);
+            assert_eq!(scan.stopped_at_limit, None);
             assert_eq!(scan.streams, 1);
             assert_eq!(
                 names(&scan),
@@ -1828,18 +1823,50 @@ mod tests {
         assert_eq!(scan.dangerous().count(), 1);
     }
 
+    /// xz and lzma joblib files: a cut anywhere is an error or a partial walk, never a panic;
+    /// a bomb under each stops at the ratio, and the import before it is kept.
     #[test]
-    fn a_compression_that_cannot_be_decompressed_is_unchecked() {
-        for (expected, bytes) in [
-            (Compression::Xz, &b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F"[..]),
-            (
-                Compression::Lzma,
-                b"\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff",
-            ),
+    fn xz_and_lzma_pickles_are_walked_within_the_budget() {
+        use crate::artifact::compressed::tests::{lzma, xz};
+        for (compression, encode) in [
+            (Compression::Xz, xz as fn(&[u8]) -> Vec<u8>),
+            (Compression::Lzma, lzma),
         ] {
-            let scan = scan_file(bytes, bytes.len() as u64).unwrap();
-            assert_eq!(scan.unchecked(), Some(expected));
-            assert!(scan.globals.is_empty());
+            let whole = encode(&os_system_pickle());
+            for cut in 1..whole.len() {
+                let cut = &whole[..cut];
+                match scan_file(cut, cut.len() as u64) {
+                    // too short to be recognised, it is no pickle either
+                    Err(_) if Compression::sniff(cut).is_none() => {}
+                    Err(err) => assert!(
+                        err.message
+                            .ends_with(&format!("(in the {} stream)", compression.name())),
+                        "{err}"
+                    ),
+                    // cut after the pickle's STOP (in the xz index or footer), it is whole
+                    Ok(partial) => assert!(
+                        partial.incomplete.is_some() || partial.streams == 1,
+                        "{compression:?}"
+                    ),
+                }
+            }
+            let mut p = os_system_pickle();
+            p.extend([op::PROTO, 4, op::BINBYTES8]);
+            p.extend((8u64 << 20).to_le_bytes());
+            p.resize(p.len() + (8 << 20), 0);
+            p.push(op::STOP);
+            p.extend(global("posix", "system"));
+            let bomb = encode(&p);
+            let stopped = scan_file(&bomb[..], bomb.len() as u64).unwrap();
+            assert_eq!(
+                names(&stopped),
+                vec![("os".into(), "system".into(), "STACK_GLOBAL")]
+            );
+            let stop = stopped.stopped_at_limit.unwrap();
+            assert_eq!(stop.limit, "decompression ratio", "{compression:?}");
+            let allowed = (bomb.len() as u64 * limits::DECOMPRESSION_RATIO)
+                .max(crate::artifact::compressed::RATIO_FLOOR_BYTES);
+            assert_eq!(stop.offset, allowed, "{compression:?}");
         }
     }
 
