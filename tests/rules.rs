@@ -89,6 +89,8 @@ fn malicious_pickles_are_caught_with_the_global_named() {
         ("fail-global-posix-system", &["posix.system"]),
         ("fail-inst-subprocess", &["subprocess.Popen"]),
         ("fail-joblib", &["os.system"]),
+        // inside an object array's nested pickle, and after the arrays' raw data
+        ("fail-joblib-arrays", &["posix.system", "os.system"]),
         ("fail-joblib-bz2", &["os.system"]),
         ("fail-joblib-gzip", &["os.system"]),
         ("fail-joblib-lzma", &["os.system"]),
@@ -167,6 +169,7 @@ fn a_pickle_stopped_at_a_limit_is_an_error() {
 #[test]
 fn benign_checkpoints_are_not_called_unsafe() {
     for case in [
+        "pass-joblib-arrays",
         "pass-numpy-array",
         "pass-sklearn",
         "pass-sklearn-xz",

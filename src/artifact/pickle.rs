@@ -19,18 +19,31 @@
 //! `sklearn.*` classes …); everything else is unknown. Python 2 module names are mapped to their
 //! Python 3 names first, as CPython's `fix_imports` does. `copyreg._reconstructor` is allowed: it
 //! only instantiates a class that is itself imported, and classified, separately.
+//!
+//! A pickle file may be one `joblib.dump` wrote, with NumPy array data between its opcodes; the
+//! walk skips that data as `joblib.load` does ([`joblib`]), and walks an object array's nested
+//! pickle. A pickle in a zip entry or an `.npy` file is walked as plain opcodes.
 use super::compressed::{Budget, Compression, Decompressed};
 use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::rc::Rc;
+
+mod joblib;
 
 /// Strings longer than this are not kept on the virtual stack (an import name never is).
 pub const PICKLE_KEPT_STRING_BYTES: u64 = 64 * 1024;
 /// Total bytes of strings kept on the virtual stack and memo of one stream; past it, strings are
 /// tracked as opaque values (a `STACK_GLOBAL` on them is then reported as unresolvable).
 pub const PICKLE_KEPT_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+/// Tuples longer than this, and dicts with more entries, are not kept (a dtype's state has nine
+/// items, an array's shape at most 64, joblib's array wrapper state six entries).
+const KEPT_ITEMS: usize = 64;
+/// Total tuple items and dict entries kept on the virtual stack and memo of one stream; past
+/// it, tuples and dicts are tracked as opaque values.
+const KEPT_CELLS: u64 = 1024 * 1024;
 
 /// How an imported global is classified against the allow and deny lists.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -122,16 +135,15 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let prefix = reader.fill_buf().map_err(|e| io_error_at(0, e))?;
     let Some(compression) = Compression::sniff(prefix) else {
-        return scan_with_len(reader, Some(size));
+        return scan_with_len(reader, size);
     };
     let mut stream = Decompressed::new(compression, reader, size, budget)
         .map_err(|e| ParseError::new(format!("{} decoder: {e}", compression.name())))?;
     let in_stream = format!(" (in the {} stream)", compression.name());
-    let (mut scan, stop) =
-        walk_all(&mut stream, None, limits::PICKLE_BYTES).map_err(|mut err| {
-            err.message.push_str(&in_stream);
-            err
-        })?;
+    let (mut scan, stop) = walk_all(&mut stream, None, Walk::FILE).map_err(|mut err| {
+        err.message.push_str(&in_stream);
+        err
+    })?;
     let stop = match (stop, stream.tripped()) {
         // The walk failed because the decompressed stream was cut at its budget.
         // The decompressed stream was cut at its budget: whatever stopped the walk (a later
@@ -160,14 +172,40 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
 /// before any import was seen, is an error. After each `STOP`, following bytes that start with
 /// `PROTO` are walked as a further stream (legacy torch files hold five); the walk stops quietly
 /// at the first following bytes that are not a valid pickle.
+///
+/// joblib's raw array data is not skipped here: only `joblib.load` skips it, and a pickle in a
+/// zip entry or an `.npy` file is read by loaders that take those bytes as opcodes.
 pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
-    scan_with_len(reader, None)
+    let (scan, stop) = walk_all(reader, None, Walk::PLAIN)?;
+    finish(scan, stop)
 }
 
-/// [`scan`], knowing the input's length when it is known (a file's size): a length read from
-/// the stream that runs past it is reported as a truncation, before any limit.
-fn scan_with_len<R: Read>(reader: R, len: Option<u64>) -> ParseResult<PickleScan> {
-    let (scan, stop) = walk_all(reader, len, limits::PICKLE_BYTES)?;
+/// How a walk reads its input.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    /// Bytes one stream may take ([`limits::PICKLE_BYTES`]).
+    stream_bytes: u64,
+    /// Whether the array data joblib writes after each `NumpyArrayWrapper` is skipped (or,
+    /// for an object array, walked as the nested pickle it is), as `joblib.load` reads it.
+    joblib_arrays: bool,
+}
+
+impl Walk {
+    const PLAIN: Walk = Walk {
+        stream_bytes: limits::PICKLE_BYTES,
+        joblib_arrays: false,
+    };
+    /// A pickle file, which `joblib.load` may read.
+    const FILE: Walk = Walk {
+        stream_bytes: limits::PICKLE_BYTES,
+        joblib_arrays: true,
+    };
+}
+
+/// [`scan`] of a file `len` bytes long (a length read from the stream that runs past it is
+/// reported as a truncation, before any limit), skipping joblib's raw array data.
+fn scan_with_len<R: Read>(reader: R, len: u64) -> ParseResult<PickleScan> {
+    let (scan, stop) = walk_all(reader, Some(len), Walk::FILE)?;
     finish(scan, stop)
 }
 
@@ -177,14 +215,13 @@ type Stop = (ParseError, u64);
 /// Walk every stream of `reader`, returning what was seen and what stopped the walk early: an
 /// error in the first stream, or a limit in a later one (a broken later stream is no stop, as
 /// a loader fails there too). Only an empty input is an error here.
-/// Each stream may be `stream_bytes` long.
 fn walk_all<R: Read>(
     reader: R,
     len: Option<u64>,
-    stream_bytes: u64,
+    walk: Walk,
 ) -> ParseResult<(PickleScan, Option<Stop>)> {
     let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader), len);
-    input.stream_bytes = stream_bytes;
+    input.walk = walk;
     let mut result = PickleScan::default();
     if input.peek()?.is_none() {
         return Err(ParseError::new("empty file: not a pickle"));
@@ -347,8 +384,7 @@ struct Input<R> {
     stream_start: u64,
     /// The input's length, when it is known (a file's size, not a decompressed stream's).
     len: Option<u64>,
-    /// Bytes one stream may take ([`limits::PICKLE_BYTES`]).
-    stream_bytes: u64,
+    walk: Walk,
 }
 
 impl<R: BufRead> Input<R> {
@@ -358,7 +394,7 @@ impl<R: BufRead> Input<R> {
             pos: 0,
             stream_start: 0,
             len,
-            stream_bytes: limits::PICKLE_BYTES,
+            walk: Walk::PLAIN,
         }
     }
 
@@ -375,7 +411,7 @@ impl<R: BufRead> Input<R> {
         if n > self.budget_left() {
             return Err(ParseError::limit(
                 "pickle size",
-                format!("pickle stream longer than {} bytes", self.stream_bytes),
+                format!("pickle stream longer than {} bytes", self.walk.stream_bytes),
             ));
         }
         Ok(())
@@ -384,7 +420,7 @@ impl<R: BufRead> Input<R> {
     /// Bytes this stream may still read.
     fn budget_left(&self) -> u64 {
         let used = self.pos.saturating_sub(self.stream_start);
-        self.stream_bytes.saturating_sub(used)
+        self.walk.stream_bytes.saturating_sub(used)
     }
 
     /// The error for the opcode at `offset`, whose argument declares `declared` bytes that the
@@ -454,6 +490,25 @@ impl<R: BufRead> Input<R> {
         Ok(None)
     }
 
+    /// Skip `n` bytes of array data that joblib wrote after the opcode at `offset`. They are
+    /// data, not opcodes, so they do not count against the stream's byte budget: the input's
+    /// own size (or the decompression budget) bounds them.
+    fn skip_data(&mut self, offset: u64, n: u64) -> ParseResult<()> {
+        if let Some(len) = self.len
+            && n > len.saturating_sub(self.pos)
+        {
+            return Err(self.declared_past_end(offset, n, len));
+        }
+        let copied = io::copy(&mut (&mut self.inner).take(n), &mut io::sink())
+            .map_err(|e| self.io_error(e))?;
+        self.pos += copied;
+        self.stream_start += copied;
+        if copied < n {
+            return Err(self.declared_past_end(offset, n, self.pos));
+        }
+        Ok(())
+    }
+
     /// Read a newline-terminated argument; returns the line without `\n`, or `None` when it was
     /// longer than `keep` bytes (it is then skipped).
     fn line(&mut self, keep: u64) -> ParseResult<Option<Vec<u8>>> {
@@ -518,11 +573,78 @@ fn io_error_at(pos: u64, err: io::Error) -> ParseError {
     }
 }
 
-/// A value on the virtual stack: only strings matter (they may name a module or a global).
+/// A value on the virtual stack. Strings matter because they may name a module or a global;
+/// integers, small tuples and dicts, two callables and NumPy dtypes because joblib's raw array
+/// data is sized from them (see [`joblib`]). Everything else is `Other`.
 #[derive(Clone)]
 enum Value {
     Text(Rc<str>),
+    Int(i64),
+    None,
+    Tuple(Rc<[Value]>),
+    Dict(Rc<RefCell<Entries>>),
+    /// `numpy.dtype`, joblib's `NumpyArrayWrapper` class, or `copyreg._reconstructor`.
+    Callable(Known),
+    Dtype(Rc<RefCell<joblib::Dtype>>),
+    /// A `NumpyArrayWrapper` instance, with its attributes when they are known.
+    ArrayWrapper(Rc<RefCell<Option<Entries>>>),
     Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    NumpyDtype,
+    ArrayWrapper,
+    Reconstructor,
+}
+
+impl Known {
+    fn of(module: &str, name: &str) -> Option<Known> {
+        match (module, name) {
+            ("numpy", "dtype") => Some(Known::NumpyDtype),
+            (
+                "joblib.numpy_pickle" | "sklearn.externals.joblib.numpy_pickle",
+                "NumpyArrayWrapper",
+            ) => Some(Known::ArrayWrapper),
+            ("copyreg" | "copy_reg", "_reconstructor") => Some(Known::Reconstructor),
+            _ => None,
+        }
+    }
+
+    fn value(module: &str, name: &str) -> Value {
+        Known::of(module, name).map_or(Value::Other, Value::Callable)
+    }
+}
+
+/// The string-keyed entries of a dict (or of an object's attributes), as Python keeps them:
+/// a later value for a key replaces the earlier one. `overflow` is set when some were not kept.
+#[derive(Clone, Default)]
+struct Entries {
+    items: Vec<(Rc<str>, Value)>,
+    overflow: bool,
+}
+
+impl Entries {
+    fn set(&mut self, key: Value, value: Value) {
+        let Value::Text(key) = key else {
+            self.overflow = true;
+            return;
+        };
+        if let Some(slot) = self.items.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = value;
+        } else if self.items.len() < KEPT_ITEMS {
+            self.items.push((key, value));
+        } else {
+            self.overflow = true;
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.items
+            .iter()
+            .find(|(key, _)| &**key == name)
+            .map(|(_, value)| value)
+    }
 }
 
 /// The virtual stack machine of one stream.
@@ -532,6 +654,7 @@ struct Machine {
     marks: Vec<usize>,
     memo: HashMap<u64, Value>,
     kept_text: u64,
+    kept_cells: u64,
 }
 
 impl Machine {
@@ -580,6 +703,53 @@ impl Machine {
     fn pop_mark(&mut self) {
         let base = self.marks.pop().unwrap_or(0);
         self.stack.truncate(base);
+    }
+
+    /// Pop the mark frame, returning its values when there are few enough to keep.
+    fn take_mark(&mut self) -> Option<Vec<Value>> {
+        let base = self.marks.pop().unwrap_or(0).min(self.stack.len());
+        if self.stack.len() - base > KEPT_ITEMS {
+            self.stack.truncate(base);
+            return None;
+        }
+        Some(self.stack.split_off(base))
+    }
+
+    /// Whether `cells` more tuple items or dict entries may be kept.
+    fn keep(&mut self, cells: usize) -> bool {
+        let cells = cells as u64;
+        if self.kept_cells.saturating_add(cells) > KEPT_CELLS {
+            return false;
+        }
+        self.kept_cells += cells;
+        true
+    }
+
+    fn tuple(&mut self, items: Option<Vec<Value>>) -> Value {
+        match items {
+            Some(items) if self.keep(items.len()) => Value::Tuple(Rc::from(items)),
+            _ => Value::Other,
+        }
+    }
+
+    /// Set `pairs` (key, value, key, value …) in the dict on top of the stack, if it is one.
+    fn set_items(&mut self, pairs: Option<Vec<Value>>) {
+        let Value::Dict(dict) = self.top() else {
+            return;
+        };
+        let mut dict = dict.borrow_mut();
+        let Some(pairs) = pairs.filter(|p| p.len() % 2 == 0) else {
+            dict.overflow = true;
+            return;
+        };
+        if !self.keep(pairs.len() / 2) {
+            dict.overflow = true;
+            return;
+        }
+        let mut pairs = pairs.into_iter();
+        while let (Some(key), Some(value)) = (pairs.next(), pairs.next()) {
+            dict.set(key, value);
+        }
     }
 
     fn top(&self) -> Value {
@@ -660,26 +830,35 @@ fn walk_stream<R: BufRead>(
                 let top = m.top();
                 m.push(top)?;
             }
-            op::FLOAT | op::INT | op::LONG => {
+            op::FLOAT => {
                 input.line(0)?;
                 m.push(Value::Other)?;
             }
+            op::INT | op::LONG => {
+                let line = input.line(64)?;
+                let value = line
+                    .as_deref()
+                    .and_then(|l| std::str::from_utf8(l).ok())
+                    .and_then(|l| l.trim_end_matches('L').parse::<i64>().ok())
+                    .map_or(Value::Other, Value::Int);
+                m.push(value)?;
+            }
             op::BININT => {
-                input.array::<4>()?;
-                m.push(Value::Other)?;
+                let n = i32::from_le_bytes(input.array::<4>()?);
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::BININT1 => {
-                input.byte()?;
-                m.push(Value::Other)?;
+                let n = input.byte()?;
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::BININT2 => {
-                input.array::<2>()?;
-                m.push(Value::Other)?;
+                let n = u16::from_le_bytes(input.array::<2>()?);
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::LONG1 => {
                 let n = u64::from(input.byte()?);
-                input.payload(offset, n, false)?;
-                m.push(Value::Other)?;
+                let bytes = input.payload(offset, n, n <= 8)?;
+                m.push(bytes.map_or(Value::Other, |b| Value::Int(long_le(&b))))?;
             }
             op::LONG4 => {
                 let n = input.i32_len(offset)?;
@@ -730,25 +909,44 @@ fn walk_stream<R: BufRead>(
                 input.payload(offset, n, false)?;
                 m.push(Value::Other)?;
             }
-            op::NONE
-            | op::NEWTRUE
-            | op::NEWFALSE
-            | op::EMPTY_LIST
-            | op::EMPTY_TUPLE
-            | op::EMPTY_DICT
-            | op::EMPTY_SET
-            | op::NEXT_BUFFER => m.push(Value::Other)?,
+            op::NONE => m.push(Value::None)?,
+            op::EMPTY_TUPLE => m.push(Value::Tuple(Rc::from([])))?,
+            op::EMPTY_DICT => m.push(Value::Dict(Rc::default()))?,
+            op::NEWTRUE | op::NEWFALSE | op::EMPTY_LIST | op::EMPTY_SET | op::NEXT_BUFFER => {
+                m.push(Value::Other)?
+            }
             op::READONLY_BUFFER => {}
             op::APPEND => m.pop_n(1),
-            op::SETITEM => m.pop_n(2),
-            op::APPENDS | op::SETITEMS | op::ADDITEMS => m.pop_mark(),
-            op::LIST | op::TUPLE | op::DICT | op::FROZENSET => {
+            op::SETITEM => {
+                let value = m.pop();
+                let key = m.pop();
+                m.set_items(Some(vec![key, value]));
+            }
+            op::SETITEMS => {
+                let pairs = m.take_mark();
+                m.set_items(pairs);
+            }
+            op::APPENDS | op::ADDITEMS => m.pop_mark(),
+            op::LIST | op::FROZENSET => {
                 m.pop_mark();
                 m.push(Value::Other)?;
             }
+            op::TUPLE => {
+                let items = m.take_mark();
+                let value = m.tuple(items);
+                m.push(value)?;
+            }
+            op::DICT => {
+                let pairs = m.take_mark();
+                m.push(Value::Dict(Rc::default()))?;
+                m.set_items(pairs);
+            }
             op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
-                m.pop_n(usize::from(code - op::TUPLE1 + 1));
-                m.push(Value::Other)?;
+                let n = usize::from(code - op::TUPLE1 + 1);
+                let mut items: Vec<Value> = (0..n).map(|_| m.pop()).collect();
+                items.reverse();
+                let value = m.tuple(Some(items));
+                m.push(value)?;
             }
             op::GET => {
                 let key = input.decimal_line()?;
@@ -803,20 +1001,24 @@ fn walk_stream<R: BufRead>(
                 let module = input.line(PICKLE_KEPT_STRING_BYTES)?;
                 let name = input.line(PICKLE_KEPT_STRING_BYTES)?;
                 let opcode = if code == op::GLOBAL { "GLOBAL" } else { "INST" };
+                let mut global = Value::Other;
                 match (module, name) {
                     (Some(module), Some(name)) => {
                         let module = String::from_utf8_lossy(&module).into_owned();
                         let name = String::from_utf8_lossy(&name).into_owned();
+                        global = Known::value(&module, &name);
                         let safety = classify(&module, &name);
                         record(scan, module, name, opcode, safety);
                     }
                     _ => record(scan, "?".to_owned(), "?".to_owned(), opcode, unresolvable()),
                 }
                 if code == op::INST {
-                    m.pop_mark();
+                    let args = m.take_mark();
                     scan.calls += 1;
+                    let args = args.map(|a| Value::Tuple(Rc::from(a)));
+                    global = called(&global, args.as_ref().unwrap_or(&Value::Other));
                 }
-                m.push(Value::Other)?;
+                m.push(global)?;
             }
             op::STACK_GLOBAL => {
                 let name = m.pop();
@@ -831,35 +1033,74 @@ fn walk_stream<R: BufRead>(
                             "STACK_GLOBAL",
                             safety,
                         );
+                        m.push(Known::value(&module, &name))?;
                     }
-                    _ => record(
-                        scan,
-                        "?".to_owned(),
-                        "?".to_owned(),
-                        "STACK_GLOBAL",
-                        unresolvable(),
-                    ),
+                    _ => {
+                        record(
+                            scan,
+                            "?".to_owned(),
+                            "?".to_owned(),
+                            "STACK_GLOBAL",
+                            unresolvable(),
+                        );
+                        m.push(Value::Other)?;
+                    }
                 }
-                m.push(Value::Other)?;
             }
-            op::REDUCE | op::NEWOBJ => {
-                m.pop_n(2);
-                m.push(Value::Other)?;
+            op::REDUCE => {
+                let args = m.pop();
+                let callable = m.pop();
+                m.push(called(&callable, &args))?;
                 scan.calls += 1;
             }
-            op::NEWOBJ_EX => {
-                m.pop_n(3);
-                m.push(Value::Other)?;
+            op::NEWOBJ | op::NEWOBJ_EX => {
+                if code == op::NEWOBJ_EX {
+                    m.pop();
+                }
+                m.pop();
+                let class = m.pop();
+                m.push(created(&class))?;
                 scan.calls += 1;
             }
             op::OBJ => {
-                m.pop_mark();
-                m.push(Value::Other)?;
+                let value = match m.take_mark() {
+                    Some(items) if !items.is_empty() => {
+                        let args = Value::Tuple(Rc::from(items.get(1..).unwrap_or_default()));
+                        called(items.first().unwrap_or(&Value::Other), &args)
+                    }
+                    _ => Value::Other,
+                };
+                m.push(value)?;
                 scan.calls += 1;
             }
             op::BUILD => {
-                m.pop_n(1);
+                let state = m.pop();
                 scan.calls += 1;
+                match m.top() {
+                    Value::Dtype(dtype) => dtype.borrow_mut().apply_state(&state),
+                    Value::ArrayWrapper(attributes) => {
+                        let data = {
+                            let mut attributes = attributes.borrow_mut();
+                            match (&mut *attributes, &state) {
+                                (Some(known), Value::Dict(dict)) => {
+                                    for (key, value) in &dict.borrow().items {
+                                        known.set(Value::Text(key.clone()), value.clone());
+                                    }
+                                    known.overflow |= dict.borrow().overflow;
+                                }
+                                _ => *attributes = None,
+                            }
+                            attributes.as_ref().and_then(joblib::array_data)
+                        };
+                        if input.walk.joblib_arrays {
+                            // joblib.load reads the array here and puts it in the wrapper's place.
+                            m.pop();
+                            m.push(Value::Other)?;
+                            read_array_data(input, data, offset, stream, scan)?;
+                        }
+                    }
+                    _ => {}
+                }
             }
             op::PROTO => {
                 let version = input.byte()?;
@@ -890,6 +1131,93 @@ fn walk_stream<R: BufRead>(
             }
         }
     }
+}
+
+/// What calling `callable` with `args` (REDUCE, INST, OBJ) makes, as far as the walk tracks it.
+fn called(callable: &Value, args: &Value) -> Value {
+    let Value::Callable(known) = callable else {
+        return Value::Other;
+    };
+    let args: &[Value] = match args {
+        Value::Tuple(items) => items,
+        _ => &[Value::Other],
+    };
+    match known {
+        Known::NumpyDtype => match args.first() {
+            Some(Value::Text(descr)) => {
+                Value::Dtype(Rc::new(RefCell::new(joblib::Dtype::from_descr(descr))))
+            }
+            _ => Value::Other,
+        },
+        // the constructor sets attributes from its arguments, which are not tracked
+        Known::ArrayWrapper if args.is_empty() => created(callable),
+        Known::ArrayWrapper => Value::ArrayWrapper(Rc::new(RefCell::new(None))),
+        // copyreg._reconstructor(cls, object, None) is cls.__new__(cls)
+        Known::Reconstructor => match args {
+            [class, _, Value::None] => created(class),
+            [Value::Callable(Known::ArrayWrapper), ..] => {
+                Value::ArrayWrapper(Rc::new(RefCell::new(None)))
+            }
+            _ => Value::Other,
+        },
+    }
+}
+
+/// What `class.__new__(class, …)` (NEWOBJ, NEWOBJ_EX) makes: an array wrapper without
+/// attributes yet, for joblib's wrapper class.
+fn created(class: &Value) -> Value {
+    match class {
+        Value::Callable(Known::ArrayWrapper) => {
+            Value::ArrayWrapper(Rc::new(RefCell::new(Some(Entries::default()))))
+        }
+        _ => Value::Other,
+    }
+}
+
+/// Read the array data joblib wrote after the `BUILD` at `offset`: skip raw data, or walk the
+/// nested pickle of an object array (its imports are the file's too). Data whose size cannot
+/// be worked out stops the walk.
+fn read_array_data<R: BufRead>(
+    input: &mut Input<R>,
+    data: Option<joblib::ArrayData>,
+    offset: u64,
+    stream: usize,
+    scan: &mut PickleScan,
+) -> ParseResult<()> {
+    match data {
+        None => Err(ParseError::at(
+            input.pos,
+            "joblib array data follows whose size cannot be worked out from its dtype and shape",
+        )),
+        Some(joblib::ArrayData::Raw { bytes, padded }) => {
+            if padded {
+                let padding = input.byte()?;
+                input.skip_data(offset, u64::from(padding))?;
+            }
+            input.skip_data(offset, bytes)
+        }
+        Some(joblib::ArrayData::Pickle) => {
+            // A plain pickle: joblib reads it with pickle.load, which skips no array data.
+            let walk = input.walk;
+            input.walk.joblib_arrays = false;
+            let nested = walk_stream(input, stream, scan);
+            input.walk = walk;
+            nested
+        }
+    }
+}
+
+/// A little-endian two's complement integer (LONG1), up to 8 bytes.
+fn long_le(bytes: &[u8]) -> i64 {
+    let mut buf = if bytes.last().is_some_and(|&b| b & 0x80 != 0) {
+        [0xff; 8]
+    } else {
+        [0; 8]
+    };
+    for (slot, &b) in buf.iter_mut().zip(bytes) {
+        *slot = b;
+    }
+    i64::from_le_bytes(buf)
 }
 
 fn unresolvable() -> GlobalSafety {
@@ -1724,7 +2052,11 @@ mod tests {
             // a stream that really is that long stops at the limit
             // (the limit is lowered to 1 MiB, as reading 4 GiB takes a while)
             let endless = io::Read::chain(&p[..], io::repeat(0));
-            let (walked, stop) = walk_all(endless, None, 1 << 20).unwrap();
+            let walk = Walk {
+                stream_bytes: 1 << 20,
+                ..Walk::PLAIN
+            };
+            let (walked, stop) = walk_all(endless, None, walk).unwrap();
             let stop = finish(walked, stop).unwrap().stopped_at_limit.unwrap();
             assert_eq!(stop.limit, "pickle size", "{code:#x}");
             assert_eq!(stop.offset, 1 << 20, "{code:#x}");
@@ -2144,5 +2476,174 @@ mod tests {
         assert!(!glob("a*a", "a"));
         assert!(glob("exact", "exact"));
         assert!(!glob("exact", "exactly"));
+    }
+
+    /// joblib's wrapper for an array of dtype `descr` (whose state gives `elsize`) and `shape`,
+    /// as `joblib.dump` pickles it at protocol 4, without the data that follows it. Memo: 0 the
+    /// class, 1 the wrapper, 2 its state dict, 3 the dtype (in a fresh stream).
+    fn joblib_wrapper(
+        descr: &str,
+        elsize: i32,
+        shape: &[u8],
+        alignment: Option<Option<u8>>,
+    ) -> Vec<u8> {
+        let mut p = short_unicode("joblib.numpy_pickle");
+        p.extend(short_unicode("NumpyArrayWrapper"));
+        p.extend([
+            op::STACK_GLOBAL,
+            op::MEMOIZE,
+            op::EMPTY_TUPLE,
+            op::NEWOBJ,
+            op::MEMOIZE,
+        ]);
+        p.extend([op::EMPTY_DICT, op::MEMOIZE, op::MARK]);
+        p.extend(short_unicode("shape"));
+        p.push(op::MARK);
+        for &dim in shape {
+            p.extend([op::BININT1, dim]);
+        }
+        p.push(op::TUPLE);
+        p.extend(short_unicode("dtype"));
+        p.extend(short_unicode("numpy"));
+        p.extend(short_unicode("dtype"));
+        p.push(op::STACK_GLOBAL);
+        p.extend(short_unicode(descr));
+        p.extend([
+            op::NEWFALSE,
+            op::NEWTRUE,
+            op::TUPLE3,
+            op::REDUCE,
+            op::MEMOIZE,
+        ]);
+        p.extend([op::MARK, op::BININT1, 3]);
+        p.extend(short_unicode("<"));
+        p.extend([op::NONE, op::NONE, op::NONE, op::BININT]);
+        p.extend(elsize.to_le_bytes());
+        p.push(op::BININT);
+        p.extend((-1i32).to_le_bytes());
+        p.extend([op::BININT1, 0, op::TUPLE, op::BUILD]);
+        if let Some(alignment) = alignment {
+            p.extend(short_unicode("numpy_array_alignment_bytes"));
+            match alignment {
+                Some(n) => p.extend([op::BININT1, n]),
+                None => p.push(op::NONE),
+            }
+        }
+        p.extend([op::SETITEMS, op::BUILD]);
+        p
+    }
+
+    /// `os.system("echo acme")` called, ending the stream.
+    fn os_system_tail() -> Vec<u8> {
+        let mut p = short_unicode("os");
+        p.extend(short_unicode("system"));
+        p.push(op::STACK_GLOBAL);
+        p.extend(short_unicode("echo acme"));
+        p.extend([op::TUPLE1, op::REDUCE, op::STOP]);
+        p
+    }
+
+    fn dangerous_names(scan: &PickleScan) -> Vec<String> {
+        scan.dangerous()
+            .map(|g| format!("{}.{}", g.module, g.name))
+            .collect()
+    }
+
+    /// Two arrays whose data, raw in the stream, is all `c` (GLOBAL) bytes, then an import.
+    fn joblib_two_arrays() -> Vec<u8> {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("f8", -1, &[2, 3], Some(Some(16))));
+        p.push(5);
+        p.extend([0xff; 5]);
+        p.extend([b'c'; 48]);
+        p.extend(joblib_wrapper("U3", 12, &[2], None));
+        p.extend([b'c'; 24]);
+        p.extend(os_system_tail());
+        p
+    }
+
+    #[test]
+    fn joblib_raw_array_data_is_skipped() {
+        let p = joblib_two_arrays();
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(walked.streams, 1);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        // an alignment of None means no padding byte
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("<i4", -1, &[3], Some(None)));
+        p.extend([b'c'; 12]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        // a zip entry or an .npy payload is not read by joblib.load: the data is taken as opcodes
+        let p = joblib_two_arrays();
+        let plain = scan(&p[..]).unwrap();
+        assert!(plain.incomplete.is_some());
+        assert!(plain.dangerous().all(|g| g.module != "os"));
+    }
+
+    /// joblib.load reads array data at every BUILD of a wrapper, one fetched from the memo too.
+    #[test]
+    fn a_wrapper_built_again_reads_its_data_again() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("u1", -1, &[4], None));
+        p.extend([b'c'; 4]);
+        p.extend([op::BINGET, 1, op::EMPTY_DICT, op::BUILD]);
+        p.extend([b'c'; 4]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+    }
+
+    /// An object array's data is a nested pickle: its imports are walked, and the outer stream
+    /// goes on after it.
+    #[test]
+    fn a_joblib_object_array_is_walked_as_a_nested_pickle() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("O8", -1, &[1], Some(Some(16))));
+        let mut nested = vec![op::PROTO, 2];
+        nested.extend(global("posix", "system"));
+        nested.push(op::STOP);
+        p.extend(&nested);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(dangerous_names(&walked), ["posix.system", "os.system"]);
+    }
+
+    /// Data whose size cannot be worked out stops the walk, which says so; so does data cut short.
+    #[test]
+    fn joblib_array_data_of_unknown_size_stops_the_walk() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("x8", -1, &[2], None));
+        p.extend([b'c'; 16]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        let reason = walked.incomplete.unwrap();
+        assert!(reason.contains("size cannot be worked out"), "{reason}");
+        assert!(reason.contains("joblib stores array data raw"), "{reason}");
+        let p = joblib_two_arrays();
+        let cut = &p[..p.len() - os_system_tail().len() - 10];
+        let walked = scan_file(cut, cut.len() as u64).unwrap();
+        assert!(walked.incomplete.unwrap().contains("truncated"));
+    }
+
+    /// Raw array data is bounded by the file, not by the stream's opcode budget.
+    #[test]
+    fn joblib_array_data_does_not_count_against_the_stream_limit() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("f8", -1, &[255, 255], None));
+        p.extend(vec![0u8; 255 * 255 * 8]);
+        p.extend(os_system_tail());
+        let walk = Walk {
+            stream_bytes: 4096,
+            ..Walk::FILE
+        };
+        let (walked, stop) = walk_all(&p[..], Some(p.len() as u64), walk).unwrap();
+        let walked = finish(walked, stop).unwrap();
+        assert_eq!(walked.stopped_at_limit, None);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
     }
 }

@@ -22,7 +22,10 @@ pub static META: RuleMeta = RuleMeta {
                (with its module and name resolved through the memo) and the copyreg extension registry; an \
                import whose name cannot be resolved statically is treated as dangerous. A pickle that joblib \
                compressed (zlib, gzip, bz2, xz, lzma, LZ4) is decompressed as a stream, within a size and \
-               ratio budget, and walked the same way. A pickle whose walk stops at a resource limit before its \
+               ratio budget, and walked the same way. In a joblib file, the data joblib writes raw inside the \
+               stream after each NumPy array's wrapper is skipped by the array's dtype and shape, and an \
+               object array's data, a nested pickle, is walked too; data whose size cannot be worked out (a \
+               structured dtype) stops the walk, which BOM001 reports. A pickle whose walk stops at a resource limit before its \
                end (a stream over the size limit, a decompression bomb, too many streams, a stack or memo \
                beyond its limit) cannot be checked for code execution and is reported as such: the finding \
                names the limit and the byte the walk reached, and the imports found before it are reported \
