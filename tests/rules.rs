@@ -89,11 +89,15 @@ fn malicious_pickles_are_caught_with_the_global_named() {
         ("fail-global-posix-system", &["posix.system"]),
         ("fail-inst-subprocess", &["subprocess.Popen"]),
         ("fail-joblib", &["os.system"]),
+        // inside an object array's nested pickle, and after the arrays' raw data
+        ("fail-joblib-arrays", &["posix.system", "os.system"]),
         ("fail-joblib-bz2", &["os.system"]),
         ("fail-joblib-gzip", &["os.system"]),
-        // xz cannot be decompressed: see `a_compressed_pickle_that_cannot_be_read_is_unchecked`
-        ("fail-joblib-xz", &[]),
+        ("fail-joblib-lzma", &["os.system"]),
+        ("fail-joblib-xz", &["os.system"]),
         ("fail-joblib-zlib", &["os.system"]),
+        // a bomb imports nothing before its limit: see `a_pickle_stopped_at_a_limit_is_an_error`
+        ("fail-joblib-zlib-bomb", &[]),
         ("fail-multi-stream", &["runpy._run_code"]),
         ("fail-npy-object", &["posix.system"]),
         ("fail-npz-object", &["subprocess.check_output"]),
@@ -125,26 +129,50 @@ fn malicious_pickles_are_caught_with_the_global_named() {
     }
 }
 
+/// xz and lzma joblib files are decompressed and walked like the others.
 #[test]
-fn a_compressed_pickle_that_cannot_be_read_is_unchecked() {
-    let found = findings(&fixtures().join("MOD001/fail-joblib-xz"));
+fn xz_and_lzma_joblib_files_are_walked() {
+    for (case, stream) in [("fail-joblib-xz", "xz"), ("fail-joblib-lzma", "lzma")] {
+        let found = findings(&fixtures().join("MOD001").join(case));
+        let mod001: Vec<&Finding> = found.iter().filter(|f| f.code == "MOD001").collect();
+        assert_eq!(mod001.len(), 1, "{found:#?}");
+        assert_eq!(mod001[0].severity, aibom::finding::Severity::Error);
+        let message = &mod001[0].message;
+        assert!(
+            message.ends_with(&format!("at byte 36 of the decompressed {stream} stream")),
+            "{message}"
+        );
+    }
+}
+
+/// A decompression bomb stops the walk before the end of the pickle: what follows is unchecked
+/// and a loader would run it, so it is an error naming the limit and where the walk stopped,
+/// not a warning that `--fail-on error` lets through.
+#[test]
+fn a_pickle_stopped_at_a_limit_is_an_error() {
+    let found = findings(&fixtures().join("MOD001/fail-joblib-zlib-bomb"));
     let mod001: Vec<&Finding> = found.iter().filter(|f| f.code == "MOD001").collect();
     assert_eq!(mod001.len(), 1, "{found:#?}");
     assert_eq!(mod001[0].severity, aibom::finding::Severity::Error);
+    let message = &mod001[0].message;
     assert!(
-        mod001[0]
-            .message
-            .contains("compressed with xz, which aibom cannot decompress: it cannot be checked for code execution"),
-        "{}",
-        mod001[0].message
+        message.contains("is a pickle that cannot be checked: the walk stopped at the decompression ratio limit at byte ")
+            && message.contains(" of the decompressed zlib stream"),
+        "{message}"
+    );
+    assert!(
+        !found.iter().any(|f| f.code == "BOM001"),
+        "the limit is said once, by MOD001: {found:#?}"
     );
 }
 
 #[test]
 fn benign_checkpoints_are_not_called_unsafe() {
     for case in [
+        "pass-joblib-arrays",
         "pass-numpy-array",
         "pass-sklearn",
+        "pass-sklearn-xz",
         "pass-sklearn-zlib",
         "pass-torch-state-dict",
         "pass-transformers-training-args",

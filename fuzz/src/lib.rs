@@ -77,7 +77,7 @@ pub fn pickle_target(data: &[u8]) {
     // As a file: its size known, and decompressed when it starts with a compression's magic.
     if let Ok(scan) = pickle::scan_file(Cursor::new(data), data.len() as u64) {
         let _ = scan.dangerous().count();
-        let _ = scan.unchecked();
+        let _ = scan.stopped_at_limit.as_ref().map(|stop| stop.offset);
     }
 }
 

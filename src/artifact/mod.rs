@@ -110,16 +110,21 @@ pub mod limits {
     pub const GGUF_ARRAY_LEN: u64 = 16 * 1024 * 1024;
     /// Nesting of GGUF arrays.
     pub const GGUF_ARRAY_DEPTH: u32 = 4;
-    /// Bytes of one pickle stream that are walked.
-    pub const PICKLE_BYTES: u64 = 512 * 1024 * 1024;
+    /// Bytes of one pickle stream that are walked. The walk streams (large payloads are skipped,
+    /// the stack, memo and kept strings have limits of their own), so this bounds time, not
+    /// memory: a scikit-learn forest pickles to several GiB, and a stream past this limit cannot
+    /// be checked (MOD001), so it is set above the models people really save.
+    pub const PICKLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
     /// Pickle virtual stack depth and memo entries tracked by the opcode walker.
     pub const PICKLE_STACK: usize = 1_000_000;
     pub const PICKLE_MEMO: usize = 1_000_000;
     /// Consecutive pickle streams in one file (legacy torch files hold five).
     pub const PICKLE_STREAMS: usize = 16;
     /// A compressed pickle (joblib `compress=`): decompressed bytes read, and the expansion
-    /// ratio above which (and above 1 MiB) it is treated as a bomb.
-    pub const DECOMPRESSED_PICKLE_BYTES: u64 = 512 * 1024 * 1024;
+    /// ratio above which (and above 1 MiB) it is treated as a bomb. Decompression is streamed,
+    /// so the size bounds time, as [`PICKLE_BYTES`] does, and matches it; the ratio is the
+    /// bomb guard (4 GiB takes a compressed file of at least 20 MiB).
+    pub const DECOMPRESSED_PICKLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
     pub const DECOMPRESSION_RATIO: u64 = 200;
     /// Zip containers: entries, total uncompressed bytes of entries we read, and the
     /// compression ratio above which an entry is treated as a bomb.

@@ -290,7 +290,13 @@ fn parse_content(
             };
             let unread = match &parsed {
                 Err(_) => true,
-                Ok(Artifact::Pickle(scan)) => scan.unchecked().is_some(),
+                // torch.load decompresses nothing: a compressed `.bin` stopped by its
+                // decompression budget before any import is no checkpoint either.
+                Ok(Artifact::Pickle(scan)) => {
+                    scan.compression.is_some()
+                        && scan.stopped_at_limit.is_some()
+                        && scan.globals.is_empty()
+                }
                 Ok(_) => false,
             };
             if unread && kind == K::Pickle && sniffed != Sniffed::Zip && is_generic_bin(path) {
@@ -546,10 +552,20 @@ mod tests {
         assert!(matches!(parse("index/x.bin", xz), Ok(Artifact::Other)));
         let zlib = crate::artifact::compressed::tests::zlib(b"lmgg\x01\x00");
         assert!(matches!(parse("index/x.bin", &zlib), Ok(Artifact::Other)));
+        // nor is a compressed blob that inflates past its budget before any import
+        let zeros = crate::artifact::compressed::tests::zlib(&[0x80, 4, 0x4e].repeat(1 << 20));
+        assert!(matches!(parse("index/x.bin", &zeros), Ok(Artifact::Other)));
+        // but a pickle whose walk stops at a limit may still run what follows
+        let deep: Vec<u8> = std::iter::repeat_n(b'(', crate::artifact::limits::PICKLE_STACK + 1)
+            .chain(*b"cos\nsystem\n")
+            .collect();
+        let Ok(Artifact::Pickle(scan)) = parse("m/pytorch_model.bin", &deep) else {
+            panic!("a pickle stopped at a limit is kept");
+        };
+        assert_eq!(scan.stopped_at_limit.unwrap().limit, "pickle stack");
     }
 
-    /// A pickle joblib compressed is walked through its compression, whatever the file's name;
-    /// one whose compression cannot be read is kept as an unchecked pickle.
+    /// A pickle joblib compressed is walked through its compression, whatever the file's name.
     #[test]
     fn a_compressed_pickle_file_is_walked() {
         use crate::artifact::compressed::{Compression, tests};
@@ -569,6 +585,8 @@ mod tests {
             (Compression::Zlib, tests::zlib(os_system)),
             (Compression::Gzip, tests::gzip(os_system)),
             (Compression::Bz2, tests::bz2(os_system)),
+            (Compression::Xz, tests::xz(os_system)),
+            (Compression::Lzma, tests::lzma(os_system)),
             (Compression::Lz4, tests::lz4(os_system)),
         ] {
             for name in ["m/model.joblib", "m/model.pkl", "m/pytorch_model.bin"] {
@@ -579,9 +597,7 @@ mod tests {
                 assert_eq!(scan.dangerous().count(), 1, "{name} {compression:?}");
             }
         }
-        let Ok(Artifact::Pickle(scan)) = parse("m/model.joblib", b"\xfd7zXZ\x00\x00\x04") else {
-            panic!("an xz joblib file is a pickle that cannot be checked");
-        };
-        assert_eq!(scan.unchecked(), Some(Compression::Xz));
+        let err = parse("m/model.joblib", b"\xfd7zXZ\x00\x00\x04").unwrap_err();
+        assert!(err.message.ends_with("(in the xz stream)"), "{err}");
     }
 }

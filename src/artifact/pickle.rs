@@ -19,18 +19,31 @@
 //! `sklearn.*` classes …); everything else is unknown. Python 2 module names are mapped to their
 //! Python 3 names first, as CPython's `fix_imports` does. `copyreg._reconstructor` is allowed: it
 //! only instantiates a class that is itself imported, and classified, separately.
+//!
+//! A pickle file may be one `joblib.dump` wrote, with NumPy array data between its opcodes; the
+//! walk skips that data as `joblib.load` does ([`joblib`]), and walks an object array's nested
+//! pickle. A pickle in a zip entry or an `.npy` file is walked as plain opcodes.
 use super::compressed::{Budget, Compression, Decompressed};
 use super::{ParseError, ParseResult, limits};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::rc::Rc;
+
+mod joblib;
 
 /// Strings longer than this are not kept on the virtual stack (an import name never is).
 pub const PICKLE_KEPT_STRING_BYTES: u64 = 64 * 1024;
 /// Total bytes of strings kept on the virtual stack and memo of one stream; past it, strings are
 /// tracked as opaque values (a `STACK_GLOBAL` on them is then reported as unresolvable).
 pub const PICKLE_KEPT_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+/// Tuples longer than this, and dicts with more entries, are not kept (a dtype's state has nine
+/// items, an array's shape at most 64, joblib's array wrapper state six entries).
+const KEPT_ITEMS: usize = 64;
+/// Total tuple items and dict entries kept on the virtual stack and memo of one stream; past
+/// it, tuples and dicts are tracked as opaque values.
+const KEPT_CELLS: u64 = 1024 * 1024;
 
 /// How an imported global is classified against the allow and deny lists.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -77,10 +90,25 @@ pub struct PickleScan {
     /// seen: those imports are kept (an unpickler runs them before it fails), and this says why
     /// the walk stopped. Anything after that point was not seen.
     pub incomplete: Option<String>,
-    /// The compression the pickle was wrapped in (joblib `compress=`), if any. When it is one
-    /// this crate cannot decompress, nothing was walked ([`PickleScan::unchecked`]).
+    /// Set when the walk stopped at a resource limit before the end of the input: what follows
+    /// was not checked, yet a loader would go on and run it, so the pickle cannot be checked.
+    /// Imports seen before the limit are kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at_limit: Option<LimitStop>,
+    /// The compression the pickle was wrapped in (joblib `compress=`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
+}
+
+/// Where and why a walk stopped at a resource limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitStop {
+    /// The limit, as `docs/limits.md` names it (`pickle size`, `decompression ratio` …).
+    pub limit: &'static str,
+    /// The byte of the input (the decompressed stream of a compressed pickle) the walk reached.
+    pub offset: u64,
+    /// What the limit is, in a sentence.
+    pub message: String,
 }
 
 impl PickleScan {
@@ -93,12 +121,6 @@ impl PickleScan {
         self.globals
             .iter()
             .filter(|g| g.safety == GlobalSafety::Unknown)
-    }
-
-    /// The compression that kept the pickle from being walked at all: a loader that unwraps it
-    /// (joblib) runs whatever it imports, and none of that was seen.
-    pub fn unchecked(&self) -> Option<Compression> {
-        self.compression.filter(|c| !c.is_supported())
     }
 }
 
@@ -113,28 +135,33 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let prefix = reader.fill_buf().map_err(|e| io_error_at(0, e))?;
     let Some(compression) = Compression::sniff(prefix) else {
-        return scan_with_len(reader, Some(size));
+        return scan_with_len(reader, size);
     };
-    let Some(mut stream) = Decompressed::new(compression, reader, size, budget) else {
-        return Ok(PickleScan {
-            compression: Some(compression),
-            ..PickleScan::default()
-        });
-    };
-    let walked = scan_with_len(&mut stream, None);
-    let described = |mut err: ParseError| {
-        err.message = format!("{} (in the {} stream)", err.message, compression.name());
+    let mut stream = Decompressed::new(compression, reader, size, budget)
+        .map_err(|e| ParseError::new(format!("{} decoder: {e}", compression.name())))?;
+    let in_stream = format!(" (in the {} stream)", compression.name());
+    let (mut scan, stop) = walk_all(&mut stream, None, Walk::FILE).map_err(|mut err| {
+        err.message.push_str(&in_stream);
         err
+    })?;
+    let stop = match (stop, stream.tripped()) {
+        // The walk failed because the decompressed stream was cut at its budget.
+        // The decompressed stream was cut at its budget: whatever stopped the walk (a later
+        // stream that broke off there included), the rest is unchecked.
+        (_, Some(limit)) => Some((limit.clone(), stream.position())),
+        (stop, None) => stop,
     };
-    match (walked, stream.tripped()) {
-        (Err(_), Some(limit)) => Err(limit.clone()),
-        (Err(err), None) => Err(described(err)),
-        (Ok(mut scan), _) => {
-            scan.compression = Some(compression);
+    scan.compression = Some(compression);
+    match finish(scan, stop) {
+        Ok(mut scan) => {
             if let Some(reason) = &mut scan.incomplete {
-                reason.push_str(&format!(" (in the {} stream)", compression.name()));
+                reason.push_str(&in_stream);
             }
             Ok(scan)
+        }
+        Err(mut err) => {
+            err.message.push_str(&in_stream);
+            Err(err)
         }
     }
 }
@@ -145,50 +172,129 @@ fn scan_file_within<R: Read>(reader: R, size: u64, budget: Budget) -> ParseResul
 /// before any import was seen, is an error. After each `STOP`, following bytes that start with
 /// `PROTO` are walked as a further stream (legacy torch files hold five); the walk stops quietly
 /// at the first following bytes that are not a valid pickle.
+///
+/// joblib's raw array data is not skipped here: only `joblib.load` skips it, and a pickle in a
+/// zip entry or an `.npy` file is read by loaders that take those bytes as opcodes.
 pub fn scan<R: Read>(reader: R) -> ParseResult<PickleScan> {
-    scan_with_len(reader, None)
+    let (scan, stop) = walk_all(reader, None, Walk::PLAIN)?;
+    finish(scan, stop)
 }
 
-/// [`scan`], knowing the input's length when it is known (a file's size): a length read from
-/// the stream that runs past it is reported as a truncation, before any limit.
-fn scan_with_len<R: Read>(reader: R, len: Option<u64>) -> ParseResult<PickleScan> {
+/// How a walk reads its input.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    /// Bytes one stream may take ([`limits::PICKLE_BYTES`]).
+    stream_bytes: u64,
+    /// Whether the array data joblib writes after each `NumpyArrayWrapper` is skipped (or,
+    /// for an object array, walked as the nested pickle it is), as `joblib.load` reads it.
+    joblib_arrays: bool,
+}
+
+impl Walk {
+    const PLAIN: Walk = Walk {
+        stream_bytes: limits::PICKLE_BYTES,
+        joblib_arrays: false,
+    };
+    /// A pickle file, which `joblib.load` may read.
+    const FILE: Walk = Walk {
+        stream_bytes: limits::PICKLE_BYTES,
+        joblib_arrays: true,
+    };
+}
+
+/// [`scan`] of a file `len` bytes long (a length read from the stream that runs past it is
+/// reported as a truncation, before any limit), skipping joblib's raw array data.
+fn scan_with_len<R: Read>(reader: R, len: u64) -> ParseResult<PickleScan> {
+    let (scan, stop) = walk_all(reader, Some(len), Walk::FILE)?;
+    finish(scan, stop)
+}
+
+/// The error that stopped a walk, with the byte of the input it had reached.
+type Stop = (ParseError, u64);
+
+/// Walk every stream of `reader`, returning what was seen and what stopped the walk early: an
+/// error in the first stream, or a limit in a later one (a broken later stream is no stop, as
+/// a loader fails there too). Only an empty input is an error here.
+fn walk_all<R: Read>(
+    reader: R,
+    len: Option<u64>,
+    walk: Walk,
+) -> ParseResult<(PickleScan, Option<Stop>)> {
     let mut input = Input::new(BufReader::with_capacity(64 * 1024, reader), len);
+    input.walk = walk;
     let mut result = PickleScan::default();
     if input.peek()?.is_none() {
         return Err(ParseError::new("empty file: not a pickle"));
     }
     if let Err(err) = walk_stream(&mut input, 0, &mut result) {
-        if result.globals.is_empty() {
-            return Err(err);
-        }
-        let mut reason = err.to_string();
-        if result.globals.iter().any(is_joblib_array_wrapper) {
-            reason.push_str(" (joblib stores array data raw inside the stream)");
-        }
-        result.incomplete = Some(reason);
-        return Ok(result);
+        let at = input.pos;
+        return Ok((result, Some((err, at))));
     }
     result.streams = 1;
     while result.streams < limits::PICKLE_STREAMS {
         match input.peek() {
             Ok(Some(op::PROTO)) => {}
-            _ => break,
+            Ok(_) => break,
+            Err(err) => {
+                let at = input.pos;
+                return Ok((result, Some((err, at))));
+            }
         }
         input.start_stream();
         let index = result.streams;
-        if walk_stream(&mut input, index, &mut result).is_err() {
-            break;
+        match walk_stream(&mut input, index, &mut result) {
+            Ok(()) => result.streams += 1,
+            Err(err) if err.limit.is_some() => {
+                let at = input.pos;
+                return Ok((result, Some((err, at))));
+            }
+            Err(_) => break,
         }
-        result.streams += 1;
     }
     if result.streams >= limits::PICKLE_STREAMS && matches!(input.peek(), Ok(Some(op::PROTO))) {
         // A further stream could hide an import from a loader that keeps calling `load`.
-        result.incomplete = Some(format!(
-            "more than {} pickle streams; the rest were not walked [limit: pickle streams]",
-            limits::PICKLE_STREAMS
-        ));
+        let err = ParseError::limit(
+            "pickle streams",
+            format!(
+                "more than {} pickle streams; the rest were not walked",
+                limits::PICKLE_STREAMS
+            ),
+        );
+        let at = input.pos;
+        return Ok((result, Some((err, at))));
     }
-    Ok(result)
+    Ok((result, None))
+}
+
+/// What a walk's stop makes of the scan: a limit leaves the rest of the input unchecked
+/// ([`PickleScan::stopped_at_limit`]); any other error in the first stream is the file's error,
+/// unless imports were already seen (a loader runs them before it fails), when the scan is kept
+/// and says why it is [`PickleScan::incomplete`]. An error after the first complete stream is
+/// no stop: a loader fails there too.
+fn finish(mut scan: PickleScan, stop: Option<Stop>) -> ParseResult<PickleScan> {
+    let Some((err, at)) = stop else {
+        return Ok(scan);
+    };
+    if let Some(limit) = err.limit {
+        scan.stopped_at_limit = Some(LimitStop {
+            limit,
+            offset: at,
+            message: err.message,
+        });
+        return Ok(scan);
+    }
+    if scan.streams > 0 {
+        return Ok(scan);
+    }
+    if scan.globals.is_empty() {
+        return Err(err);
+    }
+    let mut reason = err.to_string();
+    if scan.globals.iter().any(is_joblib_array_wrapper) {
+        reason.push_str(" (joblib stores array data raw inside the stream)");
+    }
+    scan.incomplete = Some(reason);
+    Ok(scan)
 }
 
 fn is_joblib_array_wrapper(global: &ImportedGlobal) -> bool {
@@ -278,6 +384,7 @@ struct Input<R> {
     stream_start: u64,
     /// The input's length, when it is known (a file's size, not a decompressed stream's).
     len: Option<u64>,
+    walk: Walk,
 }
 
 impl<R: BufRead> Input<R> {
@@ -287,6 +394,7 @@ impl<R: BufRead> Input<R> {
             pos: 0,
             stream_start: 0,
             len,
+            walk: Walk::PLAIN,
         }
     }
 
@@ -303,11 +411,7 @@ impl<R: BufRead> Input<R> {
         if n > self.budget_left() {
             return Err(ParseError::limit(
                 "pickle size",
-                format!(
-                    "pickle stream longer than {} bytes (at byte {})",
-                    limits::PICKLE_BYTES,
-                    self.pos
-                ),
+                format!("pickle stream longer than {} bytes", self.walk.stream_bytes),
             ));
         }
         Ok(())
@@ -316,7 +420,7 @@ impl<R: BufRead> Input<R> {
     /// Bytes this stream may still read.
     fn budget_left(&self) -> u64 {
         let used = self.pos.saturating_sub(self.stream_start);
-        limits::PICKLE_BYTES.saturating_sub(used)
+        self.walk.stream_bytes.saturating_sub(used)
     }
 
     /// The error for the opcode at `offset`, whose argument declares `declared` bytes that the
@@ -386,6 +490,25 @@ impl<R: BufRead> Input<R> {
         Ok(None)
     }
 
+    /// Skip `n` bytes of array data that joblib wrote after the opcode at `offset`. They are
+    /// data, not opcodes, so they do not count against the stream's byte budget: the input's
+    /// own size (or the decompression budget) bounds them.
+    fn skip_data(&mut self, offset: u64, n: u64) -> ParseResult<()> {
+        if let Some(len) = self.len
+            && n > len.saturating_sub(self.pos)
+        {
+            return Err(self.declared_past_end(offset, n, len));
+        }
+        let copied = io::copy(&mut (&mut self.inner).take(n), &mut io::sink())
+            .map_err(|e| self.io_error(e))?;
+        self.pos += copied;
+        self.stream_start += copied;
+        if copied < n {
+            return Err(self.declared_past_end(offset, n, self.pos));
+        }
+        Ok(())
+    }
+
     /// Read a newline-terminated argument; returns the line without `\n`, or `None` when it was
     /// longer than `keep` bytes (it is then skipped).
     fn line(&mut self, keep: u64) -> ParseResult<Option<Vec<u8>>> {
@@ -450,11 +573,78 @@ fn io_error_at(pos: u64, err: io::Error) -> ParseError {
     }
 }
 
-/// A value on the virtual stack: only strings matter (they may name a module or a global).
+/// A value on the virtual stack. Strings matter because they may name a module or a global;
+/// integers, small tuples and dicts, two callables and NumPy dtypes because joblib's raw array
+/// data is sized from them (see [`joblib`]). Everything else is `Other`.
 #[derive(Clone)]
 enum Value {
     Text(Rc<str>),
+    Int(i64),
+    None,
+    Tuple(Rc<[Value]>),
+    Dict(Rc<RefCell<Entries>>),
+    /// `numpy.dtype`, joblib's `NumpyArrayWrapper` class, or `copyreg._reconstructor`.
+    Callable(Known),
+    Dtype(Rc<RefCell<joblib::Dtype>>),
+    /// A `NumpyArrayWrapper` instance, with its attributes when they are known.
+    ArrayWrapper(Rc<RefCell<Option<Entries>>>),
     Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    NumpyDtype,
+    ArrayWrapper,
+    Reconstructor,
+}
+
+impl Known {
+    fn of(module: &str, name: &str) -> Option<Known> {
+        match (module, name) {
+            ("numpy", "dtype") => Some(Known::NumpyDtype),
+            (
+                "joblib.numpy_pickle" | "sklearn.externals.joblib.numpy_pickle",
+                "NumpyArrayWrapper",
+            ) => Some(Known::ArrayWrapper),
+            ("copyreg" | "copy_reg", "_reconstructor") => Some(Known::Reconstructor),
+            _ => None,
+        }
+    }
+
+    fn value(module: &str, name: &str) -> Value {
+        Known::of(module, name).map_or(Value::Other, Value::Callable)
+    }
+}
+
+/// The string-keyed entries of a dict (or of an object's attributes), as Python keeps them:
+/// a later value for a key replaces the earlier one. `overflow` is set when some were not kept.
+#[derive(Clone, Default)]
+struct Entries {
+    items: Vec<(Rc<str>, Value)>,
+    overflow: bool,
+}
+
+impl Entries {
+    fn set(&mut self, key: Value, value: Value) {
+        let Value::Text(key) = key else {
+            self.overflow = true;
+            return;
+        };
+        if let Some(slot) = self.items.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 = value;
+        } else if self.items.len() < KEPT_ITEMS {
+            self.items.push((key, value));
+        } else {
+            self.overflow = true;
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.items
+            .iter()
+            .find(|(key, _)| &**key == name)
+            .map(|(_, value)| value)
+    }
 }
 
 /// The virtual stack machine of one stream.
@@ -464,6 +654,7 @@ struct Machine {
     marks: Vec<usize>,
     memo: HashMap<u64, Value>,
     kept_text: u64,
+    kept_cells: u64,
 }
 
 impl Machine {
@@ -512,6 +703,53 @@ impl Machine {
     fn pop_mark(&mut self) {
         let base = self.marks.pop().unwrap_or(0);
         self.stack.truncate(base);
+    }
+
+    /// Pop the mark frame, returning its values when there are few enough to keep.
+    fn take_mark(&mut self) -> Option<Vec<Value>> {
+        let base = self.marks.pop().unwrap_or(0).min(self.stack.len());
+        if self.stack.len() - base > KEPT_ITEMS {
+            self.stack.truncate(base);
+            return None;
+        }
+        Some(self.stack.split_off(base))
+    }
+
+    /// Whether `cells` more tuple items or dict entries may be kept.
+    fn keep(&mut self, cells: usize) -> bool {
+        let cells = cells as u64;
+        if self.kept_cells.saturating_add(cells) > KEPT_CELLS {
+            return false;
+        }
+        self.kept_cells += cells;
+        true
+    }
+
+    fn tuple(&mut self, items: Option<Vec<Value>>) -> Value {
+        match items {
+            Some(items) if self.keep(items.len()) => Value::Tuple(Rc::from(items)),
+            _ => Value::Other,
+        }
+    }
+
+    /// Set `pairs` (key, value, key, value …) in the dict on top of the stack, if it is one.
+    fn set_items(&mut self, pairs: Option<Vec<Value>>) {
+        let Value::Dict(dict) = self.top() else {
+            return;
+        };
+        let mut dict = dict.borrow_mut();
+        let Some(pairs) = pairs.filter(|p| p.len() % 2 == 0) else {
+            dict.overflow = true;
+            return;
+        };
+        if !self.keep(pairs.len() / 2) {
+            dict.overflow = true;
+            return;
+        }
+        let mut pairs = pairs.into_iter();
+        while let (Some(key), Some(value)) = (pairs.next(), pairs.next()) {
+            dict.set(key, value);
+        }
     }
 
     fn top(&self) -> Value {
@@ -592,26 +830,35 @@ fn walk_stream<R: BufRead>(
                 let top = m.top();
                 m.push(top)?;
             }
-            op::FLOAT | op::INT | op::LONG => {
+            op::FLOAT => {
                 input.line(0)?;
                 m.push(Value::Other)?;
             }
+            op::INT | op::LONG => {
+                let line = input.line(64)?;
+                let value = line
+                    .as_deref()
+                    .and_then(|l| std::str::from_utf8(l).ok())
+                    .and_then(|l| l.trim_end_matches('L').parse::<i64>().ok())
+                    .map_or(Value::Other, Value::Int);
+                m.push(value)?;
+            }
             op::BININT => {
-                input.array::<4>()?;
-                m.push(Value::Other)?;
+                let n = i32::from_le_bytes(input.array::<4>()?);
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::BININT1 => {
-                input.byte()?;
-                m.push(Value::Other)?;
+                let n = input.byte()?;
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::BININT2 => {
-                input.array::<2>()?;
-                m.push(Value::Other)?;
+                let n = u16::from_le_bytes(input.array::<2>()?);
+                m.push(Value::Int(i64::from(n)))?;
             }
             op::LONG1 => {
                 let n = u64::from(input.byte()?);
-                input.payload(offset, n, false)?;
-                m.push(Value::Other)?;
+                let bytes = input.payload(offset, n, n <= 8)?;
+                m.push(bytes.map_or(Value::Other, |b| Value::Int(long_le(&b))))?;
             }
             op::LONG4 => {
                 let n = input.i32_len(offset)?;
@@ -662,25 +909,44 @@ fn walk_stream<R: BufRead>(
                 input.payload(offset, n, false)?;
                 m.push(Value::Other)?;
             }
-            op::NONE
-            | op::NEWTRUE
-            | op::NEWFALSE
-            | op::EMPTY_LIST
-            | op::EMPTY_TUPLE
-            | op::EMPTY_DICT
-            | op::EMPTY_SET
-            | op::NEXT_BUFFER => m.push(Value::Other)?,
+            op::NONE => m.push(Value::None)?,
+            op::EMPTY_TUPLE => m.push(Value::Tuple(Rc::from([])))?,
+            op::EMPTY_DICT => m.push(Value::Dict(Rc::default()))?,
+            op::NEWTRUE | op::NEWFALSE | op::EMPTY_LIST | op::EMPTY_SET | op::NEXT_BUFFER => {
+                m.push(Value::Other)?
+            }
             op::READONLY_BUFFER => {}
             op::APPEND => m.pop_n(1),
-            op::SETITEM => m.pop_n(2),
-            op::APPENDS | op::SETITEMS | op::ADDITEMS => m.pop_mark(),
-            op::LIST | op::TUPLE | op::DICT | op::FROZENSET => {
+            op::SETITEM => {
+                let value = m.pop();
+                let key = m.pop();
+                m.set_items(Some(vec![key, value]));
+            }
+            op::SETITEMS => {
+                let pairs = m.take_mark();
+                m.set_items(pairs);
+            }
+            op::APPENDS | op::ADDITEMS => m.pop_mark(),
+            op::LIST | op::FROZENSET => {
                 m.pop_mark();
                 m.push(Value::Other)?;
             }
+            op::TUPLE => {
+                let items = m.take_mark();
+                let value = m.tuple(items);
+                m.push(value)?;
+            }
+            op::DICT => {
+                let pairs = m.take_mark();
+                m.push(Value::Dict(Rc::default()))?;
+                m.set_items(pairs);
+            }
             op::TUPLE1 | op::TUPLE2 | op::TUPLE3 => {
-                m.pop_n(usize::from(code - op::TUPLE1 + 1));
-                m.push(Value::Other)?;
+                let n = usize::from(code - op::TUPLE1 + 1);
+                let mut items: Vec<Value> = (0..n).map(|_| m.pop()).collect();
+                items.reverse();
+                let value = m.tuple(Some(items));
+                m.push(value)?;
             }
             op::GET => {
                 let key = input.decimal_line()?;
@@ -735,20 +1001,24 @@ fn walk_stream<R: BufRead>(
                 let module = input.line(PICKLE_KEPT_STRING_BYTES)?;
                 let name = input.line(PICKLE_KEPT_STRING_BYTES)?;
                 let opcode = if code == op::GLOBAL { "GLOBAL" } else { "INST" };
+                let mut global = Value::Other;
                 match (module, name) {
                     (Some(module), Some(name)) => {
                         let module = String::from_utf8_lossy(&module).into_owned();
                         let name = String::from_utf8_lossy(&name).into_owned();
+                        global = Known::value(&module, &name);
                         let safety = classify(&module, &name);
                         record(scan, module, name, opcode, safety);
                     }
                     _ => record(scan, "?".to_owned(), "?".to_owned(), opcode, unresolvable()),
                 }
                 if code == op::INST {
-                    m.pop_mark();
+                    let args = m.take_mark();
                     scan.calls += 1;
+                    let args = args.map(|a| Value::Tuple(Rc::from(a)));
+                    global = called(&global, args.as_ref().unwrap_or(&Value::Other));
                 }
-                m.push(Value::Other)?;
+                m.push(global)?;
             }
             op::STACK_GLOBAL => {
                 let name = m.pop();
@@ -763,35 +1033,74 @@ fn walk_stream<R: BufRead>(
                             "STACK_GLOBAL",
                             safety,
                         );
+                        m.push(Known::value(&module, &name))?;
                     }
-                    _ => record(
-                        scan,
-                        "?".to_owned(),
-                        "?".to_owned(),
-                        "STACK_GLOBAL",
-                        unresolvable(),
-                    ),
+                    _ => {
+                        record(
+                            scan,
+                            "?".to_owned(),
+                            "?".to_owned(),
+                            "STACK_GLOBAL",
+                            unresolvable(),
+                        );
+                        m.push(Value::Other)?;
+                    }
                 }
-                m.push(Value::Other)?;
             }
-            op::REDUCE | op::NEWOBJ => {
-                m.pop_n(2);
-                m.push(Value::Other)?;
+            op::REDUCE => {
+                let args = m.pop();
+                let callable = m.pop();
+                m.push(called(&callable, &args))?;
                 scan.calls += 1;
             }
-            op::NEWOBJ_EX => {
-                m.pop_n(3);
-                m.push(Value::Other)?;
+            op::NEWOBJ | op::NEWOBJ_EX => {
+                if code == op::NEWOBJ_EX {
+                    m.pop();
+                }
+                m.pop();
+                let class = m.pop();
+                m.push(created(&class))?;
                 scan.calls += 1;
             }
             op::OBJ => {
-                m.pop_mark();
-                m.push(Value::Other)?;
+                let value = match m.take_mark() {
+                    Some(items) if !items.is_empty() => {
+                        let args = Value::Tuple(Rc::from(items.get(1..).unwrap_or_default()));
+                        called(items.first().unwrap_or(&Value::Other), &args)
+                    }
+                    _ => Value::Other,
+                };
+                m.push(value)?;
                 scan.calls += 1;
             }
             op::BUILD => {
-                m.pop_n(1);
+                let state = m.pop();
                 scan.calls += 1;
+                match m.top() {
+                    Value::Dtype(dtype) => dtype.borrow_mut().apply_state(&state),
+                    Value::ArrayWrapper(attributes) => {
+                        let data = {
+                            let mut attributes = attributes.borrow_mut();
+                            match (&mut *attributes, &state) {
+                                (Some(known), Value::Dict(dict)) => {
+                                    for (key, value) in &dict.borrow().items {
+                                        known.set(Value::Text(key.clone()), value.clone());
+                                    }
+                                    known.overflow |= dict.borrow().overflow;
+                                }
+                                _ => *attributes = None,
+                            }
+                            attributes.as_ref().and_then(joblib::array_data)
+                        };
+                        if input.walk.joblib_arrays {
+                            // joblib.load reads the array here and puts it in the wrapper's place.
+                            m.pop();
+                            m.push(Value::Other)?;
+                            read_array_data(input, data, offset, stream, scan)?;
+                        }
+                    }
+                    _ => {}
+                }
             }
             op::PROTO => {
                 let version = input.byte()?;
@@ -822,6 +1131,93 @@ fn walk_stream<R: BufRead>(
             }
         }
     }
+}
+
+/// What calling `callable` with `args` (REDUCE, INST, OBJ) makes, as far as the walk tracks it.
+fn called(callable: &Value, args: &Value) -> Value {
+    let Value::Callable(known) = callable else {
+        return Value::Other;
+    };
+    let args: &[Value] = match args {
+        Value::Tuple(items) => items,
+        _ => &[Value::Other],
+    };
+    match known {
+        Known::NumpyDtype => match args.first() {
+            Some(Value::Text(descr)) => {
+                Value::Dtype(Rc::new(RefCell::new(joblib::Dtype::from_descr(descr))))
+            }
+            _ => Value::Other,
+        },
+        // the constructor sets attributes from its arguments, which are not tracked
+        Known::ArrayWrapper if args.is_empty() => created(callable),
+        Known::ArrayWrapper => Value::ArrayWrapper(Rc::new(RefCell::new(None))),
+        // copyreg._reconstructor(cls, object, None) is cls.__new__(cls)
+        Known::Reconstructor => match args {
+            [class, _, Value::None] => created(class),
+            [Value::Callable(Known::ArrayWrapper), ..] => {
+                Value::ArrayWrapper(Rc::new(RefCell::new(None)))
+            }
+            _ => Value::Other,
+        },
+    }
+}
+
+/// What `class.__new__(class, …)` (NEWOBJ, NEWOBJ_EX) makes: an array wrapper without
+/// attributes yet, for joblib's wrapper class.
+fn created(class: &Value) -> Value {
+    match class {
+        Value::Callable(Known::ArrayWrapper) => {
+            Value::ArrayWrapper(Rc::new(RefCell::new(Some(Entries::default()))))
+        }
+        _ => Value::Other,
+    }
+}
+
+/// Read the array data joblib wrote after the `BUILD` at `offset`: skip raw data, or walk the
+/// nested pickle of an object array (its imports are the file's too). Data whose size cannot
+/// be worked out stops the walk.
+fn read_array_data<R: BufRead>(
+    input: &mut Input<R>,
+    data: Option<joblib::ArrayData>,
+    offset: u64,
+    stream: usize,
+    scan: &mut PickleScan,
+) -> ParseResult<()> {
+    match data {
+        None => Err(ParseError::at(
+            input.pos,
+            "joblib array data follows whose size cannot be worked out from its dtype and shape",
+        )),
+        Some(joblib::ArrayData::Raw { bytes, padded }) => {
+            if padded {
+                let padding = input.byte()?;
+                input.skip_data(offset, u64::from(padding))?;
+            }
+            input.skip_data(offset, bytes)
+        }
+        Some(joblib::ArrayData::Pickle) => {
+            // A plain pickle: joblib reads it with pickle.load, which skips no array data.
+            let walk = input.walk;
+            input.walk.joblib_arrays = false;
+            let nested = walk_stream(input, stream, scan);
+            input.walk = walk;
+            nested
+        }
+    }
+}
+
+/// A little-endian two's complement integer (LONG1), up to 8 bytes.
+fn long_le(bytes: &[u8]) -> i64 {
+    let mut buf = if bytes.last().is_some_and(|&b| b & 0x80 != 0) {
+        [0xff; 8]
+    } else {
+        [0; 8]
+    };
+    for (slot, &b) in buf.iter_mut().zip(bytes) {
+        *slot = b;
+    }
+    i64::from_le_bytes(buf)
 }
 
 fn unresolvable() -> GlobalSafety {
@@ -1585,7 +1981,19 @@ mod tests {
     fn stream_count_is_bounded() {
         let one = [op::PROTO, 2, op::NONE, op::STOP];
         let p: Vec<u8> = one.iter().copied().cycle().take(one.len() * 40).collect();
-        assert_eq!(scan(&p[..]).unwrap().streams, limits::PICKLE_STREAMS);
+        let stopped = scan(&p[..]).unwrap();
+        assert_eq!(stopped.streams, limits::PICKLE_STREAMS);
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "pickle streams");
+        assert_eq!(stop.offset, (one.len() * limits::PICKLE_STREAMS) as u64);
+        // exactly as many streams as allowed is a whole walk
+        let p: Vec<u8> = one
+            .iter()
+            .copied()
+            .cycle()
+            .take(one.len() * limits::PICKLE_STREAMS)
+            .collect();
+        assert_eq!(scan(&p[..]).unwrap().stopped_at_limit, None);
     }
 
     #[test]
@@ -1642,9 +2050,17 @@ mod tests {
             let mut p = vec![op::PROTO, 5, code];
             p.extend((1u64 << 63).to_le_bytes());
             // a stream that really is that long stops at the limit
+            // (the limit is lowered to 1 MiB, as reading 4 GiB takes a while)
             let endless = io::Read::chain(&p[..], io::repeat(0));
-            let err = scan(endless).unwrap_err();
-            assert_eq!(err.limit, Some("pickle size"), "{code:#x}");
+            let walk = Walk {
+                stream_bytes: 1 << 20,
+                ..Walk::PLAIN
+            };
+            let (walked, stop) = walk_all(endless, None, walk).unwrap();
+            let stop = finish(walked, stop).unwrap().stopped_at_limit.unwrap();
+            assert_eq!(stop.limit, "pickle size", "{code:#x}");
+            assert_eq!(stop.offset, 1 << 20, "{code:#x}");
+            assert_eq!(stop.message, "pickle stream longer than 1048576 bytes");
             // a short one is truncated, whether its length is known or not
             let err = scan(&p[..]).unwrap_err();
             assert_eq!(err.limit, None, "{code:#x}");
@@ -1711,17 +2127,19 @@ mod tests {
 
     #[test]
     fn compressed_pickles_are_decompressed_and_walked() {
-        use crate::artifact::compressed::tests::{bz2, gzip, lz4, zlib};
+        use crate::artifact::compressed::tests::{bz2, gzip, lz4, lzma, xz, zlib};
         let plain = os_system_pickle();
         for (expected, bytes) in [
             (Compression::Zlib, zlib(&plain)),
             (Compression::Gzip, gzip(&plain)),
             (Compression::Bz2, bz2(&plain)),
+            (Compression::Xz, xz(&plain)),
+            (Compression::Lzma, lzma(&plain)),
             (Compression::Lz4, lz4(&plain)),
         ] {
             let scan = scan_file(&bytes[..], bytes.len() as u64).unwrap();
             assert_eq!(scan.compression, Some(expected));
-            assert_eq!(scan.unchecked(), None);
+            assert_eq!(scan.stopped_at_limit, None);
             assert_eq!(scan.streams, 1);
             assert_eq!(
                 names(&scan),
@@ -1737,18 +2155,50 @@ mod tests {
         assert_eq!(scan.dangerous().count(), 1);
     }
 
+    /// xz and lzma joblib files: a cut anywhere is an error or a partial walk, never a panic;
+    /// a bomb under each stops at the ratio, and the import before it is kept.
     #[test]
-    fn a_compression_that_cannot_be_decompressed_is_unchecked() {
-        for (expected, bytes) in [
-            (Compression::Xz, &b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F"[..]),
-            (
-                Compression::Lzma,
-                b"\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff",
-            ),
+    fn xz_and_lzma_pickles_are_walked_within_the_budget() {
+        use crate::artifact::compressed::tests::{lzma, xz};
+        for (compression, encode) in [
+            (Compression::Xz, xz as fn(&[u8]) -> Vec<u8>),
+            (Compression::Lzma, lzma),
         ] {
-            let scan = scan_file(bytes, bytes.len() as u64).unwrap();
-            assert_eq!(scan.unchecked(), Some(expected));
-            assert!(scan.globals.is_empty());
+            let whole = encode(&os_system_pickle());
+            for cut in 1..whole.len() {
+                let cut = &whole[..cut];
+                match scan_file(cut, cut.len() as u64) {
+                    // too short to be recognised, it is no pickle either
+                    Err(_) if Compression::sniff(cut).is_none() => {}
+                    Err(err) => assert!(
+                        err.message
+                            .ends_with(&format!("(in the {} stream)", compression.name())),
+                        "{err}"
+                    ),
+                    // cut after the pickle's STOP (in the xz index or footer), it is whole
+                    Ok(partial) => assert!(
+                        partial.incomplete.is_some() || partial.streams == 1,
+                        "{compression:?}"
+                    ),
+                }
+            }
+            let mut p = os_system_pickle();
+            p.extend([op::PROTO, 4, op::BINBYTES8]);
+            p.extend((8u64 << 20).to_le_bytes());
+            p.resize(p.len() + (8 << 20), 0);
+            p.push(op::STOP);
+            p.extend(global("posix", "system"));
+            let bomb = encode(&p);
+            let stopped = scan_file(&bomb[..], bomb.len() as u64).unwrap();
+            assert_eq!(
+                names(&stopped),
+                vec![("os".into(), "system".into(), "STACK_GLOBAL")]
+            );
+            let stop = stopped.stopped_at_limit.unwrap();
+            assert_eq!(stop.limit, "decompression ratio", "{compression:?}");
+            let allowed = (bomb.len() as u64 * limits::DECOMPRESSION_RATIO)
+                .max(crate::artifact::compressed::RATIO_FLOOR_BYTES);
+            assert_eq!(stop.offset, allowed, "{compression:?}");
         }
     }
 
@@ -1783,15 +2233,18 @@ mod tests {
         drop(p);
         let len = bomb.len() as u64;
         assert!(len < n / 500, "{len}");
-        let err = scan_file(&bomb[..], len).unwrap_err();
-        assert_eq!(err.limit, Some("decompression ratio"), "{err}");
-        assert!(err.message.contains("zlib stream inflates"), "{err}");
+        let stop = scan_file(&bomb[..], len).unwrap().stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "decompression ratio");
+        assert!(stop.message.contains("zlib stream inflates"), "{stop:?}");
+        assert_eq!(stop.offset, len * limits::DECOMPRESSION_RATIO);
         let small = Budget {
             max_bytes: 64 * 1024,
             ..Budget::DEFAULT
         };
-        let err = scan_file_within(&bomb[..], len, small).unwrap_err();
-        assert_eq!(err.limit, Some("decompressed size"), "{err}");
+        let stopped = scan_file_within(&bomb[..], len, small).unwrap();
+        assert_eq!(stopped.compression, Some(Compression::Zlib));
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!((stop.limit, stop.offset), ("decompressed size", 64 * 1024));
 
         // imports before the bomb are kept, and the walk says where it stopped
         let mut p = os_system_pickle();
@@ -1802,6 +2255,8 @@ mod tests {
         let scan = scan_file_within(&bytes[..], bytes.len() as u64, small).unwrap();
         assert_eq!(scan.dangerous().count(), 1);
         assert_eq!(scan.streams, 1);
+        assert_eq!(scan.stopped_at_limit.unwrap().limit, "decompressed size");
+        assert_eq!(scan.incomplete, None);
     }
 
     #[test]
@@ -1832,14 +2287,28 @@ mod tests {
             p.push(op::LONG_BINPUT);
             p.extend(i.to_le_bytes());
         }
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle memo"));
+        assert_eq!(limit_stop(&p), "pickle memo");
         let p: Vec<u8> = std::iter::once(op::PROTO)
             .chain([4])
             .chain(std::iter::repeat_n(op::NONE, limits::PICKLE_STACK + 1))
             .collect();
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+        assert_eq!(limit_stop(&p), "pickle stack");
         let p: Vec<u8> = std::iter::repeat_n(op::MARK, limits::PICKLE_STACK + 1).collect();
-        assert_eq!(scan(&p[..]).unwrap_err().limit, Some("pickle stack"));
+        assert_eq!(limit_stop(&p), "pickle stack");
+        // an import after the limit is not seen, and the scan says the rest is unchecked
+        let mut p: Vec<u8> = std::iter::repeat_n(op::MARK, limits::PICKLE_STACK + 1).collect();
+        p.extend(global("os", "system"));
+        let stopped = scan(&p[..]).unwrap();
+        assert!(stopped.globals.is_empty());
+        let stop = stopped.stopped_at_limit.unwrap();
+        assert_eq!(stop.offset, limits::PICKLE_STACK as u64 + 1);
+        assert_eq!(stopped.incomplete, None);
+    }
+
+    fn limit_stop(pickle: &[u8]) -> &'static str {
+        let stopped = scan(pickle).unwrap();
+        assert_eq!(stopped.incomplete, None);
+        stopped.stopped_at_limit.unwrap().limit
     }
 
     #[test]
@@ -2007,5 +2476,174 @@ mod tests {
         assert!(!glob("a*a", "a"));
         assert!(glob("exact", "exact"));
         assert!(!glob("exact", "exactly"));
+    }
+
+    /// joblib's wrapper for an array of dtype `descr` (whose state gives `elsize`) and `shape`,
+    /// as `joblib.dump` pickles it at protocol 4, without the data that follows it. Memo: 0 the
+    /// class, 1 the wrapper, 2 its state dict, 3 the dtype (in a fresh stream).
+    fn joblib_wrapper(
+        descr: &str,
+        elsize: i32,
+        shape: &[u8],
+        alignment: Option<Option<u8>>,
+    ) -> Vec<u8> {
+        let mut p = short_unicode("joblib.numpy_pickle");
+        p.extend(short_unicode("NumpyArrayWrapper"));
+        p.extend([
+            op::STACK_GLOBAL,
+            op::MEMOIZE,
+            op::EMPTY_TUPLE,
+            op::NEWOBJ,
+            op::MEMOIZE,
+        ]);
+        p.extend([op::EMPTY_DICT, op::MEMOIZE, op::MARK]);
+        p.extend(short_unicode("shape"));
+        p.push(op::MARK);
+        for &dim in shape {
+            p.extend([op::BININT1, dim]);
+        }
+        p.push(op::TUPLE);
+        p.extend(short_unicode("dtype"));
+        p.extend(short_unicode("numpy"));
+        p.extend(short_unicode("dtype"));
+        p.push(op::STACK_GLOBAL);
+        p.extend(short_unicode(descr));
+        p.extend([
+            op::NEWFALSE,
+            op::NEWTRUE,
+            op::TUPLE3,
+            op::REDUCE,
+            op::MEMOIZE,
+        ]);
+        p.extend([op::MARK, op::BININT1, 3]);
+        p.extend(short_unicode("<"));
+        p.extend([op::NONE, op::NONE, op::NONE, op::BININT]);
+        p.extend(elsize.to_le_bytes());
+        p.push(op::BININT);
+        p.extend((-1i32).to_le_bytes());
+        p.extend([op::BININT1, 0, op::TUPLE, op::BUILD]);
+        if let Some(alignment) = alignment {
+            p.extend(short_unicode("numpy_array_alignment_bytes"));
+            match alignment {
+                Some(n) => p.extend([op::BININT1, n]),
+                None => p.push(op::NONE),
+            }
+        }
+        p.extend([op::SETITEMS, op::BUILD]);
+        p
+    }
+
+    /// `os.system("echo acme")` called, ending the stream.
+    fn os_system_tail() -> Vec<u8> {
+        let mut p = short_unicode("os");
+        p.extend(short_unicode("system"));
+        p.push(op::STACK_GLOBAL);
+        p.extend(short_unicode("echo acme"));
+        p.extend([op::TUPLE1, op::REDUCE, op::STOP]);
+        p
+    }
+
+    fn dangerous_names(scan: &PickleScan) -> Vec<String> {
+        scan.dangerous()
+            .map(|g| format!("{}.{}", g.module, g.name))
+            .collect()
+    }
+
+    /// Two arrays whose data, raw in the stream, is all `c` (GLOBAL) bytes, then an import.
+    fn joblib_two_arrays() -> Vec<u8> {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("f8", -1, &[2, 3], Some(Some(16))));
+        p.push(5);
+        p.extend([0xff; 5]);
+        p.extend([b'c'; 48]);
+        p.extend(joblib_wrapper("U3", 12, &[2], None));
+        p.extend([b'c'; 24]);
+        p.extend(os_system_tail());
+        p
+    }
+
+    #[test]
+    fn joblib_raw_array_data_is_skipped() {
+        let p = joblib_two_arrays();
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(walked.streams, 1);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        // an alignment of None means no padding byte
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("<i4", -1, &[3], Some(None)));
+        p.extend([b'c'; 12]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        // a zip entry or an .npy payload is not read by joblib.load: the data is taken as opcodes
+        let p = joblib_two_arrays();
+        let plain = scan(&p[..]).unwrap();
+        assert!(plain.incomplete.is_some());
+        assert!(plain.dangerous().all(|g| g.module != "os"));
+    }
+
+    /// joblib.load reads array data at every BUILD of a wrapper, one fetched from the memo too.
+    #[test]
+    fn a_wrapper_built_again_reads_its_data_again() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("u1", -1, &[4], None));
+        p.extend([b'c'; 4]);
+        p.extend([op::BINGET, 1, op::EMPTY_DICT, op::BUILD]);
+        p.extend([b'c'; 4]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+    }
+
+    /// An object array's data is a nested pickle: its imports are walked, and the outer stream
+    /// goes on after it.
+    #[test]
+    fn a_joblib_object_array_is_walked_as_a_nested_pickle() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("O8", -1, &[1], Some(Some(16))));
+        let mut nested = vec![op::PROTO, 2];
+        nested.extend(global("posix", "system"));
+        nested.push(op::STOP);
+        p.extend(&nested);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(dangerous_names(&walked), ["posix.system", "os.system"]);
+    }
+
+    /// Data whose size cannot be worked out stops the walk, which says so; so does data cut short.
+    #[test]
+    fn joblib_array_data_of_unknown_size_stops_the_walk() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("x8", -1, &[2], None));
+        p.extend([b'c'; 16]);
+        p.extend(os_system_tail());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        let reason = walked.incomplete.unwrap();
+        assert!(reason.contains("size cannot be worked out"), "{reason}");
+        assert!(reason.contains("joblib stores array data raw"), "{reason}");
+        let p = joblib_two_arrays();
+        let cut = &p[..p.len() - os_system_tail().len() - 10];
+        let walked = scan_file(cut, cut.len() as u64).unwrap();
+        assert!(walked.incomplete.unwrap().contains("truncated"));
+    }
+
+    /// Raw array data is bounded by the file, not by the stream's opcode budget.
+    #[test]
+    fn joblib_array_data_does_not_count_against_the_stream_limit() {
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("f8", -1, &[255, 255], None));
+        p.extend(vec![0u8; 255 * 255 * 8]);
+        p.extend(os_system_tail());
+        let walk = Walk {
+            stream_bytes: 4096,
+            ..Walk::FILE
+        };
+        let (walked, stop) = walk_all(&p[..], Some(p.len() as u64), walk).unwrap();
+        let walked = finish(walked, stop).unwrap();
+        assert_eq!(walked.stopped_at_limit, None);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
     }
 }

@@ -1,7 +1,6 @@
 //! MOD001: a pickle imports a dangerous global.
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
-use crate::artifact::parsed::Artifact;
 use crate::artifact::pickle::GlobalSafety;
 use crate::finding::{Finding, Severity};
 
@@ -22,9 +21,15 @@ pub static META: RuleMeta = RuleMeta {
                `operator.attrgetter` and others. Imports are found through `GLOBAL`, `INST`, `STACK_GLOBAL` \
                (with its module and name resolved through the memo) and the copyreg extension registry; an \
                import whose name cannot be resolved statically is treated as dangerous. A pickle that joblib \
-               compressed (zlib, gzip, bz2, LZ4) is decompressed as a stream, within a size and ratio budget, \
-               and walked the same way; one compressed with xz or lzma, which aibom cannot decompress, cannot \
-               be checked for code execution and is reported as such. Nothing is unpickled.",
+               compressed (zlib, gzip, bz2, xz, lzma, LZ4) is decompressed as a stream, within a size and \
+               ratio budget, and walked the same way. In a joblib file, the data joblib writes raw inside the \
+               stream after each NumPy array's wrapper is skipped by the array's dtype and shape, and an \
+               object array's data, a nested pickle, is walked too; data whose size cannot be worked out (a \
+               structured dtype) stops the walk, which BOM001 reports. A pickle whose walk stops at a resource limit before its \
+               end (a stream over the size limit, a decompression bomb, too many streams, a stack or memo \
+               beyond its limit) cannot be checked for code execution and is reported as such: the finding \
+               names the limit and the byte the walk reached, and the imports found before it are reported \
+               too. Nothing is unpickled.",
         why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
               `pickle.load`, `joblib.load` and `numpy.load(allow_pickle=True)` on such a file run the attacker's \
               command with the loader's privileges. Malicious checkpoints on public hubs use exactly these \
@@ -46,29 +51,31 @@ impl Rule for DangerousPickleGlobal {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
-            if let Ok(Artifact::Pickle(scan)) = &file.artifact
-                && let Some(compression) = scan.unchecked()
-            {
+            let stream = super::mod002::decompressed_from(file);
+            for (entry, scan) in super::mod002::pickle_scans(file) {
+                let Some(stop) = &scan.stopped_at_limit else {
+                    continue;
+                };
+                let place = entry.map(|e| format!(" in {e}")).unwrap_or_default();
+                let subject = format!("limit:{}", stop.limit);
                 out.push(
                     Finding::new(
                         &META,
                         file.component.as_deref(),
-                        format!("compressed:{}", compression.name()),
+                        entry.map_or_else(|| subject.clone(), |e| format!("{e}:{subject}")),
                         format!(
-                            "{} is a pickle compressed with {}, which aibom cannot decompress: it cannot be \
-                             checked for code execution, and joblib.load runs whatever it imports",
-                            file.path,
-                            compression.name()
+                            "{} is a pickle that cannot be checked: the walk stopped at the {} limit at byte {}{stream}{place} ({}); \
+                             what follows was not checked for imports, and a loader runs it",
+                            file.path, stop.limit, stop.offset, stop.message
                         ),
                     )
                     .at(&file.path, None)
                     .with_help(
-                        "do not load this file; re-save it uncompressed or with compress=('zlib', 3) to have \
-                         it checked, or obtain the model in a format without code",
+                        "do not load this file unless you trust its source; a real model this large is best \
+                         re-saved as safetensors (or checked in isolation)",
                     ),
                 );
             }
-            let stream = super::mod002::decompressed_from(file);
             for (entry, global) in super::mod002::pickle_globals(file) {
                 let GlobalSafety::Dangerous { reason } = &global.safety else {
                     continue;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::{Context, Family, Rule, RuleDoc, RuleMeta};
 use crate::artifact::parsed::{Artifact, ParsedFile};
-use crate::artifact::pickle::{GlobalSafety, ImportedGlobal};
+use crate::artifact::pickle::{GlobalSafety, ImportedGlobal, PickleScan};
 use crate::finding::{Finding, Severity};
 
 pub struct UnverifiedPickleGlobal;
@@ -32,31 +32,31 @@ pub static META: RuleMeta = RuleMeta {
     },
 };
 
-/// Every imported global of a parsed file, with the zip or npz entry it came from.
-pub fn pickle_globals(file: &ParsedFile) -> Vec<(Option<&str>, &ImportedGlobal)> {
+/// Every pickle walk of a parsed file, with the zip or npz entry it came from.
+pub fn pickle_scans(file: &ParsedFile) -> Vec<(Option<&str>, &PickleScan)> {
     match &file.artifact {
-        Ok(Artifact::Pickle(scan)) => scan.globals.iter().map(|g| (None, g)).collect(),
+        Ok(Artifact::Pickle(scan)) => vec![(None, scan)],
         Ok(Artifact::TorchZip(zip)) => zip
             .pickles
             .iter()
-            .flat_map(|(entry, scan)| scan.globals.iter().map(move |g| (Some(entry.as_str()), g)))
+            .map(|(entry, scan)| (Some(entry.as_str()), scan))
             .collect(),
-        Ok(Artifact::Npy(npy)) => npy
-            .pickle
-            .iter()
-            .flat_map(|s| s.globals.iter().map(|g| (None, g)))
-            .collect(),
+        Ok(Artifact::Npy(npy)) => npy.pickle.iter().map(|s| (None, s)).collect(),
         Ok(Artifact::Npz(npz)) => npz
             .arrays
             .iter()
-            .flat_map(|(entry, npy)| {
-                npy.pickle
-                    .iter()
-                    .flat_map(move |s| s.globals.iter().map(move |g| (Some(entry.as_str()), g)))
-            })
+            .flat_map(|(entry, npy)| npy.pickle.iter().map(move |s| (Some(entry.as_str()), s)))
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Every imported global of a parsed file, with the zip or npz entry it came from.
+pub fn pickle_globals(file: &ParsedFile) -> Vec<(Option<&str>, &ImportedGlobal)> {
+    pickle_scans(file)
+        .into_iter()
+        .flat_map(|(entry, scan)| scan.globals.iter().map(move |g| (entry, g)))
+        .collect()
 }
 
 /// How a finding says where an offset is when the pickle was compressed: ` of the zlib stream`
