@@ -265,10 +265,9 @@ impl Document<'_> {
         let model_key = ["model_name_or_path", "base_model"]
             .into_iter()
             .find(|k| self.str(k).is_some())?;
-        let has_mixture = self
-            .object
-            .get("dataset_mixture")
-            .is_some_and(Value::is_object);
+        let mixture = |key| self.object.get(key).and_then(Value::as_object);
+        let has_mixture =
+            mixture("dataset_mixture").is_some() || mixture("dataset_mixer").is_some();
         if !has_mixture && !TRL_DATASET_KEYS.iter().any(|k| self.has(k)) {
             return None;
         }
@@ -299,6 +298,11 @@ impl Document<'_> {
                 .filter_map(|i| i.get("id").and_then(Value::as_str))
                 .map(str::to_owned);
             datasets.extend(self.spanned_values("dataset_mixture", ids.collect()));
+        }
+        // The alignment-handbook recipes' older form: `dataset_mixer: {<dataset>: <fraction>}`.
+        if let Some(mixer) = mixture("dataset_mixer") {
+            let ids = mixer.keys().filter(|id| !id.is_empty()).cloned();
+            datasets.extend(self.spanned_values("dataset_mixer", ids.collect()));
         }
         Some(self.config(TrainingFlavour::Trl, model_key, datasets, None))
     }
@@ -601,6 +605,14 @@ do_predict: true\nfinetuning_type: oft\neval_dataset: identity\noutput_dir: save
         assert_eq!(c.datasets[1].span.unwrap().line, 5);
         assert!(c.trains_adapter);
         assert_eq!(c.hub_model_id.as_deref(), Some("acme-7b-sft"));
+
+        let text = "model_name_or_path: org/m-sft\nuse_peft: true\ndataset_mixer:\n  org/prefs: 1.0\n  org/more-prefs: 0.5\ndataset_splits:\n- train_prefs\noutput_dir: out\n";
+        let c = parse(text, true).unwrap().unwrap();
+        assert_eq!(c.flavour, TrainingFlavour::Trl);
+        assert_eq!(values(&c.datasets), ["org/prefs", "org/more-prefs"]);
+        assert_eq!(c.datasets[1].span.unwrap().line, 5);
+        assert_eq!(c.datasets[0].span.unwrap().line, 4);
+        assert!(c.trains_adapter);
     }
 
     #[test]
