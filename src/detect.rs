@@ -227,8 +227,12 @@ fn is_project_file(name: &str) -> bool {
         stem.split(['-', '_', '.'])
             .any(|part| matches!(part, "requirements" | "constraints" | "freeze"))
     });
-    // A JSON Schema describes records; it holds none.
-    NAMES.contains(&name) || dependency_list || name.ends_with(".schema.json")
+    // A JSON Schema describes records; it holds none: `record.schema.json`, `schema.json`,
+    // `cases_v1_schema.json`, `cases-schema.json`.
+    let schema = name
+        .strip_suffix(".json")
+        .is_some_and(|stem| stem.rsplit(['-', '_', '.']).next() == Some("schema"));
+    NAMES.contains(&name) || dependency_list || schema
 }
 
 /// The directory whose text templates are prompts, and their extensions.
@@ -381,11 +385,18 @@ mod tests {
             "constraints.txt",
             "pip_freeze.gpu.txt",
             "record.schema.json",
+            "schema.json",
+            "cases_v1_schema.json",
+            "cases-schema.json",
             "package.json",
             "tsconfig.json",
         ] {
             assert_eq!(detect(&format!("data/acme_set/{name}")), None, "{name}");
         }
+        assert_eq!(
+            detect("data/acme_set/schema_questions.json"),
+            Some(K::Corpus(CorpusFormat::Json))
+        );
         assert_eq!(
             detect("data/acme_set/requirements_of_users.json"),
             Some(K::Corpus(CorpusFormat::Json))
