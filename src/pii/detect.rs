@@ -1100,6 +1100,10 @@ fn ipv6(seg: &[u8], p: usize, out: &mut dyn FnMut(Found)) -> Option<usize> {
     }
     let str = std::str::from_utf8(text).ok()?;
     let ip: Ipv6Addr = str.parse().ok()?;
+    // A prefix length makes it a network (`2001:db8:4f8::/32`), as a CIDR block is for IPv4.
+    if at(seg, e) == b'/' && at(seg, e + 1).is_ascii_digit() {
+        return Some(e);
+    }
     let seg0 = ip.segments()[0];
     let not_personal = ip.is_loopback()
         || ip.is_unspecified()
@@ -1684,6 +1688,9 @@ mod tests {
             "at 12:30:00",
             "std::vector",
             "v1.2.3.4",
+            "allow 2a01:4f8::/32",
+            "route 2a00:1450:4009:81b::/64",
+            "allow 81.2.69.0/24",
         ] {
             assert!(run(neg).is_empty(), "{neg}: {:?}", run(neg));
         }
