@@ -1572,6 +1572,17 @@ static ALLOW: &[(&str, &str)] = &[
     ("uuid", "UUID"),
 ];
 
+/// Classes of denied packages that hold data and do nothing when built: a pickled HTTP response
+/// cache holds `requests.models.Response`, which reaches no network. `<Class>` names only (no
+/// functions, no attribute paths such as `Session.request`); they are unknown, not safe, so
+/// `MOD002` still asks for a review. Sorted.
+static DATA_CLASSES_OF_DENIED: &[&str] = &[
+    "requests.cookies",
+    "requests.exceptions",
+    "requests.models",
+    "requests.structures",
+];
+
 /// Classify one imported global.
 pub fn classify(module: &str, name: &str) -> GlobalSafety {
     let module = canonical_module(module);
@@ -1581,6 +1592,9 @@ pub fn classify(module: &str, name: &str) -> GlobalSafety {
         .any(|&(m, n)| !is_pattern(m) && !is_pattern(n) && m == module && n == name)
     {
         return GlobalSafety::Safe;
+    }
+    if DATA_CLASSES_OF_DENIED.contains(&module) && name_matches("<Class>", name) {
+        return GlobalSafety::Unknown;
     }
     let path = format!("{module}.{name}");
     if let Some(reason) = deny_reason(&path) {
@@ -2429,10 +2443,27 @@ mod tests {
             ("torch", "FloatStorage.x"),
             ("numpy", "frombuffer"),
             ("codecs", "encode"),
+            ("requests.models", "Response"),
+            ("requests.structures", "CaseInsensitiveDict"),
+            ("requests.cookies", "RequestsCookieJar"),
         ] {
             assert_eq!(
                 classify(module, name),
                 GlobalSafety::Unknown,
+                "{module}.{name}"
+            );
+        }
+        // The package's functions, other modules and attribute paths reach the network.
+        for (module, name) in [
+            ("requests", "get"),
+            ("requests.api", "post"),
+            ("requests.models", "requote_uri"),
+            ("requests.models", "Response.iter_content"),
+            ("requests.sessions", "Session"),
+            ("requests.hooks", "dispatch_hook"),
+        ] {
+            assert!(
+                matches!(classify(module, name), GlobalSafety::Dangerous { .. }),
                 "{module}.{name}"
             );
         }
@@ -2447,6 +2478,7 @@ mod tests {
     fn tables_are_sorted_and_unique() {
         assert!(PY2_MODULES.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(DENY.windows(2).all(|w| w[0].0 < w[1].0), "DENY not sorted");
+        assert!(DATA_CLASSES_OF_DENIED.windows(2).all(|w| w[0] < w[1]));
         assert!(ALLOW.windows(2).all(|w| w[0] < w[1]), "ALLOW not sorted");
     }
 
