@@ -2130,6 +2130,49 @@ fn base_tool_subclasses_are_named_by_their_own_class_body() {
     );
 }
 
+/// smolagents' `Tool` subclasses are tools named by their `name`, through a project's abstract
+/// base in another file too; the abstract bases themselves (declared `ABC`, with an
+/// `@abstractmethod`, or leaving one undefined) are no tools, and a `Tool` from elsewhere is not
+/// smolagents'.
+#[test]
+fn smolagents_tool_subclasses_are_tools_and_abstract_bases_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("acme_ops/__init__.py", "");
+    write(
+        "acme_ops/base.py",
+        "from abc import ABC, abstractmethod\n\nfrom smolagents import Tool\n\n\n\
+         class AcmeLedgerTool(Tool):\n    @abstractmethod\n    def connect(self):\n        ...\n\n\n\
+         class AcmeRemoteTool(AcmeLedgerTool, ABC):\n    endpoint = \"https://api.example.com\"\n",
+    );
+    write(
+        "acme_ops/purge.py",
+        "from .base import AcmeLedgerTool\n\n\n\
+         class PurgeAccountsTool(AcmeLedgerTool):\n    name = \"purge_accounts\"\n    \
+         description = \"Permanently delete customer accounts.\"\n\n    \
+         def connect(self):\n        pass\n\n    def forward(self, account_id):\n        return account_id\n",
+    );
+    write(
+        "acme_other/widgets.py",
+        "from acme_other.framework import Tool\n\n\n\
+         class AcmeWidget(Tool):\n    name = \"acme_widget\"\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools: Vec<(&str, Tier, &str)> = (result.inventory.agent_tools.values())
+        .map(|t| (t.id.as_str(), t.tier, t.location().unwrap().path.as_str()))
+        .collect();
+    assert_eq!(
+        tools,
+        [(
+            "fn:purge_accounts",
+            Tier::WriteIrreversible,
+            "acme_ops/purge.py"
+        )]
+    );
+    let tool = &result.inventory.agent_tools["fn:purge_accounts"];
+    assert!(tool.sources.iter().all(|s| s.how == "smolagents-tool"));
+}
+
 /// The OpenAI Agents SDK's hosted tools built in Python are tools of the tier their built-in
 /// type has; a hosted MCP server is a tool provider with its url and its approval setting. A
 /// class of the same name in a project that does not import the SDK is not.
