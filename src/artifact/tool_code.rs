@@ -787,7 +787,9 @@ fn scan_python<'t>(
     ((out, constructed, unnamed), links, named_by)
 }
 
-/// Whether a Python file names MCP: a decorator `@obj.tool()` in it is an MCP server's.
+/// Whether a Python file names MCP: a decorator `@obj.tool()` in it is an MCP server's, unless
+/// the file binds `obj` only to instances of other classes (`agent = Agent("test")`,
+/// `PythonServers::is_other`).
 fn names_mcp(text: &str) -> bool {
     ["fastmcp", "from mcp", "import mcp"]
         .iter()
@@ -887,7 +889,10 @@ fn python_tools(
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
                 (Dialect::PythonTool, None)
             }
-            Some((object, "tool")) if is_mcp || servers.is_server(object, starts[i]) => {
+            Some((object, "tool"))
+                if servers.is_server(object, starts[i])
+                    || (is_mcp && !servers.is_other(object)) =>
+            {
                 (Dialect::Fastmcp, Some(object))
             }
             Some((object, "tool")) if module_server(modules, module_servers, object).is_some() => {
@@ -1602,6 +1607,68 @@ class DeleteRecords(BaseTool):
         let mut sorted = RISKY_LANGCHAIN_TOOLS.to_vec();
         sorted.sort();
         assert_eq!(sorted, RISKY_LANGCHAIN_TOOLS);
+    }
+
+    #[test]
+    fn agent_tools_stay_plain_tools_in_a_file_that_names_mcp() {
+        let src = r#"from fastmcp.client.transports import StdioTransport
+from pydantic_ai import Agent, FunctionToolset
+from .server import mcp
+
+remote = StdioTransport(command="acme-forecast-server", args=[])
+agent = Agent("test")
+toolset = FunctionToolset()
+
+
+@agent.tool
+def city_label(ctx, city: str) -> str:
+    """Return the display label for a city name."""
+    return city.title()
+
+
+@toolset.tool
+def city_zone(city: str) -> str:
+    return city
+
+
+@mcp.tool()
+def forecast(city: str) -> str:
+    return city
+
+
+toolset.tool(name="city_code")(city_zone)
+"#;
+        let tools = scan(src, Language::Python, "weather").unwrap().tools;
+        let found: Vec<(&str, Option<&str>, bool)> = (tools.iter())
+            .map(|t| (t.id.as_str(), t.provider.as_deref(), t.server_elsewhere))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("fn:city_label", None, false),
+                ("fn:city_zone", None, false),
+                ("mcp:weather/forecast", Some("mcp:weather"), true),
+            ]
+        );
+        assert_eq!(tools[0].dialect, Dialect::PythonTool);
+        // An object bound to a server as well is one, and a server built in the file makes
+        // its tools MCP tools beside the agent's.
+        let src = "from fastmcp import FastMCP\nfrom pydantic_ai import Agent\n\n\
+                   agent = Agent('test')\nmcp = FastMCP('acme-weather')\n\n\
+                   @agent.tool_plain\ndef city_label(city): ...\n\n\
+                   @mcp.tool()\ndef forecast(city): ...\n\n\
+                   if DEBUG:\n    agent = FastMCP('acme-debug')\n\n\
+                   @agent.tool()\ndef dump(city): ...\n";
+        let tools = scan(src, Language::Python, "weather").unwrap().tools;
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "fn:city_label",
+                "mcp:acme-weather/forecast",
+                "mcp:acme-debug/dump"
+            ]
+        );
     }
 
     #[test]
