@@ -100,10 +100,13 @@ static TS_OBJECT_CONST: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{"#)
         .expect("valid regex")
 });
-/// `@server.list_tools()`: the low-level Python MCP server lists its tools in a function.
+/// `@server.list_tools()`, `@self.server.list_tools()`: the low-level Python MCP server lists
+/// its tools in a function (group 1 the server object).
 static PY_LIST_TOOLS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*list_tools\s*\(")
-        .expect("valid regex")
+    Pattern::new(
+        r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\.\s*list_tools\s*\(",
+    )
+    .expect("valid regex")
 });
 /// `Tool(` or `types.Tool(`, the low-level server's tool description (not `BaseTool(`).
 static PY_TOOL_CALL: LazyLock<Pattern> =
@@ -2101,6 +2104,47 @@ hint = 'PythonREPLTool()'
         assert_eq!(python_line_at("a = \"x\\\"#", 9), LinePosition::Literal);
         assert_eq!(python_line_at(r#"a = """x""" + b"#, 14), LinePosition::Code);
         assert_eq!(python_line_at("a = '''x # y", 12), LinePosition::Literal);
+    }
+
+    #[test]
+    fn a_low_level_server_built_in_a_class_lists_its_tools() {
+        let src = r#"from mcp.server.lowlevel import Server
+from mcp.types import TextContent, Tool
+
+
+class LedgerServer:
+    def __init__(self) -> None:
+        self.server = Server("acme-ledger")
+        self._register()
+
+    async def list_tools(self) -> list[Tool]:
+        return [
+            Tool(
+                name="refund_payment",
+                description="Refund a customer payment through the billing provider",
+                inputSchema={"type": "object"},
+            )
+        ]
+
+    def _register(self) -> None:
+        @self.server.list_tools()
+        async def list_tools() -> list[Tool]:
+            return await self.list_tools()
+"#;
+        let found = scan(src, Language::Python, "server").unwrap();
+        let tools: Vec<(&str, Option<&str>, bool)> = (found.tools.iter())
+            .map(|t| (t.id.as_str(), t.provider.as_deref(), t.server_elsewhere))
+            .collect();
+        assert_eq!(
+            tools,
+            [(
+                "mcp:acme-ledger/refund_payment",
+                Some("mcp:acme-ledger"),
+                false
+            )]
+        );
+        assert_eq!(found.tools[0].dialect, Dialect::McpListTools);
+        assert_eq!(found.servers, ["acme-ledger"]);
     }
 
     #[test]
