@@ -2,9 +2,11 @@
 //! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
 //! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
 //! with `annotations=`; servers built by factory functions and subclasses, and tools registered
-//! by call, are `python_servers`'), `BaseTool` subclasses (`python_classes`), the OpenAI Agents
-//! SDK's hosted tools (`openai_agents`), the `Tool(name=…)` a low-level MCP server returns
-//! from its `@server.list_tools()` function (a name in an enum member of the same file too);
+//! by call, are `python_servers`'; an object the file binds only to another class's instance,
+//! such as a Pydantic AI `agent = Agent(…)`, is no server), `BaseTool` and smolagents `Tool`
+//! subclasses (`python_classes`), the OpenAI Agents SDK's hosted tools (`openai_agents`), the
+//! `Tool(name=…)` a low-level MCP server returns from its `@server.list_tools()` function (also
+//! `@self.server.list_tools()` in a class; a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
 //! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`); Go MCP
