@@ -2130,6 +2130,100 @@ fn base_tool_subclasses_are_named_by_their_own_class_body() {
     );
 }
 
+/// smolagents' `Tool` subclasses are tools named by their `name`, through a project's abstract
+/// base in another file too; the abstract bases themselves (declared `ABC`, with an
+/// `@abstractmethod`, or leaving one undefined) are no tools, and a `Tool` from elsewhere is not
+/// smolagents'.
+#[test]
+fn smolagents_tool_subclasses_are_tools_and_abstract_bases_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write("acme_ops/__init__.py", "");
+    write(
+        "acme_ops/base.py",
+        "from abc import ABC, abstractmethod\n\nfrom smolagents import Tool\n\n\n\
+         class AcmeLedgerTool(Tool):\n    @abstractmethod\n    def connect(self):\n        ...\n\n\n\
+         class AcmeRemoteTool(AcmeLedgerTool, ABC):\n    endpoint = \"https://api.example.com\"\n",
+    );
+    write(
+        "acme_ops/purge.py",
+        "from .base import AcmeLedgerTool\n\n\n\
+         class PurgeAccountsTool(AcmeLedgerTool):\n    name = \"purge_accounts\"\n    \
+         description = \"Permanently delete customer accounts.\"\n\n    \
+         def connect(self):\n        pass\n\n    def forward(self, account_id):\n        return account_id\n",
+    );
+    write(
+        "acme_other/widgets.py",
+        "from acme_other.framework import Tool\n\n\n\
+         class AcmeWidget(Tool):\n    name = \"acme_widget\"\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tools: Vec<(&str, Tier, &str)> = (result.inventory.agent_tools.values())
+        .map(|t| (t.id.as_str(), t.tier, t.location().unwrap().path.as_str()))
+        .collect();
+    assert_eq!(
+        tools,
+        [(
+            "fn:purge_accounts",
+            Tier::WriteIrreversible,
+            "acme_ops/purge.py"
+        )]
+    );
+    let tool = &result.inventory.agent_tools["fn:purge_accounts"];
+    assert!(tool.sources.iter().all(|s| s.how == "smolagents-tool"));
+}
+
+/// Two functions of one name in two files are one tool: its finding points at the one whose
+/// evidence sets the tier, with that one's description, and lists both definitions.
+#[test]
+fn a_tool_defined_twice_is_anchored_on_its_strongest_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
+    write(
+        "acme/reports.py",
+        "from smolagents import tool\n\n\n@tool\ndef cleanup(day: str) -> str:\n    \
+         \"\"\"Show the cleanup schedule for a day.\"\"\"\n    return day\n",
+    );
+    write(
+        "acme/zadmin.py",
+        "from smolagents import tool\n\n\n@tool\ndef cleanup(table: str) -> str:\n    \
+         \"\"\"Delete every row of a table permanently.\"\"\"\n    return table\n",
+    );
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let tool = &result.inventory.agent_tools["fn:cleanup"];
+    assert_eq!(tool.tier, Tier::WriteIrreversible);
+    assert_eq!(tool.location().unwrap().path, "acme/zadmin.py");
+    assert_eq!(
+        tool.description.as_deref(),
+        Some("Delete every row of a table permanently.")
+    );
+    assert_eq!(
+        tool.definition_sites(),
+        ["acme/reports.py:5", "acme/zadmin.py:5"]
+    );
+    let component = &result.inventory.components["tool:fn:cleanup"];
+    assert_eq!(component.path.as_deref(), Some("acme/zadmin.py"));
+    assert_eq!(
+        component.properties["definition_sites"],
+        serde_json::json!(["acme/reports.py:5", "acme/zadmin.py:5"])
+    );
+    let finding = (result.findings.iter())
+        .find(|f| f.code == "TOOL001")
+        .expect("TOOL001");
+    assert!(
+        finding
+            .message
+            .ends_with("; defined in 2 places: acme/reports.py:5, acme/zadmin.py:5"),
+        "{}",
+        finding.message
+    );
+    // Defined once, it has no list of sites.
+    std::fs::remove_file(dir.path().join("acme/reports.py")).unwrap();
+    let result = scan(ScanOptions::new(dir.path())).unwrap();
+    let component = &result.inventory.components["tool:fn:cleanup"];
+    assert!(!component.properties.contains_key("definition_sites"));
+}
+
 /// The OpenAI Agents SDK's hosted tools built in Python are tools of the tier their built-in
 /// type has; a hosted MCP server is a tool provider with its url and its approval setting. A
 /// class of the same name in a project that does not import the SDK is not.

@@ -92,6 +92,13 @@ pub struct AgentTool {
     pub env_keys: Vec<String>,
     pub paths: Vec<String>,
     pub disabled: bool,
+    /// The index in `sources` of the definition findings point at: the one that supplied the
+    /// evidence that sets the tier, where several define the tool.
+    #[serde(skip)]
+    anchor: usize,
+    /// The description each definition gives, by where it is.
+    #[serde(skip)]
+    site_descriptions: Vec<(String, Option<TextSpan>, String)>,
 }
 
 impl AgentTool {
@@ -119,12 +126,47 @@ impl AgentTool {
             env_keys: Vec::new(),
             paths: Vec::new(),
             disabled: false,
+            anchor: 0,
+            site_descriptions: Vec::new(),
         }
     }
 
-    /// The first place the tool is defined, for findings.
+    /// Where the tool is defined, for findings: of several definitions (two `@tool def
+    /// cleanup` in two files), the one whose evidence sets the tier, else the first.
     pub fn location(&self) -> Option<&ToolSource> {
-        self.sources.first()
+        self.sources.get(self.anchor).or(self.sources.first())
+    }
+
+    /// The places code defines the tool (configurations that only name it left out), when
+    /// there is more than one: `reports.py:5`.
+    pub fn definition_sites(&self) -> Vec<String> {
+        let sites: Vec<String> = (self.sources.iter())
+            .filter(|s| !s.how.starts_with("mcp-config"))
+            .map(|s| match s.span {
+                Some(span) => format!("{}:{}", s.path, span.line),
+                None => s.path.clone(),
+            })
+            .collect();
+        if sites.len() > 1 { sites } else { Vec::new() }
+    }
+
+    /// Anchor a tool defined in several places on the definition that supplied the evidence
+    /// setting its tier, and take that definition's description. `sources` are sorted.
+    fn anchor_on_evidence(&mut self) {
+        if self.is_provider || self.definition_sites().is_empty() {
+            return;
+        }
+        let found = self
+            .deciding_evidence()
+            .find_map(|e| (self.sources.iter()).position(|s| s.path == e.path && s.span == e.span));
+        let Some(anchor) = found else { return };
+        self.anchor = anchor;
+        let at = &self.sources[anchor];
+        if let Some((_, _, description)) = (self.site_descriptions.iter())
+            .find(|(path, span, _)| *path == at.path && *span == at.span)
+        {
+            self.description = Some(description.clone());
+        }
     }
 
     /// The evidence that sets the tier, most severe first.
@@ -248,6 +290,7 @@ pub fn discover(inv: &mut Inventory) -> Vec<Relation> {
         tool.auto_approval.dedup();
         tool.secrets.sort();
         tool.secrets.dedup();
+        tool.anchor_on_evidence();
         if let Some(provider) = &tool.provider {
             let source = tool.location();
             relations.push(Relation {
@@ -457,6 +500,9 @@ fn add_decl(tools: &mut BTreeMap<String, AgentTool>, path: &str, decl: &ToolDecl
     if tool.description.is_none() {
         tool.description = decl.description.clone();
     }
+    if let Some(description) = &decl.description {
+        (tool.site_descriptions).push((path.to_owned(), decl.span, description.clone()));
+    }
     if tool.annotations.is_none() {
         tool.annotations = decl.annotations;
     }
@@ -616,6 +662,7 @@ fn component_of(tool: &AgentTool) -> Component {
             .into(),
     );
     set("description", tool.description.clone().into());
+    set("definition_sites", tool.definition_sites().into());
     if let Some(a) = tool.annotations {
         set("annotations", serde_json::to_value(a).unwrap_or_default());
     }

@@ -2,9 +2,11 @@
 //! `@function_tool` (OpenAI Agents SDK, with `needs_approval`), `@kernel_function` (Semantic
 //! Kernel plugin methods), `@<server>.tool(...)` (FastMCP,
 //! with `annotations=`; servers built by factory functions and subclasses, and tools registered
-//! by call, are `python_servers`'), `BaseTool` subclasses (`python_classes`), the OpenAI Agents
-//! SDK's hosted tools (`openai_agents`), the `Tool(name=…)` a low-level MCP server returns
-//! from its `@server.list_tools()` function (a name in an enum member of the same file too);
+//! by call, are `python_servers`'; an object the file binds only to another class's instance,
+//! such as a Pydantic AI `agent = Agent(…)`, is no server), `BaseTool` and smolagents `Tool`
+//! subclasses (`python_classes`), the OpenAI Agents SDK's hosted tools (`openai_agents`), the
+//! `Tool(name=…)` a low-level MCP server returns from its `@server.list_tools()` function (also
+//! `@self.server.list_tools()` in a class; a name in an enum member of the same file too);
 //! TypeScript/JavaScript `server.registerTool(name, {…annotations…})` and `server.tool(name, …)`,
 //! where the name and the options may be constants of the same file, and the tools a low-level
 //! server's `setRequestHandler(ListToolsRequestSchema, …)` returns (`listed_script`); Go MCP
@@ -100,10 +102,13 @@ static TS_OBJECT_CONST: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][A-Za-z0-9_$]*)\s*(?::\s*[A-Za-z_$][A-Za-z0-9_$.<>\[\]| ]*)?=\s*\{"#)
         .expect("valid regex")
 });
-/// `@server.list_tools()`: the low-level Python MCP server lists its tools in a function.
+/// `@server.list_tools()`, `@self.server.list_tools()`: the low-level Python MCP server lists
+/// its tools in a function (group 1 the server object).
 static PY_LIST_TOOLS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*list_tools\s*\(")
-        .expect("valid regex")
+    Pattern::new(
+        r"(?m)^\s*@\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\s*\.\s*list_tools\s*\(",
+    )
+    .expect("valid regex")
 });
 /// `Tool(` or `types.Tool(`, the low-level server's tool description (not `BaseTool(`).
 static PY_TOOL_CALL: LazyLock<Pattern> =
@@ -787,7 +792,9 @@ fn scan_python<'t>(
     ((out, constructed, unnamed), links, named_by)
 }
 
-/// Whether a Python file names MCP: a decorator `@obj.tool()` in it is an MCP server's.
+/// Whether a Python file names MCP: a decorator `@obj.tool()` in it is an MCP server's, unless
+/// the file binds `obj` only to instances of other classes (`agent = Agent("test")`,
+/// `PythonServers::is_other`).
 fn names_mcp(text: &str) -> bool {
     ["fastmcp", "from mcp", "import mcp"]
         .iter()
@@ -887,7 +894,10 @@ fn python_tools(
             Some((module, "tool")) if module.contains("tools") || module == "langchain" => {
                 (Dialect::PythonTool, None)
             }
-            Some((object, "tool")) if is_mcp || servers.is_server(object, starts[i]) => {
+            Some((object, "tool"))
+                if servers.is_server(object, starts[i])
+                    || (is_mcp && !servers.is_other(object)) =>
+            {
                 (Dialect::Fastmcp, Some(object))
             }
             Some((object, "tool")) if module_server(modules, module_servers, object).is_some() => {
@@ -1605,6 +1615,68 @@ class DeleteRecords(BaseTool):
     }
 
     #[test]
+    fn agent_tools_stay_plain_tools_in_a_file_that_names_mcp() {
+        let src = r#"from fastmcp.client.transports import StdioTransport
+from pydantic_ai import Agent, FunctionToolset
+from .server import mcp
+
+remote = StdioTransport(command="acme-forecast-server", args=[])
+agent = Agent("test")
+toolset = FunctionToolset()
+
+
+@agent.tool
+def city_label(ctx, city: str) -> str:
+    """Return the display label for a city name."""
+    return city.title()
+
+
+@toolset.tool
+def city_zone(city: str) -> str:
+    return city
+
+
+@mcp.tool()
+def forecast(city: str) -> str:
+    return city
+
+
+toolset.tool(name="city_code")(city_zone)
+"#;
+        let tools = scan(src, Language::Python, "weather").unwrap().tools;
+        let found: Vec<(&str, Option<&str>, bool)> = (tools.iter())
+            .map(|t| (t.id.as_str(), t.provider.as_deref(), t.server_elsewhere))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("fn:city_label", None, false),
+                ("fn:city_zone", None, false),
+                ("mcp:weather/forecast", Some("mcp:weather"), true),
+            ]
+        );
+        assert_eq!(tools[0].dialect, Dialect::PythonTool);
+        // An object bound to a server as well is one, and a server built in the file makes
+        // its tools MCP tools beside the agent's.
+        let src = "from fastmcp import FastMCP\nfrom pydantic_ai import Agent\n\n\
+                   agent = Agent('test')\nmcp = FastMCP('acme-weather')\n\n\
+                   @agent.tool_plain\ndef city_label(city): ...\n\n\
+                   @mcp.tool()\ndef forecast(city): ...\n\n\
+                   if DEBUG:\n    agent = FastMCP('acme-debug')\n\n\
+                   @agent.tool()\ndef dump(city): ...\n";
+        let tools = scan(src, Language::Python, "weather").unwrap().tools;
+        let ids: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "fn:city_label",
+                "mcp:acme-weather/forecast",
+                "mcp:acme-debug/dump"
+            ]
+        );
+    }
+
+    #[test]
     fn typescript_calls() {
         let src = r#"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -2034,6 +2106,47 @@ hint = 'PythonREPLTool()'
         assert_eq!(python_line_at("a = \"x\\\"#", 9), LinePosition::Literal);
         assert_eq!(python_line_at(r#"a = """x""" + b"#, 14), LinePosition::Code);
         assert_eq!(python_line_at("a = '''x # y", 12), LinePosition::Literal);
+    }
+
+    #[test]
+    fn a_low_level_server_built_in_a_class_lists_its_tools() {
+        let src = r#"from mcp.server.lowlevel import Server
+from mcp.types import TextContent, Tool
+
+
+class LedgerServer:
+    def __init__(self) -> None:
+        self.server = Server("acme-ledger")
+        self._register()
+
+    async def list_tools(self) -> list[Tool]:
+        return [
+            Tool(
+                name="refund_payment",
+                description="Refund a customer payment through the billing provider",
+                inputSchema={"type": "object"},
+            )
+        ]
+
+    def _register(self) -> None:
+        @self.server.list_tools()
+        async def list_tools() -> list[Tool]:
+            return await self.list_tools()
+"#;
+        let found = scan(src, Language::Python, "server").unwrap();
+        let tools: Vec<(&str, Option<&str>, bool)> = (found.tools.iter())
+            .map(|t| (t.id.as_str(), t.provider.as_deref(), t.server_elsewhere))
+            .collect();
+        assert_eq!(
+            tools,
+            [(
+                "mcp:acme-ledger/refund_payment",
+                Some("mcp:acme-ledger"),
+                false
+            )]
+        );
+        assert_eq!(found.tools[0].dialect, Dialect::McpListTools);
+        assert_eq!(found.servers, ["acme-ledger"]);
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub enum Dialect {
     LangchainBaseTool,
     LangchainBuiltin,
     CrewaiTool,
+    /// A subclass of smolagents' `Tool`.
+    SmolagentsTool,
     /// A Semantic Kernel plugin method (Python `@kernel_function`, C# `[KernelFunction]`).
     SemanticKernelFunction,
     TsRegisterTool,
@@ -82,6 +84,7 @@ impl Dialect {
             Dialect::LangchainBaseTool => "langchain-base-tool",
             Dialect::LangchainBuiltin => "langchain-builtin",
             Dialect::CrewaiTool => "crewai-tool",
+            Dialect::SmolagentsTool => "smolagents-tool",
             Dialect::SemanticKernelFunction => "semantic-kernel-function",
             Dialect::TsRegisterTool => "ts-register-tool",
             Dialect::TsServerTool => "ts-server-tool",

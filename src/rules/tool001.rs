@@ -46,12 +46,18 @@ impl Rule for ToolNotRegistered {
             } else {
                 format!(" — {}", why.join("; "))
             };
+            let sites = tool.definition_sites();
+            let sites = if sites.is_empty() {
+                String::new()
+            } else {
+                format!("; defined in {} places: {}", sites.len(), sites.join(", "))
+            };
             let mut finding = Finding::new(
                 &META,
                 Some(&tool.component),
                 tool.id.clone(),
                 format!(
-                    "{} has no [[tool]] entry (inferred tier: {}{why})",
+                    "{} has no [[tool]] entry (inferred tier: {}{why}){sites}",
                     tool.id, tool.tier
                 ),
             )

@@ -159,7 +159,7 @@ pub(super) fn resolve_tool_classes(files: &mut [(&str, &mut SourceTools)], layou
         tools.retain(|tool| {
             let class_tool = matches!(
                 tool.dialect,
-                Dialect::CrewaiTool | Dialect::LangchainBaseTool
+                Dialect::CrewaiTool | Dialect::LangchainBaseTool | Dialect::SmolagentsTool
             );
             !(class_tool && tool.span.is_some_and(|span| span.offset == offset))
         });

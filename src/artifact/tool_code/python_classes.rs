@@ -1,5 +1,7 @@
-//! Tool classes of a Python file: subclasses of LangChain's or CrewAI's `BaseTool`, directly or
-//! through other classes of the file (`class AcmeExecTool(AcmeSandboxBase)` with `class
+//! Tool classes of a Python file: subclasses of LangChain's or CrewAI's `BaseTool` and of
+//! smolagents' `Tool` (imported from `smolagents` or `smolagents.tools`, or reached as
+//! `smolagents.Tool`; a `Tool` of any other origin is not smolagents'), directly or through
+//! other classes of the file (`class AcmeExecTool(AcmeSandboxBase)` with `class
 //! AcmeSandboxBase(BaseTool)`), and the classes that may be ones through a class imported from
 //! another file of the project.
 //!
@@ -17,6 +19,11 @@
 //! classes it comes down to ([`PythonToolClass::bases`]); discovery
 //! (`agent::code_servers::python_tools`) makes it a tool when one of those is a tool class in
 //! its own file, and drops that file's reading of a nameless base other files derive from.
+//!
+//! An abstract class is no tool either, whatever it writes: one that lists `ABC` among its
+//! bases (or is built by `ABCMeta`), that declares an `@abstractmethod`, or that leaves one of
+//! the file's classes it derives from declares without a definition of its own (Python would
+//! not build it). Its concrete subclasses, in the file or in other files, are the tools.
 //!
 //! Read lexically, like the rest of `tool_code`: a class header on one line at the margin,
 //! bodies up to the next line of code at the margin.
@@ -52,6 +59,13 @@ static PY_LITERAL: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r#"^(?:\s|#[^\n]*)*(?:[rRuU]?)(?s:"""(.*?)"""|'''(.*?)''')|^(?:\s|#[^\n]*)*[rRuU]?(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)')"#)
         .expect("valid regex")
 });
+/// `def forward(`, `async def forward(` at the start of a body line (its indentation removed):
+/// group 1 the method.
+static PY_METHOD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+});
+/// The modules smolagents' `Tool` is imported from.
+const SMOLAGENTS_MODULES: &[&str] = &["smolagents", "smolagents.tools"];
 /// A capitalised name called (`AcmeBase(`): group 1.
 static PY_CAPITAL_CALL: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?:^|[^A-Za-z0-9_.])([A-Z][A-Za-z0-9_]*)[ \t]*\(").expect("valid regex")
@@ -93,13 +107,17 @@ pub struct PythonToolClass {
     pub derived: bool,
     /// The file builds it or passes it as a value.
     pub used: bool,
+    /// It is abstract: Python would not build it (see the module's header).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abstract_class: bool,
 }
 
 impl PythonToolClass {
     /// Whether it is a shared base rather than a tool, given whether classes of other files
     /// derive from it (`derived_elsewhere`).
     pub fn is_base(&self, derived_elsewhere: bool) -> bool {
-        !self.declares_name && !self.used && (self.derived || derived_elsewhere)
+        self.abstract_class
+            || (!self.declares_name && !self.used && (self.derived || derived_elsewhere))
     }
 
     /// The tool it is, with the name and description it inherits from classes of other files
@@ -128,8 +146,9 @@ impl PythonToolClass {
 /// What a class of the file derives from, as far as the file tells.
 #[derive(Debug, Clone, PartialEq)]
 enum Root<'t> {
-    /// `BaseTool`, directly or through classes of the file.
-    BaseTool,
+    /// A framework's tool class (`BaseTool`, smolagents' `Tool`), directly or through classes
+    /// of the file: the dialect it gives.
+    Framework(Dialect),
     /// Classes imported from other files: module as written, name there.
     Imported(Vec<(&'t str, &'t str)>),
 }
@@ -139,6 +158,8 @@ struct Header<'t> {
     bases: Vec<&'t str>,
     line: usize,
     offset: usize,
+    /// It lists `ABC` among its bases or is built by `ABCMeta`.
+    declared_abstract: bool,
 }
 
 impl Header<'_> {
@@ -177,12 +198,25 @@ pub(super) fn read(
         .filter(|import| import.name.starts_with(|c: char| c.is_ascii_uppercase()))
         .map(|import| (import.bound, (import.module, import.name)))
         .collect();
-    let is_base_tool = |base: &str| {
-        base == "BaseTool"
+    let base_tool_dialect = if text.contains("crewai") {
+        Dialect::CrewaiTool
+    } else {
+        Dialect::LangchainBaseTool
+    };
+    // The framework class a base names, if it names one.
+    let framework = |base: &str| {
+        let from = imported.get(base);
+        if base == "BaseTool"
             || base.ends_with(".BaseTool")
-            || imported
-                .get(base)
-                .is_some_and(|(_, name)| *name == "BaseTool")
+            || from.is_some_and(|(_, name)| *name == "BaseTool")
+        {
+            return Some(base_tool_dialect);
+        }
+        let smolagents = from
+            .is_some_and(|(module, name)| *name == "Tool" && SMOLAGENTS_MODULES.contains(module))
+            || (base.strip_suffix(".Tool"))
+                .is_some_and(|module| SMOLAGENTS_MODULES.contains(&module));
+        smolagents.then_some(Dialect::SmolagentsTool)
     };
     // What each class comes down to, read again until no class changes (a base defined further
     // down the file is known on a later pass).
@@ -193,14 +227,14 @@ pub(super) fn read(
             let mut root = None;
             let mut from_imports = Vec::new();
             for base in &header.bases {
-                if is_base_tool(base) {
-                    root = Some(Root::BaseTool);
+                if let Some(dialect) = framework(base) {
+                    root = Some(Root::Framework(dialect));
                     break;
                 }
                 match defined.get(base) {
                     Some(&j) if j != k => match &roots[j] {
-                        Some(Root::BaseTool) => {
-                            root = Some(Root::BaseTool);
+                        Some(Root::Framework(dialect)) => {
+                            root = Some(Root::Framework(*dialect));
                             break;
                         }
                         Some(Root::Imported(more)) => from_imports.extend(more.iter().copied()),
@@ -221,11 +255,6 @@ pub(super) fn read(
             break;
         }
     }
-    let dialect = if text.contains("crewai") {
-        Dialect::CrewaiTool
-    } else {
-        Dialect::LangchainBaseTool
-    };
     let kept: Vec<usize> = (0..headers.len()).filter(|&k| roots[k].is_some()).collect();
     if kept.is_empty() {
         return (Vec::new(), Vec::new());
@@ -235,6 +264,7 @@ pub(super) fn read(
         (names[k], descriptions[k]) = attributes(source, headers[k].line);
     }
     let declares_name: Vec<bool> = names.iter().map(Option::is_some).collect();
+    let abstract_class = abstract_classes(source, &headers, &defined);
     let names = inherited(names, &headers, &defined);
     let descriptions = inherited(descriptions, &headers, &defined);
     let derived: BTreeSet<&str> = (kept.iter())
@@ -263,12 +293,18 @@ pub(super) fn read(
             name: names[k].clone(),
             description: descriptions[k].clone(),
             declares_name: declares_name[k],
-            dialect,
+            dialect: match &roots[k] {
+                Some(Root::Framework(dialect)) => *dialect,
+                _ => base_tool_dialect,
+            },
             span: header.span(source),
             derived: derived.contains(header.class),
             used: used.contains(header.class),
+            abstract_class: abstract_class[k],
         };
-        if roots[k] == Some(Root::BaseTool) && !class.is_base(false) {
+        if let Some(Root::Framework(dialect)) = roots[k]
+            && !class.is_base(false)
+        {
             tools.push(class.tool((None, None), dialect));
         }
         classes.push(class);
@@ -287,6 +323,13 @@ fn headers<'t>(source: &PythonSource<'t>) -> Vec<Header<'t>> {
             if !source.is_code(offset) {
                 return None;
             }
+            let declared_abstract = (bases.as_str().split(',')).any(|base| {
+                let base = base.trim();
+                let metaclass = (base.strip_prefix("metaclass"))
+                    .map(|rest| rest.trim_start().trim_start_matches('=').trim());
+                matches!(base, "ABC" | "abc.ABC")
+                    || matches!(metaclass, Some("ABCMeta" | "abc.ABCMeta"))
+            });
             let bases = (bases.as_str().split(','))
                 .map(str::trim)
                 // `metaclass=ABCMeta` and other keywords, `Generic[T]`'s parameters.
@@ -298,9 +341,103 @@ fn headers<'t>(source: &PythonSource<'t>) -> Vec<Header<'t>> {
                 bases,
                 line: i,
                 offset,
+                declared_abstract,
             })
         })
         .collect()
+}
+
+/// Whether each class (indexed as `headers`) is abstract: declared so, or with an abstract
+/// method of its own or of the file's classes it derives from that none of them, nor it,
+/// defines.
+fn abstract_classes(
+    source: &PythonSource,
+    headers: &[Header],
+    defined: &BTreeMap<&str, usize>,
+) -> Vec<bool> {
+    let marked = source.text.contains("abstractmethod");
+    if !marked && !headers.iter().any(|header| header.declared_abstract) {
+        return vec![false; headers.len()];
+    }
+    let methods: Vec<(BTreeSet<&str>, BTreeSet<&str>)> = if marked {
+        headers
+            .iter()
+            .map(|header| methods(source, header.line))
+            .collect()
+    } else {
+        vec![Default::default(); headers.len()]
+    };
+    // The abstract methods each class leaves undefined, read again until no class changes.
+    let mut pending: Vec<BTreeSet<&str>> = methods.iter().map(|(_, own)| own.clone()).collect();
+    for _depth in 0..MAX_CLASS_DEPTH {
+        let mut changed = false;
+        for (k, header) in headers.iter().enumerate() {
+            let (concrete, own) = &methods[k];
+            let inherited: Vec<&str> = (header.bases.iter())
+                .filter_map(|base| defined.get(base).filter(|&&j| j != k))
+                .flat_map(|&j| pending[j].iter().copied())
+                .filter(|method| !concrete.contains(method) || own.contains(method))
+                .collect();
+            for method in inherited {
+                changed |= pending[k].insert(method);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    (headers.iter().zip(&pending))
+        .map(|(header, pending)| header.declared_abstract || !pending.is_empty())
+        .collect()
+}
+
+/// The methods a class (its header on line `header`) defines in its body, at the body's own
+/// indentation, and those of them marked `@abstractmethod`.
+fn methods<'t>(source: &PythonSource<'t>, header: usize) -> (BTreeSet<&'t str>, BTreeSet<&'t str>) {
+    let (mut defined, mut abstract_methods) = (BTreeSet::new(), BTreeSet::new());
+    let mut indent: Option<&str> = None;
+    let mut depth = 0i32;
+    let mut marked = false;
+    let last = source.lines.len().min(header + 1 + MAX_BODY_LINES);
+    for i in header + 1..last {
+        if source.quoted[i] {
+            continue;
+        }
+        let line = source.lines[i];
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let margin = &line[..line.len() - trimmed.len()];
+        if depth == 0 && margin.is_empty() {
+            break;
+        }
+        let indent = *indent.get_or_insert(margin);
+        if depth == 0 && margin == indent {
+            if let Some(decorator) = trimmed.strip_prefix('@') {
+                let decorator = decorator.trim_start();
+                marked |= ["abstractmethod", "abc.abstractmethod"].iter().any(|name| {
+                    decorator.strip_prefix(name).is_some_and(|rest| {
+                        !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                    })
+                });
+            } else if let Some(c) = PY_METHOD.captures(trimmed) {
+                if let Some(method) = c.get(1) {
+                    let at = source.starts[i] + margin.len() + method.start();
+                    let method = &source.text[at..at + method.len()];
+                    defined.insert(method);
+                    if marked {
+                        abstract_methods.insert(method);
+                    }
+                }
+                marked = false;
+            } else {
+                marked = false;
+            }
+        }
+        depth = (depth + bracket_change(line)).max(0);
+    }
+    (defined, abstract_methods)
 }
 
 /// The `name` or `description` of each class (`values`: its own, indexed as `headers`) with
@@ -660,5 +797,91 @@ class AcmeNamedAgain(AcmeNamed):
         // A file that names no tool still records them.
         let text = "from .base import AcmeSandboxBase\n\nclass AcmeExec(AcmeSandboxBase):\n    name = 'acme exec'\n";
         assert_eq!(read(text).1.len(), 1);
+    }
+
+    #[test]
+    fn smolagents_tool_subclasses_are_tools_only_with_its_import() {
+        let body = "    name = \"purge_accounts\"\n    \
+                    description = \"Permanently delete customer accounts.\"\n    \
+                    inputs = {\"account_id\": {\"type\": \"string\", \"description\": \"id\"}}\n    \
+                    output_type = \"string\"\n\n    \
+                    def forward(self, account_id: str) -> str:\n        return account_id\n";
+        let expected = [(
+            "fn:purge_accounts".to_owned(),
+            Some("Permanently delete customer accounts.".to_owned()),
+        )];
+        for header in [
+            "from smolagents import Tool\n\n\nclass AcmePurge(Tool):\n",
+            "from smolagents.tools import Tool as SmolTool\n\n\nclass AcmePurge(SmolTool):\n",
+            "import smolagents\n\n\nclass AcmePurge(smolagents.Tool):\n",
+        ] {
+            let (tools, classes) = read(&format!("{header}{body}"));
+            assert_eq!(tools, expected, "{header}");
+            assert_eq!(classes[0].dialect, Dialect::SmolagentsTool, "{header}");
+        }
+        // Named after the class without a `name`.
+        let (tools, _) = read(
+            "from smolagents import Tool\n\nclass AcmeLookup(Tool):\n    \
+             description = 'Looks up an order.'\n\n    def forward(self):\n        pass\n",
+        );
+        assert_eq!(tools[0].0, "fn:AcmeLookup");
+        // A `Tool` that is not smolagents' is no tool class in this file.
+        for header in [
+            "from acme.framework import Tool\n\n\nclass AcmePurge(Tool):\n",
+            "class AcmePurge(Tool):\n",
+            "import acme\n\n\nclass AcmePurge(acme.Tool):\n",
+        ] {
+            let (tools, _) = read(&format!("{header}{body}"));
+            assert!(tools.is_empty(), "{header}");
+        }
+    }
+
+    #[test]
+    fn abstract_tool_classes_are_not_tools() {
+        // The repro's shape: a local abstract root, a base to subclass and an abstract helper
+        // that implements nothing.
+        let framework = "from abc import ABC, abstractmethod\n\n\n\
+                         class BaseTool(ABC):\n    @abstractmethod\n    \
+                         def forward(self, *args):\n        ...\n\n\n\
+                         class Tool(BaseTool):\n    \"\"\"Set `name`.\"\"\"\n\n\n\
+                         class ModelBackedTool(Tool):\n    \"\"\"Do not use directly.\"\"\"\n";
+        let (tools, classes) = read(framework);
+        assert!(tools.is_empty(), "{tools:?}");
+        assert!(classes.iter().all(|class| class.abstract_class));
+        // A concrete subclass that defines the abstract method is a tool; one that leaves it
+        // abstract is not.
+        let concrete = format!(
+            "{framework}\n\nclass AcmeSummarise(ModelBackedTool):\n    name = 'acme_summarise'\n\n    \
+             def forward(self, text):\n        return text\n\n\n\
+             class AcmeHalf(ModelBackedTool):\n    name = 'acme_half'\n\n    \
+             def setup(self):\n        pass\n"
+        );
+        let (tools, _) = read(&concrete);
+        assert_eq!(tools, [("fn:acme_summarise".to_owned(), None)]);
+        // Declared abstract: `ABC` among the bases, `ABCMeta`, an `@abstractmethod` of its own,
+        // whatever name it writes.
+        for declared in [
+            "class AcmeBase(BaseTool, ABC):\n    name = 'acme_base'\n",
+            "class AcmeBase(BaseTool, abc.ABC):\n    name = 'acme_base'\n",
+            "class AcmeBase(BaseTool, metaclass=ABCMeta):\n    name = 'acme_base'\n",
+            "class AcmeBase(BaseTool):\n    name = 'acme_base'\n\n    \
+             @abc.abstractmethod\n    def _run(self):\n        ...\n",
+        ] {
+            let text = format!("import abc\nfrom langchain.tools import BaseTool\n\n{declared}");
+            let (tools, classes) = read(&text);
+            assert!(tools.is_empty(), "{declared}");
+            assert!(classes[0].abstract_class, "{declared}");
+        }
+        // A decorator that only starts like `abstractmethod`, or a commented-out one, declares
+        // nothing abstract.
+        for text in [
+            "class AcmeTool(BaseTool):\n    name = 'acme'\n\n    \
+             @abstractmethodology\n    def _run(self):\n        ...\n",
+            "class AcmeTool(BaseTool):\n    name = 'acme'\n\n    \
+             # @abstractmethod\n    def _run(self):\n        ...\n",
+        ] {
+            let text = format!("from langchain.tools import BaseTool\n\n{text}");
+            assert_eq!(read(&text).0, [("fn:acme".to_owned(), None)], "{text}");
+        }
     }
 }

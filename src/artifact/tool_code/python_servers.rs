@@ -228,6 +228,10 @@ pub(super) struct PythonServers<'t> {
     /// in file order; the bindings of those objects stand under the name [`imported_mark`] of
     /// their index until discovery reads the class.
     pub imported_builds: Vec<ImportedBuild<'t>>,
+    /// Objects the file binds only to instances of classes that are no MCP server classes
+    /// (`agent = Agent("test")`, `toolset = FunctionToolset()`): their `.tool` decorators are
+    /// no MCP server's, even in a file that names MCP.
+    others: BTreeSet<&'t str>,
 }
 
 /// An instance of a class imported from another module (see
@@ -302,6 +306,7 @@ impl<'t> PythonServers<'t> {
         let text = source.text;
         servers.imported = imported_server_objects(source, imports);
         if !subclasses && !text.contains("Server") && !text.contains("MCP") {
+            servers.others = servers.other_objects(source, imports);
             return servers;
         }
         if text.contains("self.") {
@@ -372,7 +377,53 @@ impl<'t> PythonServers<'t> {
                 .push((at, built.name.clone()));
             servers.bind(object, built);
         }
+        servers.others = servers.other_objects(source, imports);
         servers
+    }
+
+    /// See `others`: objects bound to a call of a class (a capitalised callee) that is no SDK
+    /// server class (a bare `Server` included), no server class of the file and no class
+    /// imported by a name that says it is a server, and never bound to a server or to the
+    /// result of a function.
+    fn other_objects(
+        &self,
+        source: &PythonSource<'t>,
+        imports: &[FromName<'t>],
+    ) -> BTreeSet<&'t str> {
+        let text = source.text;
+        if !text.contains(".tool") && !text.contains(".add_tool") {
+            return BTreeSet::new();
+        }
+        let imported_classes = imported_server_classes(imports);
+        let (mut others, mut maybe_servers) = (BTreeSet::new(), BTreeSet::new());
+        for binding in call_bindings(source, 0..text.len()) {
+            let last = last_segment(binding.callee);
+            let server_class = SERVER_CLASSES.contains(&last)
+                || last == "Server"
+                || self.class(last).is_some()
+                || imported_classes.contains_key(binding.callee);
+            let class = last.starts_with(|c: char| c.is_ascii_uppercase());
+            for &(_, object) in &binding.targets {
+                if class && !server_class {
+                    others.insert(object);
+                } else {
+                    maybe_servers.insert(object);
+                }
+            }
+        }
+        others.retain(|object| {
+            !maybe_servers.contains(object)
+                && !self.objects.contains_key(object)
+                && !self.imported.contains(object)
+                && !self.bindings.contains_key(object)
+        });
+        others
+    }
+
+    /// Whether the file binds `object` only to instances of classes that are no MCP server
+    /// classes (`agent = Agent("test")`).
+    pub fn is_other(&self, object: &str) -> bool {
+        self.others.contains(object)
     }
 
     fn bind(&mut self, object: &'t str, built: Built<'t>) {
@@ -897,7 +948,8 @@ pub(super) fn registered_tools(
             continue;
         }
         let (object, add_tool) = (object.as_str(), method.as_str() == "add_tool");
-        let accepted = servers.is_server(object, at) || (is_mcp && !add_tool);
+        let accepted =
+            servers.is_server(object, at) || (is_mcp && !add_tool && !servers.is_other(object));
         let args = bounded_call(&text[whole.end() - 1..]);
         if !accepted || !args.ends_with(')') {
             continue;
