@@ -291,14 +291,14 @@ fn load_policy(args: &ScanArgs, db: &crate::license::LicenseDb) -> Result<Policy
     };
     if let Some((text, path)) = staged_text {
         return policy::config::load_text_with_license_db(text, &path, db.clone()).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(*e));
+            eprintln!("{:?}", miette::Report::new(e.visible()));
             EXIT_ERROR
         });
     }
     match path {
         None => Ok(Policy::default()),
         Some(path) => policy::config::load_with_license_db(&path, db.clone()).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(*e));
+            eprintln!("{:?}", miette::Report::new(e.visible()));
             EXIT_ERROR
         }),
     }

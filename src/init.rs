@@ -13,6 +13,7 @@ use clap::Args;
 
 use crate::agent::Tier;
 use crate::inventory::{ComponentKind, Inventory, RelationKind};
+use crate::report::visible;
 use crate::scan::{ScanOptions, scan};
 
 #[derive(Debug, Args)]
@@ -63,13 +64,13 @@ pub fn render(inventory: &Inventory) -> String {
         let _ = writeln!(out, "id = {}", quoted(&tool.id));
         let _ = writeln!(out, "tier = {}", quoted(tool.tier.as_str()));
         for e in tool.deciding_evidence() {
-            let _ = writeln!(out, "# evidence: {}", e.describe().replace('\n', " "));
+            let _ = writeln!(out, "# evidence: {}", visible::line(&e.describe()));
         }
         for e in tool.outranked_evidence() {
             let _ = writeln!(
                 out,
                 "# note: {} would say {}, but {} outranks it",
-                e.describe().replace('\n', " "),
+                visible::line(&e.describe()),
                 e.tier,
                 e.outranked_by.as_deref().unwrap_or_default()
             );
@@ -83,7 +84,12 @@ pub fn render(inventory: &Inventory) -> String {
                 .span
                 .map(|s| format!(":{}", s.line))
                 .unwrap_or_default();
-            let _ = writeln!(out, "# defined in: {}{line} ({})", source.path, source.how);
+            let _ = writeln!(
+                out,
+                "# defined in: {}{line} ({})",
+                visible::line(&source.path),
+                visible::line(&source.how)
+            );
         }
         let _ = writeln!(out, "systems = [{}]", quoted(TODO));
         let _ = writeln!(out, "owner = {}", quoted(TODO));
