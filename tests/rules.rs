@@ -284,3 +284,21 @@ fn unreadable_paths_say_what_to_do_for_their_cause() {
         assert!(help("data/pipe.jsonl").contains("FIFO, socket or device"));
     }
 }
+
+/// A corpus has no parent model: its LIC001 help points at where data licences go, not at
+/// `base_model`.
+#[test]
+fn a_corpus_without_licence_is_told_where_a_data_licence_goes() {
+    let found = findings(&fixtures().join("LIC001/fail-corpus-without-licence"));
+    let help = found
+        .iter()
+        .find(|f| {
+            f.code == "LIC001" && f.component.as_deref() == Some("corpus:data/acme_catalogue.csv")
+        })
+        .and_then(|f| f.help.clone())
+        .unwrap_or_else(|| panic!("no LIC001 with help on the corpus: {found:#?}"));
+    assert!(!help.contains("base_model"), "{help}");
+    for place in ["DATA_LICENSE", "dataset card", "[[licenses.clarify]]"] {
+        assert!(help.contains(place), "the help names {place}: {help}");
+    }
+}
