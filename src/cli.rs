@@ -229,6 +229,8 @@ fn run_licenses(args: LicensesArgs) -> i32 {
             }
         },
     };
+    // Records may come from a `--license-db` folder: its text is shown, never obeyed.
+    let text = crate::report::visible::lines(&text);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     EXIT_CLEAN
 }

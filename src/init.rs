@@ -29,8 +29,23 @@ pub struct InitArgs {
 /// The value a skeleton leaves for a person to fill in; TOOL003 treats it as missing.
 pub const TODO: &str = "TODO";
 
+/// A TOML basic string. Every control and bidi character is a `\uXXXX` escape, which TOML
+/// reads back as the same character: the file shows them rather than obeys them.
 fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if visible::is_hidden_control(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The starter config for an inventory.
@@ -198,7 +213,7 @@ pub fn run(args: InitArgs) -> i32 {
         match crate::policy::load(&existing) {
             Ok(policy) => options.policy = policy,
             Err(e) => {
-                eprintln!("{:?}", miette::Report::new(*e));
+                eprintln!("{:?}", miette::Report::new(e.visible()));
                 return 2;
             }
         }
@@ -236,4 +251,24 @@ pub fn run(args: InitArgs) -> i32 {
         text.matches("\n[[model]]\n").count(),
     );
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_strings_read_back_as_written_and_show_every_control() {
+        for s in [
+            "plain",
+            "a \"b\" \\c",
+            "esc\x1b[2K\u{9b}\u{202e}\u{2066}\t\n\r\u{7f}x",
+            "ünï",
+        ] {
+            let line = format!("v = {}", quoted(s));
+            assert!(!line.chars().any(visible::is_hidden_control), "{line:?}");
+            let table: toml::Table = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(table["v"].as_str(), Some(s));
+        }
+    }
 }

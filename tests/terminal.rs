@@ -105,3 +105,61 @@ fn control_characters_from_the_tree_are_shown_not_obeyed() {
         }
     }
 }
+
+/// `aibom licenses` shows records from a `--license-db` folder with their control characters
+/// escaped.
+#[test]
+fn licence_records_from_a_folder_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("acme-internal.toml"),
+        "id = \"acme-internal\"\nname = \"Acme \\u001b[2K\\u202eInternal\"\n\
+         [[fingerprint]]\nall = [\"acme internal model licence\"]\n[commercial]\nstatus = \"forbidden\"\n",
+    )
+    .unwrap();
+    for args in [&["licenses"][..], &["licenses", "acme-internal"][..]] {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--license-db")
+            .arg(dir.path())
+            .output()
+            .expect("run aibom");
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).expect("utf-8 output");
+        assert_eq!(hidden_controls(&text), [], "{args:?}:\n{text}");
+        assert!(
+            text.contains(r"Acme \u{1b}[2K\u{202e}Internal"),
+            "{args:?}:\n{text}"
+        );
+    }
+}
+
+/// `aibom init` writes where a tool was found and why as TOML comments: a file name with
+/// control characters is shown escaped (a raw one would also make the file invalid TOML).
+#[test]
+fn init_comments_show_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("tools")).unwrap();
+    let name = "acme\x1b[2K\u{202e}server.py";
+    if let Err(e) = std::fs::write(root.join("tools").join(name), SERVER) {
+        eprintln!("SKIPPED: this filesystem refuses a file name with control characters ({e})");
+        return;
+    }
+    let written = root.join("out.toml");
+    let out = Command::new(BIN)
+        .args(["init", "--output"])
+        .arg(&written)
+        .arg(root)
+        .output()
+        .expect("run aibom");
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert_eq!(hidden_controls(&text), [], "{text}");
+    assert!(
+        text.contains(r"# defined in: tools/acme\u{1b}[2K\u{202e}server.py:7"),
+        "{text}"
+    );
+    text.parse::<toml::Table>()
+        .unwrap_or_else(|e| panic!("init writes valid TOML: {e}\n{text}"));
+}
