@@ -103,7 +103,7 @@ pub fn render(inventory: &Inventory) -> String {
                 out,
                 "# defined in: {}{line} ({})",
                 visible::line(&source.path),
-                visible::line(&source.how)
+                source.how
             );
         }
         let _ = writeln!(out, "systems = [{}]", quoted(TODO));
