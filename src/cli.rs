@@ -229,6 +229,8 @@ fn run_licenses(args: LicensesArgs) -> i32 {
             }
         },
     };
+    // Records may come from a `--license-db` folder: its text is shown, never obeyed.
+    let text = crate::report::visible::lines(&text);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     EXIT_CLEAN
 }
@@ -291,14 +293,14 @@ fn load_policy(args: &ScanArgs, db: &crate::license::LicenseDb) -> Result<Policy
     };
     if let Some((text, path)) = staged_text {
         return policy::config::load_text_with_license_db(text, &path, db.clone()).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(*e));
+            eprintln!("{:?}", miette::Report::new(e.visible()));
             EXIT_ERROR
         });
     }
     match path {
         None => Ok(Policy::default()),
         Some(path) => policy::config::load_with_license_db(&path, db.clone()).map_err(|e| {
-            eprintln!("{:?}", miette::Report::new(*e));
+            eprintln!("{:?}", miette::Report::new(e.visible()));
             EXIT_ERROR
         }),
     }

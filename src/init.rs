@@ -13,6 +13,7 @@ use clap::Args;
 
 use crate::agent::Tier;
 use crate::inventory::{ComponentKind, Inventory, RelationKind};
+use crate::report::visible;
 use crate::scan::{ScanOptions, scan};
 
 #[derive(Debug, Args)]
@@ -28,8 +29,23 @@ pub struct InitArgs {
 /// The value a skeleton leaves for a person to fill in; TOOL003 treats it as missing.
 pub const TODO: &str = "TODO";
 
+/// A TOML basic string. Every control and bidi character is a `\uXXXX` escape, which TOML
+/// reads back as the same character: the file shows them rather than obeys them.
 fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if visible::is_hidden_control(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The starter config for an inventory.
@@ -63,13 +79,13 @@ pub fn render(inventory: &Inventory) -> String {
         let _ = writeln!(out, "id = {}", quoted(&tool.id));
         let _ = writeln!(out, "tier = {}", quoted(tool.tier.as_str()));
         for e in tool.deciding_evidence() {
-            let _ = writeln!(out, "# evidence: {}", e.describe().replace('\n', " "));
+            let _ = writeln!(out, "# evidence: {}", visible::line(&e.describe()));
         }
         for e in tool.outranked_evidence() {
             let _ = writeln!(
                 out,
                 "# note: {} would say {}, but {} outranks it",
-                e.describe().replace('\n', " "),
+                visible::line(&e.describe()),
                 e.tier,
                 e.outranked_by.as_deref().unwrap_or_default()
             );
@@ -83,7 +99,12 @@ pub fn render(inventory: &Inventory) -> String {
                 .span
                 .map(|s| format!(":{}", s.line))
                 .unwrap_or_default();
-            let _ = writeln!(out, "# defined in: {}{line} ({})", source.path, source.how);
+            let _ = writeln!(
+                out,
+                "# defined in: {}{line} ({})",
+                visible::line(&source.path),
+                source.how
+            );
         }
         let _ = writeln!(out, "systems = [{}]", quoted(TODO));
         let _ = writeln!(out, "owner = {}", quoted(TODO));
@@ -192,7 +213,7 @@ pub fn run(args: InitArgs) -> i32 {
         match crate::policy::load(&existing) {
             Ok(policy) => options.policy = policy,
             Err(e) => {
-                eprintln!("{:?}", miette::Report::new(*e));
+                eprintln!("{:?}", miette::Report::new(e.visible()));
                 return 2;
             }
         }
@@ -230,4 +251,24 @@ pub fn run(args: InitArgs) -> i32 {
         text.matches("\n[[model]]\n").count(),
     );
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_strings_read_back_as_written_and_show_every_control() {
+        for s in [
+            "plain",
+            "a \"b\" \\c",
+            "esc\x1b[2K\u{9b}\u{202e}\u{2066}\t\n\r\u{7f}x",
+            "ünï",
+        ] {
+            let line = format!("v = {}", quoted(s));
+            assert!(!line.chars().any(visible::is_hidden_control), "{line:?}");
+            let table: toml::Table = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(table["v"].as_str(), Some(s));
+        }
+    }
 }

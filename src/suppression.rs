@@ -304,13 +304,15 @@ pub fn apply(
     let mut hygiene = Vec::new();
     for (exception, used) in policy.exceptions.iter().zip(used) {
         let expired = exception.expires.filter(|d| *d < today);
-        let (meta, message) = match expired {
+        let (meta, message, help) = match expired {
             Some(date) => (
                 &crate::rules::exc002::META,
                 format!(
                     "the exception for {} expired on {date}; its findings are reported again",
                     exception.describe()
                 ),
+                "fix the findings and delete the exception, or review them again and move \
+                 `expires` to a new date with an updated `reason`",
             ),
             None if !used => (
                 &crate::rules::exc001::META,
@@ -318,17 +320,22 @@ pub fn apply(
                     "the exception for {} matches no finding; remove it",
                     exception.describe()
                 ),
+                "delete the exception, or correct its `path`/`component` so it matches the \
+                 finding it was written for (`aibom scan --format json` shows both)",
             ),
             None => continue,
         };
-        hygiene.push(hygiene_finding(
-            meta,
-            policy,
-            exception.describe(),
-            message,
-            config_path,
-            Some(exception.span),
-        ));
+        hygiene.push(
+            hygiene_finding(
+                meta,
+                policy,
+                exception.describe(),
+                message,
+                config_path,
+                Some(exception.span),
+            )
+            .map(|f| f.with_help(help)),
+        );
     }
 
     if let Some(input) = baseline {
@@ -377,7 +384,10 @@ pub fn apply(
                 ),
                 Some(&input.path),
                 None,
-            ));
+            )
+            .map(|f| {
+                f.with_help("regenerate the baseline with `aibom scan --write-baseline FILE` once the current findings are reviewed")
+            }));
         }
     }
 

@@ -1,5 +1,6 @@
 //! Rule fixtures: every `fixtures/rules/<CODE>/fail-*` case triggers its rule, every `pass-*`
-//! case does not, and the malicious pickle cases name the global they import.
+//! case does not, every finding a fail case yields says what to do (its help), and the
+//! malicious pickle cases name the global they import.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,7 @@ fn cases(code: &str) -> Vec<(String, PathBuf)> {
 #[test]
 fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
     let mut checked = 0;
+    let mut without_help = Vec::new();
     for rule in aibom::rules::registry::RULES {
         let code = rule.meta().code;
         if !fixtures().join(code).is_dir() {
@@ -67,6 +69,13 @@ fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
                     !found.is_empty(),
                     "{code}/{name}: expected a {code} finding, got none"
                 );
+                // A finding says what to do about it, not only where it is.
+                without_help.extend(
+                    found
+                        .iter()
+                        .filter(|f| f.help.as_deref().is_none_or(|h| h.trim().is_empty()))
+                        .map(|f| format!("{code}/{name}: {}", f.message)),
+                );
             } else {
                 assert!(
                     found.is_empty(),
@@ -77,6 +86,11 @@ fn every_rule_with_fixtures_fires_on_fail_cases_and_not_on_pass_cases() {
         }
     }
     assert!(checked >= 30, "only {checked} cases checked");
+    assert!(
+        without_help.is_empty(),
+        "findings without help:\n{}",
+        without_help.join("\n")
+    );
 }
 
 #[test]
@@ -263,5 +277,56 @@ fn hostile_headers_are_parse_findings_naming_the_problem() {
             "BOM001/{case}: message should mention `{word}`: {}",
             bom001[0].message
         );
+    }
+}
+
+/// A path the walk cannot read gets a help that fits why: a link out of the root, a FIFO.
+#[test]
+fn unreadable_paths_say_what_to_do_for_their_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("acme.jsonl"), "{}\n").unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("acme.jsonl"),
+        dir.path().join("data/link.jsonl"),
+    )
+    .unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("data/pipe.jsonl"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !fifo {
+        eprintln!("SKIPPED: mkfifo failed; only the link is checked");
+    }
+    let found = findings(dir.path());
+    let help = |path: &str| {
+        found
+            .iter()
+            .find(|f| f.code == "BOM001" && f.subject == path)
+            .and_then(|f| f.help.clone())
+            .unwrap_or_else(|| panic!("no BOM001 with help for {path}: {found:#?}"))
+    };
+    assert!(help("data/link.jsonl").contains("link out of the repository"));
+    if fifo {
+        assert!(help("data/pipe.jsonl").contains("FIFO, socket or device"));
+    }
+}
+
+/// A corpus has no parent model: its LIC001 help points at where data licences go, not at
+/// `base_model`.
+#[test]
+fn a_corpus_without_licence_is_told_where_a_data_licence_goes() {
+    let found = findings(&fixtures().join("LIC001/fail-corpus-without-licence"));
+    let help = found
+        .iter()
+        .find(|f| {
+            f.code == "LIC001" && f.component.as_deref() == Some("corpus:data/acme_catalogue.csv")
+        })
+        .and_then(|f| f.help.clone())
+        .unwrap_or_else(|| panic!("no LIC001 with help on the corpus: {found:#?}"));
+    assert!(!help.contains("base_model"), "{help}");
+    for place in ["DATA_LICENSE", "dataset card", "[[licenses.clarify]]"] {
+        assert!(help.contains(place), "the help names {place}: {help}");
     }
 }

@@ -96,6 +96,24 @@ impl ConfigError {
         self
     }
 
+    /// The error as a terminal may show it: control characters from the config text (in the
+    /// message, the label, the help and the quoted lines) shown as visible escapes.
+    pub fn visible(self) -> Self {
+        use crate::report::visible;
+        let (text, offsets) = visible::lines_with_offsets(self.src.inner());
+        let span = self.span.map(|s| {
+            let start = offsets.map(s.offset());
+            SourceSpan::new(start.into(), offsets.map(s.offset() + s.len()) - start)
+        });
+        ConfigError {
+            message: visible::lines(&self.message).into_owned(),
+            src: NamedSource::new(visible::line(self.src.name()), text.into_owned()),
+            span,
+            label: visible::line(&self.label).into_owned(),
+            help: self.help.as_deref().map(|h| visible::lines(h).into_owned()),
+        }
+    }
+
     /// 1-based line and column of the error, for messages and tests.
     pub fn line_column(&self) -> Option<(usize, usize)> {
         let offset = self.span?.offset();

@@ -36,7 +36,7 @@ pub fn run(args: HashSubjectArgs) -> i32 {
                 Some(path) => match crate::policy::load(&path) {
                     Ok(policy) => policy.privacy.key_env,
                     Err(e) => {
-                        eprintln!("{:?}", miette::Report::new(*e));
+                        eprintln!("{:?}", miette::Report::new(e.visible()));
                         return 2;
                     }
                 },

@@ -2,6 +2,9 @@
 //! component (with a source snippet when the finding points into a text artefact), then a
 //! summary table.
 //!
+//! Every string from the scanned repository passes through `visible` before it is written, so
+//! that control characters in file names or decoded strings are shown, never obeyed.
+//!
 //! This reporter reads the text of cards and configs again to show snippets; it never reads
 //! binary weights.
 
@@ -17,7 +20,7 @@ use miette::{
 use rayon::prelude::*;
 
 use super::audit::human_size;
-use super::{Content, RenderOptions, Reporter};
+use super::{Content, RenderOptions, Reporter, visible};
 use crate::documents::Documents;
 use crate::finding::{Finding, Severity};
 use crate::inventory::{Component, ComponentKind, Inventory, RelationKind};
@@ -149,6 +152,7 @@ fn inventory_table(
                 licences(c),
             ]
         })
+        .map(|row: [String; 6]| row.map(|cell| visible::line(&cell).into_owned()))
         .collect();
     // The licence, of any length, comes last so that every other column lines up.
     let header = ["KIND", "PATH", "FORMAT", "SIZE", "HASH", "LICENCE"];
@@ -200,27 +204,67 @@ fn inventory_table(
             } else {
                 r.to.clone()
             };
-            writeln!(out, "  {}  {verb}  {to}", r.from)?;
+            let line = format!("  {}  {verb}  {to}", r.from);
+            writeln!(out, "{}", visible::line(&line))?;
         }
     }
     writeln!(out)
 }
 
-/// A finding as a miette diagnostic.
+/// A finding as a miette diagnostic. Every text from the scanned repository in it (message,
+/// help, subject, path, quoted file) is already made visible (`visible`).
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
+    message: String,
+    help: Option<String>,
+    label: Option<LabeledSpan>,
     source: Option<NamedSource<Arc<str>>>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, quoted: Option<(&str, &str)>) -> Self {
+        let help = finding.help.as_deref().map(visible::lines);
+        let location = finding.location.as_ref();
+        let path = location.map(|l| visible::line(&l.path));
+        let help = match (help, path, quoted) {
+            (help, _, Some(_)) => help.map(|h| h.into_owned()),
+            (Some(help), Some(path), None) => Some(format!("{help}\nat {path}")),
+            (None, Some(path), None) => Some(format!("at {path}")),
+            (help, None, None) => help.map(|h| h.into_owned()),
+        };
+        let mut label = None;
+        let source = quoted.map(|(path, text)| {
+            let (text, offsets) = visible::lines_with_offsets(text);
+            if let Some(span) = location.and_then(|l| l.span) {
+                let start = offsets.map(span.offset);
+                let end = offsets.map(span.offset + span.len);
+                label = Some(LabeledSpan::new(
+                    Some(visible::line(&finding.subject).into_owned()),
+                    start,
+                    (end - start).max(1),
+                ));
+            }
+            NamedSource::new(visible::line(path), Arc::from(text.as_ref()))
+        });
+        FindingDiagnostic {
+            finding,
+            message: visible::line(&finding.message).into_owned(),
+            help,
+            label,
+            source,
+        }
+    }
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -243,17 +287,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let location = self.finding.location.as_ref().map(|l| l.path.as_str());
-        match (&self.finding.help, location, &self.source) {
-            (Some(help), _, Some(_)) => Some(Box::new(help)),
-            (Some(help), Some(path), None) => Some(Box::new(format!("{help}\nat {path}"))),
-            (None, Some(path), None) => Some(Box::new(format!("at {path}"))),
-            (None, _, _) | (Some(_), None, None) => self
-                .finding
-                .help
-                .as_ref()
-                .map(|h| Box::new(h) as Box<dyn fmt::Display>),
-        }
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -261,13 +297,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.finding.location.as_ref()?.span?;
-        self.source.as_ref()?;
-        let label = LabeledSpan::new(
-            Some(self.finding.subject.clone()),
-            span.offset,
-            span.len.max(1),
-        );
+        let label = self.label.clone()?;
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -341,6 +371,7 @@ fn findings_in_batches(
                 } else {
                     component
                 };
+                let title = visible::line(title);
                 writeln!(out, "{}", paint(&format!("── {title} "), "1", options))?;
             }
             out.write_all(text.as_bytes())?;
@@ -372,18 +403,16 @@ fn render_finding(
     result: &ScanResult,
     texts: &BTreeMap<&str, Arc<str>>,
 ) -> String {
-    let source = quoted_path(result, finding).and_then(|path| {
-        let text = texts.get(path)?;
-        Some(NamedSource::new(path, Arc::clone(text)))
-    });
-    let diagnostic = FindingDiagnostic { finding, source };
+    let quoted =
+        quoted_path(result, finding).and_then(|path| Some((path, texts.get(path)?.as_ref())));
+    let diagnostic = FindingDiagnostic::new(finding, quoted);
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, &diagnostic).is_err() {
         rendered = format!(
             "{}[{}] {}\n",
             finding.severity.as_str(),
             finding.code,
-            finding.message
+            diagnostic.message
         );
     }
     rendered
@@ -489,7 +518,7 @@ fn summary(result: &ScanResult, options: &RenderOptions, out: &mut dyn Write) ->
         writeln!(
             out,
             "  config      [{}] accepted but not evaluated by this version",
-            result.policy.not_evaluated.join("], [")
+            visible::line(&result.policy.not_evaluated.join("], ["))
         )?;
     }
     Ok(())

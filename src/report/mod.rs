@@ -11,6 +11,7 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 pub mod spdx;
+pub mod visible;
 
 use std::io::{self, Write};
 

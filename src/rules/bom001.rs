@@ -53,10 +53,19 @@ impl Rule for ParseFailure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for file in &cx.inventory.files {
             let problems = match &file.artifact {
-                Err(err) => vec![(String::new(), format!("could not be parsed: {err}"), None)],
+                Err(err) => vec![(
+                    String::new(),
+                    format!("could not be parsed: {err}"),
+                    None,
+                    if err.limit.is_some() {
+                        LIMIT
+                    } else {
+                        UNPARSEABLE
+                    },
+                )],
                 Ok(artifact) => partial_problems(artifact),
             };
-            for (part, problem, span) in problems {
+            for (part, problem, span, help) in problems {
                 let subject = if part.is_empty() {
                     file.path.clone()
                 } else {
@@ -65,7 +74,8 @@ impl Rule for ParseFailure {
                 let message = format!("{} ({}) {problem}", file.path, file.kind.name());
                 out.push(
                     Finding::new(&META, file.component.as_deref(), subject, message)
-                        .at(&file.path, span),
+                        .at(&file.path, span)
+                        .with_help(help),
                 );
             }
         }
@@ -78,7 +88,11 @@ impl Rule for ParseFailure {
                         dir.clone(),
                         format!("Hugging Face cache repository {dir} could not be read: {err}"),
                     )
-                    .at(dir, None),
+                    .at(dir, None)
+                    .with_help(
+                        "re-download the repository into the cache (`hf download`), or exclude \
+                         the directory (`[scan] exclude` in aibom.toml)",
+                    ),
                 );
             }
         }
@@ -93,9 +107,36 @@ impl Rule for ParseFailure {
                         unreadable.path, unreadable.error
                     ),
                 )
-                .at(&unreadable.path, None),
+                .at(&unreadable.path, None)
+                .with_help(unreadable_help(&unreadable.error)),
             );
         }
+    }
+}
+
+const LIMIT: &str = "a resource limit was reached (docs/limits.md): check that the file is what it \
+                     claims to be; if it is genuine, review it by hand, and exclude it (`[scan] \
+                     exclude` in aibom.toml) only with a reason";
+const UNPARSEABLE: &str = "re-download or regenerate the file (for LFS-tracked weights, `git lfs \
+                           pull`), fix it where the message points, or exclude it if it is not an \
+                           artefact (`[scan] exclude` in aibom.toml)";
+
+/// What to do about a path the walk could not read, by the cause its error names.
+fn unreadable_help(error: &str) -> &'static str {
+    if error.contains("[limit:") {
+        LIMIT
+    } else if error.contains("points outside the scanned root") {
+        "a link out of the repository is not scanned: copy what it points at into the \
+         repository, or scan the directory it points into as well"
+    } else if error.starts_with("symbolic link") {
+        "fix or remove the link (a loop or a missing target), or exclude it (`[scan] exclude` in \
+         aibom.toml)"
+    } else if error.contains("not a regular file") {
+        "a FIFO, socket or device is never read: remove it from the repository, or exclude it \
+         (`[scan] exclude` in aibom.toml)"
+    } else {
+        "make the file readable by the user running the scan (check its permissions), or exclude \
+         it (`[scan] exclude` in aibom.toml)"
     }
 }
 
@@ -125,7 +166,7 @@ fn malformed_records(corpus: &CorpusStats) -> String {
 /// Parts of a file that parsed but not completely: a pickle stream that broke after some
 /// imports, zip entries that could not be read, duplicate entry names, MCP server entries that
 /// are not objects; each with where it is, when that is known.
-fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan>)> {
+fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan>, &'static str)> {
     let mut problems = Vec::new();
     let mut pickle = |part: &str, scan: &PickleScan| {
         if let Some(reason) = &scan.incomplete {
@@ -138,6 +179,8 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                 part.to_owned(),
                 format!("was only partly walked{place}: {reason}; imports after that point are not checked"),
                 None,
+                "do not load this file: imports past that point are unchecked; obtain the weights \
+                 as safetensors, or re-download the file if it is damaged",
             ));
         }
     };
@@ -153,6 +196,11 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                     entry.clone(),
                     format!("entry {entry} could not be read: {error}"),
                     None,
+                    if error.contains("[limit:") {
+                        LIMIT
+                    } else {
+                        UNPARSEABLE
+                    },
                 ));
             }
             if zip.duplicate_names {
@@ -161,6 +209,8 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                     "has duplicate zip entry names: loaders may disagree on which one they read"
                         .to_owned(),
                     None,
+                    "do not load this file: regenerate it with one entry per name, or obtain \
+                     the weights as safetensors",
                 ));
             }
         }
@@ -175,6 +225,8 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                         crate::artifact::corpus::RECORD_BYTES
                     ),
                     None,
+                    "check those records by hand: their columns (and any personal data in \
+                     them) were not read",
                 ));
             }
             if corpus.malformed_records > 0 {
@@ -184,6 +236,8 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                     "malformed-records".to_owned(),
                     malformed_records(corpus),
                     None,
+                    "fix or remove the malformed records; the line number leads to the first \
+                     (`sed -n <line>p <file>`)",
                 ));
             }
         }
@@ -196,6 +250,11 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                     entry.clone(),
                     format!("entry {entry} could not be read: {error}"),
                     None,
+                    if error.contains("[limit:") {
+                        LIMIT
+                    } else {
+                        UNPARSEABLE
+                    },
                 ));
             }
         }
@@ -208,6 +267,8 @@ fn partial_problems(artifact: &Artifact) -> Vec<(String, String, Option<TextSpan
                         entry.name, entry.found
                     ),
                     entry.span,
+                    "write the server entry as an object such as `{\"command\": \"npx\", \
+                     \"args\": [\"-y\", \"pkg@1.2.3\"]}` or `{\"url\": \"https://…\"}`",
                 ));
             }
         }

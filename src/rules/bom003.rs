@@ -109,7 +109,11 @@ impl Rule for ShardIndexMismatch {
                         "total_size",
                         format!("{} declares total_size {total} but its shards describe {described} bytes of tensors", index_file.path),
                     )
-                    .at(&index_file.path, None),
+                    .at(&index_file.path, None)
+                    .with_help(
+                        "fetch the shards the index was written for, or regenerate the index from \
+                         the shards present",
+                    ),
                 );
             }
         }

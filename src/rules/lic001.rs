@@ -32,8 +32,9 @@ pub static META: RuleMeta = RuleMeta {
                   ```\nwarning[LIC001]: quantization:models/acme-q4.gguf has no licence\n```",
         fix: "Ship the licence text next to the weights (`LICENSE`, or `WEIGHTS_LICENSE` when the `LICENSE` is \
               the code's), set `license:` in the card (for a custom licence, `license: other` with `license_name` \
-              and `license_link`), or record the parent with `base_model`. Pin a reviewed decision with \
-              `[[licenses.clarify]]`.",
+              and `license_link`), or record the parent with `base_model`. For a corpus or dataset, ship \
+              `DATA_LICENSE` (or a `LICENSE`) beside the data or set `license:` in its dataset card. Pin a \
+              reviewed decision with `[[licenses.clarify]]`.",
     },
 };
 
@@ -52,6 +53,9 @@ impl Rule for NoLicenseFound {
             }
             let help = match facts.stated_away.first() {
                 Some(away) => stated_away_help(c.kind, away),
+                None if matches!(c.kind, ComponentKind::Corpus | ComponentKind::Dataset) => {
+                    DATA_HELP.to_owned()
+                }
                 None => "add a LICENSE file or a card `license:`, or record the parent model with \
                          `base_model`"
                     .to_owned(),
@@ -70,6 +74,13 @@ impl Rule for NoLicenseFound {
         }
     }
 }
+
+/// Data has no parent model to inherit from: its licence comes from a file beside it, a dataset
+/// card, or a reviewed decision (`[[corpus]]` has no licence field).
+const DATA_HELP: &str = "ship the data's licence beside it (`DATA_LICENSE`, or a `LICENSE` in its \
+                         directory), set `license:` in a dataset card (README.md front matter \
+                         beside the data, with a dataset key such as `pretty_name`), or pin a \
+                         reviewed decision with `[[licenses.clarify]]` on the data file";
 
 /// Help for a component whose directory's licence file says it covers other parts only: which,
 /// what it names for this part, and what to add.

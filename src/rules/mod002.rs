@@ -104,7 +104,12 @@ impl Rule for UnverifiedPickleGlobal {
                         entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
                         format!("{} imports {qualified}{place}, which is on neither list and cannot be verified", file.path),
                     )
-                    .at(&file.path, None),
+                    .at(&file.path, None)
+                    .with_help(format!(
+                        "do not load this file until {qualified} is verified as trusted code; prefer \
+                         the weights as safetensors, or record the decision with an [[exception]] \
+                         for MOD002 and this file, with a reason"
+                    )),
                 );
             }
         }

@@ -50,7 +50,11 @@ impl Rule for KerasCustomCode {
                             file.path
                         ),
                     )
-                    .at(&file.path, None),
+                    .at(&file.path, None)
+                    .with_help(
+                        "replace the Lambda layer with a built-in or a registered custom layer whose \
+                         code is reviewed, and load with `safe_mode=True`",
+                    ),
                 );
             }
             // `__lambda__` is the serialized function of a Lambda layer, reported above.
@@ -86,7 +90,11 @@ impl Rule for KerasCustomCode {
                             file.path, object.class_name
                         ),
                     )
-                    .at(&file.path, None),
+                    .at(&file.path, None)
+                    .with_help(
+                        "review the custom object's code and ship it as source; accept a reviewed \
+                         object with an [[exception]] for MOD003 and a reason",
+                    ),
                 );
             }
         }

@@ -22,7 +22,7 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
+            c if crate::report::visible::is_hidden_control(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

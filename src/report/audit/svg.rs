@@ -222,7 +222,9 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c if crate::report::visible::is_hidden_control(c) && c != '\n' && c != '\t' => {
+                out.push('\u{FFFD}')
+            }
             c => out.push(c),
         }
     }
