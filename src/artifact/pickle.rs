@@ -580,7 +580,11 @@ impl<R: BufRead> Input<R> {
             let take = newline.map_or(buf.len(), |i| i + 1);
             let content = newline.unwrap_or(buf.len());
             if self.continuation.is_some()
-                && !buf.get(..content).unwrap_or_default().iter().all(|&b| kind.takes(b))
+                && !buf
+                    .get(..content)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|&b| kind.takes(b))
             {
                 return Err(ParseError::new("not read by pickle.load"));
             }
@@ -686,7 +690,9 @@ impl BufRead for Tee<'_> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let allowed = self.data.saturating_add(self.past);
         let buf = self.inner.fill_buf()?;
-        let n = buf.len().min(usize::try_from(allowed).unwrap_or(usize::MAX));
+        let n = buf
+            .len()
+            .min(usize::try_from(allowed).unwrap_or(usize::MAX));
         Ok(buf.get(..n).unwrap_or_default())
     }
 
@@ -736,7 +742,8 @@ impl Line {
         match self {
             Line::Any => true,
             Line::Number => {
-                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'_' | b' ' | b'\t' | b'\r')
+                b.is_ascii_alphanumeric()
+                    || matches!(b, b'+' | b'-' | b'.' | b'_' | b' ' | b'\t' | b'\r')
             }
             Line::Name => b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'),
         }
@@ -878,7 +885,10 @@ impl Parent<'_> {
 
     fn peek(&self) -> Value {
         if self.top > self.fence() {
-            self.stack.get(self.top - 1).cloned().unwrap_or(Value::NotText)
+            self.stack
+                .get(self.top - 1)
+                .cloned()
+                .unwrap_or(Value::NotText)
         } else {
             Value::NotText
         }
@@ -1379,7 +1389,8 @@ fn walk_machine<R: BufRead>(
                 match (module, name) {
                     (Value::Text(module), Value::Text(name))
                         if strict
-                            && !(python_name(module.as_bytes()) && python_name(name.as_bytes())) =>
+                            && !(python_name(module.as_bytes())
+                                && python_name(name.as_bytes())) =>
                     {
                         return Err(quiet_stop());
                     }
@@ -3186,7 +3197,12 @@ mod tests {
         let mut data = short_unicode("os");
         data.extend(short_unicode("system"));
         let mut p = vec![op::PROTO, 4];
-        p.extend(joblib_wrapper("u1", -1, &[u8::try_from(data.len()).unwrap()], None));
+        p.extend(joblib_wrapper(
+            "u1",
+            -1,
+            &[u8::try_from(data.len()).unwrap()],
+            None,
+        ));
         p.extend(&data);
         let tail = p.len() as u64;
         p.extend([op::STACK_GLOBAL, op::STOP]);
@@ -3194,10 +3210,19 @@ mod tests {
         let names: Vec<_> = walked
             .globals
             .iter()
-            .map(|g| (format!("{}.{}", g.module, g.name), g.offset, g.in_array_data))
+            .map(|g| {
+                (
+                    format!("{}.{}", g.module, g.name),
+                    g.offset,
+                    g.in_array_data,
+                )
+            })
             .collect();
         // the stream's walk finds STACK_GLOBAL of the array (not a string): unresolvable
-        assert!(names.contains(&("os.system".to_owned(), tail, true)), "{names:?}");
+        assert!(
+            names.contains(&("os.system".to_owned(), tail, true)),
+            "{names:?}"
+        );
         // the strings come from the stream's memo (memoised before the array), fetched in the data
         let mut p = vec![op::PROTO, 4];
         p.extend(short_unicode("os"));
@@ -3308,7 +3333,11 @@ mod tests {
     fn truncated_array_data_never_panics() {
         let mut p = joblib_two_arrays();
         p.pop();
-        p.extend(joblib_with_data(Some(3), &hidden_os_system()).get(2..).unwrap());
+        p.extend(
+            joblib_with_data(Some(3), &hidden_os_system())
+                .get(2..)
+                .unwrap(),
+        );
         for end in 0..p.len() {
             let cut = &p[..end];
             let _ = scan_file(cut, cut.len() as u64);
