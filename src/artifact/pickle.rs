@@ -44,6 +44,11 @@ const KEPT_ITEMS: usize = 64;
 /// Total tuple items and dict entries kept on the virtual stack and memo of one stream; past
 /// it, tuples and dicts are tracked as opaque values.
 const KEPT_CELLS: u64 = 1024 * 1024;
+/// Bytes past the end of one NumPy array's data that the walk of that data as opcodes (what
+/// plain `pickle.load` runs) may read; the bytes read past the end are held to be walked again.
+const CONTINUATION_BYTES: u64 = 1024 * 1024;
+/// Bytes past the ends of array data that all those walks of one input may read together.
+const CONTINUATION_TOTAL_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How an imported global is classified against the allow and deny lists.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -71,6 +76,10 @@ pub struct ImportedGlobal {
     /// Index of the stream in the file (0 for the first pickle).
     pub stream: usize,
     pub safety: GlobalSafety,
+    /// Set when the import sits in bytes `joblib.load` skips as NumPy array data, which plain
+    /// `pickle.load` reads as opcodes and runs (see [`joblib`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_array_data: bool,
 }
 
 /// What the walker learned from every pickle stream in one file or zip entry.
@@ -272,6 +281,7 @@ fn walk_all<R: Read>(
 /// and says why it is [`PickleScan::incomplete`]. An error after the first complete stream is
 /// no stop: a loader fails there too.
 fn finish(mut scan: PickleScan, stop: Option<Stop>) -> ParseResult<PickleScan> {
+    drop_repeated_imports(&mut scan.globals);
     let Some((err, at)) = stop else {
         return Ok(scan);
     };
@@ -295,6 +305,21 @@ fn finish(mut scan: PickleScan, stop: Option<Stop>) -> ParseResult<PickleScan> {
     }
     scan.incomplete = Some(reason);
     Ok(scan)
+}
+
+/// Drop the imports a walk of array data as opcodes found again past the data's end, where it
+/// read the stream's own opcodes: the same import at the same byte as one already kept.
+fn drop_repeated_imports(globals: &mut Vec<ImportedGlobal>) {
+    if !globals.iter().any(|g| g.in_array_data) {
+        return;
+    }
+    let key = |g: &ImportedGlobal| (g.offset, g.opcode, g.module.clone(), g.name.clone());
+    let mut seen: std::collections::HashSet<_> = globals
+        .iter()
+        .filter(|g| !g.in_array_data)
+        .map(key)
+        .collect();
+    globals.retain(|g| !g.in_array_data || seen.insert(key(g)));
 }
 
 fn is_joblib_array_wrapper(global: &ImportedGlobal) -> bool {
@@ -379,22 +404,41 @@ const HIGHEST_PROTOCOL: u8 = 5;
 
 /// A buffered input that counts its position and enforces the per-stream byte budget.
 struct Input<R> {
-    inner: R,
+    inner: Replay<R>,
     pos: u64,
     stream_start: u64,
     /// The input's length, when it is known (a file's size, not a decompressed stream's).
     len: Option<u64>,
     walk: Walk,
+    /// Bytes past the ends of array data that walks of that data as opcodes may still read.
+    continuation_left: u64,
+    /// In a walk of array data as opcodes: where the data ends, and where the walk must stop.
+    continuation: Option<Continuation>,
+}
+
+/// The bounds of a walk of joblib array data as the opcodes plain `pickle.load` reads there.
+#[derive(Debug, Clone, Copy)]
+struct Continuation {
+    /// The byte after the array data.
+    data_end: u64,
+    /// The byte at which the walk stops at its limit.
+    limit: u64,
 }
 
 impl<R: BufRead> Input<R> {
     fn new(inner: R, len: Option<u64>) -> Self {
         Input {
-            inner,
+            inner: Replay {
+                inner,
+                pending: Vec::new(),
+                at: 0,
+            },
             pos: 0,
             stream_start: 0,
             len,
             walk: Walk::PLAIN,
+            continuation_left: CONTINUATION_TOTAL_BYTES,
+            continuation: None,
         }
     }
 
@@ -462,6 +506,12 @@ impl<R: BufRead> Input<R> {
     /// as such before any limit: checked against the input's length when it is known, and
     /// otherwise by skipping what is there, up to the limit.
     fn payload(&mut self, offset: u64, n: u64, keep: bool) -> ParseResult<Option<Vec<u8>>> {
+        if let Some(bounds) = self.continuation
+            && n > bounds.limit.saturating_sub(self.pos)
+        {
+            // a length past what the walk of array data may read is not followed
+            return Err(ParseError::new("not read by pickle.load"));
+        }
         if let Some(len) = self.len
             && n > len.saturating_sub(self.pos)
         {
@@ -490,28 +540,34 @@ impl<R: BufRead> Input<R> {
         Ok(None)
     }
 
-    /// Skip `n` bytes of array data that joblib wrote after the opcode at `offset`. They are
-    /// data, not opcodes, so they do not count against the stream's byte budget: the input's
-    /// own size (or the decompression budget) bounds them.
-    fn skip_data(&mut self, offset: u64, n: u64) -> ParseResult<()> {
+    /// Skip `n` bytes of array data that joblib wrote after the opcode at `offset`, of which
+    /// the first `done` were already taken from the input (by the walk of the data as opcodes).
+    /// They are data, not opcodes, so they do not count against the stream's byte budget: the
+    /// input's own size (or the decompression budget) bounds them.
+    fn skip_data(&mut self, offset: u64, n: u64, done: u64) -> ParseResult<()> {
         if let Some(len) = self.len
             && n > len.saturating_sub(self.pos)
         {
             return Err(self.declared_past_end(offset, n, len));
         }
-        let copied = io::copy(&mut (&mut self.inner).take(n), &mut io::sink())
+        let done = done.min(n);
+        self.pos += done;
+        self.stream_start += done;
+        let rest = n - done;
+        let copied = io::copy(&mut (&mut self.inner).take(rest), &mut io::sink())
             .map_err(|e| self.io_error(e))?;
         self.pos += copied;
         self.stream_start += copied;
-        if copied < n {
+        if copied < rest {
             return Err(self.declared_past_end(offset, n, self.pos));
         }
         Ok(())
     }
 
     /// Read a newline-terminated argument; returns the line without `\n`, or `None` when it was
-    /// longer than `keep` bytes (it is then skipped).
-    fn line(&mut self, keep: u64) -> ParseResult<Option<Vec<u8>>> {
+    /// longer than `keep` bytes (it is then skipped). In a walk of array data as opcodes, a
+    /// byte that `pickle.load` would not take in a line of that `kind` stops the walk.
+    fn line(&mut self, keep: u64, kind: Line) -> ParseResult<Option<Vec<u8>>> {
         let mut out = Vec::new();
         let mut overflow = false;
         loop {
@@ -523,6 +579,15 @@ impl<R: BufRead> Input<R> {
             let newline = memchr::memchr(b'\n', buf);
             let take = newline.map_or(buf.len(), |i| i + 1);
             let content = newline.unwrap_or(buf.len());
+            if self.continuation.is_some()
+                && !buf
+                    .get(..content)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|&b| kind.takes(b))
+            {
+                return Err(ParseError::new("not read by pickle.load"));
+            }
             if !overflow {
                 if (out.len() + content) as u64 > keep {
                     overflow = true;
@@ -542,7 +607,7 @@ impl<R: BufRead> Input<R> {
 
     /// A decimal line argument (`GET`, `PUT`); `None` when it is not a non-negative integer.
     fn decimal_line(&mut self) -> ParseResult<Option<u64>> {
-        let line = self.line(64)?;
+        let line = self.line(64, Line::Number)?;
         Ok(line.and_then(|l| std::str::from_utf8(&l).ok()?.trim().parse::<u64>().ok()))
     }
 
@@ -558,6 +623,130 @@ impl<R: BufRead> Input<R> {
     fn i32_len(&mut self, offset: u64) -> ParseResult<u64> {
         let n = i32::from_le_bytes(self.array::<4>()?);
         u64::try_from(n).map_err(|_| ParseError::at(offset, "negative length in pickle"))
+    }
+}
+
+/// A buffered reader that serves the bytes given back to it ([`Replay::unread`]) before its own.
+struct Replay<R> {
+    inner: R,
+    pending: Vec<u8>,
+    at: usize,
+}
+
+impl<R: BufRead> Replay<R> {
+    /// Give back `bytes`, read last, to be read again before what was not read yet.
+    fn unread(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(self.pending.get(self.at..).unwrap_or_default());
+        self.pending = bytes;
+        self.at = 0;
+    }
+}
+
+impl<R: BufRead> Read for Replay<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, out)
+    }
+}
+
+impl<R: BufRead> BufRead for Replay<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.at < self.pending.len() {
+            return Ok(self.pending.get(self.at..).unwrap_or_default());
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.at < self.pending.len() {
+            self.at = (self.at + n).min(self.pending.len());
+            if self.at == self.pending.len() {
+                self.pending = Vec::new();
+                self.at = 0;
+            }
+        } else {
+            self.inner.consume(n);
+        }
+    }
+}
+
+/// What a walk of array data as opcodes reads: the main input from the start of the data, up
+/// to `data` bytes of it and `past` bytes after it. The bytes after the data are recorded, to
+/// be given back to the main walk, which reads them next.
+struct Tee<'a> {
+    inner: &'a mut dyn BufRead,
+    data: u64,
+    past: u64,
+    consumed: u64,
+    recorded: Vec<u8>,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, out)
+    }
+}
+
+impl BufRead for Tee<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let allowed = self.data.saturating_add(self.past);
+        let buf = self.inner.fill_buf()?;
+        let n = buf
+            .len()
+            .min(usize::try_from(allowed).unwrap_or(usize::MAX));
+        Ok(buf.get(..n).unwrap_or_default())
+    }
+
+    fn consume(&mut self, n: usize) {
+        let inside = (n as u64).min(self.data);
+        let past = n - inside as usize;
+        if past > 0 {
+            // the buffer fill_buf returned, unchanged until consumed
+            if let Ok(buf) = self.inner.fill_buf() {
+                self.recorded
+                    .extend_from_slice(buf.get(inside as usize..n).unwrap_or_default());
+            }
+        }
+        self.data -= inside;
+        self.past = self.past.saturating_sub(past as u64);
+        self.consumed += n as u64;
+        self.inner.consume(n);
+    }
+}
+
+/// `Read::read` through a reader's own buffer.
+fn read_buffered<B: BufRead + ?Sized>(reader: &mut B, out: &mut [u8]) -> io::Result<usize> {
+    let n = {
+        let buf = reader.fill_buf()?;
+        let n = buf.len().min(out.len());
+        out.get_mut(..n)
+            .unwrap_or_default()
+            .copy_from_slice(buf.get(..n).unwrap_or_default());
+        n
+    };
+    reader.consume(n);
+    Ok(n)
+}
+
+/// What a line argument holds, as far as a walk of array data as opcodes checks it.
+#[derive(Debug, Clone, Copy)]
+enum Line {
+    Any,
+    /// A number (`INT`, `LONG`, `FLOAT`, a memo key): what Python's `int` and `float` read.
+    Number,
+    /// A module or a global's name: a dotted path of ASCII identifiers.
+    Name,
+}
+
+impl Line {
+    fn takes(self, b: u8) -> bool {
+        match self {
+            Line::Any => true,
+            Line::Number => {
+                b.is_ascii_alphanumeric()
+                    || matches!(b, b'+' | b'-' | b'.' | b'_' | b' ' | b'\t' | b'\r')
+            }
+            Line::Name => b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'),
+        }
     }
 }
 
@@ -588,7 +777,17 @@ enum Value {
     Dtype(Rc<RefCell<joblib::Dtype>>),
     /// A `NumpyArrayWrapper` instance, with its attributes when they are known.
     ArrayWrapper(Rc<RefCell<Option<Entries>>>),
+    /// A value that is not a string (bytes, a float, a list, an array …), or what an unpickler
+    /// fails on (a stack underflow, a memo miss).
+    NotText,
     Other,
+}
+
+impl Value {
+    /// Whether the value may be a `str`, which `STACK_GLOBAL` requires.
+    fn may_be_text(&self) -> bool {
+        matches!(self, Value::Text(_) | Value::Other)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -649,20 +848,107 @@ impl Entries {
 
 /// The virtual stack machine of one stream.
 #[derive(Default)]
-struct Machine {
+struct Machine<'p> {
     stack: Vec<Value>,
     marks: Vec<usize>,
     memo: HashMap<u64, Value>,
     kept_text: u64,
     kept_cells: u64,
+    /// In a walk of array data as opcodes: the stream's machine where the data starts, which
+    /// this one carries on from, as `pickle.load` does.
+    parent: Option<Parent<'p>>,
 }
 
-impl Machine {
+/// The part of a stream's machine a walk of array data as opcodes can still reach: the stack
+/// below its own values, down to the marks it pops, and the memo.
+struct Parent<'p> {
+    stack: &'p [Value],
+    marks: &'p [usize],
+    memo: &'p HashMap<u64, Value>,
+    /// Entries of `stack` and `marks` not popped yet.
+    top: usize,
+    mark_count: usize,
+    /// Whether the walk has changed what a later `STACK_GLOBAL` of the stream could find
+    /// (pushed a string, popped the parent's values, written the memo).
+    touched: bool,
+}
+
+impl Parent<'_> {
+    fn fence(&self) -> usize {
+        self.mark_count
+            .checked_sub(1)
+            .and_then(|i| self.marks.get(i))
+            .copied()
+            .unwrap_or(0)
+            .min(self.top)
+    }
+
+    fn peek(&self) -> Value {
+        if self.top > self.fence() {
+            self.stack
+                .get(self.top - 1)
+                .cloned()
+                .unwrap_or(Value::NotText)
+        } else {
+            Value::NotText
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        let value = self.peek();
+        if self.top > self.fence() {
+            self.top -= 1;
+            self.touched = true;
+        }
+        value
+    }
+
+    /// Pop the innermost mark and what is above it, returning those values.
+    fn take_mark(&mut self) -> Vec<Value> {
+        let fence = self.fence();
+        let items = self.stack.get(fence..self.top).unwrap_or_default().to_vec();
+        self.top = fence;
+        self.mark_count = self.mark_count.saturating_sub(1);
+        self.touched = true;
+        items
+    }
+}
+
+impl<'p> Machine<'p> {
+    /// The machine of a walk of array data as opcodes, carrying on from `parent`.
+    fn continuing(parent: &'p Machine<'_>) -> Machine<'p> {
+        Machine {
+            parent: Some(Parent {
+                stack: &parent.stack,
+                marks: &parent.marks,
+                memo: &parent.memo,
+                top: parent.stack.len(),
+                mark_count: parent.marks.len(),
+                touched: false,
+            }),
+            ..Machine::default()
+        }
+    }
+
+    /// Whether this walks array data as opcodes, where whatever `pickle.load` fails on stops
+    /// the walk quietly.
+    fn strict(&self) -> bool {
+        self.parent.is_some()
+    }
+
+    /// Whether this walk of array data may have changed what the rest of the stream imports.
+    fn touched(&self) -> bool {
+        self.parent.as_ref().is_some_and(|p| p.touched)
+    }
+
     fn base(&self) -> usize {
         self.marks.last().copied().unwrap_or(0)
     }
 
     fn push(&mut self, value: Value) -> ParseResult<()> {
+        if let (Some(parent), Value::Text(_)) = (&mut self.parent, &value) {
+            parent.touched = true;
+        }
         if self.stack.len() >= limits::PICKLE_STACK {
             return Err(ParseError::limit(
                 "pickle stack",
@@ -689,6 +975,12 @@ impl Machine {
     fn pop(&mut self) -> Value {
         if self.stack.len() > self.base() {
             self.stack.pop().unwrap_or(Value::Other)
+        } else if let Some(parent) = &mut self.parent {
+            if self.marks.is_empty() {
+                parent.pop()
+            } else {
+                Value::NotText
+            }
         } else {
             Value::Other
         }
@@ -701,12 +993,24 @@ impl Machine {
     }
 
     fn pop_mark(&mut self) {
+        if self.marks.is_empty()
+            && let Some(parent) = &mut self.parent
+        {
+            parent.take_mark();
+        }
         let base = self.marks.pop().unwrap_or(0);
         self.stack.truncate(base);
     }
 
     /// Pop the mark frame, returning its values when there are few enough to keep.
     fn take_mark(&mut self) -> Option<Vec<Value>> {
+        if self.marks.is_empty()
+            && let Some(parent) = &mut self.parent
+        {
+            let mut items = parent.take_mark();
+            items.append(&mut self.stack);
+            return (items.len() <= KEPT_ITEMS).then_some(items);
+        }
         let base = self.marks.pop().unwrap_or(0).min(self.stack.len());
         if self.stack.len() - base > KEPT_ITEMS {
             self.stack.truncate(base);
@@ -755,6 +1059,12 @@ impl Machine {
     fn top(&self) -> Value {
         if self.stack.len() > self.base() {
             self.stack.last().cloned().unwrap_or(Value::Other)
+        } else if let Some(parent) = &self.parent {
+            if self.marks.is_empty() {
+                parent.peek()
+            } else {
+                Value::NotText
+            }
         } else {
             Value::Other
         }
@@ -769,12 +1079,21 @@ impl Machine {
         }
         let top = self.top();
         self.memo.insert(key, top);
+        if let Some(parent) = &mut self.parent {
+            parent.touched = true;
+        }
         Ok(())
     }
 
     fn get(&self, key: Option<u64>) -> Value {
-        key.and_then(|k| self.memo.get(&k).cloned())
-            .unwrap_or(Value::Other)
+        let Some(parent) = &self.parent else {
+            return key
+                .and_then(|k| self.memo.get(&k).cloned())
+                .unwrap_or(Value::Other);
+        };
+        key.and_then(|k| self.memo.get(&k).or_else(|| parent.memo.get(&k)))
+            .cloned()
+            .unwrap_or(Value::NotText)
     }
 
     /// A string value, kept while the per-stream text budget lasts.
@@ -795,9 +1114,40 @@ fn walk_stream<R: BufRead>(
     stream: usize,
     scan: &mut PickleScan,
 ) -> ParseResult<()> {
-    let mut m = Machine::default();
+    walk_machine(input, stream, scan, &mut Machine::default())
+}
+
+/// Walk a stream on the machine `m` up to and including its `STOP`. When `m` walks array data
+/// as opcodes ([`Machine::strict`]), what `pickle.load` fails on (an unknown opcode, an import
+/// that is no Python name, a `STACK_GLOBAL` of values that are no strings) ends the walk with
+/// an error, which the caller drops; so does reaching the end of the data in step with the
+/// stream's own opcodes, having changed nothing a later import could read.
+fn walk_machine<R: BufRead>(
+    input: &mut Input<R>,
+    stream: usize,
+    scan: &mut PickleScan,
+    m: &mut Machine<'_>,
+) -> ParseResult<()> {
+    let strict = m.strict();
+    let quiet_stop = || ParseError::new("not read by pickle.load");
     loop {
         let offset = input.pos;
+        if let Some(bounds) = input.continuation {
+            if offset == bounds.data_end && !m.touched() {
+                // from here the walk reads the stream's own opcodes, as the stream's walk does
+                return Ok(());
+            }
+            if offset >= bounds.limit {
+                return Err(ParseError::limit(
+                    "array data as opcodes",
+                    format!(
+                        "the NumPy array data before byte {} reads as pickle opcodes, which plain pickle.load runs, \
+                         for more than {CONTINUATION_BYTES} bytes past its end",
+                        bounds.data_end
+                    ),
+                ));
+            }
+        }
         let code = input.byte()?;
         scan.opcodes += 1;
         let record = |scan: &mut PickleScan, module: String, name: String, opcode, safety| {
@@ -808,6 +1158,7 @@ fn walk_stream<R: BufRead>(
                 offset,
                 stream,
                 safety,
+                in_array_data: false,
             });
         };
         match code {
@@ -831,11 +1182,11 @@ fn walk_stream<R: BufRead>(
                 m.push(top)?;
             }
             op::FLOAT => {
-                input.line(0)?;
-                m.push(Value::Other)?;
+                input.line(0, Line::Number)?;
+                m.push(Value::NotText)?;
             }
             op::INT | op::LONG => {
-                let line = input.line(64)?;
+                let line = input.line(64, Line::Number)?;
                 let value = line
                     .as_deref()
                     .and_then(|l| std::str::from_utf8(l).ok())
@@ -863,20 +1214,23 @@ fn walk_stream<R: BufRead>(
             op::LONG4 => {
                 let n = input.i32_len(offset)?;
                 input.payload(offset, n, false)?;
-                m.push(Value::Other)?;
+                m.push(Value::NotText)?;
             }
             op::BINFLOAT => {
                 input.array::<8>()?;
-                m.push(Value::Other)?;
+                m.push(Value::NotText)?;
             }
             op::STRING => {
-                let line = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                if strict && !matches!(input.peek()?, Some(b'\'' | b'"')) {
+                    return Err(quiet_stop());
+                }
+                let line = input.line(PICKLE_KEPT_STRING_BYTES, Line::Any)?;
                 let text = line.and_then(|l| unquote_string(&l)).map(|b| latin1(&b));
                 let value = m.text(text);
                 m.push(value)?;
             }
             op::UNICODE => {
-                let line = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let line = input.line(PICKLE_KEPT_STRING_BYTES, Line::Any)?;
                 let value = m.text(line.map(|l| raw_unicode_escape(&l)));
                 m.push(value)?;
             }
@@ -907,13 +1261,13 @@ fn walk_stream<R: BufRead>(
                     _ => input.u64_le()?,
                 };
                 input.payload(offset, n, false)?;
-                m.push(Value::Other)?;
+                m.push(Value::NotText)?;
             }
             op::NONE => m.push(Value::None)?,
             op::EMPTY_TUPLE => m.push(Value::Tuple(Rc::from([])))?,
             op::EMPTY_DICT => m.push(Value::Dict(Rc::default()))?,
             op::NEWTRUE | op::NEWFALSE | op::EMPTY_LIST | op::EMPTY_SET | op::NEXT_BUFFER => {
-                m.push(Value::Other)?
+                m.push(Value::NotText)?
             }
             op::READONLY_BUFFER => {}
             op::APPEND => m.pop_n(1),
@@ -929,7 +1283,7 @@ fn walk_stream<R: BufRead>(
             op::APPENDS | op::ADDITEMS => m.pop_mark(),
             op::LIST | op::FROZENSET => {
                 m.pop_mark();
-                m.push(Value::Other)?;
+                m.push(Value::NotText)?;
             }
             op::TUPLE => {
                 let items = m.take_mark();
@@ -977,9 +1331,12 @@ fn walk_stream<R: BufRead>(
                 m.put(key)?;
             }
             op::MEMOIZE => {
-                let key = m.memo.len() as u64;
+                let inherited = m.parent.as_ref().map_or(0, |p| p.memo.len());
+                let key = (m.memo.len() + inherited) as u64;
                 m.put(key)?;
             }
+            // the extension registry is empty unless a program fills it
+            op::EXT1 | op::EXT2 | op::EXT4 if strict => return Err(quiet_stop()),
             op::EXT1 | op::EXT2 | op::EXT4 => {
                 let ext = match code {
                     op::EXT1 => i64::from(input.byte()?),
@@ -998,11 +1355,16 @@ fn walk_stream<R: BufRead>(
                 m.push(Value::Other)?;
             }
             op::GLOBAL | op::INST => {
-                let module = input.line(PICKLE_KEPT_STRING_BYTES)?;
-                let name = input.line(PICKLE_KEPT_STRING_BYTES)?;
+                let module = input.line(PICKLE_KEPT_STRING_BYTES, Line::Name)?;
+                let name = input.line(PICKLE_KEPT_STRING_BYTES, Line::Name)?;
                 let opcode = if code == op::GLOBAL { "GLOBAL" } else { "INST" };
                 let mut global = Value::Other;
                 match (module, name) {
+                    (Some(module), Some(name))
+                        if strict && !(python_name(&module) && python_name(&name)) =>
+                    {
+                        return Err(quiet_stop());
+                    }
                     (Some(module), Some(name)) => {
                         let module = String::from_utf8_lossy(&module).into_owned();
                         let name = String::from_utf8_lossy(&name).into_owned();
@@ -1010,6 +1372,7 @@ fn walk_stream<R: BufRead>(
                         let safety = classify(&module, &name);
                         record(scan, module, name, opcode, safety);
                     }
+                    _ if strict => return Err(quiet_stop()),
                     _ => record(scan, "?".to_owned(), "?".to_owned(), opcode, unresolvable()),
                 }
                 if code == op::INST {
@@ -1024,6 +1387,16 @@ fn walk_stream<R: BufRead>(
                 let name = m.pop();
                 let module = m.pop();
                 match (module, name) {
+                    (Value::Text(module), Value::Text(name))
+                        if strict
+                            && !(python_name(module.as_bytes())
+                                && python_name(name.as_bytes())) =>
+                    {
+                        return Err(quiet_stop());
+                    }
+                    (module, name) if strict && !(module.may_be_text() && name.may_be_text()) => {
+                        return Err(quiet_stop());
+                    }
                     (Value::Text(module), Value::Text(name)) => {
                         let safety = classify(&module, &name);
                         record(
@@ -1093,10 +1466,11 @@ fn walk_stream<R: BufRead>(
                             attributes.as_ref().and_then(joblib::array_data)
                         };
                         if input.walk.joblib_arrays {
-                            // joblib.load reads the array here and puts it in the wrapper's place.
+                            // joblib.load reads the array here and puts it in the wrapper's
+                            // place; pickle.load reads on with the wrapper there.
                             m.pop();
-                            m.push(Value::Other)?;
-                            read_array_data(input, data, offset, stream, scan)?;
+                            m.push(Value::NotText)?;
+                            read_array_data(input, data, offset, stream, scan, m)?;
                         }
                     }
                     _ => {}
@@ -1115,8 +1489,10 @@ fn walk_stream<R: BufRead>(
             op::FRAME => {
                 input.u64_le()?;
             }
+            // pickle.load fails on a persistent id unless a program gives it persistent_load
+            op::PERSID | op::BINPERSID if strict => return Err(quiet_stop()),
             op::PERSID => {
-                input.line(0)?;
+                input.line(0, Line::Any)?;
                 m.push(Value::Other)?;
             }
             op::BINPERSID => {
@@ -1177,24 +1553,54 @@ fn created(class: &Value) -> Value {
 /// Read the array data joblib wrote after the `BUILD` at `offset`: skip raw data, or walk the
 /// nested pickle of an object array (its imports are the file's too). Data whose size cannot
 /// be worked out stops the walk.
+///
+/// Raw data is also walked as the opcodes plain `pickle.load` reads there, since it skips no
+/// array data ([`walk_as_opcodes`]); `m` is the stream's machine at that point.
 fn read_array_data<R: BufRead>(
     input: &mut Input<R>,
     data: Option<joblib::ArrayData>,
     offset: u64,
     stream: usize,
     scan: &mut PickleScan,
+    m: &Machine<'_>,
 ) -> ParseResult<()> {
     match data {
-        None => Err(ParseError::at(
-            input.pos,
-            "joblib array data follows whose size cannot be worked out from its dtype and shape",
-        )),
+        None => {
+            // The walk stops here; pickle.load reads on.
+            walk_as_opcodes(input, u64::MAX, stream, scan, m)?;
+            Err(ParseError::at(
+                input.pos,
+                "joblib array data follows whose size cannot be worked out from its dtype and shape",
+            ))
+        }
         Some(joblib::ArrayData::Raw { bytes, padded }) => {
-            if padded {
-                let padding = input.byte()?;
-                input.skip_data(offset, u64::from(padding))?;
+            let padding = if padded {
+                match input.peek()? {
+                    Some(padding) => Some(padding),
+                    None => Some(input.byte()?),
+                }
+            } else {
+                None
+            };
+            let region = padding
+                .map_or(0, |p| 1 + u64::from(p))
+                .saturating_add(bytes);
+            let (mut done, past) = walk_as_opcodes(input, region, stream, scan, m)?;
+            if let Some(padding) = padding {
+                if done == 0 {
+                    input.byte()?;
+                } else {
+                    input.pos += 1;
+                    input.stream_start += 1;
+                    done -= 1;
+                }
+                let padding = u64::from(padding);
+                input.skip_data(offset, padding, done)?;
+                done = done.saturating_sub(padding);
             }
-            input.skip_data(offset, bytes)
+            input.skip_data(offset, bytes, done)?;
+            input.inner.unread(past);
+            Ok(())
         }
         Some(joblib::ArrayData::Pickle) => {
             // A plain pickle: joblib reads it with pickle.load, which skips no array data.
@@ -1205,6 +1611,84 @@ fn read_array_data<R: BufRead>(
             nested
         }
     }
+}
+
+/// Walk the `data` bytes of joblib array data that start at the input's position as the
+/// opcodes plain `pickle.load` reads there, carrying on from the stream's machine `m`, and on
+/// past the data's end into the stream, as `pickle.load` does, until `STOP`, what it would fail
+/// on, or [`CONTINUATION_BYTES`] past the end. Imports found are the stream's, marked as in
+/// array data. Whatever the walk stops on is no error, but a limit: it is the scan's, and the
+/// main walk goes on.
+///
+/// The main walk's position does not move: returns how many bytes of the data the walk took
+/// from the input, and the bytes it took past the data's end, for the main walk to read again.
+fn walk_as_opcodes<R: BufRead>(
+    input: &mut Input<R>,
+    data: u64,
+    stream: usize,
+    scan: &mut PickleScan,
+    m: &Machine<'_>,
+) -> ParseResult<(u64, Vec<u8>)> {
+    if data == 0 {
+        return Ok((0, Vec::new()));
+    }
+    let start = input.pos;
+    if input.continuation_left == 0 {
+        if scan.stopped_at_limit.is_none() {
+            scan.stopped_at_limit = Some(LimitStop {
+                limit: "array data as opcodes",
+                offset: start,
+                message: format!(
+                    "NumPy array data read as pickle opcodes for more than {CONTINUATION_TOTAL_BYTES} bytes \
+                     past the ends of arrays in all; the array data from here on was not checked as plain \
+                     pickle.load runs it"
+                ),
+            });
+        }
+        return Ok((0, Vec::new()));
+    }
+    let past = CONTINUATION_BYTES.min(input.continuation_left);
+    let mut tee = Tee {
+        inner: &mut input.inner,
+        data,
+        past,
+        consumed: 0,
+        recorded: Vec::new(),
+    };
+    let mut found = PickleScan::default();
+    let outcome = {
+        let mut walk = Input::new(&mut tee as &mut dyn BufRead, input.len);
+        walk.pos = start;
+        walk.stream_start = start;
+        walk.walk = Walk {
+            stream_bytes: u64::MAX,
+            joblib_arrays: false,
+        };
+        walk.continuation = Some(Continuation {
+            data_end: start.saturating_add(data),
+            limit: start.saturating_add(data).saturating_add(past),
+        });
+        walk_machine(&mut walk, stream, &mut found, &mut Machine::continuing(m))
+    };
+    let Tee {
+        consumed, recorded, ..
+    } = tee;
+    input.continuation_left -= (recorded.len() as u64).min(input.continuation_left);
+    if let Err(err) = outcome
+        && let Some(limit) = err.limit
+        && scan.stopped_at_limit.is_none()
+    {
+        scan.stopped_at_limit = Some(LimitStop {
+            limit,
+            offset: start,
+            message: err.message,
+        });
+    }
+    for mut global in found.globals {
+        global.in_array_data = true;
+        scan.globals.push(global);
+    }
+    Ok((consumed.min(data), recorded))
 }
 
 /// A little-endian two's complement integer (LONG1), up to 8 bytes.
@@ -1218,6 +1702,18 @@ fn long_le(bytes: &[u8]) -> i64 {
         *slot = b;
     }
     i64::from_le_bytes(buf)
+}
+
+/// Whether `name` is a dotted path of ASCII Python identifiers (`os`, `os.path`, `A.b_2`), the
+/// only module and global names the walk of array data as opcodes takes for imports: random
+/// array data hardly ever spells one, and real imports do.
+fn python_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.split(|&b| b == b'.').all(|part| {
+            part.first()
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+                && part.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        })
 }
 
 fn unresolvable() -> GlobalSafety {
@@ -1673,6 +2169,14 @@ mod tests {
 
     fn global(module: &str, name: &str) -> Vec<u8> {
         format!("c{module}\n{name}\n").into_bytes()
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
     }
 
     fn short_unicode(s: &str) -> Vec<u8> {
@@ -2660,6 +3164,219 @@ mod tests {
         let cut = &p[..p.len() - os_system_tail().len() - 10];
         let walked = scan_file(cut, cut.len() as u64).unwrap();
         assert!(walked.incomplete.unwrap().contains("truncated"));
+    }
+
+    /// What `pickle.load` runs in the data of a fake uint8 array: `os.system("echo acme")`.
+    fn hidden_os_system() -> Vec<u8> {
+        let mut p = global("os", "system");
+        p.push(op::MARK);
+        p.extend(b"Vecho acme\n");
+        p.extend([op::TUPLE, op::REDUCE, op::STOP]);
+        p
+    }
+
+    /// A joblib stream of one uint8 array whose data is `data` (with an alignment, after the
+    /// padding byte `padding` and as many 0xff), then a harmless end.
+    fn joblib_with_data(padding: Option<u8>, data: &[u8]) -> Vec<u8> {
+        let len = u8::try_from(data.len()).unwrap();
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("u1", -1, &[len], padding.map(|_| Some(16))));
+        if let Some(padding) = padding {
+            p.push(padding);
+            p.extend(vec![0xff; usize::from(padding)]);
+        }
+        p.extend(data);
+        p.push(op::STOP);
+        p
+    }
+
+    /// joblib.load skips array data, but plain pickle.load reads it as opcodes and runs them.
+    #[test]
+    fn imports_in_array_data_are_found_as_pickle_load_reads_them() {
+        let p = joblib_with_data(None, &hidden_os_system());
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(walked.stopped_at_limit, None);
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        let hidden = walked.dangerous().next().unwrap();
+        assert!(hidden.in_array_data);
+        let start = (p.len() - hidden_os_system().len() - 1) as u64;
+        assert_eq!(hidden.offset, start);
+        // the main walk still reads the stream to its end
+        assert_eq!(walked.streams, 1);
+        // a padding byte that is an opcode (N, None) leads pickle.load into the padding
+        let mut padding = hidden_os_system();
+        padding.resize(usize::from(op::NONE), 0xff);
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("u1", -1, &[4], Some(Some(16))));
+        p.push(op::NONE);
+        p.extend(&padding);
+        p.extend([1, 2, 3, 4, op::STOP]);
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+        // in a compressed file too
+        let p = joblib_with_data(None, &hidden_os_system());
+        let packed = zlib(&p);
+        let walked = scan_file(&packed[..], packed.len() as u64).unwrap();
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+    }
+
+    /// Hidden opcodes may run on past the array data into the stream, and use its stack and
+    /// memo: STACK_GLOBAL of strings pushed in the data, or memoised before it.
+    #[test]
+    fn the_walk_of_array_data_carries_on_from_the_stream() {
+        // the data pushes the strings; the stream's own bytes after it import them
+        let mut data = short_unicode("os");
+        data.extend(short_unicode("system"));
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper(
+            "u1",
+            -1,
+            &[u8::try_from(data.len()).unwrap()],
+            None,
+        ));
+        p.extend(&data);
+        let tail = p.len() as u64;
+        p.extend([op::STACK_GLOBAL, op::STOP]);
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        let names: Vec<_> = walked
+            .globals
+            .iter()
+            .map(|g| {
+                (
+                    format!("{}.{}", g.module, g.name),
+                    g.offset,
+                    g.in_array_data,
+                )
+            })
+            .collect();
+        // the stream's walk finds STACK_GLOBAL of the array (not a string): unresolvable
+        assert!(
+            names.contains(&("os.system".to_owned(), tail, true)),
+            "{names:?}"
+        );
+        // the strings come from the stream's memo (memoised before the array), fetched in the data
+        let mut p = vec![op::PROTO, 4];
+        p.extend(short_unicode("os"));
+        p.extend([op::BINPUT, 200]);
+        p.extend(short_unicode("system"));
+        p.extend([op::BINPUT, 201, op::POP, op::POP]);
+        p.extend(joblib_wrapper("u1", -1, &[5], None));
+        p.extend([op::BINGET, 200, op::BINGET, 201, op::STACK_GLOBAL]);
+        p.push(op::STOP);
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        assert_eq!(dangerous_names(&walked), ["os.system"]);
+    }
+
+    /// A tiny xorshift generator, for array data that looks like real numbers.
+    fn noise(seed: u64, n: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    /// Data that is no pickle (random floats, small integers, text) stops the walk as opcodes
+    /// quietly: no import, no limit, and the stream's own imports once each.
+    #[test]
+    fn benign_array_data_adds_nothing() {
+        let mut p = vec![op::PROTO, 4, op::EMPTY_LIST, op::MARK];
+        let mut arrays = 0;
+        for seed in 1..3000u64 {
+            p.extend(joblib_wrapper("f8", -1, &[8], None));
+            p.extend(noise(seed, 64));
+            arrays += 1;
+        }
+        for value in 0..=255u8 {
+            // int64 values, uint8 runs, UCS-4 text
+            p.extend(joblib_wrapper("<i8", -1, &[4], None));
+            for _ in 0..4 {
+                p.extend(i64::from(value).to_le_bytes());
+            }
+            p.extend(joblib_wrapper("u1", -1, &[32], None));
+            p.extend([value; 32]);
+            p.extend(joblib_wrapper("U3", 12, &[2], None));
+            for c in "acme-1".chars() {
+                p.extend(u32::from(c).to_le_bytes());
+            }
+            p.extend(joblib_wrapper("f8", -1, &[0], None));
+            arrays += 4;
+        }
+        p.extend([op::APPENDS, op::STOP]);
+        for packed in [p.clone(), zlib(&p)] {
+            let walked = scan_file(&packed[..], packed.len() as u64).unwrap();
+            assert_eq!(walked.incomplete, None);
+            assert_eq!(walked.stopped_at_limit, None);
+            let hidden: Vec<_> = walked.globals.iter().filter(|g| g.in_array_data).collect();
+            assert!(hidden.is_empty(), "{hidden:?}");
+            // each wrapper imports its class and numpy.dtype once
+            assert_eq!(walked.globals.len(), arrays * 2);
+        }
+    }
+
+    /// The walks of array data as opcodes read at most a set number of bytes past the data's
+    /// ends in all; past that, the scan says the rest could not be checked.
+    #[test]
+    fn walks_of_array_data_are_bounded() {
+        // each array's data is a UNICODE whose line runs 64 KiB past the data's end, through
+        // the bytes the stream pushes next, and ends before an opcode pickle.load fails on
+        let mut p = vec![op::PROTO, 4, op::EMPTY_LIST, op::MARK];
+        let arrays = (CONTINUATION_TOTAL_BYTES / 65536) as usize + 10;
+        let mut line = vec![b'a'; 65534];
+        line.extend([b'\n', 0xff]);
+        for _ in 0..arrays {
+            p.extend(joblib_wrapper("u1", -1, &[1], None));
+            p.push(op::UNICODE);
+            p.push(op::BINBYTES);
+            p.extend((line.len() as u32).to_le_bytes());
+            p.extend(&line);
+        }
+        p.extend([op::APPENDS, op::STOP]);
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        let stop = walked.stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "array data as opcodes");
+        assert!(stop.message.contains("in all"), "{}", stop.message);
+        assert_eq!(walked.incomplete, None);
+        assert_eq!(walked.streams, 1);
+        // one array's data that reads as opcodes far past its end, one byte out of step with
+        // the stream's own opcodes
+        let mut p = vec![op::PROTO, 4];
+        p.extend(joblib_wrapper("u1", -1, &[1], None));
+        p.push(op::BINPUT);
+        for _ in 0..CONTINUATION_BYTES / 2 + 10 {
+            p.extend([op::NONE, op::POP]);
+        }
+        p.push(op::STOP);
+        let walked = scan_file(&p[..], p.len() as u64).unwrap();
+        let stop = walked.stopped_at_limit.unwrap();
+        assert_eq!(stop.limit, "array data as opcodes");
+        assert!(stop.message.contains("past its end"), "{}", stop.message);
+        assert_eq!(walked.streams, 1);
+    }
+
+    /// Every truncation of a file with hidden opcodes, plain and compressed, is walked without
+    /// a panic.
+    #[test]
+    fn truncated_array_data_never_panics() {
+        let mut p = joblib_two_arrays();
+        p.pop();
+        p.extend(
+            joblib_with_data(Some(3), &hidden_os_system())
+                .get(2..)
+                .unwrap(),
+        );
+        for end in 0..p.len() {
+            let cut = &p[..end];
+            let _ = scan_file(cut, cut.len() as u64);
+            let _ = scan_file(cut, u64::MAX);
+            let packed = zlib(cut);
+            let _ = scan_file(&packed[..], packed.len() as u64);
+        }
     }
 
     /// Raw array data is bounded by the file, not by the stream's opcode budget.

@@ -25,9 +25,12 @@ pub static META: RuleMeta = RuleMeta {
                ratio budget, and walked the same way. In a joblib file, the data joblib writes raw inside the \
                stream after each NumPy array's wrapper is skipped by the array's dtype and shape, and an \
                object array's data, a nested pickle, is walked too; data whose size cannot be worked out (a \
-               structured dtype) stops the walk, which BOM001 reports. A pickle whose walk stops at a resource limit before its \
+               structured dtype) stops the walk, which BOM001 reports. Plain `pickle.load` skips no array data: \
+               it reads those bytes as opcodes, so they are also walked as the opcodes it would run there (on \
+               into the stream, until what `pickle.load` would fail on), and an import found there is reported \
+               as sitting in array data. A pickle whose walk stops at a resource limit before its \
                end (a stream over the size limit, a decompression bomb, too many streams, a stack or memo \
-               beyond its limit) cannot be checked for code execution and is reported as such: the finding \
+               beyond its limit, array data that reads as opcodes beyond its budget) cannot be checked for code execution and is reported as such: the finding \
                names the limit and the byte the walk reached, and the imports found before it are reported \
                too. Nothing is unpickled.",
         why: "Loading a pickle executes the callables it imports: `torch.load(weights_only=False)`, \
@@ -92,8 +95,11 @@ impl Rule for DangerousPickleGlobal {
                         file.component.as_deref(),
                         entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
                         format!(
-                            "{} imports {qualified} ({reason}){place}, via {} at byte {}{stream}",
-                            file.path, global.opcode, global.offset
+                            "{} imports {qualified} ({reason}){place}, via {} at byte {}{stream}{}",
+                            file.path,
+                            global.opcode,
+                            global.offset,
+                            super::mod002::in_array_data_note(global)
                         ),
                     )
                     .at(&file.path, None)

@@ -102,7 +102,11 @@ impl Rule for UnverifiedPickleGlobal {
                         &META,
                         file.component.as_deref(),
                         entry.map_or_else(|| qualified.clone(), |e| format!("{e}:{qualified}")),
-                        format!("{} imports {qualified}{place}, which is on neither list and cannot be verified", file.path),
+                        format!(
+                            "{} imports {qualified}{place}, which is on neither list and cannot be verified{}",
+                            file.path,
+                            in_array_data_note(global)
+                        ),
                     )
                     .at(&file.path, None)
                     .with_help(format!(
@@ -113,5 +117,14 @@ impl Rule for UnverifiedPickleGlobal {
                 );
             }
         }
+    }
+}
+
+/// What a message adds about an import found in bytes joblib reads as NumPy array data.
+pub(super) fn in_array_data_note(global: &crate::artifact::pickle::ImportedGlobal) -> &'static str {
+    if global.in_array_data {
+        "; it sits in bytes joblib.load reads as NumPy array data, which plain pickle.load runs as opcodes"
+    } else {
+        ""
     }
 }
