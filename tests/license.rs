@@ -21,17 +21,23 @@ fn db() -> LicenseDb {
     LicenseDb::embedded().expect("the built-in database loads")
 }
 
-#[test]
-fn every_licence_text_is_identified_as_itself() {
-    let db = db();
-    let Some(dir) = texts_dir() else { return };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The licence texts of `dir` (`*.txt`), sorted; the shared folder holds well over 50.
+fn licence_text_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     files.sort();
     assert!(files.len() > 50, "only {} texts", files.len());
+    files
+}
+
+#[test]
+fn every_licence_text_is_identified_as_itself() {
+    let db = db();
+    let Some(dir) = texts_dir() else { return };
+    let files = licence_text_files(&dir);
     let mut failures = Vec::new();
     let mut checked = 0;
     for path in &files {
@@ -2362,13 +2368,7 @@ fn without_online_nothing_is_asked() {
 #[test]
 fn no_real_licence_text_states_a_scope() {
     let Some(dir) = texts_dir() else { return };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    assert!(files.len() > 50, "only {} texts", files.len());
+    let files = licence_text_files(&dir);
     let stated: Vec<String> = files
         .iter()
         .filter_map(|path| {

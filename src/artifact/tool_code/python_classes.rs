@@ -395,9 +395,40 @@ fn abstract_classes(
 /// indentation, and those of them marked `@abstractmethod`.
 fn methods<'t>(source: &PythonSource<'t>, header: usize) -> (BTreeSet<&'t str>, BTreeSet<&'t str>) {
     let (mut defined, mut abstract_methods) = (BTreeSet::new(), BTreeSet::new());
+    let mut marked = false;
+    for (i, margin, trimmed) in body_statements(source, header) {
+        if let Some(decorator) = trimmed.strip_prefix('@') {
+            let decorator = decorator.trim_start();
+            marked |= ["abstractmethod", "abc.abstractmethod"].iter().any(|name| {
+                decorator.strip_prefix(name).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                })
+            });
+        } else if let Some(c) = PY_METHOD.captures(trimmed) {
+            if let Some(method) = c.get(1) {
+                let at = source.starts[i] + margin + method.start();
+                let method = &source.text[at..at + method.len()];
+                defined.insert(method);
+                if marked {
+                    abstract_methods.insert(method);
+                }
+            }
+            marked = false;
+        } else {
+            marked = false;
+        }
+    }
+    (defined, abstract_methods)
+}
+
+/// The statements of the body of the class whose header is line `header`, at the body's own
+/// indentation and outside brackets: each line's index, the length of its margin and its text
+/// after the margin. Blank lines, comments and lines inside triple-quoted strings are skipped;
+/// the body ends at the margin, or after [`MAX_BODY_LINES`].
+fn body_statements<'t>(source: &PythonSource<'t>, header: usize) -> Vec<(usize, usize, &'t str)> {
+    let mut statements = Vec::new();
     let mut indent: Option<&str> = None;
     let mut depth = 0i32;
-    let mut marked = false;
     let last = source.lines.len().min(header + 1 + MAX_BODY_LINES);
     for i in header + 1..last {
         if source.quoted[i] {
@@ -414,30 +445,11 @@ fn methods<'t>(source: &PythonSource<'t>, header: usize) -> (BTreeSet<&'t str>, 
         }
         let indent = *indent.get_or_insert(margin);
         if depth == 0 && margin == indent {
-            if let Some(decorator) = trimmed.strip_prefix('@') {
-                let decorator = decorator.trim_start();
-                marked |= ["abstractmethod", "abc.abstractmethod"].iter().any(|name| {
-                    decorator.strip_prefix(name).is_some_and(|rest| {
-                        !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
-                    })
-                });
-            } else if let Some(c) = PY_METHOD.captures(trimmed) {
-                if let Some(method) = c.get(1) {
-                    let at = source.starts[i] + margin.len() + method.start();
-                    let method = &source.text[at..at + method.len()];
-                    defined.insert(method);
-                    if marked {
-                        abstract_methods.insert(method);
-                    }
-                }
-                marked = false;
-            } else {
-                marked = false;
-            }
+            statements.push((i, margin.len(), trimmed));
         }
         depth = (depth + bracket_change(line)).max(0);
     }
-    (defined, abstract_methods)
+    statements
 }
 
 /// The `name` or `description` of each class (`values`: its own, indexed as `headers`) with
@@ -473,29 +485,11 @@ fn inherited(
 /// several in parentheses, joined).
 fn attributes(source: &PythonSource, header: usize) -> (Option<String>, Option<String>) {
     let (mut name, mut description) = (None, None);
-    let mut indent: Option<&str> = None;
-    let mut depth = 0i32;
-    let last = source.lines.len().min(header + 1 + MAX_BODY_LINES);
-    for i in header + 1..last {
-        if source.quoted[i] {
-            continue;
-        }
-        let line = source.lines[i];
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let margin = &line[..line.len() - trimmed.len()];
-        if depth == 0 && margin.is_empty() {
-            break;
-        }
-        let indent = *indent.get_or_insert(margin);
-        if depth == 0
-            && margin == indent
-            && (trimmed.starts_with("name") || trimmed.starts_with("description"))
+    for (i, margin, trimmed) in body_statements(source, header) {
+        if (trimmed.starts_with("name") || trimmed.starts_with("description"))
             && let Some(c) = PY_CLASS_ATTR.captures(trimmed)
         {
-            let at = source.starts[i] + margin.len() + c.get(0).map_or(0, |m| m.end());
+            let at = source.starts[i] + margin + c.get(0).map_or(0, |m| m.end());
             let slot = if &c[1] == "name" {
                 &mut name
             } else {
@@ -505,7 +499,6 @@ fn attributes(source: &PythonSource, header: usize) -> (Option<String>, Option<S
                 *slot = literal_value(source.text, at).filter(|value| !value.is_empty());
             }
         }
-        depth = (depth + bracket_change(line)).max(0);
     }
     (name, description)
 }
